@@ -1,0 +1,1 @@
+"""Application services: load, act, save, over the event store and the key store."""

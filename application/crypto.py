@@ -1,0 +1,145 @@
+"""Keys: per-member data keys (crypto-shredding) and the keyed hash of identities."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from uuid import UUID
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from psycopg_pool import ConnectionPool
+
+NONCE_SIZE = 12
+
+
+class SubjectErased(Exception):
+    """The subject's key was shredded: no new personal data may be written for them."""
+
+
+def derive_key(secret: bytes, purpose: str) -> bytes:
+    """A 256-bit key for one purpose, so that no key serves two uses."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(
+        secret
+    )
+
+
+def seal(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
+    """Encrypt and authenticate; `associated` binds the ciphertext to its context."""
+    nonce = os.urandom(NONCE_SIZE)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, associated)
+
+
+def unseal(key: bytes, sealed: bytes, associated: bytes) -> bytes:
+    """Decrypt what seal() produced; raises if it was tampered with."""
+    return AESGCM(key).decrypt(sealed[:NONCE_SIZE], sealed[NONCE_SIZE:], associated)
+
+
+class IdentityHasher:
+    """Keyed hash of (channel, handle): enforces uniqueness without a second plaintext copy."""
+
+    def __init__(self, secret: bytes) -> None:
+        self._key = derive_key(secret, "crm identity claims")
+
+    def claim_hash(self, channel: str, normalised_handle: str) -> bytes:
+        """The claim of one identity; handles must already be normalised."""
+        message = f"{channel}\x00{normalised_handle}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).digest()
+
+
+class KeyRing:
+    """Per-member data keys, wrapped by the secret key and kept outside the event log.
+
+    Erasure sets a subject's key to NULL: from then on its personal data in events cannot
+    be read by anyone. Unwrapped keys are cached briefly; an erased subject stays erased.
+    """
+
+    def __init__(
+        self, pool: ConnectionPool, secret: bytes, *, ttl: float = 60.0, size: int = 50_000
+    ) -> None:
+        self._pool = pool
+        self._wrapping_key = derive_key(secret, "crm member key wrapping")
+        self._ttl = ttl
+        self._size = size
+        self._cache: OrderedDict[UUID, tuple[bytes | None, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def key_for(self, subject: UUID, *, create: bool) -> bytes | None:
+        """The subject's key; None once shredded (or absent and not to be created)."""
+        cached = self._cached(subject)
+        if cached is not None:
+            return cached[0]
+        if create:
+            self.create_keys([subject])
+        else:
+            self.preload([subject])
+        cached = self._cached(subject)
+        key = cached[0] if cached is not None else None
+        if create and key is None:
+            raise SubjectErased(str(subject))
+        return key
+
+    def create_keys(self, subjects: Iterable[UUID]) -> None:
+        """Make sure each subject has a key (bulk-friendly: one statement)."""
+        wanted = [s for s in subjects if self._cached(s) is None]
+        if not wanted:
+            return
+        wrapped = [self._wrap(s, os.urandom(32)) for s in wanted]
+        with self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO personal_data_keys (subject_id, wrapped_key)"
+                " SELECT * FROM unnest(%s::uuid[], %s::bytea[]) ON CONFLICT DO NOTHING",
+                (wanted, wrapped),
+            )
+        self.preload(wanted)
+
+    def preload(self, subjects: Iterable[UUID]) -> None:
+        """Fetch the keys of many subjects in one query (projections call it per page)."""
+        wanted = list({s for s in subjects if self._cached(s) is None})
+        if not wanted:
+            return
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT subject_id, wrapped_key FROM personal_data_keys"
+                " WHERE subject_id = ANY(%s)",
+                (wanted,),
+            ).fetchall()
+        for subject, wrapped in rows:
+            self._remember(subject, self._unwrap(subject, wrapped) if wrapped else None)
+
+    def forget(self, subject: UUID) -> None:
+        """Drop a subject from the cache (after its key was shredded)."""
+        with self._lock:
+            self._cache.pop(subject, None)
+
+    def _cached(self, subject: UUID) -> tuple[bytes | None] | None:
+        with self._lock:
+            entry = self._cache.get(subject)
+            if entry is None:
+                return None
+            key, expires = entry
+            # A shredded key never comes back, so a None entry never expires.
+            if key is not None and expires < time.monotonic():
+                del self._cache[subject]
+                return None
+            self._cache.move_to_end(subject)
+            return (key,)
+
+    def _remember(self, subject: UUID, key: bytes | None) -> None:
+        with self._lock:
+            self._cache[subject] = (key, time.monotonic() + self._ttl)
+            self._cache.move_to_end(subject)
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+
+    def _wrap(self, subject: UUID, key: bytes) -> bytes:
+        return seal(self._wrapping_key, key, subject.bytes)
+
+    def _unwrap(self, subject: UUID, wrapped: bytes) -> bytes:
+        return unseal(self._wrapping_key, bytes(wrapped), subject.bytes)

