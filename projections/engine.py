@@ -1,0 +1,146 @@
+"""The projection engine: pages of the log applied exactly once, then live following."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import psycopg
+from eventsourcing.persistence import Mapper, StoredEvent
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+from projections.positions import EVENTS_TABLE, PositionWatcher, lock_position
+from projections.projection import Projection
+
+log = logging.getLogger(__name__)
+
+SELECT_PAGE = (
+    "SELECT notification_id, originator_id, originator_version, topic, state"
+    f" FROM {EVENTS_TABLE} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+)
+
+
+class ProjectionRunner:
+    """Feeds one projection from the log, one page per transaction.
+
+    The page's rows and the new position commit together, and the position row is locked
+    for the transaction: a crash anywhere loses or doubles nothing, and two runners of the
+    same projection (server and worker) take turns instead of applying a page twice.
+    """
+
+    def __init__(
+        self,
+        pool: ConnectionPool,
+        mapper: Mapper[Any],
+        projection: Projection,
+        *,
+        batch_size: int = 500,
+        watcher: PositionWatcher | None = None,
+        preload: Callable[[Sequence[StoredEvent]], None] | None = None,
+    ) -> None:
+        self.pool = pool
+        self.mapper = mapper
+        self.projection = projection
+        self.batch_size = batch_size
+        self.watcher = watcher
+        self.preload = preload
+
+    @property
+    def name(self) -> str:
+        """The projection's name."""
+        return self.projection.name
+
+    def run_page(self, batch_size: int | None = None) -> int:
+        """Apply the next page of the log; returns how many notifications it consumed."""
+        with self.pool.connection() as conn, conn.transaction():
+            # Safe here: the position commits with the rows, so a lost commit is re-applied.
+            conn.execute("SET LOCAL synchronous_commit = off")
+            position = lock_position(conn, self.name)
+            rows = conn.execute(SELECT_PAGE, (position, batch_size or self.batch_size)).fetchall()
+            if not rows:
+                return 0
+            events = self._decode([r for r in rows if r[3] in self.projection.topics])
+            with conn.cursor() as cursor, conn.pipeline():
+                self.projection.apply(cursor, events)
+            new_position = rows[-1][0]
+            conn.execute(
+                "UPDATE projection_positions SET position = %s, updated_at = now()"
+                " WHERE name = %s",
+                (new_position, self.name),
+            )
+        if self.watcher:
+            self.watcher.advanced(self.name, new_position)
+        return len(rows)
+
+    def catch_up(self, batch_size: int | None = None) -> int:
+        """Apply pages until the end of the log; returns how many notifications it consumed."""
+        total = 0
+        while consumed := self.run_page(batch_size):
+            total += consumed
+        return total
+
+    def reset(self) -> None:
+        """Empty the projection's tables and rewind it to the start of the log."""
+        with self.pool.connection() as conn, conn.transaction():
+            lock_position(conn, self.name)
+            tables = sql.SQL(", ").join(sql.Identifier(t) for t in self.projection.tables)
+            conn.execute(sql.SQL("TRUNCATE {}").format(tables))
+            conn.execute("UPDATE projection_positions SET position = 0 WHERE name = %s", (self.name,))
+
+    def _decode(self, rows: Sequence[tuple[Any, ...]]) -> list[Any]:
+        stored = [StoredEvent(r[1], r[2], r[3], bytes(r[4])) for r in rows]
+        if self.preload and stored:
+            self.preload(stored)
+        return [self.mapper.to_domain_event(s) for s in stored]
+
+
+class ProjectionWorker:
+    """Keeps runners caught up: wakes on NOTIFY, and polls in case a notification is lost."""
+
+    def __init__(
+        self, database_url: str, runners: Sequence[ProjectionRunner], *, poll_seconds: float
+    ) -> None:
+        self.database_url = database_url
+        self.runners = list(runners)
+        self.poll_seconds = poll_seconds
+        self.stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Run in a background thread."""
+        self._thread = threading.Thread(target=self.run, name="projections", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the loop to finish its page and stop."""
+        self.stopping.set()
+        if self._thread:
+            self._thread.join(timeout)
+
+    def run(self) -> None:
+        """Follow the log until stopped, reconnecting after database failures."""
+        backoff = 0.5
+        while not self.stopping.is_set():
+            try:
+                self._follow()
+            except psycopg.Error as error:
+                log.warning("projection worker lost the database (%s); retrying", error)
+                self.stopping.wait(backoff)
+                backoff = min(backoff * 2, 30.0)
+            except Exception:
+                log.exception("projection failed; retrying")
+                self.stopping.wait(backoff)
+                backoff = min(backoff * 2, 30.0)
+
+    def _follow(self) -> None:
+        with psycopg.connect(self.database_url, autocommit=True) as listener:
+            listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE)))
+            while not self.stopping.is_set():
+                for runner in self.runners:
+                    runner.catch_up()
+                # Wake on the first notification, or after poll_seconds regardless.
+                for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
+                    pass

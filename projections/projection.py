@@ -1,0 +1,21 @@
+"""What a projection is: a name, the tables it owns, and how it applies a page of events."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from psycopg import Cursor
+
+
+class Projection(ABC):
+    """A read model: applies events to its own tables, inside the engine's transaction."""
+
+    name: ClassVar[str]
+    tables: ClassVar[tuple[str, ...]]
+    topics: ClassVar[frozenset[str]]
+
+    @abstractmethod
+    def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
+        """Apply events in log order; the engine commits them with the new position."""

@@ -1,0 +1,45 @@
+"""The projections this project runs, and the runners that feed them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from eventsourcing.persistence import StoredEvent
+
+from application.runtime import Runtime
+from projections.engine import ProjectionRunner
+from projections.members import MembersProjection
+from projections.positions import PositionWatcher
+from projections.projection import Projection
+
+
+def all_projections() -> list[Projection]:
+    """Every projection, by name order of dependency (none depend on each other yet)."""
+    return [MembersProjection()]
+
+
+def projection_names() -> list[str]:
+    """Names accepted by `crm project --rebuild`."""
+    return [p.name for p in all_projections()]
+
+
+def build_runners(
+    runtime: Runtime, watcher: PositionWatcher | None = None, batch_size: int | None = None
+) -> list[ProjectionRunner]:
+    """One runner per projection, decoding with the application's mapper."""
+    keyring = runtime.community.keyring
+
+    def preload_keys(events: Sequence[StoredEvent]) -> None:
+        keyring.preload(e.originator_id for e in events)
+
+    return [
+        ProjectionRunner(
+            runtime.pool,
+            runtime.community.mapper,
+            projection,
+            batch_size=batch_size or runtime.settings.projection_batch_size,
+            watcher=watcher,
+            preload=preload_keys,
+        )
+        for projection in all_projections()
+    ]
