@@ -1,0 +1,1 @@
+"""The edges: FastAPI app, GraphQL schema, REST endpoints and the `crm` CLI."""

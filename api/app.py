@@ -1,0 +1,122 @@
+"""The FastAPI application: GraphQL, health, metrics, and bearer-key authentication."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, status
+from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.requests import HTTPConnection
+from strawberry.fastapi import GraphQLRouter
+
+from api.auth import Principal
+from api.graphql.context import Context
+from api.graphql.schema import build_schema
+from api.metrics import render_metrics
+from api.services import Services, in_thread
+from application.runtime import Runtime
+from application.settings import Settings
+from projections.positions import lags
+from projections.registry import projection_names
+
+log = logging.getLogger(__name__)
+
+
+def get_services(connection: HTTPConnection) -> Services:
+    """The process-wide services, built in the lifespan."""
+    services: Services = connection.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+async def authenticate(connection: HTTPConnection, services: ServicesDep) -> Principal:
+    """The caller of a request, from `Authorization: Bearer <api key>`; 401 otherwise."""
+    header = connection.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    principal = None
+    if scheme.lower() == "bearer" and secret.strip():
+        principal = await in_thread(services.api_keys.verify, secret.strip())
+    if principal is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="a valid API key is required: Authorization: Bearer <key>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(authenticate)]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    run_projections: bool = True,
+    services: Services | None = None,
+) -> FastAPI:
+    """Build the app; it starts its runtime in the lifespan unless services are given."""
+    settings = settings or (services.runtime.settings if services else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = services is None
+        app.state.services = services or Services.build(
+            await in_thread(Runtime.start, settings), run_projections=run_projections
+        )
+        try:
+            yield
+        finally:
+            if owned:
+                await in_thread(app.state.services.close)
+
+    app = FastAPI(
+        title="community-crm",
+        description="Event-sourced CRM for online communities. GraphQL at /graphql.",
+        lifespan=lifespan,
+    )
+
+    async def graphql_context(connection: HTTPConnection, services: ServicesDep) -> Context:
+        # The IDE page is static and holds no data; every operation needs a key.
+        if _is_ide_page(connection) and settings.graphiql_enabled:
+            return Context(services, None)
+        return Context(services, await authenticate(connection, services))
+
+    schema = build_schema(introspection=settings.graphiql_enabled)
+    router: GraphQLRouter[Context, None] = GraphQLRouter(
+        schema,
+        context_getter=graphql_context,
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
+        multipart_uploads_enabled=False,
+    )
+    app.include_router(router, prefix="/graphql")
+
+    @app.get("/healthz", summary="Liveness and database check (no key needed).")
+    async def healthz(services: ServicesDep) -> JSONResponse:
+        try:
+            await in_thread(_ping, services)
+        except Exception:
+            log.exception("health check failed")
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    @app.get("/metrics", summary="Prometheus metrics: projection positions and lag.")
+    async def metrics(services: ServicesDep, _: PrincipalDep) -> PlainTextResponse:
+        found = await in_thread(lags, services.runtime.pool, projection_names())
+        return PlainTextResponse(render_metrics(found), media_type="text/plain; version=0.0.4")
+
+    return app
+
+
+def _is_ide_page(connection: HTTPConnection) -> bool:
+    method = getattr(connection, "method", "GET")
+    return method == "GET" and "text/html" in connection.headers.get("accept", "")
+
+
+def _ping(services: Services) -> None:
+    with services.runtime.pool.connection() as conn:
+        conn.execute("SELECT 1")

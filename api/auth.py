@@ -1,0 +1,134 @@
+"""API keys and roles: who may call the API, and what each role may see and do."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+KEY_PREFIX = "crm_"
+
+
+class Role(StrEnum):
+    """What a key may do; stored by value."""
+
+    ADMIN = "admin"
+    MANAGER = "manager"
+    PRODUCT = "product"
+    MARKETING = "marketing"
+    VIEWER = "viewer"
+
+
+# Community managers and admins handle members and their personal data; the other roles
+# read the community without e-mails, handles or free attributes.
+_WRITE_MEMBERS = {Role.ADMIN, Role.MANAGER}
+_READ_PERSONAL_DATA = {Role.ADMIN, Role.MANAGER}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller behind a request's API key."""
+
+    key_id: UUID
+    name: str
+    role: Role
+
+    @property
+    def can_write_members(self) -> bool:
+        """May change members (join, edit, link, tag, leave, erase)."""
+        return self.role in _WRITE_MEMBERS
+
+    @property
+    def can_read_personal_data(self) -> bool:
+        """May see e-mails, handles and free attributes."""
+        return self.role in _READ_PERSONAL_DATA
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A key just created: the secret is shown once and never stored."""
+
+    key_id: UUID
+    name: str
+    role: Role
+    secret: str
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """What is known about a key, without its secret."""
+
+    key_id: UUID
+    name: str
+    role: Role
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def _digest(secret: str) -> bytes:
+    # Keys are 256 random bits, so a fast hash suffices; slow hashing is for passwords.
+    return hashlib.sha256(secret.encode()).digest()
+
+
+class ApiKeys:
+    """Issue, verify, list and revoke API keys."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self.pool = pool
+
+    def create(self, *, name: str, role: Role) -> IssuedKey:
+        """Issue a key; its secret is returned now and cannot be recovered later."""
+        if not name.strip():
+            raise ValueError("a key needs a name")
+        secret = KEY_PREFIX + secrets.token_urlsafe(32)
+        key_id = uuid4()
+        with self.pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO api_keys (key_id, name, role, secret_hash, prefix)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                (key_id, name.strip(), role.value, _digest(secret), secret[:10]),
+            )
+        return IssuedKey(key_id, name.strip(), role, secret)
+
+    def verify(self, secret: str) -> Principal | None:
+        """The principal for a presented secret, or None when unknown or revoked."""
+        if not secret.startswith(KEY_PREFIX):
+            return None
+        with self.pool.connection() as conn:
+            row = conn.execute(
+                "SELECT key_id, name, role, last_used_at < now() - interval '1 minute'"
+                " OR last_used_at IS NULL FROM api_keys"
+                " WHERE secret_hash = %s AND revoked_at IS NULL",
+                (_digest(secret),),
+            ).fetchone()
+            if row is None:
+                return None
+            if row[3]:  # record use at most once a minute: no write on every request
+                conn.execute("UPDATE api_keys SET last_used_at = now() WHERE key_id = %s", (row[0],))
+        return Principal(row[0], row[1], Role(row[2]))
+
+    def list(self) -> list[KeyInfo]:
+        """All keys, newest first."""
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute(
+                "SELECT key_id, name, role, prefix, created_at, last_used_at, revoked_at"
+                " FROM api_keys ORDER BY created_at DESC"
+            ).fetchall()
+        return [KeyInfo(**{**row, "role": Role(row["role"])}) for row in rows]
+
+    def revoke(self, key_id: UUID) -> bool:
+        """Revoke a key; False when no such active key exists."""
+        with self.pool.connection() as conn:
+            cur = conn.execute(
+                "UPDATE api_keys SET revoked_at = now() WHERE key_id = %s AND revoked_at IS NULL",
+                (key_id,),
+            )
+            return cur.rowcount == 1

@@ -1,0 +1,1 @@
+"""The GraphQL API: schema, context, errors, and one package per bounded context."""

@@ -1,0 +1,31 @@
+"""The per-request GraphQL context: services and the authenticated caller."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.fastapi import BaseContext
+
+from api.auth import Principal
+from api.services import Services
+
+
+class Context(BaseContext):
+    """Services and caller of one request; principal is None only for the IDE page."""
+
+    def __init__(self, services: Services, principal: Principal | None) -> None:
+        super().__init__()
+        self.services = services
+        self._principal = principal
+
+    @property
+    def principal(self) -> Principal:
+        """The caller; every operation requires one."""
+        if self._principal is None:
+            raise GraphQLError("authentication required", extensions={"code": "UNAUTHENTICATED"})
+        return self._principal
+
+
+Info = strawberry.Info[Context, Any]

@@ -1,0 +1,1 @@
+"""Members over GraphQL: the member page, lists, search, and lifecycle mutations."""

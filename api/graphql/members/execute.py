@@ -1,0 +1,53 @@
+"""The one path every member mutation takes: authorise, validate, act, read your write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from api.auth import Principal, Role
+from api.graphql.context import Info
+from api.graphql.errors import Error, domain_error, forbidden, validation_failed
+from api.graphql.members.types import Member, member_from_aggregate, member_from_row
+from api.services import Services, in_thread
+from application.community import Change
+from domain.commands import Command
+from domain.errors import DomainError
+
+WRITE_ROLES = (Role.ADMIN, Role.MANAGER)
+
+
+async def execute(
+    info: Info,
+    build: Callable[[], Command],
+    handle: Callable[[Any], Change],
+    success: Any,
+) -> Any:
+    """Run a member command and answer with the success type or a typed error."""
+    principal = info.context.principal
+    if not principal.can_write_members:
+        return forbidden("change members", WRITE_ROLES)
+    try:
+        command = build()
+    except ValidationError as error:
+        return validation_failed(error)
+    try:
+        change = await in_thread(handle, command)
+    except DomainError as error:
+        result: Error = domain_error(error)
+        return result
+    member = await in_thread(_member_after, info.context.services, change, principal)
+    return success(member=member)
+
+
+def _member_after(services: Services, change: Change, principal: Principal) -> Member:
+    reveal = principal.can_read_personal_data
+    member_id = change.member.id
+    if services.wait_for_members(change.position):
+        row = services.members.by_ids([member_id]).get(member_id)
+        if row is not None:
+            identities = services.members.identities([member_id])[member_id]
+            return member_from_row(row, identities, reveal)
+    return member_from_aggregate(change.member, reveal)

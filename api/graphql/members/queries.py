@@ -1,0 +1,128 @@
+"""Member queries: one member, a member by identity, and the filtered member list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from api.graphql.context import Info
+from api.graphql.errors import bad_input, forbidden_query
+from api.graphql.members.inputs import MemberFilterInput
+from api.graphql.members.types import (
+    Channel,
+    Member,
+    MemberConnection,
+    MemberEdge,
+    PageInfo,
+    member_from_row,
+)
+from api.services import Services, in_thread
+from domain.values import check_tag
+from projections.member_queries import DEFAULT_STATUSES, InvalidCursor, MemberFilter, MemberOrder
+
+MemberOrderEnum = strawberry.enum(
+    MemberOrder, name="MemberOrder", description="How the member list is sorted."
+)
+
+
+@strawberry.type
+class MemberQuery:
+    """Queries of the members context."""
+
+    @strawberry.field(description="One member by id; null when no such member exists.")
+    async def member(self, info: Info, id: strawberry.ID) -> Member | None:
+        member_id = _uuid(id, "id")
+        reveal = info.context.principal.can_read_personal_data
+        members = await in_thread(_load, info.context.services, [member_id], reveal)
+        return members[0] if members else None
+
+    @strawberry.field(
+        description="The member holding a handle on a channel; needs personal-data access."
+    )
+    async def member_by_identity(
+        self, info: Info, channel: Channel, handle: str  # type: ignore[valid-type]
+    ) -> Member | None:
+        principal = info.context.principal
+        if not principal.can_read_personal_data:
+            raise forbidden_query("your role may not look members up by handle")
+        services = info.context.services
+        row = await in_thread(services.members.by_identity, channel.value, handle)
+        if row is None:
+            return None
+        members = await in_thread(_load, services, [row["member_id"]], True)
+        return members[0] if members else None
+
+    @strawberry.field(description="Members matching a filter, a page at a time (keyset cursors).")
+    async def members(
+        self,
+        info: Info,
+        filter: MemberFilterInput | None = None,
+        order_by: MemberOrderEnum = MemberOrder.JOINED_AT_DESC,  # type: ignore[valid-type]
+        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
+        after: Annotated[str | None, strawberry.argument(description="An endCursor.")] = None,
+    ) -> MemberConnection:
+        services = info.context.services
+        limit = services.runtime.settings.max_page_size
+        if not 1 <= first <= limit:
+            raise bad_input(f"first must be between 1 and {limit}")
+        reveal = info.context.principal.can_read_personal_data
+        where = _filter(filter, reveal)
+        try:
+            page = await in_thread(services.members.page, where, MemberOrder(order_by), after, first)
+        except InvalidCursor as error:
+            raise bad_input(f"after: {error}") from None
+        ids = [row["member_id"] for row in page.rows]
+        identities = await in_thread(services.members.identities, ids) if ids else {}
+        edges = [
+            MemberEdge(node=member_from_row(row, identities[row["member_id"]], reveal), cursor=cursor)
+            for row, cursor in zip(page.rows, page.cursors, strict=True)
+        ]
+        return MemberConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=after is not None,
+                start_cursor=page.cursors[0] if page.cursors else None,
+                end_cursor=page.cursors[-1] if page.cursors else None,
+            ),
+            where=where,
+        )
+
+
+def _load(services: Services, member_ids: list[UUID], reveal: bool) -> list[Member]:
+    rows = services.members.by_ids(member_ids)
+    identities = services.members.identities(list(rows))
+    return [member_from_row(rows[m], identities[m], reveal) for m in member_ids if m in rows]
+
+
+def _uuid(value: str, field: str) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise bad_input(f"{field}: not a member id (a UUID)") from None
+
+
+def _filter(given: MemberFilterInput | None, reveal: bool) -> MemberFilter:
+    if given is None:
+        return MemberFilter(search_personal_data=reveal)
+    tag = None
+    if given.tag is not None:
+        try:
+            tag = check_tag(given.tag)
+        except ValueError as error:
+            raise bad_input(f"filter.tag: {error}") from None
+    search = given.search.strip() if given.search else None
+    if search is not None and len(search) > 100:
+        raise bad_input("filter.search: at most 100 characters")
+    statuses = tuple(s.value for s in given.status) if given.status else DEFAULT_STATUSES
+    return MemberFilter(
+        statuses=statuses,
+        tag=tag,
+        channel=given.channel.value if given.channel else None,
+        search=search or None,
+        is_staff=given.is_staff,
+        is_bot=given.is_bot,
+        search_personal_data=reveal,
+    )

@@ -1,0 +1,213 @@
+"""GraphQL types of the members context: read DTOs built from projection rows."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from uuid import UUID
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.graphql.context import Info
+from api.graphql.errors import bad_input
+from api.services import in_thread
+from domain.member import Member as MemberAggregate
+from domain.values import Channel as DomainChannel
+from projections.member_queries import MemberFilter
+
+Channel = strawberry.enum(
+    DomainChannel, name="Channel", description="A platform where members can be found."
+)
+
+
+@strawberry.enum(description="Where a member stands in the community.")
+class MemberStatus(Enum):
+    ACTIVE = "active"
+    LEFT = "left"
+    ERASED = "erased"
+
+
+def _screaming(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).upper()
+
+
+_EVENT_CLASSES = [
+    value
+    for value in vars(MemberAggregate).values()
+    if isinstance(value, type) and issubclass(value, MemberAggregate.Event) and "TOPIC" in vars(value)
+    and value.__name__ not in ("Created",)
+]
+MemberEventType = strawberry.enum(
+    Enum("MemberEventType", {_screaming(c.__name__): c.__name__ for c in _EVENT_CLASSES}),  # type: ignore[misc]
+    name="MemberEventType",
+    description="What happened to a member, one value per kind of member event.",
+)
+
+
+@strawberry.type(description="A member's handle on one channel.")
+class Identity:
+    channel: Channel = strawberry.field(description="The platform.")  # type: ignore[valid-type]
+    handle: str | None = strawberry.field(
+        description="The handle there; null when your role may not see personal data."
+    )
+    linked_at: datetime = strawberry.field(description="When it was linked to the member.")
+
+
+@strawberry.type(description="One event in a member's history: the audit trail.")
+class MemberEvent:
+    version: int = strawberry.field(description="Position in the member's stream, from 1.")
+    type: MemberEventType = strawberry.field(description="What happened.")  # type: ignore[valid-type]
+    recorded_at: datetime = strawberry.field(description="When it was recorded.")
+    data: JSON = strawberry.field(
+        description="The event's fields. Personal fields are null when erased or hidden."
+    )
+
+
+@strawberry.type(description="A person of the community, as of the latest projected event.")
+class Member:
+    id: strawberry.ID = strawberry.field(description="Stable member id (a UUID).")
+    display_name: str | None = strawberry.field(description="Name shown; null once erased.")
+    email: str | None = strawberry.field(
+        description="E-mail; null when absent, erased, or hidden from your role."
+    )
+    status: MemberStatus = strawberry.field(description="Active, left or erased.")
+    joined_at: datetime = strawberry.field(description="When the member joined.")
+    source_channel: Channel = strawberry.field(description="Where the member came from.")  # type: ignore[valid-type]
+    attributes: JSON | None = strawberry.field(
+        description="Free attributes (company, city...); null when hidden from your role."
+    )
+    tags: list[str] = strawberry.field(description="Labels, sorted.")
+    channels: list[Channel] = strawberry.field(description="Channels the member is on.")  # type: ignore[valid-type]
+    identities: list[Identity] = strawberry.field(description="Handles across channels.")
+    is_staff: bool = strawberry.field(description="Works for the brand; excluded from metrics.")
+    is_bot: bool = strawberry.field(description="Automated account; excluded from metrics.")
+    left_at: datetime | None = strawberry.field(description="When the member left, if gone.")
+    erased_at: datetime | None = strawberry.field(description="When the data was erased.")
+    version: int = strawberry.field(
+        description="Number of events so far; pass as expectedVersion to edit safely."
+    )
+    updated_at: datetime = strawberry.field(description="When the last event was recorded.")
+    personal_data_hidden: bool = strawberry.field(
+        description="True when e-mail, handles and attributes are withheld from your role."
+    )
+
+    @strawberry.field(description="The member's events in order, oldest first (audit trail).")
+    async def history(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description="At most this many (1-500).")] = 100,
+    ) -> list[MemberEvent]:
+        if not 1 <= first <= 500:
+            raise bad_input("first must be between 1 and 500")
+        events = await in_thread(info.context.services.community.member_history, UUID(self.id))
+        return [_event(e, not self.personal_data_hidden) for e in events[:first]]
+
+
+@strawberry.type(description="Where a page ends, for asking the next one.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="This page was asked with `after`.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
+    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
+
+
+@strawberry.type(description="A member with its cursor in the list.")
+class MemberEdge:
+    node: Member = strawberry.field(description="The member.")
+    cursor: str = strawberry.field(description="Opaque position of this member in the list.")
+
+
+@strawberry.type(description="A page of members (keyset pagination: stable under inserts).")
+class MemberConnection:
+    edges: list[MemberEdge] = strawberry.field(description="Members with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Paging state.")
+    where: strawberry.Private[MemberFilter]
+
+    @strawberry.field(description="The members of this page, without cursors.")
+    def nodes(self) -> list[Member]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many members match the filter, across all pages.")
+    async def total_count(self, info: Info) -> int:
+        return await in_thread(info.context.services.members.count, self.where)
+
+
+def member_from_row(row: dict[str, Any], identities: list[dict[str, Any]], reveal: bool) -> Member:
+    """Build the DTO from the projection row; personal data only when `reveal`."""
+    return Member(
+        id=strawberry.ID(str(row["member_id"])),
+        display_name=row["display_name"],
+        email=row["email"] if reveal else None,
+        status=MemberStatus(row["status"]),
+        joined_at=row["joined_at"],
+        source_channel=DomainChannel(row["source_channel"]),
+        attributes=row["attributes"] if reveal else None,
+        tags=list(row["tags"]),
+        channels=[DomainChannel(c) for c in row["channels"]],
+        identities=[
+            Identity(
+                channel=DomainChannel(i["channel"]),
+                handle=i["handle"] if reveal else None,
+                linked_at=i["linked_at"],
+            )
+            for i in identities
+        ],
+        is_staff=row["is_staff"],
+        is_bot=row["is_bot"],
+        left_at=row["left_at"],
+        erased_at=row["erased_at"],
+        version=row["version"],
+        updated_at=row["updated_at"],
+        personal_data_hidden=not reveal,
+    )
+
+
+def member_from_aggregate(member: MemberAggregate, reveal: bool) -> Member:
+    """Build the DTO from the aggregate, when the projection has not caught up in time."""
+    channels = {channel for channel, _ in member.identities} | {member.source_channel}
+    row = {
+        "member_id": member.id,
+        "display_name": member.display_name,
+        "email": member.email,
+        "status": member.status,
+        "joined_at": member.joined_at,
+        "source_channel": member.source_channel,
+        "attributes": member.attributes,
+        "tags": member.tags,
+        "channels": sorted(channels - {DomainChannel.OTHER.value}),
+        "is_staff": member.is_staff,
+        "is_bot": member.is_bot,
+        "left_at": member.left_at,
+        "erased_at": member.modified_on if member.is_erased else None,
+        "version": member.version,
+        "updated_at": member.modified_on,
+    }
+    identities = [
+        {"channel": channel, "handle": handle, "linked_at": member.modified_on}
+        for channel, handle in member.identities
+    ]
+    return member_from_row(row, identities, reveal)
+
+
+def _event(event: Any, reveal: bool) -> MemberEvent:
+    hidden = set(type(event).PERSONAL_FIELDS) if not reveal else set()
+    data = {
+        key: None if key in hidden else _plain(value)
+        for key, value in vars(event).items()
+        if key not in ("originator_id", "originator_version", "timestamp", "originator_topic")
+    }
+    return MemberEvent(
+        version=event.originator_version,
+        type=MemberEventType[_screaming(type(event).__name__)],
+        recorded_at=event.timestamp,
+        data=data,
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

@@ -1,0 +1,70 @@
+"""The GraphQL schema: per-context queries and mutations composed, with abuse limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from api.graphql.masking import MaskUnexpectedErrors
+from api.graphql.members.mutations import MemberMutation
+from api.graphql.members.queries import MemberQuery
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
+MAX_DEPTH = 10
+MAX_TOKENS = 2_000
+MAX_ALIASES = 20
+
+
+@strawberry.type(description="Everything that can be read.")
+class Query(MemberQuery):
+    pass
+
+
+@strawberry.type(description="Everything that can be changed; each returns a result union.")
+class Mutation(MemberMutation):
+    pass
+
+
+class QuietSchema(strawberry.Schema):
+    """Expected errors are answers, not incidents: only masked (unexpected) ones are logged."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Unexpected errors are logged, with their reference, by MaskUnexpectedErrors."""
+
+
+def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    """The schema, with depth, token and alias limits and masking of unexpected errors."""
+    extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        MaskUnexpectedErrors,
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection)
+    return QuietSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,  # type: ignore[arg-type]
+        config=StrawberryConfig(auto_camel_case=True),
+    )
+
+
+def schema_sdl(schema: Any | None = None) -> str:
+    """The schema as SDL, as committed in api/schema.graphql."""
+    return str(schema or build_schema()).strip() + "\n"

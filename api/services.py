@@ -1,0 +1,70 @@
+"""What the API needs at hand, built once per process in the FastAPI lifespan."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import anyio.to_thread
+
+from api.auth import ApiKeys
+from application.community import Community
+from application.runtime import Runtime
+from projections.engine import ProjectionWorker
+from projections.member_queries import MemberQueries
+from projections.members import MembersProjection
+from projections.positions import PositionWatcher
+from projections.registry import build_runners
+
+T = TypeVar("T")
+
+
+@dataclass
+class Services:
+    """The application, read models and keys, shared by all requests."""
+
+    runtime: Runtime
+    members: MemberQueries
+    api_keys: ApiKeys
+    watcher: PositionWatcher
+    worker: ProjectionWorker | None = None
+
+    @property
+    def community(self) -> Community:
+        """The event-sourced application."""
+        return self.runtime.community
+
+    @classmethod
+    def build(cls, runtime: Runtime, *, run_projections: bool) -> Services:
+        """Wire services; with run_projections the projections follow the log in-process."""
+        watcher = PositionWatcher(runtime.pool)
+        worker = None
+        if run_projections:
+            worker = ProjectionWorker(
+                runtime.database_url,
+                build_runners(runtime, watcher),
+                poll_seconds=runtime.settings.projection_poll_seconds,
+            )
+            worker.start()
+        return cls(runtime, MemberQueries(runtime.pool), ApiKeys(runtime.pool), watcher, worker)
+
+    def wait_for_members(self, position: int | None) -> bool:
+        """Read-your-writes: wait until the members view includes this position."""
+        if position is None:
+            return True
+        return self.watcher.wait_for(
+            MembersProjection.name, position, self.runtime.settings.read_your_writes_timeout
+        )
+
+    def close(self) -> None:
+        """Stop the projection thread and release connections."""
+        if self.worker:
+            self.worker.stop()
+        self.runtime.close()
+
+
+async def in_thread(function: Callable[..., T], *args: object) -> T:
+    """Run blocking code (psycopg, eventsourcing) off the event loop."""
+    return await anyio.to_thread.run_sync(functools.partial(function, *args))
