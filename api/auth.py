@@ -112,7 +112,9 @@ class ApiKeys:
             if row is None:
                 return None
             if row[3]:  # record use at most once a minute: no write on every request
-                conn.execute("UPDATE api_keys SET last_used_at = now() WHERE key_id = %s", (row[0],))
+                conn.execute(
+                    "UPDATE api_keys SET last_used_at = now() WHERE key_id = %s", (row[0],)
+                )
         return Principal(row[0], row[1], Role(row[2]))
 
     def list(self) -> list[KeyInfo]:

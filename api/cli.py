@@ -43,7 +43,9 @@ def _settings() -> Settings:
 
 @app.command()
 def serve(
-    demo: Annotated[bool, typer.Option(help="Seed a demo community and print an admin key.")] = False,
+    demo: Annotated[
+        bool, typer.Option(help="Seed a demo community and print an admin key.")
+    ] = False,
     host: Annotated[str | None, typer.Option(help="Address to bind (default CRM_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default CRM_PORT).")] = None,
     projections: Annotated[
@@ -157,8 +159,12 @@ def demo(
     try:
         with Progress(console=console) as progress:
             task = progress.add_task("recording members", total=members)
-            seed_demo(runtime.community, members, seed=seed, progress=lambda n: progress.advance(task, n))
-        console.print(f"{members} members recorded; projections pick them up in `crm serve`/`worker`")
+            seed_demo(
+                runtime.community, members, seed=seed, progress=lambda n: progress.advance(task, n)
+            )
+        console.print(
+            f"{members} members recorded; projections pick them up in `crm serve`/`worker`"
+        )
     finally:
         runtime.close()
 
@@ -207,7 +213,10 @@ def apikey_list() -> None:
     table = Table("id", "name", "role", "prefix", "created", "last used", "revoked")
     for key in keys:
         table.add_row(
-            str(key.key_id), key.name, key.role.value, key.prefix,
+            str(key.key_id),
+            key.name,
+            key.role.value,
+            key.prefix,
             f"{key.created_at:%Y-%m-%d %H:%M}",
             f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "-",
             f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "-",

@@ -84,7 +84,9 @@ def _member(
     source = rng.choices(channels, weights)[0]
     member = Member.join(
         display_name=name,
-        email=None if is_bot or rng.random() < 0.3 else f"{first}.{last}{number}@example.org".lower(),
+        email=None
+        if is_bot or rng.random() < 0.3
+        else f"{first}.{last}{number}@example.org".lower(),
         joined_at=joined_at,
         source_channel=source.value,
         attributes=_attributes(rng),

@@ -127,7 +127,9 @@ class Community(Application[UUID]):
         """Record that the member left."""
         now = self.clock()
         left_at = command.left_at or now
-        return self._change(command, lambda m: m.leave(left_at=left_at, reason=command.reason, now=now))
+        return self._change(
+            command, lambda m: m.leave(left_at=left_at, reason=command.reason, now=now)
+        )
 
     def rejoin_member(self, command: cmd.RejoinMember) -> Change:
         """Record that a member who left came back."""
@@ -184,7 +186,8 @@ class Community(Application[UUID]):
             except IntegrityError:
                 # Another writer saved this member first: act again on its new state.
                 if expected is not None:
-                    raise VersionMismatch(member.id, expected, self.get_member(member.id).version)
+                    current = self.get_member(member.id).version
+                    raise VersionMismatch(member.id, expected, current) from None
         raise ConcurrentModification(command.member_id)
 
     def _save_members(self, *members: Member) -> Change:

@@ -106,8 +106,7 @@ class KeyRing:
             return
         with self._pool.connection() as conn:
             rows = conn.execute(
-                "SELECT subject_id, wrapped_key FROM personal_data_keys"
-                " WHERE subject_id = ANY(%s)",
+                "SELECT subject_id, wrapped_key FROM personal_data_keys WHERE subject_id = ANY(%s)",
                 (wanted,),
             ).fetchall()
         for subject, wrapped in rows:

@@ -7,6 +7,7 @@ import os
 import warnings
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
@@ -49,9 +50,8 @@ def start_embedded_server(data_dir: Path) -> EmbeddedServer:
 
 def database_url(server_url: str, dbname: str) -> str:
     """The URL of another database on the same server."""
-    params = psycopg.conninfo.conninfo_to_dict(server_url)
-    params["dbname"] = dbname
-    return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if v is not None})
+    parts = urlsplit(server_url)
+    return urlunsplit(parts._replace(path=f"/{quote(dbname)}"))
 
 
 def ensure_database(server_url: str, dbname: str) -> str:

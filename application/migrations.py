@@ -65,7 +65,8 @@ def apply_migrations(conninfo: str) -> list[str]:
                 with conn.transaction():
                     conn.execute(migration.sql)
                     conn.execute(
-                        "INSERT INTO schema_migrations (version, name, checksum) VALUES (%s, %s, %s)",
+                        "INSERT INTO schema_migrations (version, name, checksum)"
+                        " VALUES (%s, %s, %s)",
                         (migration.version, migration.name, migration.checksum),
                     )
                 applied_now.append(migration.name)

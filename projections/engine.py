@@ -67,8 +67,7 @@ class ProjectionRunner:
                 self.projection.apply(cursor, events)
             new_position = rows[-1][0]
             conn.execute(
-                "UPDATE projection_positions SET position = %s, updated_at = now()"
-                " WHERE name = %s",
+                "UPDATE projection_positions SET position = %s, updated_at = now() WHERE name = %s",
                 (new_position, self.name),
             )
         if self.watcher:
@@ -88,7 +87,9 @@ class ProjectionRunner:
             lock_position(conn, self.name)
             tables = sql.SQL(", ").join(sql.Identifier(t) for t in self.projection.tables)
             conn.execute(sql.SQL("TRUNCATE {}").format(tables))
-            conn.execute("UPDATE projection_positions SET position = 0 WHERE name = %s", (self.name,))
+            conn.execute(
+                "UPDATE projection_positions SET position = 0 WHERE name = %s", (self.name,)
+            )
 
     def _decode(self, rows: Sequence[tuple[Any, ...]]) -> list[Any]:
         stored = [StoredEvent(r[1], r[2], r[3], bytes(r[4])) for r in rows]

@@ -75,7 +75,10 @@ class MemberQueries:
 
     def by_ids(self, member_ids: list[UUID]) -> dict[UUID, Row]:
         """Members by id (absent ids are simply missing)."""
-        return {r["member_id"]: r for r in self._rows("SELECT * FROM members WHERE member_id = ANY(%s)", (member_ids,))}
+        return {
+            r["member_id"]: r
+            for r in self._rows("SELECT * FROM members WHERE member_id = ANY(%s)", (member_ids,))
+        }
 
     def by_identity(self, channel: str, handle: str) -> Row | None:
         """The member holding a channel identity, if any."""
@@ -116,7 +119,9 @@ class MemberQueries:
         dimension, value = _counter_for(where)
         if dimension is None:
             conditions, params = _conditions(where)
-            query = sql.SQL("SELECT count(*) FROM members WHERE {}").format(sql.SQL(" AND ").join(conditions))
+            query = sql.SQL("SELECT count(*) FROM members WHERE {}").format(
+                sql.SQL(" AND ").join(conditions)
+            )
             return int(self._rows(query, params)[0]["count"])
         dimensions = [dimension.format(status=s) for s in where.statuses]
         rows = self._rows(
@@ -183,7 +188,9 @@ def _decode_cursor(cursor: str, order: MemberOrder) -> tuple[Any, UUID]:
         cursor_order, key, member_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         if cursor_order != order.value:
             raise InvalidCursor("this cursor belongs to a list in another order")
-        value = datetime.fromisoformat(key) if order is not MemberOrder.DISPLAY_NAME_ASC else str(key)
+        value = (
+            datetime.fromisoformat(key) if order is not MemberOrder.DISPLAY_NAME_ASC else str(key)
+        )
         return value, UUID(member_id)
     except InvalidCursor:
         raise

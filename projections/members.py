@@ -59,7 +59,9 @@ _SIMPLE_UPDATES: dict[type[Any], str] = {
     Member.UnmarkedAsStaff: "is_staff = false,",
     Member.MarkedAsBot: "is_bot = true,",
     Member.UnmarkedAsBot: "is_bot = false,",
-    Member.Tagged: "tags = ARRAY(SELECT DISTINCT t FROM unnest(tags || %(tag)s::text) t ORDER BY t),",
+    Member.Tagged: (
+        "tags = ARRAY(SELECT DISTINCT t FROM unnest(tags || %(tag)s::text) t ORDER BY t),"
+    ),
     Member.Untagged: "tags = array_remove(tags, %(tag)s),",
     Member.Left: f"status = '{LEFT}', left_at = %(left_at)s,",
     Member.Rejoined: f"status = '{ACTIVE}', left_at = NULL,",
@@ -95,7 +97,11 @@ class MembersProjection(Projection):
     def _apply_one(self, cursor: Cursor[Any], event: Any) -> bool:
         """Apply one event; True when the member's derived columns need refreshing."""
         kind = type(event)
-        common = {"id": event.originator_id, "version": event.originator_version, "at": event.timestamp}
+        common = {
+            "id": event.originator_id,
+            "version": event.originator_version,
+            "at": event.timestamp,
+        }
         if kind is Member.Joined:
             cursor.execute(INSERT_MEMBER, _joined_row(event))
             return True
@@ -107,7 +113,9 @@ class MembersProjection(Projection):
             cursor.execute(TOUCH.format(""), common)
             return True
         if kind is Member.Erased:
-            cursor.execute("DELETE FROM member_identities WHERE member_id = %s", (event.originator_id,))
+            cursor.execute(
+                "DELETE FROM member_identities WHERE member_id = %s", (event.originator_id,)
+            )
             cursor.execute(ERASE, common)
             return True
         if kind in _SIMPLE_UPDATES:
@@ -119,7 +127,9 @@ class MembersProjection(Projection):
             return
         key = normalise_handle(event.handle)
         if isinstance(event, Member.IdentityLinked):
-            cursor.execute(LINK, (event.channel, key, event.handle, event.originator_id, event.timestamp))
+            cursor.execute(
+                LINK, (event.channel, key, event.handle, event.originator_id, event.timestamp)
+            )
         else:
             cursor.execute(UNLINK, (event.channel, key, event.originator_id))
 
@@ -149,4 +159,3 @@ def _profile_changes(changes: dict[str, Any]) -> dict[str, Any]:
 
 def _fields(event: Any) -> dict[str, Any]:
     return {k: v for k, v in vars(event).items() if k in ("tag", "left_at")}
-

@@ -41,7 +41,9 @@ def lock_position(conn: Connection[tuple[object, ...]], name: str) -> int:
 def head_of_log(pool: ConnectionPool) -> int:
     """The highest notification id recorded so far (0 for an empty log)."""
     with pool.connection() as conn:
-        row = conn.execute(f"SELECT coalesce(max(notification_id), 0) FROM {EVENTS_TABLE}").fetchone()
+        row = conn.execute(
+            f"SELECT coalesce(max(notification_id), 0) FROM {EVENTS_TABLE}"
+        ).fetchone()
     return int(row[0]) if row else 0
 
 

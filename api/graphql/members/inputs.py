@@ -24,10 +24,11 @@ class JoinMemberInput:
         default=None, description="When they joined, with a timezone; default now."
     )
     source_channel: Channel = strawberry.field(  # type: ignore[valid-type]
-        default=Channel.OTHER, description="Where they came from."  # type: ignore[attr-defined]
+        default=Channel.OTHER,
+        description="Where they came from.",  # type: ignore[attr-defined]
     )
     attributes: JSON | None = strawberry.field(
-        default=None, description="Free scalar attributes, e.g. {\"company\": \"Acme\"}."
+        default=None, description='Free scalar attributes, e.g. {"company": "Acme"}.'
     )
     identities: list[IdentityInput] | None = strawberry.field(
         default=None, description="Handles they are known by (each must be free)."

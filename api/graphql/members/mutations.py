@@ -29,7 +29,9 @@ class MemberMutation:
                 ],
             )
 
-        return await execute(info, build, info.context.services.community.join_member, p.MemberJoined)
+        return await execute(
+            info, build, info.context.services.community.join_member, p.MemberJoined
+        )
 
     @strawberry.mutation(description="Change a member's name, e-mail or attributes.")
     async def update_member_profile(
@@ -53,7 +55,9 @@ class MemberMutation:
         def build() -> cmd.LinkIdentity:
             return cmd.LinkIdentity(**_identity_fields(input))
 
-        return await execute(info, build, info.context.services.community.link_identity, p.IdentityLinked)
+        return await execute(
+            info, build, info.context.services.community.link_identity, p.IdentityLinked
+        )
 
     @strawberry.mutation(description="Unlink a channel identity the member holds.")
     async def unlink_identity(
@@ -70,7 +74,9 @@ class MemberMutation:
         def build() -> cmd.TagMember:
             return cmd.TagMember(member_id=input.member_id, tag=input.tag)
 
-        return await execute(info, build, info.context.services.community.tag_member, p.MemberTagged)
+        return await execute(
+            info, build, info.context.services.community.tag_member, p.MemberTagged
+        )
 
     @strawberry.mutation(description="Take a tag off a member (no change if absent).")
     async def untag_member(self, info: Info, input: i.MemberTagInput) -> p.UntagMemberResult:
@@ -128,7 +134,9 @@ class MemberMutation:
         def build() -> cmd.EraseMember:
             return cmd.EraseMember(member_id=input.member_id)
 
-        return await execute(info, build, info.context.services.community.erase_member, p.MemberErased)
+        return await execute(
+            info, build, info.context.services.community.erase_member, p.MemberErased
+        )
 
 
 def _identity_fields(input: i.MemberIdentityInput) -> dict[str, object]:

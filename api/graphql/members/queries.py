@@ -42,7 +42,10 @@ class MemberQuery:
         description="The member holding a handle on a channel; needs personal-data access."
     )
     async def member_by_identity(
-        self, info: Info, channel: Channel, handle: str  # type: ignore[valid-type]
+        self,
+        info: Info,
+        channel: Channel,
+        handle: str,  # type: ignore[valid-type]
     ) -> Member | None:
         principal = info.context.principal
         if not principal.can_read_personal_data:
@@ -70,13 +73,17 @@ class MemberQuery:
         reveal = info.context.principal.can_read_personal_data
         where = _filter(filter, reveal)
         try:
-            page = await in_thread(services.members.page, where, MemberOrder(order_by), after, first)
+            page = await in_thread(
+                services.members.page, where, MemberOrder(order_by), after, first
+            )
         except InvalidCursor as error:
             raise bad_input(f"after: {error}") from None
         ids = [row["member_id"] for row in page.rows]
         identities = await in_thread(services.members.identities, ids) if ids else {}
         edges = [
-            MemberEdge(node=member_from_row(row, identities[row["member_id"]], reveal), cursor=cursor)
+            MemberEdge(
+                node=member_from_row(row, identities[row["member_id"]], reveal), cursor=cursor
+            )
             for row, cursor in zip(page.rows, page.cursors, strict=True)
         ]
         return MemberConnection(

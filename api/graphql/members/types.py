@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from uuid import UUID
 from enum import Enum
 from typing import Annotated, Any
+from uuid import UUID
 
 import strawberry
 from strawberry.scalars import JSON
@@ -37,7 +37,9 @@ def _screaming(name: str) -> str:
 _EVENT_CLASSES = [
     value
     for value in vars(MemberAggregate).values()
-    if isinstance(value, type) and issubclass(value, MemberAggregate.Event) and "TOPIC" in vars(value)
+    if isinstance(value, type)
+    and issubclass(value, MemberAggregate.Event)
+    and "TOPIC" in vars(value)
     and value.__name__ not in ("Created",)
 ]
 MemberEventType = strawberry.enum(
