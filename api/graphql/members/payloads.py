@@ -19,6 +19,13 @@ def _payload(name: str, description: str) -> Any:
     return strawberry.type(type(name, (), namespace), name=name, description=description)
 
 
+def _result(name: str) -> Any:
+    """A named result union; clients switch on __typename."""
+    return strawberry.union(
+        name, description="The success type, or the typed error that explains the refusal."
+    )
+
+
 MemberJoined = _payload("MemberJoined", "The member was recorded.")
 MemberProfileUpdated = _payload("MemberProfileUpdated", "The profile was changed (or already so).")
 IdentityLinked = _payload("IdentityLinked", "The identity is linked to the member.")
@@ -32,45 +39,45 @@ MemberRejoined = _payload("MemberRejoined", "The member is active again.")
 MemberErased = _payload("MemberErased", "The member's personal data is erased for good.")
 
 JoinMemberResult = Annotated[
-    MemberJoined | ValidationFailed | Conflict | Forbidden, strawberry.union("JoinMemberResult")
+    MemberJoined | ValidationFailed | Conflict | Forbidden, _result("JoinMemberResult")
 ]
 UpdateMemberProfileResult = Annotated[
     MemberProfileUpdated | ValidationFailed | NotFound | Conflict | Forbidden,
-    strawberry.union("UpdateMemberProfileResult"),
+    _result("UpdateMemberProfileResult"),
 ]
 LinkIdentityResult = Annotated[
     IdentityLinked | ValidationFailed | NotFound | Conflict | Forbidden,
-    strawberry.union("LinkIdentityResult"),
+    _result("LinkIdentityResult"),
 ]
 UnlinkIdentityResult = Annotated[
     IdentityUnlinked | ValidationFailed | NotFound | Conflict | Forbidden,
-    strawberry.union("UnlinkIdentityResult"),
+    _result("UnlinkIdentityResult"),
 ]
 TagMemberResult = Annotated[
     MemberTagged | ValidationFailed | NotFound | Conflict | Forbidden,
-    strawberry.union("TagMemberResult"),
+    _result("TagMemberResult"),
 ]
 UntagMemberResult = Annotated[
     MemberUntagged | ValidationFailed | NotFound | Conflict | Forbidden,
-    strawberry.union("UntagMemberResult"),
+    _result("UntagMemberResult"),
 ]
 MarkMemberAsStaffResult = Annotated[
     StaffFlagSet | ValidationFailed | NotFound | Conflict | Forbidden,
-    strawberry.union("MarkMemberAsStaffResult"),
+    _result("MarkMemberAsStaffResult"),
 ]
 MarkMemberAsBotResult = Annotated[
     BotFlagSet | ValidationFailed | NotFound | Conflict | Forbidden,
-    strawberry.union("MarkMemberAsBotResult"),
+    _result("MarkMemberAsBotResult"),
 ]
 MarkMemberLeftResult = Annotated[
     MemberMarkedLeft | ValidationFailed | NotFound | Conflict | Forbidden,
-    strawberry.union("MarkMemberLeftResult"),
+    _result("MarkMemberLeftResult"),
 ]
 RejoinMemberResult = Annotated[
     MemberRejoined | ValidationFailed | NotFound | Conflict | Forbidden,
-    strawberry.union("RejoinMemberResult"),
+    _result("RejoinMemberResult"),
 ]
 EraseMemberResult = Annotated[
     MemberErased | ValidationFailed | NotFound | Conflict | Forbidden,
-    strawberry.union("EraseMemberResult"),
+    _result("EraseMemberResult"),
 ]
