@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,8 +27,10 @@ from domain.errors import (
 )
 from domain.member import Member
 
-# A command is retried this often when another writer saved the same member first.
-MAX_ATTEMPTS = 5
+# A command is retried this often when another writer saved the same member first,
+# after a short random pause so that the writers do not collide again in step.
+MAX_ATTEMPTS = 10
+RETRY_PAUSE_SECONDS = 0.005
 
 
 def utc_now() -> datetime:
@@ -175,7 +179,9 @@ class Community(Application[UUID]):
         return member
 
     def _change(self, command: cmd.MemberCommand, act: Callable[[Member], Any]) -> Change:
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt:
+                time.sleep(random.uniform(0, RETRY_PAUSE_SECONDS * attempt))
             member = self.get_member(command.member_id)
             expected = command.expected_version
             if expected is not None and member.version != expected:

@@ -23,6 +23,26 @@ class SubjectErased(Exception):
     """The subject's key was shredded: no new personal data may be written for them."""
 
 
+class SecretKeyMismatch(Exception):
+    """The configured secret is not the one this database's member keys were wrapped with."""
+
+
+def check_secret(pool: ConnectionPool, secret: bytes) -> None:
+    """Record the secret's fingerprint on first start; refuse a different secret later."""
+    fingerprint = hmac.new(derive_key(secret, "crm secret fingerprint"), b"crm", "sha256").digest()
+    with pool.connection() as conn:
+        conn.execute(
+            "INSERT INTO secret_fingerprint (fingerprint) VALUES (%s) ON CONFLICT DO NOTHING",
+            (fingerprint,),
+        )
+        row = conn.execute("SELECT fingerprint FROM secret_fingerprint").fetchone()
+    if row is None or not hmac.compare_digest(bytes(row[0]), fingerprint):
+        raise SecretKeyMismatch(
+            "CRM_SECRET_KEY is not the secret this database was created with; personal data"
+            " could not be read. Start with the original CRM_SECRET_KEY."
+        )
+
+
 def derive_key(secret: bytes, purpose: str) -> bytes:
     """A 256-bit key for one purpose, so that no key serves two uses."""
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(

@@ -9,7 +9,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
 from application.community import Community
-from application.crypto import IdentityHasher, KeyRing
+from application.crypto import IdentityHasher, KeyRing, check_secret
 from application.embedded import (
     DEFAULT_DATABASE,
     EmbeddedServer,
@@ -80,6 +80,13 @@ class Runtime:
                 log.info("applied migrations: %s", ", ".join(applied))
         pool = open_pool(database_url, settings.pool_size, "crm")
         secret = settings.resolved_secret()
+        try:
+            check_secret(pool, secret)
+        except Exception:
+            pool.close()
+            if embedded:
+                embedded.stop()
+            raise
         community = Community(
             eventsourcing_env(settings, database_url),
             keyring=KeyRing(pool, secret),

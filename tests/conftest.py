@@ -87,6 +87,9 @@ def test_settings(url: str, **overrides: object) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
 @pytest.fixture
 def runtime(database: str) -> Iterator[Runtime]:
     """The application on a fresh database."""
