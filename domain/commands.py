@@ -53,6 +53,14 @@ class Command(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL text and jsonb cannot hold NUL: such an event would stall the projections.
+        if _has_nul(value):
+            raise ValueError("must not contain NUL characters")
+        return value
+
 
 class IdentityRef(Command):
     """A member's handle on one channel."""
@@ -169,6 +177,16 @@ class RejoinMember(MemberCommand):
 
 class EraseMember(MemberCommand):
     """Erase the person's data (GDPR right to erasure)."""
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def _distinct_identities(identities: list[IdentityRef]) -> list[IdentityRef]:

@@ -191,6 +191,8 @@ def _decode_cursor(cursor: str, order: MemberOrder) -> tuple[Any, UUID]:
         value = (
             datetime.fromisoformat(key) if order is not MemberOrder.DISPLAY_NAME_ASC else str(key)
         )
+        if isinstance(value, str) and "\x00" in value:  # PostgreSQL text cannot hold NUL
+            raise InvalidCursor("not a cursor handed out by this list")
         return value, UUID(member_id)
     except InvalidCursor:
         raise

@@ -50,6 +50,8 @@ class MemberQuery:
         principal = info.context.principal
         if not principal.can_read_personal_data:
             raise forbidden_query("your role may not look members up by handle")
+        if "\x00" in handle:
+            raise bad_input("handle: must not contain NUL characters")
         services = info.context.services
         row = await in_thread(services.members.by_identity, channel.value, handle)
         if row is None:
@@ -123,6 +125,8 @@ def _filter(given: MemberFilterInput | None, reveal: bool) -> MemberFilter:
     search = given.search.strip() if given.search else None
     if search is not None and len(search) > 100:
         raise bad_input("filter.search: at most 100 characters")
+    if search is not None and "\x00" in search:
+        raise bad_input("filter.search: must not contain NUL characters")
     statuses = tuple(s.value for s in given.status) if given.status else DEFAULT_STATUSES
     return MemberFilter(
         statuses=statuses,
