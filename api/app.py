@@ -113,8 +113,14 @@ def create_app(
 
 
 def _is_ide_page(connection: HTTPConnection) -> bool:
-    method = getattr(connection, "method", "GET")
-    return method == "GET" and "text/html" in connection.headers.get("accept", "")
+    # A GET with a `query` runs an operation even when it accepts HTML: it needs a key.
+    # So does any WebSocket: only a plain HTTP GET of the page itself is exempt.
+    return (
+        connection.scope["type"] == "http"
+        and connection.scope["method"] == "GET"
+        and "query" not in connection.query_params
+        and "text/html" in connection.headers.get("accept", "")
+    )
 
 
 def _ping(services: Services) -> None:
