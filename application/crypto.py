@@ -93,13 +93,13 @@ class KeyRing:
     def key_for(self, subject: UUID, *, create: bool) -> bytes | None:
         """The subject's key; None once shredded (or absent and not to be created)."""
         cached = self._cached(subject)
-        if cached is not None:
-            return cached[0]
-        if create:
-            self.create_keys([subject])
-        else:
-            self.preload([subject])
-        cached = self._cached(subject)
+        if cached is None:
+            if create:
+                self.create_keys([subject])
+            else:
+                self.preload([subject])
+            # Just fetched: use it even if a short ttl has already run out.
+            cached = self._cached(subject, expired_ok=True)
         key = cached[0] if cached is not None else None
         if create and key is None:
             raise SubjectErased(str(subject))
@@ -120,8 +120,12 @@ class KeyRing:
         self.preload(wanted)
 
     def preload(self, subjects: Iterable[UUID]) -> None:
-        """Fetch the keys of many subjects in one query (projections call it per page)."""
-        wanted = list({s for s in subjects if self._cached(s) is None})
+        """Fetch the keys of many subjects in one query, bypassing the cache.
+
+        Projections call it per page, so a key shredded by another process is seen at
+        once there, where plaintext copies are written.
+        """
+        wanted = list(set(subjects))
         if not wanted:
             return
         with self._pool.connection() as conn:
@@ -137,14 +141,14 @@ class KeyRing:
         with self._lock:
             self._cache.pop(subject, None)
 
-    def _cached(self, subject: UUID) -> tuple[bytes | None] | None:
+    def _cached(self, subject: UUID, *, expired_ok: bool = False) -> tuple[bytes | None] | None:
         with self._lock:
             entry = self._cache.get(subject)
             if entry is None:
                 return None
             key, expires = entry
             # A shredded key never comes back, so a None entry never expires.
-            if key is not None and expires < time.monotonic():
+            if key is not None and expires < time.monotonic() and not expired_ok:
                 del self._cache[subject]
                 return None
             self._cache.move_to_end(subject)

@@ -145,6 +145,7 @@ class Member(Aggregate):
         """The member left the community."""
 
         TOPIC = "crm.member.Left"
+        PERSONAL_FIELDS = ("reason",)  # free text about a person: erased with the rest
         left_at: datetime
         reason: str | None
 
@@ -187,7 +188,7 @@ class Member(Aggregate):
         self.joined_at = joined_at
         self.source_channel = source_channel
         self.attributes = dict(attributes or {})
-        self.identities: list[list[str]] = []
+        self.identities: list[list[str | None]] = []
         self.tags: list[str] = []
         self.is_staff = False
         self.is_bot = False
@@ -317,8 +318,11 @@ class Member(Aggregate):
         return effective
 
 
-def _same(pair: list[str], channel: str, handle: str) -> bool:
+def _same(pair: list[str | None], channel: str, handle: str | None) -> bool:
     held_channel, held_handle = pair
+    if held_handle is None or handle is None:
+        # Shredded by an erasure: unreadable handles match nothing (the erasure clears them).
+        return False
     return held_channel == channel and normalise_handle(held_handle) == normalise_handle(handle)
 
 
