@@ -6,8 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import retry
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
@@ -24,12 +30,24 @@ class CommunityRecorder(PostgresApplicationRecorder):
     save() keyword arguments: claims=[(hash, member_id)], releases=[hash], shred=[member_id].
     """
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        """Insert as the library does, telling a claim conflict from a version conflict."""
+        """Insert in one transaction, telling a claim conflict from a version conflict.
+
+        The library sends these statements in psycopg's pipeline mode, which deadlocks when
+        one statement is larger than a Unix socket's buffer (psycopg 3.3; PostgreSQL 15
+        and 18): a large batch on the embedded server never returned. A plain transaction
+        costs a few local round trips more and has no such limit.
+        """
         try:
-            return super().insert_events(stored_events, **kwargs)
+            with self.datastore.transaction(commit=True) as curs:
+                self._insert_events(curs, stored_events, **kwargs)
+                if not stored_events:
+                    return []
+                self._insert_stored_events(curs, stored_events, **kwargs)
+                return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         except IntegrityError as error:
             if _constraint(error) == CLAIMS_CONSTRAINT:
                 raise IdentityClaimTaken(str(error)) from error
