@@ -1,0 +1,75 @@
+"""The committed schema is the served schema, and the server exposes its metrics."""
+
+from __future__ import annotations
+
+import re
+
+from api.graphql.schema import SCHEMA_FILE, schema_sdl
+from tests.api.conftest import Api, join
+
+MUTATIONS = {
+    "joinMember",
+    "updateMemberProfile",
+    "linkIdentity",
+    "unlinkIdentity",
+    "tagMember",
+    "untagMember",
+    "markMemberAsStaff",
+    "markMemberAsBot",
+    "markMemberLeft",
+    "rejoinMember",
+    "eraseMember",
+}
+INTROSPECT = """
+{
+  __schema {
+    queryType { fields { name } }
+    mutationType { fields { name type { kind name } } }
+  }
+}
+"""
+
+
+def test_committed_schema_matches_the_code() -> None:
+    """api/schema.graphql is what `crm export-schema` writes today (no drift)."""
+    assert SCHEMA_FILE.name == "schema.graphql"
+    assert SCHEMA_FILE.exists(), "run `crm export-schema` and commit api/schema.graphql"
+    assert SCHEMA_FILE.read_text() == schema_sdl(), (
+        "api/schema.graphql is out of date: run `crm export-schema` and review the diff"
+    )
+
+
+def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
+    """The server answers the queries and mutations the committed schema lists."""
+    body = api.graphql(INTROSPECT, key=admin_key)
+    assert "errors" not in body, body
+    schema = body["data"]["__schema"]
+    queries = {field["name"] for field in schema["queryType"]["fields"]}
+    assert queries == {"member", "memberByIdentity", "members"}
+    mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}
+    assert set(mutations) == MUTATIONS
+    for name, type_ in mutations.items():
+        assert type_["kind"] == "NON_NULL", name
+    committed = SCHEMA_FILE.read_text()
+    for name in MUTATIONS:
+        assert re.search(rf"^  {name}\(input: ", committed, re.MULTILINE), name
+
+
+def test_metrics_report_projection_lag(api: Api, admin_key: str) -> None:
+    """/metrics is Prometheus text with the members projection's position and lag."""
+    join(api, admin_key)
+    response = api.client.get(
+        f"{api.url}/metrics", headers={"Authorization": f"Bearer {admin_key}"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    assert "# TYPE crm_projection_lag_events gauge" in text
+    values = dict(re.findall(r"^(crm_[a-z_]+(?:\{[^}]*\})?) (-?\d+)$", text, re.MULTILINE))
+    assert 'crm_projection_lag_events{projection="members"}' in values
+    head = int(values["crm_event_log_head"])
+    position = int(values['crm_projection_position{projection="members"}'])
+    lag = int(values['crm_projection_lag_events{projection="members"}'])
+    assert head >= 1
+    assert 0 <= position <= head
+    assert lag == head - position
