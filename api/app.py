@@ -74,10 +74,16 @@ def create_app(
             if owned:
                 await in_thread(app.state.services.close)
 
+    # Like GraphiQL, the OpenAPI pages hold no data but are served without a key: they
+    # exist in development only.
+    docs = settings.graphiql_enabled
     app = FastAPI(
         title="community-crm",
         description="Event-sourced CRM for online communities. GraphQL at /graphql.",
         lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
     )
 
     async def graphql_context(connection: HTTPConnection, services: ServicesDep) -> Context:

@@ -7,12 +7,14 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from api.app import create_app
 from api.auth import ApiKeys, Role
@@ -54,19 +56,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def api(server_url: str, template_database: str) -> Iterator[Api]:
-    """uvicorn serving the app in a thread, with projections running in-process."""
-    name = f"crm_test_{uuid.uuid4().hex[:12]}_api"
-    url = create_database(server_url, name, template=template_database)
-    runtime = Runtime.start(test_settings(url))
-    services = Services.build(runtime, run_projections=True)
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """Serve an app with uvicorn on a free port in a thread; yields its base URL."""
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(services=services), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -74,11 +68,23 @@ def api(server_url: str, template_database: str) -> Iterator[Api]:
         assert time.monotonic() < deadline, "the API server did not start"
         time.sleep(0.05)
     try:
-        with httpx.Client(timeout=30) as client:
-            yield Api(f"http://127.0.0.1:{port}", services, client)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def api(server_url: str, template_database: str) -> Iterator[Api]:
+    """uvicorn serving the app in a thread, with projections running in-process."""
+    name = f"crm_test_{uuid.uuid4().hex[:12]}_api"
+    url = create_database(server_url, name, template=template_database)
+    runtime = Runtime.start(test_settings(url))
+    services = Services.build(runtime, run_projections=True)
+    try:
+        with serving(create_app(services=services)) as base, httpx.Client(timeout=30) as client:
+            yield Api(base, services, client)
+    finally:
         services.close()
         drop_database(server_url, name)
 
