@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -16,6 +17,9 @@ from projections.positions import EVENTS_TABLE, PositionWatcher, lock_position
 from projections.projection import Projection
 
 log = logging.getLogger(__name__)
+
+INITIAL_BACKOFF = 0.5
+MAX_BACKOFF = 30.0
 
 SELECT_PAGE = (
     "SELECT notification_id, originator_id, originator_version, topic, state"
@@ -123,25 +127,35 @@ class ProjectionWorker:
 
     def run(self) -> None:
         """Follow the log until stopped, reconnecting after database failures."""
-        backoff = 0.5
+        backoff = INITIAL_BACKOFF
         while not self.stopping.is_set():
+            started = time.monotonic()
             try:
                 self._follow()
             except psycopg.Error as error:
                 log.warning("projection worker lost the database (%s); retrying", error)
-                self.stopping.wait(backoff)
-                backoff = min(backoff * 2, 30.0)
-            except Exception:
-                log.exception("projection failed; retrying")
-                self.stopping.wait(backoff)
-                backoff = min(backoff * 2, 30.0)
+            # A connection that held for a while earns a fresh, short backoff.
+            if time.monotonic() - started > MAX_BACKOFF:
+                backoff = INITIAL_BACKOFF
+            self.stopping.wait(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF)
 
     def _follow(self) -> None:
         with psycopg.connect(self.database_url, autocommit=True) as listener:
             listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE)))
             while not self.stopping.is_set():
                 for runner in self.runners:
-                    runner.catch_up()
+                    self._catch_up(runner)
                 # Wake on the first notification, or after poll_seconds regardless.
                 for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
                     pass
+
+    def _catch_up(self, runner: ProjectionRunner) -> None:
+        # One failing projection must not hold the others back: it is logged and retried
+        # at the next wake; a lost database ends the loop, to reconnect.
+        try:
+            runner.catch_up()
+        except psycopg.OperationalError:
+            raise
+        except Exception:
+            log.exception("projection %s failed; retrying at the next wake", runner.name)

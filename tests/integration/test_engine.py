@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import psycopg
 import pytest
@@ -18,7 +18,7 @@ from domain import commands as cmd
 from domain.member import Member
 from projections.engine import ProjectionRunner, ProjectionWorker
 from projections.members import MembersProjection
-from projections.positions import PositionWatcher, head_of_log
+from projections.positions import PositionWatcher, head_of_log, lags
 from projections.registry import build_runners
 from tests.conftest import test_settings
 from tests.integration.conftest import (
@@ -408,3 +408,32 @@ def test_the_worker_retries_after_a_failing_page_and_applies_each_event_once(
     finally:
         stop_worker(worker, url)
     assert_counted_exactly_once(url)
+
+
+class AlwaysFailing(CountingProjection):
+    """A projection with a poison event: every page it is given fails."""
+
+    name: ClassVar[str] = "always_failing"
+
+    def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
+        """Fail, every time."""
+        raise ProjectionCrash("this projection never succeeds")
+
+
+def test_a_failing_projection_does_not_hold_the_others_back(runtime: Runtime) -> None:
+    url = runtime.database_url
+    create_counting_tables(url)
+    seed_demo(runtime.community, 30)
+    watcher = PositionWatcher(runtime.pool)
+    failing = counting_runner(runtime, AlwaysFailing(), batch_size=BATCH)
+    healthy = counting_runner(runtime, batch_size=BATCH)
+    healthy.watcher = watcher
+    worker = ProjectionWorker(url, [failing, healthy], poll_seconds=0.2)
+    worker.start()
+    try:
+        assert watcher.wait_for("counting", head_of_log(runtime.pool), timeout=30)
+    finally:
+        stop_worker(worker, url)
+    assert_counted_exactly_once(url)
+    stuck = {lag.name: lag.position for lag in lags(runtime.pool, ["always_failing"])}
+    assert stuck == {"always_failing": 0}
