@@ -105,11 +105,15 @@ class Community(Application[UUID]):
 
     def link_identity(self, command: cmd.LinkIdentity) -> Change:
         """Link a channel identity to the member."""
-        return self._change(command, lambda m: m.link_identity(command.channel, command.handle))
+        return self._change(
+            command, lambda m: m.link_identity(command.channel.value, command.handle)
+        )
 
     def unlink_identity(self, command: cmd.UnlinkIdentity) -> Change:
         """Unlink a channel identity from the member."""
-        return self._change(command, lambda m: m.unlink_identity(command.channel, command.handle))
+        return self._change(
+            command, lambda m: m.unlink_identity(command.channel.value, command.handle)
+        )
 
     def tag_member(self, command: cmd.TagMember) -> Change:
         """Put a label on the member."""
