@@ -7,13 +7,24 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
+from domain.interaction import InteractionKind
 from domain.values import Channel, check_attributes, check_handle, check_tag, normalise_handle
 
 MAX_DISPLAY_NAME = 200
 MAX_EMAIL = 254
 MAX_IDENTITIES_PER_COMMAND = 20
+MAX_EXTERNAL_ID = 200
+MAX_SUMMARY = 2000
+MAX_URL = 2000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -33,6 +44,14 @@ def _email(value: str | None) -> str | None:
     if len(cleaned) > MAX_EMAIL or not _EMAIL.match(cleaned):
         raise ValueError("not a valid e-mail address")
     return cleaned
+
+
+def _url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if len(value) > MAX_URL or not value.startswith(("https://", "http://")):
+        raise ValueError(f"must be an http(s) URL of at most {MAX_URL} characters")
+    return value
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -177,6 +196,36 @@ class RejoinMember(MemberCommand):
 
 class EraseMember(MemberCommand):
     """Erase the person's data (GDPR right to erasure)."""
+
+
+class RecordInteraction(Command):
+    """Record what a member did on a channel; the member is given by id or by identity."""
+
+    member_id: UUID | None = None
+    identity: IdentityRef | None = Field(default=None, validate_default=True)
+    channel: Channel
+    kind: InteractionKind
+    occurred_at: datetime
+    external_id: Annotated[str, Field(min_length=1, max_length=MAX_EXTERNAL_ID)]
+    thread_ref: Annotated[str | None, Field(max_length=MAX_EXTERNAL_ID)] = None
+    url: Annotated[str | None, AfterValidator(_url)] = None
+    summary: Annotated[str | None, Field(max_length=MAX_SUMMARY)] = None
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _occurred_at_is_aware(cls, value: datetime) -> datetime:
+        aware = _aware(value)
+        assert aware is not None
+        return aware
+
+    @field_validator("identity")
+    @classmethod
+    def _one_member_reference(
+        cls, value: IdentityRef | None, info: ValidationInfo
+    ) -> IdentityRef | None:
+        if "member_id" in info.data and (info.data["member_id"] is None) == (value is None):
+            raise ValueError("give exactly one of memberId and identity")
+        return value
 
 
 def _has_nul(value: Any) -> bool:

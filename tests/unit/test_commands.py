@@ -94,3 +94,43 @@ def test_member_commands_need_a_uuid_and_a_positive_version() -> None:
 def test_leave_reason_is_bounded() -> None:
     with pytest.raises(ValidationError):
         cmd.MarkMemberLeft(member_id=uuid4(), reason="x" * 501)
+
+
+def interaction(**values: object) -> cmd.RecordInteraction:
+    """A RecordInteraction with sensible defaults."""
+    defaults: dict[str, object] = {
+        "member_id": uuid4(),
+        "channel": "discord",
+        "kind": "message",
+        "occurred_at": "2026-01-01T10:00:00+01:00",
+        "external_id": "msg-1",
+    }
+    return cmd.RecordInteraction(**{**defaults, **values})  # type: ignore[arg-type]
+
+
+def test_an_interaction_names_its_member_exactly_once() -> None:
+    by_identity = interaction(member_id=None, identity={"channel": "github", "handle": "ada"})
+    assert by_identity.identity is not None and by_identity.member_id is None
+    for values in ({"member_id": None}, {"identity": {"channel": "github", "handle": "ada"}}):
+        with pytest.raises(ValidationError) as refused:
+            interaction(**values)
+        assert refused_fields(refused.value) == {"identity"}
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"kind": "hug"}, "kind"),
+        ({"channel": "myspace"}, "channel"),
+        ({"occurred_at": "2026-01-01T10:00:00"}, "occurred_at"),
+        ({"external_id": ""}, "external_id"),
+        ({"external_id": "x" * 201}, "external_id"),
+        ({"url": "javascript:alert(1)"}, "url"),
+        ({"summary": "x" * 2001}, "summary"),
+        ({"summary": "nul\x00"}, "summary"),
+    ],
+)
+def test_interactions_refuse_bad_fields(values: dict[str, object], field: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        interaction(**values)
+    assert field in refused_fields(refused.value)

@@ -1,0 +1,119 @@
+"""Interactions: what a member did on a channel, recorded once per source event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import InvalidField
+from domain.member import MAX_CLOCK_SKEW
+
+# Fixed forever: interaction ids derive from it, and idempotency depends on them.
+INTERACTION_NAMESPACE = UUID("5b0d6c2e-1f4a-4e8f-9a57-0c2b7d9e4f31")
+
+
+class InteractionKind(StrEnum):
+    """What a member did; weights per kind live in the engagement rule."""
+
+    MESSAGE = "message"
+    POST = "post"
+    REPLY = "reply"
+    ANSWER_ACCEPTED = "answer_accepted"
+    REACTION_GIVEN = "reaction_given"
+    REACTION_RECEIVED = "reaction_received"
+    PULL_REQUEST = "pull_request"
+    ISSUE = "issue"
+    EVENT_ATTENDED = "event_attended"
+    CONTENT_SHARED = "content_shared"
+    REFERRAL = "referral"
+    SUPPORT_REQUEST = "support_request"
+
+
+def interaction_id(channel: str, external_id: str) -> UUID:
+    """The id of an interaction: the same (channel, external id) always gives the same id."""
+    return uuid5(INTERACTION_NAMESPACE, f"{channel}\x00{external_id}")
+
+
+class Interaction(Aggregate):
+    """One recorded interaction; its id makes recording it twice impossible."""
+
+    TOPIC = "crm.interaction.Interaction"
+
+    class Event(Aggregate.Event):
+        """Base of interaction events; personal fields are sealed under the member's key."""
+
+        PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
+        PERSONAL_SUBJECT: ClassVar[str] = "member_id"
+
+    class Created(Event, Aggregate.Created):
+        """The library's default creation event; pinned so that its topic never moves."""
+
+        TOPIC = "crm.interaction.Created"
+
+    class Recorded(Event, Aggregate.Created):
+        """The member did something on a channel, at occurred_at (which may be long ago)."""
+
+        TOPIC = "crm.interaction.Recorded"
+        PERSONAL_FIELDS = ("url", "summary")
+        member_id: UUID
+        channel: str
+        kind: str
+        occurred_at: datetime
+        external_id: str
+        thread_ref: str | None
+        url: str | None
+        summary: str | None
+
+    def __init__(
+        self,
+        member_id: UUID,
+        channel: str,
+        kind: str,
+        occurred_at: datetime,
+        external_id: str,
+        thread_ref: str | None,
+        url: str | None,
+        summary: str | None,
+    ) -> None:
+        self.member_id = member_id
+        self.channel = channel
+        self.kind = kind
+        self.occurred_at = occurred_at
+        self.external_id = external_id
+        self.thread_ref = thread_ref
+        self.url = url
+        self.summary = summary
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        member_id: UUID,
+        channel: str,
+        kind: str,
+        occurred_at: datetime,
+        external_id: str,
+        thread_ref: str | None,
+        url: str | None,
+        summary: str | None,
+        now: datetime,
+    ) -> Interaction:
+        """Record an interaction; it may be in the past, never in the future."""
+        if occurred_at > now + MAX_CLOCK_SKEW:
+            raise InvalidField("occurred_at", "must not be in the future")
+        return cls._create(
+            cls.Recorded,
+            id=interaction_id(channel, external_id),
+            member_id=member_id,
+            channel=channel,
+            kind=kind,
+            occurred_at=occurred_at,
+            external_id=external_id,
+            thread_ref=thread_ref,
+            url=url,
+            summary=summary,
+        )
