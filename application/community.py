@@ -16,6 +16,7 @@ from eventsourcing.utils import get_topic
 
 from application.crypto import KeyRing
 from application.identities import IdentityClaims
+from application.interactions import IngestReport, record_interactions
 from application.mapper import ShreddingMapper
 from application.recorder import CommunityRecorder, IdentityClaimTaken
 from domain import commands as cmd
@@ -150,6 +151,12 @@ class Community(Application[UUID]):
         change = self._change(command, lambda m: m.erase())
         self.keyring.forget(command.member_id)
         return change
+
+    def record_interactions(
+        self, records: Sequence[cmd.RecordInteraction], *, create_unknown_members: bool
+    ) -> IngestReport:
+        """Record interactions in one transaction, each (channel, external id) once ever."""
+        return record_interactions(self, records, create_unknown_members=create_unknown_members)
 
     def get_member(self, member_id: UUID) -> Member:
         """The member's current state, replayed from its events."""

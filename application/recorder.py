@@ -16,6 +16,9 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg import Cursor
 from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+from domain.member import Member
 
 CLAIMS_CONSTRAINT = "identity_claims_pkey"
 
@@ -52,6 +55,52 @@ class CommunityRecorder(PostgresApplicationRecorder):
             if _constraint(error) == CLAIMS_CONSTRAINT:
                 raise IdentityClaimTaken(str(error)) from error
             raise
+
+    def insert_events_skipping_duplicates(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> list[tuple[UUID, int]]:
+        """Insert the events whose (originator, version) is new; return those inserted.
+
+        Used where the id itself says "already recorded" (interactions keyed by their
+        source's external id): a duplicate is skipped, not an error. The table lock keeps
+        the log's order guarantee, as for every other insert.
+        """
+        with self.datastore.transaction(commit=True) as curs:
+            self._insert_events(curs, stored_events, **kwargs)
+            if not stored_events:
+                return []
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            curs.execute(
+                SQL(
+                    "INSERT INTO {table} (originator_id, originator_version, topic, state)"
+                    " SELECT * FROM unnest(%s::stored_event_uuid[])"
+                    " ON CONFLICT DO NOTHING RETURNING originator_id, notification_id"
+                ).format(table=Identifier(self.events_table_name)),
+                ([self._composite(e) for e in stored_events],),
+            )
+            return [(row["originator_id"], row["notification_id"]) for row in curs.fetchall()]
+
+    def member_states(self, member_ids: Sequence[UUID]) -> dict[UUID, bool]:
+        """Which of these ids are members, each with whether the member was erased."""
+        if not member_ids:
+            return {}
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT e.originator_id, k.wrapped_key IS NULL AS erased FROM {table} e"
+                    " LEFT JOIN personal_data_keys k ON k.subject_id = e.originator_id"
+                    " WHERE e.originator_id = ANY(%s) AND e.originator_version = 1"
+                    " AND e.topic = %s"
+                ).format(table=Identifier(self.events_table_name)),
+                (list(member_ids), Member.Joined.TOPIC),
+            )
+            return {row["originator_id"]: row["erased"] for row in curs.fetchall()}
+
+    def _composite(self, event: StoredEvent) -> Any:
+        return self.construct_pg_stored_event(
+            event.originator_id, event.originator_version, event.topic, event.state
+        )
 
     def _insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any

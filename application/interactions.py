@@ -1,0 +1,217 @@
+"""Recording interactions in batches: idempotent, with a verdict for every record."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from application.crypto import SubjectErased
+from application.recorder import CommunityRecorder, IdentityClaimTaken
+from domain.commands import RecordInteraction
+from domain.errors import InvalidField
+from domain.interaction import Interaction, interaction_id
+from domain.member import Member
+
+if TYPE_CHECKING:
+    from application.community import Community
+
+ACCEPTED = "accepted"
+DUPLICATE = "duplicate"
+REJECTED = "rejected"
+# A batch that lost a race for a new member's handle is resolved again this often.
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why one record was refused; `index` is its position in the batch."""
+
+    index: int
+    field: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    """What became of each record of a batch; valid records land even when others fail."""
+
+    outcomes: list[str]
+    interaction_ids: list[UUID | None]
+    member_ids: list[UUID | None]
+    rejections: list[Rejection] = field(default_factory=list)
+    created_members: int = 0
+    position: int | None = None
+
+    @property
+    def accepted(self) -> int:
+        """Records stored now."""
+        return self.outcomes.count(ACCEPTED)
+
+    @property
+    def duplicates(self) -> int:
+        """Records already stored before (or earlier in this batch)."""
+        return self.outcomes.count(DUPLICATE)
+
+    def reject(self, index: int, field_name: str, reason: str) -> None:
+        """Refuse one record."""
+        self.outcomes[index] = REJECTED
+        self.rejections.append(Rejection(index, field_name, reason))
+
+
+def record_interactions(
+    community: Community, records: Sequence[RecordInteraction], *, create_unknown_members: bool
+) -> IngestReport:
+    """Record a batch in one transaction; a (channel, external id) counts once, ever."""
+    for _ in range(MAX_ATTEMPTS - 1):
+        try:
+            return _record(community, records, create_unknown_members)
+        except IdentityClaimTaken:
+            continue  # another writer created that member first: it is known now
+    return _record(community, records, create_unknown_members)
+
+
+def _record(
+    community: Community, records: Sequence[RecordInteraction], create: bool
+) -> IngestReport:
+    now = community.clock()
+    report = IngestReport(
+        outcomes=[""] * len(records),
+        interaction_ids=[None] * len(records),
+        member_ids=[None] * len(records),
+    )
+    new_members = _resolve_members(community, records, report, create, now)
+    assert isinstance(community.recorder, CommunityRecorder)
+    _check_existing_members(community.recorder, report, {m.id for m in new_members.values()})
+    interactions = _new_interactions(records, report, now)
+    community.keyring.create_keys(m.id for m in new_members.values())
+    community.keyring.preload({i.member_id for i in interactions.values()})
+    stored = [
+        community.mapper.to_stored_event(e)
+        for m in new_members.values()
+        for e in m.collect_events()
+    ]
+    stored += _sealed(community, interactions, report)
+    inserted = community.recorder.insert_events_skipping_duplicates(
+        stored, claims=[(claim, member.id) for claim, member in new_members.items()]
+    )
+    stored_ids = {originator for originator, _ in inserted}
+    for index, interaction in interactions.items():
+        if report.outcomes[index] != REJECTED:
+            report.outcomes[index] = ACCEPTED if interaction.id in stored_ids else DUPLICATE
+    report.created_members = len(new_members)
+    report.position = max((position for _, position in inserted), default=None)
+    return report
+
+
+def _resolve_members(
+    community: Community,
+    records: Sequence[RecordInteraction],
+    report: IngestReport,
+    create: bool,
+    now: datetime,
+) -> dict[bytes, Member]:
+    """Member of each record; unknown identities become new members when asked."""
+    claims = {
+        index: community.claims.claim_hash(r.identity.channel.value, r.identity.handle)
+        for index, r in enumerate(records)
+        if r.identity is not None
+    }
+    holders = community.claims.holders(list(set(claims.values())))
+    new_members: dict[bytes, Member] = {}
+    for index, record in enumerate(records):
+        if record.identity is None:
+            report.member_ids[index] = record.member_id
+            continue
+        claim = claims[index]
+        if claim in holders:
+            report.member_ids[index] = holders[claim]
+        elif create:
+            member = new_members.get(claim) or _new_member(record, now)
+            new_members[claim] = member
+            report.member_ids[index] = member.id
+        else:
+            channel = record.identity.channel.value
+            report.reject(index, "identity", f"no member holds this {channel} handle")
+    return new_members
+
+
+def _new_member(record: RecordInteraction, now: datetime) -> Member:
+    """A member first seen through this interaction, known by its handle."""
+    assert record.identity is not None
+    member = Member.join(
+        display_name=record.identity.handle,
+        email=None,
+        joined_at=min(record.occurred_at, now),
+        source_channel=record.identity.channel.value,
+        attributes={},
+        now=now,
+    )
+    member.link_identity(record.identity.channel.value, record.identity.handle)
+    return member
+
+
+def _check_existing_members(recorder: Any, report: IngestReport, created: set[UUID]) -> None:
+    """Refuse records naming a member that does not exist or was erased."""
+    named = {m for m in report.member_ids if m is not None and m not in created}
+    states = recorder.member_states(list(named))
+    for index, member_id in enumerate(report.member_ids):
+        if member_id is None or member_id in created or report.outcomes[index]:
+            continue
+        if member_id not in states:
+            report.reject(index, "memberId", f"no member with id {member_id}")
+        elif states[member_id]:
+            report.reject(index, "memberId", "the member was erased")
+
+
+def _new_interactions(
+    records: Sequence[RecordInteraction], report: IngestReport, now: datetime
+) -> dict[int, Interaction]:
+    """The interactions to store, the first of any repeated (channel, external id) only."""
+    seen: set[UUID] = set()
+    interactions: dict[int, Interaction] = {}
+    for index, record in enumerate(records):
+        member_id = report.member_ids[index]
+        if report.outcomes[index] or member_id is None:
+            continue
+        report.interaction_ids[index] = interaction_id(record.channel.value, record.external_id)
+        if report.interaction_ids[index] in seen:
+            report.outcomes[index] = DUPLICATE
+            continue
+        try:
+            interactions[index] = Interaction.record(
+                member_id=member_id,
+                channel=record.channel.value,
+                kind=record.kind.value,
+                occurred_at=record.occurred_at,
+                external_id=record.external_id,
+                thread_ref=record.thread_ref,
+                url=record.url,
+                summary=record.summary,
+                now=now,
+            )
+        except InvalidField as error:
+            report.reject(index, _camel(error.field), error.message)
+            continue
+        seen.add(interactions[index].id)
+    return interactions
+
+
+def _sealed(
+    community: Community, interactions: dict[int, Interaction], report: IngestReport
+) -> list[Any]:
+    """Stored events of the interactions; a member erased meanwhile rejects its records."""
+    stored = []
+    for index, interaction in interactions.items():
+        try:
+            stored += [community.mapper.to_stored_event(e) for e in interaction.collect_events()]
+        except SubjectErased:
+            report.reject(index, "memberId", "the member was erased")
+    return stored
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
