@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -38,7 +39,24 @@ class ShreddingMapper(Mapper[UUID]):
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         """Decode, then open the sealed fields if the subject's key still exists."""
-        event = super().to_domain_event(stored_event)
+        return self._unsealed(super().to_domain_event(stored_event))
+
+    def to_domain_events(
+        self, stored_events: Sequence[StoredEvent]
+    ) -> list[DomainEventProtocol[UUID]]:
+        """Decode a page of events, reading all the keys it needs in one query.
+
+        The key store is read directly, bypassing the cache, so that a key shredded by
+        another process is seen at once where projections write plaintext copies.
+        """
+        decode = super().to_domain_event
+        events = [decode(stored) for stored in stored_events]
+        subjects = {vars(e)[personal_subject(e)] for e in events if SEALED in vars(e)}
+        if subjects:
+            self.keyring.preload(subjects)
+        return [self._unsealed(event) for event in events]
+
+    def _unsealed(self, event: DomainEventProtocol[UUID]) -> DomainEventProtocol[UUID]:
         state: dict[str, Any] = vars(event)
         sealed = state.pop(SEALED, None)
         if sealed is None:

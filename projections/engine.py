@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import psycopg
@@ -43,14 +43,12 @@ class ProjectionRunner:
         *,
         batch_size: int = 500,
         watcher: PositionWatcher | None = None,
-        preload: Callable[[Sequence[StoredEvent]], None] | None = None,
     ) -> None:
         self.pool = pool
         self.mapper = mapper
         self.projection = projection
         self.batch_size = batch_size
         self.watcher = watcher
-        self.preload = preload
 
     @property
     def name(self) -> str:
@@ -97,8 +95,9 @@ class ProjectionRunner:
 
     def _decode(self, rows: Sequence[tuple[Any, ...]]) -> list[Any]:
         stored = [StoredEvent(r[1], r[2], r[3], bytes(r[4])) for r in rows]
-        if self.preload and stored:
-            self.preload(stored)
+        decode_page = getattr(self.mapper, "to_domain_events", None)
+        if decode_page is not None:  # one key-store query per page, not one per member
+            return list(decode_page(stored))
         return [self.mapper.to_domain_event(s) for s in stored]
 
 

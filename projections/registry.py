@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from eventsourcing.persistence import StoredEvent
-
 from application.runtime import Runtime
+from projections.engagement import EngagementProjection
 from projections.engine import ProjectionRunner
 from projections.members import MembersProjection
 from projections.positions import PositionWatcher
@@ -15,7 +12,7 @@ from projections.projection import Projection
 
 def all_projections() -> list[Projection]:
     """Every projection, by name order of dependency (none depend on each other yet)."""
-    return [MembersProjection()]
+    return [MembersProjection(), EngagementProjection()]
 
 
 def projection_names() -> list[str]:
@@ -27,11 +24,6 @@ def build_runners(
     runtime: Runtime, watcher: PositionWatcher | None = None, batch_size: int | None = None
 ) -> list[ProjectionRunner]:
     """One runner per projection, decoding with the application's mapper."""
-    keyring = runtime.community.keyring
-
-    def preload_keys(events: Sequence[StoredEvent]) -> None:
-        keyring.preload(e.originator_id for e in events)
-
     return [
         ProjectionRunner(
             runtime.pool,
@@ -39,7 +31,6 @@ def build_runners(
             projection,
             batch_size=batch_size or runtime.settings.projection_batch_size,
             watcher=watcher,
-            preload=preload_keys,
         )
         for projection in all_projections()
     ]

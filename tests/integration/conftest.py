@@ -14,6 +14,7 @@ from application.runtime import Runtime
 from domain.member import Member
 from projections.engine import ProjectionRunner
 from projections.projection import Projection
+from projections.registry import build_runners
 from tests.conftest import create_database, drop_database
 
 # Every topic a Member can record, so that a test projection sees the whole log.
@@ -160,3 +161,9 @@ def empty_database(server_url: str) -> Iterator[str]:
         yield url
     finally:
         drop_database(server_url, name)
+
+
+def members_runner(runtime: Runtime, batch_size: int = 10, **options: Any) -> ProjectionRunner:
+    """The runner of the `members` projection, as the registry builds it."""
+    runners = build_runners(runtime, batch_size=batch_size, **options)
+    return next(runner for runner in runners if runner.name == "members")

@@ -16,10 +16,10 @@ from application.runtime import Runtime
 from domain import commands as cmd
 from domain.member import Member
 from projections.positions import head_of_log, lags
-from projections.registry import build_runners
 from tests.conftest import TEST_SECRET
 from tests.integration.conftest import (
     expected_member_counts,
+    members_runner,
     members_snapshot,
     rows,
     scalar,
@@ -158,7 +158,7 @@ def test_a_killed_worker_restarts_where_it_stopped_and_projects_everything_once(
 
     # The crash left no trace: a rebuild from the log gives the very same rows.
     after_crash = members_snapshot(url)
-    (runner,) = build_runners(runtime, batch_size=1000)
+    runner = members_runner(runtime, batch_size=1000)
     runner.reset()
     runner.catch_up()
     assert members_snapshot(url) == after_crash

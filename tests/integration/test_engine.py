@@ -28,6 +28,7 @@ from tests.integration.conftest import (
     counting_state,
     create_counting_tables,
     expected_member_counts,
+    members_runner,
     members_snapshot,
     rows,
     scalar,
@@ -182,7 +183,7 @@ def test_a_crash_between_pages_keeps_the_committed_pages_and_repeats_none(
 def test_members_projection_failing_mid_log_loses_and_doubles_nothing(runtime: Runtime) -> None:
     url = runtime.database_url
     seed_demo(runtime.community, 80)
-    (real,) = build_runners(runtime, batch_size=BATCH)
+    real = members_runner(runtime, batch_size=BATCH)
     failing = ProjectionRunner(
         runtime.pool, runtime.community.mapper, MembersThatFail(page=4), batch_size=BATCH
     )
@@ -316,7 +317,7 @@ def _live_scenario(runtime: Runtime, project: Callable[[], object]) -> None:
 def test_a_rebuild_gives_the_rows_of_live_processing(database: str) -> None:
     live = Runtime.start(test_settings(database))
     try:
-        (runner,) = build_runners(live, batch_size=3)
+        runner = members_runner(live, batch_size=3)
         _live_scenario(live, runner.catch_up)
         assert runner.catch_up() == 0
     finally:
@@ -330,7 +331,7 @@ def test_a_rebuild_gives_the_rows_of_live_processing(database: str) -> None:
     for batch_size in (1, 500):
         rebuilder = Runtime.start(test_settings(database))
         try:
-            (runner,) = build_runners(rebuilder, batch_size=batch_size)
+            runner = members_runner(rebuilder, batch_size=batch_size)
             runner.reset()
             assert members_snapshot(database)["members"] == []
             runner.catch_up()

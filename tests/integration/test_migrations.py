@@ -31,6 +31,10 @@ EXPECTED_TABLES = {
     "member_identities",
     "member_counts",
     "secret_fingerprint",
+    "member_interactions",
+    "member_engagement",
+    "member_channel_engagement",
+    "member_activity_weeks",
 }
 
 

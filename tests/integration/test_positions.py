@@ -10,8 +10,7 @@ from api.demo import seed_demo
 from application.runtime import Runtime
 from domain import commands as cmd
 from projections.positions import Lag, PositionWatcher, head_of_log, lags
-from projections.registry import build_runners
-from tests.integration.conftest import scalar
+from tests.integration.conftest import members_runner, scalar
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +21,7 @@ def test_lags_tell_how_far_each_projection_is_behind(runtime: Runtime) -> None:
     seed_demo(runtime.community, 30)
     head = head_of_log(runtime.pool)
     assert head == scalar(runtime.database_url, "SELECT max(notification_id) FROM community_events")
-    (runner,) = build_runners(runtime, batch_size=10)
+    runner = members_runner(runtime, batch_size=10)
     assert [lag.behind for lag in lags(runtime.pool, ["members", "unknown"])] == [head, head]
 
     runner.run_page()
@@ -44,7 +43,7 @@ def test_waiting_sees_a_position_reached_by_a_runner_elsewhere(runtime: Runtime)
     assert change.position is not None
     # This watcher hears nothing from the runner: it must find the progress in the database.
     watcher = PositionWatcher(runtime.pool)
-    (runner,) = build_runners(runtime, batch_size=5)
+    runner = members_runner(runtime, batch_size=5)
     assert not watcher.wait_for("members", change.position, timeout=0.05)
 
     elsewhere = threading.Thread(target=runner.catch_up)
@@ -67,7 +66,7 @@ def test_waiting_sees_a_position_reached_by_a_runner_elsewhere(runtime: Runtime)
 
 def test_waiting_is_told_by_a_runner_of_this_process(runtime: Runtime) -> None:
     watcher = PositionWatcher(runtime.pool)
-    (runner,) = build_runners(runtime, watcher, batch_size=5)
+    runner = members_runner(runtime, batch_size=5, watcher=watcher)
     positions = []
     for number in range(3):
         change = runtime.community.join_member(cmd.JoinMember(display_name=f"Told {number}"))

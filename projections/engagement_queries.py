@@ -1,0 +1,141 @@
+"""Reads over the `engagement` projection: top members, a member's score, rank and activity."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from projections.member_queries import InvalidCursor, Page, Row
+
+TOP = """
+SELECT member_id, rank_key FROM member_engagement
+WHERE ranked AND rank_key > '-Infinity' {after}
+ORDER BY rank_key DESC, member_id DESC LIMIT %s
+"""
+TOP_ON_CHANNEL = """
+SELECT c.member_id, c.rank_key FROM member_channel_engagement c
+JOIN member_engagement e USING (member_id)
+WHERE c.channel = %s AND e.ranked {after}
+ORDER BY c.rank_key DESC, c.member_id DESC LIMIT %s
+"""
+RANK = """
+SELECT count(*) FILTER (WHERE rank_key > %(key)s) + 1 AS rank, count(*) AS ranked
+FROM member_engagement WHERE ranked AND rank_key > '-Infinity'
+"""
+INTERACTIONS = """
+SELECT * FROM member_interactions WHERE member_id = %s {after}
+ORDER BY occurred_at DESC, interaction_id DESC LIMIT %s
+"""
+
+
+class EngagementQueries:
+    """SQL over the engagement read tables; no query here reads the event log."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self.pool = pool
+
+    def top_members(self, channel: str | None, after: str | None, limit: int) -> Page:
+        """Ranked members by current score (overall, or on one channel), keyset-paged."""
+        params: list[Any] = [] if channel is None else [channel]
+        prefix = "" if channel is None else "c."
+        condition = ""
+        if after is not None:
+            key, member_id = _decode(after, "top")
+            condition = f"AND ({prefix}rank_key, {prefix}member_id) < (%s, %s)"
+            params += [key, member_id]
+        query = (TOP if channel is None else TOP_ON_CHANNEL).format(after=condition)
+        rows = self._rows(query, [*params, limit + 1])
+        page = rows[:limit]
+        cursors = [_encode("top", r["rank_key"], r["member_id"]) for r in page]
+        return Page(page, len(rows) > limit, cursors)
+
+    def interaction(self, interaction_id: UUID) -> Row | None:
+        """One projected interaction."""
+        found = self._rows(
+            "SELECT * FROM member_interactions WHERE interaction_id = %s", (interaction_id,)
+        )
+        return found[0] if found else None
+
+    def position_in_ranking(self, channel: str | None, rank_key: float, member_id: UUID) -> int:
+        """1-based place of a ranked member in the overall or channel ranking."""
+        if channel is None:
+            query = (
+                "SELECT count(*) FROM member_engagement WHERE ranked"
+                " AND (rank_key, member_id) > (%s, %s)"
+            )
+            params: list[Any] = [rank_key, member_id]
+        else:
+            query = (
+                "SELECT count(*) FROM member_channel_engagement c JOIN member_engagement e"
+                " USING (member_id) WHERE c.channel = %s AND e.ranked"
+                " AND (c.rank_key, c.member_id) > (%s, %s)"
+            )
+            params = [channel, rank_key, member_id]
+        return int(self._rows(query, params)[0]["count"]) + 1
+
+    def engagement(self, member_id: UUID) -> Row | None:
+        """The member's engagement row, with rank and the number of ranked members."""
+        found = self._rows("SELECT * FROM member_engagement WHERE member_id = %s", (member_id,))
+        if not found:
+            return None
+        row = found[0]
+        if row["ranked"] and row["rank_key"] != float("-inf"):
+            row.update(self._rows(RANK, {"key": row["rank_key"]})[0])
+        else:
+            row.update(rank=None, ranked=None)
+        return row
+
+    def weekly_activity(self, member_id: UUID, since: date) -> list[Row]:
+        """Interactions and weight per week and channel, oldest week first."""
+        return self._rows(
+            "SELECT week, channel, interactions, weight FROM member_activity_weeks"
+            " WHERE member_id = %s AND week >= %s ORDER BY week, channel",
+            (member_id, since),
+        )
+
+    def interactions(self, member_id: UUID, after: str | None, limit: int) -> Page:
+        """The member's interactions, newest first, keyset-paged."""
+        params: list[Any] = [member_id]
+        condition = ""
+        if after is not None:
+            moment, interaction_id = _decode(after, "interactions")
+            condition = "AND (occurred_at, interaction_id) < (%s, %s)"
+            params += [datetime.fromisoformat(str(moment)), interaction_id]
+        rows = self._rows(INTERACTIONS.format(after=condition), [*params, limit + 1])
+        page = rows[:limit]
+        cursors = [
+            _encode("interactions", r["occurred_at"].isoformat(), r["interaction_id"]) for r in page
+        ]
+        return Page(page, len(rows) > limit, cursors)
+
+    def _rows(self, query: str, params: Any) -> list[Row]:
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(query, params)  # type: ignore[arg-type]  # fragments are constants
+            return cur.fetchall()
+
+
+def _encode(kind: str, key: Any, item: UUID) -> str:
+    payload = json.dumps([kind, key, str(item)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode()
+
+
+def _decode(cursor: str, kind: str) -> tuple[Any, UUID]:
+    try:
+        found_kind, key, item = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if found_kind != kind or isinstance(key, str) and "\x00" in key:
+            raise InvalidCursor("not a cursor handed out by this list")
+        if kind == "interactions":
+            datetime.fromisoformat(key)
+        elif not isinstance(key, int | float):
+            raise InvalidCursor("not a cursor handed out by this list")
+        return key, UUID(item)
+    except InvalidCursor:
+        raise
+    except (ValueError, TypeError) as error:
+        raise InvalidCursor("not a cursor handed out by this list") from error
