@@ -12,6 +12,8 @@ import anyio.to_thread
 from api.auth import ApiKeys
 from application.community import Community
 from application.runtime import Runtime
+from domain.engagement import DEFAULT_RULE, EngagementRule
+from projections.engagement_queries import EngagementQueries
 from projections.engine import ProjectionWorker
 from projections.member_queries import MemberQueries
 from projections.members import MembersProjection
@@ -27,9 +29,11 @@ class Services:
 
     runtime: Runtime
     members: MemberQueries
+    engagement: EngagementQueries
     api_keys: ApiKeys
     watcher: PositionWatcher
     worker: ProjectionWorker | None = None
+    rule: EngagementRule = DEFAULT_RULE
 
     @property
     def community(self) -> Community:
@@ -48,15 +52,21 @@ class Services:
                 poll_seconds=runtime.settings.projection_poll_seconds,
             )
             worker.start()
-        return cls(runtime, MemberQueries(runtime.pool), ApiKeys(runtime.pool), watcher, worker)
+        pool = runtime.pool
+        return cls(
+            runtime, MemberQueries(pool), EngagementQueries(pool), ApiKeys(pool), watcher, worker
+        )
 
     def wait_for_members(self, position: int | None) -> bool:
         """Read-your-writes: wait until the members view includes this position."""
+        return self.wait_for(MembersProjection.name, position)
+
+    def wait_for(self, projection: str, position: int | None) -> bool:
+        """Read-your-writes: wait until a projection includes this position."""
         if position is None:
             return True
-        return self.watcher.wait_for(
-            MembersProjection.name, position, self.runtime.settings.read_your_writes_timeout
-        )
+        timeout = self.runtime.settings.read_your_writes_timeout
+        return self.watcher.wait_for(projection, position, timeout)
 
     def close(self) -> None:
         """Stop the projection thread and release connections."""

@@ -18,6 +18,8 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.graphql.engagement.mutations import EngagementMutation
+from api.graphql.engagement.queries import EngagementQuery
 from api.graphql.masking import MaskUnexpectedErrors
 from api.graphql.members.mutations import MemberMutation
 from api.graphql.members.queries import MemberQuery
@@ -29,12 +31,12 @@ MAX_ALIASES = 20
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(MemberQuery):
+class Query(MemberQuery, EngagementQuery):
     pass
 
 
 @strawberry.type(description="Everything that can be changed; each returns a result union.")
-class Mutation(MemberMutation):
+class Mutation(MemberMutation, EngagementMutation):
     pass
 
 

@@ -19,6 +19,7 @@ MUTATIONS = {
     "markMemberLeft",
     "rejoinMember",
     "eraseMember",
+    "recordInteraction",
 }
 INTROSPECT = """
 {
@@ -45,7 +46,7 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
     assert "errors" not in body, body
     schema = body["data"]["__schema"]
     queries = {field["name"] for field in schema["queryType"]["fields"]}
-    assert queries == {"member", "memberByIdentity", "members"}
+    assert queries == {"member", "memberByIdentity", "members", "topMembers"}
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}
     assert set(mutations) == MUTATIONS
     for name, type_ in mutations.items():

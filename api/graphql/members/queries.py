@@ -35,7 +35,7 @@ class MemberQuery:
     async def member(self, info: Info, id: strawberry.ID) -> Member | None:
         member_id = _uuid(id, "id")
         reveal = info.context.principal.can_read_personal_data
-        members = await in_thread(_load, info.context.services, [member_id], reveal)
+        members = await in_thread(load_members, info.context.services, [member_id], reveal)
         return members[0] if members else None
 
     @strawberry.field(
@@ -56,7 +56,7 @@ class MemberQuery:
         row = await in_thread(services.members.by_identity, channel.value, handle)
         if row is None:
             return None
-        members = await in_thread(_load, services, [row["member_id"]], True)
+        members = await in_thread(load_members, services, [row["member_id"]], True)
         return members[0] if members else None
 
     @strawberry.field(description="Members matching a filter, a page at a time (keyset cursors).")
@@ -100,7 +100,8 @@ class MemberQuery:
         )
 
 
-def _load(services: Services, member_ids: list[UUID], reveal: bool) -> list[Member]:
+def load_members(services: Services, member_ids: list[UUID], reveal: bool) -> list[Member]:
+    """Member DTOs for these ids, in order; absent ids are skipped."""
     rows = services.members.by_ids(member_ids)
     identities = services.members.identities(list(rows))
     return [member_from_row(rows[m], identities[m], reveal) for m in member_ids if m in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -17,6 +17,14 @@ from api.services import in_thread
 from domain.member import Member as MemberAggregate
 from domain.values import Channel as DomainChannel
 from projections.member_queries import MemberFilter
+
+if TYPE_CHECKING:
+    from api.graphql.engagement.types import InteractionConnection, MemberEngagement
+
+EngagementRef = Annotated["MemberEngagement", strawberry.lazy("api.graphql.engagement.types")]
+InteractionConnectionRef = Annotated[
+    "InteractionConnection", strawberry.lazy("api.graphql.engagement.types")
+]
 
 Channel = strawberry.enum(
     DomainChannel, name="Channel", description="A platform where members can be found."
@@ -106,6 +114,28 @@ class Member:
             raise bad_input("first must be between 1 and 500")
         events = await in_thread(info.context.services.community.member_history, UUID(self.id))
         return [_event(e, not self.personal_data_hidden) for e in events[:first]]
+
+    @strawberry.field(
+        description="Engagement score, rank and the last 26 weeks of activity; null before "
+        "the member's first interaction."
+    )
+    async def engagement(self, info: Info) -> EngagementRef | None:
+        # Imported here: the engagement types refer to Member.
+        from api.graphql.engagement.resolvers import member_engagement
+
+        return await member_engagement(info, UUID(self.id))
+
+    @strawberry.field(description="The member's interactions, newest first (keyset cursors).")
+    async def interactions(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
+        after: Annotated[str | None, strawberry.argument(description="An endCursor.")] = None,
+    ) -> InteractionConnectionRef:
+        from api.graphql.engagement.resolvers import member_interactions
+
+        reveal = not self.personal_data_hidden
+        return await member_interactions(info, UUID(self.id), first, after, reveal)
 
 
 @strawberry.type(description="Where a page ends, for asking the next one.")

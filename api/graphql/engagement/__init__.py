@@ -1,0 +1,1 @@
+"""Engagement over GraphQL: recording interactions, scores, activity and top members."""
