@@ -5,17 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, status
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.requests import HTTPConnection
 from strawberry.fastapi import GraphQLRouter
 
-from api.auth import Principal
+from api.deps import PrincipalDep, ServicesDep, authenticate
 from api.graphql.context import Context
 from api.graphql.schema import build_schema
 from api.metrics import render_metrics
+from api.rest import router as ingestion_router
 from api.services import Services, in_thread
 from application.runtime import Runtime
 from application.settings import Settings
@@ -23,34 +23,6 @@ from projections.positions import lags
 from projections.registry import projection_names
 
 log = logging.getLogger(__name__)
-
-
-def get_services(connection: HTTPConnection) -> Services:
-    """The process-wide services, built in the lifespan."""
-    services: Services = connection.app.state.services
-    return services
-
-
-ServicesDep = Annotated[Services, Depends(get_services)]
-
-
-async def authenticate(connection: HTTPConnection, services: ServicesDep) -> Principal:
-    """The caller of a request, from `Authorization: Bearer <api key>`; 401 otherwise."""
-    header = connection.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
-    principal = None
-    if scheme.lower() == "bearer" and secret.strip():
-        principal = await in_thread(services.api_keys.verify, secret.strip())
-    if principal is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            detail="a valid API key is required: Authorization: Bearer <key>",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return principal
-
-
-PrincipalDep = Annotated[Principal, Depends(authenticate)]
 
 
 def create_app(
@@ -100,6 +72,7 @@ def create_app(
         multipart_uploads_enabled=False,
     )
     app.include_router(router, prefix="/graphql")
+    app.include_router(ingestion_router)
 
     @app.get("/healthz", summary="Liveness and database check (no key needed).")
     async def healthz(services: ServicesDep) -> JSONResponse:

@@ -17,6 +17,8 @@ from rich.table import Table
 
 from api.auth import ApiKeys, Role
 from api.demo import seed_demo
+from api.importer import detect_format, import_interactions, write_rejections
+from api.ingestion import Ingestion
 from application.migrations import apply_migrations
 from application.runtime import Runtime, resolve_database
 from application.settings import Settings
@@ -27,6 +29,8 @@ from projections.registry import build_runners, projection_names
 app = typer.Typer(help="community-crm: an event-sourced CRM for online communities.")
 keys_app = typer.Typer(help="Create, list and revoke API keys.")
 app.add_typer(keys_app, name="apikey")
+import_app = typer.Typer(help="Import data from files.")
+app.add_typer(import_app, name="import")
 console = Console()
 
 DEMO_MEMBERS = 300
@@ -236,6 +240,51 @@ def apikey_revoke(key_id: Annotated[UUID, typer.Argument(help="The key's id.")])
         console.print(f"no active key {key_id}")
         raise typer.Exit(1)
     console.print(f"revoked {key_id}")
+
+
+@import_app.command("interactions")
+def import_interactions_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="NDJSON or CSV.")],
+    file_format: Annotated[
+        str | None, typer.Option("--format", help="ndjson or csv (default: by extension).")
+    ] = None,
+    create_members: Annotated[
+        bool, typer.Option(help="Record a new member for each unknown identity.")
+    ] = False,
+    batch: Annotated[int, typer.Option(min=1, max=10_000, help="Records per transaction.")] = 1000,
+    restart: Annotated[bool, typer.Option(help="Ignore the checkpoint of an earlier run.")] = False,
+) -> None:
+    """Record interactions from a file, resumably; each (channel, external_id) counts once."""
+    chosen = file_format or detect_format(file)
+    if chosen not in ("ndjson", "csv"):
+        raise typer.BadParameter("use ndjson or csv", param_hint="--format")
+    runtime = Runtime.start(_settings())
+    try:
+        ingestion = Ingestion(
+            runtime.community, create_unknown_members=create_members, batch_size=batch
+        )
+        with Progress(console=console) as progress:
+            task = progress.add_task(f"importing {file.name}", total=file.stat().st_size or 1)
+            totals, skipped = import_interactions(
+                ingestion,
+                file,
+                file_format=chosen,  # type: ignore[arg-type]
+                restart=restart,
+                progress=lambda done: progress.update(task, completed=done),
+            )
+    finally:
+        runtime.close()
+    if skipped:
+        console.print(f"resumed after line {skipped} (done by an earlier run)")
+    console.print(
+        f"accepted {totals.accepted}, duplicates {totals.duplicates}, rejected {totals.rejected},"
+        f" new members {totals.members_created}"
+    )
+    if totals.rejections:
+        where = write_rejections(file, totals.rejections)
+        for rejection in totals.rejections[:10]:
+            console.print(f"  line {rejection.line}: {rejection.field or '-'}: {rejection.reason}")
+        console.print(f"all listed rejections: {where}")
 
 
 def _seed_if_empty(runtime: Runtime) -> None:

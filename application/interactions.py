@@ -25,6 +25,13 @@ REJECTED = "rejected"
 MAX_ATTEMPTS = 3
 
 
+# Why a record was refused, for machines: the reason says it for people.
+MEMBER_NOT_FOUND = "MEMBER_NOT_FOUND"
+MEMBER_ERASED = "MEMBER_ERASED"
+IDENTITY_NOT_FOUND = "IDENTITY_NOT_FOUND"
+INVALID = "INVALID"
+
+
 @dataclass(frozen=True)
 class Rejection:
     """Why one record was refused; `index` is its position in the batch."""
@@ -32,6 +39,7 @@ class Rejection:
     index: int
     field: str
     reason: str
+    code: str = INVALID
 
 
 @dataclass
@@ -55,10 +63,10 @@ class IngestReport:
         """Records already stored before (or earlier in this batch)."""
         return self.outcomes.count(DUPLICATE)
 
-    def reject(self, index: int, field_name: str, reason: str) -> None:
+    def reject(self, index: int, field_name: str, reason: str, code: str = INVALID) -> None:
         """Refuse one record."""
         self.outcomes[index] = REJECTED
-        self.rejections.append(Rejection(index, field_name, reason))
+        self.rejections.append(Rejection(index, field_name, reason, code))
 
 
 def record_interactions(
@@ -134,7 +142,8 @@ def _resolve_members(
             report.member_ids[index] = member.id
         else:
             channel = record.identity.channel.value
-            report.reject(index, "identity", f"no member holds this {channel} handle")
+            reason = f"no member holds this {channel} handle"
+            report.reject(index, "identity", reason, IDENTITY_NOT_FOUND)
     return new_members
 
 
@@ -161,9 +170,9 @@ def _check_existing_members(recorder: Any, report: IngestReport, created: set[UU
         if member_id is None or member_id in created or report.outcomes[index]:
             continue
         if member_id not in states:
-            report.reject(index, "memberId", f"no member with id {member_id}")
+            report.reject(index, "member_id", f"no member with id {member_id}", MEMBER_NOT_FOUND)
         elif states[member_id]:
-            report.reject(index, "memberId", "the member was erased")
+            report.reject(index, "member_id", "the member was erased", MEMBER_ERASED)
 
 
 def _new_interactions(
@@ -193,7 +202,7 @@ def _new_interactions(
                 now=now,
             )
         except InvalidField as error:
-            report.reject(index, _camel(error.field), error.message)
+            report.reject(index, error.field, error.message)
             continue
         seen.add(interactions[index].id)
     return interactions
@@ -208,10 +217,5 @@ def _sealed(
         try:
             stored += [community.mapper.to_stored_event(e) for e in interaction.collect_events()]
         except SubjectErased:
-            report.reject(index, "memberId", "the member was erased")
+            report.reject(index, "member_id", "the member was erased", MEMBER_ERASED)
     return stored
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)

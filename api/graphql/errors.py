@@ -63,7 +63,7 @@ def validation_failed(error: ValidationError) -> ValidationFailed:
     """Turn pydantic's errors into field errors named as the GraphQL input names them."""
     fields = [
         FieldError(
-            field=".".join(_camel(str(part)) for part in item["loc"]) or "input",
+            field=".".join(camel(str(part)) for part in item["loc"]) or "input",
             message=str(item["msg"]).removeprefix("Value error, "),
             code=str(item["type"]),
         )
@@ -78,7 +78,7 @@ def domain_error(error: DomainError) -> Error:
     if isinstance(error, MemberNotFound):
         return NotFound(message=str(error), id=strawberry.ID(str(error.member_id)))
     if isinstance(error, InvalidField):
-        field = FieldError(field=_camel(error.field), message=error.message, code="invalid")
+        field = FieldError(field=camel(error.field), message=error.message, code="invalid")
         return ValidationFailed(message=f"invalid input: {error}", field_errors=[field])
     if isinstance(error, ConflictError):
         holder = getattr(error, "holder_id", None)
@@ -101,6 +101,7 @@ def forbidden_query(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "FORBIDDEN"})
 
 
-def _camel(name: str) -> str:
+def camel(name: str) -> str:
+    """A snake_case field name as GraphQL spells it."""
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)

@@ -97,7 +97,7 @@ def test_unknown_identities_are_rejected_per_line_while_valid_records_land(
         create_unknown_members=False,
     )
     assert report.outcomes == [REJECTED, ACCEPTED, REJECTED]
-    assert {(r.index, r.field) for r in report.rejections} == {(0, "identity"), (2, "memberId")}
+    assert {(r.index, r.field) for r in report.rejections} == {(0, "identity"), (2, "member_id")}
     assert stored_interactions(runtime) == 1
     assert scalar(runtime.database_url, "SELECT count(*) FROM identity_claims") == 1
 

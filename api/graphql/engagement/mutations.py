@@ -16,6 +16,7 @@ from api.graphql.errors import (
     Forbidden,
     NotFound,
     ValidationFailed,
+    camel,
     forbidden,
     validation_failed,
 )
@@ -129,5 +130,5 @@ def _refusal(rejection: Rejection, looked_up: str) -> NotFound | Conflict | Vali
         return NotFound(message=rejection.reason, id=strawberry.ID(looked_up))
     if rejection.code == MEMBER_ERASED:
         return Conflict(message=rejection.reason, code=MEMBER_ERASED)
-    field = FieldError(field=rejection.field, message=rejection.reason, code="invalid")
+    field = FieldError(field=camel(rejection.field), message=rejection.reason, code="invalid")
     return ValidationFailed(message=f"invalid input: {rejection.reason}", field_errors=[field])

@@ -1,0 +1,127 @@
+"""`crm import interactions`: NDJSON and CSV files, resumable without double counting."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from api.importer import Checkpoint, import_interactions
+from api.ingestion import Ingestion
+from application.runtime import Runtime
+from domain import commands as cmd
+from domain.interaction import Interaction
+from tests.integration.conftest import scalar
+
+pytestmark = pytest.mark.integration
+
+WHEN = (datetime.now(UTC) - timedelta(days=3)).isoformat()
+
+
+def write_ndjson(path: Path, member_id: str, count: int) -> Path:
+    """A file of `count` messages by one member."""
+    with path.open("w") as out:
+        for n in range(count):
+            record = {
+                "member_id": member_id,
+                "channel": "discord",
+                "kind": "message",
+                "occurred_at": WHEN,
+                "external_id": f"file-{n}",
+            }
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+def stored(runtime: Runtime) -> int:
+    """Interaction events in the log."""
+    return int(
+        scalar(
+            runtime.database_url,
+            "SELECT count(*) FROM community_events WHERE topic = %s",
+            (Interaction.Recorded.TOPIC,),
+        )
+    )
+
+
+def member(runtime: Runtime) -> str:
+    """A new member's id, as text."""
+    return str(runtime.community.join_member(cmd.JoinMember(display_name="Importer")).member.id)
+
+
+class CrashAfter(Ingestion):
+    """An ingestion that dies after committing some batches, like a killed process."""
+
+    def __init__(self, *args: object, batches: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.left = batches
+
+    def flush(self) -> None:
+        """Commit, then crash once the budget of batches is spent."""
+        if self.left == 0:
+            raise KeyboardInterrupt("killed mid-import")
+        self.left -= 1
+        super().flush()
+
+
+def test_an_interrupted_import_resumes_without_double_counting(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    path = write_ndjson(tmp_path / "messages.ndjson", member(runtime), 95)
+    crashing = CrashAfter(runtime.community, create_unknown_members=False, batch_size=20, batches=2)
+    with pytest.raises(KeyboardInterrupt):
+        import_interactions(crashing, path, file_format="ndjson")
+    checkpoint = Checkpoint.load(path)
+    assert checkpoint is not None and checkpoint.lines_done == 40
+    assert stored(runtime) == 40
+
+    fresh = Ingestion(runtime.community, create_unknown_members=False, batch_size=20)
+    totals, skipped = import_interactions(fresh, path, file_format="ndjson")
+    assert skipped == 40
+    assert (totals.accepted, totals.duplicates, totals.rejected) == (55, 0, 0)
+    assert stored(runtime) == 95
+    assert Checkpoint.load(path) is None
+
+
+def test_a_changed_file_or_restart_ignores_the_checkpoint(runtime: Runtime, tmp_path: Path) -> None:
+    path = write_ndjson(tmp_path / "messages.ndjson", member(runtime), 10)
+    stat = path.stat()
+    Checkpoint(path, stat.st_size, stat.st_mtime_ns, 10).save()
+    again = Ingestion(runtime.community, create_unknown_members=False, batch_size=3)
+    totals, skipped = import_interactions(again, path, file_format="ndjson", restart=True)
+    assert (skipped, totals.accepted) == (0, 10)
+    Checkpoint(path, stat.st_size + 1, stat.st_mtime_ns, 10).save()
+    assert Checkpoint.load(path) is None
+    rerun = Ingestion(runtime.community, create_unknown_members=False, batch_size=3)
+    totals, skipped = import_interactions(rerun, path, file_format="ndjson")
+    assert (skipped, totals.accepted, totals.duplicates) == (0, 0, 10)
+
+
+def test_csv_files_with_identities_create_members_when_asked(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    path = tmp_path / "forum.csv"
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "identity_channel",
+                "identity_handle",
+                "channel",
+                "kind",
+                "occurred_at",
+                "external_id",
+                "summary",
+            ]
+        )
+        writer.writerow(["discourse", "alice", "discourse", "post", WHEN, "p1", "Hello, world"])
+        writer.writerow(["discourse", "Alice", "discourse", "reply", WHEN, "p2", ""])
+        writer.writerow(["discourse", "bob", "discourse", "hug", WHEN, "p3", ""])
+        writer.writerow(["discourse", "carol", "discourse", "post", "yesterday", "p4", ""])
+    ingestion = Ingestion(runtime.community, create_unknown_members=True, batch_size=100)
+    totals, _ = import_interactions(ingestion, path, file_format="csv")
+    assert (totals.accepted, totals.members_created, totals.rejected) == (2, 1, 2)
+    assert [(r.line, r.field) for r in totals.rejections] == [(4, "kind"), (5, "occurred_at")]
