@@ -124,6 +124,10 @@ def _decide(
     ratio = evidence.recent_weekly / evidence.baseline_weekly if evidence.baseline_weekly else 1.0
     if silent >= rule.silent_inactive:
         return Stage.INACTIVE, f"silent for {evidence.days_silent} days"
+    last = activity.last_interaction_at
+    if last is not None and on_interaction(current, since, last):
+        # Recorded when the interaction was processed; this catches any that was not.
+        return Stage.RETURNING, "interacted again after being quiet"
     if current is Stage.RETURNING and since is not None and at - since < rule.returning_grace:
         return Stage.RETURNING, "came back recently; judged again after the grace period"
     recovered = silent < rule.silent_at_risk and (not was_active or ratio >= rule.recover_fraction)

@@ -53,11 +53,12 @@ def test_recent_joiners_are_new() -> None:
 
 
 def test_at_risk_needs_a_real_recovery_to_leave_hysteresis() -> None:
+    # At risk since yesterday; the last interaction was the day before.
     halfway = activity(baseline=90, recent=12, silent_days=2)  # 40% of usual: above 30, below 60
     assert stage(halfway) is Stage.ACTIVE
-    assert stage(halfway, current=Stage.AT_RISK, since=AT - 10 * DAY) is Stage.AT_RISK
+    assert stage(halfway, current=Stage.AT_RISK, since=AT - DAY) is Stage.AT_RISK
     recovered = activity(baseline=90, recent=20, silent_days=2)  # 67%
-    assert stage(recovered, current=Stage.AT_RISK, since=AT - 10 * DAY) is Stage.ACTIVE
+    assert stage(recovered, current=Stage.AT_RISK, since=AT - DAY) is Stage.ACTIVE
 
 
 def test_returning_members_get_a_grace_period_then_are_judged() -> None:
@@ -88,3 +89,11 @@ def test_only_recent_interactions_bring_quiet_members_back() -> None:
     assert not on_interaction(Stage.AT_RISK, since, since - DAY)  # imported late
     assert not on_interaction(Stage.ACTIVE, since, AT)
     assert not on_interaction(Stage.LEFT, since, AT)
+
+
+def test_an_evaluation_catches_a_return_that_was_not_recorded() -> None:
+    back = activity(baseline=90, recent=3, silent_days=1)
+    assert stage(back, current=Stage.AT_RISK, since=AT - 10 * DAY) is Stage.RETURNING
+    assert stage(back, current=Stage.INACTIVE, since=AT - 10 * DAY) is Stage.RETURNING
+    still_quiet = activity(baseline=90, recent=3, silent_days=12)
+    assert stage(still_quiet, current=Stage.AT_RISK, since=AT - 10 * DAY) is Stage.AT_RISK
