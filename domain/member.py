@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
@@ -15,6 +16,7 @@ from domain.errors import (
     MemberHasNotLeft,
     MemberIsErased,
 )
+from domain.lifecycle import Assessment, Stage
 from domain.values import merge_attributes, normalise_handle
 
 ACTIVE = "active"
@@ -152,6 +154,8 @@ class Member(Aggregate):
         def apply(self, aggregate: Member) -> None:
             aggregate.status = LEFT
             aggregate.left_at = self.left_at
+            aggregate.stage = Stage.LEFT.value
+            aggregate.stage_since = self.left_at
 
     class Rejoined(Event):
         """A member who had left came back."""
@@ -162,6 +166,23 @@ class Member(Aggregate):
         def apply(self, aggregate: Member) -> None:
             aggregate.status = ACTIVE
             aggregate.left_at = None
+            aggregate.stage = Stage.RETURNING.value
+            aggregate.stage_since = self.rejoined_at
+
+    class StageChanged(Event):
+        """A rule version judged the member to be in another lifecycle stage from effective_at."""
+
+        TOPIC = "crm.member.StageChanged"
+        stage: str
+        previous: str | None
+        effective_at: datetime
+        rule_version: str
+        reason: str
+        evidence: dict[str, Any]
+
+        def apply(self, aggregate: Member) -> None:
+            aggregate.stage = self.stage
+            aggregate.stage_since = self.effective_at
 
     class Erased(Event):
         """The person's data was erased (GDPR): their key is shredded, history stays."""
@@ -194,6 +215,8 @@ class Member(Aggregate):
         self.is_bot = False
         self.status = ACTIVE
         self.left_at: datetime | None = None
+        self.stage: str | None = None
+        self.stage_since: datetime | None = None
 
     @classmethod
     def join(
@@ -293,6 +316,24 @@ class Member(Aggregate):
         if self.left_at is not None and rejoined_at < self.left_at:
             raise InvalidField("rejoined_at", "a member cannot rejoin before leaving")
         self.trigger_event(self.Rejoined, rejoined_at=rejoined_at)
+
+    def change_stage(self, assessment: Assessment, effective_at: datetime) -> bool:
+        """Record a new stage; the same stage again records nothing, so evaluating is idempotent."""
+        self._refuse_if_erased()
+        if assessment.stage.value == self.stage or self.status == LEFT:
+            return False
+        if self.stage_since is not None and effective_at < self.stage_since:
+            raise InvalidField("effective_at", "stages are evaluated forward in time only")
+        self.trigger_event(
+            self.StageChanged,
+            stage=assessment.stage.value,
+            previous=self.stage,
+            effective_at=effective_at,
+            rule_version=assessment.rule_version,
+            reason=assessment.reason,
+            evidence=asdict(assessment.evidence),
+        )
+        return True
 
     def erase(self) -> None:
         """Erase the person's data; erasing is final."""

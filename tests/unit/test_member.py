@@ -13,6 +13,7 @@ from domain.errors import (
     MemberHasNotLeft,
     MemberIsErased,
 )
+from domain.lifecycle import Assessment, Evidence, Stage
 from domain.member import ACTIVE, ERASED, LEFT, Member
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -162,5 +163,34 @@ def test_every_event_has_a_pinned_topic() -> None:
         v for v in vars(Member).values() if isinstance(v, type) and issubclass(v, Member.Event)
     ]
     topics = [e.TOPIC for e in events if e is not Member.Event]
-    assert len(topics) == len(set(topics)) >= 13
+    assert len(topics) == len(set(topics)) >= 14
     assert all(t.startswith("crm.member.") for t in topics)
+
+
+def assessment(stage: Stage) -> Assessment:
+    """An assessment with some evidence."""
+    evidence = Evidence(7.0, 1.0, NOW - timedelta(days=3), 3, 4.5)
+    return Assessment(stage, evidence, "stages-test", "because")
+
+
+def test_stage_changes_are_recorded_once_with_their_evidence() -> None:
+    member = new_member()
+    member.collect_events()
+    assert member.change_stage(assessment(Stage.AT_RISK), NOW)
+    assert not member.change_stage(assessment(Stage.AT_RISK), NOW + timedelta(days=1))
+    (event,) = member.collect_events()
+    assert (event.stage, event.previous, event.effective_at) == ("at_risk", None, NOW)
+    assert event.evidence["baseline_weekly"] == 7.0 and event.rule_version == "stages-test"
+    assert (member.stage, member.stage_since) == ("at_risk", NOW)
+
+
+def test_stages_move_forward_in_time_only_and_leaving_sets_the_stage() -> None:
+    member = new_member()
+    member.change_stage(assessment(Stage.ACTIVE), NOW)
+    with pytest.raises(InvalidField):
+        member.change_stage(assessment(Stage.AT_RISK), NOW - timedelta(days=1))
+    member.leave(left_at=NOW, reason=None, now=NOW)
+    assert member.stage == "left"
+    assert not member.change_stage(assessment(Stage.ACTIVE), NOW + timedelta(days=1))
+    member.rejoin(rejoined_at=NOW, now=NOW)
+    assert (member.stage, member.stage_since) == ("returning", NOW)
