@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
@@ -17,6 +18,7 @@ from rich.table import Table
 
 from api.auth import ApiKeys, Role
 from api.demo import seed_demo
+from api.evaluation import evaluate_stages
 from api.importer import detect_format, import_interactions, write_rejections
 from api.ingestion import Ingestion
 from application.migrations import apply_migrations
@@ -171,6 +173,37 @@ def demo(
         )
     finally:
         runtime.close()
+
+
+@app.command()
+def evaluate(
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"], help="Judge as of (UTC); default now."
+        ),
+    ] = None,
+) -> None:
+    """Record lifecycle stage changes (at risk, inactive...) as of now or a past date."""
+    at = as_of.replace(tzinfo=UTC) if as_of else datetime.now(UTC)
+    runtime = Runtime.start(_settings())
+    try:
+        _catch_up_projections(runtime)
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("evaluating members", total=None)
+            report = evaluate_stages(runtime, at, progress=lambda n: progress.advance(task, n))
+    finally:
+        runtime.close()
+    console.print(
+        f"{report.examined} members judged as of {report.at:%Y-%m-%d %H:%M} UTC"
+        f" ({report.rule_version}): {report.changed} changed stage"
+    )
+
+
+def _catch_up_projections(runtime: Runtime) -> None:
+    """Evaluations read the projections: bring them up to the head of the log first."""
+    for runner in build_runners(runtime):
+        runner.catch_up()
 
 
 @app.command("export-schema")

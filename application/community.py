@@ -26,6 +26,7 @@ from domain.errors import (
     MemberNotFound,
     VersionMismatch,
 )
+from domain.lifecycle import Activity, Stage, StageRule, assess
 from domain.member import Member
 
 # A command is retried this often when another writer saved the same member first,
@@ -157,6 +158,35 @@ class Community(Application[UUID]):
     ) -> IngestReport:
         """Record interactions in one transaction, each (channel, external id) once ever."""
         return record_interactions(self, records, create_unknown_members=create_unknown_members)
+
+    def evaluate_stages(
+        self, candidates: Sequence[tuple[UUID, Activity]], rule: StageRule, at: datetime
+    ) -> int:
+        """Record the stage changes the rule finds at `at`; returns how many members changed.
+
+        Each member is judged from its own events (its stage now), so stale read models
+        never cause a wrong change, and judging again changes nothing.
+        """
+        for _ in range(MAX_ATTEMPTS):
+            changed = [m for m in (self._judged(i, a, rule, at) for i, a in candidates) if m]
+            if not changed:
+                return 0
+            try:
+                self._save_members(*changed)
+                return len(changed)
+            except IntegrityError:
+                continue  # one of them changed meanwhile: judge all again
+        raise ConcurrentModification(candidates[0][0])
+
+    def _judged(
+        self, member_id: UUID, activity: Activity, rule: StageRule, at: datetime
+    ) -> Member | None:
+        member = self.get_member(member_id)
+        if member.is_erased or (member.stage_since is not None and at < member.stage_since):
+            return None  # erased, or already judged later than `at`: stages only move forward
+        current = Stage(member.stage) if member.stage else None
+        assessment = assess(rule, activity, at=at, current=current, since=member.stage_since)
+        return member if member.change_stage(assessment, at) else None
 
     def get_member(self, member_id: UUID) -> Member:
         """The member's current state, replayed from its events."""

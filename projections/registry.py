@@ -5,6 +5,7 @@ from __future__ import annotations
 from application.runtime import Runtime
 from projections.engagement import EngagementProjection
 from projections.engine import ProjectionRunner
+from projections.lifecycle import LifecycleProjection
 from projections.members import MembersProjection
 from projections.positions import PositionWatcher
 from projections.projection import Projection
@@ -12,7 +13,7 @@ from projections.projection import Projection
 
 def all_projections() -> list[Projection]:
     """Every projection, by name order of dependency (none depend on each other yet)."""
-    return [MembersProjection(), EngagementProjection()]
+    return [MembersProjection(), EngagementProjection(), LifecycleProjection()]
 
 
 def projection_names() -> list[str]:
