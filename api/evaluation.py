@@ -7,6 +7,7 @@ the application from their own events. Running it twice changes nothing.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +15,7 @@ from uuid import UUID
 
 from application.runtime import Runtime
 from domain.engagement import DEFAULT_RULE, EngagementRule
-from domain.lifecycle import StageRule, assess
+from domain.lifecycle import Assessment, Stage, StageRule, assess
 from projections.lifecycle_queries import LifecycleQueries
 
 DEFAULT_STAGE_RULE = StageRule()
@@ -57,3 +58,92 @@ def evaluate_stages(
         if progress:
             progress(len(page))
     return EvaluationReport(at, examined, changed, rule.version)
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """A member a rule flags at risk, with its assessment under both rules."""
+
+    member_id: UUID
+    draft: Assessment
+    current: Assessment
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """What a draft rule would flag at an instant, compared with the current rule."""
+
+    at: datetime
+    examined: int
+    flagged_by_draft: int
+    flagged_by_current: int
+    draft_flagged: list[Flagged]
+    newly_flagged: list[Flagged]
+    no_longer_flagged: list[Flagged]
+
+
+def simulate_rule(
+    runtime: Runtime,
+    draft: StageRule,
+    at: datetime,
+    *,
+    current: StageRule = DEFAULT_STAGE_RULE,
+    engagement: EngagementRule = DEFAULT_RULE,
+    listed: int = 50,
+) -> Simulation:
+    """Judge every counted member under both rules at `at`, recording nothing.
+
+    Both rules judge afresh (no current stage, so without hysteresis), which compares the
+    rules themselves; lists keep the `listed` members with the highest scores.
+    """
+    queries = LifecycleQueries(runtime.pool)
+    lists: dict[str, list[tuple[float, str, Flagged]]] = {"draft": [], "new": [], "gone": []}
+    examined = by_draft = by_current = 0
+    after = UUID(int=0)
+    same_windows = _windows(draft) == _windows(current)
+    while page := queries.activities(draft, engagement, at, after, PAGE):
+        # Each rule is judged on activity measured with its own windows.
+        theirs = page if same_windows else queries.activities(current, engagement, at, after, PAGE)
+        by_id = {row.member_id: row.activity for row in theirs}
+        for row in page:
+            judged = Flagged(
+                row.member_id,
+                assess(draft, row.activity, at=at, current=None, since=None),
+                assess(current, by_id[row.member_id], at=at, current=None, since=None),
+            )
+            in_draft = judged.draft.stage is Stage.AT_RISK
+            in_current = judged.current.stage is Stage.AT_RISK
+            by_draft += in_draft
+            by_current += in_current
+            for name, keep in (
+                ("draft", in_draft),
+                ("new", in_draft and not in_current),
+                ("gone", in_current and not in_draft),
+            ):
+                if keep:
+                    _keep_top(lists[name], judged, listed)
+        examined += len(page)
+        after = page[-1].member_id
+    return Simulation(
+        at,
+        examined,
+        by_draft,
+        by_current,
+        *(_ranked(lists[name]) for name in ("draft", "new", "gone")),
+    )
+
+
+def _windows(rule: StageRule) -> tuple[object, ...]:
+    return (rule.recent_window, rule.baseline_window)
+
+
+def _keep_top(heap: list[tuple[float, str, Flagged]], judged: Flagged, size: int) -> None:
+    entry = (judged.draft.evidence.score, str(judged.member_id), judged)
+    if len(heap) < size:
+        heapq.heappush(heap, entry)
+    elif entry[:2] > heap[0][:2]:
+        heapq.heapreplace(heap, entry)
+
+
+def _ranked(heap: list[tuple[float, str, Flagged]]) -> list[Flagged]:
+    return [entry[2] for entry in sorted(heap, key=lambda e: e[:2], reverse=True)]

@@ -15,6 +15,7 @@ from application.runtime import Runtime
 from domain.engagement import DEFAULT_RULE, EngagementRule
 from projections.engagement_queries import EngagementQueries
 from projections.engine import ProjectionWorker
+from projections.lifecycle_queries import LifecycleQueries
 from projections.member_queries import MemberQueries
 from projections.members import MembersProjection
 from projections.positions import PositionWatcher
@@ -30,6 +31,7 @@ class Services:
     runtime: Runtime
     members: MemberQueries
     engagement: EngagementQueries
+    lifecycle: LifecycleQueries
     api_keys: ApiKeys
     watcher: PositionWatcher
     worker: ProjectionWorker | None = None
@@ -54,7 +56,13 @@ class Services:
             worker.start()
         pool = runtime.pool
         return cls(
-            runtime, MemberQueries(pool), EngagementQueries(pool), ApiKeys(pool), watcher, worker
+            runtime,
+            MemberQueries(pool),
+            EngagementQueries(pool),
+            LifecycleQueries(pool),
+            ApiKeys(pool),
+            watcher,
+            worker,
         )
 
     def wait_for_members(self, position: int | None) -> bool:

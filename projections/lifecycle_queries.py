@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from psycopg.rows import dict_row
@@ -11,6 +14,7 @@ from psycopg_pool import ConnectionPool
 
 from domain.engagement import EngagementRule
 from domain.lifecycle import Activity, Stage, StageRule
+from projections.member_queries import InvalidCursor, Page
 
 # Weeks older than this many half-lives weigh under 0.4% of a new one: left out of scores.
 SCORE_HORIZON_HALF_LIVES = 8
@@ -73,8 +77,7 @@ class LifecycleQueries:
             "after": after,
             "limit": limit,
         }
-        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            rows = cur.execute(ACTIVITY, params).fetchall()
+        rows = self._rows(ACTIVITY, params)
         return [
             MemberActivity(
                 member_id=row["member_id"],
@@ -91,7 +94,74 @@ class LifecycleQueries:
             for row in rows
         ]
 
+    def at_risk(
+        self,
+        as_of: datetime | None,
+        after: str | None,
+        limit: int,
+        *,
+        channel: str | None = None,
+        tag: str | None = None,
+    ) -> Page:
+        """Members at risk now (or at a past instant, from the history), by what they weighed."""
+        conditions = ["s.stage = 'at_risk'"]
+        params: list[Any] = []
+        if as_of is None:
+            source = "member_stages s"
+            since = "s.since"
+        else:
+            source = "member_stage_history s"
+            since = "s.effective_at"
+            conditions.append("s.effective_at <= %s AND (s.until IS NULL OR s.until > %s)")
+            params += [as_of, as_of]
+        if channel is not None:
+            conditions.append("m.channels @> ARRAY[%s]::text[]")
+            params.append(channel)
+        if tag is not None:
+            conditions.append("m.tags @> ARRAY[%s]::text[]")
+            params.append(tag)
+        if after is not None:
+            score, member_id = _decode(after)
+            conditions.append("(s.score_at_change, s.member_id) < (%s, %s)")
+            params += [score, member_id]
+        query = (
+            f"SELECT s.member_id, s.score_at_change, s.reason, s.rule_version, s.evidence,"
+            f" {since} AS since, ARRAY(SELECT c.channel FROM member_channel_engagement c"
+            " WHERE c.member_id = s.member_id ORDER BY c.rank_key DESC) AS active_channels"
+            f" FROM {source} JOIN members m USING (member_id)"
+            f" WHERE {' AND '.join(conditions)}"
+            " ORDER BY s.score_at_change DESC, s.member_id DESC LIMIT %s"
+        )
+        rows = self._rows(query, [*params, limit + 1])
+        page = rows[:limit]
+        cursors = [_encode(r["score_at_change"], r["member_id"]) for r in page]
+        return Page(page, len(rows) > limit, cursors)
 
-def horizon(rule: StageRule) -> timedelta:
-    """How far back an evaluation looks."""
-    return rule.recent_window + rule.baseline_window
+    def stage_history(self, member_id: UUID) -> list[dict[str, Any]]:
+        """The member's stages, oldest first, each with its interval."""
+        return self._rows(
+            "SELECT * FROM member_stage_history WHERE member_id = %s ORDER BY version",
+            [member_id],
+        )
+
+    def _rows(self, query: str, params: Any) -> list[dict[str, Any]]:
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(query, params)  # type: ignore[arg-type]  # fragments are constants
+            return cur.fetchall()
+
+
+def _encode(score: float, member_id: UUID) -> str:
+    payload = json.dumps(["at_risk", score, str(member_id)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode()
+
+
+def _decode(cursor: str) -> tuple[float, UUID]:
+    try:
+        kind, score, member_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if kind != "at_risk" or not isinstance(score, int | float):
+            raise InvalidCursor("not a cursor handed out by this list")
+        return float(score), UUID(member_id)
+    except InvalidCursor:
+        raise
+    except (ValueError, TypeError) as error:
+        raise InvalidCursor("not a cursor handed out by this list") from error

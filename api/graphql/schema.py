@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 
 from api.graphql.engagement.mutations import EngagementMutation
 from api.graphql.engagement.queries import EngagementQuery
+from api.graphql.lifecycle.queries import LifecycleQuery
 from api.graphql.masking import MaskUnexpectedErrors
 from api.graphql.members.mutations import MemberMutation
 from api.graphql.members.queries import MemberQuery
@@ -31,7 +32,7 @@ MAX_ALIASES = 20
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(MemberQuery, EngagementQuery):
+class Query(MemberQuery, EngagementQuery, LifecycleQuery):
     pass
 
 

@@ -46,7 +46,14 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
     assert "errors" not in body, body
     schema = body["data"]["__schema"]
     queries = {field["name"] for field in schema["queryType"]["fields"]}
-    assert queries == {"member", "memberByIdentity", "members", "topMembers"}
+    assert queries == {
+        "member",
+        "memberByIdentity",
+        "members",
+        "topMembers",
+        "atRiskMembers",
+        "simulateAtRiskRule",
+    }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}
     assert set(mutations) == MUTATIONS
     for name, type_ in mutations.items():

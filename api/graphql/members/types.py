@@ -20,8 +20,10 @@ from projections.member_queries import MemberFilter
 
 if TYPE_CHECKING:
     from api.graphql.engagement.types import InteractionConnection, MemberEngagement
+    from api.graphql.lifecycle.types import StageChange
 
 EngagementRef = Annotated["MemberEngagement", strawberry.lazy("api.graphql.engagement.types")]
+StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle.types")]
 InteractionConnectionRef = Annotated[
     "InteractionConnection", strawberry.lazy("api.graphql.engagement.types")
 ]
@@ -124,6 +126,12 @@ class Member:
         from api.graphql.engagement.resolvers import member_engagement
 
         return await member_engagement(info, UUID(self.id))
+
+    @strawberry.field(description="The member's lifecycle stages, oldest first, with why.")
+    async def stage_history(self, info: Info) -> list[StageChangeRef]:
+        from api.graphql.lifecycle.queries import stage_history
+
+        return await stage_history(info, UUID(self.id))
 
     @strawberry.field(description="The member's interactions, newest first (keyset cursors).")
     async def interactions(

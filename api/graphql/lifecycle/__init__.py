@@ -1,0 +1,1 @@
+"""Lifecycle over GraphQL: at-risk members with their evidence, at any date, and rule drafts."""

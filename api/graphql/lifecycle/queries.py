@@ -1,0 +1,197 @@
+"""Lifecycle queries: who is (or was) at risk, and what a draft rule would flag."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from api.evaluation import DEFAULT_STAGE_RULE, Flagged, simulate_rule
+from api.graphql.context import Info
+from api.graphql.errors import bad_input
+from api.graphql.lifecycle.types import (
+    AtRiskMember,
+    AtRiskMemberConnection,
+    AtRiskMemberEdge,
+    RuleSimulation,
+    SimulatedMember,
+    StageChange,
+    StageRuleInput,
+    evidence_from,
+)
+from api.graphql.members.queries import load_members
+from api.graphql.members.types import Channel, Member, PageInfo
+from api.services import Services, in_thread
+from application.community import utc_now
+from domain.lifecycle import Stage
+from domain.values import Channel as DomainChannel
+from domain.values import check_tag
+from projections.member_queries import InvalidCursor, Page
+
+MAX_LISTED = 100
+
+
+@strawberry.input(description="Which at-risk members to list.")
+class AtRiskFilter:
+    channel: Channel | None = strawberry.field(default=None, description="On this channel.")  # type: ignore[valid-type]
+    tag: str | None = strawberry.field(default=None, description="With this tag.")
+
+
+@strawberry.type
+class LifecycleQuery:
+    """Queries of the lifecycle context."""
+
+    @strawberry.field(
+        description="Members at risk, highest score before the drop first, each with why. "
+        "With asOf, who was at risk then (from the stage history), not today."
+    )
+    async def at_risk_members(
+        self,
+        info: Info,
+        as_of: Annotated[
+            datetime | None, strawberry.argument(description="A past instant; default now.")
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
+        after: Annotated[str | None, strawberry.argument(description="An endCursor.")] = None,
+        filter: AtRiskFilter | None = None,
+    ) -> AtRiskMemberConnection:
+        services = info.context.services
+        limit = services.runtime.settings.max_page_size
+        if not 1 <= first <= limit:
+            raise bad_input(f"first must be between 1 and {limit}")
+        if as_of is not None and as_of.utcoffset() is None:
+            raise bad_input("asOf: must include a timezone offset")
+        channel, tag = _filter(filter)
+        reveal = info.context.principal.can_read_personal_data
+        try:
+            page = await in_thread(
+                lambda: services.lifecycle.at_risk(as_of, after, first, channel=channel, tag=tag)
+            )
+        except InvalidCursor as error:
+            raise bad_input(f"after: {error}") from None
+        return await in_thread(_at_risk_page, services, page, reveal, after)
+
+    @strawberry.field(
+        description="What a draft stage rule would flag at risk at asOf (default now), and "
+        "how that differs from the current rule. Nothing is recorded."
+    )
+    async def simulate_at_risk_rule(
+        self,
+        info: Info,
+        rule: StageRuleInput,
+        as_of: Annotated[
+            datetime | None, strawberry.argument(description="Instant judged; default now.")
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="Members listed, 1-100.")] = 20,
+    ) -> RuleSimulation:
+        if not 1 <= first <= MAX_LISTED:
+            raise bad_input(f"first must be between 1 and {MAX_LISTED}")
+        if as_of is not None and as_of.utcoffset() is None:
+            raise bad_input("asOf: must include a timezone offset")
+        draft = rule.to_rule(DEFAULT_STAGE_RULE)
+        if not 0 < draft.drop_fraction <= draft.recover_fraction <= 1:
+            raise bad_input("rule: need 0 < dropFraction <= recoverFraction <= 1")
+        services = info.context.services
+        at = as_of or utc_now()
+        reveal = info.context.principal.can_read_personal_data
+        result = await in_thread(lambda: simulate_rule(services.runtime, draft, at, listed=first))
+        members = await in_thread(
+            _members_of,
+            services,
+            [
+                f.member_id
+                for f in (*result.draft_flagged, *result.newly_flagged, *result.no_longer_flagged)
+            ],
+            reveal,
+        )
+        return RuleSimulation(
+            as_of=at,
+            draft_version=draft.version,
+            current_version=DEFAULT_STAGE_RULE.version,
+            members_judged=result.examined,
+            flagged_by_draft=result.flagged_by_draft,
+            flagged_by_current=result.flagged_by_current,
+            draft_flagged=_simulated(result.draft_flagged, members),
+            newly_flagged=_simulated(result.newly_flagged, members),
+            no_longer_flagged=_simulated(result.no_longer_flagged, members),
+        )
+
+
+async def stage_history(info: Info, member_id: UUID) -> list[StageChange]:
+    """A member's stages, oldest first."""
+    rows = await in_thread(info.context.services.lifecycle.stage_history, member_id)
+    return [
+        StageChange(
+            stage=Stage(row["stage"]),
+            previous=Stage(row["previous"]) if row["previous"] else None,
+            effective_at=row["effective_at"],
+            until=row["until"],
+            rule_version=row["rule_version"],
+            reason=row["reason"],
+            why=evidence_from(row["evidence"]) if row["evidence"] else None,
+        )
+        for row in rows
+    ]
+
+
+def _filter(given: AtRiskFilter | None) -> tuple[str | None, str | None]:
+    if given is None:
+        return None, None
+    tag = None
+    if given.tag is not None:
+        try:
+            tag = check_tag(given.tag)
+        except ValueError as error:
+            raise bad_input(f"filter.tag: {error}") from None
+    return (given.channel.value if given.channel else None), tag
+
+
+def _members_of(services: Services, ids: list[UUID], reveal: bool) -> dict[str, Member]:
+    return {str(m.id): m for m in load_members(services, list(dict.fromkeys(ids)), reveal)}
+
+
+def _at_risk_page(
+    services: Services, page: Page, reveal: bool, after: str | None
+) -> AtRiskMemberConnection:
+    members = _members_of(services, [row["member_id"] for row in page.rows], reveal)
+    edges = []
+    for row, cursor in zip(page.rows, page.cursors, strict=True):
+        member = members.get(str(row["member_id"]))
+        if member is None:
+            continue
+        why = evidence_from(row["evidence"])
+        node = AtRiskMember(
+            member=member,
+            since=row["since"],
+            why=why,
+            reason=row["reason"] or "",
+            rule_version=row["rule_version"],
+            last_interaction_at=why.last_interaction_at,
+            channels=[DomainChannel(c) for c in row["active_channels"]],
+        )
+        edges.append(AtRiskMemberEdge(node=node, cursor=cursor))
+    return AtRiskMemberConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=after is not None,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        ),
+    )
+
+
+def _simulated(flagged: list[Flagged], members: dict[str, Member]) -> list[SimulatedMember]:
+    return [
+        SimulatedMember(
+            member=members[str(f.member_id)],
+            draft_stage=f.draft.stage,
+            current_stage=f.current.stage,
+            reason=f.draft.reason,
+            why=evidence_from(f.draft.evidence),
+        )
+        for f in flagged
+        if str(f.member_id) in members
+    ]
