@@ -18,7 +18,7 @@ from rich.table import Table
 
 from api.auth import ApiKeys, Role
 from api.demo import seed_demo
-from api.evaluation import evaluate_stages
+from api.evaluation import EvaluationSchedule, evaluate_stages
 from api.importer import detect_format, import_interactions, write_rejections
 from api.ingestion import Ingestion
 from application.migrations import apply_migrations
@@ -68,6 +68,11 @@ def serve(
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     runtime = Runtime.start(settings)
     services = Services.build(runtime, run_projections=projections)
+    # Where projections run, stage evaluations run too (they read the projections).
+    schedule = EvaluationSchedule(
+        runtime, settings.evaluation_interval_seconds if projections else 0
+    )
+    schedule.start()
     try:
         bind_host, bind_port = host or settings.host, port or settings.port
         if demo:
@@ -83,6 +88,7 @@ def serve(
             log_level=settings.log_level,
         )
     finally:
+        schedule.stop()
         services.close()
 
 
@@ -110,10 +116,13 @@ def worker() -> None:
     )
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: follower.stopping.set())
+    schedule = EvaluationSchedule(runtime, settings.evaluation_interval_seconds)
     console.print(f"projecting {', '.join(projection_names())}; Ctrl-C stops")
+    schedule.start()
     try:
         follower.run()
     finally:
+        schedule.stop()
         runtime.close()
 
 

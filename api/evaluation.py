@@ -8,18 +8,21 @@ the application from their own events. Running it twice changes nothing.
 from __future__ import annotations
 
 import heapq
+import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from application.runtime import Runtime
-from domain.engagement import DEFAULT_RULE, EngagementRule
+from domain.engagement import EngagementRule
 from domain.lifecycle import Assessment, Stage, StageRule, assess
 from projections.lifecycle_queries import LifecycleQueries
 
-DEFAULT_STAGE_RULE = StageRule()
 PAGE = 1_000
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -36,11 +39,13 @@ def evaluate_stages(
     runtime: Runtime,
     at: datetime,
     *,
-    rule: StageRule = DEFAULT_STAGE_RULE,
-    engagement: EngagementRule = DEFAULT_RULE,
+    rule: StageRule | None = None,
+    engagement: EngagementRule | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> EvaluationReport:
-    """Evaluate every counted member at `at`, a page at a time."""
+    """Evaluate every counted member at `at`, a page at a time (configured rules by default)."""
+    rule = rule or runtime.settings.stage_rule()
+    engagement = engagement or runtime.settings.engagement_rule()
     queries = LifecycleQueries(runtime.pool)
     examined = changed = 0
     after = UUID(int=0)
@@ -87,8 +92,8 @@ def simulate_rule(
     draft: StageRule,
     at: datetime,
     *,
-    current: StageRule = DEFAULT_STAGE_RULE,
-    engagement: EngagementRule = DEFAULT_RULE,
+    current: StageRule | None = None,
+    engagement: EngagementRule | None = None,
     listed: int = 50,
 ) -> Simulation:
     """Judge every counted member under both rules at `at`, recording nothing.
@@ -96,6 +101,8 @@ def simulate_rule(
     Both rules judge afresh (no current stage, so without hysteresis), which compares the
     rules themselves; lists keep the `listed` members with the highest scores.
     """
+    current = current or runtime.settings.stage_rule()
+    engagement = engagement or runtime.settings.engagement_rule()
     queries = LifecycleQueries(runtime.pool)
     lists: dict[str, list[tuple[float, str, Flagged]]] = {"draft": [], "new": [], "gone": []}
     examined = by_draft = by_current = 0
@@ -147,3 +154,55 @@ def _keep_top(heap: list[tuple[float, str, Flagged]], judged: Flagged, size: int
 
 def _ranked(heap: list[tuple[float, str, Flagged]]) -> list[Flagged]:
     return [entry[2] for entry in sorted(heap, key=lambda e: e[:2], reverse=True)]
+
+
+# Any constant: it only has to be the same in every process of this project.
+EVALUATION_LOCK_KEY = 0x43524D45  # "CRME"
+
+
+class EvaluationSchedule:
+    """Runs the stage evaluation every interval in a background thread.
+
+    Server and workers may all run one: an advisory lock lets one evaluate at a time, and
+    an evaluation changes nothing that another already recorded.
+    """
+
+    def __init__(self, runtime: Runtime, interval_seconds: float) -> None:
+        self.runtime = runtime
+        self.interval = interval_seconds
+        self.stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start evaluating every interval (never, for an interval of 0)."""
+        if self.interval <= 0:
+            return
+        self._thread = threading.Thread(target=self._run, name="evaluation", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the evaluation under way, if any."""
+        self.stopping.set()
+        if self._thread:
+            self._thread.join(timeout)
+
+    def run_once(self) -> EvaluationReport | None:
+        """Evaluate now, unless another process is evaluating (then None)."""
+        with self.runtime.pool.connection() as conn:
+            locked = conn.execute("SELECT pg_try_advisory_lock(%s)", (EVALUATION_LOCK_KEY,))
+            if not locked.fetchone()[0]:  # type: ignore[index]
+                return None
+            try:
+                return evaluate_stages(self.runtime, datetime.now(UTC))
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (EVALUATION_LOCK_KEY,))
+
+    def _run(self) -> None:
+        while not self.stopping.wait(self.interval):
+            try:
+                report = self.run_once()
+            except Exception:
+                log.exception("stage evaluation failed; retrying at the next interval")
+                continue
+            if report:
+                log.info("stage evaluation: %s judged, %s changed", report.examined, report.changed)

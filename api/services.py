@@ -12,7 +12,8 @@ import anyio.to_thread
 from api.auth import ApiKeys
 from application.community import Community
 from application.runtime import Runtime
-from domain.engagement import DEFAULT_RULE, EngagementRule
+from domain.engagement import EngagementRule
+from domain.lifecycle import StageRule
 from projections.engagement_queries import EngagementQueries
 from projections.engine import ProjectionWorker
 from projections.lifecycle_queries import LifecycleQueries
@@ -35,7 +36,16 @@ class Services:
     api_keys: ApiKeys
     watcher: PositionWatcher
     worker: ProjectionWorker | None = None
-    rule: EngagementRule = DEFAULT_RULE
+
+    @property
+    def rule(self) -> EngagementRule:
+        """The configured engagement rule."""
+        return self.runtime.settings.engagement_rule()
+
+    @property
+    def stage_rule(self) -> StageRule:
+        """The configured stage rule."""
+        return self.runtime.settings.stage_rule()
 
     @property
     def community(self) -> Community:

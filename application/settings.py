@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
+from domain.interaction import InteractionKind
+from domain.lifecycle import StageRule
+
 MIN_SECRET_LENGTH = 32
+DEFAULT_STAGE_RULE = StageRule()
 
 
 class Settings(BaseSettings):
@@ -39,6 +46,20 @@ class Settings(BaseSettings):
     graphiql: bool | None = Field(default=None, description="Defaults to on outside production.")
     log_level: str = "info"
 
+    # The engagement rule: a changed weight or half-life needs a new version name, and
+    # `crm project --rebuild engagement` to rescore history under it.
+    engagement_rule_version: str = DEFAULT_RULE.version
+    engagement_half_life_days: float = Field(default=30.0, gt=0, le=3650)
+    engagement_weights: dict[InteractionKind, float] = Field(default_factory=dict)
+    # The stage rule (at risk, inactive); evaluations record the version they used.
+    stage_rule_version: str = DEFAULT_STAGE_RULE.version
+    at_risk_min_baseline_weight: float = Field(default=15.0, ge=0)
+    at_risk_drop_fraction: float = Field(default=0.3, gt=0, le=1)
+    at_risk_recover_fraction: float = Field(default=0.6, gt=0, le=1)
+    at_risk_silent_days: int = Field(default=21, ge=1)
+    inactive_silent_days: int = Field(default=60, ge=1)
+    evaluation_interval_seconds: float = Field(default=3600.0, ge=0, description="0: off.")
+
     @field_validator("database_url")
     @classmethod
     def _postgres_url(cls, value: str | None) -> str | None:
@@ -56,6 +77,46 @@ class Settings(BaseSettings):
                     " in production"
                 )
         return self
+
+    @field_validator("engagement_weights")
+    @classmethod
+    def _weights_are_not_negative(cls, value: dict[InteractionKind, float]) -> dict:
+        if any(weight < 0 for weight in value.values()):
+            raise ValueError("weights must be 0 or more")
+        return value
+
+    @model_validator(mode="after")
+    def _changed_rules_are_renamed(self) -> Settings:
+        # A rule that changes under an old name would make recorded versions meaningless.
+        if self.engagement_rule() != replace(DEFAULT_RULE, version=self.engagement_rule_version):
+            if self.engagement_rule_version == DEFAULT_RULE.version:
+                raise ValueError("a changed engagement rule needs CRM_ENGAGEMENT_RULE_VERSION")
+        if self.stage_rule() != replace(DEFAULT_STAGE_RULE, version=self.stage_rule_version):
+            if self.stage_rule_version == DEFAULT_STAGE_RULE.version:
+                raise ValueError("a changed stage rule needs CRM_STAGE_RULE_VERSION")
+        if self.at_risk_drop_fraction > self.at_risk_recover_fraction:
+            raise ValueError("CRM_AT_RISK_DROP_FRACTION must not exceed the recover fraction")
+        return self
+
+    def engagement_rule(self) -> EngagementRule:
+        """The configured engagement rule."""
+        return EngagementRule(
+            version=self.engagement_rule_version,
+            half_life=timedelta(days=self.engagement_half_life_days),
+            weights={**DEFAULT_WEIGHTS, **self.engagement_weights},
+        )
+
+    def stage_rule(self) -> StageRule:
+        """The configured stage rule."""
+        return replace(
+            DEFAULT_STAGE_RULE,
+            version=self.stage_rule_version,
+            min_baseline_weight=self.at_risk_min_baseline_weight,
+            drop_fraction=self.at_risk_drop_fraction,
+            recover_fraction=self.at_risk_recover_fraction,
+            silent_at_risk=timedelta(days=self.at_risk_silent_days),
+            silent_inactive=timedelta(days=self.inactive_silent_days),
+        )
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from application.runtime import Runtime
+from domain.engagement import DEFAULT_RULE, EngagementRule
 from projections.engagement import EngagementProjection
 from projections.engine import ProjectionRunner
 from projections.lifecycle import LifecycleProjection
@@ -11,9 +12,9 @@ from projections.positions import PositionWatcher
 from projections.projection import Projection
 
 
-def all_projections() -> list[Projection]:
-    """Every projection, by name order of dependency (none depend on each other yet)."""
-    return [MembersProjection(), EngagementProjection(), LifecycleProjection()]
+def all_projections(engagement: EngagementRule = DEFAULT_RULE) -> list[Projection]:
+    """Every projection; none reads another's tables while it projects."""
+    return [MembersProjection(), EngagementProjection(engagement), LifecycleProjection()]
 
 
 def projection_names() -> list[str]:
@@ -33,5 +34,5 @@ def build_runners(
             batch_size=batch_size or runtime.settings.projection_batch_size,
             watcher=watcher,
         )
-        for projection in all_projections()
+        for projection in all_projections(runtime.settings.engagement_rule())
     ]

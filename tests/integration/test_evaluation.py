@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+import psycopg
 import pytest
 
-from api.evaluation import evaluate_stages
+from api.evaluation import EVALUATION_LOCK_KEY, EvaluationSchedule, evaluate_stages
 from application.runtime import Runtime
 from domain import commands as cmd
 from projections.registry import build_runners
+from tests.conftest import test_settings
 from tests.integration.conftest import rows
 
 pytestmark = pytest.mark.integration
@@ -127,3 +130,49 @@ def test_stages_are_judged_forward_in_time_only(runtime: Runtime) -> None:
     catch_up(runtime)
     assert evaluate_stages(runtime, NOW - 40 * DAY).changed == 0
     assert stages(runtime) == {member: "at_risk"}
+
+
+def test_the_schedule_evaluates_alone_and_in_the_background(runtime: Runtime) -> None:
+    member = member_with_messages(runtime, "scheduled", list(range(35, 150, 2)))
+    catch_up(runtime)
+    schedule = EvaluationSchedule(runtime, interval_seconds=0.1)
+    with psycopg.connect(runtime.database_url, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", (EVALUATION_LOCK_KEY,))
+        assert schedule.run_once() is None  # another process is evaluating
+    schedule.start()
+    try:
+        deadline = time.monotonic() + 30
+        while member not in stages(runtime):
+            assert time.monotonic() < deadline, "the schedule never evaluated"
+            catch_up(runtime)
+            time.sleep(0.05)
+    finally:
+        schedule.stop()
+    assert stages(runtime) == {member: "at_risk"}
+
+
+def test_the_configured_rules_are_the_ones_applied(database: str) -> None:
+    settings = test_settings(
+        database,
+        engagement_rule_version="messages-count-ten",
+        engagement_weights={"message": 10.0},
+        stage_rule_version="lenient",
+        at_risk_silent_days=90,
+    )
+    lenient = Runtime.start(settings)
+    try:
+        member = member_with_messages(lenient, "ruled", list(range(35, 150, 2)))
+        catch_up(lenient)
+        report = evaluate_stages(lenient, NOW)
+        catch_up(lenient)
+        (row,) = rows(
+            database,
+            "SELECT stage, rule_version, evidence FROM member_stages WHERE member_id = %s",
+            (member,),
+        )
+    finally:
+        lenient.close()
+    assert report.rule_version == "lenient"
+    # Silent 35 days, but the drop below 30% of the baseline still flags the member.
+    assert (row[0], row[1]) == ("at_risk", "lenient")
+    assert row[2]["baseline_weekly"] > 20  # weights of 10 per message, not 3

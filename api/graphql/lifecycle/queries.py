@@ -8,7 +8,7 @@ from uuid import UUID
 
 import strawberry
 
-from api.evaluation import DEFAULT_STAGE_RULE, Flagged, simulate_rule
+from api.evaluation import Flagged, simulate_rule
 from api.graphql.context import Info
 from api.graphql.errors import bad_input
 from api.graphql.lifecycle.types import (
@@ -90,10 +90,10 @@ class LifecycleQuery:
             raise bad_input(f"first must be between 1 and {MAX_LISTED}")
         if as_of is not None and as_of.utcoffset() is None:
             raise bad_input("asOf: must include a timezone offset")
-        draft = rule.to_rule(DEFAULT_STAGE_RULE)
+        services = info.context.services
+        draft = rule.to_rule(services.stage_rule)
         if not 0 < draft.drop_fraction <= draft.recover_fraction <= 1:
             raise bad_input("rule: need 0 < dropFraction <= recoverFraction <= 1")
-        services = info.context.services
         at = as_of or utc_now()
         reveal = info.context.principal.can_read_personal_data
         result = await in_thread(lambda: simulate_rule(services.runtime, draft, at, listed=first))
@@ -109,7 +109,7 @@ class LifecycleQuery:
         return RuleSimulation(
             as_of=at,
             draft_version=draft.version,
-            current_version=DEFAULT_STAGE_RULE.version,
+            current_version=services.stage_rule.version,
             members_judged=result.examined,
             flagged_by_draft=result.flagged_by_draft,
             flagged_by_current=result.flagged_by_current,
