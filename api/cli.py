@@ -302,9 +302,7 @@ def import_interactions_command(
         raise typer.BadParameter("use ndjson or csv", param_hint="--format")
     runtime = Runtime.start(_settings())
     try:
-        ingestion = Ingestion(
-            runtime.community, create_unknown_members=create_members, batch_size=batch
-        )
+        ingestion = Ingestion(runtime, create_unknown_members=create_members, batch_size=batch)
         with Progress(console=console) as progress:
             task = progress.add_task(f"importing {file.name}", total=file.stat().st_size or 1)
             totals, skipped = import_interactions(

@@ -14,8 +14,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from application.community import Community
+from api.returns import record_returns
 from application.interactions import IngestReport
+from application.runtime import Runtime
 from domain.commands import RecordInteraction
 
 FIELDS = (
@@ -117,9 +118,9 @@ class Ingestion:
     """Writes parsed records in batches and keeps the totals."""
 
     def __init__(
-        self, community: Community, *, create_unknown_members: bool, batch_size: int = DEFAULT_BATCH
+        self, runtime: Runtime, *, create_unknown_members: bool, batch_size: int = DEFAULT_BATCH
     ) -> None:
-        self.community = community
+        self.runtime = runtime
         self.create = create_unknown_members
         self.batch_size = batch_size
         self.totals = IngestTotals()
@@ -152,11 +153,13 @@ class Ingestion:
         if not self._pending:
             return
         lines = [line for line, _ in self._pending]
-        report = self.community.record_interactions(
-            [record for _, record in self._pending], create_unknown_members=self.create
+        records = [record for _, record in self._pending]
+        report = self.runtime.community.record_interactions(
+            records, create_unknown_members=self.create
         )
         self._pending = []
         self._count(report, lines)
+        record_returns(self.runtime, records, report)
 
     def _count(self, report: IngestReport, lines: list[int]) -> None:
         self.totals.accepted += report.accepted

@@ -40,7 +40,7 @@ async def ingest_interactions(
     if not principal.can_write_members:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not record interactions")
     ingestion = Ingestion(
-        services.community, create_unknown_members=create_unknown_members, batch_size=batch_size
+        services.runtime, create_unknown_members=create_unknown_members, batch_size=batch_size
     )
     pending: list[tuple[int, bytes]] = []
     number, rest = 0, b""

@@ -26,7 +26,15 @@ from domain.errors import (
     MemberNotFound,
     VersionMismatch,
 )
-from domain.lifecycle import Activity, Stage, StageRule, assess
+from domain.lifecycle import (
+    Activity,
+    Assessment,
+    Evidence,
+    Stage,
+    StageRule,
+    assess,
+    on_interaction,
+)
 from domain.member import Member
 
 # A command is retried this often when another writer saved the same member first,
@@ -167,8 +175,19 @@ class Community(Application[UUID]):
         Each member is judged from its own events (its stage now), so stale read models
         never cause a wrong change, and judging again changes nothing.
         """
+        return self._record_stage_changes(
+            lambda: [m for m in (self._judged(i, a, rule, at) for i, a in candidates) if m]
+        )
+
+    def record_returns(self, candidates: Sequence[tuple[UUID, datetime]], rule_version: str) -> int:
+        """Record that quiet members came back, at their latest new interaction."""
+        return self._record_stage_changes(
+            lambda: [m for m in (self._returned(i, t, rule_version) for i, t in candidates) if m]
+        )
+
+    def _record_stage_changes(self, judge: Callable[[], list[Member]]) -> int:
         for _ in range(MAX_ATTEMPTS):
-            changed = [m for m in (self._judged(i, a, rule, at) for i, a in candidates) if m]
+            changed = judge()
             if not changed:
                 return 0
             try:
@@ -176,7 +195,7 @@ class Community(Application[UUID]):
                 return len(changed)
             except IntegrityError:
                 continue  # one of them changed meanwhile: judge all again
-        raise ConcurrentModification(candidates[0][0])
+        raise ConcurrentModification(UUID(int=0))
 
     def _judged(
         self, member_id: UUID, activity: Activity, rule: StageRule, at: datetime
@@ -187,6 +206,17 @@ class Community(Application[UUID]):
         current = Stage(member.stage) if member.stage else None
         assessment = assess(rule, activity, at=at, current=current, since=member.stage_since)
         return member if member.change_stage(assessment, at) else None
+
+    def _returned(self, member_id: UUID, at: datetime, rule_version: str) -> Member | None:
+        member = self.get_member(member_id)
+        current = Stage(member.stage) if member.stage else None
+        if member.is_erased or not on_interaction(current, member.stage_since, at):
+            return None
+        evidence = Evidence(0.0, 0.0, at, 0, 0.0)
+        back = Assessment(
+            Stage.RETURNING, evidence, rule_version, "interacted again after being quiet"
+        )
+        return member if member.change_stage(back, at) else None
 
     def get_member(self, member_id: UUID) -> Member:
         """The member's current state, replayed from its events."""

@@ -137,6 +137,15 @@ class LifecycleQueries:
         cursors = [_encode(r["score_at_change"], r["member_id"]) for r in page]
         return Page(page, len(rows) > limit, cursors)
 
+    def quiet(self, member_ids: list[UUID]) -> list[UUID]:
+        """Those of these members who are at risk or inactive now."""
+        rows = self._rows(
+            "SELECT member_id FROM member_stages"
+            " WHERE member_id = ANY(%s) AND stage IN ('at_risk', 'inactive')",
+            [member_ids],
+        )
+        return [row["member_id"] for row in rows]
+
     def stage_history(self, member_id: UUID) -> list[dict[str, Any]]:
         """The member's stages, oldest first, each with its interval."""
         return self._rows(

@@ -141,3 +141,37 @@ def test_viewers_see_at_risk_members_without_personal_data(
     body = api.graphql(AT_RISK, {"tag": community["tag"]}, key=viewer_key)
     (edge,) = body["data"]["atRiskMembers"]["edges"]
     assert edge["node"]["member"]["email"] is None
+
+
+def test_record_interaction_brings_a_quiet_member_back(api: Api, admin_key: str) -> None:
+    member = join(
+        api, admin_key, displayName=unique("comeback"), joinedAt=(NOW - 200 * DAY).isoformat()
+    )
+    report = api.services.community.record_interactions(
+        [
+            cmd.RecordInteraction(
+                member_id=member["id"],
+                channel="slack",
+                kind="message",
+                occurred_at=NOW - d * DAY,
+                external_id=unique(f"cb-{d}-"),
+            )
+            for d in range(35, 150, 2)
+        ],
+        create_unknown_members=False,
+    )
+    assert api.services.wait_for("engagement", report.position)
+    evaluate_stages(api.services.runtime, NOW)
+    assert api.services.wait_for("lifecycle", api.services.community.recorder.max_notification_id())
+    body = api.graphql(
+        """mutation($id: ID!, $ext: String!, $at: DateTime!) {
+          recordInteraction(input: {memberId: $id, channel: SLACK, kind: POST,
+                                    occurredAt: $at, externalId: $ext}) { __typename }
+        }""",
+        {"id": member["id"], "ext": unique("back-"), "at": datetime.now(UTC).isoformat()},
+        key=admin_key,
+    )
+    assert body["data"]["recordInteraction"]["__typename"] == "InteractionRecorded"
+    assert api.services.wait_for("lifecycle", api.services.community.recorder.max_notification_id())
+    history = api.graphql(HISTORY, {"id": member["id"]}, key=admin_key)["data"]["member"]
+    assert [s["stage"] for s in history["stageHistory"]] == ["AT_RISK", "RETURNING"]

@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from api.evaluation import EVALUATION_LOCK_KEY, EvaluationSchedule, evaluate_stages
+from api.ingestion import Ingestion
 from application.runtime import Runtime
 from domain import commands as cmd
 from projections.registry import build_runners
@@ -176,3 +177,23 @@ def test_the_configured_rules_are_the_ones_applied(database: str) -> None:
     # Silent 35 days, but the drop below 30% of the baseline still flags the member.
     assert (row[0], row[1]) == ("at_risk", "lenient")
     assert row[2]["baseline_weekly"] > 20  # weights of 10 per message, not 3
+
+
+def test_a_return_is_recorded_when_the_interaction_is_processed(runtime: Runtime) -> None:
+    quiet = member_with_messages(runtime, "quiet", list(range(35, 150, 2)))
+    catch_up(runtime)
+    evaluate_stages(runtime, NOW - DAY)
+    catch_up(runtime)
+    ingestion = Ingestion(runtime, create_unknown_members=False, batch_size=10)
+    ingestion.add(
+        1,
+        cmd.RecordInteraction(
+            member_id=quiet, channel="discord", kind="reply", occurred_at=NOW, external_id="back"
+        ),
+    )
+    ingestion.flush()
+    catch_up(runtime)
+    assert stages(runtime) == {quiet: "returning"}
+    (since,) = rows(runtime.database_url, "SELECT since FROM member_stages")
+    assert since[0] == NOW
+    assert evaluate_stages(runtime, NOW).changed == 0  # the evaluation agrees: nothing to add

@@ -71,14 +71,14 @@ def test_an_interrupted_import_resumes_without_double_counting(
     runtime: Runtime, tmp_path: Path
 ) -> None:
     path = write_ndjson(tmp_path / "messages.ndjson", member(runtime), 95)
-    crashing = CrashAfter(runtime.community, create_unknown_members=False, batch_size=20, batches=2)
+    crashing = CrashAfter(runtime, create_unknown_members=False, batch_size=20, batches=2)
     with pytest.raises(KeyboardInterrupt):
         import_interactions(crashing, path, file_format="ndjson")
     checkpoint = Checkpoint.load(path)
     assert checkpoint is not None and checkpoint.lines_done == 40
     assert stored(runtime) == 40
 
-    fresh = Ingestion(runtime.community, create_unknown_members=False, batch_size=20)
+    fresh = Ingestion(runtime, create_unknown_members=False, batch_size=20)
     totals, skipped = import_interactions(fresh, path, file_format="ndjson")
     assert skipped == 40
     assert (totals.accepted, totals.duplicates, totals.rejected) == (55, 0, 0)
@@ -90,12 +90,12 @@ def test_a_changed_file_or_restart_ignores_the_checkpoint(runtime: Runtime, tmp_
     path = write_ndjson(tmp_path / "messages.ndjson", member(runtime), 10)
     stat = path.stat()
     Checkpoint(path, stat.st_size, stat.st_mtime_ns, 10).save()
-    again = Ingestion(runtime.community, create_unknown_members=False, batch_size=3)
+    again = Ingestion(runtime, create_unknown_members=False, batch_size=3)
     totals, skipped = import_interactions(again, path, file_format="ndjson", restart=True)
     assert (skipped, totals.accepted) == (0, 10)
     Checkpoint(path, stat.st_size + 1, stat.st_mtime_ns, 10).save()
     assert Checkpoint.load(path) is None
-    rerun = Ingestion(runtime.community, create_unknown_members=False, batch_size=3)
+    rerun = Ingestion(runtime, create_unknown_members=False, batch_size=3)
     totals, skipped = import_interactions(rerun, path, file_format="ndjson")
     assert (skipped, totals.accepted, totals.duplicates) == (0, 0, 10)
 
@@ -121,7 +121,7 @@ def test_csv_files_with_identities_create_members_when_asked(
         writer.writerow(["discourse", "Alice", "discourse", "reply", WHEN, "p2", ""])
         writer.writerow(["discourse", "bob", "discourse", "hug", WHEN, "p3", ""])
         writer.writerow(["discourse", "carol", "discourse", "post", "yesterday", "p4", ""])
-    ingestion = Ingestion(runtime.community, create_unknown_members=True, batch_size=100)
+    ingestion = Ingestion(runtime, create_unknown_members=True, batch_size=100)
     totals, _ = import_interactions(ingestion, path, file_format="csv")
     assert (totals.accepted, totals.members_created, totals.rejected) == (2, 1, 2)
     assert [(r.line, r.field) for r in totals.rejections] == [(4, "kind"), (5, "occurred_at")]

@@ -21,6 +21,7 @@ from api.graphql.errors import (
     validation_failed,
 )
 from api.graphql.members.execute import WRITE_ROLES
+from api.returns import record_returns
 from api.services import Services, in_thread
 from application.interactions import (
     DUPLICATE,
@@ -74,6 +75,7 @@ class EngagementMutation:
                 [command], create_unknown_members=input.create_member_if_unknown
             )
         )
+        await in_thread(record_returns, services.runtime, [command], report)
         if report.outcomes[0] == REJECTED:
             looked_up = input.member_id or f"{command.identity.channel}:{command.identity.handle}"  # type: ignore[union-attr]
             return _refusal(report.rejections[0], str(looked_up))
