@@ -169,7 +169,7 @@ def demo(
     members: Annotated[int, typer.Option(min=1, max=2_000_000, help="How many members.")] = 1000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same community).")] = 7,
 ) -> None:
-    """Record a realistic demo community (identities, tags, two years of joins)."""
+    """Record a realistic demo community: identities, tags, interactions, two years of joins."""
     runtime = Runtime.start(_settings())
     try:
         with Progress(console=console) as progress:
@@ -178,7 +178,8 @@ def demo(
                 runtime.community, members, seed=seed, progress=lambda n: progress.advance(task, n)
             )
         console.print(
-            f"{members} members recorded; projections pick them up in `crm serve`/`worker`"
+            f"{members} members and their interactions recorded; `crm evaluate` judges their"
+            " stages once the projections (crm serve or crm worker) have caught up"
         )
     finally:
         runtime.close()
@@ -334,7 +335,9 @@ def _seed_if_empty(runtime: Runtime) -> None:
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("seeding demo community", total=DEMO_MEMBERS)
         seed_demo(runtime.community, DEMO_MEMBERS, progress=lambda n: progress.advance(task, n))
-    console.print(f"seeded {DEMO_MEMBERS} demo members")
+    _catch_up_projections(runtime)
+    report = evaluate_stages(runtime, datetime.now(UTC))
+    console.print(f"seeded {DEMO_MEMBERS} demo members; {report.changed} given a lifecycle stage")
 
 
 def main() -> None:

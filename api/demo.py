@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from application.community import Community, utc_now
+from domain.commands import RecordInteraction
+from domain.interaction import InteractionKind
 from domain.member import Member
 from domain.values import Channel
 
@@ -38,6 +40,8 @@ CHANNEL_WEIGHTS = {
     Channel.LINKEDIN: 3,
 }
 HISTORY = timedelta(days=730)
+WEEK_SECONDS = 7 * 24 * 3600
+INTERACTION_BATCH = 2_000
 
 
 def demo_members(count: int, *, seed: int = 7, now: datetime | None = None) -> Iterator[Member]:
@@ -50,6 +54,41 @@ def demo_members(count: int, *, seed: int = 7, now: datetime | None = None) -> I
         yield _member(rng, number, now, channels, weights)
 
 
+KINDS = {
+    InteractionKind.MESSAGE: 50,
+    InteractionKind.REPLY: 20,
+    InteractionKind.REACTION_GIVEN: 14,
+    InteractionKind.POST: 6,
+    InteractionKind.PULL_REQUEST: 3,
+    InteractionKind.ISSUE: 2,
+    InteractionKind.ANSWER_ACCEPTED: 2,
+    InteractionKind.EVENT_ATTENDED: 2,
+    InteractionKind.CONTENT_SHARED: 1,
+}
+MAX_INTERACTIONS_PER_MEMBER = 150
+
+
+def demo_interactions(member: Member, rng: random.Random, now: datetime) -> list[RecordInteraction]:
+    """A member's interactions: heavy-tailed rates, and a share who went quiet at some point."""
+    channels = sorted({channel for channel, _ in member.identities}) or [member.source_channel]
+    weekly = min(rng.paretovariate(1.3) * 0.4, 12.0)  # most post little, a few a lot
+    end = now if rng.random() < 0.7 else now - timedelta(days=rng.uniform(10, 120))
+    start = member.joined_at
+    span = max((end - start).total_seconds(), 0.0)
+    count = min(int(weekly * span / WEEK_SECONDS), MAX_INTERACTIONS_PER_MEMBER)
+    kinds, weights = list(KINDS), list(KINDS.values())
+    return [
+        RecordInteraction(
+            member_id=member.id,
+            channel=rng.choice(channels),
+            kind=rng.choices(kinds, weights)[0],
+            occurred_at=start + timedelta(seconds=rng.uniform(0, span)),
+            external_id=f"demo-{member.id.hex[:12]}-{n}",
+        )
+        for n in range(count)
+    ]
+
+
 def seed_demo(
     community: Community,
     count: int,
@@ -57,19 +96,40 @@ def seed_demo(
     seed: int = 7,
     batch: int = 500,
     progress: Callable[[int], None] | None = None,
+    interactions: bool = True,
 ) -> int | None:
     """Record a demo community in batches; returns the last notification id."""
+    rng = random.Random(seed + 1)
+    now = utc_now()
     position = None
     pending: list[Member] = []
-    for member in demo_members(count, seed=seed):
+    for member in demo_members(count, seed=seed, now=now):
         pending.append(member)
         if len(pending) == batch:
-            position = community.save_new_members(pending)
+            position = _save(community, pending, rng, now, interactions) or position
             _report(progress, len(pending))
             pending = []
     if pending:
-        position = community.save_new_members(pending)
+        position = _save(community, pending, rng, now, interactions) or position
         _report(progress, len(pending))
+    return position
+
+
+def _save(
+    community: Community,
+    members: list[Member],
+    rng: random.Random,
+    now: datetime,
+    interactions: bool,
+) -> int | None:
+    position = community.save_new_members(members)
+    if not interactions:
+        return position
+    records = [r for m in members if not m.is_bot for r in demo_interactions(m, rng, now)]
+    for start in range(0, len(records), INTERACTION_BATCH):
+        chunk = records[start : start + INTERACTION_BATCH]
+        report = community.record_interactions(chunk, create_unknown_members=False)
+        position = report.position or position
     return position
 
 

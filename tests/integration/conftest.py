@@ -11,6 +11,7 @@ import pytest
 from psycopg import Cursor
 
 from application.runtime import Runtime
+from domain.interaction import Interaction
 from domain.member import Member
 from projections.engine import ProjectionRunner
 from projections.projection import Projection
@@ -18,10 +19,15 @@ from projections.registry import build_runners
 from tests.conftest import create_database, drop_database
 
 # Every topic a Member can record, so that a test projection sees the whole log.
-MEMBER_TOPICS: frozenset[str] = frozenset(
-    kind.TOPIC
-    for kind in vars(Member).values()
-    if isinstance(kind, type) and issubclass(kind, Member.Event) and "TOPIC" in vars(kind)
+COUNTED_TOPICS: frozenset[str] = frozenset(
+    {
+        Interaction.Recorded.TOPIC,
+        *(
+            kind.TOPIC
+            for kind in vars(Member).values()
+            if isinstance(kind, type) and issubclass(kind, Member.Event) and "TOPIC" in vars(kind)
+        ),
+    }
 )
 
 COUNTING_DDL = """
@@ -41,7 +47,7 @@ class CountingProjection(Projection):
 
     name: ClassVar[str] = "counting"
     tables: ClassVar[tuple[str, ...]] = ("counted_events", "counted_totals")
-    topics: ClassVar[frozenset[str]] = MEMBER_TOPICS
+    topics: ClassVar[frozenset[str]] = COUNTED_TOPICS
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Append one row per event and add the page's size to a running total."""

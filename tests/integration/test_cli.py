@@ -101,7 +101,7 @@ def test_a_killed_worker_restarts_where_it_stopped_and_projects_everything_once(
     runtime: Runtime, tmp_path: Path
 ) -> None:
     url = runtime.database_url
-    seed_demo(runtime.community, MEMBERS)
+    seed_demo(runtime.community, MEMBERS, interactions=False)
     head = head_of_log(runtime.pool)
 
     first, first_log = start_worker(url, tmp_path, "first.log")

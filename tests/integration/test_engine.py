@@ -139,7 +139,7 @@ def test_a_crash_within_a_page_rolls_back_that_page_and_a_new_runner_catches_up(
 ) -> None:
     url = runtime.database_url
     create_counting_tables(url)
-    seed_demo(runtime.community, 60)
+    seed_demo(runtime.community, 60, interactions=False)
     failing = counting_runner(runtime, CountingThatFails(FAILING_PAGE, in_database=in_database))
 
     with pytest.raises((ProjectionCrash, psycopg.errors.DivisionByZero)):
@@ -160,7 +160,7 @@ def test_a_crash_between_pages_keeps_the_committed_pages_and_repeats_none(
 ) -> None:
     url = runtime.database_url
     create_counting_tables(url)
-    seed_demo(runtime.community, 60)
+    seed_demo(runtime.community, 60, interactions=False)
     watcher = WatcherThatFails(runtime.pool, page=2)
     runner = ProjectionRunner(
         runtime.pool,
@@ -182,7 +182,7 @@ def test_a_crash_between_pages_keeps_the_committed_pages_and_repeats_none(
 
 def test_members_projection_failing_mid_log_loses_and_doubles_nothing(runtime: Runtime) -> None:
     url = runtime.database_url
-    seed_demo(runtime.community, 80)
+    seed_demo(runtime.community, 80, interactions=False)
     real = members_runner(runtime, batch_size=BATCH)
     failing = ProjectionRunner(
         runtime.pool, runtime.community.mapper, MembersThatFail(page=4), batch_size=BATCH
@@ -206,7 +206,7 @@ def test_members_projection_failing_mid_log_loses_and_doubles_nothing(runtime: R
 def test_concurrent_runners_of_one_projection_apply_every_event_once(runtime: Runtime) -> None:
     url = runtime.database_url
     create_counting_tables(url)
-    seed_demo(runtime.community, 150)
+    seed_demo(runtime.community, 150, interactions=False)
     events = int(scalar(url, "SELECT count(*) FROM community_events"))
     pools = [open_pool(url, 3, f"runner-{n}") for n in range(3)]
     runners = [
@@ -268,7 +268,7 @@ def test_runners_following_a_log_being_written_skip_and_repeat_nothing(runtime: 
 def _live_scenario(runtime: Runtime, project: Callable[[], object]) -> None:
     """Many kinds of events, projected page by page as they are written."""
     community = runtime.community
-    seed_demo(community, 40)
+    seed_demo(community, 40, interactions=False)
     project()
     past = datetime.now(UTC) - timedelta(days=30)
     people = [
@@ -365,7 +365,7 @@ def test_the_worker_follows_new_events_as_they_are_written(runtime: Runtime) -> 
 
 def test_a_worker_with_a_very_long_poll_wakes_on_notifications(runtime: Runtime) -> None:
     url = runtime.database_url
-    seed_demo(runtime.community, 20)
+    seed_demo(runtime.community, 20, interactions=False)
     watcher = PositionWatcher(runtime.pool)
     # It could only see new events by polling after an hour: notifications must wake it.
     worker = ProjectionWorker(url, build_runners(runtime, watcher), poll_seconds=3600)
@@ -398,7 +398,7 @@ def test_the_worker_retries_after_a_failing_page_and_applies_each_event_once(
 ) -> None:
     url = runtime.database_url
     create_counting_tables(url)
-    seed_demo(runtime.community, 40)
+    seed_demo(runtime.community, 40, interactions=False)
     watcher = PositionWatcher(runtime.pool)
     runner = counting_runner(runtime, CountingThatFails(page=2), batch_size=BATCH)
     runner.watcher = watcher
@@ -424,7 +424,7 @@ class AlwaysFailing(CountingProjection):
 def test_a_failing_projection_does_not_hold_the_others_back(runtime: Runtime) -> None:
     url = runtime.database_url
     create_counting_tables(url)
-    seed_demo(runtime.community, 30)
+    seed_demo(runtime.community, 30, interactions=False)
     watcher = PositionWatcher(runtime.pool)
     failing = counting_runner(runtime, AlwaysFailing(), batch_size=BATCH)
     healthy = counting_runner(runtime, batch_size=BATCH)

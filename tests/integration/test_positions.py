@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 def test_lags_tell_how_far_each_projection_is_behind(runtime: Runtime) -> None:
     assert lags(runtime.pool, ["members"]) == [Lag("members", 0, 0)]
 
-    seed_demo(runtime.community, 30)
+    seed_demo(runtime.community, 30, interactions=False)
     head = head_of_log(runtime.pool)
     assert head == scalar(runtime.database_url, "SELECT max(notification_id) FROM community_events")
     runner = members_runner(runtime, batch_size=10)
@@ -38,7 +38,7 @@ def test_lags_tell_how_far_each_projection_is_behind(runtime: Runtime) -> None:
 
 
 def test_waiting_sees_a_position_reached_by_a_runner_elsewhere(runtime: Runtime) -> None:
-    seed_demo(runtime.community, 50)
+    seed_demo(runtime.community, 50, interactions=False)
     change = runtime.community.join_member(cmd.JoinMember(display_name="Waited For"))
     assert change.position is not None
     # This watcher hears nothing from the runner: it must find the progress in the database.
