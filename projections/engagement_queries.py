@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from projections.member_queries import InvalidCursor, Page, Row
+from projections.cursors import decode_float_cursor, decode_time_cursor, encode_cursor
+from projections.member_queries import Page, Row
 
 TOP = """
 SELECT member_id, rank_key FROM member_engagement
@@ -46,13 +45,13 @@ class EngagementQueries:
         prefix = "" if channel is None else "c."
         condition = ""
         if after is not None:
-            key, member_id = _decode(after, "top")
+            key, member_id = decode_float_cursor(after, "top")
             condition = f"AND ({prefix}rank_key, {prefix}member_id) < (%s, %s)"
             params += [key, member_id]
         query = (TOP if channel is None else TOP_ON_CHANNEL).format(after=condition)
         rows = self._rows(query, [*params, limit + 1])
         page = rows[:limit]
-        cursors = [_encode("top", r["rank_key"], r["member_id"]) for r in page]
+        cursors = [encode_cursor("top", r["rank_key"], r["member_id"]) for r in page]
         return Page(page, len(rows) > limit, cursors)
 
     def interaction(self, interaction_id: UUID) -> Row | None:
@@ -104,13 +103,14 @@ class EngagementQueries:
         params: list[Any] = [member_id]
         condition = ""
         if after is not None:
-            moment, interaction_id = _decode(after, "interactions")
+            moment, interaction_id = decode_time_cursor(after, "interactions")
             condition = "AND (occurred_at, interaction_id) < (%s, %s)"
-            params += [datetime.fromisoformat(str(moment)), interaction_id]
+            params += [moment, interaction_id]
         rows = self._rows(INTERACTIONS.format(after=condition), [*params, limit + 1])
         page = rows[:limit]
         cursors = [
-            _encode("interactions", r["occurred_at"].isoformat(), r["interaction_id"]) for r in page
+            encode_cursor("interactions", r["occurred_at"].isoformat(), r["interaction_id"])
+            for r in page
         ]
         return Page(page, len(rows) > limit, cursors)
 
@@ -118,24 +118,3 @@ class EngagementQueries:
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             cur.execute(query, params)  # type: ignore[arg-type]  # fragments are constants
             return cur.fetchall()
-
-
-def _encode(kind: str, key: Any, item: UUID) -> str:
-    payload = json.dumps([kind, key, str(item)], separators=(",", ":"))
-    return base64.urlsafe_b64encode(payload.encode()).decode()
-
-
-def _decode(cursor: str, kind: str) -> tuple[Any, UUID]:
-    try:
-        found_kind, key, item = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if found_kind != kind or isinstance(key, str) and "\x00" in key:
-            raise InvalidCursor("not a cursor handed out by this list")
-        if kind == "interactions":
-            datetime.fromisoformat(key)
-        elif not isinstance(key, int | float):
-            raise InvalidCursor("not a cursor handed out by this list")
-        return key, UUID(item)
-    except InvalidCursor:
-        raise
-    except (ValueError, TypeError) as error:
-        raise InvalidCursor("not a cursor handed out by this list") from error

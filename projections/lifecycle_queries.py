@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,7 +12,8 @@ from psycopg_pool import ConnectionPool
 
 from domain.engagement import EngagementRule
 from domain.lifecycle import Activity, Stage, StageRule
-from projections.member_queries import InvalidCursor, Page
+from projections.cursors import decode_float_cursor, encode_cursor
+from projections.member_queries import Page
 
 # Weeks older than this many half-lives weigh under 0.4% of a new one: left out of scores.
 SCORE_HORIZON_HALF_LIVES = 8
@@ -121,7 +120,7 @@ class LifecycleQueries:
             conditions.append("m.tags @> ARRAY[%s]::text[]")
             params.append(tag)
         if after is not None:
-            score, member_id = _decode(after)
+            score, member_id = decode_float_cursor(after, "at_risk")
             conditions.append("(s.score_at_change, s.member_id) < (%s, %s)")
             params += [score, member_id]
         query = (
@@ -134,7 +133,7 @@ class LifecycleQueries:
         )
         rows = self._rows(query, [*params, limit + 1])
         page = rows[:limit]
-        cursors = [_encode(r["score_at_change"], r["member_id"]) for r in page]
+        cursors = [encode_cursor("at_risk", r["score_at_change"], r["member_id"]) for r in page]
         return Page(page, len(rows) > limit, cursors)
 
     def quiet(self, member_ids: list[UUID]) -> list[UUID]:
@@ -157,20 +156,3 @@ class LifecycleQueries:
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             cur.execute(query, params)  # type: ignore[arg-type]  # fragments are constants
             return cur.fetchall()
-
-
-def _encode(score: float, member_id: UUID) -> str:
-    payload = json.dumps(["at_risk", score, str(member_id)], separators=(",", ":"))
-    return base64.urlsafe_b64encode(payload.encode()).decode()
-
-
-def _decode(cursor: str) -> tuple[float, UUID]:
-    try:
-        kind, score, member_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if kind != "at_risk" or not isinstance(score, int | float):
-            raise InvalidCursor("not a cursor handed out by this list")
-        return float(score), UUID(member_id)
-    except InvalidCursor:
-        raise
-    except (ValueError, TypeError) as error:
-        raise InvalidCursor("not a cursor handed out by this list") from error

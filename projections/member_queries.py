@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -16,13 +13,15 @@ from psycopg_pool import ConnectionPool
 
 from domain.member import ACTIVE, LEFT
 from domain.values import normalise_handle
+from projections.cursors import (
+    InvalidCursor,
+    decode_cursor,
+    decode_time_cursor,
+    encode_cursor,
+)
 
 Row = dict[str, Any]
 DEFAULT_STATUSES = (ACTIVE, LEFT)
-
-
-class InvalidCursor(ValueError):
-    """A cursor that this list did not hand out."""
 
 
 class MemberOrder(StrEnum):
@@ -176,25 +175,14 @@ def _escape_like(text: str) -> str:
 
 def _encode_cursor(order: MemberOrder, row: Row) -> str:
     if order is MemberOrder.DISPLAY_NAME_ASC:
-        key: Any = (row["display_name"] or "").lower()
-    else:
-        key = row["joined_at"].isoformat()
-    payload = json.dumps([order.value, key, str(row["member_id"])], separators=(",", ":"))
-    return base64.urlsafe_b64encode(payload.encode()).decode()
+        return encode_cursor(order.value, (row["display_name"] or "").lower(), row["member_id"])
+    return encode_cursor(order.value, row["joined_at"].isoformat(), row["member_id"])
 
 
 def _decode_cursor(cursor: str, order: MemberOrder) -> tuple[Any, UUID]:
-    try:
-        cursor_order, key, member_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if cursor_order != order.value:
-            raise InvalidCursor("this cursor belongs to a list in another order")
-        value = (
-            datetime.fromisoformat(key) if order is not MemberOrder.DISPLAY_NAME_ASC else str(key)
-        )
-        if isinstance(value, str) and "\x00" in value:  # PostgreSQL text cannot hold NUL
+    if order is MemberOrder.DISPLAY_NAME_ASC:
+        key, member_id = decode_cursor(cursor, order.value)
+        if not isinstance(key, str):
             raise InvalidCursor("not a cursor handed out by this list")
-        return value, UUID(member_id)
-    except InvalidCursor:
-        raise
-    except (ValueError, TypeError) as error:
-        raise InvalidCursor("not a cursor handed out by this list") from error
+        return key, member_id
+    return decode_time_cursor(cursor, order.value)

@@ -10,10 +10,11 @@ from api.graphql.context import Info
 from api.graphql.engagement.types import RankedMember, RankedMemberConnection, RankedMemberEdge
 from api.graphql.errors import bad_input
 from api.graphql.members.queries import load_members
-from api.graphql.members.types import Channel, PageInfo
+from api.graphql.members.types import Channel, page_info
 from api.services import Services, in_thread
 from application.community import utc_now
-from projections.member_queries import InvalidCursor, Page
+from projections.cursors import InvalidCursor
+from projections.member_queries import Page
 
 
 @strawberry.type
@@ -72,10 +73,5 @@ def _ranking(
     ]
     return RankedMemberConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=after is not None,
-            start_cursor=page.cursors[0] if page.cursors else None,
-            end_cursor=page.cursors[-1] if page.cursors else None,
-        ),
+        page_info=page_info(page, after),
     )

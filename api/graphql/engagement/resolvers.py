@@ -14,12 +14,12 @@ from api.graphql.engagement.types import (
     interaction_from_row,
 )
 from api.graphql.errors import bad_input
-from api.graphql.members.types import PageInfo
+from api.graphql.members.types import page_info
 from api.services import Services, in_thread
 from application.community import utc_now
 from domain.values import Channel
+from projections.cursors import InvalidCursor
 from projections.engagement import week_of
-from projections.member_queries import InvalidCursor
 
 ACTIVITY_WEEKS = 26
 MAX_INTERACTIONS_PAGE = 100
@@ -76,10 +76,5 @@ async def member_interactions(
     ]
     return InteractionConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=after is not None,
-            start_cursor=page.cursors[0] if page.cursors else None,
-            end_cursor=page.cursors[-1] if page.cursors else None,
-        ),
+        page_info=page_info(page, after),
     )

@@ -22,13 +22,14 @@ from api.graphql.lifecycle.types import (
     evidence_from,
 )
 from api.graphql.members.queries import load_members
-from api.graphql.members.types import Channel, Member, PageInfo
+from api.graphql.members.types import Channel, Member, page_info
 from api.services import Services, in_thread
 from application.community import utc_now
 from domain.lifecycle import Stage
 from domain.values import Channel as DomainChannel
 from domain.values import check_tag
-from projections.member_queries import InvalidCursor, Page
+from projections.cursors import InvalidCursor
+from projections.member_queries import Page
 
 MAX_LISTED = 100
 
@@ -174,12 +175,7 @@ def _at_risk_page(
         edges.append(AtRiskMemberEdge(node=node, cursor=cursor))
     return AtRiskMemberConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=after is not None,
-            start_cursor=page.cursors[0] if page.cursors else None,
-            end_cursor=page.cursors[-1] if page.cursors else None,
-        ),
+        page_info=page_info(page, after),
     )
 
 

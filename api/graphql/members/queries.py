@@ -15,12 +15,13 @@ from api.graphql.members.types import (
     Member,
     MemberConnection,
     MemberEdge,
-    PageInfo,
     member_from_row,
+    page_info,
 )
 from api.services import Services, in_thread
 from domain.values import check_tag
-from projections.member_queries import DEFAULT_STATUSES, InvalidCursor, MemberFilter, MemberOrder
+from projections.cursors import InvalidCursor
+from projections.member_queries import DEFAULT_STATUSES, MemberFilter, MemberOrder
 
 MemberOrderEnum = strawberry.enum(
     MemberOrder, name="MemberOrder", description="How the member list is sorted."
@@ -90,12 +91,7 @@ class MemberQuery:
         ]
         return MemberConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
-            ),
+            page_info=page_info(page, after),
             where=where,
         )
 

@@ -16,7 +16,7 @@ from api.graphql.errors import bad_input
 from api.services import in_thread
 from domain.member import Member as MemberAggregate
 from domain.values import Channel as DomainChannel
-from projections.member_queries import MemberFilter
+from projections.member_queries import MemberFilter, Page
 
 if TYPE_CHECKING:
     from api.graphql.engagement.types import InteractionConnection, MemberEngagement
@@ -152,6 +152,16 @@ class PageInfo:
     has_previous_page: bool = strawberry.field(description="This page was asked with `after`.")
     start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
     end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
+
+
+def page_info(page: Page, after: str | None) -> PageInfo:
+    """Paging state of a keyset page asked for after a cursor (or from the start)."""
+    return PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=after is not None,
+        start_cursor=page.cursors[0] if page.cursors else None,
+        end_cursor=page.cursors[-1] if page.cursors else None,
+    )
 
 
 @strawberry.type(description="A member with its cursor in the list.")
