@@ -14,6 +14,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Mapper
 from eventsourcing.utils import get_topic
 
+from application import stages
 from application.crypto import KeyRing
 from application.identities import IdentityClaims
 from application.interactions import IngestReport, record_interactions
@@ -26,15 +27,7 @@ from domain.errors import (
     MemberNotFound,
     VersionMismatch,
 )
-from domain.lifecycle import (
-    Activity,
-    Assessment,
-    Evidence,
-    Stage,
-    StageRule,
-    assess,
-    on_interaction,
-)
+from domain.lifecycle import Activity, StageRule
 from domain.member import Member
 
 # A command is retried this often when another writer saved the same member first,
@@ -170,53 +163,16 @@ class Community(Application[UUID]):
     def evaluate_stages(
         self, candidates: Sequence[tuple[UUID, Activity]], rule: StageRule, at: datetime
     ) -> int:
-        """Record the stage changes the rule finds at `at`; returns how many members changed.
-
-        Each member is judged from its own events (its stage now), so stale read models
-        never cause a wrong change, and judging again changes nothing.
-        """
-        return self._record_stage_changes(
-            lambda: [m for m in (self._judged(i, a, rule, at) for i, a in candidates) if m]
-        )
+        """Record the stage changes the rule finds at `at`; returns how many members changed."""
+        return stages.evaluate(self, candidates, rule, at)
 
     def record_returns(self, candidates: Sequence[tuple[UUID, datetime]], rule_version: str) -> int:
         """Record that quiet members came back, at their latest new interaction."""
-        return self._record_stage_changes(
-            lambda: [m for m in (self._returned(i, t, rule_version) for i, t in candidates) if m]
-        )
+        return stages.record_returns(self, candidates, rule_version)
 
-    def _record_stage_changes(self, judge: Callable[[], list[Member]]) -> int:
-        for _ in range(MAX_ATTEMPTS):
-            changed = judge()
-            if not changed:
-                return 0
-            try:
-                self._save_members(*changed)
-                return len(changed)
-            except IntegrityError:
-                continue  # one of them changed meanwhile: judge all again
-        raise ConcurrentModification(UUID(int=0))
-
-    def _judged(
-        self, member_id: UUID, activity: Activity, rule: StageRule, at: datetime
-    ) -> Member | None:
-        member = self.get_member(member_id)
-        if member.is_erased or (member.stage_since is not None and at < member.stage_since):
-            return None  # erased, or already judged later than `at`: stages only move forward
-        current = Stage(member.stage) if member.stage else None
-        assessment = assess(rule, activity, at=at, current=current, since=member.stage_since)
-        return member if member.change_stage(assessment, at) else None
-
-    def _returned(self, member_id: UUID, at: datetime, rule_version: str) -> Member | None:
-        member = self.get_member(member_id)
-        current = Stage(member.stage) if member.stage else None
-        if member.is_erased or not on_interaction(current, member.stage_since, at):
-            return None
-        evidence = Evidence(0.0, 0.0, at, 0, 0.0)
-        back = Assessment(
-            Stage.RETURNING, evidence, rule_version, "interacted again after being quiet"
-        )
-        return member if member.change_stage(back, at) else None
+    def save_members(self, *members: Member) -> Change:
+        """Save members changed by a use case of this application (claims included)."""
+        return self._save_members(*members)
 
     def get_member(self, member_id: UUID) -> Member:
         """The member's current state, replayed from its events."""

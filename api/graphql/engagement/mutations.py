@@ -77,8 +77,7 @@ class EngagementMutation:
         )
         await in_thread(record_returns, services.runtime, [command], report)
         if report.outcomes[0] == REJECTED:
-            looked_up = input.member_id or f"{command.identity.channel}:{command.identity.handle}"  # type: ignore[union-attr]
-            return _refusal(report.rejections[0], str(looked_up))
+            return _refusal(report.rejections[0], _looked_up(command))
         row = await in_thread(_stored, services, report) or _as_recorded(command, report)
         return InteractionRecorded(
             interaction=interaction_from_row(row, principal.can_read_personal_data),
@@ -100,6 +99,13 @@ def _command(input: RecordInteractionInput) -> cmd.RecordInteraction:
         url=input.url,
         summary=input.summary,
     )
+
+
+def _looked_up(command: cmd.RecordInteraction) -> str:
+    """How the command named its member: an id, or channel:handle."""
+    if command.identity is not None:
+        return f"{command.identity.channel.value}:{command.identity.handle}"
+    return str(command.member_id)
 
 
 def _stored(services: Services, report: IngestReport) -> dict[str, Any] | None:

@@ -1,0 +1,11 @@
+"""The `crm` command: serve, migrate, run projections, manage keys, import, evaluate."""
+
+from __future__ import annotations
+
+from api.cli import data, keys, server  # noqa: F401  (each registers its commands)
+from api.cli.common import app
+
+
+def main() -> None:
+    """Entry point of the `crm` console script."""
+    app()

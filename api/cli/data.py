@@ -1,0 +1,129 @@
+"""`crm demo`, `crm import interactions`, `crm evaluate`: putting data in and judging it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from api.cli.common import app, console, import_app, load_settings
+from api.demo import seed_demo
+from api.evaluation import evaluate_stages
+from api.importer import detect_format, import_interactions, write_rejections
+from api.ingestion import Ingestion
+from application.runtime import Runtime
+from projections.positions import head_of_log
+from projections.registry import build_runners
+
+DEMO_MEMBERS = 300
+
+
+@app.command()
+def demo(
+    members: Annotated[int, typer.Option(min=1, max=2_000_000, help="How many members.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same community).")] = 7,
+) -> None:
+    """Record a realistic demo community: identities, tags, interactions, two years of joins."""
+    runtime = Runtime.start(load_settings())
+    try:
+        with Progress(console=console) as progress:
+            task = progress.add_task("recording members", total=members)
+            seed_demo(
+                runtime.community, members, seed=seed, progress=lambda n: progress.advance(task, n)
+            )
+        console.print(
+            f"{members} members and their interactions recorded; `crm evaluate` judges their"
+            " stages once the projections (crm serve or crm worker) have caught up"
+        )
+    finally:
+        runtime.close()
+
+
+@app.command()
+def evaluate(
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"], help="Judge as of (UTC); default now."
+        ),
+    ] = None,
+) -> None:
+    """Record lifecycle stage changes (at risk, inactive...) as of now or a past date."""
+    at = as_of.replace(tzinfo=UTC) if as_of else datetime.now(UTC)
+    runtime = Runtime.start(load_settings())
+    try:
+        _catch_up_projections(runtime)
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("evaluating members", total=None)
+            report = evaluate_stages(runtime, at, progress=lambda n: progress.advance(task, n))
+    finally:
+        runtime.close()
+    console.print(
+        f"{report.examined} members judged as of {report.at:%Y-%m-%d %H:%M} UTC"
+        f" ({report.rule_version}): {report.changed} changed stage"
+    )
+
+
+def _catch_up_projections(runtime: Runtime) -> None:
+    """Evaluations read the projections: bring them up to the head of the log first."""
+    for runner in build_runners(runtime):
+        runner.catch_up()
+
+
+@import_app.command("interactions")
+def import_interactions_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="NDJSON or CSV.")],
+    file_format: Annotated[
+        str | None, typer.Option("--format", help="ndjson or csv (default: by extension).")
+    ] = None,
+    create_members: Annotated[
+        bool, typer.Option(help="Record a new member for each unknown identity.")
+    ] = False,
+    batch: Annotated[int, typer.Option(min=1, max=10_000, help="Records per transaction.")] = 1000,
+    restart: Annotated[bool, typer.Option(help="Ignore the checkpoint of an earlier run.")] = False,
+) -> None:
+    """Record interactions from a file, resumably; each (channel, external_id) counts once."""
+    chosen = file_format or detect_format(file)
+    if chosen not in ("ndjson", "csv"):
+        raise typer.BadParameter("use ndjson or csv", param_hint="--format")
+    runtime = Runtime.start(load_settings())
+    try:
+        ingestion = Ingestion(runtime, create_unknown_members=create_members, batch_size=batch)
+        with Progress(console=console) as progress:
+            task = progress.add_task(f"importing {file.name}", total=file.stat().st_size or 1)
+            totals, skipped = import_interactions(
+                ingestion,
+                file,
+                file_format=chosen,  # type: ignore[arg-type]
+                restart=restart,
+                progress=lambda done: progress.update(task, completed=done),
+            )
+    finally:
+        runtime.close()
+    if skipped:
+        console.print(f"resumed after line {skipped} (done by an earlier run)")
+    console.print(
+        f"accepted {totals.accepted}, duplicates {totals.duplicates}, rejected {totals.rejected},"
+        f" new members {totals.members_created}"
+    )
+    if totals.rejections:
+        where = write_rejections(file, totals.rejections)
+        for rejection in totals.rejections[:10]:
+            console.print(f"  line {rejection.line}: {rejection.field or '-'}: {rejection.reason}")
+        console.print(f"all listed rejections: {where}")
+
+
+def seed_if_empty(runtime: Runtime) -> None:
+    """Seed the demo community into an empty log, then judge its members' stages."""
+    if head_of_log(runtime.pool) > 0:
+        console.print("the event log is not empty: demo data not seeded again")
+        return
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("seeding demo community", total=DEMO_MEMBERS)
+        seed_demo(runtime.community, DEMO_MEMBERS, progress=lambda n: progress.advance(task, n))
+    _catch_up_projections(runtime)
+    report = evaluate_stages(runtime, datetime.now(UTC))
+    console.print(f"seeded {DEMO_MEMBERS} demo members; {report.changed} given a lifecycle stage")

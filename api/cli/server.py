@@ -1,0 +1,160 @@
+"""`crm serve`, `worker`, `migrate`, `project`, `status`, `export-schema`: running it."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.progress import Progress
+from rich.table import Table
+
+from api.auth import Role
+from api.cli.common import app, console, load_settings
+from api.cli.data import seed_if_empty
+from api.evaluation import EvaluationSchedule
+from application.migrations import apply_migrations
+from application.runtime import Runtime, resolve_database
+from projections.engine import ProjectionWorker
+from projections.positions import head_of_log, lags
+from projections.registry import build_runners, projection_names
+
+REBUILD_BATCH = 2_000
+
+
+@app.command()
+def serve(
+    demo: Annotated[
+        bool, typer.Option(help="Seed a demo community and print an admin key.")
+    ] = False,
+    host: Annotated[str | None, typer.Option(help="Address to bind (default CRM_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default CRM_PORT).")] = None,
+    projections: Annotated[
+        bool, typer.Option(help="Run projections in this process (else use `crm worker`).")
+    ] = True,
+) -> None:
+    """Start the API (GraphQL at /graphql), on the embedded database unless configured."""
+    from api.app import create_app
+    from api.services import Services
+
+    settings = load_settings()
+    # uvicorn re-raises SIGTERM once it has shut down; exit normally then, so that the
+    # embedded database is stopped cleanly below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    runtime = Runtime.start(settings)
+    services = Services.build(runtime, run_projections=projections)
+    # Where projections run, stage evaluations run too (they read the projections).
+    schedule = EvaluationSchedule(
+        runtime, settings.evaluation_interval_seconds if projections else 0
+    )
+    schedule.start()
+    try:
+        bind_host, bind_port = host or settings.host, port or settings.port
+        if demo:
+            seed_if_empty(runtime)
+            issued = services.api_keys.create(name="demo-admin", role=Role.ADMIN)
+            console.print(f"[bold]GraphiQL:[/bold] http://{bind_host}:{bind_port}/graphql")
+            console.print(f"[bold]Admin API key:[/bold] {issued.secret}")
+            console.print("Send it as the header  Authorization: Bearer <key>")
+        uvicorn.run(
+            create_app(settings, services=services),
+            host=bind_host,
+            port=bind_port,
+            log_level=settings.log_level,
+        )
+    finally:
+        schedule.stop()
+        services.close()
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending SQL migrations (also done at every start)."""
+    database_url, embedded = resolve_database(load_settings())
+    try:
+        applied = apply_migrations(database_url)
+    finally:
+        if embedded:
+            embedded.stop()
+    console.print(f"applied: {', '.join(applied)}" if applied else "database is up to date")
+
+
+@app.command()
+def worker() -> None:
+    """Run the projections in the foreground until stopped (SIGINT or SIGTERM)."""
+    settings = load_settings()
+    runtime = Runtime.start(settings)
+    follower = ProjectionWorker(
+        runtime.database_url,
+        build_runners(runtime),
+        poll_seconds=settings.projection_poll_seconds,
+    )
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: follower.stopping.set())
+    schedule = EvaluationSchedule(runtime, settings.evaluation_interval_seconds)
+    console.print(f"projecting {', '.join(projection_names())}; Ctrl-C stops")
+    schedule.start()
+    try:
+        follower.run()
+    finally:
+        schedule.stop()
+        runtime.close()
+
+
+@app.command()
+def project(
+    rebuild: Annotated[str, typer.Option(help="Projection to rebuild from the start of the log.")],
+) -> None:
+    """Rebuild a projection: empty its tables and replay the whole log into them."""
+    if rebuild not in projection_names():
+        raise typer.BadParameter(
+            f"unknown projection {rebuild!r}; known: {', '.join(projection_names())}",
+            param_hint="--rebuild",
+        )
+    runtime = Runtime.start(load_settings())
+    try:
+        runner = next(r for r in build_runners(runtime) if r.name == rebuild)
+        head = head_of_log(runtime.pool)
+        runner.reset()
+        with Progress(console=console) as progress:
+            task = progress.add_task(f"rebuilding {rebuild}", total=head or 1)
+            while consumed := runner.run_page(REBUILD_BATCH):
+                progress.advance(task, consumed)
+            progress.update(task, completed=head or 1)
+        console.print(f"{rebuild} rebuilt up to notification {head}")
+    finally:
+        runtime.close()
+
+
+@app.command()
+def status() -> None:
+    """Show each projection's position and lag behind the log."""
+    runtime = Runtime.start(load_settings())
+    try:
+        table = Table("projection", "position", "head of log", "lag")
+        for lag in lags(runtime.pool, projection_names()):
+            table.add_row(lag.name, str(lag.position), str(lag.head), str(lag.behind))
+        console.print(table)
+    finally:
+        runtime.close()
+
+
+@app.command("export-schema")
+def export_schema(
+    check: Annotated[bool, typer.Option(help="Fail if the committed file differs.")] = False,
+) -> None:
+    """Write the GraphQL schema to api/schema.graphql (the reviewed API contract)."""
+    from api.graphql.schema import SCHEMA_FILE, schema_sdl
+
+    sdl = schema_sdl()
+    if check:
+        if not SCHEMA_FILE.exists() or SCHEMA_FILE.read_text() != sdl:
+            console.print(f"{SCHEMA_FILE} is out of date: run `crm export-schema`")
+            raise typer.Exit(1)
+        console.print("schema is up to date")
+        return
+    Path(SCHEMA_FILE).write_text(sdl)
+    console.print(f"wrote {SCHEMA_FILE}")
