@@ -104,6 +104,7 @@ class EngagementProjection(Projection):
 
     def __init__(self, rule: EngagementRule = DEFAULT_RULE) -> None:
         self.rule = rule
+        self.rule_version = rule.version
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Add the page's interactions in bulk, then apply member flags in log order."""

@@ -60,7 +60,7 @@ class ProjectionRunner:
         with self.pool.connection() as conn, conn.transaction():
             # Safe here: the position commits with the rows, so a lost commit is re-applied.
             conn.execute("SET LOCAL synchronous_commit = off")
-            position = lock_position(conn, self.name)
+            position = lock_position(conn, self.name, self.projection.rule_version)
             rows = conn.execute(SELECT_PAGE, (position, batch_size or self.batch_size)).fetchall()
             if not rows:
                 return 0
@@ -89,8 +89,10 @@ class ProjectionRunner:
             lock_position(conn, self.name)
             tables = sql.SQL(", ").join(sql.Identifier(t) for t in self.projection.tables)
             conn.execute(sql.SQL("TRUNCATE {}").format(tables))
+            # Rebuilt rows follow the rule configured now.
             conn.execute(
-                "UPDATE projection_positions SET position = 0 WHERE name = %s", (self.name,)
+                "UPDATE projection_positions SET position = 0, rule_version = %s WHERE name = %s",
+                (self.projection.rule_version, self.name),
             )
 
     def _decode(self, rows: Sequence[tuple[Any, ...]]) -> list[Any]:

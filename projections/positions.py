@@ -19,6 +19,7 @@ class Lag:
     name: str
     position: int
     head: int
+    rule_version: str | None = None
 
     @property
     def behind(self) -> int:
@@ -26,16 +27,41 @@ class Lag:
         return max(self.head - self.position, 0)
 
 
-def lock_position(conn: Connection[tuple[object, ...]], name: str) -> int:
-    """Lock the projection's row for this transaction and return its position."""
+class RuleChanged(Exception):
+    """A projection's rows were computed under another rule than the one configured."""
+
+
+def lock_position(
+    conn: Connection[tuple[object, ...]], name: str, rule_version: str | None = None
+) -> int:
+    """Lock the projection's row for this transaction and return its position.
+
+    A projection whose rows depend on a rule records the rule's version when it starts
+    from the beginning, and refuses to go on under another one.
+    """
     conn.execute(
-        "INSERT INTO projection_positions (name) VALUES (%s) ON CONFLICT DO NOTHING", (name,)
+        "INSERT INTO projection_positions (name, rule_version) VALUES (%s, %s)"
+        " ON CONFLICT DO NOTHING",
+        (name, rule_version),
     )
     row = conn.execute(
-        "SELECT position FROM projection_positions WHERE name = %s FOR UPDATE", (name,)
+        "SELECT position, rule_version FROM projection_positions WHERE name = %s FOR UPDATE",
+        (name,),
     ).fetchone()
     assert row is not None
-    return int(row[0])  # type: ignore[call-overload]
+    position, recorded = int(row[0]), row[1]  # type: ignore[call-overload]
+    if rule_version is not None and recorded != rule_version:
+        if position == 0:
+            conn.execute(
+                "UPDATE projection_positions SET rule_version = %s WHERE name = %s",
+                (rule_version, name),
+            )
+        else:
+            raise RuleChanged(
+                f"{name} was computed with rule {recorded!r} but {rule_version!r} is"
+                f" configured: run `crm project --rebuild {name}`"
+            )
+    return position
 
 
 def head_of_log(pool: ConnectionPool) -> int:
@@ -51,12 +77,18 @@ def lags(pool: ConnectionPool, names: list[str]) -> list[Lag]:
     """Position and lag of each named projection."""
     head = head_of_log(pool)
     with pool.connection() as conn:
-        rows = dict(
-            conn.execute(
-                "SELECT name, position FROM projection_positions WHERE name = ANY(%s)", (names,)
+        rows = {
+            name: (position, rule)
+            for name, position, rule in conn.execute(
+                "SELECT name, position, rule_version FROM projection_positions"
+                " WHERE name = ANY(%s)",
+                (names,),
             ).fetchall()
-        )
-    return [Lag(name, int(rows.get(name, 0)), head) for name in names]
+        }
+    return [
+        Lag(name, int(rows.get(name, (0, None))[0]), head, rows.get(name, (0, None))[1])
+        for name in names
+    ]
 
 
 class PositionWatcher:

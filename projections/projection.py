@@ -15,6 +15,8 @@ class Projection(ABC):
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
     topics: ClassVar[frozenset[str]]
+    # The version of the rule its rows depend on, if any (None: rows depend on events only).
+    rule_version: str | None = None
 
     @abstractmethod
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:

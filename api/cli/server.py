@@ -134,9 +134,10 @@ def status() -> None:
     """Show each projection's position and lag behind the log."""
     runtime = Runtime.start(load_settings())
     try:
-        table = Table("projection", "position", "head of log", "lag")
+        table = Table("projection", "position", "head of log", "lag", "rule")
         for lag in lags(runtime.pool, projection_names()):
-            table.add_row(lag.name, str(lag.position), str(lag.head), str(lag.behind))
+            row = (lag.name, str(lag.position), str(lag.head), str(lag.behind))
+            table.add_row(*row, lag.rule_version or "-")
         console.print(table)
     finally:
         runtime.close()

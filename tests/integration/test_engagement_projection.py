@@ -9,7 +9,11 @@ import pytest
 
 from application.runtime import Runtime
 from domain import commands as cmd
+from domain.engagement import DEFAULT_RULE, EngagementRule
+from domain.interaction import InteractionKind
+from projections.engagement import EngagementProjection
 from projections.engine import ProjectionRunner
+from projections.positions import RuleChanged, lags
 from projections.registry import build_runners
 from tests.integration.conftest import rows
 
@@ -127,3 +131,28 @@ def test_a_rebuild_gives_the_rows_of_live_processing(runtime: Runtime) -> None:
     engagement_runner(runtime, batch_size=500).catch_up()
     for name, expected in live.items():
         assert same_rows(table(runtime, name), expected), name
+
+
+def test_a_changed_rule_is_refused_until_the_projection_is_rebuilt(runtime: Runtime) -> None:
+    member = joined(runtime, "Ruled")
+    runtime.community.record_interactions(
+        [interaction(member, 1, "r1")], create_unknown_members=False
+    )
+    engagement_runner(runtime).catch_up()
+    heavier = EngagementRule(version="messages-weigh-ten", weights={InteractionKind.MESSAGE: 10.0})
+    changed = ProjectionRunner(
+        runtime.pool, runtime.community.mapper, EngagementProjection(heavier), batch_size=10
+    )
+    runtime.community.record_interactions(
+        [interaction(member, 0, "r2")], create_unknown_members=False
+    )
+    with pytest.raises(RuleChanged, match="crm project --rebuild engagement"):
+        changed.catch_up()
+    (lag,) = lags(runtime.pool, ["engagement"])
+    assert lag.rule_version == DEFAULT_RULE.version and lag.behind > 0
+    changed.reset()
+    changed.catch_up()
+    (lag,) = lags(runtime.pool, ["engagement"])
+    assert (lag.rule_version, lag.behind) == ("messages-weigh-ten", 0)
+    (weight,) = rows(runtime.database_url, "SELECT sum(weight) FROM member_activity_weeks")
+    assert weight[0] == 20.0
