@@ -1,0 +1,1 @@
+"""Benchmarks at community scale, each beside its baseline."""
