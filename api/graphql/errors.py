@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from api.auth import Role
 from domain.errors import ConflictError, DomainError, InvalidField, MemberNotFound, VersionMismatch
+from domain.values import check_tag
 
 
 @strawberry.interface(description="Something a mutation refused; nothing was recorded.")
@@ -94,6 +95,16 @@ def domain_error(error: DomainError) -> Error:
 def bad_input(message: str) -> GraphQLError:
     """A top-level error for a bad query argument."""
     return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+def checked_tag(value: str | None) -> str | None:
+    """A tag filter, normalised, or BAD_USER_INPUT saying why it is not a tag."""
+    if value is None:
+        return None
+    try:
+        return check_tag(value)
+    except ValueError as error:
+        raise bad_input(f"filter.tag: {error}") from None
 
 
 def forbidden_query(message: str) -> GraphQLError:

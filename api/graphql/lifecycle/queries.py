@@ -10,7 +10,7 @@ import strawberry
 
 from api.evaluation import Flagged, simulate_rule
 from api.graphql.context import Info
-from api.graphql.errors import bad_input
+from api.graphql.errors import bad_input, checked_tag
 from api.graphql.lifecycle.types import (
     AtRiskMember,
     AtRiskMemberConnection,
@@ -27,7 +27,6 @@ from api.services import Services, in_thread
 from application.community import utc_now
 from domain.lifecycle import Stage
 from domain.values import Channel as DomainChannel
-from domain.values import check_tag
 from projections.cursors import InvalidCursor
 from projections.member_queries import Page
 
@@ -140,13 +139,7 @@ async def stage_history(info: Info, member_id: UUID) -> list[StageChange]:
 def _filter(given: AtRiskFilter | None) -> tuple[str | None, str | None]:
     if given is None:
         return None, None
-    tag = None
-    if given.tag is not None:
-        try:
-            tag = check_tag(given.tag)
-        except ValueError as error:
-            raise bad_input(f"filter.tag: {error}") from None
-    return (given.channel.value if given.channel else None), tag
+    return (given.channel.value if given.channel else None), checked_tag(given.tag)
 
 
 def _members_of(services: Services, ids: list[UUID], reveal: bool) -> dict[str, Member]:

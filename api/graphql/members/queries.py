@@ -8,7 +8,7 @@ from uuid import UUID
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.errors import bad_input, forbidden_query
+from api.graphql.errors import bad_input, checked_tag, forbidden_query
 from api.graphql.members.inputs import MemberFilterInput
 from api.graphql.members.types import (
     Channel,
@@ -19,7 +19,6 @@ from api.graphql.members.types import (
     page_info,
 )
 from api.services import Services, in_thread
-from domain.values import check_tag
 from projections.cursors import InvalidCursor
 from projections.member_queries import DEFAULT_STATUSES, MemberFilter, MemberOrder
 
@@ -113,12 +112,7 @@ def _uuid(value: str, field: str) -> UUID:
 def _filter(given: MemberFilterInput | None, reveal: bool) -> MemberFilter:
     if given is None:
         return MemberFilter(search_personal_data=reveal)
-    tag = None
-    if given.tag is not None:
-        try:
-            tag = check_tag(given.tag)
-        except ValueError as error:
-            raise bad_input(f"filter.tag: {error}") from None
+    tag = checked_tag(given.tag)
     search = given.search.strip() if given.search else None
     if search is not None and len(search) > 100:
         raise bad_input("filter.search: at most 100 characters")
