@@ -114,6 +114,8 @@ class ProjectionWorker:
         self.poll_seconds = poll_seconds
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._failures: dict[str, int] = {}
+        self._retry_at: dict[str, float] = {}
 
     def start(self) -> None:
         """Run in a background thread."""
@@ -152,11 +154,21 @@ class ProjectionWorker:
                     pass
 
     def _catch_up(self, runner: ProjectionRunner) -> None:
-        # One failing projection must not hold the others back: it is logged and retried
-        # at the next wake; a lost database ends the loop, to reconnect.
+        # One failing projection must not hold the others back, nor flood the log: it is
+        # retried after a pause that doubles with each failure. A lost database ends the
+        # loop, to reconnect.
+        if time.monotonic() < self._retry_at.get(runner.name, 0.0):
+            return
         try:
             runner.catch_up()
         except psycopg.OperationalError:
             raise
         except Exception:
-            log.exception("projection %s failed; retrying at the next wake", runner.name)
+            failures = self._failures.get(runner.name, 0) + 1
+            self._failures[runner.name] = failures
+            pause = min(INITIAL_BACKOFF * 2**failures, MAX_BACKOFF)
+            self._retry_at[runner.name] = time.monotonic() + pause
+            log.exception("projection %s failed; retrying in %.0f s", runner.name, pause)
+        else:
+            self._failures.pop(runner.name, None)
+            self._retry_at.pop(runner.name, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -416,8 +417,11 @@ class AlwaysFailing(CountingProjection):
 
     name: ClassVar[str] = "always_failing"
 
+    calls = 0
+
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
-        """Fail, every time."""
+        """Fail, every time, counting the attempts."""
+        self.calls += 1
         raise ProjectionCrash("this projection never succeeds")
 
 
@@ -438,3 +442,19 @@ def test_a_failing_projection_does_not_hold_the_others_back(runtime: Runtime) ->
     assert_counted_exactly_once(url)
     stuck = {lag.name: lag.position for lag in lags(runtime.pool, ["always_failing"])}
     assert stuck == {"always_failing": 0}
+
+
+def test_a_failing_projection_is_retried_after_a_growing_pause(runtime: Runtime) -> None:
+    create_counting_tables(runtime.database_url)
+    seed_demo(runtime.community, 5, interactions=False)
+    failing = AlwaysFailing()
+    runner = counting_runner(runtime, failing, batch_size=BATCH)
+    worker = ProjectionWorker(runtime.database_url, [runner], poll_seconds=0.2)
+    worker._catch_up(runner)
+    worker._catch_up(runner)  # woken again at once: still pausing, not retried
+    assert failing.calls == 1
+    first_pause = worker._retry_at[runner.name] - time.monotonic()
+    worker._retry_at[runner.name] = 0.0  # as if the pause had passed
+    worker._catch_up(runner)
+    assert failing.calls == 2
+    assert worker._retry_at[runner.name] - time.monotonic() > first_pause
