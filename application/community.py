@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Mapper
+from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 from eventsourcing.utils import get_topic
 
 from application import stages
@@ -20,6 +20,7 @@ from application.identities import IdentityClaims
 from application.interactions import IngestReport, record_interactions
 from application.mapper import ShreddingMapper
 from application.recorder import CommunityRecorder, IdentityClaimTaken
+from application.transcoder import FastJSONTranscoder
 from domain import commands as cmd
 from domain.errors import (
     ConcurrentModification,
@@ -82,6 +83,12 @@ class Community(Application[UUID]):
         self.claims = claims
         self.clock = clock
         super().__init__(env)
+
+    def construct_transcoder(self) -> Transcoder:
+        """The library's JSON format, written and read by orjson (bulk paths are bound by it)."""
+        transcoder = FastJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def construct_mapper(self) -> Mapper[UUID]:
         """Personal fields are sealed under per-member keys."""
