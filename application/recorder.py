@@ -15,12 +15,24 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg import Cursor
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
 from domain.member import Member
 
 CLAIMS_CONSTRAINT = "identity_claims_pkey"
+# Bulk inserts stage their rows here; the table lives as long as the connection and is
+# emptied at each commit.
+CREATE_STAGING = """
+CREATE TEMP TABLE IF NOT EXISTS incoming_events (
+    seq integer, originator_id uuid, originator_version bigint, topic text, state bytea
+) ON COMMIT DELETE ROWS
+"""
+COPY_STAGING = (
+    "COPY incoming_events (seq, originator_id, originator_version, topic, state)"
+    " FROM STDIN (FORMAT BINARY)"
+)
+STAGING_TYPES = ["int4", "uuid", "int8", "text", "bytea"]
 
 
 class IdentityClaimTaken(Exception):
@@ -62,24 +74,41 @@ class CommunityRecorder(PostgresApplicationRecorder):
         """Insert the events whose (originator, version) is new; return those inserted.
 
         Used where the id itself says "already recorded" (interactions keyed by their
-        source's external id): a duplicate is skipped, not an error. The table lock keeps
-        the log's order guarantee, as for every other insert.
+        source's external id): a duplicate is skipped, not an error. Rows travel by binary
+        COPY into a per-connection staging table before the table lock is taken, so the
+        lock covers only the server-side INSERT ... SELECT, which keeps the log's order
+        guarantee exactly as every other insert does.
         """
         with self.datastore.transaction(commit=True) as curs:
             self._insert_events(curs, stored_events, **kwargs)
             if not stored_events:
                 return []
+            curs.execute(CREATE_STAGING)
+            with curs.copy(COPY_STAGING) as copy:
+                copy.set_types(STAGING_TYPES)
+                for seq, event in enumerate(stored_events):
+                    copy.write_row(
+                        (
+                            seq,
+                            event.originator_id,
+                            event.originator_version,
+                            event.topic,
+                            event.state,
+                        )
+                    )
             self._lock_table(curs)
             self._notify_channel(curs)
-            curs.execute(
+            # Plain tuples: a dict per returned row costs more than the insert itself.
+            returning = curs.connection.cursor(row_factory=tuple_row)
+            returning.execute(
                 SQL(
                     "INSERT INTO {table} (originator_id, originator_version, topic, state)"
-                    " SELECT * FROM unnest(%s::stored_event_uuid[])"
+                    " SELECT originator_id, originator_version, topic, state"
+                    " FROM incoming_events ORDER BY seq"
                     " ON CONFLICT DO NOTHING RETURNING originator_id, notification_id"
                 ).format(table=Identifier(self.events_table_name)),
-                ([self._composite(e) for e in stored_events],),
             )
-            return [(row["originator_id"], row["notification_id"]) for row in curs.fetchall()]
+            return returning.fetchall()
 
     def member_states(self, member_ids: Sequence[UUID]) -> dict[UUID, bool]:
         """Which of these ids are members, each with whether the member was erased."""
@@ -96,11 +125,6 @@ class CommunityRecorder(PostgresApplicationRecorder):
                 (list(member_ids), Member.Joined.TOPIC),
             )
             return {row["originator_id"]: row["erased"] for row in curs.fetchall()}
-
-    def _composite(self, event: StoredEvent) -> Any:
-        return self.construct_pg_stored_event(
-            event.originator_id, event.originator_version, event.topic, event.state
-        )
 
     def _insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
