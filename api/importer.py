@@ -84,15 +84,17 @@ def import_interactions(
     with path.open("rb") as raw:
         rows = _ndjson(raw) if file_format == "ndjson" else _csv(raw)
         for number, parsed in rows:
-            if progress:
-                progress(raw.tell())
             if number <= skip:
                 continue
             ingestion.add(number, parsed)
             if ingestion.full:
                 ingestion.flush()
                 Checkpoint(path, stat.st_size, stat.st_mtime_ns, number).save()
+                if progress:
+                    progress(raw.tell())
     ingestion.flush()
+    if progress:
+        progress(stat.st_size)
     Checkpoint.beside(path).unlink(missing_ok=True)
     return ingestion.totals, skip
 

@@ -7,11 +7,11 @@ field and reason, and never stops the others.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from api.returns import record_returns
@@ -108,8 +108,8 @@ def ndjson_record(number: int, raw: bytes) -> Parsed | None:
     if not raw.strip():
         return None
     try:
-        fields = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+        fields = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
         return LineRejection(number, "", f"not valid JSON: {error}")
     return record_from_fields(number, fields)
 

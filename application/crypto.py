@@ -9,6 +9,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
+from functools import lru_cache
 from uuid import UUID
 
 from cryptography.hazmat.primitives import hashes
@@ -53,12 +54,19 @@ def derive_key(secret: bytes, purpose: str) -> bytes:
 def seal(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
     """Encrypt and authenticate; `associated` binds the ciphertext to its context."""
     nonce = os.urandom(NONCE_SIZE)
-    return nonce + AESGCM(key).encrypt(nonce, plaintext, associated)
+    return nonce + _cipher(key).encrypt(nonce, plaintext, associated)
 
 
 def unseal(key: bytes, sealed: bytes, associated: bytes) -> bytes:
     """Decrypt what seal() produced; raises if it was tampered with."""
-    return AESGCM(key).decrypt(sealed[:NONCE_SIZE], sealed[NONCE_SIZE:], associated)
+    return _cipher(key).decrypt(sealed[:NONCE_SIZE], sealed[NONCE_SIZE:], associated)
+
+
+@lru_cache(maxsize=1024)
+def _cipher(key: bytes) -> AESGCM:
+    # Setting up a cipher costs twice what sealing a small event does, and imports and
+    # rebuilds seal many events per member in a row. Holds no more than the KeyRing does.
+    return AESGCM(key)
 
 
 class IdentityHasher:
@@ -118,6 +126,10 @@ class KeyRing:
                 (wanted, wrapped),
             )
         self.preload(wanted)
+
+    def warm(self, subjects: Iterable[UUID]) -> None:
+        """Fetch, in one query, the keys of those subjects not already cached (writers)."""
+        self.preload(s for s in set(subjects) if self._cached(s) is None)
 
     def preload(self, subjects: Iterable[UUID]) -> None:
         """Fetch the keys of many subjects in one query, bypassing the cache.

@@ -95,7 +95,9 @@ def _record(
     _check_existing_members(community.recorder, report, {m.id for m in new_members.values()})
     interactions = _new_interactions(records, report, now)
     community.keyring.create_keys(m.id for m in new_members.values())
-    community.keyring.preload({i.member_id for i in interactions.values()})
+    # Cached keys are fine here: a member erased meanwhile was refused above, and data
+    # sealed under a key shredded since can never be read anyway.
+    community.keyring.warm(e.member_id for e in interactions.values())
     stored = [
         community.mapper.to_stored_event(e)
         for m in new_members.values()
@@ -106,9 +108,9 @@ def _record(
         stored, claims=[(claim, member.id) for claim, member in new_members.items()]
     )
     stored_ids = {originator for originator, _ in inserted}
-    for index, interaction in interactions.items():
+    for index, event in interactions.items():
         if report.outcomes[index] != REJECTED:
-            report.outcomes[index] = ACCEPTED if interaction.id in stored_ids else DUPLICATE
+            report.outcomes[index] = ACCEPTED if event.originator_id in stored_ids else DUPLICATE
     report.created_members = len(new_members)
     report.position = max((position for _, position in inserted), default=None)
     return report
@@ -122,11 +124,14 @@ def _resolve_members(
     now: datetime,
 ) -> dict[bytes, Member]:
     """Member of each record; unknown identities become new members when asked."""
-    claims = {
-        index: community.claims.claim_hash(r.identity.channel.value, r.identity.handle)
-        for index, r in enumerate(records)
-        if r.identity is not None
-    }
+    hashes: dict[tuple[str, str], bytes] = {}
+    claims: dict[int, bytes] = {}
+    for index, record in enumerate(records):
+        if record.identity is not None:
+            identity = (record.identity.channel.value, record.identity.handle)
+            if identity not in hashes:
+                hashes[identity] = community.claims.claim_hash(*identity)
+            claims[index] = hashes[identity]
     holders = community.claims.holders(list(set(claims.values())))
     new_members: dict[bytes, Member] = {}
     for index, record in enumerate(records):
@@ -177,10 +182,10 @@ def _check_existing_members(recorder: Any, report: IngestReport, created: set[UU
 
 def _new_interactions(
     records: Sequence[RecordInteraction], report: IngestReport, now: datetime
-) -> dict[int, Interaction]:
+) -> dict[int, Interaction.Recorded]:
     """The interactions to store, the first of any repeated (channel, external id) only."""
     seen: set[UUID] = set()
-    interactions: dict[int, Interaction] = {}
+    interactions: dict[int, Interaction.Recorded] = {}
     for index, record in enumerate(records):
         member_id = report.member_ids[index]
         if report.outcomes[index] or member_id is None:
@@ -190,7 +195,7 @@ def _new_interactions(
             report.outcomes[index] = DUPLICATE
             continue
         try:
-            interactions[index] = Interaction.record(
+            interactions[index] = Interaction.recorded_event(
                 member_id=member_id,
                 channel=record.channel.value,
                 kind=record.kind.value,
@@ -204,18 +209,18 @@ def _new_interactions(
         except InvalidField as error:
             report.reject(index, error.field, error.message)
             continue
-        seen.add(interactions[index].id)
+        seen.add(interactions[index].originator_id)
     return interactions
 
 
 def _sealed(
-    community: Community, interactions: dict[int, Interaction], report: IngestReport
+    community: Community, interactions: dict[int, Interaction.Recorded], report: IngestReport
 ) -> list[Any]:
     """Stored events of the interactions; a member erased meanwhile rejects its records."""
     stored = []
-    for index, interaction in interactions.items():
+    for index, event in interactions.items():
         try:
-            stored += [community.mapper.to_stored_event(e) for e in interaction.collect_events()]
+            stored.append(community.mapper.to_stored_event(event))
         except SubjectErased:
             report.reject(index, "member_id", "the member was erased", MEMBER_ERASED)
     return stored
