@@ -92,7 +92,7 @@ def _record(
     )
     new_members = _resolve_members(community, records, report, create, now)
     assert isinstance(community.recorder, CommunityRecorder)
-    _check_existing_members(community.recorder, report, {m.id for m in new_members.values()})
+    _check_existing_members(community.recorder, records, report)
     interactions = _new_interactions(records, report, now)
     community.keyring.create_keys(m.id for m in new_members.values())
     # Cached keys are fine here: a member erased meanwhile was refused above, and data
@@ -167,13 +167,18 @@ def _new_member(record: RecordInteraction, now: datetime) -> Member:
     return member
 
 
-def _check_existing_members(recorder: Any, report: IngestReport, created: set[UUID]) -> None:
-    """Refuse records naming a member that does not exist or was erased."""
-    named = {m for m in report.member_ids if m is not None and m not in created}
-    states = recorder.member_states(list(named))
-    for index, member_id in enumerate(report.member_ids):
-        if member_id is None or member_id in created or report.outcomes[index]:
-            continue
+def _check_existing_members(
+    recorder: Any, records: Sequence[RecordInteraction], report: IngestReport
+) -> None:
+    """Refuse records naming by id a member that does not exist or was erased.
+
+    Members found by identity need no check: erasure releases a member's identities in
+    its own transaction, and one erased since is caught when its data is sealed.
+    """
+    by_id = [i for i, r in enumerate(records) if r.member_id is not None]
+    states = recorder.member_states(list({records[i].member_id for i in by_id}))
+    for index in by_id:
+        member_id = records[index].member_id
         if member_id not in states:
             report.reject(index, "member_id", f"no member with id {member_id}", MEMBER_NOT_FOUND)
         elif states[member_id]:
