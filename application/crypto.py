@@ -118,14 +118,18 @@ class KeyRing:
         wanted = [s for s in subjects if self._cached(s) is None]
         if not wanted:
             return
-        wrapped = [self._wrap(s, os.urandom(32)) for s in wanted]
+        keys = {subject: os.urandom(32) for subject in wanted}
         with self._pool.connection() as conn:
-            conn.execute(
+            created = conn.execute(
                 "INSERT INTO personal_data_keys (subject_id, wrapped_key)"
-                " SELECT * FROM unnest(%s::uuid[], %s::bytea[]) ON CONFLICT DO NOTHING",
-                (wanted, wrapped),
-            )
-        self.preload(wanted)
+                " SELECT * FROM unnest(%s::uuid[], %s::bytea[]) ON CONFLICT DO NOTHING"
+                " RETURNING subject_id",
+                (wanted, [self._wrap(s, k) for s, k in keys.items()]),
+            ).fetchall()
+        for (subject,) in created:
+            self._remember(subject, keys.pop(subject))
+        # Subjects that had a key already (or were erased) keep what the store holds.
+        self.preload(keys)
 
     def warm(self, subjects: Iterable[UUID]) -> None:
         """Fetch, in one query, the keys of those subjects not already cached (writers)."""
