@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 ACCEPTED = "accepted"
 DUPLICATE = "duplicate"
 REJECTED = "rejected"
-# A batch that lost a race for a new member's handle is resolved again this often.
-MAX_ATTEMPTS = 3
+# A batch that lost a race for a new member's handle is resolved again, up to this many
+# times; each retry finds the members the other writers created, so few are needed.
+MAX_ATTEMPTS = 10
 
 
 # Why a record was refused, for machines: the reason says it for people.

@@ -79,6 +79,16 @@ class CommunityRecorder(PostgresApplicationRecorder):
         lock covers only the server-side INSERT ... SELECT, which keeps the log's order
         guarantee exactly as every other insert does.
         """
+        try:
+            return self._insert_skipping_duplicates(stored_events, **kwargs)
+        except IntegrityError as error:
+            if _constraint(error) == CLAIMS_CONSTRAINT:
+                raise IdentityClaimTaken(str(error)) from error
+            raise
+
+    def _insert_skipping_duplicates(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> list[tuple[UUID, int]]:
         with self.datastore.transaction(commit=True) as curs:
             self._insert_events(curs, stored_events, **kwargs)
             if not stored_events:

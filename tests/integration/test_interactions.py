@@ -172,3 +172,36 @@ def _only_interaction_id(runtime: Runtime) -> UUID:
         "SELECT originator_id FROM community_events WHERE topic = %s",
         (Interaction.Recorded.TOPIC,),
     )
+
+
+def test_a_batch_that_loses_the_race_for_a_new_member_uses_the_winners_member(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two importers meeting the same unknown handle at once end with one member."""
+    claims = runtime.community.claims
+    looked_up = claims.holders
+    competitor_ran: list[bool] = []
+
+    def holders_then_competitor_writes(hashes: list[bytes]) -> dict[bytes, UUID]:
+        found = looked_up(hashes)
+        if not competitor_ran:  # the other importer commits between our lookup and insert
+            competitor_ran.append(True)
+            monkeypatch.setattr(claims, "holders", looked_up)
+            runtime.community.record_interactions(
+                [record(identity={"channel": "slack", "handle": "Newcomer"})],
+                create_unknown_members=True,
+            )
+            monkeypatch.setattr(claims, "holders", holders_then_competitor_writes)
+        return found
+
+    monkeypatch.setattr(claims, "holders", holders_then_competitor_writes)
+    report = runtime.community.record_interactions(
+        [record(identity={"channel": "slack", "handle": "newcomer"})], create_unknown_members=True
+    )
+    assert report.outcomes == [ACCEPTED]
+    assert report.created_members == 0
+    joined = scalar(
+        runtime.database_url,
+        "SELECT count(*) FROM community_events WHERE topic = 'crm.member.Joined'",
+    )
+    assert joined == 1
