@@ -59,6 +59,8 @@ def evaluate(
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("evaluating members", total=None)
             report = evaluate_stages(runtime, at, progress=lambda n: progress.advance(task, n))
+        # The stage changes just recorded are read by the at-risk views: project them now.
+        _catch_up_projections(runtime)
     finally:
         runtime.close()
     console.print(

@@ -51,7 +51,7 @@ STATES: list[Any] = [
     },
     {"nested": {"at": datetime(2020, 1, 1, tzinfo=timezone(timedelta(hours=2)))}},
     {"evidence": [{"score": 0.30000000000000004, "ids": [uuid4(), uuid4()]}]},
-    {"text": "é ü 漢字 \U0001f600 \"quoted\" \\ back", "amount": Decimal("1.10")},
+    {"text": 'é ü 漢字 \U0001f600 "quoted" \\ back', "amount": Decimal("1.10")},
     {"empty": {}, "list": [], "flag": False, "number": -7},
     # A dict shaped like a transcoded value but naming no transcoding is left alone.
     {"look_alike": {"_type_": 1, "other": 2}},
