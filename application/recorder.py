@@ -90,23 +90,23 @@ class CommunityRecorder(PostgresApplicationRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> list[tuple[UUID, int]]:
         with self.datastore.transaction(commit=True) as curs:
+            if stored_events:
+                curs.execute(CREATE_STAGING)
+                with curs.copy(COPY_STAGING) as copy:
+                    copy.set_types(STAGING_TYPES)
+                    for seq, event in enumerate(stored_events):
+                        copy.write_row(
+                            (
+                                seq,
+                                event.originator_id,
+                                event.originator_version,
+                                event.topic,
+                                event.state,
+                            )
+                        )
             self._insert_events(curs, stored_events, **kwargs)
             if not stored_events:
                 return []
-            curs.execute(CREATE_STAGING)
-            with curs.copy(COPY_STAGING) as copy:
-                copy.set_types(STAGING_TYPES)
-                for seq, event in enumerate(stored_events):
-                    copy.write_row(
-                        (
-                            seq,
-                            event.originator_id,
-                            event.originator_version,
-                            event.topic,
-                            event.state,
-                        )
-                    )
-            self._lock_table(curs)
             self._notify_channel(curs)
             # Plain tuples: a dict per returned row costs more than the insert itself.
             returning = curs.connection.cursor(row_factory=tuple_row)
@@ -142,6 +142,12 @@ class CommunityRecorder(PostgresApplicationRecorder):
         releases: list[bytes] = list(kwargs.get("releases", ()))
         claims: list[tuple[bytes, UUID]] = list(kwargs.get("claims", ()))
         shred: list[UUID] = list(kwargs.get("shred", ()))
+        if stored_events or releases or claims or shred:
+            # The table lock first, then the claims: two writers claiming the same handle
+            # would otherwise each hold a claim the other waits for, one of them waiting
+            # for the table lock too (a deadlock). Locked first, the loser of a race finds
+            # the winner's claim committed and fails at once with a unique violation.
+            self._lock_table(curs)
         if releases:
             curs.execute("DELETE FROM identity_claims WHERE claim_hash = ANY(%s)", (releases,))
         if claims:
