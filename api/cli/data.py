@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress
@@ -12,8 +17,15 @@ from rich.progress import Progress
 from api.cli.common import app, console, import_app, load_settings
 from api.demo import seed_demo
 from api.evaluation import evaluate_stages
-from api.importer import detect_format, import_interactions, write_rejections
-from api.ingestion import Ingestion
+from api.importer import (
+    Part,
+    detect_format,
+    import_interactions,
+    merge_totals,
+    split_ndjson,
+    write_rejections,
+)
+from api.ingestion import Ingestion, IngestTotals
 from application.runtime import Runtime
 from projections.positions import head_of_log
 from projections.registry import build_runners
@@ -85,28 +97,47 @@ def import_interactions_command(
         bool, typer.Option(help="Record a new member for each unknown identity.")
     ] = False,
     batch: Annotated[int, typer.Option(min=1, max=10_000, help="Records per transaction.")] = 1000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=32, help="Processes importing parts of an NDJSON file side by side."
+        ),
+    ] = 1,
     restart: Annotated[bool, typer.Option(help="Ignore the checkpoint of an earlier run.")] = False,
 ) -> None:
     """Record interactions from a file, resumably; each (channel, external_id) counts once."""
     chosen = file_format or detect_format(file)
     if chosen not in ("ndjson", "csv"):
         raise typer.BadParameter("use ndjson or csv", param_hint="--format")
+    if workers > 1 and chosen != "ndjson":
+        # A CSV value may hold a line break, so a CSV file cannot be cut at any line end.
+        raise typer.BadParameter(
+            "only NDJSON files can be imported in parts", param_hint="--workers"
+        )
     runtime = Runtime.start(load_settings())
     try:
-        ingestion = Ingestion(runtime, create_unknown_members=create_members, batch_size=batch)
+        job = ImportJob(runtime.database_url, file, chosen, create_members, batch, restart)
         with Progress(console=console) as progress:
             task = progress.add_task(f"importing {file.name}", total=file.stat().st_size or 1)
-            totals, skipped = import_interactions(
-                ingestion,
-                file,
-                file_format=chosen,  # type: ignore[arg-type]
-                restart=restart,
-                progress=lambda done: progress.update(task, completed=done),
-            )
+            if workers == 1:
+                ingestion = Ingestion(
+                    runtime, create_unknown_members=create_members, batch_size=batch
+                )
+                totals, skipped = import_interactions(
+                    ingestion,
+                    file,
+                    file_format=chosen,  # type: ignore[arg-type]
+                    restart=restart,
+                    progress=lambda done: progress.update(task, completed=done),
+                )
+            else:
+                totals, skipped = _import_in_parts(
+                    job, workers, lambda done: progress.update(task, completed=done)
+                )
     finally:
         runtime.close()
     if skipped:
-        console.print(f"resumed after line {skipped} (done by an earlier run)")
+        console.print(f"{skipped} lines skipped: done by an earlier run")
     console.print(
         f"accepted {totals.accepted}, duplicates {totals.duplicates}, rejected {totals.rejected},"
         f" new members {totals.members_created}"
@@ -116,6 +147,74 @@ def import_interactions_command(
         for rejection in totals.rejections[:10]:
             console.print(f"  line {rejection.line}: {rejection.field or '-'}: {rejection.reason}")
         console.print(f"all listed rejections: {where}")
+
+
+@dataclass(frozen=True)
+class ImportJob:
+    """What each import process needs to know; the database is the one already resolved."""
+
+    database_url: str
+    file: Path
+    file_format: str
+    create_members: bool
+    batch: int
+    restart: bool
+
+
+def _import_in_parts(
+    job: ImportJob, workers: int, progress: Callable[[int], None]
+) -> tuple[IngestTotals, int]:
+    """Import the parts of an NDJSON file in as many processes, side by side.
+
+    Recording is idempotent and new members are claimed atomically, so the parts need no
+    coordination; each keeps its own checkpoint, and a rerun with the same number of
+    workers resumes every part where it stopped.
+    """
+    parts = split_ndjson(job.file, workers)
+    context = multiprocessing.get_context("spawn")
+    done = context.Array("q", len(parts), lock=False)
+    with ProcessPoolExecutor(
+        len(parts), mp_context=context, initializer=_share_progress, initargs=(done,)
+    ) as pool:
+        futures = [pool.submit(_import_part, job, part) for part in parts]
+        while not all(f.done() for f in futures):
+            progress(sum(done))
+            time.sleep(0.2)
+        results = [f.result() for f in futures]
+    progress(sum(done))
+    return merge_totals([totals for totals, _ in results]), sum(s for _, s in results)
+
+
+_progress: Any = None
+
+
+def _share_progress(done: Any) -> None:
+    global _progress  # noqa: PLW0603 - set once per worker process, read by _import_part
+    _progress = done
+
+
+def _import_part(job: ImportJob, part: Part) -> tuple[IngestTotals, int]:
+    """One worker process: its own connections, its part of the file."""
+    settings = load_settings().model_copy(update={"database_url": job.database_url})
+    runtime = Runtime.start(settings, migrate=False)
+    try:
+        ingestion = Ingestion(
+            runtime, create_unknown_members=job.create_members, batch_size=job.batch
+        )
+
+        def report(done: int) -> None:
+            _progress[part.index] = done
+
+        return import_interactions(
+            ingestion,
+            job.file,
+            file_format="ndjson",
+            restart=job.restart,
+            progress=report,
+            part=part,
+        )
+    finally:
+        runtime.close()
 
 
 def seed_if_empty(runtime: Runtime) -> None:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from api.importer import Checkpoint, import_interactions
+from api.importer import Checkpoint, import_interactions, merge_totals, split_ndjson
 from api.ingestion import Ingestion
 from application.runtime import Runtime
 from domain import commands as cmd
 from domain.interaction import Interaction
+from tests.conftest import TEST_SECRET
 from tests.integration.conftest import scalar
+from tests.integration.test_cli import ROOT, crm_command
 
 pytestmark = pytest.mark.integration
 
@@ -125,3 +129,94 @@ def test_csv_files_with_identities_create_members_when_asked(
     totals, _ = import_interactions(ingestion, path, file_format="csv")
     assert (totals.accepted, totals.members_created, totals.rejected) == (2, 1, 2)
     assert [(r.line, r.field) for r in totals.rejections] == [(4, "kind"), (5, "occurred_at")]
+
+
+def write_mixed(path: Path, member_id: str) -> Path:
+    """37 lines: messages, a blank line, bad JSON and a bad kind, some repeated ids."""
+    lines = []
+    for n in range(37):
+        record = {
+            "member_id": member_id,
+            "channel": "slack",
+            "kind": "message",
+            "occurred_at": WHEN,
+            "external_id": f"mixed-{n % 30}",  # the last seven repeat earlier ones
+        }
+        if n == 5:
+            lines.append("")
+            continue
+        if n == 11:
+            lines.append("{not json")
+            continue
+        if n == 23:
+            record["kind"] = "shouting"
+        lines.append(json.dumps(record))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5, 40])
+def test_parts_cover_every_line_once_with_their_numbers(tmp_path: Path, count: int) -> None:
+    path = write_mixed(tmp_path / "mixed.ndjson", "00000000-0000-0000-0000-000000000001")
+    parts = split_ndjson(path, count)
+    lines = path.read_bytes().splitlines(keepends=True)
+    assert parts[0].start == 0 and parts[-1].end == path.stat().st_size
+    seen = []
+    for part, following in zip(parts, [*parts[1:], None], strict=True):
+        assert following is None or part.end == following.start
+        with path.open("rb") as source:
+            source.seek(part.start)
+            chunk = source.read(part.end - part.start).splitlines(keepends=True)
+        seen += chunk
+        first = sum(len(line) for line in lines[: part.first_line - 1])
+        assert first == part.start  # the part's first line number matches its offset
+    assert seen == lines
+
+
+def test_a_file_imported_in_parts_gives_the_same_totals_and_lines(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    path = write_mixed(tmp_path / "mixed.ndjson", member(runtime))
+    parts = split_ndjson(path, 3)
+    results = [
+        import_interactions(
+            Ingestion(runtime, create_unknown_members=False, batch_size=4),
+            path,
+            file_format="ndjson",
+            part=part,
+        )
+        for part in parts
+    ]
+    merged = merge_totals([totals for totals, _ in results])
+    assert (merged.accepted, merged.duplicates, merged.rejected) == (28, 6, 2)
+    assert [(r.line, r.field) for r in merged.rejections] == [(12, ""), (24, "kind")]
+    assert stored(runtime) == 28
+    assert not list(tmp_path.glob("*.import-progress*"))
+
+
+def test_crm_import_with_workers_records_everything_once(runtime: Runtime, tmp_path: Path) -> None:
+    path = write_mixed(tmp_path / "mixed.ndjson", member(runtime))
+    env = {
+        **os.environ,
+        "CRM_DATABASE_URL": runtime.database_url,
+        "CRM_SECRET_KEY": TEST_SECRET,
+        "CRM_ENVIRONMENT": "test",
+        "CRM_LOG_LEVEL": "warning",
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [*crm_command(), "import", "interactions", str(path), "--workers", "2"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "accepted 28, duplicates 6, rejected 2" in done.stdout
+    assert stored(runtime) == 28
+    csv_path = tmp_path / "mixed.csv"
+    csv_path.write_text("channel,kind\n")
+    refused = subprocess.run(
+        [*crm_command(), "import", "interactions", str(csv_path), "--workers", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode != 0
+    assert "only NDJSON files can be imported in parts" in refused.stdout + refused.stderr
