@@ -33,6 +33,21 @@ COPY_STAGING = (
     " FROM STDIN (FORMAT BINARY)"
 )
 STAGING_TYPES = ["int4", "uuid", "int8", "text", "bytea"]
+# Below this many events, parameters in one statement beat the staging table's round trips.
+STAGING_THRESHOLD = 100
+INSERT_STAGED = """
+INSERT INTO {table} (originator_id, originator_version, topic, state)
+SELECT originator_id, originator_version, topic, state FROM incoming_events ORDER BY seq
+ON CONFLICT DO NOTHING RETURNING originator_id, notification_id
+"""
+INSERT_ARRAYS = """
+INSERT INTO {table} (originator_id, originator_version, topic, state)
+SELECT originator_id, originator_version, topic, state
+FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[]) WITH ORDINALITY
+    AS e(originator_id, originator_version, topic, state, seq)
+ORDER BY seq
+ON CONFLICT DO NOTHING RETURNING originator_id, notification_id
+"""
 
 
 class IdentityClaimTaken(Exception):
@@ -74,10 +89,10 @@ class CommunityRecorder(PostgresApplicationRecorder):
         """Insert the events whose (originator, version) is new; return those inserted.
 
         Used where the id itself says "already recorded" (interactions keyed by their
-        source's external id): a duplicate is skipped, not an error. Rows travel by binary
-        COPY into a per-connection staging table before the table lock is taken, so the
-        lock covers only the server-side INSERT ... SELECT, which keeps the log's order
-        guarantee exactly as every other insert does.
+        source's external id): a duplicate is skipped, not an error. Large batches travel
+        by binary COPY into a per-connection staging table before the table lock is taken,
+        so the lock covers only the server-side INSERT ... SELECT; small ones go as arrays
+        in one statement. Either way the table lock keeps the log's order guarantee.
         """
         try:
             return self._insert_skipping_duplicates(stored_events, **kwargs)
@@ -89,35 +104,27 @@ class CommunityRecorder(PostgresApplicationRecorder):
     def _insert_skipping_duplicates(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> list[tuple[UUID, int]]:
+        bulk = len(stored_events) >= STAGING_THRESHOLD
         with self.datastore.transaction(commit=True) as curs:
-            if stored_events:
-                curs.execute(CREATE_STAGING)
-                with curs.copy(COPY_STAGING) as copy:
-                    copy.set_types(STAGING_TYPES)
-                    for seq, event in enumerate(stored_events):
-                        copy.write_row(
-                            (
-                                seq,
-                                event.originator_id,
-                                event.originator_version,
-                                event.topic,
-                                event.state,
-                            )
-                        )
+            if bulk:
+                _stage(curs, stored_events)
             self._insert_events(curs, stored_events, **kwargs)
             if not stored_events:
                 return []
             self._notify_channel(curs)
             # Plain tuples: a dict per returned row costs more than the insert itself.
             returning = curs.connection.cursor(row_factory=tuple_row)
-            returning.execute(
-                SQL(
-                    "INSERT INTO {table} (originator_id, originator_version, topic, state)"
-                    " SELECT originator_id, originator_version, topic, state"
-                    " FROM incoming_events ORDER BY seq"
-                    " ON CONFLICT DO NOTHING RETURNING originator_id, notification_id"
-                ).format(table=Identifier(self.events_table_name)),
-            )
+            table = Identifier(self.events_table_name)
+            if bulk:
+                returning.execute(SQL(INSERT_STAGED).format(table=table))
+            else:
+                columns = (
+                    [e.originator_id for e in stored_events],
+                    [e.originator_version for e in stored_events],
+                    [e.topic for e in stored_events],
+                    [e.state for e in stored_events],
+                )
+                returning.execute(SQL(INSERT_ARRAYS).format(table=table), columns)
             return returning.fetchall()
 
     def member_states(self, member_ids: Sequence[UUID]) -> dict[UUID, bool]:
@@ -170,3 +177,14 @@ def _constraint(error: BaseException) -> str | None:
     cause = error.__cause__
     diag = getattr(cause, "diag", None)
     return getattr(diag, "constraint_name", None)
+
+
+def _stage(curs: Cursor[DictRow], stored_events: Sequence[StoredEvent]) -> None:
+    """Send the events by binary COPY into the connection's staging table."""
+    curs.execute(CREATE_STAGING)
+    with curs.copy(COPY_STAGING) as copy:
+        copy.set_types(STAGING_TYPES)
+        for seq, event in enumerate(stored_events):
+            copy.write_row(
+                (seq, event.originator_id, event.originator_version, event.topic, event.state)
+            )

@@ -11,7 +11,7 @@ from application.interactions import ACCEPTED, DUPLICATE, REJECTED
 from application.runtime import Runtime
 from domain import commands as cmd
 from domain.interaction import Interaction
-from tests.integration.conftest import scalar
+from tests.integration.conftest import rows, scalar
 
 pytestmark = pytest.mark.integration
 
@@ -205,3 +205,25 @@ def test_a_batch_that_loses_the_race_for_a_new_member_uses_the_winners_member(
         "SELECT count(*) FROM community_events WHERE topic = 'crm.member.Joined'",
     )
     assert joined == 1
+
+
+@pytest.mark.parametrize("size", [3, 150])  # one statement of arrays; staged by COPY
+def test_small_and_large_batches_skip_stored_ids_and_keep_their_order(
+    runtime: Runtime, size: int
+) -> None:
+    ada = member(runtime, f"ada{size}")
+    stored_before = [record(member_id=ada, external_id=f"old-{size}-{n}") for n in range(2)]
+    runtime.community.record_interactions(stored_before, create_unknown_members=False)
+    batch = [*stored_before, *(record(member_id=ada) for _ in range(size))]
+    report = runtime.community.record_interactions(batch, create_unknown_members=False)
+    assert report.outcomes == [DUPLICATE, DUPLICATE, *[ACCEPTED] * size]
+    in_log = [
+        row[0]
+        for row in rows(
+            runtime.database_url,
+            "SELECT originator_id FROM community_events WHERE topic = %s"
+            " AND notification_id > %s - %s ORDER BY notification_id",
+            (Interaction.Recorded.TOPIC, report.position, size),
+        )
+    ]
+    assert in_log == report.interaction_ids[2:]
