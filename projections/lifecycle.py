@@ -43,6 +43,11 @@ class LifecycleProjection(Projection):
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Close the member's open interval and open the new one, in log order."""
+        # Stage changes are few: statement by statement, but sent without waiting.
+        with cursor.connection.pipeline():
+            self._apply_each(cursor, events)
+
+    def _apply_each(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         for event in events:
             if type(event) is Member.Erased:
                 cursor.execute(CLOSE_INTERVAL, {"id": event.originator_id, "at": event.timestamp})

@@ -1,8 +1,15 @@
-"""The `members` projection: each member's current profile, identities, tags and status."""
+"""The `members` projection: each member's current profile, identities, tags and status.
+
+A page is applied set-based: its events are folded in log order into one change per
+member and per identity, which are then written with a few statements per page.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -13,59 +20,198 @@ from domain.member import ACTIVE, ERASED, LEFT, Member
 from domain.values import normalise_handle
 from projections.projection import Projection
 
-INSERT_MEMBER = f"""
-INSERT INTO members (member_id, display_name, email, status, joined_at, source_channel,
-                     attributes, version, updated_at)
-VALUES (%s, %s, %s, '{ACTIVE}', %s, %s, %s, %s, %s)
+# The columns of a folded change, as jsonb_to_recordset reads them.
+_CHANGE_COLUMNS = """
+    member_id uuid, display_name text, set_name boolean, email text, set_email boolean,
+    status text, joined_at timestamptz, source_channel text, attributes jsonb,
+    patch jsonb, tags_add text[], tags_remove text[], tag_ops boolean, is_staff boolean,
+    is_bot boolean, left_at timestamptz, set_left_at boolean, erased_at timestamptz,
+    set_erased_at boolean, version bigint, updated_at timestamptz
 """
-UPDATE_PROFILE = """
-UPDATE members SET
-    display_name = CASE WHEN %(set_name)s THEN %(name)s ELSE display_name END,
-    email = CASE WHEN %(set_email)s THEN %(email)s ELSE email END,
-    attributes = jsonb_strip_nulls(attributes || %(patch)s),
-    version = %(version)s, updated_at = %(at)s
-WHERE member_id = %(id)s
-"""
-LINK = """
-INSERT INTO member_identities (channel, handle_key, handle, member_id, linked_at)
-VALUES (%s, %s, %s, %s, %s)
-ON CONFLICT (channel, handle_key) DO UPDATE
-    SET handle = EXCLUDED.handle, member_id = EXCLUDED.member_id, linked_at = EXCLUDED.linked_at
-"""
-UNLINK = "DELETE FROM member_identities WHERE channel = %s AND handle_key = %s AND member_id = %s"
-TOUCH = "UPDATE members SET {} version = %(version)s, updated_at = %(at)s WHERE member_id = %(id)s"
 # Derived columns: channels the member is on, and the lower-cased text the search matches.
-REFRESH_DERIVED = f"""
+_CHANNELS = """ARRAY(
+    SELECT DISTINCT c FROM (
+        SELECT i.channel FROM member_identities i WHERE i.member_id = {m}.member_id
+        UNION SELECT {m}.source_channel
+    ) AS x(c) WHERE c <> 'other' ORDER BY c)"""
+_SEARCH_TEXT = f"""CASE WHEN {{m}}.status = '{ERASED}' THEN '' ELSE concat_ws(' ',
+    lower({{m}}.display_name), lower({{m}}.email),
+    (SELECT string_agg(lower(i.handle), ' ') FROM member_identities i
+     WHERE i.member_id = {{m}}.member_id)) END"""
+_SORTED_TAGS = """ARRAY(SELECT DISTINCT t FROM unnest({tags} || c.tags_add) t
+    WHERE t <> ALL(c.tags_remove) ORDER BY t)"""
+
+# Members who joined in the page: written whole, derived columns included.
+INSERT_MEMBERS = f"""
+INSERT INTO members (member_id, display_name, email, status, joined_at, source_channel,
+    attributes, tags, is_staff, is_bot, left_at, erased_at, version, updated_at, channels,
+    search_text)
+SELECT c.member_id, c.display_name, c.email, c.status, c.joined_at, c.source_channel,
+    c.attributes, {_SORTED_TAGS.format(tags="'{}'::text[]")}, c.is_staff, c.is_bot,
+    c.left_at, c.erased_at, c.version, c.updated_at, {_CHANNELS.format(m="c")},
+    {_SEARCH_TEXT.format(m="c")}
+FROM jsonb_to_recordset(%s) AS c({_CHANGE_COLUMNS})
+"""
+# Members already projected: each column changes only where the page changed it.
+UPDATE_MEMBERS = f"""
 UPDATE members m SET
-    channels = ARRAY(
-        SELECT DISTINCT c FROM (
-            SELECT i.channel FROM member_identities i WHERE i.member_id = m.member_id
-            UNION SELECT m.source_channel
-        ) AS x(c) WHERE c <> 'other' ORDER BY c),
-    search_text = CASE WHEN m.status = '{ERASED}' THEN '' ELSE concat_ws(' ',
-        lower(m.display_name), lower(m.email),
-        (SELECT string_agg(lower(i.handle), ' ') FROM member_identities i
-         WHERE i.member_id = m.member_id)) END
+    display_name = CASE WHEN c.set_name THEN c.display_name ELSE m.display_name END,
+    email = CASE WHEN c.set_email THEN c.email ELSE m.email END,
+    attributes = CASE
+        WHEN c.attributes IS NOT NULL THEN c.attributes
+        WHEN c.patch IS NOT NULL THEN jsonb_strip_nulls(m.attributes || c.patch)
+        ELSE m.attributes END,
+    status = coalesce(c.status, m.status),
+    tags = CASE WHEN c.tag_ops THEN {_SORTED_TAGS.format(tags="m.tags")} ELSE m.tags END,
+    is_staff = coalesce(c.is_staff, m.is_staff),
+    is_bot = coalesce(c.is_bot, m.is_bot),
+    left_at = CASE WHEN c.set_left_at THEN c.left_at ELSE m.left_at END,
+    erased_at = CASE WHEN c.set_erased_at THEN c.erased_at ELSE m.erased_at END,
+    version = c.version, updated_at = c.updated_at
+FROM jsonb_to_recordset(%s) AS c({_CHANGE_COLUMNS})
+WHERE m.member_id = c.member_id
+"""
+REFRESH_DERIVED = f"""
+UPDATE members m SET channels = {_CHANNELS.format(m="m")},
+    search_text = {_SEARCH_TEXT.format(m="m")}
 WHERE m.member_id = ANY(%s)
 """
-ERASE = f"""
-UPDATE members SET status = '{ERASED}', display_name = NULL, email = NULL, attributes = '{{}}',
-    search_text = '', erased_at = %(at)s, version = %(version)s, updated_at = %(at)s
-WHERE member_id = %(id)s
+# Joins and UNION rather than IN and OR, so that both lookups use their index.
+LOAD_IDENTITIES = """
+SELECT i.channel, i.handle_key, i.handle, i.member_id, i.linked_at FROM member_identities i
+JOIN unnest(%s::text[], %s::text[]) AS k(channel, handle_key)
+    ON i.channel = k.channel AND i.handle_key = k.handle_key
+UNION
+SELECT channel, handle_key, handle, member_id, linked_at FROM member_identities
+WHERE member_id = ANY(%s::uuid[])
+"""
+DELETE_IDENTITIES = """
+DELETE FROM member_identities i USING unnest(%s::text[], %s::text[]) AS k(channel, handle_key)
+WHERE i.channel = k.channel AND i.handle_key = k.handle_key
+"""
+INSERT_IDENTITIES = """
+INSERT INTO member_identities (channel, handle_key, handle, member_id, linked_at)
+SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::uuid[], %s::timestamptz[])
 """
 
-_SIMPLE_UPDATES: dict[type[Any], str] = {
-    Member.MarkedAsStaff: "is_staff = true,",
-    Member.UnmarkedAsStaff: "is_staff = false,",
-    Member.MarkedAsBot: "is_bot = true,",
-    Member.UnmarkedAsBot: "is_bot = false,",
-    Member.Tagged: (
-        "tags = ARRAY(SELECT DISTINCT t FROM unnest(tags || %(tag)s::text) t ORDER BY t),"
-    ),
-    Member.Untagged: "tags = array_remove(tags, %(tag)s),",
-    Member.Left: f"status = '{LEFT}', left_at = %(left_at)s,",
-    Member.Rejoined: f"status = '{ACTIVE}', left_at = NULL,",
+# (channel, handle key) of an identity, and its row (channel, key, handle, member, linked at).
+IdentityKey = tuple[str, str]
+IdentityRow = tuple[str, str, str, UUID, datetime]
+
+_FLAGS: dict[type[Any], dict[str, Any]] = {
+    Member.MarkedAsStaff: {"is_staff": True},
+    Member.UnmarkedAsStaff: {"is_staff": False},
+    Member.MarkedAsBot: {"is_bot": True},
+    Member.UnmarkedAsBot: {"is_bot": False},
+    Member.Rejoined: {"status": ACTIVE, "left_at": None, "set_left_at": True},
 }
+
+
+@dataclass
+class MemberChange:
+    """What a page does to one member's row, folded in log order."""
+
+    member_id: UUID
+    joined: bool = False
+    columns: dict[str, Any] = field(default_factory=dict)
+    # The whole attributes value, once the page has set it (joining, erasure).
+    attributes: dict[str, Any] | None = None
+    # Attribute changes still to merge into the stored value (members projected before).
+    patch: dict[str, Any] | None = None
+    # Per tag, whether the page leaves it on (last tag or untag wins).
+    tags: dict[str, bool] = field(default_factory=dict)
+    derived: bool = False
+
+    def join(self, event: Any) -> None:
+        """The member's first event: every column starts from it."""
+        self.joined = self.derived = True
+        self.attributes = dict(event.attributes or {})
+        self.columns.update(
+            display_name=event.display_name,
+            set_name=True,
+            email=event.email,
+            set_email=True,
+            status=ACTIVE,
+            joined_at=event.joined_at,
+            source_channel=event.source_channel,
+            is_staff=False,
+            is_bot=False,
+        )
+
+    def update_profile(self, changes: dict[str, Any]) -> None:
+        """Name and e-mail when given; attributes merged, a null removing one."""
+        self.derived = True
+        for name, flag in (("display_name", "set_name"), ("email", "set_email")):
+            if name in changes:
+                self.columns.update({name: changes[name], flag: True})
+        patch = changes.get("attributes") or {}
+        if self.attributes is not None:
+            self.attributes = strip_nulls({**self.attributes, **patch})
+        else:
+            self.patch = {**(self.patch or {}), **patch}
+
+    def erase(self, at: datetime) -> None:
+        """Personal data gone; tags and flags stay, as history does."""
+        self.derived = True
+        self.attributes, self.patch = {}, None
+        self.columns.update(
+            status=ERASED,
+            display_name=None,
+            set_name=True,
+            email=None,
+            set_email=True,
+            erased_at=at,
+            set_erased_at=True,
+        )
+
+    def touch(self, event: Any) -> None:
+        """Every event sets the member's version."""
+        self.columns.update(version=event.originator_version, updated_at=event.timestamp)
+
+    def as_record(self) -> dict[str, Any]:
+        """The change as one jsonb_to_recordset row."""
+        return {
+            **self.columns,
+            "member_id": self.member_id,
+            "attributes": self.attributes,
+            "patch": self.patch,
+            "tags_add": [t for t, on in self.tags.items() if on],
+            "tags_remove": [t for t, on in self.tags.items() if not on],
+            "tag_ops": bool(self.tags),
+        }
+
+
+class IdentityChanges:
+    """The identities a page touches: their stored rows, folded through the page's events."""
+
+    def __init__(self, stored: Iterable[IdentityRow]) -> None:
+        self.before: dict[IdentityKey, IdentityRow] = {(r[0], r[1]): r for r in stored}
+        self.after: dict[IdentityKey, IdentityRow | None] = dict(self.before)
+
+    def link(self, row: IdentityRow) -> None:
+        """The handle is the member's now, whoever held it before."""
+        key = (row[0], row[1])
+        self.after.pop(key, None)  # re-inserted last: rows are written in log order
+        self.after[key] = row
+
+    def unlink(self, key: IdentityKey, member_id: UUID) -> None:
+        """Only the member's own link goes."""
+        row = self.after.get(key)
+        if row is not None and row[3] == member_id:
+            self.after[key] = None
+
+    def erase(self, member_id: UUID) -> None:
+        """Every handle of the member goes."""
+        for key, row in self.after.items():
+            if row is not None and row[3] == member_id:
+                self.after[key] = None
+
+    def changed(self) -> tuple[list[IdentityKey], list[IdentityRow]]:
+        """Stored keys to delete, then rows to insert, for the page's end state."""
+        different = {k: r for k, r in self.after.items() if self.before.get(k) != r}
+        deleted = [k for k in different if k in self.before]
+        inserted = [r for r in different.values() if r is not None]
+        return deleted, inserted
 
 
 class MembersProjection(Projection):
@@ -81,81 +227,118 @@ class MembersProjection(Projection):
             Member.IdentityLinked,
             Member.IdentityUnlinked,
             Member.Erased,
-            *_SIMPLE_UPDATES,
+            Member.Tagged,
+            Member.Untagged,
+            Member.Left,
+            *_FLAGS,
         )
     )
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
-        """Apply member events in order; derived columns are refreshed once per page."""
-        stale: set[UUID] = set()
+        """Fold the page per member and per identity, then write each once."""
+        if not events:
+            return
+        identities = _load_identities(cursor, events)
+        changes: dict[UUID, MemberChange] = {}
         for event in events:
-            if self._apply_one(cursor, event):
-                stale.add(event.originator_id)
-        if stale:
-            cursor.execute(REFRESH_DERIVED, (list(stale),))
+            change = changes.get(event.originator_id)
+            if change is None:
+                change = changes[event.originator_id] = MemberChange(event.originator_id)
+            _fold(change, identities, event)
+        _write_identities(cursor, identities)
+        _write_members(cursor, list(changes.values()))
 
-    def _apply_one(self, cursor: Cursor[Any], event: Any) -> bool:
-        """Apply one event; True when the member's derived columns need refreshing."""
-        kind = type(event)
-        common = {
-            "id": event.originator_id,
-            "version": event.originator_version,
-            "at": event.timestamp,
-        }
-        if kind is Member.Joined:
-            cursor.execute(INSERT_MEMBER, _joined_row(event))
-            return True
-        if kind is Member.ProfileUpdated:
-            cursor.execute(UPDATE_PROFILE, {**common, **_profile_changes(event.changes or {})})
-            return True
-        if kind in (Member.IdentityLinked, Member.IdentityUnlinked):
-            self._apply_identity(cursor, event)
-            cursor.execute(TOUCH.format(""), common)
-            return True
-        if kind is Member.Erased:
-            cursor.execute(
-                "DELETE FROM member_identities WHERE member_id = %s", (event.originator_id,)
-            )
-            cursor.execute(ERASE, common)
-            return True
-        if kind in _SIMPLE_UPDATES:
-            cursor.execute(TOUCH.format(_SIMPLE_UPDATES[kind]), {**common, **_fields(event)})
-        return False
 
-    def _apply_identity(self, cursor: Cursor[Any], event: Any) -> None:
+def _fold(change: MemberChange, identities: IdentityChanges, event: Any) -> None:
+    """Apply one event to the member's change and to the page's identities."""
+    kind = type(event)
+    change.touch(event)
+    if kind is Member.Joined:
+        change.join(event)
+    elif kind is Member.ProfileUpdated:
+        change.update_profile(event.changes or {})
+    elif kind is Member.IdentityLinked or kind is Member.IdentityUnlinked:
+        change.derived = True
         if event.handle is None:  # personal data already shredded: an erasure follows
             return
-        key = normalise_handle(event.handle)
-        if isinstance(event, Member.IdentityLinked):
-            cursor.execute(
-                LINK, (event.channel, key, event.handle, event.originator_id, event.timestamp)
-            )
+        key = (event.channel, normalise_handle(event.handle))
+        if kind is Member.IdentityLinked:
+            identities.link((*key, event.handle, event.originator_id, event.timestamp))
         else:
-            cursor.execute(UNLINK, (event.channel, key, event.originator_id))
+            identities.unlink(key, event.originator_id)
+    elif kind is Member.Erased:
+        identities.erase(event.originator_id)
+        change.erase(event.timestamp)
+    elif kind is Member.Tagged or kind is Member.Untagged:
+        change.tags[event.tag] = kind is Member.Tagged
+    elif kind is Member.Left:
+        change.columns.update(status=LEFT, left_at=event.left_at, set_left_at=True)
+    else:
+        change.columns.update(_FLAGS[kind])
 
 
-def _joined_row(event: Any) -> tuple[Any, ...]:
-    return (
-        event.originator_id,
-        event.display_name,
-        event.email,
-        event.joined_at,
-        event.source_channel,
-        Jsonb(event.attributes or {}),
-        event.originator_version,
-        event.timestamp,
-    )
-
-
-def _profile_changes(changes: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "set_name": "display_name" in changes,
-        "name": changes.get("display_name"),
-        "set_email": "email" in changes,
-        "email": changes.get("email"),
-        "patch": Jsonb(changes.get("attributes") or {}),
+def _load_identities(cursor: Cursor[Any], events: Sequence[Any]) -> IdentityChanges:
+    """The stored rows of the handles the page links or unlinks, and of erased members."""
+    keys = {
+        (e.channel, normalise_handle(e.handle))
+        for e in events
+        if type(e) in (Member.IdentityLinked, Member.IdentityUnlinked) and e.handle is not None
     }
+    erased = [e.originator_id for e in events if type(e) is Member.Erased]
+    if not keys and not erased:
+        return IdentityChanges(())
+    channels, handle_keys = _columns(keys, 2)
+    cursor.execute(LOAD_IDENTITIES, (channels, handle_keys, erased))
+    return IdentityChanges(cursor.fetchall())
 
 
-def _fields(event: Any) -> dict[str, Any]:
-    return {k: v for k, v in vars(event).items() if k in ("tag", "left_at")}
+def _write_identities(cursor: Cursor[Any], identities: IdentityChanges) -> None:
+    deleted, inserted = identities.changed()
+    if deleted:
+        cursor.execute(DELETE_IDENTITIES, _columns(deleted, 2))
+    if inserted:
+        cursor.execute(INSERT_IDENTITIES, _columns(inserted, 5))
+
+
+def _write_members(cursor: Cursor[Any], changes: list[MemberChange]) -> None:
+    """New members in one insert, known ones in one update, then their derived columns."""
+    joined = [c.as_record() for c in changes if c.joined]
+    known = [c for c in changes if not c.joined]
+    if joined:
+        cursor.execute(INSERT_MEMBERS, (_records(joined),))
+    if known:
+        cursor.execute(UPDATE_MEMBERS, (_records([c.as_record() for c in known]),))
+        stale = [c.member_id for c in known if c.derived]
+        if stale:
+            cursor.execute(REFRESH_DERIVED, (stale,))
+
+
+def _records(records: list[dict[str, Any]]) -> Jsonb:
+    return Jsonb(records, dumps=_dumps)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, default=_json_default)
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    raise TypeError(f"cannot project a {type(value).__name__} as JSON")
+
+
+def _columns(rows: Iterable[tuple[Any, ...]], width: int) -> tuple[list[Any], ...]:
+    """Rows turned into one list per column (for unnest)."""
+    found = list(rows)
+    return tuple([row[i] for row in found] for i in range(width))
+
+
+def strip_nulls(value: Any) -> Any:
+    """What jsonb_strip_nulls does: object fields that are null go, at every depth."""
+    if isinstance(value, dict):
+        return {k: strip_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [strip_nulls(v) for v in value]
+    return value
