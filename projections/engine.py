@@ -20,11 +20,24 @@ log = logging.getLogger(__name__)
 
 INITIAL_BACKOFF = 0.5
 MAX_BACKOFF = 30.0
+# Pages a runner applies before the next runner's turn, in the worker's loop.
+PAGES_PER_TURN = 2
 
-SELECT_PAGE = (
-    "SELECT notification_id, originator_id, originator_version, topic, state"
-    f" FROM {EVENTS_TABLE} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+# The page's events of the wanted topics, in log order, then one last row: the page's
+# last notification id and how many notifications it holds. The position moves past
+# the whole page, while rows of other topics never leave the database.
+SELECT_PAGE = f"""
+WITH page AS MATERIALIZED (
+    SELECT notification_id, originator_id, originator_version, topic, state
+    FROM {EVENTS_TABLE} WHERE notification_id > %s ORDER BY notification_id LIMIT %s
 )
+SELECT * FROM (
+    SELECT notification_id, originator_id, originator_version, topic, state FROM page
+    WHERE topic = ANY(%s)
+    UNION ALL
+    SELECT max(notification_id), NULL, count(*), NULL, NULL FROM page
+) AS rows ORDER BY topic IS NULL, notification_id
+"""
 
 
 class ProjectionRunner:
@@ -61,26 +74,29 @@ class ProjectionRunner:
             # Safe here: the position commits with the rows, so a lost commit is re-applied.
             conn.execute("SET LOCAL synchronous_commit = off")
             position = lock_position(conn, self.name, self.projection.rule_version)
-            rows = conn.execute(SELECT_PAGE, (position, batch_size or self.batch_size)).fetchall()
-            if not rows:
+            limit = batch_size or self.batch_size
+            topics = sorted(self.projection.topics)
+            *rows, (new_position, _, consumed, _, _) = conn.execute(
+                SELECT_PAGE, (position, limit, topics)
+            ).fetchall()
+            if not consumed:
                 return 0
-            events = self._decode([r for r in rows if r[3] in self.projection.topics])
-            with conn.cursor() as cursor, conn.pipeline():
-                self.projection.apply(cursor, events)
-            new_position = rows[-1][0]
+            with conn.cursor() as cursor:
+                self.projection.apply(cursor, self._decode(rows))
             conn.execute(
                 "UPDATE projection_positions SET position = %s, updated_at = now() WHERE name = %s",
                 (new_position, self.name),
             )
         if self.watcher:
             self.watcher.advanced(self.name, new_position)
-        return len(rows)
+        return int(consumed)
 
-    def catch_up(self, batch_size: int | None = None) -> int:
-        """Apply pages until the end of the log; returns how many notifications it consumed."""
-        total = 0
-        while consumed := self.run_page(batch_size):
+    def catch_up(self, batch_size: int | None = None, max_pages: int | None = None) -> int:
+        """Apply pages until the end of the log (or max_pages); returns notifications consumed."""
+        total = pages = 0
+        while (max_pages is None or pages < max_pages) and (consumed := self.run_page(batch_size)):
             total += consumed
+            pages += 1
         return total
 
     def reset(self) -> None:
@@ -147,20 +163,24 @@ class ProjectionWorker:
         with psycopg.connect(self.database_url, autocommit=True) as listener:
             listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE)))
             while not self.stopping.is_set():
-                for runner in self.runners:
-                    self._catch_up(runner)
+                busy = [self._catch_up(runner) for runner in self.runners]
+                if any(busy):
+                    continue  # a runner stopped at its turn's limit: more is waiting
                 # Wake on the first notification, or after poll_seconds regardless.
                 for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
                     pass
 
-    def _catch_up(self, runner: ProjectionRunner) -> None:
+    def _catch_up(self, runner: ProjectionRunner) -> bool:
+        """One turn of a runner; True when it stopped at the turn's limit of pages."""
         # One failing projection must not hold the others back, nor flood the log: it is
         # retried after a pause that doubles with each failure. A lost database ends the
         # loop, to reconnect.
         if time.monotonic() < self._retry_at.get(runner.name, 0.0):
-            return
+            return False
         try:
-            runner.catch_up()
+            # Runners take turns: under a steady stream of writes, a slow projection that
+            # always finds a new page would otherwise keep the others waiting.
+            consumed = runner.catch_up(max_pages=PAGES_PER_TURN)
         except psycopg.OperationalError:
             raise
         except Exception:
@@ -169,6 +189,7 @@ class ProjectionWorker:
             pause = min(INITIAL_BACKOFF * 2**failures, MAX_BACKOFF)
             self._retry_at[runner.name] = time.monotonic() + pause
             log.exception("projection %s failed; retrying in %.0f s", runner.name, pause)
-        else:
-            self._failures.pop(runner.name, None)
-            self._retry_at.pop(runner.name, None)
+            return False
+        self._failures.pop(runner.name, None)
+        self._retry_at.pop(runner.name, None)
+        return consumed >= PAGES_PER_TURN * runner.batch_size

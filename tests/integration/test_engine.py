@@ -17,7 +17,7 @@ from api.demo import seed_demo
 from application.runtime import Runtime, open_pool
 from domain import commands as cmd
 from domain.member import Member
-from projections.engine import ProjectionRunner, ProjectionWorker
+from projections.engine import PAGES_PER_TURN, ProjectionRunner, ProjectionWorker
 from projections.members import MembersProjection
 from projections.positions import PositionWatcher, head_of_log, lags
 from projections.registry import build_runners
@@ -458,3 +458,20 @@ def test_a_failing_projection_is_retried_after_a_growing_pause(runtime: Runtime)
     worker._catch_up(runner)
     assert failing.calls == 2
     assert worker._retry_at[runner.name] - time.monotonic() > first_pause
+
+
+def test_runners_take_turns_of_a_few_pages_each(runtime: Runtime) -> None:
+    """A backlog is worked off in turns, so one busy projection cannot starve the others."""
+    url = runtime.database_url
+    create_counting_tables(url)
+    seed_demo(runtime.community, 30, interactions=False)
+    runner = counting_runner(runtime, batch_size=BATCH)
+    worker = ProjectionWorker(url, [runner], poll_seconds=0.2)
+    head = head_of_log(runtime.pool)
+    assert head > (PAGES_PER_TURN + 1) * BATCH  # enough for several turns
+    assert worker._catch_up(runner) is True  # stopped at its limit: more is waiting
+    assert position_of(url, "counting") == nth_notification_id(url, PAGES_PER_TURN * BATCH)
+    while worker._catch_up(runner):
+        pass
+    assert position_of(url, "counting") == head
+    assert_counted_exactly_once(url)
