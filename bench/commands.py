@@ -1,0 +1,311 @@
+"""Commands: recordInteraction over HTTP and in-process, beside the library's one-event save().
+
+Three loops of the same length on the same database: `crm serve` with its projections
+(each mutation waits for its own projection: read-your-writes) driven by concurrent
+clients; the Community application called in-process, one record per command and
+transaction; and a plain eventsourcing application saving one new aggregate per call.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+import httpx
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+
+from application.community import utc_now
+from application.interactions import ACCEPTED
+from bench.harness import (
+    Bench,
+    api_key,
+    library_env,
+    open_runtime,
+    percentiles,
+    ratio,
+    server,
+)
+from domain import commands as cmd
+
+CLIENTS = 8
+QUICK_SECONDS = 1.5
+FULL_SECONDS = 30.0
+QUICK_WARM_UP_SECONDS = 0.5
+FULL_WARM_UP_SECONDS = 3.0
+MEMBER_SAMPLE = 1_000
+MAX_ERROR_SHARE = 0.01
+TARGET_MUTATIONS_PER_S = 1_000
+TARGET_P99_MS = 50.0
+ERRORS_KEPT = 5
+# Valid values of each enum, cycled through so every record differs a little.
+CHANNELS = ("discord", "slack", "github", "discourse", "meetup", "twitter")
+KINDS = ("message", "reply", "reaction_given", "post", "pull_request", "answer_accepted")
+
+RECORD_INTERACTION = """
+mutation Record($input: RecordInteractionInput!) {
+  recordInteraction(input: $input) {
+    __typename
+    ... on InteractionRecorded { duplicate memberCreated interaction { id memberId } }
+    ... on Error { message }
+  }
+}
+"""
+
+
+class Started(Aggregate):
+    """The baseline's aggregate: created by one event, nothing else."""
+
+    @event("Started")
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+
+class SaveBaseline(Application[Any]):
+    """The eventsourcing library as it comes, in its own table (savebaseline_events)."""
+
+    name = "SaveBaseline"
+
+
+@dataclass
+class Loop:
+    """What a timed loop did: latencies of successes, failures, and its wall time."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def failed(self, message: str) -> None:
+        """Count a failure, keeping the first few messages."""
+        self.errors += 1
+        if len(self.error_samples) < ERRORS_KEPT:
+            self.error_samples.append(message[:500])
+
+    def merge(self, other: Loop) -> None:
+        """Add another client's results to these."""
+        self.latencies_ms += other.latencies_ms
+        self.errors += other.errors
+        self.error_samples += other.error_samples[: ERRORS_KEPT - len(self.error_samples)]
+
+    @property
+    def rate(self) -> float:
+        """Successful operations per second of wall time."""
+        return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
+
+    def summary(self, unit: str) -> dict[str, Any]:
+        """Rate, latency percentiles and failures, as reported."""
+        return {
+            f"{unit}_per_s": round(self.rate, 1),
+            "count": len(self.latencies_ms),
+            "errors": self.errors,
+            "error_samples": self.error_samples,
+            "seconds": round(self.seconds, 2),
+            **percentiles(self.latencies_ms),
+        }
+
+
+def run(bench: Bench) -> dict[str, Any]:
+    """The library baseline, the application in-process, then HTTP mutations; with ratios."""
+    seconds = QUICK_SECONDS if bench.quick else FULL_SECONDS
+    warm_up = QUICK_WARM_UP_SECONDS if bench.quick else FULL_WARM_UP_SECONDS
+    members = _member_ids(bench)
+    token = uuid.uuid4().hex[:12]
+    baseline = _baseline(bench, seconds, warm_up)
+    application = _application(bench, members, f"{token}-app", seconds, warm_up)
+    http, peak_rss_mb = _http(bench, members, f"{token}-http", seconds, warm_up)
+    _check_failures("HTTP recordInteraction", http)
+    _check_failures("record_interactions", application)
+    _check_failures("library save()", baseline)
+    http_p99 = percentiles(http.latencies_ms).get("p99_ms")
+    return {
+        "http_mutations_vs_library_save": ratio(http.rate, baseline.rate),
+        "app_commands_vs_library_save": ratio(application.rate, baseline.rate),
+        "targets": {"http_mutations_per_s": TARGET_MUTATIONS_PER_S, "http_p99_ms": TARGET_P99_MS},
+        "targets_met": {
+            "http_mutations_per_s": http.rate >= TARGET_MUTATIONS_PER_S,
+            "http_p99_ms": http_p99 is not None and http_p99 < TARGET_P99_MS,
+        },
+        "seconds_per_loop": seconds,
+        "http": {"clients": CLIENTS, **http.summary("mutations")},
+        "application": {"clients": 1, **application.summary("commands")},
+        "library_save": {"clients": 1, **baseline.summary("saves")},
+        "server_peak_rss_mb": round(peak_rss_mb, 1),
+    }
+
+
+def _member_ids(bench: Bench) -> list[UUID]:
+    """A sample of active members to record interactions for."""
+    with bench.connect() as conn:
+        ids = [
+            row[0]
+            for row in conn.execute(
+                "SELECT member_id FROM members WHERE status = 'active' ORDER BY random() LIMIT %s",
+                (MEMBER_SAMPLE,),
+            )
+        ]
+    if not ids:
+        raise RuntimeError("commands: the benchmark database has no active members")
+    return ids
+
+
+def _check_failures(what: str, loop: Loop) -> None:
+    """Fail when more than 1% of the operations failed (or none succeeded)."""
+    total = loop.errors + len(loop.latencies_ms)
+    if not loop.latencies_ms or loop.errors > MAX_ERROR_SHARE * total:
+        raise RuntimeError(f"{what}: {loop.errors} of {total} failed: {loop.error_samples}")
+
+
+def _timed_loop(operation: Callable[[int], str | None], seconds: float) -> Loop:
+    """Call operation(0), operation(1)... for `seconds`; a returned string is a failure."""
+    loop = Loop()
+    started = time.perf_counter()
+    deadline = started + seconds
+    for n in itertools.count():
+        before = time.perf_counter()
+        if before >= deadline:
+            break
+        try:
+            failure = operation(n)
+        except Exception as error:  # noqa: BLE001  # every failure is counted and reported
+            failure = f"{type(error).__name__}: {error}"
+        if failure is None:
+            loop.latencies_ms.append((time.perf_counter() - before) * 1000)
+        else:
+            loop.failed(failure)
+    loop.seconds = time.perf_counter() - started
+    return loop
+
+
+def _interactions(members: list[UUID], prefix: str) -> Iterator[dict[str, Any]]:
+    """Endless distinct interactions of existing members, as the mutation's input fields."""
+    for n in itertools.count():
+        yield {
+            "member_id": members[n % len(members)],
+            "channel": CHANNELS[n % len(CHANNELS)],
+            "kind": KINDS[(n // len(CHANNELS)) % len(KINDS)],
+            "occurred_at": utc_now(),
+            "external_id": f"bench-{prefix}-{n}",
+            "summary": "benchmark interaction",
+        }
+
+
+# The library's baseline: one new aggregate, one event, one save() per call.
+
+
+def _baseline(bench: Bench, seconds: float, warm_up: float) -> Loop:
+    """saves/s of the eventsourcing library's own save() with one event each."""
+    app = SaveBaseline(env=library_env(bench.database_url))
+    try:
+
+        def save(n: int) -> None:
+            app.save(Started(n))
+
+        _timed_loop(save, warm_up)
+        return _timed_loop(save, seconds)
+    finally:
+        app.close()
+
+
+# The application in-process: one RecordInteraction per command and transaction.
+
+
+def _application(
+    bench: Bench, members: list[UUID], prefix: str, seconds: float, warm_up: float
+) -> Loop:
+    """commands/s of Community.record_interactions with one record per call."""
+    runtime = open_runtime(bench)
+    records = _interactions(members, prefix)
+    try:
+
+        def record(n: int) -> str | None:
+            command = cmd.RecordInteraction(**next(records))
+            report = runtime.community.record_interactions([command], create_unknown_members=False)
+            if report.outcomes != [ACCEPTED]:
+                return f"outcomes {report.outcomes}: {report.rejections}"
+            return None
+
+        _timed_loop(record, warm_up)
+        return _timed_loop(record, seconds)
+    finally:
+        runtime.close()
+
+
+# Over HTTP: concurrent clients against `crm serve` with its projections running.
+
+
+def _http(
+    bench: Bench, members: list[UUID], prefix: str, seconds: float, warm_up: float
+) -> tuple[Loop, float]:
+    """recordInteraction mutations/s from concurrent clients; and the server's peak RSS."""
+    key = api_key(bench, "admin")
+    with server(bench, projections=True) as (base_url, service):
+        _clients(base_url, key, members, f"{prefix}-warm", warm_up)
+        result = _clients(base_url, key, members, prefix, seconds)
+        service.check_alive()
+    return result, service.peak_rss_mb
+
+
+def _clients(base_url: str, key: str, members: list[UUID], prefix: str, seconds: float) -> Loop:
+    """CLIENTS threads, each with its own connection, sending mutations for `seconds`."""
+    ready = threading.Barrier(CLIENTS + 1, timeout=60)
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        futures = [
+            pool.submit(_client, base_url, key, members, f"{prefix}-{c}", seconds, ready)
+            for c in range(CLIENTS)
+        ]
+        ready.wait()
+        started = time.perf_counter()
+        loops = [future.result() for future in futures]
+    total = Loop(seconds=time.perf_counter() - started)
+    for loop in loops:
+        total.merge(loop)
+    return total
+
+
+def _client(
+    base_url: str,
+    key: str,
+    members: list[UUID],
+    prefix: str,
+    seconds: float,
+    ready: threading.Barrier,
+) -> Loop:
+    """One client: sequential mutations on its own keep-alive connection."""
+    records = _interactions(members, prefix)
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
+        ready.wait()
+        return _timed_loop(lambda n: _mutate(client, next(records)), seconds)
+
+
+def _mutate(client: httpx.Client, record: dict[str, Any]) -> str | None:
+    """One recordInteraction; None when recorded, else what went wrong."""
+    variables = {
+        "input": {
+            "memberId": str(record["member_id"]),
+            "channel": record["channel"].upper(),
+            "kind": record["kind"].upper(),
+            "occurredAt": record["occurred_at"].isoformat(),
+            "externalId": record["external_id"],
+            "summary": record["summary"],
+        }
+    }
+    response = client.post("/graphql", json={"query": RECORD_INTERACTION, "variables": variables})
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}: {response.text}"
+    result = (body.get("data") or {}).get("recordInteraction") or {}
+    if response.status_code != 200 or body.get("errors") or not result:
+        return f"HTTP {response.status_code}: {response.text}"
+    if result.get("__typename") != "InteractionRecorded" or result.get("duplicate"):
+        return f"not recorded: {result}"
+    return None

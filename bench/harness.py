@@ -1,0 +1,247 @@
+"""What every benchmark section shares: the database, `crm` processes, timings, memory."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+from application.embedded import database_url
+
+BENCH_DATABASE = "crm_bench"
+# A fixed secret: the benchmark database is thrown away, and runs must be repeatable.
+BENCH_SECRET = "benchmark-secret-not-for-production-use-0123456789"
+
+
+@dataclass
+class Bench:
+    """One run: where the database is, how big the community is, where files go."""
+
+    database_url: str
+    workdir: Path
+    members: int
+    interactions: int
+    quick: bool
+    scale: float
+    results: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Environment of the `crm` processes the benchmark starts."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CRM_")}
+        env.update(
+            CRM_DATABASE_URL=self.database_url,
+            CRM_DATA_DIR=str(self.workdir / "data"),
+            CRM_SECRET_KEY=BENCH_SECRET,
+            CRM_LOG_LEVEL="warning",
+        )
+        return env
+
+    def connect(self) -> psycopg.Connection[Any]:
+        """An autocommit connection to the benchmark database."""
+        return psycopg.connect(self.database_url, autocommit=True)
+
+
+def recreate_database(server_url: str, name: str = BENCH_DATABASE) -> str:
+    """Drop and create the benchmark database on this server; returns its URL."""
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return database_url(server_url, name)
+
+
+@dataclass
+class Finished:
+    """A `crm` command that ran to its end."""
+
+    seconds: float
+    peak_rss_mb: float
+    output: str
+
+
+def crm(bench: Bench, *args: str, check: bool = True) -> Finished:
+    """Run `crm ARGS` to completion; measures wall time and the process's peak memory."""
+    log = bench.workdir / "crm.log"
+    started = time.perf_counter()
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [_crm_executable(), *args], env=bench.env, stdout=out, stderr=subprocess.STDOUT
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    output = log.read_text(errors="replace")
+    if check and process.returncode != 0:
+        raise RuntimeError(f"crm {' '.join(args)} failed ({process.returncode}):\n{output}")
+    # ru_maxrss is in kilobytes on Linux.
+    return Finished(seconds, usage.ru_maxrss / 1024, output)
+
+
+class Service:
+    """A long-running `crm` process (server or worker) whose peak memory is read at stop."""
+
+    def __init__(self, bench: Bench, *args: str, name: str) -> None:
+        self.bench = bench
+        self.args = args
+        self.log = bench.workdir / f"{name}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.peak_rss_mb = 0.0
+
+    def start(self) -> Service:
+        """Start the process in the background."""
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [_crm_executable(), *self.args],
+                env=self.bench.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        return self
+
+    def stop(self) -> None:
+        """Read the peak memory, then stop the process with SIGTERM."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.peak_rss_mb = peak_rss_mb(self.process.pid)
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def check_alive(self) -> None:
+        """Fail with the process's log if it has exited."""
+        if self.process is None or self.process.poll() is not None:
+            raise RuntimeError(f"{' '.join(self.args)} exited:\n{self.log.read_text()}")
+
+
+@contextmanager
+def server(bench: Bench, *, projections: bool) -> Iterator[tuple[str, Service]]:
+    """`crm serve` on a free port; yields its base URL once healthy."""
+    port = free_port()
+    args = ["serve", "--port", str(port)]
+    if not projections:
+        args.append("--no-projections")
+    service = Service(bench, *args, name="serve").start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            service.check_alive()
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"crm serve never became healthy:\n{service.log.read_text()}")
+            time.sleep(0.2)
+        yield url, service
+    finally:
+        service.stop()
+
+
+def api_key(bench: Bench, role: str = "admin") -> str:
+    """A fresh API key of this role."""
+    finished = crm(bench, "apikey", "create", "--role", role, "--name", f"bench-{role}")
+    found = re.search(r"^(crm_\S+)$", finished.output, re.MULTILINE)
+    if not found:
+        raise RuntimeError(f"no key printed:\n{finished.output}")
+    return found.group(1)
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
+    """p50, p95 and p99 of latencies in milliseconds, and how many samples."""
+    if not samples_ms:
+        return {"samples": 0}
+    ordered = sorted(samples_ms)
+
+    def at(share: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 3)
+
+    return {
+        "samples": len(ordered),
+        "p50_ms": at(0.50),
+        "p95_ms": at(0.95),
+        "p99_ms": at(0.99),
+        "mean_ms": round(statistics.fmean(ordered), 3),
+    }
+
+
+def ratio(ours: float, baseline: float) -> float | None:
+    """How many times the baseline ours is (higher is better for rates)."""
+    return round(ours / baseline, 2) if baseline else None
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _crm_executable() -> str:
+    return str(Path(sys.executable).with_name("crm"))
+
+
+def open_runtime(bench: Bench) -> Any:
+    """The application in this process, on the benchmark database."""
+    from application.runtime import Runtime
+    from application.settings import Settings
+
+    settings = Settings(
+        database_url=bench.database_url,
+        data_dir=bench.workdir / "data",
+        secret_key=BENCH_SECRET,  # type: ignore[arg-type]
+        log_level="warning",
+    )
+    return Runtime.start(settings)
+
+
+def catch_up_projections(bench: Bench) -> None:
+    """Bring every projection to the head of the log, so reads see the whole community."""
+    from projections.registry import build_runners
+
+    runtime = open_runtime(bench)
+    try:
+        for runner in build_runners(runtime):
+            runner.catch_up()
+    finally:
+        runtime.close()
+
+
+def library_env(database_url: str) -> dict[str, str]:
+    """Environment of a plain eventsourcing application on this PostgreSQL database."""
+    params = conninfo_to_dict(database_url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": str(params.get("dbname")),
+        "POSTGRES_HOST": str(params.get("host") or "localhost"),
+        "POSTGRES_PORT": str(params.get("port") or "5432"),
+        "POSTGRES_USER": str(params.get("user") or "postgres"),
+        "POSTGRES_PASSWORD": str(params.get("password") or ""),
+        "CREATE_TABLE": "y",
+    }

@@ -1,0 +1,335 @@
+"""Live lag: how soon a saved interaction is visible in `engagement`, beside the floor.
+
+A `crm worker` follows the log while this process records interactions for existing
+members at a steady rate. A thread with its own connection polls every projection's
+position and the head of the log; each write's save-to-visible latency runs from the
+moment its commit returned to the first poll that saw `engagement` reach it (the other
+projections are reported beside it). The baseline is the floor no projection can beat:
+the same observer seeing the write at the head of the log itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import random
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from application.settings import Settings
+from bench.harness import Bench, Service, open_runtime, percentiles, ratio
+from domain.commands import RecordInteraction
+from domain.interaction import InteractionKind
+from domain.values import Channel
+from projections.registry import projection_names
+
+PROJECTION = "engagement"
+EVENTS_PER_SECOND = 1_000
+QUICK_SECONDS = 2.0
+FULL_SECONDS = 30.0
+# One small batch per tick; a late tick writes what the schedule owes, up to MAX_BATCH.
+TICK_SECONDS = 0.005
+MAX_BATCH = 200
+TARGET_P50_MS = 10.0
+TARGET_P99_MS = 100.0
+TARGET_PEAK_RSS_MB = 300.0
+# Unmeasured writes first, so the writer's caches and prepared statements are warm.
+WARM_UP_SECONDS = 0.5
+CATCH_UP_TIMEOUT = 600.0
+SETTLE_TIMEOUT = 60.0
+POLL_PAUSE = 0.0003
+# The observer must get the GIL back soon after its poll returns, or the writer's
+# Python work (default 5 ms slices) would show up as lag.
+SWITCH_INTERVAL = 0.0002
+MEMBER_SAMPLE = 10_000
+HEAD = "head_of_log"
+# Every projection's position and the head of the log, in one round trip.
+OBSERVE = (
+    "SELECT name, position FROM projection_positions"
+    " UNION ALL SELECT %s, coalesce(max(notification_id), 0) FROM community_events"
+)
+
+
+@dataclass(frozen=True)
+class Write:
+    """One recorded batch: when the call started and returned, and its last notification."""
+
+    started: float
+    returned: float
+    position: int
+    records: int
+
+
+@dataclass
+class Track:
+    """Times at which a monotonic value was first seen at each new level."""
+
+    times: list[float] = field(default_factory=list)
+    values: list[int] = field(default_factory=list)
+
+    def see(self, at: float, value: int) -> None:
+        """Keep the observation if the value moved."""
+        if not self.values or value > self.values[-1]:
+            self.times.append(at)
+            self.values.append(value)
+
+    def first_reached(self, value: int) -> float | None:
+        """When the value was first seen at or above `value` (None: never)."""
+        index = bisect.bisect_left(self.values, value)
+        return self.times[index] if index < len(self.values) else None
+
+    @property
+    def last(self) -> int:
+        """The highest value seen so far."""
+        return self.values[-1] if self.values else 0
+
+
+class Observer(threading.Thread):
+    """Polls every projection's position and the head of the log on its own connection."""
+
+    def __init__(self, bench: Bench) -> None:
+        super().__init__(name="lag-observer", daemon=True)
+        self.bench = bench
+        self.tracks: dict[str, Track] = {name: Track() for name in [*projection_names(), HEAD]}
+        self.polls = 0
+        self.stopping = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        """Poll until stopped; a failure is kept for the caller to raise."""
+        try:
+            with self.bench.connect() as conn:
+                while not self.stopping.is_set():
+                    rows = conn.execute(OBSERVE, (HEAD,), prepare=True).fetchall()
+                    seen = time.perf_counter()
+                    for name, position in rows:
+                        if name in self.tracks:
+                            self.tracks[name].see(seen, int(position))
+                    self.polls += 1
+                    time.sleep(POLL_PAUSE)
+        except BaseException as error:  # noqa: BLE001 - reported by the caller
+            self.error = error
+
+    def stop(self) -> None:
+        """End the loop and raise what it failed with, if anything."""
+        self.stopping.set()
+        self.join(10)
+        if self.error is not None:
+            raise RuntimeError(f"lag observer failed: {self.error}") from self.error
+
+    @property
+    def projection(self) -> Track:
+        """The measured projection's track."""
+        return self.tracks[PROJECTION]
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Block until every projection was seen at `position`; False after the timeout."""
+        deadline = time.monotonic() + timeout
+        while not self.polls or min(t.last for t in self.tracks.values()) < position:
+            if time.monotonic() > deadline or self.error is not None:
+                return False
+            time.sleep(0.01)
+        return True
+
+
+def run(bench: Bench) -> dict[str, Any]:
+    """Follow a steady write rate with `crm worker`; latency to `engagement` vs the floor."""
+    seconds = QUICK_SECONDS if bench.quick else FULL_SECONDS
+    # Other work on the machine shows up as lag: say how busy it was before we began.
+    load = os.getloadavg()[0]
+    worker = Service(bench, "worker", name="lag-worker").start()
+    try:
+        _wait_following(bench, worker)
+        members = _member_ids(bench)
+        writes, observer, elapsed = _measure(bench, worker, members, seconds)
+    finally:
+        worker.stop()
+    result = _report(bench, writes, observer, elapsed, worker.peak_rss_mb)
+    return {**result, "load_average_1m_before": round(load, 2), "cpus": os.cpu_count()}
+
+
+def _wait_following(bench: Bench, worker: Service) -> None:
+    """Block until the worker listens for new events and every projection is at the head.
+
+    Positions alone say nothing here: the log was caught up before the worker started.
+    """
+    names = projection_names()
+    deadline = time.monotonic() + CATCH_UP_TIMEOUT
+    with bench.connect() as conn:
+        while True:
+            worker.check_alive()
+            listening = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND query ILIKE 'LISTEN%community_events%'"
+            ).fetchone()[0]  # type: ignore[index]
+            head = conn.execute(
+                "SELECT coalesce(max(notification_id), 0) FROM community_events"
+            ).fetchone()[0]  # type: ignore[index]
+            positions = dict(
+                conn.execute(
+                    "SELECT name, position FROM projection_positions WHERE name = ANY(%s)",
+                    (names,),
+                ).fetchall()
+            )
+            if listening and all(positions.get(name) == head for name in names):
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"worker not following (listening: {listening}, head {head}: {positions}):\n"
+                    + worker.log.read_text()[-4000:]
+                )
+            time.sleep(0.1)
+
+
+def _member_ids(bench: Bench) -> list[UUID]:
+    """A sample of active members to record interactions for (erased ones would refuse)."""
+    with bench.connect() as conn:
+        rows = conn.execute(
+            "SELECT member_id FROM members WHERE status = 'active' ORDER BY member_id LIMIT %s",
+            (MEMBER_SAMPLE,),
+        ).fetchall()
+    if not rows:
+        raise RuntimeError("no members to record interactions for")
+    return [row[0] for row in rows]
+
+
+def _measure(
+    bench: Bench, worker: Service, members: list[UUID], seconds: float
+) -> tuple[list[Write], Observer, float]:
+    """Write at the steady rate with the observer running; wait until all is visible."""
+    runtime = open_runtime(bench)
+    observer = Observer(bench)
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        observer.start()
+        warm_up, _ = _write_steadily(runtime, members, WARM_UP_SECONDS)
+        _settle(observer, worker, warm_up)
+        writes, elapsed = _write_steadily(runtime, members, seconds)
+        _settle(observer, worker, writes)
+    finally:
+        observer.stop()
+        sys.setswitchinterval(switch_interval)
+        runtime.close()
+    return writes, observer, elapsed
+
+
+def _settle(observer: Observer, worker: Service, writes: list[Write]) -> None:
+    """Wait until every projection was seen past these writes; fail if it never is."""
+    last = max(w.position for w in writes)
+    if not observer.wait_for(last, SETTLE_TIMEOUT):
+        worker.check_alive()
+        seen = {name: track.last for name, track in observer.tracks.items()}
+        raise RuntimeError(
+            f"projections never reached {last} (seen {seen}):\n" + worker.log.read_text()[-4000:]
+        )
+    worker.check_alive()
+
+
+def _write_steadily(runtime: Any, members: list[UUID], seconds: float) -> tuple[list[Write], float]:
+    """Record what the schedule owes every tick for `seconds`; returns writes and time taken."""
+    chooser = random.Random(42)
+    tag = f"lag-{time.time_ns()}"  # external ids never seen before
+    writes: list[Write] = []
+    written = 0
+    started = time.perf_counter()
+    next_tick = started
+    while (now := time.perf_counter()) - started < seconds:
+        if now < next_tick:
+            time.sleep(next_tick - now)
+            continue
+        due = min(round((now - started) * EVENTS_PER_SECOND) - written, MAX_BATCH)
+        if due > 0:
+            batch = [_record(chooser.choice(members), f"{tag}-{written + n}") for n in range(due)]
+            writes.append(_write(runtime, batch))
+            written += due
+        next_tick += TICK_SECONDS
+    return writes, time.perf_counter() - started
+
+
+def _record(member_id: UUID, external_id: str) -> RecordInteraction:
+    """A new message by this member, happening now."""
+    return RecordInteraction(
+        member_id=member_id,
+        channel=Channel.DISCORD,
+        kind=InteractionKind.MESSAGE,
+        occurred_at=datetime.now(UTC),
+        external_id=external_id,
+    )
+
+
+def _write(runtime: Any, batch: list[RecordInteraction]) -> Write:
+    """Record one batch, timed; any record not accepted is a functional failure."""
+    started = time.perf_counter()
+    report = runtime.community.record_interactions(batch, create_unknown_members=False)
+    returned = time.perf_counter()
+    if report.accepted != len(batch) or report.position is None:
+        raise RuntimeError(f"batch not fully accepted: {report.rejections[:3]}")
+    return Write(started, returned, report.position, len(batch))
+
+
+def _report(
+    bench: Bench, writes: list[Write], observer: Observer, elapsed: float, peak_rss_mb: float
+) -> dict[str, Any]:
+    """Latency percentiles beside the floor, the achieved rate, and the targets."""
+    lag, call_to_visible = _latencies(writes, observer.projection)
+    floor, _ = _latencies(writes, observer.tracks[HEAD])
+    head = observer.tracks[HEAD]
+    early = sum(1 for w in writes if (head.first_reached(w.position) or 0) < w.returned)
+    events = sum(w.records for w in writes)
+    ours = percentiles(lag)
+    baseline = percentiles(floor)
+    return {
+        "seconds": round(elapsed, 2),
+        "target_events_per_s": EVENTS_PER_SECOND,
+        "events": events,
+        "events_per_s": round(events / elapsed),
+        "batches": len(writes),
+        "largest_batch": max(w.records for w in writes),
+        "write_call": percentiles([(w.returned - w.started) * 1000 for w in writes]),
+        "save_to_visible": ours,
+        "call_to_visible": percentiles(call_to_visible),
+        "floor_save_to_head": baseline,
+        "save_to_visible_by_projection": {
+            name: percentiles(_latencies(writes, observer.tracks[name])[0])
+            for name in projection_names()
+        },
+        "floor_seen_before_return": early,
+        "ratio_vs_floor_p50": ratio(ours.get("p50_ms", 0.0), baseline.get("p50_ms", 0.0)),
+        "observer_polls_per_s": round(observer.polls / elapsed),
+        "worker": _worker_settings(bench),
+        "worker_peak_rss_mb": round(peak_rss_mb, 1),
+        "target_p50_ms": TARGET_P50_MS,
+        "target_p99_ms": TARGET_P99_MS,
+        "target_peak_rss_mb": TARGET_PEAK_RSS_MB,
+        "p50_target_met": ours.get("p50_ms", float("inf")) < TARGET_P50_MS,
+        "p99_target_met": ours.get("p99_ms", float("inf")) < TARGET_P99_MS,
+        "rss_target_met": 0 < peak_rss_mb < TARGET_PEAK_RSS_MB,
+    }
+
+
+def _latencies(writes: list[Write], track: Track) -> tuple[list[float], list[float]]:
+    """Per write, ms from its return (clamped at 0) and from its call to first being seen."""
+    from_return: list[float] = []
+    from_call: list[float] = []
+    for write in writes:
+        seen = track.first_reached(write.position)
+        if seen is None:
+            raise RuntimeError(f"notification {write.position} was never seen")
+        from_return.append(max(0.0, seen - write.returned) * 1000)
+        from_call.append((seen - write.started) * 1000)
+    return from_return, from_call
+
+
+def _worker_settings(bench: Bench) -> dict[str, Any]:
+    """The worker's follow settings: its environment's value, else the default."""
+    env = bench.env
+    return {
+        name: env.get(f"CRM_{name.upper()}", Settings.model_fields[name].default)
+        for name in ("projection_poll_seconds", "projection_batch_size")
+    }

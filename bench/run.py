@@ -1,0 +1,213 @@
+"""Run every benchmark on a fresh database and write the results, each beside its baseline.
+
+    python -m bench.run --quick              # well under a minute; CI runs it
+    python -m bench.run                      # 1M members, 20M interactions
+    python -m bench.run --scale 0.1          # everything a tenth of that
+
+The database is CRM_DATABASE_URL's server (a database named crm_bench is dropped and
+created there) or, when it is unset, an embedded server in the work directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from bench import commands, ingest, lag, reads, rebuild
+from bench.generate import Shape, interactions, write_ndjson
+from bench.harness import Bench, crm, open_runtime, recreate_database
+from domain import commands as cmd
+from domain.member import Member
+
+QUICK_MEMBERS = 2_000
+QUICK_INTERACTIONS = 20_000
+# Shares of members marked as staff and as bots after the import (the input has neither).
+STAFF_SHARE = 0.001
+BOT_SHARE = 0.001
+
+console = Console(stderr=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse arguments, run the suite, write the results file."""
+    args = _parser().parse_args(argv)
+    shape = Shape()
+    members = QUICK_MEMBERS if args.quick else round(shape.members * args.scale)
+    records = QUICK_INTERACTIONS if args.quick else round(shape.interactions * args.scale)
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="crm-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    embedded = None
+    server_url = os.environ.get("CRM_DATABASE_URL")
+    if not server_url:
+        from application.embedded import start_embedded_server
+
+        embedded = start_embedded_server(workdir / "embedded")
+        server_url = embedded.url
+    try:
+        bench = Bench(
+            database_url=recreate_database(server_url),
+            workdir=workdir,
+            members=members,
+            interactions=records,
+            quick=args.quick,
+            scale=args.scale,
+        )
+        results = run_all(bench, Path(args.input) if args.input else None)
+    finally:
+        if embedded:
+            embedded.stop()
+    output = Path(args.output or f"bench/results/{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    console.print(f"results written to {output}")
+
+
+def run_all(bench: Bench, source: Path | None) -> dict[str, Any]:
+    """Every section in order; later sections read what earlier ones wrote."""
+    started = time.perf_counter()
+    results: dict[str, Any] = {
+        "started_at": datetime.now(UTC).isoformat(),
+        "quick": bench.quick,
+        "members": bench.members,
+        "interactions": bench.interactions,
+    }
+    crm(bench, "migrate")
+    results["machine"] = _machine(bench)
+    source = source or _generated(bench)
+    sections = [
+        ("ingest", lambda: ingest.run(bench, source)),
+        ("staff_and_bots", lambda: _mark_staff_and_bots(bench)),
+        ("rebuild", lambda: rebuild.run(bench)),
+        ("evaluate", lambda: _evaluate(bench)),
+        ("reads", lambda: reads.run(bench)),
+        ("commands", lambda: commands.run(bench)),
+        ("lag", lambda: lag.run(bench)),
+    ]
+    for name, section in sections:
+        console.print(f"[bold]{name}[/bold] …")
+        section_started = time.perf_counter()
+        results[name] = section()
+        results[name]["section_seconds"] = round(time.perf_counter() - section_started, 1)
+        console.print_json(data=results[name])
+    results["total_seconds"] = round(time.perf_counter() - started, 1)
+    return results
+
+
+def _generated(bench: Bench) -> Path:
+    """The synthetic community as a file in the work directory (reused if already there)."""
+    target = bench.workdir / f"community-{bench.members}-{bench.interactions}.ndjson"
+    if not target.exists():
+        partial = target.with_suffix(".partial")
+        with partial.open("w") as out:
+            write_ndjson(interactions(Shape(bench.members, bench.interactions)), out)
+        partial.replace(target)
+    return target
+
+
+def _mark_staff_and_bots(bench: Bench) -> dict[str, Any]:
+    """Mark a few members as staff and as bots, as a community manager would after import."""
+    runtime = open_runtime(bench)
+    try:
+        with bench.connect() as conn:
+            ids = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT originator_id FROM community_events WHERE topic = %s"
+                    " ORDER BY notification_id",
+                    (Member.Joined.TOPIC,),
+                )
+            ]
+        staff = ids[:: max(1, round(1 / STAFF_SHARE))]
+        bots = ids[max(1, round(1 / BOT_SHARE)) // 2 :: max(1, round(1 / BOT_SHARE))]
+        started = time.perf_counter()
+        for member_id in staff:
+            runtime.community.mark_member_as_staff(cmd.MarkMemberAsStaff(member_id=member_id))
+        for member_id in bots:
+            runtime.community.mark_member_as_bot(cmd.MarkMemberAsBot(member_id=member_id))
+        seconds = time.perf_counter() - started
+    finally:
+        runtime.close()
+    commands_done = len(staff) + len(bots)
+    return {
+        "staff": len(staff),
+        "bots": len(bots),
+        "commands_per_s": round(commands_done / seconds) if seconds else None,
+    }
+
+
+def _evaluate(bench: Bench) -> dict[str, Any]:
+    """Judge every member's stage, so that at-risk and inactive members exist to read."""
+    # The synthetic community ends on Shape.end: judge it as of then, not weeks later.
+    finished = crm(bench, "evaluate", "--as-of", f"{Shape.end:%Y-%m-%d}")
+    with bench.connect() as conn:
+        stages = dict(
+            conn.execute("SELECT stage, count(*) FROM member_stages GROUP BY stage").fetchall()
+        )
+    return {
+        "seconds": round(finished.seconds, 2),
+        "peak_rss_mb": round(finished.peak_rss_mb, 1),
+        "stages": stages,
+    }
+
+
+def _machine(bench: Bench) -> dict[str, Any]:
+    """What the numbers were measured on."""
+    with bench.connect() as conn:
+        settings = {
+            name: conn.execute(f"SHOW {name}").fetchone()[0]  # type: ignore[index]
+            for name in (
+                "server_version",
+                "shared_buffers",
+                "work_mem",
+                "maintenance_work_mem",
+                "effective_cache_size",
+                "max_wal_size",
+                "synchronous_commit",
+                "fsync",
+            )
+        }
+    memory_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "memory_gib": round(memory_kb / 1024 / 1024, 1),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "postgresql": settings,
+        "database": "embedded" if "CRM_DATABASE_URL" not in os.environ else "CRM_DATABASE_URL",
+    }
+
+
+def _cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="A small run for CI.")
+    parser.add_argument("--scale", type=float, default=1.0, help="Multiply every count.")
+    parser.add_argument("--input", help="A file made by bench.generate (default: generate).")
+    parser.add_argument("--workdir", help="Where files and logs go (default: a temp dir).")
+    parser.add_argument("--output", help="Results file (default: bench/results/<time>.json).")
+    return parser
+
+
+if __name__ == "__main__":
+    main()
