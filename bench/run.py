@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, default=str) + "\n")
     console.print(f"results written to {output}")
+    if results.get("failed"):
+        sys.exit(f"sections failed: {', '.join(results['failed'])}")
 
 
 def run_all(bench: Bench, source: Path | None) -> dict[str, Any]:
@@ -96,9 +98,14 @@ def run_all(bench: Bench, source: Path | None) -> dict[str, Any]:
     for name, section in sections:
         console.print(f"[bold]{name}[/bold] …")
         section_started = time.perf_counter()
-        results[name] = section()
+        try:
+            results[name] = section()
+        except Exception as error:  # keep what the other sections measured
+            console.print_exception()
+            results[name] = {"error": f"{type(error).__name__}: {error}"}
+            results.setdefault("failed", []).append(name)
         results[name]["section_seconds"] = round(time.perf_counter() - section_started, 1)
-        console.print_json(data=results[name])
+        console.print_json(data=results[name], default=str)
     results["total_seconds"] = round(time.perf_counter() - started, 1)
     return results
 
