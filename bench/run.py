@@ -4,8 +4,9 @@
     python -m bench.run                      # 1M members, 20M interactions
     python -m bench.run --scale 0.1          # everything a tenth of that
 
-The database is CRM_DATABASE_URL's server (a database named crm_bench is dropped and
-created there) or, when it is unset, an embedded server in the work directory.
+The database is CRM_DATABASE_URL's server (a database named crm_bench, crm_bench_quick for
+--quick, is dropped and created there) or, when it is unset, an embedded server in the
+work directory.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from rich.console import Console
 
 from bench import commands, ingest, lag, reads, rebuild
 from bench.generate import Shape, interactions, write_ndjson
-from bench.harness import Bench, crm, open_runtime, recreate_database
+from bench.harness import BENCH_DATABASE, Bench, crm, open_runtime, recreate_database
 from domain import commands as cmd
 from domain.member import Member
 
+# CI's quick run must never drop the database of a full run going on beside it.
+QUICK_DATABASE = "crm_bench_quick"
 QUICK_MEMBERS = 2_000
 QUICK_INTERACTIONS = 20_000
 # Shares of members marked as staff and as bots after the import (the input has neither).
@@ -54,8 +57,9 @@ def main(argv: list[str] | None = None) -> None:
         embedded = start_embedded_server(workdir / "embedded")
         server_url = embedded.url
     try:
+        name = args.database or (QUICK_DATABASE if args.quick else BENCH_DATABASE)
         bench = Bench(
-            database_url=recreate_database(server_url),
+            database_url=recreate_database(server_url, name),
             workdir=workdir,
             members=members,
             interactions=records,
@@ -213,6 +217,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--input", help="A file made by bench.generate (default: generate).")
     parser.add_argument("--workdir", help="Where files and logs go (default: a temp dir).")
     parser.add_argument("--output", help="Results file (default: bench/results/<time>.json).")
+    parser.add_argument(
+        "--database",
+        help=f"Database to drop and create (default {BENCH_DATABASE}, {QUICK_DATABASE} if quick).",
+    )
     return parser
 
 
