@@ -79,8 +79,7 @@ class CommunityRecorder(PostgresApplicationRecorder):
                 self._insert_stored_events(curs, stored_events, **kwargs)
                 return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         except IntegrityError as error:
-            if _constraint(error) == CLAIMS_CONSTRAINT:
-                raise IdentityClaimTaken(str(error)) from error
+            _raise_if_claim_taken(error)
             raise
 
     def insert_events_skipping_duplicates(
@@ -97,8 +96,7 @@ class CommunityRecorder(PostgresApplicationRecorder):
         try:
             return self._insert_skipping_duplicates(stored_events, **kwargs)
         except IntegrityError as error:
-            if _constraint(error) == CLAIMS_CONSTRAINT:
-                raise IdentityClaimTaken(str(error)) from error
+            _raise_if_claim_taken(error)
             raise
 
     def _insert_skipping_duplicates(
@@ -171,6 +169,12 @@ class CommunityRecorder(PostgresApplicationRecorder):
                 (shred,),
             )
         super()._insert_events(curs, stored_events, **kwargs)
+
+
+def _raise_if_claim_taken(error: IntegrityError) -> None:
+    """Turn a collision on an identity claim into IdentityClaimTaken."""
+    if _constraint(error) == CLAIMS_CONSTRAINT:
+        raise IdentityClaimTaken(str(error)) from error
 
 
 def _constraint(error: BaseException) -> str | None:

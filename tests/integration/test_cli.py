@@ -42,18 +42,22 @@ def crm_command() -> list[str]:
     return [sys.executable, "-c", "from api.cli import main; main()"]
 
 
-def start_worker(url: str, folder: Path, log_name: str) -> tuple[subprocess.Popen[bytes], Path]:
-    """Start `crm worker` on the test database, logging to a file in folder."""
-    env = {
+def crm_env(url: str, **extra: str) -> dict[str, str]:
+    """Environment of a `crm` process on the test database."""
+    return {
         **os.environ,
         "CRM_DATABASE_URL": url,
         "CRM_SECRET_KEY": TEST_SECRET,
         "CRM_ENVIRONMENT": "test",
-        "CRM_PROJECTION_BATCH_SIZE": "10",
-        "CRM_PROJECTION_POLL_SECONDS": "0.2",
         "CRM_LOG_LEVEL": "warning",
         "PYTHONPATH": str(ROOT),
+        **extra,
     }
+
+
+def start_worker(url: str, folder: Path, log_name: str) -> tuple[subprocess.Popen[bytes], Path]:
+    """Start `crm worker` on the test database, logging to a file in folder."""
+    env = crm_env(url, CRM_PROJECTION_BATCH_SIZE="10", CRM_PROJECTION_POLL_SECONDS="0.2")
     log = folder / log_name
     with log.open("wb") as output:
         process = subprocess.Popen(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from datetime import UTC, datetime, timedelta
@@ -16,9 +15,9 @@ from api.ingestion import Ingestion
 from application.runtime import Runtime
 from domain import commands as cmd
 from projections.registry import build_runners
-from tests.conftest import TEST_SECRET, test_settings
+from tests.conftest import test_settings
 from tests.integration.conftest import rows
-from tests.integration.test_cli import ROOT, crm_command
+from tests.integration.test_cli import crm_command, crm_env
 
 pytestmark = pytest.mark.integration
 
@@ -205,14 +204,7 @@ def test_a_return_is_recorded_when_the_interaction_is_processed(runtime: Runtime
 def test_crm_evaluate_leaves_the_new_stages_readable(runtime: Runtime) -> None:
     """After the command, the at-risk views show its verdicts without a worker running."""
     quiet = member_with_messages(runtime, "Quiet", [80, 75, 70, 65, 60, 55, 50, 45, 40])
-    env = {
-        **os.environ,
-        "CRM_DATABASE_URL": runtime.database_url,
-        "CRM_SECRET_KEY": TEST_SECRET,
-        "CRM_ENVIRONMENT": "test",
-        "CRM_LOG_LEVEL": "warning",
-        "PYTHONPATH": str(ROOT),
-    }
+    env = crm_env(runtime.database_url)
     done = subprocess.run(
         [*crm_command(), "evaluate"], env=env, capture_output=True, text=True, timeout=120
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,9 +15,8 @@ from api.ingestion import Ingestion
 from application.runtime import Runtime
 from domain import commands as cmd
 from domain.interaction import Interaction
-from tests.conftest import TEST_SECRET
 from tests.integration.conftest import scalar
-from tests.integration.test_cli import ROOT, crm_command
+from tests.integration.test_cli import crm_command, crm_env
 
 pytestmark = pytest.mark.integration
 
@@ -196,14 +194,7 @@ def test_a_file_imported_in_parts_gives_the_same_totals_and_lines(
 
 def test_crm_import_with_workers_records_everything_once(runtime: Runtime, tmp_path: Path) -> None:
     path = write_mixed(tmp_path / "mixed.ndjson", member(runtime))
-    env = {
-        **os.environ,
-        "CRM_DATABASE_URL": runtime.database_url,
-        "CRM_SECRET_KEY": TEST_SECRET,
-        "CRM_ENVIRONMENT": "test",
-        "CRM_LOG_LEVEL": "warning",
-        "PYTHONPATH": str(ROOT),
-    }
+    env = crm_env(runtime.database_url)
     command = [*crm_command(), "import", "interactions", str(path), "--workers", "2"]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
