@@ -174,7 +174,7 @@ def _check_existing_members(
     """Refuse records naming by id a member that does not exist or was erased.
 
     Members found by identity need no check: erasure releases a member's identities in
-    its own transaction, and one erased since is caught when its data is sealed.
+    its own transaction, so the lookup cannot find an erased member.
     """
     by_id = [i for i, r in enumerate(records) if r.member_id is not None]
     states = recorder.member_states(list({records[i].member_id for i in by_id}))
