@@ -113,10 +113,7 @@ class Interaction(Aggregate):
         now: datetime,
     ) -> Interaction:
         """Record an interaction; it may be in the past, never in the future."""
-        _check_occurred_at(occurred_at, now)
-        return cls._create(
-            cls.Recorded,
-            id=interaction_id(channel, external_id),
+        event = cls.recorded_event(
             member_id=member_id,
             channel=channel,
             kind=kind,
@@ -125,7 +122,12 @@ class Interaction(Aggregate):
             thread_ref=thread_ref,
             url=url,
             summary=summary,
+            now=now,
         )
+        interaction = event.mutate(None)
+        assert isinstance(interaction, cls)
+        interaction.pending_events.append(event)
+        return interaction
 
     @classmethod
     def recorded_event(
