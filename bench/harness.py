@@ -223,12 +223,11 @@ def open_runtime(bench: Bench) -> Any:
 
 def catch_up_projections(bench: Bench) -> None:
     """Bring every projection to the head of the log, so reads see the whole community."""
-    from projections.registry import build_runners
+    from projections.registry import catch_up_all
 
     runtime = open_runtime(bench)
     try:
-        for runner in build_runners(runtime):
-            runner.catch_up()
+        catch_up_all(runtime)
     finally:
         runtime.close()
 

@@ -36,3 +36,9 @@ def build_runners(
         )
         for projection in all_projections(runtime.settings.engagement_rule())
     ]
+
+
+def catch_up_all(runtime: Runtime) -> None:
+    """Bring every projection to the head of the log, in this process."""
+    for runner in build_runners(runtime):
+        runner.catch_up()

@@ -28,7 +28,7 @@ from api.importer import (
 from api.ingestion import Ingestion, IngestTotals
 from application.runtime import Runtime
 from projections.positions import head_of_log
-from projections.registry import build_runners
+from projections.registry import catch_up_all
 
 DEMO_MEMBERS = 300
 
@@ -67,24 +67,18 @@ def evaluate(
     at = as_of.replace(tzinfo=UTC) if as_of else datetime.now(UTC)
     runtime = Runtime.start(load_settings())
     try:
-        _catch_up_projections(runtime)
+        catch_up_all(runtime)  # evaluations read the projections: up to the head first
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("evaluating members", total=None)
             report = evaluate_stages(runtime, at, progress=lambda n: progress.advance(task, n))
         # The stage changes just recorded are read by the at-risk views: project them now.
-        _catch_up_projections(runtime)
+        catch_up_all(runtime)
     finally:
         runtime.close()
     console.print(
         f"{report.examined} members judged as of {report.at:%Y-%m-%d %H:%M} UTC"
         f" ({report.rule_version}): {report.changed} changed stage"
     )
-
-
-def _catch_up_projections(runtime: Runtime) -> None:
-    """Evaluations read the projections: bring them up to the head of the log first."""
-    for runner in build_runners(runtime):
-        runner.catch_up()
 
 
 @import_app.command("interactions")
@@ -116,7 +110,6 @@ def import_interactions_command(
         )
     runtime = Runtime.start(load_settings())
     try:
-        job = ImportJob(runtime.database_url, file, chosen, create_members, batch, restart)
         with Progress(console=console) as progress:
             task = progress.add_task(f"importing {file.name}", total=file.stat().st_size or 1)
             if workers == 1:
@@ -131,6 +124,7 @@ def import_interactions_command(
                     progress=lambda done: progress.update(task, completed=done),
                 )
             else:
+                job = ImportJob(runtime.database_url, file, create_members, batch, restart)
                 totals, skipped = _import_in_parts(
                     job, workers, lambda done: progress.update(task, completed=done)
                 )
@@ -151,11 +145,10 @@ def import_interactions_command(
 
 @dataclass(frozen=True)
 class ImportJob:
-    """What each import process needs to know; the database is the one already resolved."""
+    """What each import process of an NDJSON file needs; the database is already resolved."""
 
     database_url: str
     file: Path
-    file_format: str
     create_members: bool
     batch: int
     restart: bool
@@ -225,6 +218,6 @@ def seed_if_empty(runtime: Runtime) -> None:
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("seeding demo community", total=DEMO_MEMBERS)
         seed_demo(runtime.community, DEMO_MEMBERS, progress=lambda n: progress.advance(task, n))
-    _catch_up_projections(runtime)
+    catch_up_all(runtime)
     report = evaluate_stages(runtime, datetime.now(UTC))
     console.print(f"seeded {DEMO_MEMBERS} demo members; {report.changed} given a lifecycle stage")
