@@ -211,3 +211,31 @@ def test_crm_import_with_workers_records_everything_once(runtime: Runtime, tmp_p
     )
     assert refused.returncode != 0
     assert "only NDJSON files can be imported in parts" in refused.stdout + refused.stderr
+
+
+def test_a_part_killed_mid_import_resumes_from_its_own_checkpoint(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    path = write_ndjson(tmp_path / "messages.ndjson", member(runtime), 100)
+    first, second = split_ndjson(path, 2)
+    crashing = CrashAfter(runtime, create_unknown_members=False, batch_size=10, batches=2)
+    with pytest.raises(KeyboardInterrupt):
+        import_interactions(crashing, path, file_format="ndjson", part=second)
+    checkpoint = Checkpoint.load(path, second.name)
+    assert checkpoint is not None
+    assert checkpoint.lines_done == second.first_line - 1 + 20
+    assert Checkpoint.load(path) is None  # the whole file's checkpoint is another one
+    results = [
+        import_interactions(
+            Ingestion(runtime, create_unknown_members=False, batch_size=10),
+            path,
+            file_format="ndjson",
+            part=part,
+        )
+        for part in (first, second)
+    ]
+    assert [skipped for _, skipped in results] == [0, 20]
+    merged = merge_totals([totals for totals, _ in results])
+    assert (merged.accepted, merged.duplicates, merged.rejected) == (80, 0, 0)
+    assert stored(runtime) == 100
+    assert not list(tmp_path.glob("*.import-progress*"))
