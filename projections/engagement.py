@@ -12,7 +12,13 @@ from uuid import UUID
 import orjson
 from psycopg import Cursor
 
-from domain.engagement import DEFAULT_RULE, NO_ACTIVITY, EngagementRule, add_to_rank_key
+from domain.engagement import (
+    DEFAULT_RULE,
+    EPOCH,
+    NO_ACTIVITY,
+    EngagementRule,
+    add_to_rank_key,
+)
 from domain.interaction import Interaction
 from domain.member import ACTIVE, ERASED, LEFT, Member
 from projections.projection import Projection
@@ -72,6 +78,48 @@ FORGET_PERSONAL_DATA = (
 )
 _FLAG_COLUMNS = ("is_staff", "is_bot", "status")
 
+# A rebuild's totals, from all interactions at once. Each interaction's rank-key term is
+# EngagementRule.increment written in SQL, with the rule's weights, epoch and half-life as
+# parameters (tests hold the two to the same results).
+REPLAYED_TERMS = """
+SELECT i.member_id, i.channel, i.occurred_at, coalesce(w.weight, 0) AS weight,
+    CASE WHEN w.weight > 0 THEN ln(w.weight) / ln(2::float8)
+        + (extract(epoch FROM i.occurred_at - %(epoch)s) / %(half_life)s)::float8
+    ELSE '-Infinity' END AS term
+FROM member_interactions i
+LEFT JOIN (SELECT key, value::float8 FROM json_each_text(%(weights)s::json)) AS w(kind, weight)
+    ON w.kind = i.kind
+"""
+TOTAL_MEMBERS = f"""
+INSERT INTO member_engagement AS e
+    (member_id, rank_key, interactions, first_interaction_at, last_interaction_at)
+SELECT member_id, crm_rank_sum(term), count(*), min(occurred_at), max(occurred_at)
+FROM ({REPLAYED_TERMS}) AS t GROUP BY member_id
+ON CONFLICT (member_id) DO UPDATE SET
+    rank_key = EXCLUDED.rank_key, interactions = EXCLUDED.interactions,
+    first_interaction_at = EXCLUDED.first_interaction_at,
+    last_interaction_at = EXCLUDED.last_interaction_at
+"""
+TOTAL_CHANNELS = f"""
+INSERT INTO member_channel_engagement
+    (member_id, channel, rank_key, interactions, last_interaction_at)
+SELECT member_id, channel, crm_rank_sum(term), count(*), max(occurred_at)
+FROM ({REPLAYED_TERMS}) AS t GROUP BY member_id, channel ORDER BY member_id, channel
+"""
+TOTAL_WEEKS = f"""
+INSERT INTO member_activity_weeks (member_id, week, channel, interactions, weight)
+SELECT member_id, (date_trunc('week', occurred_at AT TIME ZONE 'UTC'))::date AS week, channel,
+    count(*), sum(weight)
+FROM ({REPLAYED_TERMS}) AS t GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+"""
+# Rows of members erased during the rebuild, whose url and summary were decoded before.
+FORGET_ERASED = """
+UPDATE member_interactions i SET url = NULL, summary = NULL
+FROM member_engagement e
+WHERE e.member_id = i.member_id AND e.status = 'erased'
+    AND (i.url IS NOT NULL OR i.summary IS NOT NULL)
+"""
+
 # Member events that change whether a member is ranked: (column, value).
 _FLAGS: dict[type[Any], tuple[str, Any]] = {
     Member.MarkedAsStaff: ("is_staff", True),
@@ -116,6 +164,8 @@ class EngagementProjection(Projection):
         "member_channel_engagement",
         "member_activity_weeks",
     )
+    # The other tables hold totals: a rebuild writes them once, at the end.
+    replay_tables: ClassVar[tuple[str, ...]] = ("member_interactions",)
     topics: ClassVar[frozenset[str]] = frozenset(
         {Interaction.Recorded.TOPIC, *(kind.TOPIC for kind in _FLAGS)}
     )
@@ -128,20 +178,34 @@ class EngagementProjection(Projection):
         """Add the page's interactions in bulk, then apply member flags in log order."""
         recorded = [e for e in events if type(e) is Interaction.Recorded]
         if recorded:
+            _insert_interactions(cursor, recorded)
             self._add_interactions(cursor, recorded)
-        flags: dict[UUID, dict[str, Any]] = {}
-        for event in events:
-            flag = _FLAGS.get(type(event))
-            if flag is not None:
-                flags.setdefault(event.originator_id, {})[flag[0]] = flag[1]
-        if flags:
-            _set_flags(cursor, flags)
+        _apply_flags(cursor, events)
         erased = [e.originator_id for e in events if type(e) is Member.Erased]
         if erased:
             cursor.execute(FORGET_PERSONAL_DATA, (erased,))
 
+    def apply_replay(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
+        """Keep the interactions and flags; totals wait for `finish_replay`."""
+        recorded = [e for e in events if type(e) is Interaction.Recorded]
+        if recorded:
+            _insert_interactions(cursor, recorded)
+        _apply_flags(cursor, events)
+
+    def finish_replay(self, cursor: Cursor[Any]) -> None:
+        """Every member's totals from all their interactions, then erased members forgotten."""
+        rule = {
+            "weights": orjson.dumps({str(k): w for k, w in self.rule.weights.items()}).decode(),
+            "epoch": EPOCH,
+            "half_life": self.rule.half_life.total_seconds(),
+        }
+        cursor.execute(TOTAL_MEMBERS, rule)
+        cursor.execute(TOTAL_CHANNELS, rule)
+        cursor.execute(TOTAL_WEEKS, rule)
+        cursor.execute(FORGET_ERASED)
+
     def _add_interactions(self, cursor: Cursor[Any], recorded: list[Any]) -> None:
-        cursor.execute(INSERT_INTERACTIONS, (_json([_interaction_row(e) for e in recorded]),))
+        """The page's additions to each member's, channel's and week's totals."""
         members: dict[UUID, _Totals] = defaultdict(_Totals)
         channels: dict[tuple[UUID, str], _Totals] = defaultdict(_Totals)
         weeks: dict[tuple[UUID, date, str], list[float]] = defaultdict(lambda: [0, 0.0])
@@ -167,6 +231,21 @@ class EngagementProjection(Projection):
             for (m, w, c), (n, weight) in weeks.items()
         ]
         cursor.execute(ADD_TO_WEEK, (_json(week_rows),))
+
+
+def _insert_interactions(cursor: Cursor[Any], recorded: list[Any]) -> None:
+    cursor.execute(INSERT_INTERACTIONS, (_json([_interaction_row(e) for e in recorded]),))
+
+
+def _apply_flags(cursor: Cursor[Any], events: Sequence[Any]) -> None:
+    """Member flags of the page, the last value of each winning."""
+    flags: dict[UUID, dict[str, Any]] = {}
+    for event in events:
+        flag = _FLAGS.get(type(event))
+        if flag is not None:
+            flags.setdefault(event.originator_id, {})[flag[0]] = flag[1]
+    if flags:
+        _set_flags(cursor, flags)
 
 
 def _set_flags(cursor: Cursor[Any], flags: dict[UUID, dict[str, Any]]) -> None:

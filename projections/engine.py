@@ -11,10 +11,12 @@ from typing import Any
 import psycopg
 from eventsourcing.persistence import Mapper, StoredEvent
 from psycopg import sql
+from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from projections.positions import EVENTS_TABLE, PositionWatcher, lock_position
 from projections.projection import Projection
+from projections.replay import restore_indexes, strip_indexes
 
 log = logging.getLogger(__name__)
 
@@ -73,16 +75,20 @@ class ProjectionRunner:
         with self.pool.connection() as conn, conn.transaction():
             # Safe here: the position commits with the rows, so a lost commit is re-applied.
             conn.execute("SET LOCAL synchronous_commit = off")
-            position = lock_position(conn, self.name, self.projection.rule_version)
+            stands = lock_position(conn, self.name, self.projection.rule_version)
             limit = batch_size or self.batch_size
             topics = sorted(self.projection.topics)
-            *rows, (new_position, _, consumed, _, _) = conn.execute(
-                SELECT_PAGE, (position, limit, topics)
+            *rows, (last, _, consumed, _, _) = conn.execute(
+                SELECT_PAGE, (stands.position, limit, topics)
             ).fetchall()
-            if not consumed:
+            if stands.replay is not None:
+                self._replay_page(conn, rows, finished=consumed < limit, stripped=stands.replay)
+            elif not consumed:
                 return 0
-            with conn.cursor() as cursor:
-                self.projection.apply(cursor, self._decode(rows))
+            else:
+                with conn.cursor() as cursor:
+                    self.projection.apply(cursor, self._decode(rows))
+            new_position = last or stands.position
             conn.execute(
                 "UPDATE projection_positions SET position = %s, updated_at = now() WHERE name = %s",
                 (new_position, self.name),
@@ -90,6 +96,28 @@ class ProjectionRunner:
         if self.watcher:
             self.watcher.advanced(self.name, new_position)
         return int(consumed)
+
+    def _replay_page(
+        self,
+        conn: psycopg.Connection[Any],
+        rows: Sequence[tuple[Any, ...]],
+        *,
+        finished: bool,
+        stripped: dict[str, Any],
+    ) -> None:
+        """A page of a rebuild; at the head of the log, the stripped tables are restored."""
+        with conn.cursor() as cursor:
+            if rows:
+                self.projection.apply_replay(cursor, self._decode(rows))
+            if finished:
+                # Sorting for index builds and totals is far faster with room to work.
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                cursor.execute("SET LOCAL work_mem = '128MB'")
+                restore_indexes(cursor, stripped)
+                self.projection.finish_replay(cursor)
+                cursor.execute(
+                    "UPDATE projection_positions SET replay = NULL WHERE name = %s", (self.name,)
+                )
 
     def catch_up(self, batch_size: int | None = None, max_pages: int | None = None) -> int:
         """Apply pages until the end of the log (or max_pages); returns notifications consumed."""
@@ -99,16 +127,27 @@ class ProjectionRunner:
             pages += 1
         return total
 
-    def reset(self) -> None:
-        """Empty the projection's tables and rewind it to the start of the log."""
+    def reset(self, *, replay: bool = False) -> None:
+        """Empty the projection's tables and rewind it to the start of the log.
+
+        With `replay`, its replay tables lose their indexes and keys until the rebuild
+        reaches the head of the log: for rebuilds of a large log, not for live use.
+        """
         with self.pool.connection() as conn, conn.transaction():
-            lock_position(conn, self.name)
-            tables = sql.SQL(", ").join(sql.Identifier(t) for t in self.projection.tables)
-            conn.execute(sql.SQL("TRUNCATE {}").format(tables))
+            stands = lock_position(conn, self.name)
+            with conn.cursor() as cursor:
+                tables = sql.SQL(", ").join(sql.Identifier(t) for t in self.projection.tables)
+                cursor.execute(sql.SQL("TRUNCATE {}").format(tables))
+                if stands.replay is not None:  # an earlier rebuild was cut short
+                    restore_indexes(cursor, stands.replay)
+                stripped = None
+                if replay and self.projection.replay_tables:
+                    stripped = Jsonb(strip_indexes(cursor, self.projection.replay_tables))
             # Rebuilt rows follow the rule configured now.
             conn.execute(
-                "UPDATE projection_positions SET position = 0, rule_version = %s WHERE name = %s",
-                (self.projection.rule_version, self.name),
+                "UPDATE projection_positions SET position = 0, rule_version = %s, replay = %s"
+                " WHERE name = %s",
+                (self.projection.rule_version, stripped, self.name),
             )
 
     def _decode(self, rows: Sequence[tuple[Any, ...]]) -> list[Any]:

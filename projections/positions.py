@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from psycopg import Connection
 from psycopg_pool import ConnectionPool
@@ -31,10 +32,18 @@ class RuleChanged(Exception):
     """A projection's rows were computed under another rule than the one configured."""
 
 
+@dataclass(frozen=True)
+class Position:
+    """Where a projection stands, and what a rebuild in progress stripped (None if none)."""
+
+    position: int
+    replay: dict[str, Any] | None = None
+
+
 def lock_position(
     conn: Connection[tuple[object, ...]], name: str, rule_version: str | None = None
-) -> int:
-    """Lock the projection's row for this transaction and return its position.
+) -> Position:
+    """Lock the projection's row for this transaction and return where it stands.
 
     A projection whose rows depend on a rule records the rule's version when it starts
     from the beginning, and refuses to go on under another one.
@@ -45,11 +54,12 @@ def lock_position(
         (name, rule_version),
     )
     row = conn.execute(
-        "SELECT position, rule_version FROM projection_positions WHERE name = %s FOR UPDATE",
+        "SELECT position, rule_version, replay FROM projection_positions"
+        " WHERE name = %s FOR UPDATE",
         (name,),
     ).fetchone()
     assert row is not None
-    position, recorded = int(row[0]), row[1]  # type: ignore[call-overload]
+    position, recorded, replay = int(row[0]), row[1], row[2]  # type: ignore[call-overload]
     if rule_version is not None and recorded != rule_version:
         if position == 0:
             conn.execute(
@@ -61,7 +71,7 @@ def lock_position(
                 f"{name} was computed with rule {recorded!r} but {rule_version!r} is"
                 f" configured: run `crm project --rebuild {name}`"
             )
-    return position
+    return Position(position, replay)
 
 
 def head_of_log(pool: ConnectionPool) -> int:

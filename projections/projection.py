@@ -17,7 +17,17 @@ class Projection(ABC):
     topics: ClassVar[frozenset[str]]
     # The version of the rule its rows depend on, if any (None: rows depend on events only).
     rule_version: str | None = None
+    # Tables a rebuild fills stripped of their indexes and keys (see projections/replay.py).
+    replay_tables: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Apply events in log order; the engine commits them with the new position."""
+
+    def apply_replay(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
+        """Apply events during a rebuild, into the stripped replay tables."""
+        self.apply(cursor, events)
+
+    def finish_replay(self, cursor: Cursor[Any]) -> None:
+        """Complete what `apply_replay` deferred, once the replay tables have their indexes."""
+        return None  # by default nothing is deferred

@@ -145,7 +145,7 @@ def project(
 def _rebuild_here(runtime: Runtime, name: str, head: int) -> None:
     """Rebuild one projection in this process, with a progress bar."""
     runner = next(r for r in build_runners(runtime) if r.name == name)
-    runner.reset()
+    runner.reset(replay=True)
     with Progress(console=console) as progress:
         task = progress.add_task(f"rebuilding {name}", total=head or 1)
         while consumed := runner.run_page(REBUILD_BATCH):
@@ -181,7 +181,7 @@ def rebuild_projection(database_url: str, name: str) -> int:
     runtime = Runtime.start(settings, migrate=False)
     try:
         runner = next(r for r in build_runners(runtime) if r.name == name)
-        runner.reset()
+        runner.reset(replay=True)
         return runner.catch_up(REBUILD_BATCH)
     finally:
         runtime.close()
