@@ -36,20 +36,26 @@ def evaluate(
     Each member is judged from its own events (its stage now), so stale read models never
     cause a wrong change, and judging again changes nothing.
     """
-    return _record(
-        community,
-        lambda: [m for m in (_judged(community, i, a, rule, at) for i, a in candidates) if m],
-    )
+
+    def judge() -> list[Member]:
+        members = community.get_members([member_id for member_id, _ in candidates])
+        judged = (_judged(members[i], a, rule, at) for i, a in candidates if i in members)
+        return [member for member in judged if member]
+
+    return _record(community, judge)
 
 
 def record_returns(
     community: Community, candidates: Sequence[tuple[UUID, datetime]], rule_version: str
 ) -> int:
     """Record that quiet members came back, at their latest new interaction."""
-    return _record(
-        community,
-        lambda: [m for m in (_returned(community, i, t, rule_version) for i, t in candidates) if m],
-    )
+
+    def judge() -> list[Member]:
+        members = community.get_members([member_id for member_id, _ in candidates])
+        back = (_returned(members[i], t, rule_version) for i, t in candidates if i in members)
+        return [member for member in back if member]
+
+    return _record(community, judge)
 
 
 def _record(community: Community, judge: Callable[[], list[Member]]) -> int:
@@ -65,10 +71,7 @@ def _record(community: Community, judge: Callable[[], list[Member]]) -> int:
     raise ConcurrentModification(UUID(int=0))
 
 
-def _judged(
-    community: Community, member_id: UUID, activity: Activity, rule: StageRule, at: datetime
-) -> Member | None:
-    member = community.get_member(member_id)
+def _judged(member: Member, activity: Activity, rule: StageRule, at: datetime) -> Member | None:
     if member.is_erased or (member.stage_since is not None and at < member.stage_since):
         return None  # erased, or already judged later than `at`: stages only move forward
     current = Stage(member.stage) if member.stage else None
@@ -76,10 +79,7 @@ def _judged(
     return member if member.change_stage(assessment, at) else None
 
 
-def _returned(
-    community: Community, member_id: UUID, at: datetime, rule_version: str
-) -> Member | None:
-    member = community.get_member(member_id)
+def _returned(member: Member, at: datetime, rule_version: str) -> Member | None:
     current = Stage(member.stage) if member.stage else None
     if member.is_erased or not on_interaction(current, member.stage_since, at):
         return None

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -383,3 +384,31 @@ def test_other_refusals_write_nothing(runtime: Runtime) -> None:
     change = community.untag_member(cmd.UntagMember(member_id=member_id, tag="absent"))
     assert change.position is None
     assert event_count(url) == before
+
+
+def test_members_loaded_together_equal_members_loaded_one_by_one(runtime: Runtime) -> None:
+    community = runtime.community
+    tagged = community.join_member(cmd.JoinMember(display_name="Tagged", email="t@x.org")).member
+    community.tag_member(cmd.TagMember(member_id=tagged.id, tag="speaker"))
+    erased = community.join_member(cmd.JoinMember(display_name="Erased", email="e@x.org")).member
+    community.erase_member(cmd.EraseMember(member_id=erased.id))
+    report = community.record_interactions(
+        [
+            cmd.RecordInteraction(
+                member_id=tagged.id,
+                channel="slack",
+                kind="message",
+                occurred_at=datetime.now(UTC),
+                external_id="m1",
+            )
+        ],
+        create_unknown_members=False,
+    )
+    (interaction_id,) = report.interaction_ids
+    assert interaction_id is not None
+    unknown = uuid.uuid4()
+    found = community.get_members([tagged.id, erased.id, unknown, interaction_id])
+    assert set(found) == {tagged.id, erased.id}  # neither the unknown id nor an interaction
+    for member_id, member in found.items():
+        assert vars(member) == vars(community.get_member(member_id))
+    assert found[tagged.id].tags == ["speaker"] and found[erased.id].email is None
