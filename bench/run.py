@@ -3,6 +3,7 @@
     python -m bench.run --quick              # well under a minute; CI runs it
     python -m bench.run                      # 1M members, 20M interactions
     python -m bench.run --scale 0.1          # everything a tenth of that
+    python -m bench.run --resume FILE        # go on with a run that stopped or failed
 
 The database is CRM_DATABASE_URL's server (a database named crm_bench, crm_bench_quick for
 --quick, is dropped and created there) or, when it is unset, an embedded server in the
@@ -18,12 +19,14 @@ import platform
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
+from application.embedded import database_url, start_embedded_server
 from bench import commands, ingest, lag, reads, rebuild
 from bench.generate import Shape, interactions, write_ndjson
 from bench.harness import BENCH_DATABASE, Bench, crm, open_runtime, recreate_database
@@ -44,54 +47,77 @@ console = Console(stderr=True)
 def main(argv: list[str] | None = None) -> None:
     """Parse arguments, run the suite, write the results file."""
     args = _parser().parse_args(argv)
+    previous = json.loads(Path(args.resume).read_text()) if args.resume else None
     shape = Shape()
-    members = QUICK_MEMBERS if args.quick else round(shape.members * args.scale)
-    records = QUICK_INTERACTIONS if args.quick else round(shape.interactions * args.scale)
-    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="crm-bench-"))
+    if previous:
+        members, records = previous["members"], previous["interactions"]
+    else:
+        members = QUICK_MEMBERS if args.quick else round(shape.members * args.scale)
+        records = QUICK_INTERACTIONS if args.quick else round(shape.interactions * args.scale)
+    workdir = Path(
+        args.workdir or (previous or {}).get("workdir") or tempfile.mkdtemp(prefix="crm-bench-")
+    )
     workdir.mkdir(parents=True, exist_ok=True)
     embedded = None
     server_url = os.environ.get("CRM_DATABASE_URL")
     if not server_url:
-        from application.embedded import start_embedded_server
-
         embedded = start_embedded_server(workdir / "embedded")
         server_url = embedded.url
     try:
-        name = args.database or (QUICK_DATABASE if args.quick else BENCH_DATABASE)
+        if previous:
+            name = previous["database_name"]
+            url = database_url(server_url, name)
+        else:
+            name = args.database or (QUICK_DATABASE if args.quick else BENCH_DATABASE)
+            url = recreate_database(server_url, name)
         bench = Bench(
-            database_url=recreate_database(server_url, name),
+            database_url=url,
             workdir=workdir,
             members=members,
             interactions=records,
-            quick=args.quick,
+            quick=previous["quick"] if previous else args.quick,
             scale=args.scale,
         )
-        results = run_all(bench, Path(args.input) if args.input else None)
+        default = f"bench/results/{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+        output = Path(args.output or args.resume or default)
+        output.parent.mkdir(parents=True, exist_ok=True)
+
+        def save(results: dict[str, Any]) -> None:
+            """Written after every section: a run that dies can be resumed from it."""
+            results["database_name"] = name
+            output.write_text(json.dumps(results, indent=2, default=str) + "\n")
+
+        results = run_all(bench, Path(args.input) if args.input else None, previous, save)
     finally:
         if embedded:
             embedded.stop()
-    output = Path(args.output or f"bench/results/{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(results, indent=2, default=str) + "\n")
     console.print(f"results written to {output}")
     if results.get("failed"):
         sys.exit(f"sections failed: {', '.join(results['failed'])}")
 
 
-def run_all(bench: Bench, source: Path | None) -> dict[str, Any]:
-    """Every section in order; later sections read what earlier ones wrote."""
+def run_all(
+    bench: Bench,
+    source: Path | None,
+    previous: dict[str, Any] | None = None,
+    save: Callable[[dict[str, Any]], None] = lambda results: None,
+) -> dict[str, Any]:
+    """Every section in order; later sections read what earlier ones wrote.
+
+    Going on with `previous` results skips the sections they measured without error.
+    """
     started = time.perf_counter()
-    results: dict[str, Any] = {
+    results: dict[str, Any] = previous or {
         "started_at": datetime.now(UTC).isoformat(),
         "quick": bench.quick,
         "members": bench.members,
         "interactions": bench.interactions,
     }
+    results["workdir"] = str(bench.workdir)
     crm(bench, "migrate")
-    results["machine"] = _machine(bench)
-    source = source or _generated(bench)
+    results.setdefault("machine", _machine(bench))
     sections = [
-        ("ingest", lambda: ingest.run(bench, source)),
+        ("ingest", lambda: ingest.run(bench, source or _generated(bench))),
         ("staff_and_bots", lambda: _mark_staff_and_bots(bench)),
         ("rebuild", lambda: rebuild.run(bench)),
         ("evaluate", lambda: _evaluate(bench)),
@@ -99,18 +125,27 @@ def run_all(bench: Bench, source: Path | None) -> dict[str, Any]:
         ("commands", lambda: commands.run(bench)),
         ("lag", lambda: lag.run(bench)),
     ]
+    failed = results.pop("failed", [])
     for name, section in sections:
+        if name in results and name not in failed:
+            console.print(f"[bold]{name}[/bold]: measured before, kept")
+            continue
         console.print(f"[bold]{name}[/bold] …")
         section_started = time.perf_counter()
         try:
             results[name] = section()
+            results[name]["measured_at"] = datetime.now(UTC).isoformat()
         except Exception as error:  # keep what the other sections measured
             console.print_exception()
             results[name] = {"error": f"{type(error).__name__}: {error}"}
             results.setdefault("failed", []).append(name)
         results[name]["section_seconds"] = round(time.perf_counter() - section_started, 1)
         console.print_json(data=results[name], default=str)
-    results["total_seconds"] = round(time.perf_counter() - started, 1)
+        save(results)
+    results["total_seconds"] = round(
+        results.get("total_seconds", 0.0) + time.perf_counter() - started, 1
+    )
+    save(results)
     return results
 
 
@@ -220,6 +255,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--database",
         help=f"Database to drop and create (default {BENCH_DATABASE}, {QUICK_DATABASE} if quick).",
+    )
+    parser.add_argument(
+        "--resume",
+        help="Go on with this results file's run: its database is kept, the sections it"
+        " measured without error are skipped, and the file is updated.",
     )
     return parser
 
