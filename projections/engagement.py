@@ -163,6 +163,7 @@ class EngagementProjection(Projection):
         "member_engagement",
         "member_channel_engagement",
         "member_activity_weeks",
+        "member_rank_buckets",  # kept by triggers on member_engagement (migration 0012)
     )
     # The other tables hold totals: a rebuild writes them once, at the end.
     replay_tables: ClassVar[tuple[str, ...]] = ("member_interactions",)

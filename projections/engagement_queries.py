@@ -23,9 +23,14 @@ JOIN member_engagement e USING (member_id)
 WHERE c.channel = %s AND e.ranked {after}
 ORDER BY c.rank_key DESC, c.member_id DESC LIMIT %s
 """
+# Members of the buckets above the key's, plus those above the key within its bucket (an
+# index range scan), plus one; migration 0012 explains the buckets.
 RANK = """
-SELECT count(*) FILTER (WHERE rank_key > %(key)s) + 1 AS rank, count(*) AS ranked
-FROM member_engagement WHERE ranked AND rank_key > '-Infinity'
+SELECT ((SELECT coalesce(sum(members), 0) FROM member_rank_buckets
+        WHERE bucket > crm_rank_bucket(%(key)s))
+    + (SELECT count(*) FROM member_engagement WHERE ranked AND rank_key > %(key)s
+        AND rank_key < (crm_rank_bucket(%(key)s) + 1) / 16.0::float8) + 1)::bigint AS rank,
+    (SELECT coalesce(sum(members), 0) FROM member_rank_buckets)::bigint AS ranked
 """
 INTERACTIONS = """
 SELECT * FROM member_interactions WHERE member_id = %s {after}

@@ -35,6 +35,7 @@ EXPECTED_TABLES = {
     "member_engagement",
     "member_channel_engagement",
     "member_activity_weeks",
+    "member_rank_buckets",
     "member_stages",
     "member_stage_history",
 }
