@@ -4,6 +4,7 @@
     python -m bench.run                      # 1M members, 20M interactions
     python -m bench.run --scale 0.1          # everything a tenth of that
     python -m bench.run --resume FILE        # go on with a run that stopped or failed
+    python -m bench.run --resume FILE --again reads   # measure a section again
 
 The database is CRM_DATABASE_URL's server (a database named crm_bench, crm_bench_quick for
 --quick, is dropped and created there) or, when it is unset, an embedded server in the
@@ -40,6 +41,8 @@ QUICK_INTERACTIONS = 20_000
 # Shares of members marked as staff and as bots after the import (the input has neither).
 STAFF_SHARE = 0.001
 BOT_SHARE = 0.001
+
+SECTIONS = ("ingest", "staff_and_bots", "rebuild", "evaluate", "reads", "commands", "lag")
 
 console = Console(stderr=True)
 
@@ -87,7 +90,8 @@ def main(argv: list[str] | None = None) -> None:
             results["database_name"] = name
             output.write_text(json.dumps(results, indent=2, default=str) + "\n")
 
-        results = run_all(bench, Path(args.input) if args.input else None, previous, save)
+        source = Path(args.input) if args.input else None
+        results = run_all(bench, source, previous, save, again=set(args.again or ()))
     finally:
         if embedded:
             embedded.stop()
@@ -101,10 +105,12 @@ def run_all(
     source: Path | None,
     previous: dict[str, Any] | None = None,
     save: Callable[[dict[str, Any]], None] = lambda results: None,
+    again: set[str] | None = None,
 ) -> dict[str, Any]:
     """Every section in order; later sections read what earlier ones wrote.
 
-    Going on with `previous` results skips the sections they measured without error.
+    Going on with `previous` results skips the sections they measured without error,
+    except those named in `again`, whose earlier results are kept under "superseded".
     """
     started = time.perf_counter()
     results: dict[str, Any] = previous or {
@@ -127,6 +133,8 @@ def run_all(
     ]
     failed = results.pop("failed", [])
     for name, section in sections:
+        if name in (again or ()) and name in results:
+            results.setdefault("superseded", {}).setdefault(name, []).append(results.pop(name))
         if name in results and name not in failed:
             console.print(f"[bold]{name}[/bold]: measured before, kept")
             continue
@@ -260,6 +268,12 @@ def _parser() -> argparse.ArgumentParser:
         "--resume",
         help="Go on with this results file's run: its database is kept, the sections it"
         " measured without error are skipped, and the file is updated.",
+    )
+    parser.add_argument(
+        "--again",
+        action="append",
+        choices=SECTIONS,
+        help="With --resume: measure this section again (repeatable).",
     )
     return parser
 
