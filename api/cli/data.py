@@ -27,6 +27,7 @@ from api.importer import (
 )
 from api.ingestion import Ingestion, IngestTotals
 from application.runtime import Runtime
+from application.statistics import IMPORTED_TABLES, refresh_statistics
 from projections.positions import head_of_log
 from projections.registry import catch_up_all
 
@@ -128,6 +129,8 @@ def import_interactions_command(
                 totals, skipped = _import_in_parts(
                     job, workers, lambda done: progress.update(task, completed=done)
                 )
+        if totals.accepted or totals.members_created:
+            refresh_statistics(runtime.pool, IMPORTED_TABLES)
     finally:
         runtime.close()
     if skipped:

@@ -21,6 +21,7 @@ from api.cli.data import seed_if_empty
 from api.evaluation import EvaluationSchedule
 from application.migrations import apply_migrations
 from application.runtime import Runtime, resolve_database
+from application.statistics import refresh_statistics
 from projections.engine import ProjectionWorker
 from projections.positions import head_of_log, lags
 from projections.registry import build_runners, projection_names
@@ -151,6 +152,7 @@ def _rebuild_here(runtime: Runtime, name: str, head: int) -> None:
         while consumed := runner.run_page(REBUILD_BATCH):
             progress.advance(task, consumed)
         progress.update(task, completed=head or 1)
+    refresh_statistics(runtime.pool, runner.projection.tables)
 
 
 def _rebuild_side_by_side(runtime: Runtime, names: list[str], head: int) -> None:
@@ -182,7 +184,9 @@ def rebuild_projection(database_url: str, name: str) -> int:
     try:
         runner = next(r for r in build_runners(runtime) if r.name == name)
         runner.reset(replay=True)
-        return runner.catch_up(REBUILD_BATCH)
+        consumed = runner.catch_up(REBUILD_BATCH)
+        refresh_statistics(runtime.pool, runner.projection.tables)
+        return consumed
     finally:
         runtime.close()
 

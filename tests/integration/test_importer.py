@@ -13,9 +13,10 @@ import pytest
 from api.importer import Checkpoint, import_interactions, merge_totals, split_ndjson
 from api.ingestion import Ingestion
 from application.runtime import Runtime
+from application.statistics import IMPORTED_TABLES
 from domain import commands as cmd
 from domain.interaction import Interaction
-from tests.integration.conftest import scalar
+from tests.integration.conftest import rows, scalar
 from tests.integration.test_cli import crm_command, crm_env
 
 pytestmark = pytest.mark.integration
@@ -200,6 +201,13 @@ def test_crm_import_with_workers_records_everything_once(runtime: Runtime, tmp_p
     assert done.returncode == 0, done.stdout + done.stderr
     assert "accepted 28, duplicates 6, rejected 2" in done.stdout
     assert stored(runtime) == 28
+    analyzed = rows(
+        runtime.database_url,
+        "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s)"
+        " AND last_analyze IS NOT NULL ORDER BY relname",
+        (list(IMPORTED_TABLES),),
+    )
+    assert [name for (name,) in analyzed] == sorted(IMPORTED_TABLES)
     csv_path = tmp_path / "mixed.csv"
     csv_path.write_text("channel,kind\n")
     refused = subprocess.run(

@@ -16,7 +16,7 @@ from application.runtime import Runtime
 from domain import commands as cmd
 from projections.engine import ProjectionRunner
 from projections.positions import head_of_log, lags
-from projections.registry import build_runners, projection_names
+from projections.registry import all_projections, build_runners, projection_names
 from tests.conftest import TEST_SECRET
 from tests.integration.conftest import (
     expected_member_counts,
@@ -202,3 +202,14 @@ def test_rebuild_all_through_the_cli_gives_the_rows_of_live_processing(
     assert read_models(url) == live
     head = head_of_log(runtime.pool)
     assert [lag.position for lag in lags(runtime.pool, projection_names())] == [head] * 3
+    # The planner has statistics for every rebuilt table, autovacuum or not.
+    tables = [t for p in all_projections() for t in p.tables]
+    assert (
+        rows(
+            url,
+            "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s)"
+            " AND last_analyze IS NULL",
+            (tables,),
+        )
+        == []
+    )
