@@ -228,6 +228,7 @@ def _machine(bench: Bench) -> dict[str, Any]:
                 "max_wal_size",
                 "synchronous_commit",
                 "fsync",
+                "autovacuum",
             )
         }
     memory_kb = next(
