@@ -42,8 +42,6 @@ QUICK_INTERACTIONS = 20_000
 STAFF_SHARE = 0.001
 BOT_SHARE = 0.001
 
-SECTIONS = ("ingest", "staff_and_bots", "rebuild", "evaluate", "reads", "commands", "lag")
-
 console = Console(stderr=True)
 
 
@@ -122,17 +120,8 @@ def run_all(
     results["workdir"] = str(bench.workdir)
     crm(bench, "migrate")
     results.setdefault("machine", _machine(bench))
-    sections = [
-        ("ingest", lambda: ingest.run(bench, source or _generated(bench))),
-        ("staff_and_bots", lambda: _mark_staff_and_bots(bench)),
-        ("rebuild", lambda: rebuild.run(bench)),
-        ("evaluate", lambda: _evaluate(bench)),
-        ("reads", lambda: reads.run(bench)),
-        ("commands", lambda: commands.run(bench)),
-        ("lag", lambda: lag.run(bench)),
-    ]
     failed = results.pop("failed", [])
-    for name, section in sections:
+    for name, section in SECTIONS.items():
         if name in (again or ()) and name in results:
             results.setdefault("superseded", {}).setdefault(name, []).append(results.pop(name))
         if name in results and name not in failed:
@@ -141,7 +130,7 @@ def run_all(
         console.print(f"[bold]{name}[/bold] …")
         section_started = time.perf_counter()
         try:
-            results[name] = section()
+            results[name] = section(bench, source)
             results[name]["measured_at"] = datetime.now(UTC).isoformat()
         except Exception as error:  # keep what the other sections measured
             console.print_exception()
@@ -254,6 +243,20 @@ def _cpu_model() -> str:
     return platform.processor()
 
 
+Section = Callable[[Bench, Path | None], dict[str, Any]]
+
+# Every section, in the order it runs: later sections read what earlier ones wrote.
+SECTIONS: dict[str, Section] = {
+    "ingest": lambda bench, source: ingest.run(bench, source or _generated(bench)),
+    "staff_and_bots": lambda bench, _: _mark_staff_and_bots(bench),
+    "rebuild": lambda bench, _: rebuild.run(bench),
+    "evaluate": lambda bench, _: _evaluate(bench),
+    "reads": lambda bench, _: reads.run(bench),
+    "commands": lambda bench, _: commands.run(bench),
+    "lag": lambda bench, _: lag.run(bench),
+}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="A small run for CI.")
@@ -273,7 +276,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--again",
         action="append",
-        choices=SECTIONS,
+        choices=list(SECTIONS),
         help="With --resume: measure this section again (repeatable).",
     )
     return parser

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from api.importer import Checkpoint, import_interactions, merge_totals, split_ndjson
-from api.ingestion import Ingestion
+from api.importer import Checkpoint, Part, import_interactions, merge_totals, split_ndjson
+from api.ingestion import Ingestion, IngestTotals
 from application.runtime import Runtime
 from application.statistics import IMPORTED_TABLES
 from domain import commands as cmd
@@ -172,20 +172,26 @@ def test_parts_cover_every_line_once_with_their_numbers(tmp_path: Path, count: i
     assert seen == lines
 
 
-def test_a_file_imported_in_parts_gives_the_same_totals_and_lines(
-    runtime: Runtime, tmp_path: Path
-) -> None:
-    path = write_mixed(tmp_path / "mixed.ndjson", member(runtime))
-    parts = split_ndjson(path, 3)
-    results = [
+def import_parts(
+    runtime: Runtime, path: Path, parts: list[Part], batch_size: int
+) -> list[tuple[IngestTotals, int]]:
+    """Each part imported in turn, as the processes of `crm import --workers` would."""
+    return [
         import_interactions(
-            Ingestion(runtime, create_unknown_members=False, batch_size=4),
+            Ingestion(runtime, create_unknown_members=False, batch_size=batch_size),
             path,
             file_format="ndjson",
             part=part,
         )
         for part in parts
     ]
+
+
+def test_a_file_imported_in_parts_gives_the_same_totals_and_lines(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    path = write_mixed(tmp_path / "mixed.ndjson", member(runtime))
+    results = import_parts(runtime, path, split_ndjson(path, 3), batch_size=4)
     merged = merge_totals([totals for totals, _ in results])
     assert (merged.accepted, merged.duplicates, merged.rejected) == (28, 6, 2)
     assert [(r.line, r.field) for r in merged.rejections] == [(12, ""), (24, "kind")]
@@ -233,15 +239,7 @@ def test_a_part_killed_mid_import_resumes_from_its_own_checkpoint(
     assert checkpoint is not None
     assert checkpoint.lines_done == second.first_line - 1 + 20
     assert Checkpoint.load(path) is None  # the whole file's checkpoint is another one
-    results = [
-        import_interactions(
-            Ingestion(runtime, create_unknown_members=False, batch_size=10),
-            path,
-            file_format="ndjson",
-            part=part,
-        )
-        for part in (first, second)
-    ]
+    results = import_parts(runtime, path, [first, second], batch_size=10)
     assert [skipped for _, skipped in results] == [0, 20]
     merged = merge_totals([totals for totals, _ in results])
     assert (merged.accepted, merged.duplicates, merged.rejected) == (80, 0, 0)
