@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 
 from api.graphql.engagement.mutations import EngagementMutation
 from api.graphql.engagement.queries import EngagementQuery
+from api.graphql.json_values import SCALAR_OVERRIDES
 from api.graphql.lifecycle.queries import LifecycleQuery
 from api.graphql.masking import MaskUnexpectedErrors
 from api.graphql.members.mutations import MemberMutation
@@ -65,6 +66,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         mutation=Mutation,
         extensions=extensions,  # type: ignore[arg-type]
         config=StrawberryConfig(auto_camel_case=True),
+        scalar_overrides=SCALAR_OVERRIDES,
     )
 
 

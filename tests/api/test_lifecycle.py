@@ -175,3 +175,28 @@ def test_record_interaction_brings_a_quiet_member_back(api: Api, admin_key: str)
     assert api.services.wait_for("lifecycle", api.services.community.recorder.max_notification_id())
     history = api.graphql(HISTORY, {"id": member["id"]}, key=admin_key)["data"]["member"]
     assert [s["stage"] for s in history["stageHistory"]] == ["AT_RISK", "RETURNING"]
+
+
+MEMBER_PAGE = """
+query Page($id: ID!) { member(id: $id) { id history { version type recordedAt data } } }
+"""
+
+
+def test_the_history_of_a_member_with_a_stage_is_plain_json(
+    api: Api, admin_key: str, community: dict[str, Any]
+) -> None:
+    """A stage change carries evidence with times in it; the audit trail must still render."""
+    response = api.client.post(
+        f"{api.url}/graphql",
+        json={"query": MEMBER_PAGE, "variables": {"id": community["fading"]}},
+        headers={"Authorization": f"Bearer {admin_key}"},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    changes = [e for e in body["data"]["member"]["history"] if e["type"] == "STAGE_CHANGED"]
+    assert [c["data"]["stage"] for c in changes] == ["active", "at_risk"]
+    at_risk = changes[-1]["data"]
+    assert datetime.fromisoformat(at_risk["effective_at"]) <= NOW
+    last = at_risk["evidence"]["last_interaction_at"]
+    assert datetime.fromisoformat(last) < NOW - 30 * DAY

@@ -245,7 +245,7 @@ def member_from_aggregate(member: MemberAggregate, reveal: bool) -> Member:
 def _event(event: Any, reveal: bool) -> MemberEvent:
     hidden = set(type(event).PERSONAL_FIELDS) if not reveal else set()
     data = {
-        key: None if key in hidden else _plain(value)
+        key: None if key in hidden else value
         for key, value in vars(event).items()
         if key not in ("originator_id", "originator_version", "timestamp", "originator_topic")
     }
@@ -255,9 +255,3 @@ def _event(event: Any, reveal: bool) -> MemberEvent:
         recorded_at=event.timestamp,
         data=data,
     )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
