@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from api.evaluation import evaluate_weekly
 from application.community import Community, utc_now
+from application.runtime import Runtime
 from domain.commands import RecordInteraction
 from domain.interaction import InteractionKind
 from domain.member import Member
@@ -97,10 +100,11 @@ def seed_demo(
     batch: int = 500,
     progress: Callable[[int], None] | None = None,
     interactions: bool = True,
+    now: datetime | None = None,
 ) -> int | None:
     """Record a demo community in batches; returns the last notification id."""
     rng = random.Random(seed + 1)
-    now = utc_now()
+    now = now or utc_now()
     position = None
     pending: list[Member] = []
     for member in demo_members(count, seed=seed, now=now):
@@ -113,6 +117,45 @@ def seed_demo(
         position = _save(community, pending, rng, now, interactions) or position
         _report(progress, len(pending))
     return position
+
+
+@dataclass(frozen=True)
+class DemoCommunity:
+    """What seeding the demo community recorded."""
+
+    members: int
+    evaluations: int
+    stage_changes: int
+
+
+def seed_demo_community(
+    runtime: Runtime,
+    count: int,
+    *,
+    seed: int = 7,
+    progress: Callable[[int], None] | None = None,
+    weeks: Callable[[datetime], None] | None = None,
+) -> DemoCommunity:
+    """The demo of `crm serve --demo`: members, their interactions, and their stage history.
+
+    Stages are evaluated as of every Monday of the demo's two years, in order, then now,
+    as a weekly `crm evaluate` would have, so that questions about the past (`asOf`,
+    `stageHistory`) have answers.
+    """
+    now = utc_now()
+    seed_demo(runtime.community, count, seed=seed, progress=progress, now=now)
+    reports = evaluate_weekly(runtime, first_monday_after(now - HISTORY), now, progress=weeks)
+    return DemoCommunity(
+        members=count,
+        evaluations=len(reports),
+        stage_changes=sum(report.changed for report in reports),
+    )
+
+
+def first_monday_after(instant: datetime) -> datetime:
+    """Midnight (in the instant's zone) of the first Monday after `instant`."""
+    midnight = instant.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + timedelta(days=7 - midnight.weekday())
 
 
 def _save(

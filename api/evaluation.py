@@ -12,15 +12,17 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from application.runtime import Runtime
 from domain.engagement import EngagementRule
 from domain.lifecycle import Assessment, Stage, StageRule, assess
 from projections.lifecycle_queries import LifecycleQueries
+from projections.registry import catch_up_all
 
 PAGE = 1_000
+WEEK = timedelta(days=7)
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,33 @@ def evaluate_stages(
         if progress:
             progress(len(page))
     return EvaluationReport(at, examined, changed, rule.version)
+
+
+def evaluate_weekly(
+    runtime: Runtime,
+    start: datetime,
+    end: datetime,
+    *,
+    progress: Callable[[datetime], None] | None = None,
+) -> list[EvaluationReport]:
+    """Evaluate as of each week from `start`, in order, then at `end`.
+
+    This records the stage history a weekly `crm evaluate` would have left over that
+    period (stages only move forward, so the order matters). Each evaluation reads the
+    stages the previous one recorded, so the projections catch up in between.
+    """
+    reports = []
+    at = start
+    while at < end:
+        catch_up_all(runtime)
+        reports.append(evaluate_stages(runtime, at))
+        if progress:
+            progress(at)
+        at += WEEK
+    catch_up_all(runtime)
+    reports.append(evaluate_stages(runtime, end))
+    catch_up_all(runtime)
+    return reports
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import typer
 from rich.progress import Progress
 
 from api.cli.common import app, console, import_app, load_settings
-from api.demo import seed_demo
+from api.demo import seed_demo, seed_demo_community
 from api.evaluation import evaluate_stages
 from api.importer import (
     Part,
@@ -214,13 +214,20 @@ def _import_part(job: ImportJob, part: Part) -> tuple[IngestTotals, int]:
 
 
 def seed_if_empty(runtime: Runtime) -> None:
-    """Seed the demo community into an empty log, then judge its members' stages."""
+    """Seed the demo community into an empty log, with two years of weekly stage history."""
     if head_of_log(runtime.pool) > 0:
         console.print("the event log is not empty: demo data not seeded again")
         return
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("seeding demo community", total=DEMO_MEMBERS)
-        seed_demo(runtime.community, DEMO_MEMBERS, progress=lambda n: progress.advance(task, n))
-    catch_up_all(runtime)
-    report = evaluate_stages(runtime, datetime.now(UTC))
-    console.print(f"seeded {DEMO_MEMBERS} demo members; {report.changed} given a lifecycle stage")
+        members = progress.add_task("seeding demo community", total=DEMO_MEMBERS)
+        weeks = progress.add_task("evaluating its past weeks", total=None)
+        demo = seed_demo_community(
+            runtime,
+            DEMO_MEMBERS,
+            progress=lambda n: progress.advance(members, n),
+            weeks=lambda _: progress.advance(weeks, 1),
+        )
+    console.print(
+        f"seeded {demo.members} demo members; {demo.evaluations} weekly evaluations of their"
+        f" past recorded {demo.stage_changes} stage changes"
+    )
