@@ -58,14 +58,15 @@ def demo(
 @app.command()
 def evaluate(
     as_of: Annotated[
-        datetime | None,
+        str | None,
         typer.Option(
-            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"], help="Judge as of (UTC); default now."
+            help="Judge as of this date or ISO 8601 time (2026-08-31, 2026-08-31T12:00:00Z,"
+            " ...+02:00; UTC when no zone is given); default now."
         ),
     ] = None,
 ) -> None:
     """Record lifecycle stage changes (at risk, inactive...) as of now or a past date."""
-    at = as_of.replace(tzinfo=UTC) if as_of else datetime.now(UTC)
+    at = parse_instant(as_of, "--as-of") if as_of else datetime.now(UTC)
     runtime = Runtime.start(load_settings())
     try:
         catch_up_all(runtime)  # evaluations read the projections: up to the head first
@@ -80,6 +81,19 @@ def evaluate(
         f"{report.examined} members judged as of {report.at:%Y-%m-%d %H:%M} UTC"
         f" ({report.rule_version}): {report.changed} changed stage"
     )
+
+
+def parse_instant(text: str, option: str) -> datetime:
+    """An ISO 8601 date or time, as the GraphQL API accepts it; UTC when it has no zone."""
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise typer.BadParameter(
+            f"{text!r} is not an ISO 8601 date or time; use e.g. 2026-08-31,"
+            " 2026-08-31T12:00:00, 2026-08-31T12:00:00Z or 2026-08-31T12:00:00+02:00",
+            param_hint=option,
+        ) from None
 
 
 @import_app.command("interactions")

@@ -6,9 +6,10 @@ from typing import Annotated
 from uuid import UUID
 
 import typer
+from rich import box
 from rich.table import Table
 
-from api.auth import ApiKeys, Role
+from api.auth import ApiKeys, KeyInfo, Role
 from api.cli.common import console, keys_app, load_settings
 from application.runtime import Runtime
 
@@ -28,26 +29,48 @@ def apikey_create(
     print(issued.secret)
 
 
+KEY_COLUMNS = ("id", "name", "role", "prefix", "created", "last used", "revoked")
+
+
 @keys_app.command("list")
 def apikey_list() -> None:
-    """List keys (never their secrets)."""
+    """List keys (never their secrets); piped, one tab-separated line per key."""
     runtime = Runtime.start(load_settings())
     try:
         keys = ApiKeys(runtime.pool).list()
     finally:
         runtime.close()
-    table = Table("id", "name", "role", "prefix", "created", "last used", "revoked")
-    for key in keys:
-        table.add_row(
-            str(key.key_id),
-            key.name,
-            key.role.value,
-            key.prefix,
-            f"{key.created_at:%Y-%m-%d %H:%M}",
-            f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "-",
-            f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "-",
-        )
-    console.print(table)
+    rows = [key_row(key) for key in keys]
+    if not console.is_terminal:
+        # For scripts (`| grep ci | cut -f1`): every field whole, whatever the width.
+        for row in (KEY_COLUMNS, *rows):
+            print("\t".join(row))
+        return
+    console.print(key_table(rows))
+
+
+def key_row(key: KeyInfo) -> tuple[str, ...]:
+    """A key's fields as listed."""
+    return (
+        str(key.key_id),
+        key.name,
+        key.role.value,
+        key.prefix,
+        f"{key.created_at:%Y-%m-%d %H:%M}",
+        f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "-",
+        f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "-",
+    )
+
+
+def key_table(rows: list[tuple[str, ...]]) -> Table:
+    """The keys as a table whose ids are never cut: `revoke` needs them whole."""
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column(KEY_COLUMNS[0], no_wrap=True, min_width=len(str(UUID(int=0))))
+    for name in KEY_COLUMNS[1:]:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 @keys_app.command("revoke")

@@ -15,7 +15,7 @@ import uvicorn
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
-from api.auth import Role
+from api.auth import ApiKeys, IssuedKey, Role
 from api.cli.common import app, console, load_settings
 from api.cli.data import seed_if_empty
 from api.evaluation import EvaluationSchedule
@@ -30,6 +30,7 @@ from projections.registry import build_runners, projection_names
 REBUILD_BATCH = 20_000
 ALL = "all"
 PROGRESS_SECONDS = 0.5
+DEMO_KEY_NAME = "demo-admin"
 
 
 @app.command()
@@ -62,10 +63,15 @@ def serve(
         bind_host, bind_port = host or settings.host, port or settings.port
         if demo:
             seed_if_empty(runtime)
-            issued = services.api_keys.create(name="demo-admin", role=Role.ADMIN)
+            issued, revoked = issue_demo_key(services.api_keys)
             console.print(f"[bold]GraphiQL:[/bold] http://{bind_host}:{bind_port}/graphql")
-            console.print(f"[bold]Admin API key:[/bold] {issued.secret}")
+            # Plain print: never wrapped, so it is copied whole.
+            print(f"Admin API key: {issued.secret}", flush=True)
             console.print("Send it as the header  Authorization: Bearer <key>")
+            console.print(
+                f"Each `crm serve --demo` issues a new admin key and revokes the earlier demo"
+                f" keys (named {DEMO_KEY_NAME}): {revoked} revoked now."
+            )
         uvicorn.run(
             create_app(settings, services=services),
             host=bind_host,
@@ -75,6 +81,20 @@ def serve(
     finally:
         schedule.stop()
         services.close()
+
+
+def issue_demo_key(api_keys: ApiKeys) -> tuple[IssuedKey, int]:
+    """A new admin key for the demo, revoking the earlier demo keys: one is valid at a time.
+
+    Only a hash of each key is stored, so an earlier key cannot be shown again; revoking
+    it keeps restarts from leaving a trail of forgotten admin keys. Returns how many went.
+    """
+    earlier = [
+        key for key in api_keys.list() if key.name == DEMO_KEY_NAME and key.revoked_at is None
+    ]
+    for key in earlier:
+        api_keys.revoke(key.key_id)
+    return api_keys.create(name=DEMO_KEY_NAME, role=Role.ADMIN), len(earlier)
 
 
 @app.command()
