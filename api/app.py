@@ -6,8 +6,9 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.requests import HTTPConnection
 from strawberry.fastapi import GraphQLRouter
 
@@ -17,6 +18,7 @@ from api.graphql.schema import build_schema
 from api.metrics import render_metrics
 from api.rest import router as ingestion_router
 from api.services import Services, in_thread
+from api.static.pages import VENDOR_DIR, VENDOR_URL, graphiql_html, swagger_ui_page
 from application.runtime import Runtime
 from application.settings import Settings
 from projections.positions import lags
@@ -46,17 +48,23 @@ def create_app(
             if owned:
                 await in_thread(app.state.services.close)
 
-    # Like GraphiQL, the OpenAPI pages hold no data but are served without a key: they
-    # exist in development only.
+    # Like GraphiQL, the OpenAPI pages and their scripts hold no data and are served
+    # without a key: they exist outside production only.
     docs = settings.graphiql_enabled
     app = FastAPI(
         title="community-crm",
         description="Event-sourced CRM for online communities. GraphQL at /graphql.",
         lifespan=lifespan,
-        docs_url="/docs" if docs else None,
+        docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
     )
+    if docs:
+        app.mount(VENDOR_URL, StaticFiles(directory=VENDOR_DIR), name="vendor")
+
+        @app.get("/docs", include_in_schema=False)
+        async def swagger_ui() -> HTMLResponse:
+            return swagger_ui_page("/openapi.json", f"{app.title} - Swagger UI")
 
     async def graphql_context(connection: HTTPConnection, services: ServicesDep) -> Context:
         # The IDE page is static and holds no data; every operation needs a key.
@@ -65,7 +73,7 @@ def create_app(
         return Context(services, await authenticate(connection, services))
 
     schema = build_schema(introspection=settings.graphiql_enabled)
-    router: GraphQLRouter[Context, None] = GraphQLRouter(
+    router: GraphQLRouter[Context, None] = OfflineGraphQLRouter(
         schema,
         context_getter=graphql_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
@@ -89,6 +97,14 @@ def create_app(
         return PlainTextResponse(render_metrics(found), media_type="text/plain; version=0.0.4")
 
     return app
+
+
+class OfflineGraphQLRouter(GraphQLRouter[Context, None]):
+    """strawberry's router, whose GraphiQL page loads vendored scripts, not a CDN's."""
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """The GraphiQL page, working without internet."""
+        return HTMLResponse(graphiql_html())
 
 
 def _is_ide_page(connection: HTTPConnection) -> bool:

@@ -1,0 +1,1 @@
+"""The development pages (GraphiQL, /docs) with their scripts served from vendored files."""
