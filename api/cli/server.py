@@ -69,8 +69,9 @@ def serve(
             print(f"Admin API key: {issued.secret}", flush=True)
             console.print("Send it as the header  Authorization: Bearer <key>")
             console.print(
-                f"Each `crm serve --demo` issues a new admin key and revokes the earlier demo"
-                f" keys (named {DEMO_KEY_NAME}): {revoked} revoked now."
+                f"Each `crm serve --demo` issues a new admin key and revokes the earlier"
+                f" demo keys (named {DEMO_KEY_NAME})"
+                + (f": {revoked} revoked just now." if revoked else ".")
             )
         uvicorn.run(
             create_app(settings, services=services),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -97,3 +99,35 @@ def test_production_serves_no_page_and_no_vendored_file(api: Api) -> None:
         script = f"{url}{VENDOR_URL}/react@18.2.0/umd/react.production.min.js"
         assert httpx.get(script).status_code == 404
         assert httpx.get(f"{url}/docs").status_code == 404
+
+
+# What each page shows once its scripts have run: GraphiQL's editor, Swagger UI's operations.
+RENDERED = {"/graphql": 'class="graphiql-editor"', "/docs": 'class="opblock-summary-path"'}
+
+
+@pytest.mark.parametrize("page", sorted(RENDERED))
+def test_a_dev_page_renders_in_a_browser_without_internet(
+    api: Api, page: str, tmp_path: Path
+) -> None:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    # A proxy that answers nothing stands for a machine offline; this server is loopback,
+    # which Chromium never sends through a proxy.
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path}",
+            "--proxy-server=http://127.0.0.1:9",
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+            f"{api.url}{page}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    assert RENDERED[page] in dom, f"{page} did not render offline:\n{dom[:2000]}"
