@@ -157,8 +157,14 @@ def _parse_curl(line: int, command: str) -> Curl:
     return Curl(line, url, headers, body, body_file, method)
 
 
-# Values for the required variables of README documents, by variable name.
 def _variable_values(operation: OperationDefinitionNode, member_id: str) -> dict[str, Any]:
+    """Values for the required variables of a README document: real ids, plain samples."""
+    samples: dict[str, Any] = {
+        "ID": member_id,
+        "Int": 10,
+        "Boolean": True,
+        "DateTime": (datetime.now(UTC) - timedelta(days=90)).isoformat(),
+    }
     values: dict[str, Any] = {}
     for definition in operation.variable_definitions or ():
         name = definition.variable.name.value
@@ -166,10 +172,8 @@ def _variable_values(operation: OperationDefinitionNode, member_id: str) -> dict
         if not required:
             continue  # optional: the document as a reader first runs it
         type_name = print_ast(definition.type).rstrip("!")
-        if type_name == "ID":
-            values[name] = member_id
-        else:
-            raise AssertionError(f"no sample value for required ${name}: {type_name}")
+        assert type_name in samples, f"no sample value for required ${name}: {type_name}"
+        values[name] = samples[type_name]
     return values
 
 
