@@ -25,10 +25,7 @@ KEYS = [DEFAULT_RULE.increment(kind, m) for m in MOMENTS for kind in ("message",
 
 def sql_sum(url: str, keys: list[float]) -> float:
     """crm_rank_sum of the keys, in the order given."""
-    query = (
-        "SELECT crm_rank_sum(k ORDER BY n)"
-        " FROM unnest(%s::float8[]) WITH ORDINALITY AS t(k, n)"
-    )
+    query = "SELECT crm_rank_sum(k ORDER BY n) FROM unnest(%s::float8[]) WITH ORDINALITY AS t(k, n)"
     return float(scalar(url, query, (keys,)))
 
 
