@@ -50,6 +50,7 @@ class ProjectionRunner:
     The page's rows and the new position commit together, and the position row is locked
     for the transaction: a crash anywhere loses or doubles nothing, and two runners of the
     same projection (server and worker) take turns instead of applying a page twice.
+    A page that keeps failing has its poison events parked, and the runner goes on.
     """
 
     def __init__(

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import pytest
 from psycopg import Cursor
+from pydantic import ValidationError
 
 from api.demo import seed_demo
 from application.runtime import Runtime
@@ -17,7 +18,9 @@ from projections.engagement import EngagementProjection
 from projections.engine import ProjectionRunner
 from projections.parking import parked_counts, skip_parked
 from projections.positions import PositionWatcher, head_of_log
+from projections.registry import build_runners
 from projections.worker import ProjectionWorker
+from tests.conftest import test_settings
 from tests.integration.conftest import (
     CountingProjection,
     counting_runner,
@@ -242,7 +245,8 @@ def test_a_rebuild_with_a_poison_event_completes(runtime: Runtime) -> None:
     assert scalar(url, "SELECT replay FROM projection_positions WHERE name = 'engagement'") is None
     assert scalar(url, "SELECT count(*) FROM pg_indexes WHERE tablename = 'member_interactions'")
     assert (
-        rows(url, "SELECT external_id FROM member_interactions WHERE external_id LIKE 'poison%%'") == []
+        rows(url, "SELECT external_id FROM member_interactions WHERE external_id LIKE 'poison%%'")
+        == []
     )
     assert scalar(url, "SELECT count(*) FROM member_interactions") == 18
     totals = rows(url, "SELECT member_id, interactions FROM member_engagement")
@@ -256,3 +260,14 @@ def test_a_rebuild_with_a_poison_event_completes(runtime: Runtime) -> None:
     fixed.catch_up(retrying=True)
     assert parked(url, "engagement") == []
     assert scalar(url, "SELECT count(*) FROM member_interactions") == 19
+
+
+def test_the_attempts_before_parking_are_a_bounded_setting(database: str) -> None:
+    runtime = Runtime.start(test_settings(database, projection_max_attempts=5))
+    try:
+        assert {runner.max_attempts for runner in build_runners(runtime)} == {5}
+    finally:
+        runtime.close()
+    for refused in (0, 101):
+        with pytest.raises(ValidationError, match="projection_max_attempts"):
+            test_settings(database, projection_max_attempts=refused)
