@@ -14,9 +14,9 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from projections.isolation import apply_isolating, apply_parked
+from projections.isolation import NOT_POISON, apply_isolating, apply_parked
 from projections.parking import describe, forget_parked, park
-from projections.positions import EVENTS_TABLE, PositionWatcher, RuleChanged, lock_position
+from projections.positions import EVENTS_TABLE, PositionWatcher, lock_position
 from projections.projection import Projection
 from projections.replay import restore_indexes, strip_indexes
 
@@ -86,14 +86,14 @@ class ProjectionRunner:
 
         A page that fails `max_attempts` times in a row is applied again in parts, and the
         events that still fail alone are parked (see projections/parking.py): one poison
-        event never stops a projection. A lost database and a changed rule are not poison:
-        they are raised, to be dealt with before anything is parked.
+        event never stops a projection. A lost database, a wrong schema and a changed rule
+        are not poison (see NOT_POISON): they are raised, and nothing is parked for them.
         """
         limit = batch_size or self.batch_size
         self._page_start = None
         try:
             consumed, new_position = self._apply_page(limit)
-        except (psycopg.OperationalError, RuleChanged):
+        except NOT_POISON:
             raise
         except Exception as error:
             if self._count_failure() < self.max_attempts:
@@ -108,13 +108,13 @@ class ProjectionRunner:
         """Apply the next page, retrying a failing one after a pause until it is isolated.
 
         For rebuilds, which must never stop on one event; raises only what cannot be
-        parked (a lost database, a changed rule, a failure no event explains).
+        parked (NOT_POISON, or a failure that no event explains).
         """
         pause = self.retry_pause
         for attempt in itertools.count(1):
             try:
                 return self.run_page(batch_size)
-            except (psycopg.OperationalError, RuleChanged):
+            except NOT_POISON:
                 raise
             except Exception:
                 if attempt >= self.max_attempts:

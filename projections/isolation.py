@@ -8,6 +8,17 @@ from typing import Any
 import psycopg
 
 from projections.parking import APPLIED, failed_again, resolve, still_parked
+from projections.positions import RuleChanged
+
+# Failures that say nothing about the events, so they are never parked: a lost or busy
+# database (connection, deadlock, timeout, disk full), a wrong schema or query (a missing
+# table, column or privilege: every event would fail), a changed rule. Retried as a whole.
+NOT_POISON: tuple[type[Exception], ...] = (
+    psycopg.OperationalError,
+    psycopg.ProgrammingError,
+    psycopg.InterfaceError,
+    RuleChanged,
+)
 
 # How a page of decoded events is applied: a projection's `apply` or `apply_replay`.
 Apply = Callable[[psycopg.Cursor[Any], Sequence[Any]], None]
@@ -23,13 +34,13 @@ def apply_isolating(
 
     Each part runs in a savepoint, so a failed part leaves nothing behind: the others are
     applied as if the poison events were not in the log. Returns those events and errors.
-    A lost database is raised: it says nothing about the events.
+    A failure that says nothing about the events (NOT_POISON) is raised.
     """
     try:
         with conn.transaction(), conn.cursor() as cursor:
             apply(cursor, decode(rows))
         return []
-    except psycopg.OperationalError:
+    except NOT_POISON:
         raise
     except Exception as failure:
         if len(rows) == 1:
@@ -50,7 +61,7 @@ def apply_parked(
         try:
             with conn.transaction(), conn.cursor() as cursor:
                 apply(cursor, decode([row]))
-        except psycopg.OperationalError:
+        except NOT_POISON:
             raise
         except Exception as error:
             failed_again(conn, projection, row[0], error)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 from uuid import UUID
 
+import psycopg
 import pytest
 from psycopg import Cursor
 from pydantic import ValidationError
@@ -197,6 +198,30 @@ def test_skipping_parked_events_keeps_them_for_audit_but_no_longer_counts_them(
     assert parked_counts(runtime.pool, ["counting"]) == {"counting": 0}
     assert runner.retry_parked() == (0, 0)  # skipped events are not retried
     counted_all_but(url, poisoned)
+
+
+class MissingTable(CountingProjection):
+    """A projection whose table is gone: every page fails, whatever its events."""
+
+    def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
+        """Write to a table that does not exist."""
+        cursor.execute("INSERT INTO no_such_table VALUES (1)")
+
+
+def test_a_failure_no_event_explains_is_retried_but_never_parked(runtime: Runtime) -> None:
+    """A missing table (or a lost database) would park the whole log: the page waits."""
+    url = runtime.database_url
+    create_counting_tables(url)
+    seed_demo(runtime.community, 5, interactions=False)
+    runner = counting_runner(runtime, MissingTable(), batch_size=BATCH)
+    runner.max_attempts, runner.retry_pause = 1, 0.0
+    for _ in range(3):
+        with pytest.raises(psycopg.errors.UndefinedTable):
+            runner.catch_up()
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        runner.catch_up(retrying=True)
+    assert position_of(url, "counting") == 0
+    assert parked(url, "counting") == []
 
 
 class PoisonedEngagement(EngagementProjection):
