@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -90,3 +90,33 @@ def test_interactions_of_1900_and_year_1_are_projected_next_to_todays(runtime: R
     rebuilt = rows(url, KEYS)
     assert [r[:3] for r in rebuilt] == [r[:3] for r in live]
     assert [r[3] for r in rebuilt] == pytest.approx([r[3] for r in live], rel=1e-12)
+
+
+def test_an_instant_before_year_1_in_utc_is_parked_live_and_in_a_rebuild(
+    runtime: Runtime,
+) -> None:
+    """Accepted by the application, but not representable in UTC: a real poison event."""
+    url = runtime.database_url
+    member, neighbour = joined(runtime, "Time Traveller"), joined(runtime, "Neighbour")
+    before_utc = datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=1)))
+    record(
+        runtime,
+        message(member, NOW - timedelta(days=1), "t1"),
+        message(member, before_utc, "t0"),
+        message(neighbour, NOW - timedelta(days=2), "n1"),
+    )
+    engagement = next(r for r in build_runners(runtime, batch_size=10) if r.name == "engagement")
+    engagement.max_attempts = 1
+
+    for rebuild in (False, True):
+        if rebuild:
+            engagement.reset(replay=True)
+        engagement.catch_up(retrying=True)
+        assert scalar(url, POSITION, ("engagement",)) == head_of_log(runtime.pool)
+        assert rows(url, "SELECT external_id FROM member_interactions ORDER BY 1") == [
+            ("n1",),
+            ("t1",),
+        ]
+        ((error,),) = rows(url, "SELECT error FROM parked_events WHERE status = 'parked'")
+        assert error.startswith("OverflowError")
+        assert parked_counts(runtime.pool, ["engagement"]) == {"engagement": 1}
