@@ -138,11 +138,15 @@ def project(
     retry_parked: Annotated[bool, typer.Option("--retry-parked", help=parked.RETRY_HELP)] = False,
     skip_parked: Annotated[bool, typer.Option("--skip-parked", help=parked.SKIP_HELP)] = False,
 ) -> None:
+    """Rebuild a projection, or retry or skip the events it parked."""
     if sum((rebuild is not None, retry_parked, skip_parked)) != 1:
         raise typer.BadParameter("give one of --rebuild, --retry-parked or --skip-parked")
     if rebuild is not None:
         if name is not None:
-            raise typer.BadParameter(f"--rebuild takes the projection's name, not {name!r}")
+            raise typer.BadParameter(
+                f"NAME ({name!r}) goes with --retry-parked or --skip-parked;"
+                " --rebuild takes its own projection name"
+            )
         _rebuild(rebuild)
         return
     names = _known_names(name or ALL, "NAME")
