@@ -21,6 +21,7 @@ from api.services import Services, in_thread
 from api.static.pages import VENDOR_DIR, VENDOR_URL, graphiql_html, swagger_ui_page
 from application.runtime import Runtime
 from application.settings import Settings
+from projections.parking import parked_counts
 from projections.positions import lags
 from projections.registry import projection_names
 
@@ -82,19 +83,27 @@ def create_app(
     app.include_router(router, prefix="/graphql")
     app.include_router(ingestion_router)
 
-    @app.get("/healthz", summary="Liveness and database check (no key needed).")
+    @app.get("/healthz", summary="Liveness, database and projections check (no key needed).")
     async def healthz(services: ServicesDep) -> JSONResponse:
         try:
-            await in_thread(_ping, services)
+            counts = await in_thread(parked_counts, services.runtime.pool, projection_names())
         except Exception:
             log.exception("health check failed")
             return JSONResponse({"status": "unavailable"}, status_code=503)
+        # Degraded still serves (200, so load balancers keep it): some events wait, parked,
+        # for an operator (`crm status`, `crm project --retry-parked`).
+        parked = {name: count for name, count in counts.items() if count}
+        if parked:
+            return JSONResponse({"status": "degraded", "parked_events": parked})
         return JSONResponse({"status": "ok"})
 
-    @app.get("/metrics", summary="Prometheus metrics: projection positions and lag.")
+    @app.get("/metrics", summary="Prometheus metrics: projection positions, lag, parked events.")
     async def metrics(services: ServicesDep, _: PrincipalDep) -> PlainTextResponse:
         found = await in_thread(lags, services.runtime.pool, projection_names())
-        return PlainTextResponse(render_metrics(found), media_type="text/plain; version=0.0.4")
+        parked = await in_thread(parked_counts, services.runtime.pool, projection_names())
+        return PlainTextResponse(
+            render_metrics(found, parked), media_type="text/plain; version=0.0.4"
+        )
 
     return app
 
@@ -116,8 +125,3 @@ def _is_ide_page(connection: HTTPConnection) -> bool:
         and "query" not in connection.query_params
         and "text/html" in connection.headers.get("accept", "")
     )
-
-
-def _ping(services: Services) -> None:
-    with services.runtime.pool.connection() as conn:
-        conn.execute("SELECT 1")

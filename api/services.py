@@ -15,12 +15,12 @@ from application.runtime import Runtime
 from domain.engagement import EngagementRule
 from domain.lifecycle import StageRule
 from projections.engagement_queries import EngagementQueries
-from projections.engine import ProjectionWorker
 from projections.lifecycle_queries import LifecycleQueries
 from projections.member_queries import MemberQueries
 from projections.members import MembersProjection
 from projections.positions import PositionWatcher
 from projections.registry import build_runners
+from projections.worker import ProjectionWorker
 
 T = TypeVar("T")
 

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     lock_timeout_seconds: int = Field(default=5, ge=1, le=120)
     projection_batch_size: int = Field(default=500, ge=1, le=20_000)
     projection_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    # Failures in a row of one page before its poison events are parked (projections/engine.py).
+    projection_max_attempts: int = Field(default=3, ge=1, le=100)
     read_your_writes_timeout: float = Field(default=5.0, ge=0, le=60)
     max_page_size: int = Field(default=100, ge=1, le=500)
     graphiql: bool | None = Field(default=None, description="Defaults to on outside production.")

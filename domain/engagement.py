@@ -9,6 +9,7 @@ ranks them by score at every instant, so "top members now" is one index scan.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +17,11 @@ from domain.interaction import InteractionKind
 
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 NO_ACTIVITY = float("-inf")
+# Beyond this gap between two keys the smaller cannot change the larger in double precision
+# (1 + 2**-64 == 1): the larger is the exact sum. SQL's crm_add_rank uses the same bound.
+NEGLIGIBLE_GAP = 64.0
+# 2**x for x above this is past the largest float: such scores are capped at that float.
+MAX_EXPONENT = math.log2(sys.float_info.max)
 
 # Defaults after the public rules of crowd.dev and Orbit (their PR, issue, comment and message
 # weights): building and helping weigh most, passive signals least.
@@ -55,19 +61,26 @@ class EngagementRule:
         return math.log2(weight) + (occurred_at - EPOCH) / self.half_life
 
     def score_at(self, rank_key: float, moment: datetime) -> float:
-        """The decayed score at `moment` of a member with this rank key."""
+        """The decayed score at `moment` of a member with this rank key, for any dates."""
         if rank_key == NO_ACTIVITY:
             return 0.0
-        return float(2.0 ** (rank_key - (moment - EPOCH) / self.half_life))
+        exponent = rank_key - (moment - EPOCH) / self.half_life
+        # A score past the largest float (interactions far in the future of `moment`) is
+        # capped there; ranks come from the keys, which keep the order.
+        if exponent >= MAX_EXPONENT:
+            return sys.float_info.max
+        return float(2.0**exponent)  # far in the past it underflows to 0.0, never raises
 
 
 def add_to_rank_key(rank_key: float, term: float) -> float:
-    """log2(2**rank_key + 2**term), computed without overflow; order does not matter."""
+    """log2(2**rank_key + 2**term), never overflowing nor underflowing; order does not matter."""
     if term == NO_ACTIVITY:
         return rank_key
     if rank_key == NO_ACTIVITY:
         return term
     high, low = max(rank_key, term), min(rank_key, term)
+    if high - low > NEGLIGIBLE_GAP:
+        return high
     return high + math.log2(1.0 + 2.0 ** (low - high))
 
 

@@ -263,12 +263,14 @@ def _json(rows: list[dict[str, Any]]) -> str:
 
 
 def _interaction_row(event: Any) -> dict[str, Any]:
+    # In UTC, so that live pages and rebuilds refuse alike an instant before year 1 UTC
+    # (0001-01-01T00:30+01:00): no reader could load it back (such an event is parked).
     return {
         "i": event.originator_id,
         "m": event.member_id,
         "c": event.channel,
         "k": event.kind,
-        "o": event.occurred_at,
+        "o": event.occurred_at.astimezone(UTC),
         "e": event.external_id,
         "t": event.thread_ref,
         "u": event.url,

@@ -1,9 +1,9 @@
-"""The projection engine: pages of the log applied exactly once, then live following."""
+"""The projection engine: pages of the log applied exactly once, poison events parked."""
 
 from __future__ import annotations
 
+import itertools
 import logging
-import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -14,6 +14,8 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from projections.isolation import NOT_POISON, apply_isolating, apply_parked
+from projections.parking import describe, forget_parked, park
 from projections.positions import EVENTS_TABLE, PositionWatcher, lock_position
 from projections.projection import Projection
 from projections.replay import restore_indexes, strip_indexes
@@ -22,8 +24,8 @@ log = logging.getLogger(__name__)
 
 INITIAL_BACKOFF = 0.5
 MAX_BACKOFF = 30.0
-# Pages a runner applies before the next runner's turn, in the worker's loop.
-PAGES_PER_TURN = 2
+# Failures in a row of one page before its poison events are looked for and parked.
+DEFAULT_MAX_ATTEMPTS = 3
 
 # The page's events of the wanted topics, in log order, then one last row: the page's
 # last notification id and how many notifications it holds. The position moves past
@@ -48,6 +50,7 @@ class ProjectionRunner:
     The page's rows and the new position commit together, and the position row is locked
     for the transaction: a crash anywhere loses or doubles nothing, and two runners of the
     same projection (server and worker) take turns instead of applying a page twice.
+    A page that keeps failing has its poison events parked, and the runner goes on.
     """
 
     def __init__(
@@ -58,12 +61,20 @@ class ProjectionRunner:
         *,
         batch_size: int = 500,
         watcher: PositionWatcher | None = None,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        retry_pause: float = INITIAL_BACKOFF,
     ) -> None:
         self.pool = pool
         self.mapper = mapper
         self.projection = projection
         self.batch_size = batch_size
         self.watcher = watcher
+        self.max_attempts = max_attempts
+        self.retry_pause = retry_pause
+        # Failures in a row of the page starting at _failed_at (see run_page).
+        self._page_start: int | None = None
+        self._failed_at: int | None = None
+        self._failures = 0
 
     @property
     def name(self) -> str:
@@ -71,12 +82,55 @@ class ProjectionRunner:
         return self.projection.name
 
     def run_page(self, batch_size: int | None = None) -> int:
-        """Apply the next page of the log; returns how many notifications it consumed."""
+        """Apply the next page of the log; returns how many notifications it consumed.
+
+        A page that fails `max_attempts` times in a row is applied again in parts, and the
+        events that still fail alone are parked (see projections/parking.py): one poison
+        event never stops a projection. A lost database, a wrong schema and a changed rule
+        are not poison (see NOT_POISON): they are raised, and nothing is parked for them.
+        """
+        limit = batch_size or self.batch_size
+        self._page_start = None
+        try:
+            consumed, new_position = self._apply_page(limit)
+        except NOT_POISON:
+            raise
+        except Exception as error:
+            if self._count_failure() < self.max_attempts:
+                raise
+            consumed, new_position = self._isolate_page(limit, error)
+        self._failed_at, self._failures = None, 0
+        if self.watcher and new_position is not None:
+            self.watcher.advanced(self.name, new_position)
+        return consumed
+
+    def run_page_retrying(self, batch_size: int | None = None) -> int:
+        """Apply the next page, retrying a failing one after a pause until it is isolated.
+
+        For rebuilds, which must never stop on one event; raises only what cannot be
+        parked (NOT_POISON, or a failure that no event explains).
+        """
+        pause = self.retry_pause
+        for attempt in itertools.count(1):
+            try:
+                return self.run_page(batch_size)
+            except NOT_POISON:
+                raise
+            except Exception:
+                if attempt >= self.max_attempts:
+                    raise  # isolating the page did not help: no event explains the failure
+                log.warning("projection %s failed; retrying in %.1f s", self.name, pause)
+                time.sleep(pause)
+                pause = min(pause * 2, MAX_BACKOFF)
+        raise AssertionError("unreachable")
+
+    def _apply_page(self, limit: int) -> tuple[int, int | None]:
+        """One page in one transaction: (notifications consumed, new position or None)."""
         with self.pool.connection() as conn, conn.transaction():
             # Safe here: the position commits with the rows, so a lost commit is re-applied.
             conn.execute("SET LOCAL synchronous_commit = off")
             stands = lock_position(conn, self.name, self.projection.rule_version)
-            limit = batch_size or self.batch_size
+            self._page_start = stands.position
             topics = sorted(self.projection.topics)
             *rows, (last, _, consumed, _, _) = conn.execute(
                 SELECT_PAGE, (stands.position, limit, topics)
@@ -84,18 +138,56 @@ class ProjectionRunner:
             if stands.replay is not None:
                 self._replay_page(conn, rows, finished=consumed < limit, stripped=stands.replay)
             elif not consumed:
-                return 0
+                return 0, None
             else:
                 with conn.cursor() as cursor:
                     self.projection.apply(cursor, self._decode(rows))
             new_position = last or stands.position
-            conn.execute(
-                "UPDATE projection_positions SET position = %s, updated_at = now() WHERE name = %s",
-                (new_position, self.name),
-            )
-        if self.watcher:
-            self.watcher.advanced(self.name, new_position)
-        return int(consumed)
+            self._move_to(conn, new_position)
+        return int(consumed), new_position
+
+    def _count_failure(self) -> int:
+        """Count a failure of the page that starts where this one did; returns the count."""
+        if self._page_start is None:
+            return 0  # failed before reading a page: nothing to isolate
+        if self._failed_at != self._page_start:
+            self._failed_at, self._failures = self._page_start, 0
+        self._failures += 1
+        return self._failures
+
+    def _isolate_page(self, limit: int, error: Exception) -> tuple[int, int]:
+        """Apply the page in parts, parking the events that fail alone, and move past it.
+
+        A rebuild's last page is finished by the next call, from an empty page: a failure
+        of the finishing step is no event's fault, and is raised, never parked.
+        """
+        self._failures += 1
+        with self.pool.connection() as conn, conn.transaction():
+            stands = lock_position(conn, self.name, self.projection.rule_version)
+            topics = sorted(self.projection.topics)
+            *rows, (last, _, consumed, _, _) = conn.execute(
+                SELECT_PAGE, (stands.position, limit, topics)
+            ).fetchall()
+            if not rows:
+                raise error
+            apply = self.projection.apply if stands.replay is None else self.projection.apply_replay
+            for row, failure in apply_isolating(conn, apply, self._decode, rows):
+                log.error(
+                    "projection %s parked notification %s (%s): %s",
+                    self.name,
+                    row[0],
+                    row[3],
+                    describe(failure),
+                )
+                park(conn, self.name, row, failure, self._failures)
+            self._move_to(conn, last)
+        return int(consumed), int(last)
+
+    def _move_to(self, conn: psycopg.Connection[Any], position: int) -> None:
+        conn.execute(
+            "UPDATE projection_positions SET position = %s, updated_at = now() WHERE name = %s",
+            (position, self.name),
+        )
 
     def _replay_page(
         self,
@@ -119,13 +211,31 @@ class ProjectionRunner:
                     "UPDATE projection_positions SET replay = NULL WHERE name = %s", (self.name,)
                 )
 
-    def catch_up(self, batch_size: int | None = None, max_pages: int | None = None) -> int:
-        """Apply pages until the end of the log (or max_pages); returns notifications consumed."""
+    def catch_up(
+        self, batch_size: int | None = None, max_pages: int | None = None, *, retrying: bool = False
+    ) -> int:
+        """Apply pages until the end of the log (or max_pages); returns notifications consumed.
+
+        With `retrying`, a failing page is retried at once (after a pause) until its
+        poison events are parked, as a rebuild needs; else the failure is raised.
+        """
+        run_page = self.run_page_retrying if retrying else self.run_page
         total = pages = 0
-        while (max_pages is None or pages < max_pages) and (consumed := self.run_page(batch_size)):
+        while (max_pages is None or pages < max_pages) and (consumed := run_page(batch_size)):
             total += consumed
             pages += 1
         return total
+
+    def retry_parked(self) -> tuple[int, int]:
+        """Apply the parked events again, in log order; returns (applied, still parked).
+
+        An event applied late lands on today's state, not where it stood in the log (a
+        rebuild is the exact alternative). Those that fail again stay parked.
+        """
+        with self.pool.connection() as conn, conn.transaction():
+            stands = lock_position(conn, self.name, self.projection.rule_version)
+            apply = self.projection.apply if stands.replay is None else self.projection.apply_replay
+            return apply_parked(conn, self.name, apply, self._decode)
 
     def reset(self, *, replay: bool = False) -> None:
         """Empty the projection's tables and rewind it to the start of the log.
@@ -138,6 +248,7 @@ class ProjectionRunner:
             with conn.cursor() as cursor:
                 tables = sql.SQL(", ").join(sql.Identifier(t) for t in self.projection.tables)
                 cursor.execute(sql.SQL("TRUNCATE {}").format(tables))
+                forget_parked(conn, self.name)  # the replay meets them again
                 if stands.replay is not None:  # an earlier rebuild was cut short
                     restore_indexes(cursor, stands.replay)
                 stripped = None
@@ -156,79 +267,3 @@ class ProjectionRunner:
         if decode_page is not None:  # one key-store query per page, not one per member
             return list(decode_page(stored))
         return [self.mapper.to_domain_event(s) for s in stored]
-
-
-class ProjectionWorker:
-    """Keeps runners caught up: wakes on NOTIFY, and polls in case a notification is lost."""
-
-    def __init__(
-        self, database_url: str, runners: Sequence[ProjectionRunner], *, poll_seconds: float
-    ) -> None:
-        self.database_url = database_url
-        self.runners = list(runners)
-        self.poll_seconds = poll_seconds
-        self.stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._failures: dict[str, int] = {}
-        self._retry_at: dict[str, float] = {}
-
-    def start(self) -> None:
-        """Run in a background thread."""
-        self._thread = threading.Thread(target=self.run, name="projections", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Ask the loop to finish its page and stop."""
-        self.stopping.set()
-        if self._thread:
-            self._thread.join(timeout)
-
-    def run(self) -> None:
-        """Follow the log until stopped, reconnecting after database failures."""
-        backoff = INITIAL_BACKOFF
-        while not self.stopping.is_set():
-            started = time.monotonic()
-            try:
-                self._follow()
-            except psycopg.Error as error:
-                log.warning("projection worker lost the database (%s); retrying", error)
-            # A connection that held for a while earns a fresh, short backoff.
-            if time.monotonic() - started > MAX_BACKOFF:
-                backoff = INITIAL_BACKOFF
-            self.stopping.wait(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF)
-
-    def _follow(self) -> None:
-        with psycopg.connect(self.database_url, autocommit=True) as listener:
-            listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE)))
-            while not self.stopping.is_set():
-                busy = [self._catch_up(runner) for runner in self.runners]
-                if any(busy):
-                    continue  # a runner stopped at its turn's limit: more is waiting
-                # Wake on the first notification, or after poll_seconds regardless.
-                for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
-                    pass
-
-    def _catch_up(self, runner: ProjectionRunner) -> bool:
-        """One turn of a runner; True when it stopped at the turn's limit of pages."""
-        # One failing projection must not hold the others back, nor flood the log: it is
-        # retried after a pause that doubles with each failure. A lost database ends the
-        # loop, to reconnect.
-        if time.monotonic() < self._retry_at.get(runner.name, 0.0):
-            return False
-        try:
-            # Runners take turns: under a steady stream of writes, a slow projection that
-            # always finds a new page would otherwise keep the others waiting.
-            consumed = runner.catch_up(max_pages=PAGES_PER_TURN)
-        except psycopg.OperationalError:
-            raise
-        except Exception:
-            failures = self._failures.get(runner.name, 0) + 1
-            self._failures[runner.name] = failures
-            pause = min(INITIAL_BACKOFF * 2**failures, MAX_BACKOFF)
-            self._retry_at[runner.name] = time.monotonic() + pause
-            log.exception("projection %s failed; retrying in %.0f s", runner.name, pause)
-            return False
-        self._failures.pop(runner.name, None)
-        self._retry_at.pop(runner.name, None)
-        return consumed >= PAGES_PER_TURN * runner.batch_size

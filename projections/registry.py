@@ -33,6 +33,7 @@ def build_runners(
             projection,
             batch_size=batch_size or runtime.settings.projection_batch_size,
             watcher=watcher,
+            max_attempts=runtime.settings.projection_max_attempts,
         )
         for projection in all_projections(runtime.settings.engagement_rule())
     ]

@@ -16,15 +16,17 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from api.auth import ApiKeys, IssuedKey, Role
+from api.cli import parked
 from api.cli.common import app, console, load_settings
 from api.cli.data import seed_if_empty
 from api.evaluation import EvaluationSchedule
 from application.migrations import apply_migrations
 from application.runtime import Runtime, resolve_database
 from application.statistics import refresh_statistics
-from projections.engine import ProjectionWorker
+from projections.parking import parked_counts
 from projections.positions import head_of_log, lags
 from projections.registry import build_runners, projection_names
+from projections.worker import ProjectionWorker
 
 # Rebuilds read big pages: fewer round trips, and set-based applies gain the most.
 REBUILD_BATCH = 20_000
@@ -132,20 +134,64 @@ def worker() -> None:
         runtime.close()
 
 
-@app.command()
+_NAMES = ", ".join(projection_names())
+
+
+@app.command(
+    help=f"Rebuild a projection, or deal with the events it parked. Projections: {_NAMES}.",
+)
 def project(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help=f"Projection for --retry-parked or --skip-parked ({_NAMES}); default: all.",
+            show_default=False,
+        ),
+    ] = None,
     rebuild: Annotated[
-        str,
-        typer.Option(help="Projection to rebuild from the start of the log, or `all`."),
-    ],
+        str | None,
+        typer.Option(
+            help=f"Projection to rebuild from the start of the log ({_NAMES}), or `all`:"
+            " its tables are emptied and the log replayed, side by side for `all`.",
+            show_default=False,
+        ),
+    ] = None,
+    retry_parked: Annotated[bool, typer.Option("--retry-parked", help=parked.RETRY_HELP)] = False,
+    skip_parked: Annotated[bool, typer.Option("--skip-parked", help=parked.SKIP_HELP)] = False,
 ) -> None:
-    """Rebuild a projection (or all, side by side): empty its tables and replay the log."""
-    names = projection_names() if rebuild == ALL else [rebuild]
-    if rebuild != ALL and rebuild not in projection_names():
+    """Rebuild a projection, or retry or skip the events it parked."""
+    if sum((rebuild is not None, retry_parked, skip_parked)) != 1:
+        raise typer.BadParameter("give one of --rebuild, --retry-parked or --skip-parked")
+    if rebuild is not None:
+        if name is not None:
+            raise typer.BadParameter(
+                f"NAME ({name!r}) goes with --retry-parked or --skip-parked;"
+                " --rebuild takes its own projection name"
+            )
+        _rebuild(rebuild)
+        return
+    names = _known_names(name or ALL, "NAME")
+    runtime = Runtime.start(load_settings())
+    try:
+        (parked.retry if retry_parked else parked.skip)(runtime, names)
+    finally:
+        runtime.close()
+
+
+def _known_names(given: str, hint: str) -> list[str]:
+    """The projections a name stands for (`all`: every one), refusing unknown names."""
+    if given == ALL:
+        return projection_names()
+    if given not in projection_names():
         raise typer.BadParameter(
-            f"unknown projection {rebuild!r}; known: {ALL}, {', '.join(projection_names())}",
-            param_hint="--rebuild",
+            f"unknown projection {given!r}; known: {ALL}, {_NAMES}", param_hint=hint
         )
+    return [given]
+
+
+def _rebuild(rebuild: str) -> None:
+    """Empty the projection's (or all projections') tables and replay the log into them."""
+    names = _known_names(rebuild, "--rebuild")
     runtime = Runtime.start(load_settings())
     try:
         head = head_of_log(runtime.pool)
@@ -155,6 +201,7 @@ def project(
         else:
             _rebuild_side_by_side(runtime, names, head)
         seconds = time.monotonic() - started
+        left_parked = {n: c for n, c in parked_counts(runtime.pool, names).items() if c}
     finally:
         runtime.close()
     rate = head / seconds if seconds > 0 else 0.0
@@ -162,6 +209,8 @@ def project(
         f"{', '.join(names)} rebuilt up to notification {head} in {seconds:.1f} s"
         f" ({rate:,.0f} events/s)"
     )
+    for name, count in left_parked.items():
+        console.print(f"{name}: {count} events could not be applied and are parked (crm status)")
 
 
 def _rebuild_here(runtime: Runtime, name: str, head: int) -> None:
@@ -170,7 +219,7 @@ def _rebuild_here(runtime: Runtime, name: str, head: int) -> None:
     runner.reset(replay=True)
     with Progress(console=console) as progress:
         task = progress.add_task(f"rebuilding {name}", total=head or 1)
-        while consumed := runner.run_page(REBUILD_BATCH):
+        while consumed := runner.run_page_retrying(REBUILD_BATCH):
             progress.advance(task, consumed)
         progress.update(task, completed=head or 1)
     refresh_statistics(runtime.pool, runner.projection.tables)
@@ -205,7 +254,7 @@ def rebuild_projection(database_url: str, name: str) -> int:
     try:
         runner = next(r for r in build_runners(runtime) if r.name == name)
         runner.reset(replay=True)
-        consumed = runner.catch_up(REBUILD_BATCH)
+        consumed = runner.catch_up(REBUILD_BATCH, retrying=True)
         refresh_statistics(runtime.pool, runner.projection.tables)
         return consumed
     finally:
@@ -214,13 +263,14 @@ def rebuild_projection(database_url: str, name: str) -> int:
 
 @app.command()
 def status() -> None:
-    """Show each projection's position and lag behind the log."""
+    """Show each projection's position, lag behind the log, and events parked."""
     runtime = Runtime.start(load_settings())
     try:
-        table = Table("projection", "position", "head of log", "lag", "rule")
+        table = Table("projection", "position", "head of log", "lag", "parked", "rule")
+        counts = parked_counts(runtime.pool, projection_names())
         for lag in lags(runtime.pool, projection_names()):
             row = (lag.name, str(lag.position), str(lag.head), str(lag.behind))
-            table.add_row(*row, lag.rule_version or "-")
+            table.add_row(*row, str(counts[lag.name]), lag.rule_version or "-")
         console.print(table)
     finally:
         runtime.close()

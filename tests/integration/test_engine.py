@@ -17,10 +17,11 @@ from api.demo import seed_demo
 from application.runtime import Runtime, open_pool
 from domain import commands as cmd
 from domain.member import Member
-from projections.engine import PAGES_PER_TURN, ProjectionRunner, ProjectionWorker
+from projections.engine import ProjectionRunner
 from projections.members import MembersProjection
 from projections.positions import PositionWatcher, head_of_log, lags
 from projections.registry import build_runners
+from projections.worker import PAGES_PER_TURN, ProjectionWorker
 from tests.conftest import test_settings
 from tests.integration.conftest import (
     CountingProjection,
@@ -431,6 +432,7 @@ def test_a_failing_projection_does_not_hold_the_others_back(runtime: Runtime) ->
     seed_demo(runtime.community, 30, interactions=False)
     watcher = PositionWatcher(runtime.pool)
     failing = counting_runner(runtime, AlwaysFailing(), batch_size=BATCH)
+    failing.max_attempts = 1_000  # still retrying as a whole, never parking, during the test
     healthy = counting_runner(runtime, batch_size=BATCH)
     healthy.watcher = watcher
     worker = ProjectionWorker(url, [failing, healthy], poll_seconds=0.2)

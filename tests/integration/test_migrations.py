@@ -38,6 +38,7 @@ EXPECTED_TABLES = {
     "member_rank_buckets",
     "member_stages",
     "member_stage_history",
+    "parked_events",
 }
 
 

@@ -81,3 +81,46 @@ def test_keys_stay_finite_decades_away_from_the_epoch() -> None:
 def test_every_kind_has_a_default_weight() -> None:
     assert set(DEFAULT_RULE.weights) == set(InteractionKind)
     assert all(weight > 0 for weight in DEFAULT_RULE.weights.values())
+
+
+# The first and last instants Python represents, and a date of the last century.
+FAR_PAST = datetime(1, 1, 1, tzinfo=UTC)
+LAST_CENTURY = datetime(1900, 1, 1, tzinfo=UTC)
+FAR_FUTURE = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("moment", [FAR_PAST, LAST_CENTURY, FAR_FUTURE], ids=str)
+def test_an_interaction_at_any_representable_date_adds_to_a_key_of_today(moment: datetime) -> None:
+    today = rank_key(DEFAULT_RULE, [("message", NOW)])
+    key = rank_key(DEFAULT_RULE, [("message", NOW), ("pull_request", moment)])
+    assert math.isfinite(key)
+    assert key == max(today, DEFAULT_RULE.increment("pull_request", moment))
+    # Added in the other order, or to an empty key, it gives the same.
+    assert key == rank_key(DEFAULT_RULE, [("pull_request", moment), ("message", NOW)])
+
+
+def test_keys_of_extreme_dates_order_like_their_dates() -> None:
+    keys = [
+        rank_key(DEFAULT_RULE, [("message", moment)])
+        for moment in (FAR_PAST, LAST_CENTURY, NOW, FAR_FUTURE)
+    ]
+    assert keys == sorted(keys) and len(set(keys)) == 4
+
+
+@pytest.mark.parametrize("moment", [FAR_PAST, LAST_CENTURY, NOW, FAR_FUTURE], ids=str)
+def test_scores_at_any_date_are_finite_and_never_raise(moment: datetime) -> None:
+    for interaction_at in (FAR_PAST, LAST_CENTURY, FAR_FUTURE):
+        key = rank_key(DEFAULT_RULE, [("message", interaction_at)])
+        score = DEFAULT_RULE.score_at(key, moment)
+        assert math.isfinite(score) and score >= 0.0
+    # An interaction of 1900 has decayed to nothing today; one of year 9999 is capped.
+    assert DEFAULT_RULE.score_at(rank_key(DEFAULT_RULE, [("message", LAST_CENTURY)]), NOW) == 0.0
+    future = rank_key(DEFAULT_RULE, [("message", FAR_FUTURE)])
+    assert DEFAULT_RULE.score_at(future, FAR_PAST) > DEFAULT_RULE.score_at(future, FAR_FUTURE)
+
+
+def test_keys_close_together_add_as_before() -> None:
+    """The shortcut for far-apart keys changes nothing where the smaller term still counts."""
+    for gap in (0.0, 1.0, 30.0, 52.0, 63.9):
+        expected = 10.0 + math.log2(1.0 + 2.0 ** (-gap))
+        assert add_to_rank_key(10.0, 10.0 - gap) == expected
