@@ -22,6 +22,7 @@ from domain.values import (
     Channel,
     check_attributes,
     check_handle,
+    check_held_handle,
     check_plain_text,
     check_tag,
     normalise_handle,
@@ -85,6 +86,7 @@ def _aware(value: datetime | None) -> datetime | None:
 DisplayName = Annotated[str, AfterValidator(_display_name)]
 Email = Annotated[str | None, AfterValidator(_email)]
 Handle = Annotated[str, AfterValidator(check_handle)]
+HeldHandle = Annotated[str, AfterValidator(check_held_handle)]
 Tag = Annotated[str, AfterValidator(check_tag)]
 AwareDatetime = Annotated[datetime | None, BeforeValidator(_iso_time), AfterValidator(_aware)]
 
@@ -184,7 +186,7 @@ class UnlinkIdentity(MemberCommand):
     """Unlink a (channel, handle) from the member."""
 
     channel: Channel
-    handle: Handle
+    handle: HeldHandle
 
 
 class TagMember(MemberCommand):

@@ -18,7 +18,7 @@ from domain.errors import (
 )
 from domain.lifecycle import Assessment, Stage
 from domain.moments import DEFAULT_BOUNDS, TimeBounds
-from domain.values import merge_attributes, normalise_handle
+from domain.values import merge_attributes, same_handle
 
 ACTIVE = "active"
 LEFT = "left"
@@ -372,4 +372,4 @@ def _same(pair: list[str | None], channel: str, handle: str | None) -> bool:
     if held_handle is None or handle is None:
         # Shredded by an erasure: unreadable handles match nothing (the erasure clears them).
         return False
-    return held_channel == channel and normalise_handle(held_handle) == normalise_handle(handle)
+    return held_channel == channel and same_handle(held_handle, handle)

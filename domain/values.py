@@ -88,6 +88,27 @@ def check_handle(handle: str) -> str:
     return cleaned
 
 
+def check_held_handle(handle: str) -> str:
+    """A handle naming one already held: trimmed and bounded, but taken as it was stored.
+
+    Handles linked before names and handles were cleaned may hold characters refused
+    now; unlinking must still reach them.
+    """
+    cleaned = handle.strip()
+    if not normalise_handle(cleaned):
+        raise ValueError("handle must not be empty")
+    if len(cleaned) > MAX_HANDLE_LENGTH:
+        raise ValueError(f"handle must be at most {MAX_HANDLE_LENGTH} characters")
+    return cleaned
+
+
+def same_handle(one: str, other: str) -> bool:
+    """Whether two handles are the same, case, @ and Unicode composition aside."""
+    return normalise_handle(unicodedata.normalize("NFC", one)) == normalise_handle(
+        unicodedata.normalize("NFC", other)
+    )
+
+
 def check_tag(tag: str) -> str:
     """Tags are lower-case slugs so that 'Speaker' and 'speaker' are one tag."""
     cleaned = tag.strip().lower()

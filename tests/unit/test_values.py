@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
 from pydantic import ValidationError
 
 from domain import commands as cmd
+from domain.member import Member
 from domain.values import check_handle, check_plain_text
 
 SPOOFING = [
@@ -58,3 +60,19 @@ def test_names_and_handles_are_normalised_to_nfc() -> None:
 def test_an_empty_handle_says_so() -> None:
     with pytest.raises(ValidationError, match="handle must not be empty"):
         cmd.IdentityRef(channel="slack", handle=" @ ")
+
+
+def test_a_handle_linked_before_the_cleaning_can_still_be_unlinked() -> None:
+    """Unlinking takes a held handle as it was stored, and matches it composed or not."""
+    member = Member.join(
+        display_name="Legacy",
+        email=None,
+        joined_at=datetime(2024, 1, 1, tzinfo=UTC),
+        source_channel="slack",
+        attributes={},
+        now=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    member.link_identity("slack", "re\u0301mi\u202egnp")  # as stored before the rules
+    command = cmd.UnlinkIdentity(member_id=member.id, channel="slack", handle="R\u00e9mi\u202egnp")
+    assert member.unlink_identity(command.channel.value, command.handle) == "re\u0301mi\u202egnp"
+    assert member.identities == []
