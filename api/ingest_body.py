@@ -75,35 +75,42 @@ async def gunzipped(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
         raise CorruptBody("the gzip body is cut short")
 
 
+async def without_bom(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """The body without a UTF-8 byte-order mark at its start (some Windows tools write one)."""
+    head: bytes | None = b""
+    async for chunk in chunks:
+        if head is None:
+            yield chunk
+            continue
+        head += chunk
+        if len(head) >= len(BOM):
+            yield head.removeprefix(BOM)
+            head = None
+    if head:
+        yield head.removeprefix(BOM)
+
+
 async def numbered_lines(
     chunks: AsyncIterator[bytes], max_line: int = MAX_LINE_BYTES
 ) -> AsyncIterator[tuple[int, bytes] | BadLine]:
-    """The body's lines, numbered from 1, without a leading BOM; oversize lines as BadLine."""
-    number, rest, skipping, start = 1, b"", False, True
+    """The body's lines numbered from 1, an oversize or undecodable one as a BadLine."""
+    number, rest, skipping = 1, b"", False
     try:
-        async for chunk in chunks:
-            if start:
-                rest, start = rest + chunk, len(rest + chunk) < len(BOM)
-                if start:
-                    continue
-                chunk, rest = rest.removeprefix(BOM), b""
+        async for chunk in without_bom(chunks):
             *lines, tail = chunk.split(b"\n")
             for line in lines:
                 if not skipping:
                     yield _checked(number, rest + line, max_line)
                 number, rest, skipping = number + 1, b"", False
-            if skipping:
-                continue
-            rest += tail
-            if len(rest) > max_line:
+            if not skipping:
+                rest += tail
+            if len(rest) > max_line:  # refused now, and the rest of it skipped unread
                 yield BadLine(number, _too_long(max_line))
                 rest, skipping = b"", True
     except CorruptBody as error:
         yield BadLine(number, str(error))
         return
-    if start:
-        rest = rest.removeprefix(BOM)
-    if rest and not skipping:
+    if rest:
         yield _checked(number, rest, max_line)
 
 

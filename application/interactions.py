@@ -122,7 +122,8 @@ def _record(
     made = {m.id for m in new_members.values()}
     created = made & stored_ids
     # Duplicates name no member when the one made for them was not needed after all.
-    report.member_ids = [None if m in made - created else m for m in report.member_ids]
+    dropped = made - created
+    report.member_ids = [None if m in dropped else m for m in report.member_ids]
     report.created_members = len(created)
     report.position = max((position for _, position in inserted), default=None)
     return report
