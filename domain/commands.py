@@ -51,7 +51,7 @@ def _display_name(value: str) -> str:
 def _email(value: str | None) -> str | None:
     if value is None:
         return None
-    cleaned = value.strip()
+    cleaned = check_plain_text(value.strip(), "e-mail")
     if len(cleaned) > MAX_EMAIL or not _EMAIL.match(cleaned):
         raise ValueError("not a valid e-mail address")
     return cleaned

@@ -76,3 +76,10 @@ def test_a_handle_linked_before_the_cleaning_can_still_be_unlinked() -> None:
     command = cmd.UnlinkIdentity(member_id=member.id, channel="slack", handle="R\u00e9mi\u202egnp")
     assert member.unlink_identity(command.channel.value, command.handle) == "re\u0301mi\u202egnp"
     assert member.identities == []
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\x07", "\u2066"])
+def test_an_email_with_control_or_direction_characters_is_refused(char: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        cmd.JoinMember(display_name="Ada", email=f"ada{char}@example.org")
+    assert [e["loc"] for e in refused.value.errors()] == [("email",)]
