@@ -63,6 +63,17 @@ CROSS JOIN LATERAL (
 ) AS e
 """
 
+# Which of these aggregates are already in the log, one primary-key probe each (the LIMIT
+# keeps the subquery from being flattened into a join planned as a scan, as above).
+SELECT_STORED = """
+SELECT e.originator_id
+FROM unnest(%s::uuid[]) AS wanted(id)
+CROSS JOIN LATERAL (
+    SELECT originator_id FROM {table}
+    WHERE originator_id = wanted.id AND originator_version = 1 LIMIT 1
+) AS e
+"""
+
 
 class IdentityClaimTaken(Exception):
     """Another member claimed this identity first; the whole save was rolled back."""
@@ -165,13 +176,8 @@ class CommunityRecorder(PostgresApplicationRecorder):
     ) -> set[UUID]:
         """The new members none of whose events (by originator id) is new to the log."""
         wanted = list({event for events in new_members.values() for event in events})
-        curs.execute(
-            SQL(
-                "SELECT originator_id FROM {table}"
-                " WHERE originator_id = ANY(%s) AND originator_version = 1"
-            ).format(table=Identifier(self.events_table_name)),
-            (wanted,),
-        )
+        curs.execute("SET LOCAL jit = off")
+        curs.execute(SQL(SELECT_STORED).format(table=Identifier(self.events_table_name)), (wanted,))
         stored = {row["originator_id"] for row in curs.fetchall()}
         return {
             member_id
