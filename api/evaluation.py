@@ -45,7 +45,11 @@ def evaluate_stages(
     engagement: EngagementRule | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> EvaluationReport:
-    """Evaluate every counted member at `at`, a page at a time (configured rules by default)."""
+    """Evaluate every counted member at `at`, a page at a time (configured rules by default).
+
+    MomentTooEarly or MomentInTheFuture (field as_of) when `at` is outside the accepted span.
+    """
+    runtime.community.bounds.check("as_of", at, datetime.now(UTC))
     rule = rule or runtime.settings.stage_rule()
     engagement = engagement or runtime.settings.engagement_rule()
     queries = LifecycleQueries(runtime.pool)
@@ -130,6 +134,7 @@ def simulate_rule(
     Both rules judge afresh (no current stage, so without hysteresis), which compares the
     rules themselves; lists keep the `listed` members with the highest scores.
     """
+    runtime.community.bounds.check("as_of", at, datetime.now(UTC))
     current = current or runtime.settings.stage_rule()
     engagement = engagement or runtime.settings.engagement_rule()
     queries = LifecycleQueries(runtime.pool)

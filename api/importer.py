@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from api.ingest_body import BOM
 from api.ingestion import (
     Ingestion,
     IngestTotals,
@@ -181,6 +182,8 @@ def _ndjson(raw: io.BufferedReader, first_line: int, length: int) -> Iterator[tu
         if done >= length:
             return
         done += len(line)
+        if number == 1:
+            line = line.removeprefix(BOM)  # written by some Windows tools; not part of line 1
         parsed = ndjson_record(number, line)
         if parsed is not None:
             yield number, parsed
@@ -202,7 +205,8 @@ def _line_numbers_at(path: Path, offsets: list[int]) -> list[int]:
 
 
 def _csv(raw: io.BufferedReader) -> Iterator[tuple[int, Parsed]]:
-    text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    # utf-8-sig: a byte-order mark would otherwise become part of the first column's name.
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
     reader = csv.DictReader(text)
     for row in reader:
         number = reader.line_num

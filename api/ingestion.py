@@ -90,9 +90,15 @@ def record_from_fields(line: int, fields: Any) -> Parsed:
     values = {k: v for k, v in fields.items() if v not in (None, "")}
     identity = None
     if "identity_channel" in values or "identity_handle" in values:
+        if "identity_channel" not in values:
+            return LineRejection(line, "identity_channel", "required with identity_handle")
+        if "identity_handle" not in values:
+            return LineRejection(
+                line, "identity_handle", "handle must not be empty (identity_channel is given)"
+            )
         identity = {
-            "channel": values.pop("identity_channel", None),
-            "handle": values.pop("identity_handle", None),
+            "channel": values.pop("identity_channel"),
+            "handle": values.pop("identity_handle"),
         }
     try:
         return RecordInteraction(identity=identity, **values)
@@ -139,10 +145,10 @@ class Ingestion:
         else:
             self._pending.append((line, parsed))
 
-    def add_ndjson(self, lines: Iterable[tuple[int, bytes]]) -> None:
-        """Parse numbered NDJSON lines, writing each batch as it fills."""
+    def add_ndjson(self, lines: Iterable[tuple[int, bytes | LineRejection]]) -> None:
+        """Parse numbered NDJSON lines (or take lines refused unread), writing full batches."""
         for number, raw in lines:
-            parsed = ndjson_record(number, raw)
+            parsed = raw if isinstance(raw, LineRejection) else ndjson_record(number, raw)
             if parsed is not None:
                 self.add(number, parsed)
             if self.full:

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
 from api.deps import PrincipalDep, ServicesDep
-from api.ingestion import DEFAULT_BATCH, FIELDS, Ingestion
+from api.ingest_body import BadLine, UnsupportedBody, check_media_type, gunzipped, numbered_lines
+from api.ingestion import DEFAULT_BATCH, FIELDS, Ingestion, LineRejection
 from api.services import in_thread
 
 router = APIRouter()
@@ -19,9 +20,11 @@ router = APIRouter()
     description=(
         "One JSON object per line with the fields "
         + ", ".join(FIELDS)
-        + ". Valid lines are recorded in batches, each (channel, external_id) once ever;"
-        " the answer counts accepted, duplicate and rejected lines and lists the rejected"
-        " ones with line number, field and reason."
+        + ". Content-Type application/x-ndjson (or application/jsonl), UTF-8, optionally"
+        " with Content-Encoding: gzip; anything else is refused with 415. Valid lines are"
+        " recorded in batches, each (channel, external_id) once ever; the answer counts"
+        " accepted, duplicate and rejected lines and lists the rejected ones with line"
+        " number, field and reason."
     ),
     response_description="Counts, and the first 1,000 rejections in detail.",
 )
@@ -39,21 +42,25 @@ async def ingest_interactions(
     """Stream the body line by line: memory stays bounded whatever its size."""
     if not principal.can_write_members:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not record interactions")
+    try:
+        gzipped = check_media_type(
+            request.headers.get("content-type"), request.headers.get("content-encoding")
+        )
+    except UnsupportedBody as error:
+        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, str(error)) from None
     ingestion = Ingestion(
         services.runtime, create_unknown_members=create_unknown_members, batch_size=batch_size
     )
-    pending: list[tuple[int, bytes]] = []
-    number, rest = 0, b""
-    async for chunk in request.stream():
-        *lines, rest = (rest + chunk).split(b"\n")
-        for line in lines:
-            number += 1
-            pending.append((number, line))
+    chunks = gunzipped(request.stream()) if gzipped else request.stream()
+    pending: list[tuple[int, bytes | LineRejection]] = []
+    async for item in numbered_lines(chunks):
+        if isinstance(item, BadLine):
+            pending.append((item.number, LineRejection(item.number, "", item.reason)))
+        else:
+            pending.append(item)
         if len(pending) >= batch_size:
             await in_thread(ingestion.add_ndjson, pending)
             pending = []
-    if rest:
-        pending.append((number + 1, rest))
     await in_thread(ingestion.add_ndjson, pending)
     await in_thread(ingestion.flush)
     return ingestion.totals.as_json()

@@ -30,6 +30,7 @@ from domain.errors import (
 )
 from domain.lifecycle import Activity, StageRule
 from domain.member import Member
+from domain.moments import DEFAULT_BOUNDS, TimeBounds
 
 # A command is retried this often when another writer saved the same member first,
 # after a short random pause so that the writers do not collide again in step.
@@ -78,10 +79,12 @@ class Community(Application[UUID]):
         keyring: KeyRing,
         claims: IdentityClaims,
         clock: Callable[[], datetime] = utc_now,
+        bounds: TimeBounds = DEFAULT_BOUNDS,
     ) -> None:
         self.keyring = keyring
         self.claims = claims
         self.clock = clock
+        self.bounds = bounds
         super().__init__(env)
 
     def construct_transcoder(self) -> Transcoder:
@@ -146,14 +149,17 @@ class Community(Application[UUID]):
         now = self.clock()
         left_at = command.left_at or now
         return self._change(
-            command, lambda m: m.leave(left_at=left_at, reason=command.reason, now=now)
+            command,
+            lambda m: m.leave(left_at=left_at, reason=command.reason, now=now, bounds=self.bounds),
         )
 
     def rejoin_member(self, command: cmd.RejoinMember) -> Change:
         """Record that a member who left came back."""
         now = self.clock()
         at = command.rejoined_at or now
-        return self._change(command, lambda m: m.rejoin(rejoined_at=at, now=now))
+        return self._change(
+            command, lambda m: m.rejoin(rejoined_at=at, now=now, bounds=self.bounds)
+        )
 
     def erase_member(self, command: cmd.EraseMember) -> Change:
         """Erase the person's data: shred their key in the same transaction as the event."""
@@ -220,6 +226,7 @@ class Community(Application[UUID]):
             source_channel=command.source_channel.value,
             attributes=dict(command.attributes),
             now=now,
+            bounds=self.bounds,
         )
         for identity in command.identities:
             member.link_identity(identity.channel.value, identity.handle)

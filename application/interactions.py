@@ -14,6 +14,7 @@ from domain.commands import RecordInteraction
 from domain.errors import InvalidField
 from domain.interaction import Interaction, interaction_id
 from domain.member import Member
+from domain.moments import TimeBounds
 
 if TYPE_CHECKING:
     from application.community import Community
@@ -91,28 +92,39 @@ def _record(
         interaction_ids=[None] * len(records),
         member_ids=[None] * len(records),
     )
-    new_members = _resolve_members(community, records, report, create, now)
+    unknown = _resolve_members(community, records, report, create)
     assert isinstance(community.recorder, CommunityRecorder)
     _check_existing_members(community.recorder, records, report)
-    interactions = _new_interactions(records, report, now)
-    community.keyring.create_keys(m.id for m in new_members.values())
+    _check_moments(community.bounds, records, report, now)
+    new_members = _new_members(records, report, unknown, now, community.bounds)
+    interactions = _new_interactions(records, report, now, community.bounds)
+    needed = _interactions_of(new_members, interactions, report)
+    community.keyring.create_keys(m.id for m in new_members.values() if m.id in needed)
     # Cached keys are fine here: a member erased meanwhile was refused above, and data
     # sealed under a key shredded since can never be read anyway.
     community.keyring.warm(e.member_id for e in interactions.values())
     stored = [
         community.mapper.to_stored_event(e)
         for m in new_members.values()
+        if m.id in needed
         for e in m.collect_events()
     ]
     stored += _sealed(community, interactions, report)
     inserted = community.recorder.insert_events_skipping_duplicates(
-        stored, claims=[(claim, member.id) for claim, member in new_members.items()]
+        stored,
+        claims=[(claim, m.id) for claim, m in new_members.items() if m.id in needed],
+        new_members=needed,
     )
     stored_ids = {originator for originator, _ in inserted}
     for index, event in interactions.items():
         if report.outcomes[index] != REJECTED:
             report.outcomes[index] = ACCEPTED if event.originator_id in stored_ids else DUPLICATE
-    report.created_members = len(new_members)
+    made = {m.id for m in new_members.values()}
+    created = made & stored_ids
+    # Duplicates name no member when the one made for them was not needed after all.
+    dropped = made - created
+    report.member_ids = [None if m in dropped else m for m in report.member_ids]
+    report.created_members = len(created)
     report.position = max((position for _, position in inserted), default=None)
     return report
 
@@ -122,9 +134,8 @@ def _resolve_members(
     records: Sequence[RecordInteraction],
     report: IngestReport,
     create: bool,
-    now: datetime,
-) -> dict[bytes, Member]:
-    """Member of each record; unknown identities become new members when asked."""
+) -> dict[int, bytes]:
+    """Member of each record by id or known identity; the claims of unknown ones to create."""
     hashes: dict[tuple[str, str], bytes] = {}
     claims: dict[int, bytes] = {}
     for index, record in enumerate(records):
@@ -134,7 +145,7 @@ def _resolve_members(
                 hashes[identity] = community.claims.claim_hash(*identity)
             claims[index] = hashes[identity]
     holders = community.claims.holders(list(set(claims.values())))
-    new_members: dict[bytes, Member] = {}
+    unknown: dict[int, bytes] = {}
     for index, record in enumerate(records):
         if record.identity is None:
             report.member_ids[index] = record.member_id
@@ -143,17 +154,46 @@ def _resolve_members(
         if claim in holders:
             report.member_ids[index] = holders[claim]
         elif create:
-            member = new_members.get(claim) or _new_member(record, now)
-            new_members[claim] = member
-            report.member_ids[index] = member.id
+            unknown[index] = claim
         else:
             channel = record.identity.channel.value
             reason = f"no member holds this {channel} handle"
             report.reject(index, "identity", reason, IDENTITY_NOT_FOUND)
-    return new_members
+    return unknown
 
 
-def _new_member(record: RecordInteraction, now: datetime) -> Member:
+def _check_moments(
+    bounds: TimeBounds, records: Sequence[RecordInteraction], report: IngestReport, now: datetime
+) -> None:
+    """Refuse records outside the accepted time span before any member is made for them."""
+    for index, record in enumerate(records):
+        if report.outcomes[index]:
+            continue
+        try:
+            bounds.check("occurred_at", record.occurred_at, now)
+        except InvalidField as error:
+            report.reject(index, error.field, error.message, error.code)
+
+
+def _new_members(
+    records: Sequence[RecordInteraction],
+    report: IngestReport,
+    unknown: dict[int, bytes],
+    now: datetime,
+    bounds: TimeBounds,
+) -> dict[bytes, Member]:
+    """A new member per unknown identity that has a record still standing."""
+    members: dict[bytes, Member] = {}
+    for index, claim in unknown.items():
+        if report.outcomes[index]:
+            continue
+        if claim not in members:
+            members[claim] = _new_member(records[index], now, bounds)
+        report.member_ids[index] = members[claim].id
+    return members
+
+
+def _new_member(record: RecordInteraction, now: datetime, bounds: TimeBounds) -> Member:
     """A member first seen through this interaction, known by its handle."""
     assert record.identity is not None
     member = Member.join(
@@ -163,9 +203,24 @@ def _new_member(record: RecordInteraction, now: datetime) -> Member:
         source_channel=record.identity.channel.value,
         attributes={},
         now=now,
+        bounds=bounds,
     )
     member.link_identity(record.identity.channel.value, record.identity.handle)
     return member
+
+
+def _interactions_of(
+    members: dict[bytes, Member],
+    interactions: dict[int, Interaction.Recorded],
+    report: IngestReport,
+) -> dict[UUID, list[UUID]]:
+    """Each new member's interactions in this batch; a member with none is not needed."""
+    ids = {member.id for member in members.values()}
+    needed: dict[UUID, list[UUID]] = {}
+    for index, event in interactions.items():
+        if event.member_id in ids and report.outcomes[index] != REJECTED:
+            needed.setdefault(event.member_id, []).append(event.originator_id)
+    return needed
 
 
 def _check_existing_members(
@@ -187,7 +242,10 @@ def _check_existing_members(
 
 
 def _new_interactions(
-    records: Sequence[RecordInteraction], report: IngestReport, now: datetime
+    records: Sequence[RecordInteraction],
+    report: IngestReport,
+    now: datetime,
+    bounds: TimeBounds,
 ) -> dict[int, Interaction.Recorded]:
     """The interactions to store, the first of any repeated (channel, external id) only."""
     seen: set[UUID] = set()
@@ -211,9 +269,10 @@ def _new_interactions(
                 url=record.url,
                 summary=record.summary,
                 now=now,
+                bounds=bounds,
             )
         except InvalidField as error:
-            report.reject(index, error.field, error.message)
+            report.reject(index, error.field, error.message, error.code)
             continue
         seen.add(interactions[index].originator_id)
     return interactions

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -63,6 +63,17 @@ CROSS JOIN LATERAL (
 ) AS e
 """
 
+# Which of these aggregates are already in the log, one primary-key probe each (the LIMIT
+# keeps the subquery from being flattened into a join planned as a scan, as above).
+SELECT_STORED = """
+SELECT e.originator_id
+FROM unnest(%s::uuid[]) AS wanted(id)
+CROSS JOIN LATERAL (
+    SELECT originator_id FROM {table}
+    WHERE originator_id = wanted.id AND originator_version = 1 LIMIT 1
+) AS e
+"""
+
 
 class IdentityClaimTaken(Exception):
     """Another member claimed this identity first; the whole save was rolled back."""
@@ -102,10 +113,14 @@ class CommunityRecorder(PostgresApplicationRecorder):
         """Insert the events whose (originator, version) is new; return those inserted.
 
         Used where the id itself says "already recorded" (interactions keyed by their
-        source's external id): a duplicate is skipped, not an error. Large batches travel
-        by binary COPY into a per-connection staging table before the table lock is taken,
-        so the lock covers only the server-side INSERT ... SELECT; small ones go as arrays
-        in one statement. Either way the table lock keeps the log's order guarantee.
+        source's external id): a duplicate is skipped, not an error. With
+        new_members={member_id: [interaction_id]}, a member first seen through those
+        interactions is recorded (events and claims) only if one of them is new.
+
+        Large batches travel by binary COPY into a per-connection staging table before the
+        table lock is taken, so the lock covers only the server-side INSERT ... SELECT;
+        small ones go as arrays in one statement. Either way the table lock keeps the log's
+        order guarantee.
         """
         try:
             return self._insert_skipping_duplicates(stored_events, **kwargs)
@@ -114,12 +129,29 @@ class CommunityRecorder(PostgresApplicationRecorder):
             raise
 
     def _insert_skipping_duplicates(
-        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+        self,
+        stored_events: Sequence[StoredEvent],
+        *,
+        new_members: Mapping[UUID, Sequence[UUID]] | None = None,
+        **kwargs: Any,
     ) -> list[tuple[UUID, int]]:
         bulk = len(stored_events) >= STAGING_THRESHOLD
         with self.datastore.transaction(commit=True) as curs:
             if bulk:
                 _stage(curs, stored_events)
+            if new_members:
+                # Under the table lock, so that no other writer can record the same
+                # interactions between this check and the insert.
+                self._lock_table(curs)
+                unneeded = self._members_without_new_events(curs, new_members)
+                stored_events = [e for e in stored_events if e.originator_id not in unneeded]
+                claims = [c for c in kwargs.pop("claims", ()) if c[1] not in unneeded]
+                kwargs["claims"] = claims
+                if bulk and unneeded:
+                    curs.execute(
+                        "DELETE FROM incoming_events WHERE originator_id = ANY(%s)",
+                        (list(unneeded),),
+                    )
             self._insert_events(curs, stored_events, **kwargs)
             if not stored_events:
                 return []
@@ -138,6 +170,20 @@ class CommunityRecorder(PostgresApplicationRecorder):
                 )
                 returning.execute(SQL(INSERT_ARRAYS).format(table=table), columns)
             return returning.fetchall()
+
+    def _members_without_new_events(
+        self, curs: Cursor[DictRow], new_members: Mapping[UUID, Sequence[UUID]]
+    ) -> set[UUID]:
+        """The new members none of whose events (by originator id) is new to the log."""
+        wanted = list({event for events in new_members.values() for event in events})
+        curs.execute("SET LOCAL jit = off")
+        curs.execute(SQL(SELECT_STORED).format(table=Identifier(self.events_table_name)), (wanted,))
+        stored = {row["originator_id"] for row in curs.fetchall()}
+        return {
+            member_id
+            for member_id, events in new_members.items()
+            if all(event in stored for event in events)
+        }
 
     def member_states(self, member_ids: Sequence[UUID]) -> dict[UUID, bool]:
         """Which of these ids are members, each with whether the member was erased."""

@@ -91,6 +91,7 @@ class Runtime:
             eventsourcing_env(settings, database_url),
             keyring=KeyRing(pool, secret),
             claims=IdentityClaims(pool, IdentityHasher(secret)),
+            bounds=settings.time_bounds(),
         )
         return cls(settings, database_url, pool, community, embedded)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -13,7 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
 from domain.interaction import InteractionKind
-from domain.lifecycle import StageRule
+from domain.lifecycle import MAX_BASELINE_WEIGHT, MAX_RULE_DAYS, MAX_RULE_VERSION, StageRule
+from domain.moments import DEFAULT_EARLIEST, DEFAULT_MAX_FUTURE_SKEW, TimeBounds
 
 MIN_SECRET_LENGTH = 32
 DEFAULT_STAGE_RULE = StageRule()
@@ -47,6 +48,13 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=100, ge=1, le=500)
     graphiql: bool | None = Field(default=None, description="Defaults to on outside production.")
     log_level: str = "info"
+    # When things may have happened: earlier or later moments are refused at every entry.
+    earliest_valid_date: date = Field(
+        default=DEFAULT_EARLIEST.date(), ge=date(1900, 1, 1), description="UTC midnight."
+    )
+    max_future_skew_seconds: int = Field(
+        default=int(DEFAULT_MAX_FUTURE_SKEW.total_seconds()), ge=0, le=86_400
+    )
 
     # The engagement rule: a changed weight or half-life needs a new version name, and
     # `crm project --rebuild engagement` to rescore history under it.
@@ -54,12 +62,12 @@ class Settings(BaseSettings):
     engagement_half_life_days: float = Field(default=30.0, gt=0, le=3650)
     engagement_weights: dict[InteractionKind, float] = Field(default_factory=dict)
     # The stage rule (at risk, inactive); evaluations record the version they used.
-    stage_rule_version: str = DEFAULT_STAGE_RULE.version
-    at_risk_min_baseline_weight: float = Field(default=15.0, ge=0)
+    stage_rule_version: str = Field(default=DEFAULT_STAGE_RULE.version, max_length=MAX_RULE_VERSION)
+    at_risk_min_baseline_weight: float = Field(default=15.0, ge=0, le=MAX_BASELINE_WEIGHT)
     at_risk_drop_fraction: float = Field(default=0.3, gt=0, le=1)
     at_risk_recover_fraction: float = Field(default=0.6, gt=0, le=1)
-    at_risk_silent_days: int = Field(default=21, ge=1)
-    inactive_silent_days: int = Field(default=60, ge=1)
+    at_risk_silent_days: int = Field(default=21, ge=1, le=MAX_RULE_DAYS)
+    inactive_silent_days: int = Field(default=60, ge=1, le=MAX_RULE_DAYS)
     evaluation_interval_seconds: float = Field(default=3600.0, ge=0, description="0: off.")
 
     @field_validator("database_url")
@@ -80,6 +88,13 @@ class Settings(BaseSettings):
                 )
         return self
 
+    @field_validator("earliest_valid_date")
+    @classmethod
+    def _earliest_is_past(cls, value: date) -> date:
+        if value >= datetime.now(UTC).date():
+            raise ValueError("CRM_EARLIEST_VALID_DATE must be in the past")
+        return value
+
     @field_validator("engagement_weights")
     @classmethod
     def _weights_are_not_negative(cls, value: dict[InteractionKind, float]) -> dict:
@@ -89,6 +104,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _changed_rules_are_renamed(self) -> Settings:
+        if self.at_risk_drop_fraction > self.at_risk_recover_fraction:
+            raise ValueError("CRM_AT_RISK_DROP_FRACTION must not exceed the recover fraction")
         # A rule that changes under an old name would make recorded versions meaningless.
         if self.engagement_rule() != replace(DEFAULT_RULE, version=self.engagement_rule_version):
             if self.engagement_rule_version == DEFAULT_RULE.version:
@@ -96,8 +113,6 @@ class Settings(BaseSettings):
         if self.stage_rule() != replace(DEFAULT_STAGE_RULE, version=self.stage_rule_version):
             if self.stage_rule_version == DEFAULT_STAGE_RULE.version:
                 raise ValueError("a changed stage rule needs CRM_STAGE_RULE_VERSION")
-        if self.at_risk_drop_fraction > self.at_risk_recover_fraction:
-            raise ValueError("CRM_AT_RISK_DROP_FRACTION must not exceed the recover fraction")
         return self
 
     def engagement_rule(self) -> EngagementRule:
@@ -118,6 +133,13 @@ class Settings(BaseSettings):
             recover_fraction=self.at_risk_recover_fraction,
             silent_at_risk=timedelta(days=self.at_risk_silent_days),
             silent_inactive=timedelta(days=self.inactive_silent_days),
+        )
+
+    def time_bounds(self) -> TimeBounds:
+        """The moments accepted for occurredAt, joinedAt and the like, and for asOf."""
+        return TimeBounds(
+            earliest=datetime.combine(self.earliest_valid_date, time(), tzinfo=UTC),
+            max_future_skew=timedelta(seconds=self.max_future_skew_seconds),
         )
 
     @property

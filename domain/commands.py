@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -17,7 +18,15 @@ from pydantic import (
 )
 
 from domain.interaction import InteractionKind
-from domain.values import Channel, check_attributes, check_handle, check_tag, normalise_handle
+from domain.values import (
+    Channel,
+    check_attributes,
+    check_handle,
+    check_held_handle,
+    check_plain_text,
+    check_tag,
+    normalise_handle,
+)
 
 MAX_DISPLAY_NAME = 200
 MAX_EMAIL = 254
@@ -26,10 +35,12 @@ MAX_EXTERNAL_ID = 200
 MAX_SUMMARY = 2000
 MAX_URL = 2000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ISO_DATE_START = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
+EXAMPLE_TIME = "2024-05-01T10:00:00Z"
 
 
 def _display_name(value: str) -> str:
-    cleaned = " ".join(value.split())
+    cleaned = " ".join(check_plain_text(value, "display name").split())
     if not cleaned:
         raise ValueError("display name must not be empty")
     if len(cleaned) > MAX_DISPLAY_NAME:
@@ -40,7 +51,7 @@ def _display_name(value: str) -> str:
 def _email(value: str | None) -> str | None:
     if value is None:
         return None
-    cleaned = value.strip()
+    cleaned = check_plain_text(value.strip(), "e-mail")
     if len(cleaned) > MAX_EMAIL or not _EMAIL.match(cleaned):
         raise ValueError("not a valid e-mail address")
     return cleaned
@@ -54,17 +65,30 @@ def _url(value: str | None) -> str | None:
     return value
 
 
+def _iso_time(value: Any) -> Any:
+    # pydantic would read 1714557600 (or "1714557600") as seconds since 1970: a unit that
+    # cannot be told from milliseconds, and without the zone the README asks for.
+    if isinstance(value, str) and not _ISO_DATE_START.match(value.strip()):
+        raise ValueError(f"must be an ISO 8601 time with a timezone, e.g. {EXAMPLE_TIME}")
+    if isinstance(value, int | float):
+        raise ValueError(
+            f"must be an ISO 8601 time with a timezone, e.g. {EXAMPLE_TIME}, not a number"
+        )
+    return value
+
+
 def _aware(value: datetime | None) -> datetime | None:
     if value is not None and value.utcoffset() is None:
-        raise ValueError("must include a timezone offset, e.g. 2024-05-01T10:00:00Z")
+        raise ValueError(f"must include a timezone offset, e.g. {EXAMPLE_TIME}")
     return value
 
 
 DisplayName = Annotated[str, AfterValidator(_display_name)]
 Email = Annotated[str | None, AfterValidator(_email)]
 Handle = Annotated[str, AfterValidator(check_handle)]
+HeldHandle = Annotated[str, AfterValidator(check_held_handle)]
 Tag = Annotated[str, AfterValidator(check_tag)]
-AwareDatetime = Annotated[datetime | None, AfterValidator(_aware)]
+AwareDatetime = Annotated[datetime | None, BeforeValidator(_iso_time), AfterValidator(_aware)]
 
 
 class Command(BaseModel):
@@ -124,6 +148,14 @@ class UpdateMemberProfile(MemberCommand):
     clear_email: bool = False
     attributes: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("clear_email")
+    @classmethod
+    def _not_both_emails(cls, value: bool, info: ValidationInfo) -> bool:
+        # Which of the two the caller meant cannot be guessed: dropping one silently lost data.
+        if value and info.data.get("email") is not None:
+            raise ValueError("give either a new email or clearEmail, not both")
+        return value
+
     @field_validator("attributes")
     @classmethod
     def _attributes(cls, value: dict[str, Any]) -> dict[str, Any]:
@@ -154,7 +186,7 @@ class UnlinkIdentity(MemberCommand):
     """Unlink a (channel, handle) from the member."""
 
     channel: Channel
-    handle: Handle
+    handle: HeldHandle
 
 
 class TagMember(MemberCommand):
@@ -205,7 +237,7 @@ class RecordInteraction(Command):
     identity: IdentityRef | None = Field(default=None, validate_default=True)
     channel: Channel
     kind: InteractionKind
-    occurred_at: datetime
+    occurred_at: Annotated[datetime, BeforeValidator(_iso_time)]
     external_id: Annotated[str, Field(min_length=1, max_length=MAX_EXTERNAL_ID)]
     thread_ref: Annotated[str | None, Field(max_length=MAX_EXTERNAL_ID)] = None
     url: Annotated[str | None, AfterValidator(_url)] = None

@@ -106,6 +106,7 @@ class InvalidField(DomainError):
     """A value that is well-formed but breaks a domain rule (e.g. a date in the future)."""
 
     code = "INVALID_FIELD"
+    field_code = "invalid"  # the reason as a field error's code
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")

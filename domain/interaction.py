@@ -10,8 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import InvalidField
-from domain.member import MAX_CLOCK_SKEW
+from domain.moments import DEFAULT_BOUNDS, TimeBounds
 
 # Fixed forever: interaction ids derive from it, and idempotency depends on them.
 INTERACTION_NAMESPACE = UUID("5b0d6c2e-1f4a-4e8f-9a57-0c2b7d9e4f31")
@@ -111,8 +110,9 @@ class Interaction(Aggregate):
         url: str | None,
         summary: str | None,
         now: datetime,
+        bounds: TimeBounds = DEFAULT_BOUNDS,
     ) -> Interaction:
-        """Record an interaction; it may be in the past, never in the future."""
+        """Record an interaction; it may be in the past, within the bounds."""
         event = cls.recorded_event(
             member_id=member_id,
             channel=channel,
@@ -123,6 +123,7 @@ class Interaction(Aggregate):
             url=url,
             summary=summary,
             now=now,
+            bounds=bounds,
         )
         interaction = event.mutate(None)
         assert isinstance(interaction, cls)
@@ -142,13 +143,14 @@ class Interaction(Aggregate):
         url: str | None,
         summary: str | None,
         now: datetime,
+        bounds: TimeBounds = DEFAULT_BOUNDS,
     ) -> Interaction.Recorded:
         """The event record() would make, without the aggregate object: for bulk paths.
 
         An interaction is never changed after it is recorded, so writers of many need only
         its one event; building an aggregate around each costs more than the rest.
         """
-        _check_occurred_at(occurred_at, now)
+        bounds.check("occurred_at", occurred_at, now)
         return cls.Recorded(
             originator_topic=cls.TOPIC,
             originator_id=interaction_id(channel, external_id),
@@ -163,8 +165,3 @@ class Interaction(Aggregate):
             url=url,
             summary=summary,
         )
-
-
-def _check_occurred_at(occurred_at: datetime, now: datetime) -> None:
-    if occurred_at > now + MAX_CLOCK_SKEW:
-        raise InvalidField("occurred_at", "must not be in the future")

@@ -9,11 +9,33 @@ activity back above the higher `recover_fraction` after a grace period.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from domain.errors import InvalidField
+
 WEEK = timedelta(days=7)
+# A rule's spans run from a day to ten years: longer ones judge members on activity
+# older than any community's data, and reach past what dates can represent.
+MAX_RULE_DAYS = 3650
+MAX_BASELINE_WEIGHT = 1_000_000.0
+MAX_RULE_VERSION = 100
+
+
+class InvalidRule(InvalidField):
+    """A stage rule parameter outside the range where the rule means something."""
+
+    code = "INVALID_RULE"
+    field_code = "out_of_range"
+
+
+def rule_days(field: str, days: int) -> timedelta:
+    """A rule's span given in whole days; refused outside 1 to MAX_RULE_DAYS."""
+    if not 1 <= days <= MAX_RULE_DAYS:
+        raise InvalidRule(field, f"must be between 1 and {MAX_RULE_DAYS} days, not {days}")
+    return timedelta(days=days)
 
 
 class Stage(StrEnum):
@@ -41,6 +63,27 @@ class StageRule:
     silent_at_risk: timedelta = timedelta(days=21)
     silent_inactive: timedelta = timedelta(days=60)
     returning_grace: timedelta = timedelta(days=14)
+
+    def __post_init__(self) -> None:
+        """Refuse a rule whose parameters make no sense, naming the first bad one."""
+        if not 1 <= len(self.version) <= MAX_RULE_VERSION:
+            raise InvalidRule("version", f"must be 1 to {MAX_RULE_VERSION} characters")
+        for field in fields(self):
+            span = getattr(self, field.name)
+            if isinstance(span, timedelta) and not WEEK / 7 <= span <= MAX_RULE_DAYS * WEEK / 7:
+                raise InvalidRule(field.name, f"must be between 1 and {MAX_RULE_DAYS} days")
+        weight = self.min_baseline_weight
+        if not (math.isfinite(weight) and 0 <= weight <= MAX_BASELINE_WEIGHT):
+            raise InvalidRule(
+                "min_baseline_weight", f"must be between 0 and {MAX_BASELINE_WEIGHT:g}"
+            )
+        for name in ("drop_fraction", "recover_fraction"):
+            fraction = getattr(self, name)
+            if not (math.isfinite(fraction) and 0 < fraction <= 1):
+                raise InvalidRule(name, "must be more than 0 and at most 1")
+        # Hysteresis: leaving at risk must take at least the activity whose loss entered it.
+        if self.drop_fraction > self.recover_fraction:
+            raise InvalidRule("drop_fraction", "must not exceed the recover fraction")
 
 
 @dataclass(frozen=True)

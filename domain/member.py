@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
@@ -17,14 +17,12 @@ from domain.errors import (
     MemberIsErased,
 )
 from domain.lifecycle import Assessment, Stage
-from domain.values import merge_attributes, normalise_handle
+from domain.moments import DEFAULT_BOUNDS, TimeBounds
+from domain.values import merge_attributes, same_handle
 
 ACTIVE = "active"
 LEFT = "left"
 ERASED = "erased"
-
-# Clocks of importers and browsers drift: a little future is tolerated, more is a mistake.
-MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 
 class Member(Aggregate):
@@ -229,9 +227,10 @@ class Member(Aggregate):
         attributes: dict[str, Any],
         now: datetime,
         member_id: UUID | None = None,
+        bounds: TimeBounds = DEFAULT_BOUNDS,
     ) -> Member:
-        """Record a new member; the join date may be in the past, never in the future."""
-        _refuse_future("joined_at", joined_at, now)
+        """Record a new member; the join date may be in the past, within the bounds."""
+        bounds.check("joined_at", joined_at, now)
         return cls._create(
             cls.Joined,
             id=member_id or uuid4(),
@@ -297,22 +296,31 @@ class Member(Aggregate):
         if is_bot != self.is_bot:
             self.trigger_event(self.MarkedAsBot if is_bot else self.UnmarkedAsBot)
 
-    def leave(self, *, left_at: datetime, reason: str | None, now: datetime) -> None:
+    def leave(
+        self,
+        *,
+        left_at: datetime,
+        reason: str | None,
+        now: datetime,
+        bounds: TimeBounds = DEFAULT_BOUNDS,
+    ) -> None:
         """Record that the member left; leaving twice is refused."""
         self._refuse_if_erased()
         if self.status == LEFT:
             raise MemberAlreadyLeft(self.id)
-        _refuse_future("left_at", left_at, now)
+        bounds.check("left_at", left_at, now)
         if left_at < self.joined_at:
             raise InvalidField("left_at", "a member cannot leave before joining")
         self.trigger_event(self.Left, left_at=left_at, reason=reason)
 
-    def rejoin(self, *, rejoined_at: datetime, now: datetime) -> None:
+    def rejoin(
+        self, *, rejoined_at: datetime, now: datetime, bounds: TimeBounds = DEFAULT_BOUNDS
+    ) -> None:
         """Record that a member who left came back."""
         self._refuse_if_erased()
         if self.status != LEFT:
             raise MemberHasNotLeft(self.id)
-        _refuse_future("rejoined_at", rejoined_at, now)
+        bounds.check("rejoined_at", rejoined_at, now)
         if self.left_at is not None and rejoined_at < self.left_at:
             raise InvalidField("rejoined_at", "a member cannot rejoin before leaving")
         self.trigger_event(self.Rejoined, rejoined_at=rejoined_at)
@@ -364,9 +372,4 @@ def _same(pair: list[str | None], channel: str, handle: str | None) -> bool:
     if held_handle is None or handle is None:
         # Shredded by an erasure: unreadable handles match nothing (the erasure clears them).
         return False
-    return held_channel == channel and normalise_handle(held_handle) == normalise_handle(handle)
-
-
-def _refuse_future(field: str, moment: datetime, now: datetime) -> None:
-    if moment > now + MAX_CLOCK_SKEW:
-        raise InvalidField(field, "must not be in the future")
+    return held_channel == channel and same_handle(held_handle, handle)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import StrEnum
 from typing import Any
 
@@ -38,6 +39,39 @@ _ATTRIBUTE_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 
 AttributeValue = str | int | float | bool
 
+# Invisible characters that reorder or mark the direction of the text around them: with
+# them "gpj.exe" can be made to look like another name in every view. Right-to-left
+# scripts (Arabic, Hebrew) need none of them to be written and shown.
+DIRECTION_CONTROLS = frozenset(
+    [
+        "\u061c",  # Arabic letter mark
+        "\u200e",  # left-to-right mark
+        "\u200f",  # right-to-left mark
+        *map(chr, range(0x202A, 0x202F)),  # embeddings, pop, overrides
+        *map(chr, range(0x2066, 0x206A)),  # isolates
+    ]
+)
+# Control characters, lone surrogates, and line or paragraph separators: none belongs in
+# a name or a handle, and some break terminals, CSV exports or encoding.
+_CONTROL_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+
+
+def check_plain_text(value: str, what: str) -> str:
+    """The text in NFC, refusing control and direction-control characters.
+
+    NFC makes "é" typed as e + combining accent and "é" typed as one character the same
+    name and the same handle.
+    """
+    text = unicodedata.normalize("NFC", value)
+    for char in text:
+        if char in DIRECTION_CONTROLS:
+            raise ValueError(
+                f"{what} must not contain the invisible direction control U+{ord(char):04X}"
+            )
+        if unicodedata.category(char) in _CONTROL_CATEGORIES:
+            raise ValueError(f"{what} must not contain the control character U+{ord(char):04X}")
+    return text
+
 
 def normalise_handle(handle: str) -> str:
     """The form a handle is compared in: platforms treat handles case-insensitively."""
@@ -45,13 +79,34 @@ def normalise_handle(handle: str) -> str:
 
 
 def check_handle(handle: str) -> str:
-    """Trim a handle and refuse an empty or oversized one."""
+    """Trim a handle, in NFC, and refuse an empty, oversized or spoofing one."""
+    cleaned = check_plain_text(handle, "handle").strip()
+    if not normalise_handle(cleaned):
+        raise ValueError("handle must not be empty")
+    if len(cleaned) > MAX_HANDLE_LENGTH:
+        raise ValueError(f"handle must be at most {MAX_HANDLE_LENGTH} characters")
+    return cleaned
+
+
+def check_held_handle(handle: str) -> str:
+    """A handle naming one already held: trimmed and bounded, but taken as it was stored.
+
+    Handles linked before names and handles were cleaned may hold characters refused
+    now; unlinking must still reach them.
+    """
     cleaned = handle.strip()
     if not normalise_handle(cleaned):
         raise ValueError("handle must not be empty")
     if len(cleaned) > MAX_HANDLE_LENGTH:
         raise ValueError(f"handle must be at most {MAX_HANDLE_LENGTH} characters")
     return cleaned
+
+
+def same_handle(one: str, other: str) -> bool:
+    """Whether two handles are the same, case, @ and Unicode composition aside."""
+    return normalise_handle(unicodedata.normalize("NFC", one)) == normalise_handle(
+        unicodedata.normalize("NFC", other)
+    )
 
 
 def check_tag(tag: str) -> str:

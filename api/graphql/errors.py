@@ -79,7 +79,7 @@ def domain_error(error: DomainError) -> Error:
     if isinstance(error, MemberNotFound):
         return NotFound(message=str(error), id=strawberry.ID(str(error.member_id)))
     if isinstance(error, InvalidField):
-        field = FieldError(field=camel(error.field), message=error.message, code="invalid")
+        field = FieldError(field=camel(error.field), message=error.message, code=error.field_code)
         return ValidationFailed(message=f"invalid input: {error}", field_errors=[field])
     if isinstance(error, ConflictError):
         holder = getattr(error, "holder_id", None)
@@ -95,6 +95,15 @@ def domain_error(error: DomainError) -> Error:
 def bad_input(message: str) -> GraphQLError:
     """A top-level error for a bad query argument."""
     return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+def bad_field(error: InvalidField, prefix: str = "") -> GraphQLError:
+    """BAD_USER_INPUT for a query argument the domain refused, naming it as GraphQL does."""
+    field = prefix + camel(error.field)
+    return GraphQLError(
+        f"{field}: {error.message}",
+        extensions={"code": "BAD_USER_INPUT", "field": field, "reason": error.field_code},
+    )
 
 
 def checked_tag(value: str | None) -> str | None:

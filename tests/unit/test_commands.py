@@ -134,3 +134,31 @@ def test_interactions_refuse_bad_fields(values: dict[str, object], field: str) -
     with pytest.raises(ValidationError) as refused:
         interaction(**values)
     assert field in refused_fields(refused.value)
+
+
+def test_a_new_email_and_clear_email_together_are_refused() -> None:
+    with pytest.raises(ValidationError) as refused:
+        cmd.UpdateMemberProfile(member_id=uuid4(), email="new@example.org", clear_email=True)
+    assert refused_fields(refused.value) == {"clear_email"}
+    assert "not both" in refused.value.errors()[0]["msg"]
+    cleared = cmd.UpdateMemberProfile(member_id=uuid4(), clear_email=True)
+    assert cleared.changes() == {"email": None}
+
+
+@pytest.mark.parametrize("given", [1714557600, 1714557600.5, "1714557600", True])
+def test_occurred_at_as_seconds_since_1970_is_refused(given: object) -> None:
+    with pytest.raises(ValidationError, match="ISO 8601") as refused:
+        cmd.RecordInteraction(
+            member_id=uuid4(),
+            channel="discord",
+            kind="message",
+            occurred_at=given,
+            external_id="e1",
+        )
+    assert refused_fields(refused.value) == {"occurred_at"}
+
+
+def test_joined_at_as_a_number_is_refused() -> None:
+    with pytest.raises(ValidationError, match="ISO 8601") as refused:
+        cmd.JoinMember(display_name="Ada", joined_at=1714557600)  # type: ignore[arg-type]
+    assert refused_fields(refused.value) == {"joined_at"}

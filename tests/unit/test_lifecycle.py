@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from domain.lifecycle import Activity, Stage, StageRule, assess, on_interaction
+import pytest
+
+from domain.lifecycle import (
+    Activity,
+    InvalidRule,
+    Stage,
+    StageRule,
+    assess,
+    on_interaction,
+    rule_days,
+)
 
 RULE = StageRule()
 AT = datetime(2026, 6, 1, tzinfo=UTC)
@@ -97,3 +108,34 @@ def test_an_evaluation_catches_a_return_that_was_not_recorded() -> None:
     assert stage(back, current=Stage.INACTIVE, since=AT - 10 * DAY) is Stage.RETURNING
     still_quiet = activity(baseline=90, recent=3, silent_days=12)
     assert stage(still_quiet, current=Stage.AT_RISK, since=AT - 10 * DAY) is Stage.AT_RISK
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"silent_at_risk": timedelta(days=0)}, "silent_at_risk"),
+        ({"silent_inactive": timedelta(days=-1)}, "silent_inactive"),
+        ({"recent_window": timedelta(days=3651)}, "recent_window"),
+        ({"baseline_window": timedelta(hours=1)}, "baseline_window"),
+        ({"min_baseline_weight": -1.0}, "min_baseline_weight"),
+        ({"min_baseline_weight": float("nan")}, "min_baseline_weight"),
+        ({"drop_fraction": 0.0}, "drop_fraction"),
+        ({"recover_fraction": 1.5}, "recover_fraction"),
+        ({"drop_fraction": 0.7, "recover_fraction": 0.6}, "drop_fraction"),
+        ({"version": ""}, "version"),
+    ],
+)
+def test_a_rule_out_of_range_is_refused_naming_the_parameter(
+    changes: dict[str, object], field: str
+) -> None:
+    with pytest.raises(InvalidRule) as refused:
+        replace(RULE, **changes)
+    assert refused.value.field == field
+
+
+@pytest.mark.parametrize("days", [-1, 0, 3651, 1_000_000_000, 2_147_483_647])
+def test_rule_days_refuse_what_a_timedelta_cannot_or_should_not_hold(days: int) -> None:
+    with pytest.raises(InvalidRule, match="between 1 and 3650 days") as refused:
+        rule_days("silent_at_risk_days", days)
+    assert refused.value.field == "silent_at_risk_days"
+    assert rule_days("silent_at_risk_days", 3650) == timedelta(days=3650)

@@ -22,7 +22,10 @@ class RecordInteractionInput:
     )
     channel: Channel = strawberry.field(description="Where it happened.")  # type: ignore[valid-type]
     kind: InteractionKind = strawberry.field(description="What happened.")  # type: ignore[valid-type]
-    occurred_at: datetime = strawberry.field(description="When, with a timezone; may be past.")
+    occurred_at: datetime = strawberry.field(
+        description="When, with a timezone; past, but not before CRM_EARLIEST_VALID_DATE "
+        "(default 1990-01-01)."
+    )
     external_id: str = strawberry.field(
         description="Its id on the source platform: recording the same one again changes nothing."
     )

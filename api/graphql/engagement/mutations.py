@@ -138,5 +138,7 @@ def _refusal(rejection: Rejection, looked_up: str) -> NotFound | Conflict | Vali
         return NotFound(message=rejection.reason, id=strawberry.ID(looked_up))
     if rejection.code == MEMBER_ERASED:
         return Conflict(message=rejection.reason, code=MEMBER_ERASED)
-    field = FieldError(field=camel(rejection.field), message=rejection.reason, code="invalid")
+    field = FieldError(
+        field=camel(rejection.field), message=rejection.reason, code=rejection.code.lower()
+    )
     return ValidationFailed(message=f"invalid input: {rejection.reason}", field_errors=[field])

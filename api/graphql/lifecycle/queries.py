@@ -10,7 +10,7 @@ import strawberry
 
 from api.evaluation import Flagged, simulate_rule
 from api.graphql.context import Info
-from api.graphql.errors import bad_input, checked_tag
+from api.graphql.errors import bad_field, bad_input, checked_tag
 from api.graphql.lifecycle.types import (
     AtRiskMember,
     AtRiskMemberConnection,
@@ -25,7 +25,8 @@ from api.graphql.members.queries import load_members
 from api.graphql.members.types import Channel, Member, page_info
 from api.services import Services, in_thread
 from application.community import utc_now
-from domain.lifecycle import Stage
+from domain.errors import InvalidField
+from domain.lifecycle import InvalidRule, Stage
 from domain.values import Channel as DomainChannel
 from projections.cursors import InvalidCursor
 from projections.member_queries import Page
@@ -61,8 +62,7 @@ class LifecycleQuery:
         limit = services.runtime.settings.max_page_size
         if not 1 <= first <= limit:
             raise bad_input(f"first must be between 1 and {limit}")
-        if as_of is not None and as_of.utcoffset() is None:
-            raise bad_input("asOf: must include a timezone offset")
+        _check_as_of(services, as_of)
         channel, tag = _filter(filter)
         reveal = info.context.principal.can_read_personal_data
         try:
@@ -88,12 +88,12 @@ class LifecycleQuery:
     ) -> RuleSimulation:
         if not 1 <= first <= MAX_LISTED:
             raise bad_input(f"first must be between 1 and {MAX_LISTED}")
-        if as_of is not None and as_of.utcoffset() is None:
-            raise bad_input("asOf: must include a timezone offset")
         services = info.context.services
-        draft = rule.to_rule(services.stage_rule)
-        if not 0 < draft.drop_fraction <= draft.recover_fraction <= 1:
-            raise bad_input("rule: need 0 < dropFraction <= recoverFraction <= 1")
+        _check_as_of(services, as_of)
+        try:
+            draft = rule.to_rule(services.stage_rule)
+        except InvalidRule as error:
+            raise bad_field(error, "rule.") from None
         at = as_of or utc_now()
         reveal = info.context.principal.can_read_personal_data
         result = await in_thread(lambda: simulate_rule(services.runtime, draft, at, listed=first))
@@ -134,6 +134,18 @@ async def stage_history(info: Info, member_id: UUID) -> list[StageChange]:
         )
         for row in rows
     ]
+
+
+def _check_as_of(services: Services, as_of: datetime | None) -> None:
+    """Refuse an asOf without a zone, or outside the span the community accepts."""
+    if as_of is None:
+        return
+    if as_of.utcoffset() is None:
+        raise bad_input("asOf: must include a timezone offset")
+    try:
+        services.community.bounds.check("as_of", as_of, utc_now())
+    except InvalidField as error:
+        raise bad_field(error) from None
 
 
 def _filter(given: AtRiskFilter | None) -> tuple[str | None, str | None]:

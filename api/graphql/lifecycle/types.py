@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import strawberry
 
 from api.graphql.members.types import Channel, Member, PageInfo
-from domain.lifecycle import Evidence
+from domain.lifecycle import Evidence, rule_days
 from domain.lifecycle import Stage as DomainStage
 from domain.lifecycle import StageRule as DomainRule
 
@@ -68,29 +68,36 @@ class StageChange:
 
 @strawberry.input(description="A draft stage rule; absent fields keep the current rule's value.")
 class StageRuleInput:
-    version: str = strawberry.field(default="draft", description="A name for the draft.")
+    version: str = strawberry.field(
+        default="draft", description="A name for the draft (1-100 characters)."
+    )
     min_baseline_weight: float | None = strawberry.field(
-        default=None, description="Weight in the baseline window to count as having been active."
+        default=None,
+        description="Weight in the baseline window to count as having been active (0-1000000).",
     )
     drop_fraction: float | None = strawberry.field(
-        default=None, description="At risk below this share of the usual weekly activity."
+        default=None,
+        description="At risk below this share of the usual weekly activity (0-1, "
+        "at most recoverFraction).",
     )
     recover_fraction: float | None = strawberry.field(
-        default=None, description="Active again above this share (hysteresis)."
+        default=None, description="Active again above this share (0-1; hysteresis)."
     )
     silent_at_risk_days: int | None = strawberry.field(
-        default=None, description="At risk after this many silent days."
+        default=None, description="At risk after this many silent days (1-3650)."
     )
     silent_inactive_days: int | None = strawberry.field(
-        default=None, description="Inactive after this many silent days."
+        default=None, description="Inactive after this many silent days (1-3650)."
     )
-    recent_window_days: int | None = strawberry.field(default=None, description="Recent window.")
+    recent_window_days: int | None = strawberry.field(
+        default=None, description="Recent window, days (1-3650)."
+    )
     baseline_window_days: int | None = strawberry.field(
-        default=None, description="Baseline window, before the recent one."
+        default=None, description="Baseline window before the recent one, days (1-3650)."
     )
 
     def to_rule(self, current: DomainRule) -> DomainRule:
-        """The draft as a domain rule."""
+        """The draft as a domain rule; InvalidRule names the first parameter out of range."""
         days = {
             "silent_at_risk": self.silent_at_risk_days,
             "silent_inactive": self.silent_inactive_days,
@@ -99,7 +106,7 @@ class StageRuleInput:
         }
         fields: dict[str, Any] = {
             "version": self.version,
-            **{k: timedelta(days=v) for k, v in days.items() if v is not None},
+            **{k: rule_days(f"{k}_days", v) for k, v in days.items() if v is not None},
         }
         for name in ("min_baseline_weight", "drop_fraction", "recover_fraction"):
             value = getattr(self, name)

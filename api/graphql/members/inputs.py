@@ -13,15 +13,22 @@ from api.graphql.members.types import Channel, MemberStatus
 @strawberry.input(description="A handle on a channel.")
 class IdentityInput:
     channel: Channel = strawberry.field(description="The platform.")  # type: ignore[valid-type]
-    handle: str = strawberry.field(description="The handle there (a leading @ is ignored).")
+    handle: str = strawberry.field(
+        description="The handle there (1-200 characters, a leading @ ignored; no control or "
+        "direction-control characters)."
+    )
 
 
 @strawberry.input(description="A new member.")
 class JoinMemberInput:
-    display_name: str = strawberry.field(description="Name shown (1-200 characters).")
+    display_name: str = strawberry.field(
+        description="Name shown (1-200 characters; no control or direction-control characters)."
+    )
     email: str | None = strawberry.field(default=None, description="E-mail address.")
     joined_at: datetime | None = strawberry.field(
-        default=None, description="When they joined, with a timezone; default now."
+        default=None,
+        description="When they joined, with a timezone, not before "
+        "CRM_EARLIEST_VALID_DATE; default now.",
     )
     source_channel: Channel = strawberry.field(  # type: ignore[valid-type]
         default=Channel.OTHER,
@@ -43,7 +50,9 @@ class UpdateMemberProfileInput:
     )
     display_name: str | None = strawberry.field(default=None, description="New name.")
     email: str | None = strawberry.field(default=None, description="New e-mail.")
-    clear_email: bool = strawberry.field(default=False, description="Remove the e-mail.")
+    clear_email: bool = strawberry.field(
+        default=False, description="Remove the e-mail (not together with `email`)."
+    )
     attributes: JSON | None = strawberry.field(
         default=None, description="Merge patch: keys set to null are removed, others set."
     )

@@ -19,6 +19,7 @@ from api.graphql.members.types import (
     page_info,
 )
 from api.services import Services, in_thread
+from domain.values import check_handle
 from projections.cursors import InvalidCursor
 from projections.member_queries import DEFAULT_STATUSES, MemberFilter, MemberOrder
 
@@ -50,8 +51,11 @@ class MemberQuery:
         principal = info.context.principal
         if not principal.can_read_personal_data:
             raise forbidden_query("your role may not look members up by handle")
-        if "\x00" in handle:
-            raise bad_input("handle: must not contain NUL characters")
+        try:
+            # The same cleaning as when handles are linked: NFC, no control characters.
+            handle = check_handle(handle)
+        except ValueError as error:
+            raise bad_input(f"handle: {error}") from None
         services = info.context.services
         row = await in_thread(services.members.by_identity, channel.value, handle)
         if row is None:
