@@ -19,7 +19,7 @@ from application.runtime import Runtime
 from domain import commands as cmd
 from tests.api.conftest import Api, serving
 from tests.conftest import create_database, drop_database, test_settings
-from tests.integration.conftest import execute, rows, scalar
+from tests.integration.conftest import Unbounded, execute, rows, scalar
 from tests.integration.test_cli import crm_command, crm_env
 
 MIGRATION_0013 = Path(__file__).resolve().parents[2] / "migrations" / "0013_parked_events.sql"
@@ -57,7 +57,8 @@ def poisoned(server_url: str, template_database: str) -> Iterator[Api]:
 
 
 def record(api: Api, member: UUID, at: datetime, external_id: str) -> None:
-    """Record a message through the application, and wait for the engagement projection."""
+    """Record a message as a version without time bounds did; wait for the engagement projection."""
+    api.services.community.bounds = Unbounded()  # type: ignore[assignment]
     report = api.services.community.record_interactions(
         [
             cmd.RecordInteraction(

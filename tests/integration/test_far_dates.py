@@ -12,7 +12,7 @@ from domain.engagement import DEFAULT_RULE
 from projections.parking import parked_counts
 from projections.positions import head_of_log
 from projections.registry import build_runners, projection_names
-from tests.integration.conftest import rows, scalar
+from tests.integration.conftest import Unbounded, rows, scalar
 from tests.integration.test_engagement_projection import joined
 
 pytestmark = pytest.mark.integration
@@ -38,7 +38,8 @@ def message(member: object, at: datetime, external_id: str) -> cmd.RecordInterac
 
 
 def record(runtime: Runtime, *records: cmd.RecordInteraction) -> None:
-    """Record interactions through the application, asserting each is accepted."""
+    """Record interactions as a version without time bounds did, asserting each is accepted."""
+    runtime.community.bounds = Unbounded()  # type: ignore[assignment]
     report = runtime.community.record_interactions(list(records), create_unknown_members=False)
     assert report.accepted == len(records), report.rejections
 
