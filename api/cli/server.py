@@ -24,7 +24,7 @@ from application.runtime import Runtime, resolve_database
 from application.statistics import refresh_statistics
 from projections.engine import ProjectionWorker
 from projections.positions import head_of_log, lags
-from projections.registry import build_runners, projection_names
+from projections.registry import build_runners, erasure_compactor, projection_names
 
 # Rebuilds read big pages: fewer round trips, and set-based applies gain the most.
 REBUILD_BATCH = 20_000
@@ -98,6 +98,7 @@ def worker() -> None:
         runtime.database_url,
         build_runners(runtime),
         poll_seconds=settings.projection_poll_seconds,
+        maintenance=erasure_compactor(runtime).run_if_due,
     )
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: follower.stopping.set())
