@@ -289,12 +289,22 @@ class MembersProjection(Projection):
             if change is None:
                 change = changes[event.originator_id] = MemberChange(event.originator_id)
             _fold(change, identities, event, personal)
-        keys = personal.writer_keys(changes)
+        keys = personal.writer_keys(_sealing(changes.values(), identities))
         _write_identities(cursor, identities, keys)
         _write_members(cursor, list(changes.values()), keys, personal)
         erased = [(e.originator_id, e.timestamp) for e in events if type(e) is Member.Erased]
         if erased:
             cursor.execute(RECORD_ERASURES, _columns(erased, 2))
+
+
+def _sealing(changes: Iterable[MemberChange], identities: IdentityChanges) -> set[UUID]:
+    """Members whose page writes personal values, which are sealed under their keys."""
+    members = {
+        c.member_id
+        for c in changes
+        if "email" in c.columns or c.attributes is not None or c.patch is not None
+    }
+    return members | {row[3] for row in identities.changed()[1]}
 
 
 def _fold(

@@ -217,3 +217,20 @@ def test_a_members_page_fetches_its_keys_in_one_query(
     emails = sorted(node["email"] for node in body["data"]["members"]["nodes"])
     assert emails == sorted(f"k{n}.{tag}@example.org" for n in range(12))
     assert calls == [12]
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.PRODUCT, Role.MARKETING])
+def test_roles_without_personal_data_may_not_sort_by_name(
+    api: Api, admin_key: str, sealed_member: dict[str, Any], role: Role
+) -> None:
+    """The order, and cursors carrying each row's sort key, would reveal names."""
+    document = (
+        "{ members(orderBy: DISPLAY_NAME_ASC, first: 5) { pageInfo { endCursor } nodes { id } } }"
+    )
+    body = api.graphql(document, key=api.key(role))
+    assert body["data"] is None
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert "sort members by name" in error["message"]
+    allowed = api.graphql(document, key=admin_key)
+    assert "errors" not in allowed and allowed["data"]["members"]["nodes"]

@@ -74,6 +74,12 @@ class MemberQuery:
         if not 1 <= first <= limit:
             raise bad_input(f"first must be between 1 and {limit}")
         reveal = info.context.principal.can_read_personal_data
+        if order_by == MemberOrder.DISPLAY_NAME_ASC and not reveal:
+            # The order, and the cursors that carry each row's sort key, would reveal names.
+            raise forbidden_query(
+                "orderBy: your role may not sort members by name, since names are personal"
+                " data (sort by JOINED_AT_DESC or JOINED_AT_ASC)"
+            )
         where = services.members.search_filter(_filter(filter, reveal))
         try:
             page = await in_thread(
