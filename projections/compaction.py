@@ -30,6 +30,8 @@ CHECK_EVERY_SECONDS = 1.0
 # How long a rewrite waits for its table locks before giving up until the next check: a
 # rewrite queued behind a long read would hold every other query back.
 LOCK_TIMEOUT = "10s"
+# After such a failure, how long before trying again (each try holds queries back).
+RETRY_AFTER_SECONDS = 60.0
 
 PENDING = """
 SELECT member_id FROM erasure_compactions
@@ -73,7 +75,11 @@ class ErasureCompactor:
                 try:
                     conn.execute(sql.SQL("VACUUM (FULL) {}").format(tables))
                 except psycopg.errors.LockNotAvailable:
-                    log.warning("erasure compaction waited too long for its tables; retrying")
+                    self._next_check = time.monotonic() + RETRY_AFTER_SECONDS
+                    log.warning(
+                        "erasure compaction waited too long for its tables; retrying in %.0f s",
+                        RETRY_AFTER_SECONDS,
+                    )
                     return False
                 self._flush_wal(conn)
                 conn.execute(

@@ -179,7 +179,6 @@ def test_an_erased_member_leaves_no_readable_byte_in_any_file(embedded: Embedded
         try:
             wait_for(lambda: compacted(url, person.member_id))
         finally:
-            worker.stop()
             worker.stopping.set()
             thread.join(10)
         with psycopg.connect(url, autocommit=True) as conn:
