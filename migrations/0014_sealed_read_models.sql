@@ -34,6 +34,10 @@ CREATE INDEX members_name_idx ON members (coalesce(lower(display_name), ''), mem
 CREATE INDEX members_name_search_idx ON members USING gin (lower(display_name) gin_trgm_ops);
 ALTER INDEX members_name_idx ALTER COLUMN 1 SET STATISTICS 0;
 ALTER INDEX members_name_search_idx ALTER COLUMN 1 SET STATISTICS 0;
+-- Nor on blind indexes: they are matched one value at a time, where the default estimate
+-- serves as well, and sampled keyed hashes would outlive an erasure in pg_statistic.
+ALTER TABLE members ALTER COLUMN email_key SET STATISTICS 0;
+ALTER TABLE members ALTER COLUMN search_keys SET STATISTICS 0;
 
 DROP TABLE member_identities;
 CREATE TABLE member_identities (
@@ -46,6 +50,7 @@ CREATE TABLE member_identities (
     PRIMARY KEY (channel, handle_key)
 );
 CREATE INDEX member_identities_member_idx ON member_identities (member_id);
+ALTER TABLE member_identities ALTER COLUMN handle_key SET STATISTICS 0;
 
 -- url and summary, sealed together (most interactions have neither: NULL).
 ALTER TABLE member_interactions

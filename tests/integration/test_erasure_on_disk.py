@@ -164,6 +164,17 @@ def test_an_erased_member_leaves_no_readable_byte_in_any_file(embedded: Embedded
         with psycopg.connect(url, autocommit=True) as conn:
             # As a rebuild or an import does: statistics sample the tables' values.
             conn.execute("ANALYZE")
+            # No sampled names or blind indexes in pg_statistic, where they would outlive
+            # the erasure (the sealed columns' samples are ciphertext).
+            sampled = conn.execute(
+                "SELECT tablename, attname FROM pg_stats WHERE attname IN"
+                " ('display_name', 'email_key', 'search_keys', 'handle_key')"
+                " OR tablename IN ('members_name_idx', 'members_name_search_idx')"
+            ).fetchall()
+            assert sampled == []
+            assert conn.execute(
+                "SELECT count(*) FROM pg_stats WHERE tablename = 'members'"
+            ).fetchone() != (0,)
 
         runtime.community.erase_member(cmd.EraseMember(member_id=person.member_id))
         # The worker loop, as `crm worker` and `crm serve` run it: projections, then the
