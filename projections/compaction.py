@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -39,6 +40,16 @@ WHERE compacted_at IS NULL
     AND (SELECT min(erased_at) FROM erasure_compactions WHERE compacted_at IS NULL)
         <= now() - make_interval(secs => %s)
 """
+
+
+def pending_compactions(pool: ConnectionPool) -> tuple[int, datetime | None]:
+    """How many erasures still wait for their tables to be rewritten, and since when."""
+    with pool.connection() as conn:
+        row = conn.execute(
+            "SELECT count(*), min(erased_at) FROM erasure_compactions WHERE compacted_at IS NULL"
+        ).fetchone()
+    assert row is not None
+    return int(row[0]), row[1]
 
 
 class ErasureCompactor:

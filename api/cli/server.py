@@ -22,6 +22,7 @@ from api.evaluation import EvaluationSchedule
 from application.migrations import apply_migrations
 from application.runtime import Runtime, resolve_database
 from application.statistics import refresh_statistics
+from projections.compaction import pending_compactions
 from projections.engine import ProjectionWorker
 from projections.positions import head_of_log, lags
 from projections.registry import build_runners, erasure_compactor, projection_names
@@ -202,6 +203,15 @@ def status() -> None:
             row = (lag.name, str(lag.position), str(lag.head), str(lag.behind))
             table.add_row(*row, lag.rule_version or "-")
         console.print(table)
+        waiting, since = pending_compactions(runtime.pool)
+        if waiting:
+            console.print(
+                f"erasures waiting for compaction: {waiting}, the oldest erased at"
+                f" {since:%Y-%m-%d %H:%M:%S %Z}; the projection worker rewrites their tables"
+                f" {runtime.settings.erasure_compaction_seconds:.0f} s after it"
+            )
+        else:
+            console.print("erasures waiting for compaction: none")
     finally:
         runtime.close()
 
