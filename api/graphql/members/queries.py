@@ -60,7 +60,10 @@ class MemberQuery:
         members = await in_thread(load_members, services, [row["member_id"]], True)
         return members[0] if members else None
 
-    @strawberry.field(description="Members matching a filter, a page at a time (keyset cursors).")
+    @strawberry.field(
+        description="Members matching a filter, a page at a time (keyset cursors). Searching,"
+        " or sorting by name, needs personal-data access."
+    )
     async def members(
         self,
         info: Info,
