@@ -302,7 +302,8 @@ def _sealing(changes: Iterable[MemberChange], identities: IdentityChanges) -> se
     members = {
         c.member_id
         for c in changes
-        if "email" in c.columns or c.attributes is not None or c.patch is not None
+        if c.columns.get("status") != ERASED
+        and ("email" in c.columns or c.attributes is not None or c.patch is not None)
     }
     return members | {row[3] for row in identities.changed()[1]}
 
