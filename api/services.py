@@ -19,7 +19,7 @@ from projections.lifecycle_queries import LifecycleQueries
 from projections.member_queries import MemberQueries
 from projections.members import MembersProjection
 from projections.positions import PositionWatcher
-from projections.registry import build_runners
+from projections.registry import build_runners, erasure_compactor, personal_data
 from projections.worker import ProjectionWorker
 
 T = TypeVar("T")
@@ -62,13 +62,15 @@ class Services:
                 runtime.database_url,
                 build_runners(runtime, watcher),
                 poll_seconds=runtime.settings.projection_poll_seconds,
+                maintenance=erasure_compactor(runtime).run_if_due,
             )
             worker.start()
         pool = runtime.pool
+        personal = personal_data(runtime)
         return cls(
             runtime,
-            MemberQueries(pool),
-            EngagementQueries(pool),
+            MemberQueries(pool, personal),
+            EngagementQueries(pool, personal),
             LifecycleQueries(pool),
             ApiKeys(pool),
             watcher,

@@ -81,6 +81,32 @@ class IdentityHasher:
         return hmac.new(self._key, message, hashlib.sha256).digest()
 
 
+class LookupHasher:
+    """Keyed blind indexes of personal values, so read models find them without plaintext.
+
+    An HMAC under a key of its own, derived from the secret: equal values give equal
+    digests, so a lookup or an exact search compares digests; without the secret a digest
+    reveals nothing, and it cannot be reversed.
+    """
+
+    DIGEST_SIZE = 16
+
+    def __init__(self, secret: bytes) -> None:
+        self._key = derive_key(secret, "crm read model lookups")
+
+    def handle(self, normalised_handle: str) -> bytes:
+        """The blind index of a handle (already normalised), on whatever channel."""
+        return self._digest("handle", normalised_handle)
+
+    def email(self, email: str) -> bytes:
+        """The blind index of an e-mail address, compared case-insensitively."""
+        return self._digest("email", email.strip().casefold())
+
+    def _digest(self, kind: str, value: str) -> bytes:
+        message = f"{kind}\x00{value}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).digest()[: self.DIGEST_SIZE]
+
+
 class KeyRing:
     """Per-member data keys, wrapped by the secret key and kept outside the event log.
 
@@ -135,22 +161,26 @@ class KeyRing:
         """Fetch, in one query, the keys of those subjects not already cached (writers)."""
         self.preload(s for s in set(subjects) if self._cached(s) is None)
 
-    def preload(self, subjects: Iterable[UUID]) -> None:
+    def preload(self, subjects: Iterable[UUID]) -> dict[UUID, bytes | None]:
         """Fetch the keys of many subjects in one query, bypassing the cache.
 
         Projections call it per page, so a key shredded by another process is seen at
-        once there, where plaintext copies are written.
+        once there, where copies are written; readers call it per page, so an erased
+        member is unreadable at once. Returns the keys found (None: shredded).
         """
         wanted = list(set(subjects))
         if not wanted:
-            return
+            return {}
         with self._pool.connection() as conn:
             rows = conn.execute(
                 "SELECT subject_id, wrapped_key FROM personal_data_keys WHERE subject_id = ANY(%s)",
                 (wanted,),
             ).fetchall()
+        found: dict[UUID, bytes | None] = {}
         for subject, wrapped in rows:
-            self._remember(subject, self._unwrap(subject, wrapped) if wrapped else None)
+            key = found[subject] = self._unwrap(subject, wrapped) if wrapped else None
+            self._remember(subject, key)
+        return found
 
     def forget(self, subject: UUID) -> None:
         """Drop a subject from the cache (after its key was shredded)."""

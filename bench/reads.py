@@ -19,8 +19,10 @@ import httpx
 from psycopg_pool import ConnectionPool
 
 from application.community import utc_now
+from application.crypto import KeyRing, LookupHasher
 from application.runtime import open_pool
 from bench.harness import (
+    BENCH_SECRET,
     Bench,
     api_key,
     catch_up_projections,
@@ -32,6 +34,7 @@ from projections.engagement import week_of
 from projections.engagement_queries import EngagementQueries
 from projections.lifecycle_queries import LifecycleQueries
 from projections.member_queries import MemberFilter, MemberOrder, MemberQueries
+from projections.personal import PersonalData
 
 QUICK_SAMPLES = 30
 FULL_SAMPLES = 300
@@ -214,13 +217,17 @@ def _sql_timings(bench: Bench, inputs: Inputs, samples: int) -> dict[str, dict[s
 
 def _queries(pool: ConnectionPool) -> Queries:
     """The query classes on one pool, as api/services.py wires them."""
-    return Queries(MemberQueries(pool), EngagementQueries(pool), LifecycleQueries(pool))
+    secret = BENCH_SECRET.encode()
+    personal = PersonalData(KeyRing(pool, secret), LookupHasher(secret))
+    return Queries(
+        MemberQueries(pool, personal), EngagementQueries(pool, personal), LifecycleQueries(pool)
+    )
 
 
 def _load_members(queries: Queries, member_ids: list[UUID]) -> int:
     """api.graphql.members.queries.load_members: rows by id, then their identities."""
     rows = queries.members.by_ids(member_ids)
-    queries.members.identities(list(rows))
+    queries.members.open(rows.values(), queries.members.identities(list(rows)), True)
     return len(rows)
 
 
@@ -244,17 +251,17 @@ def _member_page_sql(queries: Queries, inputs: Inputs, n: int) -> int:
     if queries.engagement.engagement(member_id) is not None:
         since = week_of(utc_now()) - timedelta(weeks=ACTIVITY_WEEKS - 1)
         queries.engagement.weekly_activity(member_id, since)
-    queries.engagement.interactions(member_id, None, INTERACTIONS_PAGE)
+    queries.engagement.interactions(member_id, None, INTERACTIONS_PAGE, True)
     return 1
 
 
 def _search_sql(queries: Queries, inputs: Inputs, n: int) -> int:
     """members(filter: {search}, first: 50) with totalCount, as an admin sees it."""
-    where = MemberFilter(search=inputs.search(n), search_personal_data=True)
+    where = queries.members.search_filter(MemberFilter(search=inputs.search(n)))
     page = queries.members.page(where, MemberOrder.JOINED_AT_DESC, None, PAGE_SIZE)
     ids = [row["member_id"] for row in page.rows]
     if ids:
-        queries.members.identities(ids)
+        queries.members.open(page.rows, queries.members.identities(ids), True)
     queries.members.count(where)
     return len(ids)
 

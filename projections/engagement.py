@@ -21,15 +21,16 @@ from domain.engagement import (
 )
 from domain.interaction import Interaction
 from domain.member import ACTIVE, ERASED, LEFT, Member
-from projections.projection import Projection
+from projections.personal import CONTENT, Keys, PersonalData, seal_value
+from projections.projection import Projection, ProjectionMisconfigured
 
 # Rows travel as one JSON document per statement: orjson writes it far faster than
 # psycopg adapts arrays or COPY rows value by value.
 INSERT_INTERACTIONS = """
 INSERT INTO member_interactions (interaction_id, member_id, channel, kind, occurred_at,
-    external_id, thread_ref, url, summary, recorded_at)
+    external_id, thread_ref, sealed_content, recorded_at)
 SELECT * FROM json_to_recordset(%s::json) AS r(i uuid, m uuid, c text, k text,
-    o timestamptz, e text, t text, u text, s text, r timestamptz)
+    o timestamptz, e text, t text, s bytea, r timestamptz)
 """
 ADD_TO_MEMBER = """
 INSERT INTO member_engagement AS e
@@ -74,7 +75,8 @@ FROM unnest(%s::uuid[], %s::boolean[], %s::boolean[], %s::text[]) AS f(member_id
 WHERE e.member_id = f.member_id
 """
 FORGET_PERSONAL_DATA = (
-    "UPDATE member_interactions SET url = NULL, summary = NULL WHERE member_id = ANY(%s)"
+    "UPDATE member_interactions SET sealed_content = NULL"
+    " WHERE member_id = ANY(%s) AND sealed_content IS NOT NULL"
 )
 _FLAG_COLUMNS = ("is_staff", "is_bot", "status")
 
@@ -112,12 +114,11 @@ SELECT member_id, (date_trunc('week', occurred_at AT TIME ZONE 'UTC'))::date AS 
     count(*), sum(weight)
 FROM ({REPLAYED_TERMS}) AS t GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
 """
-# Rows of members erased during the rebuild, whose url and summary were decoded before.
+# Rows of members erased during the rebuild, whose url and summary were sealed before.
 FORGET_ERASED = """
-UPDATE member_interactions i SET url = NULL, summary = NULL
+UPDATE member_interactions i SET sealed_content = NULL
 FROM member_engagement e
-WHERE e.member_id = i.member_id AND e.status = 'erased'
-    AND (i.url IS NOT NULL OR i.summary IS NOT NULL)
+WHERE e.member_id = i.member_id AND e.status = 'erased' AND i.sealed_content IS NOT NULL
 """
 
 # Member events that change whether a member is ranked: (column, value).
@@ -171,15 +172,28 @@ class EngagementProjection(Projection):
         {Interaction.Recorded.TOPIC, *(kind.TOPIC for kind in _FLAGS)}
     )
 
-    def __init__(self, rule: EngagementRule = DEFAULT_RULE) -> None:
+    def __init__(
+        self, rule: EngagementRule = DEFAULT_RULE, personal: PersonalData | None = None
+    ) -> None:
         self.rule = rule
         self.rule_version = rule.version
+        # None only where the projection is named, not run (e.g. listing projections).
+        self._personal = personal
+
+    @property
+    def personal(self) -> PersonalData:
+        """How this projection seals the interactions' urls and summaries."""
+        if self._personal is None:
+            raise ProjectionMisconfigured(
+                "the engagement projection runs only with the member keys"
+            )
+        return self._personal
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Add the page's interactions in bulk, then apply member flags in log order."""
         recorded = [e for e in events if type(e) is Interaction.Recorded]
         if recorded:
-            _insert_interactions(cursor, recorded)
+            _insert_interactions(cursor, recorded, self.personal)
             self._add_interactions(cursor, recorded)
         _apply_flags(cursor, events)
         erased = [e.originator_id for e in events if type(e) is Member.Erased]
@@ -190,7 +204,7 @@ class EngagementProjection(Projection):
         """Keep the interactions and flags; totals wait for `finish_replay`."""
         recorded = [e for e in events if type(e) is Interaction.Recorded]
         if recorded:
-            _insert_interactions(cursor, recorded)
+            _insert_interactions(cursor, recorded, self.personal)
         _apply_flags(cursor, events)
 
     def finish_replay(self, cursor: Cursor[Any]) -> None:
@@ -234,8 +248,13 @@ class EngagementProjection(Projection):
         cursor.execute(ADD_TO_WEEK, (_json(week_rows),))
 
 
-def _insert_interactions(cursor: Cursor[Any], recorded: list[Any]) -> None:
-    cursor.execute(INSERT_INTERACTIONS, (_json([_interaction_row(e) for e in recorded]),))
+def _insert_interactions(cursor: Cursor[Any], recorded: list[Any], personal: PersonalData) -> None:
+    # Most interactions carry neither url nor summary: only the others need a key.
+    keys = personal.writer_keys(
+        e.member_id for e in recorded if e.url is not None or e.summary is not None
+    )
+    rows = [_interaction_row(e, keys) for e in recorded]
+    cursor.execute(INSERT_INTERACTIONS, (_json(rows),))
 
 
 def _apply_flags(cursor: Cursor[Any], events: Sequence[Any]) -> None:
@@ -262,7 +281,11 @@ def _json(rows: list[dict[str, Any]]) -> str:
     return orjson.dumps(rows).decode()
 
 
-def _interaction_row(event: Any) -> dict[str, Any]:
+def _interaction_row(event: Any, keys: Keys) -> dict[str, Any]:
+    sealed = None
+    if event.url is not None or event.summary is not None:
+        content = {"url": event.url, "summary": event.summary}
+        sealed = seal_value(keys.get(event.member_id), content, CONTENT, event.originator_id)
     # In UTC, so that live pages and rebuilds refuse alike an instant before year 1 UTC
     # (0001-01-01T00:30+01:00): no reader could load it back (such an event is parked).
     return {
@@ -273,7 +296,6 @@ def _interaction_row(event: Any) -> dict[str, Any]:
         "o": event.occurred_at.astimezone(UTC),
         "e": event.external_id,
         "t": event.thread_ref,
-        "u": event.url,
-        "s": event.summary,
+        "s": None if sealed is None else "\\x" + sealed.hex(),  # bytea's text form
         "r": event.timestamp,
     }

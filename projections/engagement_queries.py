@@ -11,6 +11,7 @@ from psycopg_pool import ConnectionPool
 
 from projections.cursors import decode_float_cursor, decode_time_cursor, encode_cursor
 from projections.member_queries import Page, Row
+from projections.personal import CONTENT, PersonalData, open_value
 
 TOP = """
 SELECT member_id, rank_key FROM member_engagement
@@ -41,8 +42,9 @@ ORDER BY occurred_at DESC, interaction_id DESC LIMIT %s
 class EngagementQueries:
     """SQL over the engagement read tables; no query here reads the event log."""
 
-    def __init__(self, pool: ConnectionPool) -> None:
+    def __init__(self, pool: ConnectionPool, personal: PersonalData) -> None:
         self.pool = pool
+        self.personal = personal
 
     def top_members(self, channel: str | None, after: str | None, limit: int) -> Page:
         """Ranked members by current score (overall, or on one channel), keyset-paged."""
@@ -59,11 +61,12 @@ class EngagementQueries:
         cursors = [encode_cursor("top", r["rank_key"], r["member_id"]) for r in page]
         return Page(page, len(rows) > limit, cursors)
 
-    def interaction(self, interaction_id: UUID) -> Row | None:
-        """One projected interaction."""
+    def interaction(self, interaction_id: UUID, reveal: bool) -> Row | None:
+        """One projected interaction; url and summary in clear only with `reveal`."""
         found = self._rows(
             "SELECT * FROM member_interactions WHERE interaction_id = %s", (interaction_id,)
         )
+        self._open(found, reveal)
         return found[0] if found else None
 
     def position_in_ranking(self, channel: str | None, rank_key: float, member_id: UUID) -> int:
@@ -103,8 +106,8 @@ class EngagementQueries:
             (member_id, since),
         )
 
-    def interactions(self, member_id: UUID, after: str | None, limit: int) -> Page:
-        """The member's interactions, newest first, keyset-paged."""
+    def interactions(self, member_id: UUID, after: str | None, limit: int, reveal: bool) -> Page:
+        """The member's interactions, newest first, keyset-paged; opened with `reveal`."""
         params: list[Any] = [member_id]
         condition = ""
         if after is not None:
@@ -113,11 +116,29 @@ class EngagementQueries:
             params += [moment, interaction_id]
         rows = self._rows(INTERACTIONS.format(after=condition), [*params, limit + 1])
         page = rows[:limit]
+        self._open(page, reveal)
         cursors = [
             encode_cursor("interactions", r["occurred_at"].isoformat(), r["interaction_id"])
             for r in page
         ]
         return Page(page, len(rows) > limit, cursors)
+
+    def _open(self, rows: list[Row], reveal: bool) -> None:
+        """url and summary in clear (one key query) for `reveal`, else null, in place."""
+        sealed = [r for r in rows if r.get("sealed_content") is not None] if reveal else []
+        keys = self.personal.reader_keys(r["member_id"] for r in sealed) if sealed else {}
+        for row in rows:
+            content = None
+            if reveal:
+                content = open_value(
+                    keys.get(row["member_id"]),
+                    row.get("sealed_content"),
+                    CONTENT,
+                    row["interaction_id"],
+                )
+            row.pop("sealed_content", None)
+            row["url"] = content["url"] if content else None
+            row["summary"] = content["summary"] if content else None
 
     def _rows(self, query: str, params: Any) -> list[Row]:
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:

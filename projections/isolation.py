@@ -9,15 +9,18 @@ import psycopg
 
 from projections.parking import APPLIED, failed_again, resolve, still_parked
 from projections.positions import RuleChanged
+from projections.projection import ProjectionMisconfigured
 
 # Failures that say nothing about the events, so they are never parked: a lost or busy
 # database (connection, deadlock, timeout, disk full), a wrong schema or query (a missing
-# table, column or privilege: every event would fail), a changed rule. Retried as a whole.
+# table, column or privilege: every event would fail), a changed rule, a projection built
+# without what it needs. Retried as a whole.
 NOT_POISON: tuple[type[Exception], ...] = (
     psycopg.OperationalError,
     psycopg.ProgrammingError,
     psycopg.InterfaceError,
     RuleChanged,
+    ProjectionMisconfigured,
 )
 
 # How a page of decoded events is applied: a projection's `apply` or `apply_replay`.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -12,13 +13,13 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from domain.member import ACTIVE, LEFT
-from domain.values import normalise_handle
 from projections.cursors import (
     InvalidCursor,
     decode_cursor,
     decode_time_cursor,
     encode_cursor,
 )
+from projections.personal import ATTRIBUTES, EMAIL, HANDLE, PersonalData, open_value
 
 Row = dict[str, Any]
 DEFAULT_STATUSES = (ACTIVE, LEFT)
@@ -53,8 +54,8 @@ class MemberFilter:
     search: str | None = None
     is_staff: bool | None = None
     is_bot: bool | None = None
-    # Without access to personal data, search matches display names only.
-    search_personal_data: bool = True
+    # Blind indexes of the search text: an exact e-mail or handle (see PersonalData).
+    search_keys: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,15 @@ class Page:
 
 
 class MemberQueries:
-    """SQL over the members read tables; no query here reads the event log."""
+    """SQL over the members read tables; no query here reads the event log.
 
-    def __init__(self, pool: ConnectionPool) -> None:
+    Rows come back with personal values sealed; `open` turns them into plaintext for
+    callers allowed to see personal data, and into nulls for the others.
+    """
+
+    def __init__(self, pool: ConnectionPool, personal: PersonalData) -> None:
         self.pool = pool
+        self.personal = personal
 
     def by_ids(self, member_ids: list[UUID]) -> dict[UUID, Row]:
         """Members by id (absent ids are simply missing)."""
@@ -80,13 +86,41 @@ class MemberQueries:
         }
 
     def by_identity(self, channel: str, handle: str) -> Row | None:
-        """The member holding a channel identity, if any."""
+        """The member holding a channel identity, if any: found by the handle's blind index."""
         rows = self._rows(
             "SELECT m.* FROM member_identities i JOIN members m USING (member_id)"
             " WHERE i.channel = %s AND i.handle_key = %s",
-            (channel, normalise_handle(handle)),
+            (channel, self.personal.handle_key(handle)),
         )
         return rows[0] if rows else None
+
+    def search_filter(self, where: MemberFilter) -> MemberFilter:
+        """The filter with the blind indexes its search text is matched against exactly."""
+        if not where.search:
+            return where
+        return replace(where, search_keys=tuple(self.personal.search_keys(where.search)))
+
+    def open(self, rows: Iterable[Row], identities: dict[UUID, list[Row]], reveal: bool) -> None:
+        """Put each row's personal values in clear (`reveal`) or as nulls, in place.
+
+        One key query serves the whole page; roles without personal-data access never
+        have anything opened, and do not see display names either.
+        """
+        rows = list(rows)
+        keys = self.personal.reader_keys(r["member_id"] for r in rows) if reveal else {}
+        for row in rows:
+            member_id = row["member_id"]
+            key = keys.get(member_id)
+            if not reveal:
+                row["display_name"] = None
+            row["email"] = open_value(key, row.pop("sealed_email", None), EMAIL, member_id)
+            attributes = open_value(key, row.pop("sealed_attributes", None), ATTRIBUTES, member_id)
+            row["attributes"] = (attributes or {}) if reveal else None
+            for identity in identities.get(member_id, ()):
+                owner = f"{member_id}:{identity['channel']}"
+                identity["handle"] = open_value(
+                    key, identity.pop("sealed_handle", None), HANDLE, owner
+                )
 
     def identities(self, member_ids: list[UUID]) -> dict[UUID, list[Row]]:
         """Each member's identities, oldest link first."""
@@ -146,9 +180,9 @@ def _conditions(where: MemberFilter) -> tuple[list[sql.Composable], list[Any]]:
         conditions.append(sql.SQL("channels @> ARRAY[%s]::text[]"))
         params.append(where.channel)
     if where.search:
-        column = "search_text" if where.search_personal_data else "lower(display_name)"
-        conditions.append(sql.SQL(f"{column} LIKE %s"))
-        params.append(f"%{_escape_like(where.search.lower())}%")
+        # Names by substring (trigram index); e-mails and handles exactly, by blind index.
+        conditions.append(sql.SQL("(lower(display_name) LIKE %s OR search_keys && %s::bytea[])"))
+        params += [f"%{_escape_like(where.search.lower())}%", list(where.search_keys)]
     for column in ("is_staff", "is_bot"):
         if getattr(where, column) is not None:
             conditions.append(sql.SQL(f"{column} = %s"))

@@ -17,50 +17,61 @@ from psycopg import Cursor
 from psycopg.types.json import Jsonb
 
 from domain.member import ACTIVE, ERASED, LEFT, Member
-from domain.values import normalise_handle
-from projections.projection import Projection
+from projections.personal import (
+    ATTRIBUTES,
+    EMAIL,
+    HANDLE,
+    Keys,
+    PersonalData,
+    open_value,
+    seal_value,
+)
+from projections.projection import Projection, ProjectionMisconfigured
 
-# The columns of a folded change, as jsonb_to_recordset reads them.
+# The columns of a folded change, as jsonb_to_recordset reads them. Personal values
+# arrive sealed (bytea as "\\x..." text), never in clear.
 _CHANGE_COLUMNS = """
-    member_id uuid, display_name text, set_name boolean, email text, set_email boolean,
-    status text, joined_at timestamptz, source_channel text, attributes jsonb,
-    patch jsonb, tags_add text[], tags_remove text[], tag_ops boolean, is_staff boolean,
-    is_bot boolean, left_at timestamptz, set_left_at boolean, erased_at timestamptz,
-    set_erased_at boolean, version bigint, updated_at timestamptz
+    member_id uuid, display_name text, set_name boolean, sealed_email bytea, email_key bytea,
+    set_email boolean, status text, joined_at timestamptz, source_channel text,
+    sealed_attributes bytea, set_attributes boolean, tags_add text[], tags_remove text[],
+    tag_ops boolean, is_staff boolean, is_bot boolean, left_at timestamptz,
+    set_left_at boolean, erased_at timestamptz, set_erased_at boolean, version bigint,
+    updated_at timestamptz
 """
-# Derived columns: channels the member is on, and the lower-cased text the search matches.
+# Derived columns: channels the member is on, and the blind indexes an exact search of an
+# e-mail or a handle compares (names are matched by substring on their own column).
 _CHANNELS = """ARRAY(
     SELECT DISTINCT c FROM (
         SELECT i.channel FROM member_identities i WHERE i.member_id = {m}.member_id
         UNION SELECT {m}.source_channel
     ) AS x(c) WHERE c <> 'other' ORDER BY c)"""
-_SEARCH_TEXT = f"""CASE WHEN {{m}}.status = '{ERASED}' THEN '' ELSE concat_ws(' ',
-    lower({{m}}.display_name), lower({{m}}.email),
-    (SELECT string_agg(lower(i.handle), ' ') FROM member_identities i
-     WHERE i.member_id = {{m}}.member_id)) END"""
+_SEARCH_KEYS = f"""CASE WHEN {{m}}.status = '{ERASED}' THEN '{{{{}}}}'::bytea[] ELSE ARRAY(
+    SELECT DISTINCT k FROM (
+        SELECT i.handle_key FROM member_identities i WHERE i.member_id = {{m}}.member_id
+        UNION ALL SELECT {{m}}.email_key
+    ) AS x(k) WHERE k IS NOT NULL ORDER BY k) END"""
 _SORTED_TAGS = """ARRAY(SELECT DISTINCT t FROM unnest({tags} || c.tags_add) t
     WHERE t <> ALL(c.tags_remove) ORDER BY t)"""
 
 # Members who joined in the page: written whole, derived columns included.
 INSERT_MEMBERS = f"""
-INSERT INTO members (member_id, display_name, email, status, joined_at, source_channel,
-    attributes, tags, is_staff, is_bot, left_at, erased_at, version, updated_at, channels,
-    search_text)
-SELECT c.member_id, c.display_name, c.email, c.status, c.joined_at, c.source_channel,
-    c.attributes, {_SORTED_TAGS.format(tags="'{}'::text[]")}, c.is_staff, c.is_bot,
-    c.left_at, c.erased_at, c.version, c.updated_at, {_CHANNELS.format(m="c")},
-    {_SEARCH_TEXT.format(m="c")}
+INSERT INTO members (member_id, display_name, sealed_email, email_key, status, joined_at,
+    source_channel, sealed_attributes, tags, is_staff, is_bot, left_at, erased_at, version,
+    updated_at, channels, search_keys)
+SELECT c.member_id, c.display_name, c.sealed_email, c.email_key, c.status, c.joined_at,
+    c.source_channel, c.sealed_attributes, {_SORTED_TAGS.format(tags="'{}'::text[]")},
+    c.is_staff, c.is_bot, c.left_at, c.erased_at, c.version, c.updated_at,
+    {_CHANNELS.format(m="c")}, {_SEARCH_KEYS.format(m="c")}
 FROM jsonb_to_recordset(%s) AS c({_CHANGE_COLUMNS})
 """
 # Members already projected: each column changes only where the page changed it.
 UPDATE_MEMBERS = f"""
 UPDATE members m SET
     display_name = CASE WHEN c.set_name THEN c.display_name ELSE m.display_name END,
-    email = CASE WHEN c.set_email THEN c.email ELSE m.email END,
-    attributes = CASE
-        WHEN c.attributes IS NOT NULL THEN c.attributes
-        WHEN c.patch IS NOT NULL THEN jsonb_strip_nulls(m.attributes || c.patch)
-        ELSE m.attributes END,
+    sealed_email = CASE WHEN c.set_email THEN c.sealed_email ELSE m.sealed_email END,
+    email_key = CASE WHEN c.set_email THEN c.email_key ELSE m.email_key END,
+    sealed_attributes = CASE
+        WHEN c.set_attributes THEN c.sealed_attributes ELSE m.sealed_attributes END,
     status = coalesce(c.status, m.status),
     tags = CASE WHEN c.tag_ops THEN {_SORTED_TAGS.format(tags="m.tags")} ELSE m.tags END,
     is_staff = coalesce(c.is_staff, m.is_staff),
@@ -73,30 +84,40 @@ WHERE m.member_id = c.member_id
 """
 REFRESH_DERIVED = f"""
 UPDATE members m SET channels = {_CHANNELS.format(m="m")},
-    search_text = {_SEARCH_TEXT.format(m="m")}
+    search_keys = {_SEARCH_KEYS.format(m="m")}
 WHERE m.member_id = ANY(%s)
 """
+# The stored attributes of members whose page merges changes into them.
+LOAD_ATTRIBUTES = "SELECT member_id, sealed_attributes FROM members WHERE member_id = ANY(%s)"
 # Joins and UNION rather than IN and OR, so that both lookups use their index.
 LOAD_IDENTITIES = """
-SELECT i.channel, i.handle_key, i.handle, i.member_id, i.linked_at FROM member_identities i
-JOIN unnest(%s::text[], %s::text[]) AS k(channel, handle_key)
+SELECT i.channel, i.handle_key, i.sealed_handle, i.member_id, i.linked_at
+FROM member_identities i
+JOIN unnest(%s::text[], %s::bytea[]) AS k(channel, handle_key)
     ON i.channel = k.channel AND i.handle_key = k.handle_key
 UNION
-SELECT channel, handle_key, handle, member_id, linked_at FROM member_identities
+SELECT channel, handle_key, sealed_handle, member_id, linked_at FROM member_identities
 WHERE member_id = ANY(%s::uuid[])
 """
 DELETE_IDENTITIES = """
-DELETE FROM member_identities i USING unnest(%s::text[], %s::text[]) AS k(channel, handle_key)
+DELETE FROM member_identities i USING unnest(%s::text[], %s::bytea[]) AS k(channel, handle_key)
 WHERE i.channel = k.channel AND i.handle_key = k.handle_key
 """
 INSERT_IDENTITIES = """
-INSERT INTO member_identities (channel, handle_key, handle, member_id, linked_at)
-SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::uuid[], %s::timestamptz[])
+INSERT INTO member_identities (channel, handle_key, sealed_handle, member_id, linked_at)
+SELECT * FROM unnest(%s::text[], %s::bytea[], %s::bytea[], %s::uuid[], %s::timestamptz[])
+"""
+# Erasures whose tables the worker rewrites later (projections/compaction.py). A replay
+# meets old erasures again: one already compacted stays so.
+RECORD_ERASURES = """
+INSERT INTO erasure_compactions (member_id, erased_at)
+SELECT * FROM unnest(%s::uuid[], %s::timestamptz[]) ON CONFLICT (member_id) DO NOTHING
 """
 
-# (channel, handle key) of an identity, and its row (channel, key, handle, member, linked at).
-IdentityKey = tuple[str, str]
-IdentityRow = tuple[str, str, str, UUID, datetime]
+# (channel, handle's blind index) of an identity, and its row (channel, key, handle, member,
+# linked at), whose handle is plaintext when the page links it and sealed when stored.
+IdentityKey = tuple[str, bytes]
+IdentityRow = tuple[str, bytes, Any, UUID, datetime]
 
 _FLAGS: dict[type[Any], dict[str, Any]] = {
     Member.MarkedAsStaff: {"is_staff": True},
@@ -147,8 +168,13 @@ class MemberChange:
         patch = changes.get("attributes") or {}
         if self.attributes is not None:
             self.attributes = strip_nulls({**self.attributes, **patch})
-        else:
+        elif patch:
             self.patch = {**(self.patch or {}), **patch}
+
+    def merge_stored(self, stored: dict[str, Any]) -> None:
+        """The page's attribute changes merged into the stored value, now opened."""
+        self.attributes = strip_nulls({**stored, **(self.patch or {})})
+        self.patch = None
 
     def erase(self, at: datetime) -> None:
         """Personal data gone; tags and flags stay, as history does."""
@@ -168,13 +194,19 @@ class MemberChange:
         """Every event sets the member's version."""
         self.columns.update(version=event.originator_version, updated_at=event.timestamp)
 
-    def as_record(self) -> dict[str, Any]:
-        """The change as one jsonb_to_recordset row."""
+    def as_record(self, key: bytes | None, personal: PersonalData) -> dict[str, Any]:
+        """The change as one jsonb_to_recordset row, its personal values sealed under `key`."""
+        columns = dict(self.columns)
+        if "email" in columns:
+            email = columns.pop("email") if key is not None else None
+            columns["sealed_email"] = seal_value(key, email, EMAIL, self.member_id)
+            columns["email_key"] = personal.email_key(email)
+        attributes = self.attributes or None  # an empty set is kept as no ciphertext at all
         return {
-            **self.columns,
+            **columns,
             "member_id": self.member_id,
-            "attributes": self.attributes,
-            "patch": self.patch,
+            "sealed_attributes": seal_value(key, attributes, ATTRIBUTES, self.member_id),
+            "set_attributes": self.attributes is not None,
             "tags_add": [t for t, on in self.tags.items() if on],
             "tags_remove": [t for t, on in self.tags.items() if not on],
             "tag_ops": bool(self.tags),
@@ -234,22 +266,51 @@ class MembersProjection(Projection):
         )
     )
 
+    def __init__(self, personal: PersonalData | None = None) -> None:
+        # None only where the projection is named, not run (e.g. listing projections).
+        self._personal = personal
+
+    @property
+    def personal(self) -> PersonalData:
+        """How this projection seals personal values and computes their blind indexes."""
+        if self._personal is None:
+            raise ProjectionMisconfigured("the members projection runs only with the member keys")
+        return self._personal
+
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Fold the page per member and per identity, then write each once."""
         if not events:
             return
-        identities = _load_identities(cursor, events)
+        personal = self.personal
+        identities = _load_identities(cursor, events, personal)
         changes: dict[UUID, MemberChange] = {}
         for event in events:
             change = changes.get(event.originator_id)
             if change is None:
                 change = changes[event.originator_id] = MemberChange(event.originator_id)
-            _fold(change, identities, event)
-        _write_identities(cursor, identities)
-        _write_members(cursor, list(changes.values()))
+            _fold(change, identities, event, personal)
+        keys = personal.writer_keys(_sealing(changes.values(), identities))
+        _write_identities(cursor, identities, keys)
+        _write_members(cursor, list(changes.values()), keys, personal)
+        erased = [(e.originator_id, e.timestamp) for e in events if type(e) is Member.Erased]
+        if erased:
+            cursor.execute(RECORD_ERASURES, _columns(erased, 2))
 
 
-def _fold(change: MemberChange, identities: IdentityChanges, event: Any) -> None:
+def _sealing(changes: Iterable[MemberChange], identities: IdentityChanges) -> set[UUID]:
+    """Members whose page writes personal values, which are sealed under their keys."""
+    members = {
+        c.member_id
+        for c in changes
+        if c.columns.get("status") != ERASED
+        and ("email" in c.columns or c.attributes is not None or c.patch is not None)
+    }
+    return members | {row[3] for row in identities.changed()[1]}
+
+
+def _fold(
+    change: MemberChange, identities: IdentityChanges, event: Any, personal: PersonalData
+) -> None:
     """Apply one event to the member's change and to the page's identities."""
     kind = type(event)
     change.touch(event)
@@ -261,7 +322,7 @@ def _fold(change: MemberChange, identities: IdentityChanges, event: Any) -> None
         change.derived = True
         if event.handle is None:  # personal data already shredded: an erasure follows
             return
-        key = (event.channel, normalise_handle(event.handle))
+        key = (event.channel, personal.handle_key(event.handle))
         if kind is Member.IdentityLinked:
             identities.link((*key, event.handle, event.originator_id, event.timestamp))
         else:
@@ -277,10 +338,12 @@ def _fold(change: MemberChange, identities: IdentityChanges, event: Any) -> None
         change.columns.update(_FLAGS[kind])
 
 
-def _load_identities(cursor: Cursor[Any], events: Sequence[Any]) -> IdentityChanges:
+def _load_identities(
+    cursor: Cursor[Any], events: Sequence[Any], personal: PersonalData
+) -> IdentityChanges:
     """The stored rows of the handles the page links or unlinks, and of erased members."""
     keys = {
-        (e.channel, normalise_handle(e.handle))
+        (e.channel, personal.handle_key(e.handle))
         for e in events
         if type(e) in (Member.IdentityLinked, Member.IdentityUnlinked) and e.handle is not None
     }
@@ -292,25 +355,52 @@ def _load_identities(cursor: Cursor[Any], events: Sequence[Any]) -> IdentityChan
     return IdentityChanges(cursor.fetchall())
 
 
-def _write_identities(cursor: Cursor[Any], identities: IdentityChanges) -> None:
+def _write_identities(cursor: Cursor[Any], identities: IdentityChanges, keys: Keys) -> None:
     deleted, inserted = identities.changed()
     if deleted:
         cursor.execute(DELETE_IDENTITIES, _columns(deleted, 2))
     if inserted:
-        cursor.execute(INSERT_IDENTITIES, _columns(inserted, 5))
+        # Rows to insert are the page's links: their handles are still plaintext here.
+        sealed = [
+            (
+                channel,
+                handle_key,
+                seal_value(keys.get(member_id), handle, HANDLE, f"{member_id}:{channel}"),
+                member_id,
+                linked_at,
+            )
+            for channel, handle_key, handle, member_id, linked_at in inserted
+        ]
+        cursor.execute(INSERT_IDENTITIES, _columns(sealed, 5))
 
 
-def _write_members(cursor: Cursor[Any], changes: list[MemberChange]) -> None:
+def _write_members(
+    cursor: Cursor[Any], changes: list[MemberChange], keys: Keys, personal: PersonalData
+) -> None:
     """New members in one insert, known ones in one update, then their derived columns."""
-    joined = [c.as_record() for c in changes if c.joined]
+    joined = [c.as_record(keys.get(c.member_id), personal) for c in changes if c.joined]
     known = [c for c in changes if not c.joined]
+    _merge_stored_attributes(cursor, [c for c in known if c.patch is not None], keys)
     if joined:
         cursor.execute(INSERT_MEMBERS, (_records(joined),))
     if known:
-        cursor.execute(UPDATE_MEMBERS, (_records([c.as_record() for c in known]),))
+        records = [c.as_record(keys.get(c.member_id), personal) for c in known]
+        cursor.execute(UPDATE_MEMBERS, (_records(records),))
         stale = [c.member_id for c in known if c.derived]
         if stale:
             cursor.execute(REFRESH_DERIVED, (stale,))
+
+
+def _merge_stored_attributes(cursor: Cursor[Any], patched: list[MemberChange], keys: Keys) -> None:
+    """Open the stored attributes of members the page patches (one query), and merge."""
+    if not patched:
+        return
+    cursor.execute(LOAD_ATTRIBUTES, ([c.member_id for c in patched],))
+    stored = dict(cursor.fetchall())
+    for change in patched:
+        key = keys.get(change.member_id)
+        sealed = stored.get(change.member_id)
+        change.merge_stored(open_value(key, sealed, ATTRIBUTES, change.member_id) or {})
 
 
 def _records(records: list[dict[str, Any]]) -> Jsonb:
@@ -326,6 +416,8 @@ def _json_default(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, UUID):
         return str(value)
+    if isinstance(value, bytes):
+        return "\\x" + value.hex()  # bytea's text form
     raise TypeError(f"cannot project a {type(value).__name__} as JSON")
 
 

@@ -9,6 +9,10 @@ from typing import Any, ClassVar
 from psycopg import Cursor
 
 
+class ProjectionMisconfigured(Exception):
+    """A projection was built without what it needs to run: every event would fail alike."""
+
+
 class Projection(ABC):
     """A read model: applies events to its own tables, inside the engine's transaction."""
 

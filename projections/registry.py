@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from application.runtime import Runtime
 from domain.engagement import DEFAULT_RULE, EngagementRule
+from projections.compaction import ErasureCompactor
 from projections.engagement import EngagementProjection
 from projections.engine import ProjectionRunner
 from projections.lifecycle import LifecycleProjection
 from projections.members import MembersProjection
+from projections.personal import PersonalData
 from projections.positions import PositionWatcher
 from projections.projection import Projection
 
 
-def all_projections(engagement: EngagementRule = DEFAULT_RULE) -> list[Projection]:
-    """Every projection; none reads another's tables while it projects."""
-    return [MembersProjection(), EngagementProjection(engagement), LifecycleProjection()]
+def all_projections(
+    engagement: EngagementRule = DEFAULT_RULE, personal: PersonalData | None = None
+) -> list[Projection]:
+    """Every projection; none reads another's tables while it projects.
+
+    Without `personal` (the member keys) they can be named but not run.
+    """
+    return [
+        MembersProjection(personal),
+        EngagementProjection(engagement, personal),
+        LifecycleProjection(),
+    ]
 
 
 def projection_names() -> list[str]:
@@ -35,8 +46,22 @@ def build_runners(
             watcher=watcher,
             max_attempts=runtime.settings.projection_max_attempts,
         )
-        for projection in all_projections(runtime.settings.engagement_rule())
+        for projection in all_projections(
+            runtime.settings.engagement_rule(), personal_data(runtime)
+        )
     ]
+
+
+def personal_data(runtime: Runtime) -> PersonalData:
+    """The keys and blind indexes with which the read models seal and find personal data."""
+    return PersonalData(runtime.community.keyring, runtime.lookups)
+
+
+def erasure_compactor(runtime: Runtime) -> ErasureCompactor:
+    """The compaction the projection worker runs after erasures, as configured."""
+    return ErasureCompactor(
+        runtime.pool, runtime.database_url, runtime.settings.erasure_compaction_seconds
+    )
 
 
 def catch_up_all(runtime: Runtime) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import psycopg
 from psycopg import sql
@@ -23,11 +23,18 @@ class ProjectionWorker:
     """Keeps runners caught up: wakes on NOTIFY, and polls in case a notification is lost."""
 
     def __init__(
-        self, database_url: str, runners: Sequence[ProjectionRunner], *, poll_seconds: float
+        self,
+        database_url: str,
+        runners: Sequence[ProjectionRunner],
+        *,
+        poll_seconds: float,
+        maintenance: Callable[[], object] | None = None,
     ) -> None:
         self.database_url = database_url
         self.runners = list(runners)
         self.poll_seconds = poll_seconds
+        # Work the system does itself between turns (e.g. compaction after erasures).
+        self.maintenance = maintenance
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._failures: dict[str, int] = {}
@@ -64,11 +71,23 @@ class ProjectionWorker:
             listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE)))
             while not self.stopping.is_set():
                 busy = [self._catch_up(runner) for runner in self.runners]
+                self._maintain()
                 if any(busy):
                     continue  # a runner stopped at its turn's limit: more is waiting
                 # Wake on the first notification, or after poll_seconds regardless.
                 for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
                     pass
+
+    def _maintain(self) -> None:
+        """Run the maintenance hook; its failure is logged and retried, never fatal."""
+        if self.maintenance is None:
+            return
+        try:
+            self.maintenance()
+        except psycopg.OperationalError:
+            raise
+        except Exception:
+            log.exception("projection worker maintenance failed; retrying later")
 
     def _catch_up(self, runner: ProjectionRunner) -> bool:
         """One turn of a runner; True when it stopped at the turn's limit of pages."""

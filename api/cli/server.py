@@ -23,9 +23,10 @@ from api.evaluation import EvaluationSchedule
 from application.migrations import apply_migrations
 from application.runtime import Runtime, resolve_database
 from application.statistics import refresh_statistics
+from projections.compaction import pending_compactions
 from projections.parking import parked_counts
 from projections.positions import head_of_log, lags
-from projections.registry import build_runners, projection_names
+from projections.registry import build_runners, erasure_compactor, projection_names
 from projections.worker import ProjectionWorker
 
 # Rebuilds read big pages: fewer round trips, and set-based applies gain the most.
@@ -121,6 +122,7 @@ def worker() -> None:
         runtime.database_url,
         build_runners(runtime),
         poll_seconds=settings.projection_poll_seconds,
+        maintenance=erasure_compactor(runtime).run_if_due,
     )
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: follower.stopping.set())
@@ -272,6 +274,15 @@ def status() -> None:
             row = (lag.name, str(lag.position), str(lag.head), str(lag.behind))
             table.add_row(*row, str(counts[lag.name]), lag.rule_version or "-")
         console.print(table)
+        waiting, since = pending_compactions(runtime.pool)
+        if waiting:
+            console.print(
+                f"erasures waiting for compaction: {waiting}, the oldest erased at"
+                f" {since:%Y-%m-%d %H:%M:%S %Z}; the projection worker rewrites their tables"
+                f" {runtime.settings.erasure_compaction_seconds:.0f} s after it"
+            )
+        else:
+            console.print("erasures waiting for compaction: none")
     finally:
         runtime.close()
 

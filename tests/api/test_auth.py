@@ -133,11 +133,12 @@ def test_get_query_with_html_accept_needs_a_key(api: Api, accept: str) -> None:
 
 @pytest.mark.parametrize("role", READ_ONLY_ROLES)
 def test_read_only_roles_see_no_personal_data(api: Api, person: dict[str, Any], role: Role) -> None:
-    """Viewer, product and marketing keys read members without e-mail, handles or attributes."""
+    """Viewer, product and marketing keys read members without name, e-mail, handles or
+    attributes: the display name is personal data too."""
     key = api.key(role)
     member = read_member(api, person["id"], key=key)
     assert member is not None
-    assert member["displayName"] == person["displayName"]
+    assert member["displayName"] is None
     assert member["email"] is None
     assert member["attributes"] is None
     assert member["personalDataHidden"] is True
@@ -149,7 +150,7 @@ def test_read_only_roles_see_no_personal_data(api: Api, person: dict[str, Any], 
     body = api.graphql(MEMBERS, {"filter": {"tag": person["tags"][0]}}, key=key)
     (listed,) = body["data"]["members"]["nodes"]
     assert listed == member
-    for secret in ("example.org", f"secret{person['marker']}", "555-0100"):
+    for secret in ("example.org", f"secret{person['marker']}", "555-0100", person["displayName"]):
         assert secret not in str(body)
 
 
@@ -178,25 +179,25 @@ def test_admin_sees_personal_data(api: Api, admin_key: str, person: dict[str, An
 
 
 @pytest.mark.parametrize("role", READ_ONLY_ROLES)
-def test_read_only_search_matches_names_only(
+def test_read_only_roles_may_not_search(
     api: Api, admin_key: str, person: dict[str, Any], role: Role
 ) -> None:
-    """Without personal-data access search ignores handles and e-mails."""
+    """Search matches names, e-mails and handles: refused without personal-data access."""
     key = api.key(role)
     marker = person["marker"]
-
-    def found(search: str, key: str) -> list[str]:
+    for search in (f"person {marker}", f"secret{marker}", f"private.{marker}@example.org"):
         body = api.graphql(MEMBERS, {"filter": {"search": search}}, key=key)
-        assert "errors" not in body, body
-        return [node["id"] for node in body["data"]["members"]["nodes"]]
-
-    assert found(f"person {marker}", key) == [person["id"]]
-    assert found(f"secret{marker}", key) == []
-    assert found(f"private.{marker}", key) == []
-    count = api.graphql(MEMBERS, {"filter": {"search": f"secret{marker}"}}, key=key)
-    assert count["data"]["members"]["totalCount"] == 0
-    assert found(f"secret{marker}", admin_key) == [person["id"]]
-    assert found(f"private.{marker}", admin_key) == [person["id"]]
+        assert body["data"] is None
+        (error,) = body["errors"]
+        assert error["extensions"]["code"] == "FORBIDDEN"
+        assert error["path"] == ["members"]
+        assert "search matches personal data" in error["message"]
+        assert marker not in str(body)
+    # An empty search is no search: the list itself stays open to these roles.
+    body = api.graphql(MEMBERS, {"filter": {"search": "  ", "tag": person["tags"][0]}}, key=key)
+    assert [node["id"] for node in body["data"]["members"]["nodes"]] == [person["id"]]
+    admin = api.graphql(MEMBERS, {"filter": {"search": f"secret{marker}"}}, key=admin_key)
+    assert [node["id"] for node in admin["data"]["members"]["nodes"]] == [person["id"]]
 
 
 @pytest.mark.parametrize("role", READ_ONLY_ROLES)

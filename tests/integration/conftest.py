@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
 import psycopg
 import pytest
 from psycopg import Cursor
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
 
+from application.crypto import KeyRing
 from application.runtime import Runtime
 from domain.interaction import Interaction
 from domain.member import Member
 from projections.engine import ProjectionRunner
+from projections.personal import ATTRIBUTES, CONTENT, EMAIL, HANDLE, open_value
 from projections.projection import Projection
 from projections.registry import build_runners
-from tests.conftest import create_database, drop_database
+from tests.conftest import TEST_SECRET, create_database, drop_database
 
 # Every topic a Member can record, so that a test projection sees the whole log.
 COUNTED_TOPICS: frozenset[str] = frozenset(
@@ -144,11 +148,42 @@ def stored_member_counts(url: str) -> dict[tuple[str, str], int]:
     return {(d, v): int(n) for d, v, n in found}
 
 
+# Sealed read-model columns: how each is bound to its row (projections/personal.py).
+SEALED_COLUMNS: dict[str, tuple[str, Callable[[dict[str, Any]], object]]] = {
+    "sealed_email": (EMAIL, lambda r: r["member_id"]),
+    "sealed_attributes": (ATTRIBUTES, lambda r: r["member_id"]),
+    "sealed_handle": (HANDLE, lambda r: f"{r['member_id']}:{r['channel']}"),
+    "sealed_content": (CONTENT, lambda r: r["interaction_id"]),
+}
+
+
+def opened_rows(url: str, query: str) -> list[tuple[Any, ...]]:
+    """Rows of a read-model query with every sealed value opened (ciphertexts differ each
+    time a value is sealed; what they hold must not)."""
+    with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
+        found = conn.execute(query).fetchall()  # type: ignore[arg-type]
+    if not found or not any(c in SEALED_COLUMNS for c in found[0]):
+        return [tuple(r.values()) for r in found]
+    pool = ConnectionPool(url, min_size=1, max_size=1, kwargs={"autocommit": True}, open=True)
+    try:
+        keys = KeyRing(pool, TEST_SECRET.encode()).preload(r["member_id"] for r in found)
+    finally:
+        pool.close()
+    opened = []
+    for row in found:
+        for column, (context, owner) in SEALED_COLUMNS.items():
+            if column in row:
+                key = keys.get(row["member_id"])
+                row[column] = open_value(key, row[column], context, owner(row))
+        opened.append(tuple(row.values()))
+    return opened
+
+
 def members_snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of the members read model, in a stable order."""
+    """Every row of the members read model, in a stable order, personal values opened."""
     return {
-        "members": rows(url, "SELECT * FROM members ORDER BY member_id"),
-        "member_identities": rows(
+        "members": opened_rows(url, "SELECT * FROM members ORDER BY member_id"),
+        "member_identities": opened_rows(
             url, "SELECT * FROM member_identities ORDER BY channel, handle_key"
         ),
         "member_counts": rows(

@@ -14,8 +14,8 @@ from domain.interaction import InteractionKind
 from projections.engagement import EngagementProjection
 from projections.engine import ProjectionRunner
 from projections.positions import RuleChanged, lags
-from projections.registry import build_runners
-from tests.integration.conftest import rows
+from projections.registry import build_runners, personal_data
+from tests.integration.conftest import opened_rows, rows
 
 pytestmark = pytest.mark.integration
 
@@ -49,7 +49,7 @@ def interaction(
 
 def table(runtime: Runtime, name: str) -> list[tuple[object, ...]]:
     """A read table's rows, sorted by their first columns (keys)."""
-    found = rows(runtime.database_url, f"SELECT * FROM {name}")
+    found = opened_rows(runtime.database_url, f"SELECT * FROM {name}")
     return sorted(found, key=lambda row: repr(row[:3]))
 
 
@@ -106,9 +106,7 @@ def test_erasure_clears_summaries_and_unranks_but_keeps_counts(runtime: Runtime)
     runner.catch_up()
     runtime.community.erase_member(cmd.EraseMember(member_id=member))
     runner.catch_up()
-    assert rows(runtime.database_url, "SELECT url, summary FROM member_interactions") == [
-        (None, None)
-    ]
+    assert rows(runtime.database_url, "SELECT sealed_content FROM member_interactions") == [(None,)]
     assert rows(
         runtime.database_url, "SELECT interactions, status, ranked FROM member_engagement"
     ) == [(1, "erased", False)]
@@ -141,7 +139,10 @@ def test_a_changed_rule_is_refused_until_the_projection_is_rebuilt(runtime: Runt
     engagement_runner(runtime).catch_up()
     heavier = EngagementRule(version="messages-weigh-ten", weights={InteractionKind.MESSAGE: 10.0})
     changed = ProjectionRunner(
-        runtime.pool, runtime.community.mapper, EngagementProjection(heavier), batch_size=10
+        runtime.pool,
+        runtime.community.mapper,
+        EngagementProjection(heavier, personal_data(runtime)),
+        batch_size=10,
     )
     runtime.community.record_interactions(
         [interaction(member, 0, "r2")], create_unknown_members=False

@@ -19,8 +19,9 @@ from domain import commands as cmd
 from domain.member import Member
 from projections.engine import ProjectionRunner
 from projections.members import MembersProjection
+from projections.personal import PersonalData
 from projections.positions import PositionWatcher, head_of_log, lags
-from projections.registry import build_runners
+from projections.registry import build_runners, personal_data
 from projections.worker import PAGES_PER_TURN, ProjectionWorker
 from tests.conftest import test_settings
 from tests.integration.conftest import (
@@ -69,7 +70,8 @@ class CountingThatFails(CountingProjection):
 class MembersThatFail(MembersProjection):
     """The real members projection, failing after writing its Nth page."""
 
-    def __init__(self, page: int) -> None:
+    def __init__(self, page: int, personal: PersonalData) -> None:
+        super().__init__(personal)
         self.page = page
         self.calls = 0
 
@@ -187,7 +189,10 @@ def test_members_projection_failing_mid_log_loses_and_doubles_nothing(runtime: R
     seed_demo(runtime.community, 80, interactions=False)
     real = members_runner(runtime, batch_size=BATCH)
     failing = ProjectionRunner(
-        runtime.pool, runtime.community.mapper, MembersThatFail(page=4), batch_size=BATCH
+        runtime.pool,
+        runtime.community.mapper,
+        MembersThatFail(page=4, personal=personal_data(runtime)),
+        batch_size=BATCH,
     )
 
     with pytest.raises(ProjectionCrash):

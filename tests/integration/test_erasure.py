@@ -16,7 +16,7 @@ from domain import commands as cmd
 from domain.member import ERASED, Member
 from projections.registry import build_runners
 from tests.conftest import test_settings
-from tests.integration.conftest import rows, scalar
+from tests.integration.conftest import opened_rows, rows, scalar
 
 pytestmark = pytest.mark.integration
 
@@ -109,7 +109,7 @@ def raw_event_hits(url: str, secrets: tuple[str, ...]) -> set[str]:
     return {value for value in secrets if any(value.lower().encode() in s for s in states)}
 
 
-def test_personal_data_is_sealed_in_the_event_log_but_readable_in_the_read_model(
+def test_personal_data_is_sealed_in_the_event_log_and_in_the_read_models(
     runtime: Runtime,
 ) -> None:
     person = distinctive_member(runtime)
@@ -118,14 +118,25 @@ def test_personal_data_is_sealed_in_the_event_log_but_readable_in_the_read_model
     url = runtime.database_url
     assert raw_event_hits(url, person.secrets) == set()
     hits = plaintext_hits(url, person.secrets)
-    assert {table for table, _, _ in hits} <= {"members", "member_identities"}
-    # The scan does find plaintext where it is meant to be: the current profile.
-    assert ("members", "display_name", person.secrets[6]) in hits
-    assert ("members", "email", person.secrets[7]) in hits
-    assert ("member_identities", "handle", person.secrets[2]) in hits
-    assert ("members", "attributes", person.secrets[5]) in hits
-    # Replaced values live on only in the sealed history.
-    assert ("members", "display_name", person.secrets[0]) not in hits
+    # Only the current display name is plaintext (the list sorts by it, search matches
+    # it by substring); e-mail, handles and attributes are sealed in the read models too.
+    assert hits == {
+        ("members", "display_name", person.secrets[6]),
+        ("members", "display_name", person.secrets[-1]),  # the marker, inside the name
+    }
+    (sealed,) = rows(
+        url,
+        "SELECT sealed_email, sealed_attributes, email_key, cardinality(search_keys)"
+        " FROM members WHERE member_id = %s",
+        (person.member_id,),
+    )
+    assert all(isinstance(value, bytes) for value in sealed[:3])
+    assert sealed[3] == 3  # the e-mail and two handles, as blind indexes
+    opened = opened_rows(url, "SELECT * FROM member_identities ORDER BY channel")
+    assert [(row[0], row[2]) for row in opened] == [
+        ("discord", person.secrets[2]),
+        ("github", person.secrets[3]),
+    ]
     history = runtime.community.member_history(person.member_id)
     assert history[0].display_name == person.secrets[0]
 
@@ -186,11 +197,17 @@ def test_erasure_leaves_no_personal_value_in_any_table(runtime: Runtime) -> None
     # The read model keeps a row, emptied, so that counts and lists stay right.
     (row,) = rows(
         url,
-        "SELECT status, display_name, email, attributes, search_text, erased_at IS NOT NULL,"
-        " tags FROM members WHERE member_id = %s",
+        "SELECT status, display_name, sealed_email, email_key, sealed_attributes, search_keys,"
+        " erased_at IS NOT NULL, tags FROM members WHERE member_id = %s",
         (person.member_id,),
     )
-    assert row == (ERASED, None, None, {}, "", True, ["speaker"])
+    assert row == (ERASED, None, None, None, None, [], True, ["speaker"])
+    # Its table is rewritten after the erasure (projections/compaction.py).
+    assert rows(
+        url,
+        "SELECT compacted_at FROM erasure_compactions WHERE member_id = %s",
+        (person.member_id,),
+    ) == [(None,)]
     assert (
         scalar(
             url, "SELECT count(*) FROM member_identities WHERE member_id = %s", (person.member_id,)
@@ -247,7 +264,7 @@ def test_a_rebuild_after_erasure_brings_nothing_back(database: str) -> None:
     assert plaintext_hits(database, person.secrets) == set()
     assert rows(
         database,
-        "SELECT status, display_name, email, channels FROM members WHERE member_id = %s",
+        "SELECT status, display_name, sealed_email, channels FROM members WHERE member_id = %s",
         (person.member_id,),
     ) == [(ERASED, None, None, ["discord"])]
 

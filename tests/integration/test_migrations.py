@@ -32,6 +32,7 @@ EXPECTED_TABLES = {
     "member_counts",
     "secret_fingerprint",
     "member_interactions",
+    "erasure_compactions",
     "member_engagement",
     "member_channel_engagement",
     "member_activity_weeks",

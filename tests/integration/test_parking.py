@@ -19,7 +19,8 @@ from projections.engagement import EngagementProjection
 from projections.engine import ProjectionRunner
 from projections.parking import parked_counts, skip_parked
 from projections.positions import PositionWatcher, head_of_log
-from projections.registry import build_runners
+from projections.projection import ProjectionMisconfigured
+from projections.registry import build_runners, personal_data
 from projections.worker import ProjectionWorker
 from tests.conftest import test_settings
 from tests.integration.conftest import (
@@ -224,6 +225,19 @@ def test_a_failure_no_event_explains_is_retried_but_never_parked(runtime: Runtim
     assert parked(url, "counting") == []
 
 
+def test_a_projection_built_without_the_member_keys_parks_nothing(runtime: Runtime) -> None:
+    """Every event would fail alike: a mistake of set-up, not of the events."""
+    seed_demo(runtime.community, 3, interactions=True)
+    runner = ProjectionRunner(
+        runtime.pool, runtime.community.mapper, EngagementProjection(), max_attempts=1
+    )
+    runner.retry_pause = 0.0
+    with pytest.raises(ProjectionMisconfigured):
+        runner.catch_up(retrying=True)
+    assert position_of(runtime.database_url, "engagement") == 0
+    assert parked(runtime.database_url, "engagement") == []
+
+
 class PoisonedEngagement(EngagementProjection):
     """The engagement projection, failing on an interaction whose external id says poison."""
 
@@ -257,7 +271,7 @@ def test_a_rebuild_with_a_poison_event_completes(runtime: Runtime) -> None:
     runner = ProjectionRunner(
         runtime.pool,
         runtime.community.mapper,
-        PoisonedEngagement(),
+        PoisonedEngagement(personal=personal_data(runtime)),
         batch_size=4,
         max_attempts=2,
         retry_pause=0.01,
@@ -280,7 +294,11 @@ def test_a_rebuild_with_a_poison_event_completes(runtime: Runtime) -> None:
     assert poison[3] == Interaction.Recorded.TOPIC and poison[4] == "parked"
 
     # A rebuild tries every event again: once the cause is gone, nothing stays parked.
-    fixed = ProjectionRunner(runtime.pool, runtime.community.mapper, EngagementProjection())
+    fixed = ProjectionRunner(
+        runtime.pool,
+        runtime.community.mapper,
+        EngagementProjection(personal=personal_data(runtime)),
+    )
     fixed.reset(replay=True)
     fixed.catch_up(retrying=True)
     assert parked(url, "engagement") == []

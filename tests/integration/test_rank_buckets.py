@@ -10,6 +10,7 @@ import pytest
 from application.runtime import Runtime
 from domain import commands as cmd
 from projections.engagement_queries import EngagementQueries
+from projections.registry import personal_data
 from tests.integration.conftest import rows
 from tests.integration.test_engagement_projection import (
     engagement_runner,
@@ -50,7 +51,7 @@ def assert_ranks_as_counted(runtime: Runtime) -> None:
         "SELECT bucket, members FROM member_rank_buckets WHERE members <> 0 ORDER BY 1",
     )
     assert buckets == rows(runtime.database_url, BUCKETS_AS_COUNTED)
-    queries = EngagementQueries(runtime.pool)
+    queries = EngagementQueries(runtime.pool, personal_data(runtime))
     counted = dict(rows(runtime.database_url, COUNTED_RANKS))
     assert counted, "nobody is ranked: the comparison would prove nothing"
     for member_id, rank in counted.items():

@@ -12,6 +12,7 @@ from domain.engagement import EngagementRule
 from domain.interaction import InteractionKind
 from projections.engagement import EngagementProjection
 from projections.engine import ProjectionRunner
+from projections.registry import personal_data
 from tests.integration.conftest import rows
 from tests.integration.test_engagement_projection import (
     TABLES,
@@ -84,7 +85,7 @@ def test_a_replay_gives_the_rows_of_live_processing(runtime: Runtime) -> None:
     assert rows(
         runtime.database_url,
         "SELECT count(*) FROM member_interactions i JOIN member_engagement e USING (member_id)"
-        " WHERE e.status = 'erased' AND i.summary IS NOT NULL",
+        " WHERE e.status = 'erased' AND i.sealed_content IS NOT NULL",
     ) == [(0,)]
 
 
@@ -147,7 +148,10 @@ def test_a_replay_scores_with_the_configured_rule(runtime: Runtime) -> None:
     community(runtime)
     rule = EngagementRule(version="prs-only", weights={InteractionKind.PULL_REQUEST: 3.0})
     live = ProjectionRunner(
-        runtime.pool, runtime.community.mapper, EngagementProjection(rule), batch_size=3
+        runtime.pool,
+        runtime.community.mapper,
+        EngagementProjection(rule, personal_data(runtime)),
+        batch_size=3,
     )
     live.catch_up()
     expected = projected(runtime)

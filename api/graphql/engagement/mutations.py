@@ -78,9 +78,10 @@ class EngagementMutation:
         await in_thread(record_returns, services.runtime, [command], report)
         if report.outcomes[0] == REJECTED:
             return _refusal(report.rejections[0], _looked_up(command))
-        row = await in_thread(_stored, services, report) or _as_recorded(command, report)
+        reveal = principal.can_read_personal_data
+        row = await in_thread(_stored, services, report, reveal) or _as_recorded(command, report)
         return InteractionRecorded(
-            interaction=interaction_from_row(row, principal.can_read_personal_data),
+            interaction=interaction_from_row(row, reveal),
             duplicate=report.outcomes[0] == DUPLICATE,
             member_created=report.created_members > 0,
         )
@@ -108,14 +109,14 @@ def _looked_up(command: cmd.RecordInteraction) -> str:
     return str(command.member_id)
 
 
-def _stored(services: Services, report: IngestReport) -> dict[str, Any] | None:
+def _stored(services: Services, report: IngestReport, reveal: bool) -> dict[str, Any] | None:
     """The interaction as projected, once the projection includes it (read your write)."""
     interaction_id = report.interaction_ids[0]
     # A duplicate may itself still be on its way to the projection: wait for the head.
     position = report.position or services.community.recorder.max_notification_id()
     if not services.wait_for(EngagementProjection.name, position):
         return None
-    return services.engagement.interaction(interaction_id) if interaction_id else None
+    return services.engagement.interaction(interaction_id, reveal) if interaction_id else None
 
 
 def _as_recorded(command: cmd.RecordInteraction, report: IngestReport) -> dict[str, Any]:

@@ -67,7 +67,7 @@ async def member_interactions(
         raise bad_input(f"first must be between 1 and {MAX_INTERACTIONS_PAGE}")
     queries = info.context.services.engagement
     try:
-        page = await in_thread(queries.interactions, member_id, after, first)
+        page = await in_thread(queries.interactions, member_id, after, first, reveal)
     except InvalidCursor as error:
         raise bad_input(f"after: {error}") from None
     edges = [

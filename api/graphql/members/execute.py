@@ -48,6 +48,7 @@ def _member_after(services: Services, change: Change, principal: Principal) -> M
     if services.wait_for_members(change.position):
         row = services.members.by_ids([member_id]).get(member_id)
         if row is not None:
-            identities = services.members.identities([member_id])[member_id]
-            return member_from_row(row, identities, reveal)
+            identities = services.members.identities([member_id])
+            services.members.open([row], identities, reveal)
+            return member_from_row(row, identities[member_id], reveal)
     return member_from_aggregate(change.member, reveal)

@@ -109,8 +109,8 @@ class MemberFilterInput:
     )
     search: str | None = strawberry.field(
         default=None,
-        description="Substring of the name, e-mail or a handle (name only without "
-        "personal-data access).",
+        description="A substring of the name, or an exact e-mail or handle (any case); "
+        "needs personal-data access (FORBIDDEN otherwise).",
     )
     is_staff: bool | None = strawberry.field(default=None, description="Staff or not.")
     is_bot: bool | None = strawberry.field(default=None, description="Bot or not.")

@@ -60,10 +60,14 @@ class MemberQuery:
         row = await in_thread(services.members.by_identity, channel.value, handle)
         if row is None:
             return None
+        # Found through the handle's blind index; the page opens the member's data.
         members = await in_thread(load_members, services, [row["member_id"]], True)
         return members[0] if members else None
 
-    @strawberry.field(description="Members matching a filter, a page at a time (keyset cursors).")
+    @strawberry.field(
+        description="Members matching a filter, a page at a time (keyset cursors). Searching,"
+        " or sorting by name, needs personal-data access."
+    )
     async def members(
         self,
         info: Info,
@@ -77,7 +81,13 @@ class MemberQuery:
         if not 1 <= first <= limit:
             raise bad_input(f"first must be between 1 and {limit}")
         reveal = info.context.principal.can_read_personal_data
-        where = _filter(filter, reveal)
+        if order_by == MemberOrder.DISPLAY_NAME_ASC and not reveal:
+            # The order, and the cursors that carry each row's sort key, would reveal names.
+            raise forbidden_query(
+                "orderBy: your role may not sort members by name, since names are personal"
+                " data (sort by JOINED_AT_DESC or JOINED_AT_ASC)"
+            )
+        where = services.members.search_filter(_filter(filter, reveal))
         try:
             page = await in_thread(
                 services.members.page, where, MemberOrder(order_by), after, first
@@ -86,6 +96,7 @@ class MemberQuery:
             raise bad_input(f"after: {error}") from None
         ids = [row["member_id"] for row in page.rows]
         identities = await in_thread(services.members.identities, ids) if ids else {}
+        await in_thread(services.members.open, page.rows, identities, reveal)
         edges = [
             MemberEdge(
                 node=member_from_row(row, identities[row["member_id"]], reveal), cursor=cursor
@@ -103,6 +114,7 @@ def load_members(services: Services, member_ids: list[UUID], reveal: bool) -> li
     """Member DTOs for these ids, in order; absent ids are skipped."""
     rows = services.members.by_ids(member_ids)
     identities = services.members.identities(list(rows))
+    services.members.open(rows.values(), identities, reveal)
     return [member_from_row(rows[m], identities[m], reveal) for m in member_ids if m in rows]
 
 
@@ -115,9 +127,15 @@ def _uuid(value: str, field: str) -> UUID:
 
 def _filter(given: MemberFilterInput | None, reveal: bool) -> MemberFilter:
     if given is None:
-        return MemberFilter(search_personal_data=reveal)
+        return MemberFilter()
     tag = checked_tag(given.tag)
     search = given.search.strip() if given.search else None
+    if search and not reveal:
+        # Search matches names, e-mails and handles: answering it would reveal them.
+        raise forbidden_query(
+            "filter.search: your role may not search members, since search matches"
+            " personal data (names, e-mails, handles)"
+        )
     if search is not None and len(search) > 100:
         raise bad_input("filter.search: at most 100 characters")
     if search is not None and "\x00" in search:
@@ -130,5 +148,4 @@ def _filter(given: MemberFilterInput | None, reveal: bool) -> MemberFilter:
         search=search or None,
         is_staff=given.is_staff,
         is_bot=given.is_bot,
-        search_personal_data=reveal,
     )

@@ -81,7 +81,9 @@ class MemberEvent:
 @strawberry.type(description="A person of the community, as of the latest projected event.")
 class Member:
     id: strawberry.ID = strawberry.field(description="Stable member id (a UUID).")
-    display_name: str | None = strawberry.field(description="Name shown; null once erased.")
+    display_name: str | None = strawberry.field(
+        description="Name shown; null once erased, or when your role may not see personal data."
+    )
     email: str | None = strawberry.field(
         description="E-mail; null when absent, erased, or hidden from your role."
     )
@@ -103,7 +105,7 @@ class Member:
     )
     updated_at: datetime = strawberry.field(description="When the last event was recorded.")
     personal_data_hidden: bool = strawberry.field(
-        description="True when e-mail, handles and attributes are withheld from your role."
+        description="True when name, e-mail, handles and attributes are withheld from your role."
     )
 
     @strawberry.field(description="The member's events in order, oldest first (audit trail).")
@@ -189,7 +191,7 @@ def member_from_row(row: dict[str, Any], identities: list[dict[str, Any]], revea
     """Build the DTO from the projection row; personal data only when `reveal`."""
     return Member(
         id=strawberry.ID(str(row["member_id"])),
-        display_name=row["display_name"],
+        display_name=row["display_name"] if reveal else None,
         email=row["email"] if reveal else None,
         status=MemberStatus(row["status"]),
         joined_at=row["joined_at"],

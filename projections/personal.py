@@ -1,0 +1,84 @@
+"""Personal data in the read models: sealed under the member's own key, opened at the edge.
+
+The read models keep e-mails, attributes, handles and interaction urls and summaries only
+as AES-GCM ciphertext under the member's key (the key that erasure shreds), plus keyed
+blind indexes where a lookup or an exact search needs to find them. Once a key is
+shredded, nothing readable is left of those values in any row, dead row, index or WAL
+record. Readers open them with one key query per page, and only for roles allowed to see
+personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+from application.crypto import KeyRing, LookupHasher, seal, unseal
+from domain.values import normalise_handle
+
+# The context each sealed value is bound to, so that no ciphertext can be moved to
+# another member, row or column and still open.
+EMAIL = "members.email"
+ATTRIBUTES = "members.attributes"
+HANDLE = "member_identities.handle"
+CONTENT = "member_interactions.content"
+
+Keys = dict[UUID, bytes | None]
+
+
+class PersonalData:
+    """Keys, sealing and blind indexes of the read models' personal values."""
+
+    def __init__(self, keyring: KeyRing, lookups: LookupHasher) -> None:
+        self.keyring = keyring
+        self.lookups = lookups
+
+    def writer_keys(self, members: Iterable[UUID]) -> Keys:
+        """Keys to seal a page's copies with: the cache, plus one query for the rest.
+
+        The mapper has just read the keys of the page's members from the key store, so
+        this normally costs no query, and a key shredded meanwhile was seen there.
+        """
+        wanted = set(members)
+        self.keyring.warm(wanted)
+        return {m: self.keyring.key_for(m, create=False) for m in wanted}
+
+    def reader_keys(self, members: Iterable[UUID]) -> Keys:
+        """Keys to open a page of rows with: one query, so an erasure shows at once."""
+        return self.keyring.preload(members)
+
+    def handle_key(self, handle: str) -> bytes:
+        """The blind index of a handle as written or asked (normalised first)."""
+        return self.lookups.handle(normalise_handle(handle))
+
+    def email_key(self, email: str | None) -> bytes | None:
+        """The blind index of an e-mail address; None without one."""
+        return None if email is None else self.lookups.email(email)
+
+    def search_keys(self, text: str) -> list[bytes]:
+        """What an exact search for `text` compares: as an e-mail, and as a handle."""
+        keys = [self.lookups.email(text)]
+        if normalise_handle(text):
+            keys.append(self.handle_key(text))
+        return keys
+
+
+def seal_value(key: bytes | None, value: Any, context: str, owner: object) -> bytes | None:
+    """The value sealed under the key, bound to its column and row; None if nothing to keep."""
+    if value is None or key is None:
+        return None
+    return seal(key, orjson.dumps(value), _associated(context, owner))
+
+
+def open_value(key: bytes | None, sealed: bytes | None, context: str, owner: object) -> Any:
+    """What seal_value sealed; None when there is nothing, or the key is gone."""
+    if sealed is None or key is None:
+        return None
+    return orjson.loads(unseal(key, bytes(sealed), _associated(context, owner)))
+
+
+def _associated(context: str, owner: object) -> bytes:
+    return f"{context}:{owner}".encode()
