@@ -6,7 +6,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -74,12 +74,20 @@ def serving(app: FastAPI) -> Iterator[str]:
         thread.join(10)
 
 
-@pytest.fixture(scope="session")
-def api(server_url: str, template_database: str) -> Iterator[Api]:
-    """uvicorn serving the app in a thread, with projections running in-process."""
+@contextmanager
+def served_api(
+    server_url: str,
+    template_database: str,
+    *,
+    prepare: Callable[[str], object] | None = None,
+    **settings: object,
+) -> Iterator[Api]:
+    """The app on a database of its own (first given to `prepare`), served by uvicorn."""
     name = f"crm_test_{uuid.uuid4().hex[:12]}_api"
     url = create_database(server_url, name, template=template_database)
-    runtime = Runtime.start(test_settings(url))
+    if prepare is not None:
+        prepare(url)
+    runtime = Runtime.start(test_settings(url, **settings))
     services = Services.build(runtime, run_projections=True)
     try:
         with serving(create_app(services=services)) as base, httpx.Client(timeout=30) as client:
@@ -87,6 +95,13 @@ def api(server_url: str, template_database: str) -> Iterator[Api]:
     finally:
         services.close()
         drop_database(server_url, name)
+
+
+@pytest.fixture(scope="session")
+def api(server_url: str, template_database: str) -> Iterator[Api]:
+    """uvicorn serving the app in a thread, with projections running in-process."""
+    with served_api(server_url, template_database) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import subprocess
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
-import httpx
 import pytest
 
-from api.app import create_app
 from api.auth import Role
-from api.services import Services
-from application.runtime import Runtime
 from domain import commands as cmd
-from tests.api.conftest import Api, serving
-from tests.conftest import create_database, drop_database, test_settings
+from tests.api.conftest import Api, served_api
 from tests.integration.conftest import Unbounded, execute, rows, scalar
 from tests.integration.test_cli import crm_command, crm_env
 
@@ -43,17 +37,13 @@ WAIT_SECONDS = 30
 @pytest.fixture
 def poisoned(server_url: str, template_database: str) -> Iterator[Api]:
     """The app on its own database, whose rank arithmetic fails on dates of long ago."""
-    name = f"crm_test_{uuid.uuid4().hex[:12]}_parked"
-    url = create_database(server_url, name, template=template_database)
-    execute(url, UNDERFLOWING_ADD_RANK)
-    runtime = Runtime.start(test_settings(url, projection_max_attempts=1))
-    services = Services.build(runtime, run_projections=True)
-    try:
-        with serving(create_app(services=services)) as base, httpx.Client(timeout=30) as client:
-            yield Api(base, services, client)
-    finally:
-        services.close()
-        drop_database(server_url, name)
+    with served_api(
+        server_url,
+        template_database,
+        prepare=lambda url: execute(url, UNDERFLOWING_ADD_RANK),
+        projection_max_attempts=1,
+    ) as served:
+        yield served
 
 
 def record(api: Api, member: UUID, at: datetime, external_id: str) -> None:
