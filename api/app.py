@@ -9,12 +9,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.requests import HTTPConnection
-from strawberry.fastapi import GraphQLRouter
 
 from api.deps import PrincipalDep, ServicesDep, authenticate
 from api.graphql.context import Context
+from api.graphql.router import CrmGraphQLRouter
 from api.graphql.schema import build_schema
+from api.limits import BodySizeLimit
 from api.metrics import render_metrics
+from api.ratelimit import RateLimiter
+from api.rest import INGEST_PATH
 from api.rest import router as ingestion_router
 from api.services import Services, in_thread
 from application.runtime import Runtime
@@ -65,14 +68,18 @@ def create_app(
         return Context(services, await authenticate(connection, services))
 
     schema = build_schema(introspection=settings.graphiql_enabled)
-    router: GraphQLRouter[Context, None] = GraphQLRouter(
+    router = CrmGraphQLRouter(
         schema,
         context_getter=graphql_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         multipart_uploads_enabled=False,
+        max_json_depth=settings.max_json_depth,
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(ingestion_router)
+    # Each process keeps its own buckets; ingestion streams any size and bounds each line.
+    app.state.rate_limiter = RateLimiter(settings)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, streamed=(INGEST_PATH,))
 
     @app.get("/healthz", summary="Liveness and database check (no key needed).")
     async def healthz(services: ServicesDep) -> JSONResponse:

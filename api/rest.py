@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
 from api.deps import PrincipalDep, ServicesDep
-from api.ingestion import DEFAULT_BATCH, FIELDS, Ingestion
+from api.ingestion import DEFAULT_BATCH, FIELDS, Ingestion, LineRejection
+from api.limits import LineTooLong, bounded_lines
+from api.ratelimit import RateLimited, RateLimiter
 from api.services import in_thread
+
+INGEST_PATH = "/ingest/interactions"
 
 router = APIRouter()
 
 
 @router.post(
-    "/ingest/interactions",
+    INGEST_PATH,
     summary="Record interactions from an NDJSON body, streamed.",
     description=(
         "One JSON object per line with the fields "
@@ -39,21 +44,31 @@ async def ingest_interactions(
     """Stream the body line by line: memory stays bounded whatever its size."""
     if not principal.can_write_members:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not record interactions")
+    limiter: RateLimiter = request.app.state.rate_limiter
+    try:
+        limiter.check(principal, "ingest")
+    except RateLimited as limited:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            limited.message,
+            headers={"Retry-After": str(limited.retry_after)},
+        ) from None
+    settings = services.runtime.settings
     ingestion = Ingestion(
         services.runtime, create_unknown_members=create_unknown_members, batch_size=batch_size
     )
     pending: list[tuple[int, bytes]] = []
-    number, rest = 0, b""
-    async for chunk in request.stream():
-        *lines, rest = (rest + chunk).split(b"\n")
-        for line in lines:
-            number += 1
-            pending.append((number, line))
+    async for number, line in bounded_lines(request.stream(), settings.max_ingest_line_bytes):
+        if isinstance(line, LineTooLong):
+            ingestion.add(number, LineRejection(number, "", line.reason, "TOO_LONG"))
+            continue
+        pending.append((number, line))
         if len(pending) >= batch_size:
             await in_thread(ingestion.add_ndjson, pending)
+            # A key past its ingest rate is slowed down to it, not cut off mid-stream.
+            await asyncio.sleep(limiter.charge(principal, "ingest", len(pending)))
             pending = []
-    if rest:
-        pending.append((number + 1, rest))
     await in_thread(ingestion.add_ndjson, pending)
+    limiter.charge(principal, "ingest", len(pending))
     await in_thread(ingestion.flush)
     return ingestion.totals.as_json()

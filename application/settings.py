@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
@@ -17,6 +17,30 @@ from domain.lifecycle import StageRule
 
 MIN_SECRET_LENGTH = 32
 DEFAULT_STAGE_RULE = StageRule()
+MIB = 1024 * 1024
+
+# What a rate limit applies to: GraphQL queries, GraphQL mutations, and REST ingest lines.
+RateKind = Literal["read", "write", "ingest"]
+# The roles of api.auth.Role, and `default` for every role not named.
+RateScope = Literal["default", "admin", "manager", "product", "marketing", "viewer"]
+
+
+class RateLimit(BaseModel):
+    """A token bucket: `burst` tokens at most, refilled at `per_second`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    burst: float = Field(ge=1, description="Requests (or ingest lines) allowed at once.")
+    per_second: float = Field(gt=0, description="Sustained requests (or lines) per second.")
+
+
+# Generous enough for a frontend (a page fires a handful of queries) and for bulk imports
+# (about what one server process records per second); each API key has its own buckets.
+DEFAULT_RATE_LIMITS: dict[RateKind, RateLimit] = {
+    "read": RateLimit(burst=200, per_second=20),
+    "write": RateLimit(burst=60, per_second=5),
+    "ingest": RateLimit(burst=100_000, per_second=20_000),
+}
 
 
 class Settings(BaseSettings):
@@ -45,6 +69,17 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=100, ge=1, le=500)
     graphiql: bool | None = Field(default=None, description="Defaults to on outside production.")
     log_level: str = "info"
+
+    # Transport limits: no request can exhaust memory or the parser's recursion.
+    max_body_bytes: int = Field(default=MIB, ge=1024, description="Largest /graphql body.")
+    max_json_depth: int = Field(default=32, ge=4, le=512, description="Deepest JSON nesting.")
+    max_ingest_line_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Longest NDJSON line of /ingest."
+    )
+    rate_limits_enabled: bool = True
+    rate_limits: dict[RateScope, dict[RateKind, RateLimit]] = Field(
+        default_factory=dict, description="Per-role overrides of DEFAULT_RATE_LIMITS."
+    )
 
     # The engagement rule: a changed weight or half-life needs a new version name, and
     # `crm project --rebuild engagement` to rescore history under it.
@@ -117,6 +152,14 @@ class Settings(BaseSettings):
             silent_at_risk=timedelta(days=self.at_risk_silent_days),
             silent_inactive=timedelta(days=self.inactive_silent_days),
         )
+
+    def rate_limit(self, role: str, kind: RateKind) -> RateLimit:
+        """The bucket of one kind for a role: its own, else `default`, else built in."""
+        for scope in (role, "default"):
+            configured = self.rate_limits.get(scope, {}).get(kind)  # type: ignore[call-overload]
+            if configured is not None:
+                return configured
+        return DEFAULT_RATE_LIMITS[kind]
 
     @property
     def graphiql_enabled(self) -> bool:
