@@ -72,18 +72,19 @@ def test_get_variables_that_are_not_an_object_are_refused_with_400(
 
 def test_variables_nested_100000_deep_are_refused_with_400(api: Api, admin_key: str) -> None:
     """They overflowed the JSON decoder's recursion: 500 RecursionError."""
-    body = '{"query": "query($v: JSON) { __typename }", "variables": {"v": %s}}' % nested(100_000)
+    variables = '{"v": ' + nested(100_000) + "}"
+    body = '{"query": "query($v: JSON) { __typename }", "variables": ' + variables + "}"
     message = graphql_refusal(post_graphql(api, body.encode(), admin_key), 400)
     assert "nested deeper than 32 levels" in message, message
 
 
 def test_nesting_is_allowed_up_to_the_limit(api: Api, admin_key: str) -> None:
     """Body object, variables, and 30 arrays: 32 levels pass the transport, 33 do not."""
-    template = '{"query": "{ __typename }", "variables": {"v": %s}}'
-    allowed = post_graphql(api, (template % nested(30)).encode(), admin_key)
+    template = '{"query": "{ __typename }", "variables": {"v": DEPTH}}'
+    allowed = post_graphql(api, template.replace("DEPTH", nested(30)).encode(), admin_key)
     assert allowed.status_code == 200, allowed.text
     assert allowed.json() == {"data": {"__typename": "Query"}}
-    refused = post_graphql(api, (template % nested(31)).encode(), admin_key)
+    refused = post_graphql(api, template.replace("DEPTH", nested(31)).encode(), admin_key)
     assert "nested deeper than 32" in graphql_refusal(refused, 400)
 
 
