@@ -12,8 +12,32 @@ from api.ingestion import DEFAULT_BATCH, FIELDS, Ingestion, LineRejection
 from api.limits import LineTooLong, bounded_lines
 from api.ratelimit import RateLimited, RateLimiter
 from api.services import in_thread
+from domain.interaction import InteractionKind
+from domain.values import Channel
 
 INGEST_PATH = "/ingest/interactions"
+NDJSON = "application/x-ndjson"
+
+
+def _ndjson_body() -> dict[str, Any]:
+    """The OpenAPI request body: each array item is one line of the NDJSON stream."""
+    text = {"type": "string"}
+    record = {
+        "type": "object",
+        "properties": {
+            **dict.fromkeys(FIELDS, text),
+            "member_id": {"type": "string", "format": "uuid"},
+            "identity_channel": {"type": "string", "enum": [c.value for c in Channel]},
+            "channel": {"type": "string", "enum": [c.value for c in Channel]},
+            "kind": {"type": "string", "enum": [k.value for k in InteractionKind]},
+            "occurred_at": {"type": "string", "format": "date-time"},
+        },
+        "required": ["channel", "kind", "occurred_at", "external_id"],
+        "additionalProperties": False,
+    }
+    schema = {"type": "array", "items": record, "description": "One record per line."}
+    return {"requestBody": {"required": True, "content": {NDJSON: {"schema": schema}}}}
+
 
 router = APIRouter()
 
@@ -29,6 +53,7 @@ router = APIRouter()
         " ones with line number, field and reason."
     ),
     response_description="Counts, and the first 1,000 rejections in detail.",
+    openapi_extra=_ndjson_body(),
 )
 async def ingest_interactions(
     request: Request,
