@@ -203,7 +203,8 @@ def _ids() -> st.SearchStrategy[str]:
     )
 
 
-def _json_values() -> st.SearchStrategy[Any]:
+def json_values() -> st.SearchStrategy[Any]:
+    """Any JSON value, a few levels deep."""
     leaves = st.one_of(
         st.none(),
         st.booleans(),
@@ -244,7 +245,7 @@ def _scalar(named: GraphQLScalarType, context: str) -> st.SearchStrategy[Any]:
     if named.name == "Date":
         return st.dates(_EARLIEST.date(), _LATEST.date()).map(str) | st.text(max_size=12)
     if named.name == "JSON":
-        return st.one_of(st.dictionaries(_strings(), _json_values(), max_size=6), _json_values())
+        return st.one_of(st.dictionaries(_strings(), json_values(), max_size=6), json_values())
     raise AssertionError(f"no strategy for scalar {named.name}: add one")
 
 

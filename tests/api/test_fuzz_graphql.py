@@ -7,6 +7,7 @@ and never a masked "Unexpected error". Derandomized: CI runs the same examples e
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,7 @@ from tests.api.conftest import Api, join, succeed, unique
 from tests.api.fuzzing import (
     Pools,
     document,
+    json_values,
     operation_fields,
     root_field,
     token_count,
@@ -178,3 +180,42 @@ def test_projections_keep_up_after_the_fuzz(api: Api) -> None:
             return
         assert time.monotonic() < deadline, f"projections stalled: {behind}"
         time.sleep(0.2)
+
+
+_REQUEST_FIELDS = st.sampled_from(["query", "variables", "operationName", "extensions"])
+_DOCUMENTS = st.sampled_from(
+    [
+        "{ __typename }",
+        "query A { __typename } query B { __typename }",
+        "mutation { eraseMember(input: {memberId: 1}) { __typename } }",
+        "{ members(first: 1) { totalCount } }",
+        "query($id: ID!) { member(id: $id) { id } }",
+        "{",
+        "",
+    ]
+)
+
+
+@settings(FUZZ, max_examples=MUTATION_EXAMPLES)
+@given(
+    body=st.one_of(
+        json_values(),
+        st.dictionaries(_REQUEST_FIELDS, st.one_of(_DOCUMENTS, json_values()), max_size=4),
+        st.binary(max_size=200),
+    ),
+    content_type=st.sampled_from(["application/json", "application/graphql", "text/plain", ""]),
+)
+def test_graphql_transport_fuzz(api: Api, fuzz_key: str, body: Any, content_type: str) -> None:
+    """Any body, JSON or not, of any shape: a 4xx or an answer, always JSON, never a 5xx."""
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    headers = {"Authorization": f"Bearer {fuzz_key}"}
+    if content_type:
+        headers["Content-Type"] = content_type
+    response = api.client.post(f"{api.url}/graphql", content=content, headers=headers)
+    assert response.status_code < 500, (body, response.text)
+    assert response.headers["content-type"].startswith("application/json"), response.text
+    answer = response.json()
+    assert answer.keys() <= {"data", "errors", "extensions"}, answer
+    for error in answer.get("errors") or []:
+        assert error["message"] and "Unexpected error" not in error["message"], (body, error)
+    event(f"{response.status_code}")
