@@ -137,19 +137,24 @@ class LineTooLong:
         return f"line longer than {self.limit} bytes"
 
 
-async def bounded_lines(
-    chunks: AsyncIterator[bytes], max_line: int
-) -> AsyncIterator[tuple[int, bytes | LineTooLong]]:
-    """Numbered lines of a streamed body; a line over `max_line` bytes is skipped, not held."""
+Line = tuple[int, bytes | LineTooLong]
+
+
+async def bounded_lines(chunks: AsyncIterator[bytes], max_line: int) -> AsyncIterator[list[Line]]:
+    """The numbered lines each chunk completes; a line over `max_line` bytes is dropped unread."""
     number, rest, skipping = 0, b"", False
     async for chunk in chunks:
-        *lines, tail = (rest + chunk).split(b"\n")
-        for line in lines:
+        *complete, tail = (rest + chunk).split(b"\n")
+        lines: list[Line] = []
+        for line in complete:
             number += 1
-            yield number, LineTooLong(max_line) if skipping or len(line) > max_line else line
+            too_long = skipping or len(line) > max_line
+            lines.append((number, LineTooLong(max_line) if too_long else line))
             skipping = False
         if len(tail) > max_line:
             skipping, tail = True, b""
         rest = tail
+        if lines:
+            yield lines
     if rest or skipping:
-        yield number + 1, LineTooLong(max_line) if skipping else rest
+        yield [(number + 1, LineTooLong(max_line) if skipping else rest)]

@@ -83,11 +83,12 @@ async def ingest_interactions(
         services.runtime, create_unknown_members=create_unknown_members, batch_size=batch_size
     )
     pending: list[tuple[int, bytes]] = []
-    async for number, line in bounded_lines(request.stream(), settings.max_ingest_line_bytes):
-        if isinstance(line, LineTooLong):
-            ingestion.add(number, LineRejection(number, "", line.reason, "TOO_LONG"))
-            continue
-        pending.append((number, line))
+    async for lines in bounded_lines(request.stream(), settings.max_ingest_line_bytes):
+        for number, line in lines:
+            if isinstance(line, LineTooLong):
+                ingestion.add(number, LineRejection(number, "", line.reason, "TOO_LONG"))
+            else:
+                pending.append((number, line))
         if len(pending) >= batch_size:
             await in_thread(ingestion.add_ndjson, pending)
             # A key past its ingest rate is slowed down to it, not cut off mid-stream.

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from api.limits import LineTooLong, TooDeep, bounded_lines, check_depth, load_json
 from tests.api.conftest import Api, join, unique
 
 WHEN = (datetime.now(UTC) - timedelta(days=2)).isoformat()
@@ -245,3 +247,43 @@ def test_other_endpoints_refuse_large_bodies_with_413(api: Api, admin_key: str) 
     )
     assert response.status_code == 413
     assert "larger than" in response.json()["detail"]
+
+
+def _split(body: bytes, size: int, max_line: int) -> list[tuple[int, bytes | str]]:
+    """bounded_lines over `body` cut into chunks of `size` bytes; too-long lines as 'LONG'."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), size):
+            yield body[start : start + size]
+
+    async def collect() -> list[tuple[int, bytes | str]]:
+        found: list[tuple[int, bytes | str]] = []
+        async for lines in bounded_lines(chunks(), max_line):
+            found += [(n, "LONG" if isinstance(x, LineTooLong) else x) for n, x in lines]
+        return found
+
+    return asyncio.run(collect())
+
+
+@pytest.mark.parametrize("size", [1, 3, 7, 64])
+def test_lines_are_numbered_and_bounded_whatever_the_chunking(size: int) -> None:
+    """A line of exactly the limit passes; one byte more is dropped, wherever chunks split."""
+    body = b"abcd\n" + b"x" * 9 + b"\n\nefgh\n" + b"y" * 30 + b"\nlast"
+    assert _split(body, size, max_line=8) == [
+        (1, b"abcd"),
+        (2, "LONG"),
+        (3, b""),
+        (4, b"efgh"),
+        (5, "LONG"),
+        (6, b"last"),
+    ]
+    assert _split(b"z" * 8 + b"\n" + b"w" * 20, size, max_line=8) == [(1, b"z" * 8), (2, "LONG")]
+
+
+def test_depth_is_counted_in_arrays_and_objects() -> None:
+    """A scalar is depth 0; each array or object adds one."""
+    check_depth({"a": [1, {"b": 2}]}, 3)
+    with pytest.raises(TooDeep):
+        check_depth({"a": [1, {"b": []}]}, 3)
+    with pytest.raises(TooDeep):
+        load_json(b"[" * 5000 + b"]" * 5000, 32)
