@@ -35,11 +35,12 @@ class RateLimit(BaseModel):
 
 
 # Generous enough for a frontend (a page fires a handful of queries) and for bulk imports
-# (about what one server process records per second); each API key has its own buckets.
+# (10,000 lines/s is about what one server records at best, BENCHMARKS.md), yet no single
+# key may send mutations at the rate the whole server sustains; each key has its own.
 DEFAULT_RATE_LIMITS: dict[RateKind, RateLimit] = {
     "read": RateLimit(burst=200, per_second=20),
     "write": RateLimit(burst=60, per_second=5),
-    "ingest": RateLimit(burst=100_000, per_second=20_000),
+    "ingest": RateLimit(burst=100_000, per_second=10_000),
 }
 
 

@@ -226,5 +226,5 @@ def test_default_limits_are_as_documented() -> None:
     assert {kind: (r.burst, r.per_second) for kind, r in DEFAULT_RATE_LIMITS.items()} == {
         "read": (200, 20),
         "write": (60, 5),
-        "ingest": (100_000, 20_000),
+        "ingest": (100_000, 10_000),
     }
