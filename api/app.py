@@ -6,19 +6,22 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.requests import HTTPConnection
-from strawberry.fastapi import GraphQLRouter
 
 from api.deps import PrincipalDep, ServicesDep, authenticate
 from api.graphql.context import Context
+from api.graphql.router import CrmGraphQLRouter
 from api.graphql.schema import build_schema
+from api.limits import BodySizeLimit
 from api.metrics import render_metrics
+from api.ratelimit import RateLimiter
+from api.rest import INGEST_PATH
 from api.rest import router as ingestion_router
 from api.services import Services, in_thread
-from api.static.pages import VENDOR_DIR, VENDOR_URL, graphiql_html, swagger_ui_page
+from api.static.pages import VENDOR_DIR, VENDOR_URL, swagger_ui_page
 from application.runtime import Runtime
 from application.settings import Settings
 from projections.parking import parked_counts
@@ -74,14 +77,18 @@ def create_app(
         return Context(services, await authenticate(connection, services))
 
     schema = build_schema(introspection=settings.graphiql_enabled)
-    router: GraphQLRouter[Context, None] = OfflineGraphQLRouter(
+    router = CrmGraphQLRouter(
         schema,
         context_getter=graphql_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         multipart_uploads_enabled=False,
+        max_json_depth=settings.max_json_depth,
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(ingestion_router)
+    # Each process keeps its own buckets; ingestion streams any size and bounds each line.
+    app.state.rate_limiter = RateLimiter(settings)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, streamed=(INGEST_PATH,))
 
     @app.get("/healthz", summary="Liveness, database and projections check (no key needed).")
     async def healthz(services: ServicesDep) -> JSONResponse:
@@ -106,14 +113,6 @@ def create_app(
         )
 
     return app
-
-
-class OfflineGraphQLRouter(GraphQLRouter[Context, None]):
-    """strawberry's router, whose GraphiQL page loads vendored scripts, not a CDN's."""
-
-    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        """The GraphiQL page, working without internet."""
-        return HTMLResponse(graphiql_html())
 
 
 def _is_ide_page(connection: HTTPConnection) -> bool:

@@ -9,10 +9,6 @@ from dataclasses import dataclass
 NDJSON_TYPES = ("application/x-ndjson", "application/jsonl")
 ENCODINGS = ("identity", "gzip")
 BOM = b"\xef\xbb\xbf"
-# The longest valid record (a 2,000-character summary and URL, every character escaped as
-# \uXXXX) stays below 32 KiB: a longer line is refused, not buffered, so a small gzip body
-# that inflates to one endless line costs no memory.
-MAX_LINE_BYTES = 64 * 1024
 # Inflated output is produced in pieces of at most this size.
 INFLATE_PIECE = 1024 * 1024
 
@@ -27,6 +23,7 @@ class BadLine:
 
     number: int
     reason: str
+    code: str
 
 
 def check_media_type(content_type: str | None, content_encoding: str | None) -> bool:
@@ -91,32 +88,39 @@ async def without_bom(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
 
 
 async def numbered_lines(
-    chunks: AsyncIterator[bytes], max_line: int = MAX_LINE_BYTES
-) -> AsyncIterator[tuple[int, bytes] | BadLine]:
-    """The body's lines numbered from 1, an oversize or undecodable one as a BadLine."""
+    chunks: AsyncIterator[bytes], max_line: int
+) -> AsyncIterator[list[tuple[int, bytes] | BadLine]]:
+    """The lines each chunk completes, numbered from 1; oversize or undecodable ones as BadLine.
+
+    A list per chunk, not an item per line: the hot path of a large import takes no
+    asynchronous step per line.
+    """
     number, rest, skipping = 1, b"", False
     try:
         async for chunk in without_bom(chunks):
-            *lines, tail = chunk.split(b"\n")
-            for line in lines:
+            *complete, tail = chunk.split(b"\n")
+            found: list[tuple[int, bytes] | BadLine] = []
+            for line in complete:
                 if not skipping:
-                    yield _checked(number, rest + line, max_line)
+                    found.append(_checked(number, rest + line, max_line))
                 number, rest, skipping = number + 1, b"", False
             if not skipping:
                 rest += tail
             if len(rest) > max_line:  # refused now, and the rest of it skipped unread
-                yield BadLine(number, _too_long(max_line))
+                found.append(BadLine(number, _too_long(max_line), "TOO_LONG"))
                 rest, skipping = b"", True
+            if found:
+                yield found
     except CorruptBody as error:
-        yield BadLine(number, str(error))
+        yield [BadLine(number, str(error), "CORRUPT_BODY")]
         return
     if rest:
-        yield _checked(number, rest, max_line)
+        yield [_checked(number, rest, max_line)]
 
 
 def _checked(number: int, line: bytes, max_line: int) -> tuple[int, bytes] | BadLine:
     if len(line) > max_line:
-        return BadLine(number, _too_long(max_line))
+        return BadLine(number, _too_long(max_line), "TOO_LONG")
     return number, line
 
 

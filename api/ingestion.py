@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from api.limits import TooDeep, load_json
 from api.returns import record_returns
 from application.interactions import IngestReport
 from application.runtime import Runtime
@@ -32,6 +33,7 @@ FIELDS = (
     "summary",
 )
 DEFAULT_BATCH = 1_000
+MAX_LINE_DEPTH = 32
 MAX_LISTED_REJECTIONS = 1_000
 
 
@@ -109,12 +111,14 @@ def record_from_fields(line: int, fields: Any) -> Parsed:
         return LineRejection(line, where.replace("identity.", "identity_"), reason)
 
 
-def ndjson_record(number: int, raw: bytes) -> Parsed | None:
+def ndjson_record(number: int, raw: bytes, max_depth: int = MAX_LINE_DEPTH) -> Parsed | None:
     """Parse one NDJSON line; None for a blank line."""
     if not raw.strip():
         return None
     try:
-        fields = orjson.loads(raw)
+        fields = load_json(raw, max_depth)
+    except TooDeep as error:
+        return LineRejection(number, "", str(error), "TOO_DEEP")
     except orjson.JSONDecodeError as error:
         return LineRejection(number, "", f"not valid JSON: {error}")
     return record_from_fields(number, fields)
@@ -148,7 +152,11 @@ class Ingestion:
     def add_ndjson(self, lines: Iterable[tuple[int, bytes | LineRejection]]) -> None:
         """Parse numbered NDJSON lines (or take lines refused unread), writing full batches."""
         for number, raw in lines:
-            parsed = raw if isinstance(raw, LineRejection) else ndjson_record(number, raw)
+            parsed = (
+                raw
+                if isinstance(raw, LineRejection)
+                else ndjson_record(number, raw, self.runtime.settings.max_json_depth)
+            )
             if parsed is not None:
                 self.add(number, parsed)
             if self.full:

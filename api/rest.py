@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
@@ -9,13 +10,40 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from api.deps import PrincipalDep, ServicesDep
 from api.ingest_body import BadLine, UnsupportedBody, check_media_type, gunzipped, numbered_lines
 from api.ingestion import DEFAULT_BATCH, FIELDS, Ingestion, LineRejection
+from api.ratelimit import RateLimited, RateLimiter
 from api.services import in_thread
+from domain.interaction import InteractionKind
+from domain.values import Channel
+
+INGEST_PATH = "/ingest/interactions"
+NDJSON = "application/x-ndjson"
+
+
+def _ndjson_body() -> dict[str, Any]:
+    """The OpenAPI request body: each array item is one line of the NDJSON stream."""
+    text = {"type": "string"}
+    record = {
+        "type": "object",
+        "properties": {
+            **dict.fromkeys(FIELDS, text),
+            "member_id": {"type": "string", "format": "uuid"},
+            "identity_channel": {"type": "string", "enum": [c.value for c in Channel]},
+            "channel": {"type": "string", "enum": [c.value for c in Channel]},
+            "kind": {"type": "string", "enum": [k.value for k in InteractionKind]},
+            "occurred_at": {"type": "string", "format": "date-time"},
+        },
+        "required": ["channel", "kind", "occurred_at", "external_id"],
+        "additionalProperties": False,
+    }
+    schema = {"type": "array", "items": record, "description": "One record per line."}
+    return {"requestBody": {"required": True, "content": {NDJSON: {"schema": schema}}}}
+
 
 router = APIRouter()
 
 
 @router.post(
-    "/ingest/interactions",
+    INGEST_PATH,
     summary="Record interactions from an NDJSON body, streamed.",
     description=(
         "One JSON object per line with the fields "
@@ -27,6 +55,7 @@ router = APIRouter()
         " number, field and reason."
     ),
     response_description="Counts, and the first 1,000 rejections in detail.",
+    openapi_extra=_ndjson_body(),
 )
 async def ingest_interactions(
     request: Request,
@@ -48,19 +77,34 @@ async def ingest_interactions(
         )
     except UnsupportedBody as error:
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, str(error)) from None
+    limiter: RateLimiter = request.app.state.rate_limiter
+    try:
+        limiter.check(principal, "ingest")
+    except RateLimited as limited:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            limited.message,
+            headers={"Retry-After": str(limited.retry_after)},
+        ) from None
+    settings = services.runtime.settings
     ingestion = Ingestion(
         services.runtime, create_unknown_members=create_unknown_members, batch_size=batch_size
     )
     chunks = gunzipped(request.stream()) if gzipped else request.stream()
     pending: list[tuple[int, bytes | LineRejection]] = []
-    async for item in numbered_lines(chunks):
-        if isinstance(item, BadLine):
-            pending.append((item.number, LineRejection(item.number, "", item.reason)))
-        else:
-            pending.append(item)
+    async for lines in numbered_lines(chunks, settings.max_ingest_line_bytes):
+        for item in lines:
+            if isinstance(item, BadLine):
+                rejection = LineRejection(item.number, "", item.reason, item.code)
+                pending.append((item.number, rejection))
+            else:
+                pending.append(item)
         if len(pending) >= batch_size:
             await in_thread(ingestion.add_ndjson, pending)
+            # A key past its ingest rate is slowed down to it, not cut off mid-stream.
+            await asyncio.sleep(limiter.charge(principal, "ingest", len(pending)))
             pending = []
     await in_thread(ingestion.add_ndjson, pending)
+    limiter.charge(principal, "ingest", len(pending))
     await in_thread(ingestion.flush)
     return ingestion.totals.as_json()

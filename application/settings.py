@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
@@ -18,6 +18,31 @@ from domain.moments import DEFAULT_EARLIEST, DEFAULT_MAX_FUTURE_SKEW, TimeBounds
 
 MIN_SECRET_LENGTH = 32
 DEFAULT_STAGE_RULE = StageRule()
+MIB = 1024 * 1024
+
+# What a rate limit applies to: GraphQL queries, GraphQL mutations, and REST ingest lines.
+RateKind = Literal["read", "write", "ingest"]
+# The roles of api.auth.Role, and `default` for every role not named.
+RateScope = Literal["default", "admin", "manager", "product", "marketing", "viewer"]
+
+
+class RateLimit(BaseModel):
+    """A token bucket: `burst` tokens at most, refilled at `per_second`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    burst: float = Field(ge=1, description="Requests (or ingest lines) allowed at once.")
+    per_second: float = Field(gt=0, description="Sustained requests (or lines) per second.")
+
+
+# Generous enough for a frontend (a page fires a handful of queries) and for bulk imports
+# (10,000 lines/s is about what one server records at best, BENCHMARKS.md), yet no single
+# key may send mutations at the rate the whole server sustains; each key has its own.
+DEFAULT_RATE_LIMITS: dict[RateKind, RateLimit] = {
+    "read": RateLimit(burst=200, per_second=20),
+    "write": RateLimit(burst=60, per_second=5),
+    "ingest": RateLimit(burst=100_000, per_second=10_000),
+}
 
 
 class Settings(BaseSettings):
@@ -54,6 +79,20 @@ class Settings(BaseSettings):
     )
     max_future_skew_seconds: int = Field(
         default=int(DEFAULT_MAX_FUTURE_SKEW.total_seconds()), ge=0, le=86_400
+    )
+
+    # Transport limits: no request can exhaust memory or the parser's recursion.
+    max_body_bytes: int = Field(default=MIB, ge=1024, description="Largest /graphql body.")
+    max_json_depth: int = Field(default=32, ge=4, le=512, description="Deepest JSON nesting.")
+    # The longest valid record (a 2,000-character summary and URL, every character escaped
+    # as \uXXXX) stays below 32 KiB: a longer line is refused, not buffered, so a small gzip
+    # body that inflates to one endless line costs no memory.
+    max_ingest_line_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Longest NDJSON line of /ingest."
+    )
+    rate_limits_enabled: bool = True
+    rate_limits: dict[RateScope, dict[RateKind, RateLimit]] = Field(
+        default_factory=dict, description="Per-role overrides of DEFAULT_RATE_LIMITS."
     )
 
     # The engagement rule: a changed weight or half-life needs a new version name, and
@@ -144,6 +183,14 @@ class Settings(BaseSettings):
             earliest=datetime.combine(self.earliest_valid_date, time(), tzinfo=UTC),
             max_future_skew=timedelta(seconds=self.max_future_skew_seconds),
         )
+
+    def rate_limit(self, role: str, kind: RateKind) -> RateLimit:
+        """The bucket of one kind for a role: its own, else `default`, else built in."""
+        for scope in (role, "default"):
+            configured = self.rate_limits.get(scope, {}).get(kind)  # type: ignore[call-overload]
+            if configured is not None:
+                return configured
+        return DEFAULT_RATE_LIMITS[kind]
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -82,6 +82,8 @@ def test_settings(url: str, **overrides: object) -> Settings:
         "database_url": url,
         "secret_key": TEST_SECRET,
         "projection_poll_seconds": 0.2,
+        # The suite sends requests far faster than any client; tests of the limits enable them.
+        "rate_limits_enabled": False,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -25,6 +25,7 @@ from api.graphql.lifecycle.queries import LifecycleQuery
 from api.graphql.masking import MaskUnexpectedErrors
 from api.graphql.members.mutations import MemberMutation
 from api.graphql.members.queries import MemberQuery
+from api.graphql.ratelimit import RateLimitOperations
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 MAX_DEPTH = 10
@@ -57,6 +58,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        RateLimitOperations,
         MaskUnexpectedErrors,
     ]
     if not introspection:

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
-from api.ingest_body import MAX_LINE_BYTES
+from application.settings import Settings
 from tests.api.conftest import Api, join, unique
+
+LINE_LIMIT = Settings.model_fields["max_ingest_line_bytes"].default
 
 WHEN = (datetime.now(UTC) - timedelta(days=2)).isoformat()
 BY_IDENTITY = """
@@ -116,7 +118,7 @@ def test_a_gzip_bomb_line_is_refused_unread_and_the_rest_land(api: Api, admin_ke
     assert (report["accepted"], report["rejected"], report["lines"]) == (2, 1, 3)
     (rejection,) = report["rejections"]
     assert rejection["line"] == 2
-    assert f"longer than {MAX_LINE_BYTES} bytes" in rejection["reason"]
+    assert f"longer than {LINE_LIMIT} bytes" in rejection["reason"]
 
 
 def test_a_corrupt_gzip_body_is_a_rejection_not_a_crash(api: Api, admin_key: str) -> None:

@@ -26,7 +26,8 @@ def lines(chunks: AsyncIterator[bytes], max_line: int = 50) -> list[object]:
     async def collect() -> list[object]:
         return [
             item.number if isinstance(item, BadLine) else item
-            async for item in numbered_lines(chunks, max_line)
+            async for found in numbered_lines(chunks, max_line)
+            for item in found
         ]
 
     return asyncio.run(collect())

@@ -1,0 +1,120 @@
+"""GraphQL over HTTP with strict request checks: every refusal is a JSON GraphQL error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cross_web import HTTPException
+from graphql import GraphQLError, OperationDefinitionNode, parse
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+
+from api.graphql.context import Context
+from api.graphql.ratelimit import RATE_LIMITED
+from api.graphql.schema import MAX_TOKENS
+from api.limits import TooDeep, load_json
+from api.static.pages import graphiql_html
+
+
+class CrmGraphQLRouter(GraphQLRouter[Context, None]):
+    """Refuses malformed requests with 400 and rate-limited ones with 429, always as JSON."""
+
+    def __init__(self, *args: Any, max_json_depth: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_json_depth = max_json_depth
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """The GraphiQL page, loading vendored scripts rather than a CDN's: works offline."""
+        return HTMLResponse(graphiql_html())
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Decode a JSON object (the body, or GET `variables`) with a nesting limit."""
+        try:
+            value = load_json(data, self.max_json_depth)
+        except TooDeep as error:
+            raise HTTPException(400, f"request JSON: {error}") from None
+        if not isinstance(value, dict):
+            raise HTTPException(
+                400,
+                "request JSON must be an object (with `query`, and optionally `variables` and"
+                f" `operationName`), not {_json_type(value)}",
+            )
+        return value
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData:
+        """One operation per request, chosen unambiguously by `operationName`."""
+        data = await super().parse_http_body(request)
+        if isinstance(data, list):  # batching is off; strawberry refuses lists before this
+            raise HTTPException(400, "batched requests are not supported")
+        _check_operation_name(data.query, data.operation_name)
+        return data
+
+    async def run(  # type: ignore[override]
+        self, request: Request | WebSocket, context: Any = None, root_value: Any = None
+    ) -> Any:
+        """Strawberry's own refusals (400, 405...) as GraphQL errors in JSON, not plain text."""
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except HTTPException as error:
+            return _error_response(error.status_code, error.reason, "BAD_REQUEST")
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        """A rate-limited operation is answered 429 with Retry-After."""
+        response = super().create_response(response_data, sub_response)
+        retry_after = _retry_after(response_data)
+        if retry_after is not None:
+            response.status_code = 429
+            response.headers["Retry-After"] = str(retry_after)
+        return response
+
+
+def _json_type(value: object) -> str:
+    names = {str: "a string", list: "an array", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _check_operation_name(query: str | None, operation_name: object) -> None:
+    """The GraphQL spec's GetOperation: a name is required when there are several."""
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise HTTPException(400, "`operationName` must be a string or null")
+    if not query:
+        return
+    try:
+        document = parse(query, max_tokens=MAX_TOKENS)
+    except GraphQLError:
+        return  # the schema answers syntax errors and token limits itself
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    names = [d.name.value for d in operations if d.name]
+    if operation_name is None and len(operations) > 1:
+        raise HTTPException(
+            400,
+            "the document holds more than one operation; say which to run with"
+            f" `operationName` (one of: {', '.join(names) or 'none named'})",
+        )
+    if operation_name is not None and operation_name not in names:
+        known = ", ".join(names) or "no named operations"
+        raise HTTPException(
+            400, f"unknown operation named {operation_name!r}; the document has {known}"
+        )
+
+
+def _retry_after(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> int | None:
+    if not isinstance(data, dict):
+        return None
+    for error in data.get("errors") or []:
+        extensions = error.get("extensions") or {}
+        if extensions.get("code") == RATE_LIMITED:
+            return int(extensions["retryAfter"])
+    return None
+
+
+def _error_response(status: int, message: str, code: str) -> JSONResponse:
+    return JSONResponse(
+        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]},
+        status_code=status,
+    )

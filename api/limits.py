@@ -1,0 +1,124 @@
+"""Transport limits: request body size and JSON nesting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class TooDeep(ValueError):
+    """A JSON document nested deeper than allowed."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"JSON nested deeper than {limit} levels")
+        self.limit = limit
+
+
+def check_depth(value: Any, limit: int) -> None:
+    """Raise TooDeep when arrays and objects nest deeper than `limit` (a scalar is depth 0)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth + 1 > limit:
+            raise TooDeep(limit)
+        stack.extend((child, depth + 1) for child in children)
+
+
+def load_json(raw: bytes | str, max_depth: int) -> Any:
+    """Decode JSON, refusing nesting beyond `max_depth` (TooDeep) and bad JSON (ValueError)."""
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        # orjson stops at 1,024 levels by itself, before any recursion can overflow.
+        if "depth limit" in str(error) or "recursion" in str(error).lower():
+            raise TooDeep(max_depth) from None
+        raise
+    check_depth(value, max_depth)
+    return value
+
+
+class BodyTooLarge(Exception):
+    """A request body beyond the configured size."""
+
+
+class BodySizeLimit:
+    """ASGI middleware answering 413 to bodies over `max_bytes`, except on streamed paths."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, streamed: tuple[str, ...]) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.streamed = streamed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Refuse on Content-Length at once; count the bytes of chunked bodies as they come."""
+        if scope["type"] != "http" or scope["path"].startswith(self.streamed):
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await self._refuse(scope, send)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(scope, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        message = f"request body larger than {self.max_bytes} bytes"
+        body: dict[str, Any] = {"detail": message}
+        if scope["path"].startswith("/graphql"):
+            body = {"data": None, "errors": [_error(message, "PAYLOAD_TOO_LARGE")]}
+        payload = orjson.dumps(body)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(payload)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": payload})
+
+
+def _error(message: str, code: str) -> dict[str, Any]:
+    return {"message": message, "extensions": {"code": code}}
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
