@@ -48,6 +48,9 @@ class Bench:
             CRM_DATA_DIR=str(self.workdir / "data"),
             CRM_SECRET_KEY=BENCH_SECRET,
             CRM_LOG_LEVEL="warning",
+            # The benchmarks measure what the server can do; per-key rate limits would
+            # measure the limits instead (a client over them gets 429s).
+            CRM_RATE_LIMITS_ENABLED="false",
         )
         return env
 
