@@ -4,6 +4,12 @@ A member's score at time t is sum(weight * 2 ** (-(t - occurred_at) / half_life)
 as 2 ** (-(t - EPOCH) / half_life) * K, with K = sum(weight * 2 ** ((occurred_at - EPOCH) /
 half_life)), K does not depend on t: ranking members by K (kept as log2 K, the rank key)
 ranks them by score at every instant, so "top members now" is one index scan.
+
+This module is the one definition of that decay: `EngagementRule.rank_term` and `score_at`
+hold the formula, everything else composes them. SQL takes the rule's numbers as
+parameters (`replay_parameters` in projections/engagement.py, the per-week factors of
+projections/lifecycle_queries.py); tests/integration/test_decay_agreement.py holds both
+sides to the same values.
 """
 
 from __future__ import annotations
@@ -54,8 +60,11 @@ class EngagementRule:
         return self.weights.get(InteractionKind(kind), 0.0)
 
     def increment(self, kind: str, occurred_at: datetime) -> float:
-        """The rank-key term of one interaction: log2(weight) + (occurred_at - EPOCH) / h."""
-        weight = self.weight(kind)
+        """The rank-key term of one interaction of this kind."""
+        return self.rank_term(self.weight(kind), occurred_at)
+
+    def rank_term(self, weight: float, occurred_at: datetime) -> float:
+        """One interaction's part of a rank key: log2(weight) + (occurred_at - EPOCH) / h."""
         if weight <= 0:
             return NO_ACTIVITY
         return math.log2(weight) + (occurred_at - EPOCH) / self.half_life
@@ -70,6 +79,10 @@ class EngagementRule:
         if exponent >= MAX_EXPONENT:
             return sys.float_info.max
         return float(2.0**exponent)  # far in the past it underflows to 0.0, never raises
+
+    def decayed(self, weight: float, occurred_at: datetime, moment: datetime) -> float:
+        """What `weight` recorded at `occurred_at` is worth at `moment`."""
+        return self.score_at(self.rank_term(weight, occurred_at), moment)
 
 
 def add_to_rank_key(rank_key: float, term: float) -> float:

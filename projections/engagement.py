@@ -81,8 +81,9 @@ FORGET_PERSONAL_DATA = (
 _FLAG_COLUMNS = ("is_staff", "is_bot", "status")
 
 # A rebuild's totals, from all interactions at once. Each interaction's rank-key term is
-# EngagementRule.increment written in SQL, with the rule's weights, epoch and half-life as
-# parameters (tests hold the two to the same results).
+# EngagementRule.rank_term over millions of rows, so written in SQL, with the rule's numbers
+# as parameters (`replay_parameters`); tests/integration/test_decay_agreement.py holds the
+# two to the same values.
 REPLAYED_TERMS = """
 SELECT i.member_id, i.channel, i.occurred_at, coalesce(w.weight, 0) AS weight,
     CASE WHEN w.weight > 0 THEN ln(w.weight) / ln(2::float8)
@@ -209,11 +210,7 @@ class EngagementProjection(Projection):
 
     def finish_replay(self, cursor: Cursor[Any]) -> None:
         """Every member's totals from all their interactions, then erased members forgotten."""
-        rule = {
-            "weights": orjson.dumps({str(k): w for k, w in self.rule.weights.items()}).decode(),
-            "epoch": EPOCH,
-            "half_life": self.rule.half_life.total_seconds(),
-        }
+        rule = replay_parameters(self.rule)
         cursor.execute(TOTAL_MEMBERS, rule)
         cursor.execute(TOTAL_CHANNELS, rule)
         cursor.execute(TOTAL_WEEKS, rule)
@@ -246,6 +243,15 @@ class EngagementProjection(Projection):
             for (m, w, c), (n, weight) in weeks.items()
         ]
         cursor.execute(ADD_TO_WEEK, (_json(week_rows),))
+
+
+def replay_parameters(rule: EngagementRule) -> dict[str, Any]:
+    """The rule's weights, epoch and half-life as REPLAYED_TERMS takes them."""
+    return {
+        "weights": orjson.dumps({str(k): w for k, w in rule.weights.items()}).decode(),
+        "epoch": EPOCH,
+        "half_life": rule.half_life.total_seconds(),
+    }
 
 
 def _insert_interactions(cursor: Cursor[Any], recorded: list[Any], personal: PersonalData) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 from uuid import UUID
 
@@ -11,15 +11,17 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from domain.engagement import EngagementRule
-from domain.lifecycle import Activity, Stage, StageRule
+from domain.lifecycle import WEEK, Activity, Stage, StageRule
 from projections.cursors import decode_float_cursor, encode_cursor
+from projections.engagement import week_of
 from projections.member_queries import Page
 
 # Weeks older than this many half-lives weigh under 0.4% of a new one: left out of scores.
 SCORE_HORIZON_HALF_LIVES = 8
 
 # One page of members with what the stage rule needs, as of %(at)s. Windows are counted in
-# whole weeks (weeks are the buckets), so a window's edge is exact to within a week.
+# whole weeks (weeks are the buckets), so a window's edge is exact to within a week. The
+# score weighs each week by its factor in %(decay)s, computed by the engagement rule.
 ACTIVITY = """
 SELECT m.member_id, m.joined_at, s.stage, s.since,
     (SELECT max(i.occurred_at) FROM member_interactions i
@@ -27,18 +29,33 @@ SELECT m.member_id, m.joined_at, s.stage, s.since,
     coalesce(sum(w.weight) FILTER (
         WHERE w.week >= %(baseline_start)s AND w.week < %(recent_start)s), 0) AS baseline,
     coalesce(sum(w.weight) FILTER (WHERE w.week >= %(recent_start)s), 0) AS recent,
-    coalesce(sum(w.weight * power(2.0, -extract(epoch FROM
-        (%(at)s - (w.week::timestamptz + interval '84 hours'))) / %(half_life)s)), 0) AS score
+    coalesce(sum(w.weight * (%(decay)s::float8[])[(w.week - %(first_week)s) / 7 + 1]), 0)
+        AS score
 FROM members m
 LEFT JOIN member_stages s USING (member_id)
 LEFT JOIN member_activity_weeks w ON w.member_id = m.member_id
-    AND w.week >= %(score_start)s AND w.week <= %(at)s::date
+    AND w.week >= %(score_start)s AND w.week <= %(last_week)s
 WHERE m.status = 'active' AND NOT m.is_staff AND NOT m.is_bot
     AND m.joined_at <= %(at)s AND m.member_id > %(after)s
 GROUP BY m.member_id, m.joined_at, s.stage, s.since
 ORDER BY m.member_id
 LIMIT %(limit)s
 """
+
+
+def week_decay(
+    engagement: EngagementRule, first_week: date, last_week: date, at: datetime
+) -> list[float]:
+    """What a unit of weight of each week from `first_week` to `last_week` is worth at `at`.
+
+    A week's weight counts as of the middle of the week: weeks are the buckets.
+    """
+    weeks = (last_week - first_week).days // 7 + 1
+    return [engagement.decayed(1.0, _midweek(first_week + n * WEEK), at) for n in range(weeks)]
+
+
+def _midweek(monday: date) -> datetime:
+    return datetime.combine(monday, time(), UTC) + WEEK / 2
 
 
 @dataclass(frozen=True)
@@ -67,12 +84,16 @@ class LifecycleQueries:
     ) -> list[MemberActivity]:
         """A page (by member id) of active, counted members with their activity at `at`."""
         recent_start = at - rule.recent_window
+        score_start = (at - engagement.half_life * SCORE_HORIZON_HALF_LIVES).date()
+        first_week, last_week = week_of(datetime.combine(score_start, time(), UTC)), week_of(at)
         params = {
             "at": at,
             "recent_start": recent_start.date(),
             "baseline_start": (recent_start - rule.baseline_window).date(),
-            "score_start": (at - engagement.half_life * SCORE_HORIZON_HALF_LIVES).date(),
-            "half_life": engagement.half_life.total_seconds(),
+            "score_start": score_start,
+            "first_week": first_week,
+            "last_week": last_week,
+            "decay": week_decay(engagement, first_week, last_week, at),
             "after": after,
             "limit": limit,
         }

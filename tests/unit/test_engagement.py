@@ -124,3 +124,14 @@ def test_keys_close_together_add_as_before() -> None:
     for gap in (0.0, 1.0, 30.0, 52.0, 63.9):
         expected = 10.0 + math.log2(1.0 + 2.0 ** (-gap))
         assert add_to_rank_key(10.0, 10.0 - gap) == expected
+
+
+def test_a_decayed_weight_is_the_score_of_one_interaction_of_that_weight() -> None:
+    """`decayed` is `score_at` of a single term: half after one half-life, any weight."""
+    for weight in (0.5, 3.0, 1e6):
+        then = NOW - 45 * DAY
+        expected = weight * 2 ** (-((NOW - then) / DEFAULT_RULE.half_life))
+        assert DEFAULT_RULE.decayed(weight, then, NOW) == pytest.approx(expected, rel=1e-12)
+        later = NOW + DEFAULT_RULE.half_life
+        assert DEFAULT_RULE.decayed(weight, then, later) == pytest.approx(expected / 2)
+    assert DEFAULT_RULE.decayed(0.0, NOW, NOW) == 0.0
