@@ -1,95 +1,61 @@
-"""A seeded, realistic demo community: names, identities across channels, two years of joins."""
+"""The demo community of `crm demo` and `crm serve --demo`: the synthetic community, recorded.
+
+Who the members are and what they do come from application/synthetic.py, the generator the
+benchmarks use too; here they become members (joined, linked, tagged, flagged, some gone)
+and their interactions, recorded in batches. Member ids derive from one random id per
+seeding, so that a seed gives the same community every time, and two of them never collide.
+"""
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
+from typing import TypeVar
+from uuid import UUID, uuid4, uuid5
 
 from api.evaluation import evaluate_weekly
 from application.community import Community, utc_now
 from application.runtime import Runtime
+from application.synthetic import Profile, Shape, interactions, profile
 from domain.commands import RecordInteraction
 from domain.interaction import InteractionKind
 from domain.member import Member
 from domain.values import Channel
 
-FIRST_NAMES = (
-    "Ada Amara Aiko Alejandro Amina Anders Ana Arjun Aylin Bao Beatriz Camille Chen Chidi "
-    "Dario Elif Emeka Emma Fatima Felix Freya Giulia Hana Hugo Ines Ivan Jana Javier Kai "
-    "Kenji Lea Leila Luca Mai Malik Marta Mateo Maya Mehdi Mila Nadia Nils Noah Olga Omar "
-    "Priya Rafael Rania Sami Sara Sofia Tariq Thea Tomas Yara Yusuf Zoe Zainab Louis Chloe"
-).split()
-LAST_NAMES = (
-    "Abe Adeyemi Almeida Andersen Bakker Bernard Chen Costa Dubois Eriksson Fernandez Fischer "
-    "Garcia Haddad Hansen Ibrahim Ito Jensen Kaya Kim Kowalski Laurent Lee Lopez Martin Meyer "
-    "Moreau Müller Nakamura Nguyen Novak Okafor Olsen Park Patel Petit Popescu Rossi Santos "
-    "Schmidt Silva Singh Suzuki Tanaka Torres Virtanen Wang Weber Yilmaz Zhang Durand Lefebvre"
-).split()
-CITIES = ("Paris", "Lyon", "Berlin", "Lisbon", "Montreal", "Lagos", "Tokyo", "Austin", "Pune")
-COMPANIES = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "freelance")
-TAGS = ("speaker", "beta-tester", "contributor", "meetup-host", "plugin-author", "newsletter")
-BOTS = ("MEE6", "Dependabot", "GitHub Actions", "Zapier", "Welcome Bot", "Carl-bot")
-# Where members come from, roughly as community managers report it.
-CHANNEL_WEIGHTS = {
-    Channel.DISCORD: 40,
-    Channel.SLACK: 15,
-    Channel.GITHUB: 15,
-    Channel.DISCOURSE: 10,
-    Channel.EMAIL: 8,
-    Channel.MEETUP: 5,
-    Channel.TWITTER: 4,
-    Channel.LINKEDIN: 3,
-}
-HISTORY = timedelta(days=730)
-WEEK_SECONDS = 7 * 24 * 3600
+HISTORY = Shape.history
+# About what a demo member did over two years (heavy-tailed: most far less, a few far more).
+INTERACTIONS_PER_MEMBER = 35
 INTERACTION_BATCH = 2_000
+T = TypeVar("T")
 
 
-def demo_members(count: int, *, seed: int = 7, now: datetime | None = None) -> Iterator[Member]:
+def demo_shape(count: int, *, seed: int, now: datetime) -> Shape:
+    """The synthetic community of the demo: `count` members, two years up to `now`."""
+    return Shape(members=count, interactions=count * INTERACTIONS_PER_MEMBER, seed=seed, end=now)
+
+
+def demo_members(
+    count: int, *, seed: int = 7, now: datetime | None = None, run: UUID | None = None
+) -> Iterator[Member]:
     """Members with their events pending, reproducible for a given seed."""
-    rng = random.Random(seed)
-    now = now or utc_now()
-    channels = list(CHANNEL_WEIGHTS)
-    weights = list(CHANNEL_WEIGHTS.values())
+    shape = demo_shape(count, seed=seed, now=now or utc_now())
+    run = run or uuid4()
     for number in range(count):
-        yield _member(rng, number, now, channels, weights)
+        yield _member(profile(shape, number), _member_id(run, number), shape.end)
 
 
-KINDS = {
-    InteractionKind.MESSAGE: 50,
-    InteractionKind.REPLY: 20,
-    InteractionKind.REACTION_GIVEN: 14,
-    InteractionKind.POST: 6,
-    InteractionKind.PULL_REQUEST: 3,
-    InteractionKind.ISSUE: 2,
-    InteractionKind.ANSWER_ACCEPTED: 2,
-    InteractionKind.EVENT_ATTENDED: 2,
-    InteractionKind.CONTENT_SHARED: 1,
-}
-MAX_INTERACTIONS_PER_MEMBER = 150
-
-
-def demo_interactions(member: Member, rng: random.Random, now: datetime) -> list[RecordInteraction]:
-    """A member's interactions: heavy-tailed rates, and a share who went quiet at some point."""
-    channels = sorted({channel for channel, _ in member.identities}) or [member.source_channel]
-    weekly = min(rng.paretovariate(1.3) * 0.4, 12.0)  # most post little, a few a lot
-    end = now if rng.random() < 0.7 else now - timedelta(days=rng.uniform(10, 120))
-    start = member.joined_at
-    span = max((end - start).total_seconds(), 0.0)
-    count = min(int(weekly * span / WEEK_SECONDS), MAX_INTERACTIONS_PER_MEMBER)
-    kinds, weights = list(KINDS), list(KINDS.values())
-    return [
-        RecordInteraction(
-            member_id=member.id,
-            channel=rng.choice(channels),
-            kind=rng.choices(kinds, weights)[0],
-            occurred_at=start + timedelta(seconds=rng.uniform(0, span)),
-            external_id=f"demo-{member.id.hex[:12]}-{n}",
+def demo_interactions(shape: Shape, run: UUID) -> Iterator[RecordInteraction]:
+    """The members' interactions, in stream order, for the members of seeding `run`."""
+    for interaction in interactions(shape):
+        yield RecordInteraction(
+            member_id=_member_id(run, interaction.member.number),
+            channel=Channel(interaction.channel),
+            kind=InteractionKind(interaction.kind),
+            occurred_at=interaction.occurred_at,
+            external_id=f"demo-{run.hex[:12]}-{interaction.number}",
         )
-        for n in range(count)
-    ]
 
 
 def seed_demo(
@@ -101,21 +67,19 @@ def seed_demo(
     progress: Callable[[int], None] | None = None,
     interactions: bool = True,
     now: datetime | None = None,
+    recorded: Callable[[int], None] | None = None,
 ) -> int | None:
-    """Record a demo community in batches; returns the last notification id."""
-    rng = random.Random(seed + 1)
-    now = now or utc_now()
+    """Record a demo community in batches; returns the last notification id.
+
+    `progress` hears of members as they are saved, `recorded` of interactions.
+    """
+    shape, run = demo_shape(count, seed=seed, now=now or utc_now()), uuid4()
     position = None
-    pending: list[Member] = []
-    for member in demo_members(count, seed=seed, now=now):
-        pending.append(member)
-        if len(pending) == batch:
-            position = _save(community, pending, rng, now, interactions) or position
-            _report(progress, len(pending))
-            pending = []
-    if pending:
-        position = _save(community, pending, rng, now, interactions) or position
-        _report(progress, len(pending))
+    for members in _batches(demo_members(count, seed=seed, now=shape.end, run=run), batch):
+        position = community.save_new_members(members) or position
+        _report(progress, len(members))
+    if interactions:
+        position = _record(community, demo_interactions(shape, run), recorded) or position
     return position
 
 
@@ -158,64 +122,49 @@ def first_monday_after(instant: datetime) -> datetime:
     return midnight + timedelta(days=7 - midnight.weekday())
 
 
-def _save(
+def _record(
     community: Community,
-    members: list[Member],
-    rng: random.Random,
-    now: datetime,
-    interactions: bool,
+    records: Iterable[RecordInteraction],
+    recorded: Callable[[int], None] | None,
 ) -> int | None:
-    position = community.save_new_members(members)
-    if not interactions:
-        return position
-    records = [r for m in members if not m.is_bot for r in demo_interactions(m, rng, now)]
-    for start in range(0, len(records), INTERACTION_BATCH):
-        chunk = records[start : start + INTERACTION_BATCH]
+    position = None
+    for chunk in _batches(records, INTERACTION_BATCH):
         report = community.record_interactions(chunk, create_unknown_members=False)
         position = report.position or position
+        _report(recorded, len(chunk))
     return position
 
 
-def _member(
-    rng: random.Random, number: int, now: datetime, channels: list[Channel], weights: list[int]
-) -> Member:
-    is_bot = rng.random() < 0.01
-    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-    name = rng.choice(BOTS) if is_bot else f"{first} {last}"
-    # Communities grow: more members joined recently than two years ago.
-    joined_at = now - HISTORY * (1 - rng.random() ** 0.6)
-    source = rng.choices(channels, weights)[0]
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _member_id(run: UUID, number: int) -> UUID:
+    """Member `number` of seeding `run`: interactions find their member without a lookup."""
+    return uuid5(run, str(number))
+
+
+def _member(person: Profile, member_id: UUID, now: datetime) -> Member:
     member = Member.join(
-        display_name=name,
-        email=None
-        if is_bot or rng.random() < 0.3
-        else f"{first}.{last}{number}@example.org".lower(),
-        joined_at=joined_at,
-        source_channel=source.value,
-        attributes=_attributes(rng),
+        display_name=person.display_name,
+        email=person.email,
+        joined_at=person.persona.joined_at,
+        source_channel=person.persona.channel,
+        attributes=person.attributes,
         now=now,
+        member_id=member_id,
     )
-    handle = f"{first}{last}{number}".lower() if not is_bot else f"bot-{number}"
-    for channel in {source, *rng.sample(channels, rng.choice((0, 0, 1, 2)))}:
-        if channel is not Channel.EMAIL:
-            member.link_identity(channel.value, handle)
-    for tag in rng.sample(TAGS, rng.choice((0, 0, 0, 1, 1, 2))):
+    for channel in person.channels:
+        member.link_identity(channel, person.handle)
+    for tag in person.tags:
         member.tag(tag)
-    member.mark_as_bot(is_bot)
-    member.mark_as_staff(not is_bot and rng.random() < 0.03)
-    if rng.random() < 0.08:
-        left_at = joined_at + (now - joined_at) * rng.random()
-        member.leave(left_at=left_at, reason=rng.choice((None, "moved on", "inactive")), now=now)
+    member.mark_as_bot(person.is_bot)
+    member.mark_as_staff(person.is_staff)
+    if person.left_at is not None:
+        member.leave(left_at=person.left_at, reason=person.leave_reason, now=now)
     return member
-
-
-def _attributes(rng: random.Random) -> dict[str, str]:
-    attributes = {}
-    if rng.random() < 0.6:
-        attributes["city"] = rng.choice(CITIES)
-    if rng.random() < 0.5:
-        attributes["company"] = rng.choice(COMPANIES)
-    return attributes
 
 
 def _report(progress: Callable[[int], None] | None, amount: int) -> None:

@@ -28,8 +28,9 @@ from typing import Any
 from rich.console import Console
 
 from application.embedded import database_url, start_embedded_server
+from application.synthetic import Shape, ingestion_records
 from bench import commands, ingest, lag, reads, rebuild
-from bench.generate import Shape, interactions, write_ndjson
+from bench.generate import write_ndjson
 from bench.harness import BENCH_DATABASE, Bench, crm, open_runtime, recreate_database
 from domain import commands as cmd
 from domain.member import Member
@@ -152,7 +153,7 @@ def _generated(bench: Bench) -> Path:
     if not target.exists():
         partial = target.with_suffix(".partial")
         with partial.open("w") as out:
-            write_ndjson(interactions(Shape(bench.members, bench.interactions)), out)
+            write_ndjson(ingestion_records(Shape(bench.members, bench.interactions)), out)
         partial.replace(target)
     return target
 

@@ -15,7 +15,7 @@ import typer
 from rich.progress import Progress
 
 from api.cli.common import app, console, import_app, load_settings
-from api.demo import seed_demo, seed_demo_community
+from api.demo import INTERACTIONS_PER_MEMBER, seed_demo, seed_demo_community
 from api.evaluation import evaluate_stages
 from api.importer import (
     Part,
@@ -44,8 +44,15 @@ def demo(
     try:
         with Progress(console=console) as progress:
             task = progress.add_task("recording members", total=members)
+            records = progress.add_task(
+                "recording interactions", total=members * INTERACTIONS_PER_MEMBER
+            )
             seed_demo(
-                runtime.community, members, seed=seed, progress=lambda n: progress.advance(task, n)
+                runtime.community,
+                members,
+                seed=seed,
+                progress=lambda n: progress.advance(task, n),
+                recorded=lambda n: progress.advance(records, n),
             )
         console.print(
             f"{members} members and their interactions recorded; `crm evaluate` judges their"

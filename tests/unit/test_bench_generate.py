@@ -1,4 +1,4 @@
-"""The synthetic community has the shape the benchmarks rely on, and streams."""
+"""The synthetic community has the shape the benchmarks rely on, and streams as NDJSON."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from datetime import datetime
 from types import GeneratorType
 
 from api.ingestion import record_from_fields
-from bench.generate import Shape, interactions, persona, write_ndjson
+from application.synthetic import Shape, persona
+from application.synthetic import ingestion_records as interactions
+from bench.generate import write_ndjson
 from domain.commands import RecordInteraction
 
 SMALL = Shape(members=2_000, interactions=20_000, seed=7)
