@@ -67,13 +67,17 @@ class EngagementRule:
         """One interaction's part of a rank key: log2(weight) + (occurred_at - EPOCH) / h."""
         if weight <= 0:
             return NO_ACTIVITY
-        return math.log2(weight) + (occurred_at - EPOCH) / self.half_life
+        return math.log2(weight) + self.halvings(occurred_at)
+
+    def halvings(self, moment: datetime) -> float:
+        """How many half-lives `moment` is after EPOCH (negative before): the decay's clock."""
+        return (moment - EPOCH) / self.half_life
 
     def score_at(self, rank_key: float, moment: datetime) -> float:
         """The decayed score at `moment` of a member with this rank key, for any dates."""
         if rank_key == NO_ACTIVITY:
             return 0.0
-        exponent = rank_key - (moment - EPOCH) / self.half_life
+        exponent = rank_key - self.halvings(moment)
         # A score past the largest float (interactions far in the future of `moment`) is
         # capped there; ranks come from the keys, which keep the order.
         if exponent >= MAX_EXPONENT:
