@@ -84,11 +84,12 @@ class ShreddingMapper(Mapper[UUID]):
     def _decoded(self, stored: StoredEvent, uuids: dict[str, UUID]) -> DomainEventProtocol[UUID]:
         """As the library decodes, without its generic walk when the state is flat."""
         state = self._flat_state(stored.state, uuids)
-        cls = resolve_topic(stored.topic)
+        cls: type[DomainEventProtocol[UUID]] = resolve_topic(stored.topic)
         # Anything else (nested values, upcasting, ciphers) goes the library's way.
         if state is None or state.pop("class_version", 1) != getattr(cls, "class_version", 1):
             return super().to_domain_event(stored)
-        to_id = find_id_convertor(cls, type(stored.originator_id))
+        # A class is hashable through type.__hash__, but mypy checks UUID's instance __hash__.
+        to_id = find_id_convertor(cls, type(stored.originator_id))  # type: ignore[arg-type]
         state["originator_id"] = to_id(stored.originator_id)
         state["originator_version"] = stored.originator_version
         event = object.__new__(cls)
