@@ -73,7 +73,9 @@ MAX_INTERACTIONS_PER_MEMBER = 150
 
 def demo_interactions(member: Member, rng: random.Random, now: datetime) -> list[RecordInteraction]:
     """A member's interactions: heavy-tailed rates, and a share who went quiet at some point."""
-    channels = sorted({channel for channel, _ in member.identities}) or [member.source_channel]
+    # An identity's channel is never shredded (only its handle is); the test narrows the type.
+    held = {channel for channel, _ in member.identities if channel is not None}
+    channels = sorted(held) or [member.source_channel]
     weekly = min(rng.paretovariate(1.3) * 0.4, 12.0)  # most post little, a few a lot
     end = now if rng.random() < 0.7 else now - timedelta(days=rng.uniform(10, 120))
     start = member.joined_at
