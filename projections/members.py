@@ -245,6 +245,7 @@ class IdentityChanges:
         inserted = [r for r in different.values() if r is not None]
         return deleted, inserted
 
+
 # The member events this projection applies (the flag events are the keys of _FLAGS).
 _APPLIED: tuple[type[Member.Event], ...] = (
     Member.Joined,
