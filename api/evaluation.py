@@ -223,8 +223,11 @@ class EvaluationSchedule:
     def run_once(self) -> EvaluationReport | None:
         """Evaluate now, unless another process is evaluating (then None)."""
         with self.runtime.pool.connection() as conn:
-            locked = conn.execute("SELECT pg_try_advisory_lock(%s)", (EVALUATION_LOCK_KEY,))
-            if not locked.fetchone()[0]:  # type: ignore[index]
+            locked = conn.execute(
+                "SELECT pg_try_advisory_lock(%s)", (EVALUATION_LOCK_KEY,)
+            ).fetchone()
+            assert locked is not None  # a SELECT of one function call returns one row
+            if not locked[0]:
                 return None
             try:
                 return evaluate_stages(self.runtime, datetime.now(UTC))

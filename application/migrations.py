@@ -57,7 +57,9 @@ def apply_migrations(conninfo: str) -> list[str]:
                 " version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
                 " applied_at timestamptz NOT NULL DEFAULT now())"
             )
-            done = dict(conn.execute("SELECT version, checksum FROM schema_migrations").fetchall())
+            done: dict[int, str] = dict(
+                conn.execute("SELECT version, checksum FROM schema_migrations").fetchall()
+            )
             for migration in available_migrations():
                 if migration.version in done:
                     _check_unchanged(migration, done[migration.version])

@@ -139,7 +139,9 @@ class Settings(BaseSettings):
 
     @field_validator("engagement_weights")
     @classmethod
-    def _weights_are_not_negative(cls, value: dict[InteractionKind, float]) -> dict:
+    def _weights_are_not_negative(
+        cls, value: dict[InteractionKind, float]
+    ) -> dict[InteractionKind, float]:
         if any(weight < 0 for weight in value.values()):
             raise ValueError("weights must be 0 or more")
         return value
@@ -186,8 +188,10 @@ class Settings(BaseSettings):
 
     def rate_limit(self, role: str, kind: RateKind) -> RateLimit:
         """The bucket of one kind for a role: its own, else `default`, else built in."""
+        # Keyed by plain role names, since any role may be asked about (Role.value is a str).
+        by_scope: dict[str, dict[RateKind, RateLimit]] = dict(self.rate_limits.items())
         for scope in (role, "default"):
-            configured = self.rate_limits.get(scope, {}).get(kind)  # type: ignore[call-overload]
+            configured = by_scope.get(scope, {}).get(kind)
             if configured is not None:
                 return configured
         return DEFAULT_RATE_LIMITS[kind]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from hashlib import sha1
-from typing import ClassVar
+from typing import ClassVar, dataclass_transform
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -52,6 +52,9 @@ class Interaction(Aggregate):
 
     TOPIC = "crm.interaction.Interaction"
 
+    # eventsourcing's event metaclass turns every event class into a frozen dataclass; this
+    # tells the type checker so, so that recorded_event() below has a checked constructor.
+    @dataclass_transform(frozen_default=True)
     class Event(Aggregate.Event):
         """Base of interaction events; personal fields are sealed under the member's key."""
 

@@ -33,6 +33,8 @@ class Member(Aggregate):
     class Event(Aggregate.Event):
         """Base of member events; PERSONAL_FIELDS are encrypted under the member's key."""
 
+        # Each event class pins its own topic, so that stored events never move with the code.
+        TOPIC: ClassVar[str]
         PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     class Created(Event, Aggregate.Created):
@@ -267,7 +269,8 @@ class Member(Aggregate):
         """Unlink a held identity and return the handle as it was stored."""
         self._refuse_if_erased()
         for held_channel, held_handle in self.identities:
-            if _same([held_channel, held_handle], channel, handle):
+            # A shredded (None) handle never matches; the check also narrows the type.
+            if held_handle is not None and _same([held_channel, held_handle], channel, handle):
                 self.trigger_event(self.IdentityUnlinked, channel=channel, handle=held_handle)
                 return held_handle
         raise IdentityNotLinked(channel)

@@ -77,8 +77,11 @@ class ErasureCompactor:
     def compact(self, member_ids: list[Any]) -> bool:
         """Rewrite the tables, flush the WAL, and record these erasures as compacted."""
         with psycopg.connect(self.database_url, autocommit=True) as conn:
-            locked = conn.execute("SELECT pg_try_advisory_lock(%s)", (COMPACTION_LOCK_KEY,))
-            if not locked.fetchone()[0]:  # type: ignore[index]
+            locked = conn.execute(
+                "SELECT pg_try_advisory_lock(%s)", (COMPACTION_LOCK_KEY,)
+            ).fetchone()
+            assert locked is not None  # a SELECT of one function call returns one row
+            if not locked[0]:
                 return False  # another process is at it
             try:
                 conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(LOCK_TIMEOUT)))

@@ -142,5 +142,5 @@ class EngagementQueries:
 
     def _rows(self, query: str, params: Any) -> list[Row]:
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(query, params)  # type: ignore[arg-type]  # fragments are constants
+            cur.execute(query, params)  # fragments are constants: no caller input in the SQL
             return cur.fetchall()

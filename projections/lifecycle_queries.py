@@ -175,5 +175,5 @@ class LifecycleQueries:
 
     def _rows(self, query: str, params: Any) -> list[dict[str, Any]]:
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(query, params)  # type: ignore[arg-type]  # fragments are constants
+            cur.execute(query, params)  # fragments are constants: no caller input in the SQL
             return cur.fetchall()

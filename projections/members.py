@@ -119,7 +119,7 @@ SELECT * FROM unnest(%s::uuid[], %s::timestamptz[]) ON CONFLICT (member_id) DO N
 IdentityKey = tuple[str, bytes]
 IdentityRow = tuple[str, bytes, Any, UUID, datetime]
 
-_FLAGS: dict[type[Any], dict[str, Any]] = {
+_FLAGS: dict[type[Member.Event], dict[str, Any]] = {
     Member.MarkedAsStaff: {"is_staff": True},
     Member.UnmarkedAsStaff: {"is_staff": False},
     Member.MarkedAsBot: {"is_bot": True},
@@ -246,25 +246,26 @@ class IdentityChanges:
         return deleted, inserted
 
 
+# The member events this projection applies (the flag events are the keys of _FLAGS).
+_APPLIED: tuple[type[Member.Event], ...] = (
+    Member.Joined,
+    Member.ProfileUpdated,
+    Member.IdentityLinked,
+    Member.IdentityUnlinked,
+    Member.Erased,
+    Member.Tagged,
+    Member.Untagged,
+    Member.Left,
+    *_FLAGS,
+)
+
+
 class MembersProjection(Projection):
     """Current state of every member, for lists, filters, search and member pages."""
 
     name: ClassVar[str] = "members"
     tables: ClassVar[tuple[str, ...]] = ("members", "member_identities", "member_counts")
-    topics: ClassVar[frozenset[str]] = frozenset(
-        kind.TOPIC
-        for kind in (
-            Member.Joined,
-            Member.ProfileUpdated,
-            Member.IdentityLinked,
-            Member.IdentityUnlinked,
-            Member.Erased,
-            Member.Tagged,
-            Member.Untagged,
-            Member.Left,
-            *_FLAGS,
-        )
-    )
+    topics: ClassVar[frozenset[str]] = frozenset(kind.TOPIC for kind in _APPLIED)
 
     def __init__(self, personal: PersonalData | None = None) -> None:
         # None only where the projection is named, not run (e.g. listing projections).

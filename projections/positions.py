@@ -40,9 +40,7 @@ class Position:
     replay: dict[str, Any] | None = None
 
 
-def lock_position(
-    conn: Connection[tuple[object, ...]], name: str, rule_version: str | None = None
-) -> Position:
+def lock_position(conn: Connection[Any], name: str, rule_version: str | None = None) -> Position:
     """Lock the projection's row for this transaction and return where it stands.
 
     A projection whose rows depend on a rule records the rule's version when it starts
@@ -59,7 +57,7 @@ def lock_position(
         (name,),
     ).fetchone()
     assert row is not None
-    position, recorded, replay = int(row[0]), row[1], row[2]  # type: ignore[call-overload]
+    position, recorded, replay = int(row[0]), row[1], row[2]
     if rule_version is not None and recorded != rule_version:
         if position == 0:
             conn.execute(

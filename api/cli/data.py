@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeGuard, get_args
 
 import typer
 from rich.progress import Progress
@@ -18,6 +18,7 @@ from api.cli.common import app, console, import_app, load_settings
 from api.demo import INTERACTIONS_PER_MEMBER, seed_demo, seed_demo_community
 from api.evaluation import evaluate_stages
 from api.importer import (
+    Format,
     Part,
     detect_format,
     import_interactions,
@@ -123,7 +124,7 @@ def import_interactions_command(
 ) -> None:
     """Record interactions from a file, resumably; each (channel, external_id) counts once."""
     chosen = file_format or detect_format(file)
-    if chosen not in ("ndjson", "csv"):
+    if not _is_format(chosen):
         raise typer.BadParameter("use ndjson or csv", param_hint="--format")
     if workers > 1 and chosen != "ndjson":
         # A CSV value may hold a line break, so a CSV file cannot be cut at any line end.
@@ -141,7 +142,7 @@ def import_interactions_command(
                 totals, skipped = import_interactions(
                     ingestion,
                     file,
-                    file_format=chosen,  # type: ignore[arg-type]
+                    file_format=chosen,
                     restart=restart,
                     progress=lambda done: progress.update(task, completed=done),
                 )
@@ -252,3 +253,8 @@ def seed_if_empty(runtime: Runtime) -> None:
         f"seeded {demo.members} demo members; {demo.evaluations} weekly evaluations of their"
         f" past recorded {demo.stage_changes} stage changes"
     )
+
+
+def _is_format(name: str) -> TypeGuard[Format]:
+    """Whether the importer reads files of this format (ndjson or csv)."""
+    return name in get_args(Format)

@@ -74,7 +74,7 @@ def validation_failed(error: ValidationError) -> ValidationFailed:
     return ValidationFailed(message=f"invalid input: {summary}", field_errors=fields)
 
 
-def domain_error(error: DomainError) -> Error:
+def domain_error(error: DomainError) -> NotFound | ValidationFailed | Conflict:
     """The union member for a domain refusal."""
     if isinstance(error, MemberNotFound):
         return NotFound(message=str(error), id=strawberry.ID(str(error.member_id)))

@@ -9,6 +9,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from api.ratelimit import RateLimited, RateLimiter
+from application.settings import RateKind
 
 RATE_LIMITED = "RATE_LIMITED"
 
@@ -22,7 +23,7 @@ class RateLimitOperations(SchemaExtension):
         app = getattr(getattr(context.context, "request", None), "app", None)
         limiter: RateLimiter | None = getattr(getattr(app, "state", None), "rate_limiter", None)
         if limiter is not None:
-            kind = "write" if context.operation_type == OperationType.MUTATION else "read"
+            kind: RateKind = "write" if context.operation_type == OperationType.MUTATION else "read"
             try:
                 limiter.check(context.context.principal, kind)
             except RateLimited as limited:

@@ -52,7 +52,7 @@ class CrmGraphQLRouter(GraphQLRouter[Context, None]):
         _check_operation_name(data.query, data.operation_name)
         return data
 
-    async def run(  # type: ignore[override]
+    async def run(
         self, request: Request | WebSocket, context: Any = None, root_value: Any = None
     ) -> Any:
         """Strawberry's own refusals (400, 405...) as GraphQL errors in JSON, not plain text."""
@@ -107,6 +107,8 @@ def _retry_after(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> int |
     if not isinstance(data, dict):
         return None
     for error in data.get("errors") or []:
+        if not isinstance(error, dict):  # typed as objects: they are formatted-error dicts
+            continue
         extensions = error.get("extensions") or {}
         if extensions.get("code") == RATE_LIMITED:
             return int(extensions["retryAfter"])

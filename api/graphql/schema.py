@@ -66,7 +66,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     return QuietSchema(
         query=Query,
         mutation=Mutation,
-        extensions=extensions,  # type: ignore[arg-type]
+        extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
         scalar_overrides=SCALAR_OVERRIDES,
     )

@@ -20,8 +20,8 @@ class RecordInteractionInput:
     create_member_if_unknown: bool = strawberry.field(
         default=False, description="With `identity`: record a new member for an unknown handle."
     )
-    channel: Channel = strawberry.field(description="Where it happened.")  # type: ignore[valid-type]
-    kind: InteractionKind = strawberry.field(description="What happened.")  # type: ignore[valid-type]
+    channel: Channel = strawberry.field(description="Where it happened.")
+    kind: InteractionKind = strawberry.field(description="What happened.")
     occurred_at: datetime = strawberry.field(
         description="When, with a timezone; past, but not before CRM_EARLIEST_VALID_DATE "
         "(default 1990-01-01)."

@@ -31,7 +31,7 @@ class EngagementQuery:
         first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
         after: Annotated[str | None, strawberry.argument(description="An endCursor.")] = None,
         channel: Annotated[
-            Channel | None,  # type: ignore[valid-type]
+            Channel | None,
             strawberry.argument(description="Rank by activity on this channel only."),
         ] = None,
     ) -> RankedMemberConnection:

@@ -11,8 +11,10 @@ from api.graphql.members.types import Channel, Member, PageInfo
 from domain.interaction import InteractionKind as DomainKind
 from domain.values import Channel as DomainChannel
 
-InteractionKind = strawberry.enum(
-    DomainKind, name="InteractionKind", description="What a member did on a channel."
+# The GraphQL enum is the domain's own class (strawberry.enum returns the class it is given).
+InteractionKind = DomainKind
+strawberry.enum(
+    InteractionKind, name="InteractionKind", description="What a member did on a channel."
 )
 
 
@@ -20,8 +22,8 @@ InteractionKind = strawberry.enum(
 class Interaction:
     id: strawberry.ID = strawberry.field(description="Derived from (channel, externalId).")
     member_id: strawberry.ID = strawberry.field(description="Who did it.")
-    channel: Channel = strawberry.field(description="Where.")  # type: ignore[valid-type]
-    kind: InteractionKind = strawberry.field(description="What.")  # type: ignore[valid-type]
+    channel: Channel = strawberry.field(description="Where.")
+    kind: InteractionKind = strawberry.field(description="What.")
     occurred_at: datetime = strawberry.field(description="When it happened at the source.")
     external_id: str = strawberry.field(description="Its id on the source platform.")
     thread_ref: str | None = strawberry.field(description="Thread or topic it belongs to.")
@@ -48,7 +50,7 @@ class InteractionConnection:
 @strawberry.type(description="Interactions and weight of one week on one channel.")
 class WeeklyActivity:
     week: date = strawberry.field(description="Monday (UTC) starting the week.")
-    channel: Channel = strawberry.field(description="The channel.")  # type: ignore[valid-type]
+    channel: Channel = strawberry.field(description="The channel.")
     interactions: int = strawberry.field(description="How many interactions.")
     weight: float = strawberry.field(description="Their summed weights (engagement rule).")
 

@@ -36,7 +36,7 @@ MAX_LISTED = 100
 
 @strawberry.input(description="Which at-risk members to list.")
 class AtRiskFilter:
-    channel: Channel | None = strawberry.field(default=None, description="On this channel.")  # type: ignore[valid-type]
+    channel: Channel | None = strawberry.field(default=None, description="On this channel.")
     tag: str | None = strawberry.field(default=None, description="With this tag.")
 
 

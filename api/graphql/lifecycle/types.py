@@ -12,8 +12,10 @@ from domain.lifecycle import Evidence, rule_days
 from domain.lifecycle import Stage as DomainStage
 from domain.lifecycle import StageRule as DomainRule
 
-MemberStage = strawberry.enum(
-    DomainStage, name="MemberStage", description="Where a member is in their lifecycle."
+# The GraphQL enum is the domain's own class (strawberry.enum returns the class it is given).
+MemberStage = DomainStage
+strawberry.enum(
+    MemberStage, name="MemberStage", description="Where a member is in their lifecycle."
 )
 
 
@@ -38,7 +40,7 @@ class AtRiskMember:
     reason: str = strawberry.field(description="The evidence in words.")
     rule_version: str | None = strawberry.field(description="The stage rule that judged it.")
     last_interaction_at: datetime | None = strawberry.field(description="Last interaction.")
-    channels: list[Channel] = strawberry.field(  # type: ignore[valid-type]
+    channels: list[Channel] = strawberry.field(
         description="Channels the member interacted on, most active first."
     )
 
@@ -57,8 +59,8 @@ class AtRiskMemberConnection:
 
 @strawberry.type(description="One stage of a member's life, from effectiveAt until `until`.")
 class StageChange:
-    stage: MemberStage = strawberry.field(description="The stage.")  # type: ignore[valid-type]
-    previous: MemberStage | None = strawberry.field(description="The stage before.")  # type: ignore[valid-type]
+    stage: MemberStage = strawberry.field(description="The stage.")
+    previous: MemberStage | None = strawberry.field(description="The stage before.")
     effective_at: datetime = strawberry.field(description="When it began.")
     until: datetime | None = strawberry.field(description="When it ended; null if current.")
     rule_version: str | None = strawberry.field(description="The rule that judged it.")
@@ -118,8 +120,8 @@ class StageRuleInput:
 @strawberry.type(description="A member as judged by the draft and by the current rule.")
 class SimulatedMember:
     member: Member = strawberry.field(description="The member.")
-    draft_stage: MemberStage = strawberry.field(description="Stage under the draft.")  # type: ignore[valid-type]
-    current_stage: MemberStage = strawberry.field(description="Stage under the current rule.")  # type: ignore[valid-type]
+    draft_stage: MemberStage = strawberry.field(description="Stage under the draft.")
+    current_stage: MemberStage = strawberry.field(description="Stage under the current rule.")
     reason: str = strawberry.field(description="The draft's reason, in words.")
     why: StageEvidence = strawberry.field(description="The draft's evidence.")
 

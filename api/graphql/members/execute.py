@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from pydantic import ValidationError
 
 from api.auth import Principal, Role
 from api.graphql.context import Info
-from api.graphql.errors import Error, domain_error, forbidden, validation_failed
+from api.graphql.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    domain_error,
+    forbidden,
+    validation_failed,
+)
+from api.graphql.members.payloads import MemberChanged
 from api.graphql.members.types import Member, member_from_aggregate, member_from_row
 from api.services import Services, in_thread
 from application.community import Change
@@ -18,13 +27,16 @@ from domain.errors import DomainError
 
 WRITE_ROLES = (Role.ADMIN, Role.MANAGER)
 
+C = TypeVar("C", bound=Command)
+S = TypeVar("S", bound=MemberChanged)
+
 
 async def execute(
     info: Info,
-    build: Callable[[], Command],
-    handle: Callable[[Any], Change],
-    success: Any,
-) -> Any:
+    build: Callable[[], C],
+    handle: Callable[[C], Change],
+    success: type[S],
+) -> S | ValidationFailed | NotFound | Conflict | Forbidden:
     """Run a member command and answer with the success type or a typed error."""
     principal = info.context.principal
     if not principal.can_write_members:
@@ -36,8 +48,7 @@ async def execute(
     try:
         change = await in_thread(handle, command)
     except DomainError as error:
-        result: Error = domain_error(error)
-        return result
+        return domain_error(error)
     member = await in_thread(_member_after, info.context.services, change, principal)
     return success(member=member)
 

@@ -12,7 +12,7 @@ from api.graphql.members.types import Channel, MemberStatus
 
 @strawberry.input(description="A handle on a channel.")
 class IdentityInput:
-    channel: Channel = strawberry.field(description="The platform.")  # type: ignore[valid-type]
+    channel: Channel = strawberry.field(description="The platform.")
     handle: str = strawberry.field(
         description="The handle there (1-200 characters, a leading @ ignored; no control or "
         "direction-control characters)."
@@ -30,9 +30,9 @@ class JoinMemberInput:
         description="When they joined, with a timezone, not before "
         "CRM_EARLIEST_VALID_DATE; default now.",
     )
-    source_channel: Channel = strawberry.field(  # type: ignore[valid-type]
+    source_channel: Channel = strawberry.field(
         default=Channel.OTHER,
-        description="Where they came from.",  # type: ignore[attr-defined]
+        description="Where they came from.",
     )
     attributes: JSON | None = strawberry.field(
         default=None, description='Free scalar attributes, e.g. {"company": "Acme"}.'
@@ -61,7 +61,7 @@ class UpdateMemberProfileInput:
 @strawberry.input(description="A member and one of their channel identities.")
 class MemberIdentityInput:
     member_id: strawberry.ID = strawberry.field(description="The member.")
-    channel: Channel = strawberry.field(description="The platform.")  # type: ignore[valid-type]
+    channel: Channel = strawberry.field(description="The platform.")
     handle: str = strawberry.field(description="The handle there.")
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with a VERSION_MISMATCH conflict if not current."
@@ -104,9 +104,7 @@ class MemberFilterInput:
         default=None, description="Statuses to include; default ACTIVE and LEFT (not ERASED)."
     )
     tag: str | None = strawberry.field(default=None, description="Has this tag.")
-    channel: Channel | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Is on this channel."
-    )
+    channel: Channel | None = strawberry.field(default=None, description="Is on this channel.")
     search: str | None = strawberry.field(
         default=None,
         description="A substring of the name, or an exact e-mail or handle (any case); "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.errors import NotFound
 from api.graphql.members import inputs as i
 from api.graphql.members import payloads as p
 from api.graphql.members.execute import execute
@@ -29,9 +30,10 @@ class MemberMutation:
                 ],
             )
 
-        return await execute(
-            info, build, info.context.services.community.join_member, p.MemberJoined
-        )
+        community = info.context.services.community
+        result = await execute(info, build, community.join_member, p.MemberJoined)
+        assert not isinstance(result, NotFound)  # joining looks no member up
+        return result
 
     @strawberry.mutation(description="Change a member's name, e-mail or attributes.")
     async def update_member_profile(

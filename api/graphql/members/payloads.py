@@ -10,13 +10,11 @@ from api.graphql.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from api.graphql.members.types import Member
 
 
-def _payload(name: str, description: str) -> Any:
-    """A success type carrying the member as it is after the change."""
-    namespace = {
-        "__annotations__": {"member": Member},
-        "member": strawberry.field(description="The member after the change (read your write)."),
-    }
-    return strawberry.type(type(name, (), namespace), name=name, description=description)
+@strawberry.type
+class MemberChanged:
+    """Base of the success types: the member as it is after the change (not in the schema)."""
+
+    member: Member = strawberry.field(description="The member after the change (read your write).")
 
 
 def _result(name: str) -> Any:
@@ -26,17 +24,60 @@ def _result(name: str) -> Any:
     )
 
 
-MemberJoined = _payload("MemberJoined", "The member was recorded.")
-MemberProfileUpdated = _payload("MemberProfileUpdated", "The profile was changed (or already so).")
-IdentityLinked = _payload("IdentityLinked", "The identity is linked to the member.")
-IdentityUnlinked = _payload("IdentityUnlinked", "The identity no longer belongs to the member.")
-MemberTagged = _payload("MemberTagged", "The member carries the tag.")
-MemberUntagged = _payload("MemberUntagged", "The member no longer carries the tag.")
-StaffFlagSet = _payload("StaffFlagSet", "The member's staff flag is as asked.")
-BotFlagSet = _payload("BotFlagSet", "The member's bot flag is as asked.")
-MemberMarkedLeft = _payload("MemberMarkedLeft", "The member is recorded as having left.")
-MemberRejoined = _payload("MemberRejoined", "The member is active again.")
-MemberErased = _payload("MemberErased", "The member's personal data is erased for good.")
+@strawberry.type(description="The member was recorded.")
+class MemberJoined(MemberChanged):
+    pass
+
+
+@strawberry.type(description="The profile was changed (or already so).")
+class MemberProfileUpdated(MemberChanged):
+    pass
+
+
+@strawberry.type(description="The identity is linked to the member.")
+class IdentityLinked(MemberChanged):
+    pass
+
+
+@strawberry.type(description="The identity no longer belongs to the member.")
+class IdentityUnlinked(MemberChanged):
+    pass
+
+
+@strawberry.type(description="The member carries the tag.")
+class MemberTagged(MemberChanged):
+    pass
+
+
+@strawberry.type(description="The member no longer carries the tag.")
+class MemberUntagged(MemberChanged):
+    pass
+
+
+@strawberry.type(description="The member's staff flag is as asked.")
+class StaffFlagSet(MemberChanged):
+    pass
+
+
+@strawberry.type(description="The member's bot flag is as asked.")
+class BotFlagSet(MemberChanged):
+    pass
+
+
+@strawberry.type(description="The member is recorded as having left.")
+class MemberMarkedLeft(MemberChanged):
+    pass
+
+
+@strawberry.type(description="The member is active again.")
+class MemberRejoined(MemberChanged):
+    pass
+
+
+@strawberry.type(description="The member's personal data is erased for good.")
+class MemberErased(MemberChanged):
+    pass
+
 
 JoinMemberResult = Annotated[
     MemberJoined | ValidationFailed | Conflict | Forbidden, _result("JoinMemberResult")

@@ -23,9 +23,9 @@ from domain.values import check_handle
 from projections.cursors import InvalidCursor
 from projections.member_queries import DEFAULT_STATUSES, MemberFilter, MemberOrder
 
-MemberOrderEnum = strawberry.enum(
-    MemberOrder, name="MemberOrder", description="How the member list is sorted."
-)
+# The GraphQL enum is the query module's own class (strawberry.enum returns the class given).
+MemberOrderEnum = MemberOrder
+strawberry.enum(MemberOrderEnum, name="MemberOrder", description="How the member list is sorted.")
 
 
 @strawberry.type
@@ -46,7 +46,7 @@ class MemberQuery:
         self,
         info: Info,
         channel: Channel,
-        handle: str,  # type: ignore[valid-type]
+        handle: str,
     ) -> Member | None:
         principal = info.context.principal
         if not principal.can_read_personal_data:
@@ -72,7 +72,7 @@ class MemberQuery:
         self,
         info: Info,
         filter: MemberFilterInput | None = None,
-        order_by: MemberOrderEnum = MemberOrder.JOINED_AT_DESC,  # type: ignore[valid-type]
+        order_by: MemberOrderEnum = MemberOrder.JOINED_AT_DESC,
         first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
         after: Annotated[str | None, strawberry.argument(description="An endCursor.")] = None,
     ) -> MemberConnection:
