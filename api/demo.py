@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from api.evaluation import evaluate_weekly
-from application.community import Community, utc_now
+from application.members.community import Community, utc_now
 from application.runtime import Runtime
-from domain.commands import RecordInteraction
-from domain.interaction import InteractionKind
-from domain.member import Member
+from domain.interactions.interaction import InteractionKind
+from domain.members.commands import RecordInteraction
+from domain.members.member import Member
 from domain.values import Channel
 
 FIRST_NAMES = (

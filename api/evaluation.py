@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from application.runtime import Runtime
-from domain.engagement import EngagementRule
-from domain.lifecycle import Assessment, Stage, StageRule, assess
-from projections.lifecycle_queries import LifecycleQueries
+from domain.interactions.engagement import EngagementRule
+from domain.lifecycle.stages import Assessment, Stage, StageRule, assess
+from projections.lifecycle.queries import LifecycleQueries
 from projections.registry import catch_up_all
 
 PAGE = 1_000

@@ -16,9 +16,9 @@ from pydantic import ValidationError
 
 from api.limits import TooDeep, load_json
 from api.returns import record_returns
-from application.interactions import IngestReport
+from application.interactions.recording import IngestReport
 from application.runtime import Runtime
-from domain.commands import RecordInteraction
+from domain.members.commands import RecordInteraction
 
 FIELDS = (
     "member_id",

@@ -12,7 +12,7 @@ from api.ingest_body import BadLine, UnsupportedBody, check_media_type, gunzippe
 from api.ingestion import DEFAULT_BATCH, FIELDS, Ingestion, LineRejection
 from api.ratelimit import RateLimited, RateLimiter
 from api.services import in_thread
-from domain.interaction import InteractionKind
+from domain.interactions.interaction import InteractionKind
 from domain.values import Channel
 
 INGEST_PATH = "/ingest/interactions"

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from application.interactions import ACCEPTED, IngestReport
+from application.interactions.recording import ACCEPTED, IngestReport
 from application.runtime import Runtime
-from domain.commands import RecordInteraction
-from projections.lifecycle_queries import LifecycleQueries
+from domain.members.commands import RecordInteraction
+from projections.lifecycle.queries import LifecycleQueries
 
 
 def record_returns(

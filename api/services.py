@@ -10,14 +10,14 @@ from typing import TypeVar
 import anyio.to_thread
 
 from api.auth import ApiKeys
-from application.community import Community
+from application.members.community import Community
 from application.runtime import Runtime
-from domain.engagement import EngagementRule
-from domain.lifecycle import StageRule
-from projections.engagement_queries import EngagementQueries
-from projections.lifecycle_queries import LifecycleQueries
-from projections.member_queries import MemberQueries
-from projections.members import MembersProjection
+from domain.interactions.engagement import EngagementRule
+from domain.lifecycle.stages import StageRule
+from projections.interactions.queries import EngagementQueries
+from projections.lifecycle.queries import LifecycleQueries
+from projections.members.projection import MembersProjection
+from projections.members.queries import MemberQueries
 from projections.positions import PositionWatcher
 from projections.registry import build_runners, erasure_compactor, personal_data
 from projections.worker import ProjectionWorker

@@ -18,8 +18,8 @@ from uuid import UUID
 import httpx
 from psycopg_pool import ConnectionPool
 
-from application.community import utc_now
 from application.crypto import KeyRing, LookupHasher
+from application.members.community import utc_now
 from application.runtime import open_pool
 from bench.harness import (
     BENCH_SECRET,
@@ -30,10 +30,10 @@ from bench.harness import (
     ratio,
     server,
 )
-from projections.engagement import week_of
-from projections.engagement_queries import EngagementQueries
-from projections.lifecycle_queries import LifecycleQueries
-from projections.member_queries import MemberFilter, MemberOrder, MemberQueries
+from projections.interactions.projection import week_of
+from projections.interactions.queries import EngagementQueries
+from projections.lifecycle.queries import LifecycleQueries
+from projections.members.queries import MemberFilter, MemberOrder, MemberQueries
 from projections.personal import PersonalData
 
 QUICK_SAMPLES = 30

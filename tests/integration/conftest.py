@@ -15,8 +15,8 @@ from psycopg_pool import ConnectionPool
 
 from application.crypto import KeyRing
 from application.runtime import Runtime
-from domain.interaction import Interaction
-from domain.member import Member
+from domain.interactions.interaction import Interaction
+from domain.members.member import Member
 from projections.engine import ProjectionRunner
 from projections.personal import ATTRIBUTES, CONTENT, EMAIL, HANDLE, open_value
 from projections.projection import Projection

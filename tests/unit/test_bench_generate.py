@@ -10,7 +10,7 @@ from types import GeneratorType
 
 from api.ingestion import record_from_fields
 from bench.generate import Shape, interactions, persona, write_ndjson
-from domain.commands import RecordInteraction
+from domain.members.commands import RecordInteraction
 
 SMALL = Shape(members=2_000, interactions=20_000, seed=7)
 

@@ -24,12 +24,12 @@ from api.graphql.lifecycle.types import (
 from api.graphql.members.queries import load_members
 from api.graphql.members.types import Channel, Member, page_info
 from api.services import Services, in_thread
-from application.community import utc_now
+from application.members.community import utc_now
 from domain.errors import InvalidField
-from domain.lifecycle import InvalidRule, Stage
+from domain.lifecycle.stages import InvalidRule, Stage
 from domain.values import Channel as DomainChannel
 from projections.cursors import InvalidCursor
-from projections.member_queries import Page
+from projections.members.queries import Page
 
 MAX_LISTED = 100
 

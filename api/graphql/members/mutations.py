@@ -8,7 +8,7 @@ from api.graphql.context import Info
 from api.graphql.members import inputs as i
 from api.graphql.members import payloads as p
 from api.graphql.members.execute import execute
-from domain import commands as cmd
+from domain.members import commands as cmd
 
 
 @strawberry.type
