@@ -31,7 +31,7 @@ from tests.integration.conftest import (
     rows,
     scalar,
 )
-from tests.integration.test_engagement_projection import interaction, joined
+from tests.integration.interactions.test_engagement_projection import interaction, joined
 from tests.integration.test_engine import ProjectionCrash, position_of, stop_worker
 
 pytestmark = pytest.mark.integration

@@ -14,7 +14,7 @@ from projections.engine import ProjectionRunner
 from projections.interactions.projection import EngagementProjection
 from projections.registry import personal_data
 from tests.integration.conftest import rows
-from tests.integration.test_engagement_projection import (
+from tests.integration.interactions.test_engagement_projection import (
     TABLES,
     engagement_runner,
     interaction,

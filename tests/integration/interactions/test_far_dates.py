@@ -13,7 +13,7 @@ from projections.parking import parked_counts
 from projections.positions import head_of_log
 from projections.registry import build_runners, projection_names
 from tests.integration.conftest import Unbounded, rows, scalar
-from tests.integration.test_engagement_projection import joined
+from tests.integration.interactions.test_engagement_projection import joined
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,7 @@ from domain.members import commands as cmd
 from projections.interactions.queries import EngagementQueries
 from projections.registry import personal_data
 from tests.integration.conftest import rows
-from tests.integration.test_engagement_projection import (
+from tests.integration.interactions.test_engagement_projection import (
     engagement_runner,
     interaction,
     joined,
