@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from api.demo import seed_demo
+from application.members.demo import seed_demo
 from application.runtime import Runtime
 from domain.members import commands as cmd
 from domain.members.member import Member

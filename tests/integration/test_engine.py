@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from psycopg import Cursor
 
-from api.demo import seed_demo
+from application.members.demo import seed_demo
 from application.runtime import Runtime, open_pool
 from domain.members import commands as cmd
 from domain.members.member import Member

@@ -11,7 +11,7 @@ import pytest
 from psycopg import Cursor
 from pydantic import ValidationError
 
-from api.demo import seed_demo
+from application.members.demo import seed_demo
 from application.runtime import Runtime
 from domain.interactions.interaction import Interaction
 from domain.members import commands as cmd

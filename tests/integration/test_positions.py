@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from api.demo import seed_demo
+from application.members.demo import seed_demo
 from application.runtime import Runtime
 from domain.members import commands as cmd
 from projections.positions import Lag, PositionWatcher, head_of_log, lags

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import datetime
 from types import GeneratorType
 
-from api.ingestion import record_from_fields
+from application.interactions.ingestion import record_from_fields
 from bench.generate import Shape, interactions, persona, write_ndjson
 from domain.members.commands import RecordInteraction
 

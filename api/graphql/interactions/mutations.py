@@ -21,7 +21,6 @@ from api.graphql.errors import (
 from api.graphql.interactions.inputs import RecordInteractionInput
 from api.graphql.interactions.types import Interaction, interaction_from_row
 from api.graphql.members.execute import WRITE_ROLES
-from api.returns import record_returns
 from api.services import Services, in_thread
 from application.interactions.recording import (
     DUPLICATE,
@@ -32,6 +31,7 @@ from application.interactions.recording import (
     IngestReport,
     Rejection,
 )
+from application.lifecycle.returns import record_returns
 from domain.members import commands as cmd
 from projections.interactions.projection import EngagementProjection
 
@@ -75,7 +75,7 @@ class EngagementMutation:
                 [command], create_unknown_members=input.create_member_if_unknown
             )
         )
-        await in_thread(record_returns, services.runtime, [command], report)
+        await in_thread(record_returns, services.runtime, services.lifecycle, [command], report)
         if report.outcomes[0] == REJECTED:
             return _refusal(report.rejections[0], _looked_up(command))
         reveal = principal.can_read_personal_data

@@ -6,14 +6,18 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from api.evaluation import evaluate_weekly
+from application.lifecycle.evaluation import evaluate_weekly
+from application.lifecycle.ports import CatchUp, MemberActivities
 from application.members.community import Community, utc_now
-from application.runtime import Runtime
 from domain.interactions.interaction import InteractionKind
 from domain.members.commands import RecordInteraction
 from domain.members.member import Member
 from domain.values import Channel
+
+if TYPE_CHECKING:
+    from application.runtime import Runtime
 
 FIRST_NAMES = (
     "Ada Amara Aiko Alejandro Amina Anders Ana Arjun Aylin Bao Beatriz Camille Chen Chidi "
@@ -130,6 +134,8 @@ class DemoCommunity:
 
 def seed_demo_community(
     runtime: Runtime,
+    queries: MemberActivities,
+    catch_up: CatchUp,
     count: int,
     *,
     seed: int = 7,
@@ -144,7 +150,9 @@ def seed_demo_community(
     """
     now = utc_now()
     seed_demo(runtime.community, count, seed=seed, progress=progress, now=now)
-    reports = evaluate_weekly(runtime, first_monday_after(now - HISTORY), now, progress=weeks)
+    reports = evaluate_weekly(
+        runtime, queries, catch_up, first_monday_after(now - HISTORY), now, progress=weeks
+    )
     return DemoCommunity(
         members=count,
         evaluations=len(reports),

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from application.interactions.recording import ACCEPTED, IngestReport
-from application.runtime import Runtime
+from application.lifecycle.ports import QuietMembers
 from domain.members.commands import RecordInteraction
-from projections.lifecycle.queries import LifecycleQueries
+
+if TYPE_CHECKING:
+    from application.runtime import Runtime
 
 
 def record_returns(
-    runtime: Runtime, records: Sequence[RecordInteraction], report: IngestReport
+    runtime: Runtime,
+    stages: QuietMembers,
+    records: Sequence[RecordInteraction],
+    report: IngestReport,
 ) -> int:
     """Mark as returning the at-risk or inactive members among these new interactions.
 
@@ -28,7 +34,7 @@ def record_returns(
             latest[member_id] = max(latest.get(member_id, moment), moment)
     if not latest:
         return 0
-    quiet = LifecycleQueries(runtime.pool).quiet(list(latest))
+    quiet = stages.quiet(list(latest))
     if not quiet:
         return 0
     version = runtime.settings.stage_rule().version

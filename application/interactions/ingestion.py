@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pydantic import ValidationError
 
-from api.limits import TooDeep, load_json
-from api.returns import record_returns
+from application.interactions.ports import AfterRecording
 from application.interactions.recording import IngestReport
-from application.runtime import Runtime
+from application.json_depth import TooDeep, load_json
 from domain.members.commands import RecordInteraction
+
+if TYPE_CHECKING:
+    from application.runtime import Runtime
 
 FIELDS = (
     "member_id",
@@ -128,9 +130,15 @@ class Ingestion:
     """Writes parsed records in batches and keeps the totals."""
 
     def __init__(
-        self, runtime: Runtime, *, create_unknown_members: bool, batch_size: int = DEFAULT_BATCH
+        self,
+        runtime: Runtime,
+        after_batch: AfterRecording,
+        *,
+        create_unknown_members: bool,
+        batch_size: int = DEFAULT_BATCH,
     ) -> None:
         self.runtime = runtime
+        self.after_batch = after_batch
         self.create = create_unknown_members
         self.batch_size = batch_size
         self.totals = IngestTotals()
@@ -173,7 +181,7 @@ class Ingestion:
         )
         self._pending = []
         self._count(report, lines)
-        record_returns(self.runtime, records, report)
+        self.after_batch(records, report)
 
     def _count(self, report: IngestReport, lines: list[int]) -> None:
         self.totals.accepted += report.accepted

@@ -13,13 +13,15 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from application.runtime import Runtime
+from application.lifecycle.ports import CatchUp, MemberActivities
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.stages import Assessment, Stage, StageRule, assess
-from projections.lifecycle.queries import LifecycleQueries
-from projections.registry import catch_up_all
+
+if TYPE_CHECKING:
+    from application.runtime import Runtime
 
 PAGE = 1_000
 WEEK = timedelta(days=7)
@@ -39,6 +41,7 @@ class EvaluationReport:
 
 def evaluate_stages(
     runtime: Runtime,
+    queries: MemberActivities,
     at: datetime,
     *,
     rule: StageRule | None = None,
@@ -52,7 +55,6 @@ def evaluate_stages(
     runtime.community.bounds.check("as_of", at, datetime.now(UTC))
     rule = rule or runtime.settings.stage_rule()
     engagement = engagement or runtime.settings.engagement_rule()
-    queries = LifecycleQueries(runtime.pool)
     examined = changed = 0
     after = UUID(int=0)
     while page := queries.activities(rule, engagement, at, after, PAGE):
@@ -73,6 +75,8 @@ def evaluate_stages(
 
 def evaluate_weekly(
     runtime: Runtime,
+    queries: MemberActivities,
+    catch_up: CatchUp,
     start: datetime,
     end: datetime,
     *,
@@ -87,14 +91,14 @@ def evaluate_weekly(
     reports = []
     at = start
     while at < end:
-        catch_up_all(runtime)
-        reports.append(evaluate_stages(runtime, at))
+        catch_up()
+        reports.append(evaluate_stages(runtime, queries, at))
         if progress:
             progress(at)
         at += WEEK
-    catch_up_all(runtime)
-    reports.append(evaluate_stages(runtime, end))
-    catch_up_all(runtime)
+    catch_up()
+    reports.append(evaluate_stages(runtime, queries, end))
+    catch_up()
     return reports
 
 
@@ -122,6 +126,7 @@ class Simulation:
 
 def simulate_rule(
     runtime: Runtime,
+    queries: MemberActivities,
     draft: StageRule,
     at: datetime,
     *,
@@ -137,7 +142,6 @@ def simulate_rule(
     runtime.community.bounds.check("as_of", at, datetime.now(UTC))
     current = current or runtime.settings.stage_rule()
     engagement = engagement or runtime.settings.engagement_rule()
-    queries = LifecycleQueries(runtime.pool)
     lists: dict[str, list[tuple[float, str, Flagged]]] = {"draft": [], "new": [], "gone": []}
     examined = by_draft = by_current = 0
     after = UUID(int=0)
@@ -201,8 +205,11 @@ class EvaluationSchedule:
     an evaluation changes nothing that another already recorded.
     """
 
-    def __init__(self, runtime: Runtime, interval_seconds: float) -> None:
+    def __init__(
+        self, runtime: Runtime, queries: MemberActivities, interval_seconds: float
+    ) -> None:
         self.runtime = runtime
+        self.queries = queries
         self.interval = interval_seconds
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -227,7 +234,7 @@ class EvaluationSchedule:
             if not locked.fetchone()[0]:  # type: ignore[index]
                 return None
             try:
-                return evaluate_stages(self.runtime, datetime.now(UTC))
+                return evaluate_stages(self.runtime, self.queries, datetime.now(UTC))
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (EVALUATION_LOCK_KEY,))
 

@@ -6,6 +6,7 @@ a rerun skips them (recording is idempotent anyway, so a lost checkpoint only co
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -14,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from api.ingest_body import BOM
-from api.ingestion import (
+from application.interactions.ingestion import (
     Ingestion,
     IngestTotals,
     LineRejection,
@@ -26,6 +26,7 @@ from api.ingestion import (
 
 Format = Literal["ndjson", "csv"]
 READ_CHUNK = 16 * 1024 * 1024
+BOM = codecs.BOM_UTF8
 
 
 @dataclass(frozen=True)
