@@ -10,7 +10,6 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from api.services import returns_after_recording
 from application.interactions.ingestion import Ingestion
 from application.lifecycle.evaluation import (
     EVALUATION_LOCK_KEY,
@@ -22,7 +21,7 @@ from domain.members import commands as cmd
 from projections.lifecycle.queries import LifecycleQueries
 from projections.registry import build_runners
 from tests.conftest import test_settings
-from tests.integration.conftest import rows
+from tests.integration.conftest import after_recording, rows
 from tests.integration.test_cli import crm_command, crm_env
 
 pytestmark = pytest.mark.integration
@@ -193,10 +192,7 @@ def test_a_return_is_recorded_when_the_interaction_is_processed(runtime: Runtime
     evaluate_stages(runtime, LifecycleQueries(runtime.pool), NOW - DAY)
     catch_up(runtime)
     ingestion = Ingestion(
-        runtime,
-        returns_after_recording(runtime, LifecycleQueries(runtime.pool)),
-        create_unknown_members=False,
-        batch_size=10,
+        runtime, after_recording(runtime), create_unknown_members=False, batch_size=10
     )
     ingestion.add(
         1,
