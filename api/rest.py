@@ -9,10 +9,10 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 
 from api.deps import PrincipalDep, ServicesDep
 from api.ingest_body import BadLine, UnsupportedBody, check_media_type, gunzipped, numbered_lines
-from api.ingestion import DEFAULT_BATCH, FIELDS, Ingestion, LineRejection
 from api.ratelimit import RateLimited, RateLimiter
-from api.services import in_thread
-from domain.interaction import InteractionKind
+from api.services import in_thread, returns_after_recording
+from application.interactions.ingestion import DEFAULT_BATCH, FIELDS, Ingestion, LineRejection
+from domain.interactions.interaction import InteractionKind
 from domain.values import Channel
 
 INGEST_PATH = "/ingest/interactions"
@@ -88,7 +88,10 @@ async def ingest_interactions(
         ) from None
     settings = services.runtime.settings
     ingestion = Ingestion(
-        services.runtime, create_unknown_members=create_unknown_members, batch_size=batch_size
+        services.runtime,
+        returns_after_recording(services.runtime, services.lifecycle),
+        create_unknown_members=create_unknown_members,
+        batch_size=batch_size,
     )
     chunks = gunzipped(request.stream()) if gzipped else request.stream()
     pending: list[tuple[int, bytes | LineRejection]] = []

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 import anyio.to_thread
 
 from api.auth import ApiKeys
-from application.community import Community
+from application.interactions.ports import AfterRecording
+from application.interactions.recording import IngestReport
+from application.lifecycle.ports import QuietMembers
+from application.lifecycle.returns import record_returns
+from application.members.community import Community
 from application.runtime import Runtime
-from domain.engagement import EngagementRule
-from domain.lifecycle import StageRule
-from projections.engagement_queries import EngagementQueries
-from projections.lifecycle_queries import LifecycleQueries
-from projections.member_queries import MemberQueries
-from projections.members import MembersProjection
+from domain.interactions.engagement import EngagementRule
+from domain.lifecycle.stages import StageRule
+from domain.members.commands import RecordInteraction
+from projections.interactions.queries import EngagementQueries
+from projections.lifecycle.queries import LifecycleQueries
+from projections.members.projection import MembersProjection
+from projections.members.queries import MemberQueries
 from projections.positions import PositionWatcher
 from projections.registry import build_runners, erasure_compactor, personal_data
 from projections.worker import ProjectionWorker
@@ -93,6 +98,15 @@ class Services:
         if self.worker:
             self.worker.stop()
         self.runtime.close()
+
+
+def returns_after_recording(runtime: Runtime, lifecycle: QuietMembers) -> AfterRecording:
+    """Interactions wired to the lifecycle: after each recorded batch, quiet members return."""
+
+    def after(records: Sequence[RecordInteraction], report: IngestReport) -> int:
+        return record_returns(runtime, lifecycle, records, report)
+
+    return after
 
 
 async def in_thread(function: Callable[..., T], *args: object) -> T:

@@ -18,7 +18,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
-from domain.member import Member
+from domain.members.member import Member
 
 CLAIMS_CONSTRAINT = "identity_claims_pkey"
 # Bulk inserts stage their rows here; the table lives as long as the connection and is

@@ -11,9 +11,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from domain.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
-from domain.interaction import InteractionKind
-from domain.lifecycle import MAX_BASELINE_WEIGHT, MAX_RULE_DAYS, MAX_RULE_VERSION, StageRule
+from domain.interactions.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
+from domain.interactions.interaction import InteractionKind
+from domain.lifecycle.stages import MAX_BASELINE_WEIGHT, MAX_RULE_DAYS, MAX_RULE_VERSION, StageRule
 from domain.moments import DEFAULT_EARLIEST, DEFAULT_MAX_FUTURE_SKEW, TimeBounds
 
 MIN_SECRET_LENGTH = 32

@@ -22,8 +22,8 @@ import httpx
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from application.community import utc_now
-from application.interactions import ACCEPTED
+from application.interactions.recording import ACCEPTED
+from application.members.community import utc_now
 from bench.harness import (
     Bench,
     api_key,
@@ -33,7 +33,7 @@ from bench.harness import (
     ratio,
     server,
 )
-from domain import commands as cmd
+from domain.members import commands as cmd
 
 CLIENTS = 8
 QUICK_SECONDS = 1.5

@@ -14,7 +14,7 @@ from uuid import NAMESPACE_URL, uuid5
 from eventsourcing.application import Application
 
 from bench.harness import Bench, crm, library_env, ratio
-from domain.interaction import Interaction
+from domain.interactions.interaction import Interaction
 
 TARGET_PER_SECOND = 100_000
 TARGET_RATIO = 5.0

@@ -18,8 +18,8 @@ from uuid import UUID
 import httpx
 from psycopg_pool import ConnectionPool
 
-from application.community import utc_now
 from application.crypto import KeyRing, LookupHasher
+from application.members.community import utc_now
 from application.runtime import open_pool
 from bench.harness import (
     BENCH_SECRET,
@@ -30,17 +30,17 @@ from bench.harness import (
     ratio,
     server,
 )
-from projections.engagement import week_of
-from projections.engagement_queries import EngagementQueries
-from projections.lifecycle_queries import LifecycleQueries
-from projections.member_queries import MemberFilter, MemberOrder, MemberQueries
+from domain.moments import week_of
+from projections.interactions.queries import EngagementQueries
+from projections.lifecycle.queries import LifecycleQueries
+from projections.members.queries import MemberFilter, MemberOrder, MemberQueries
 from projections.personal import PersonalData
 
 QUICK_SAMPLES = 30
 FULL_SAMPLES = 300
 PAGE_SIZE = 50
 INTERACTIONS_PAGE = 20  # the member page's interaction list
-ACTIVITY_WEEKS = 26  # as api/graphql/engagement/resolvers.py
+ACTIVITY_WEEKS = 26  # as api/graphql/interactions/resolvers.py
 MIN_SEARCH_CHARS = 8  # e.g. "member12": short enough to match many members
 SQL_TARGET_P95_MS = 20.0
 HTTP_TARGET_P95_MS = 50.0

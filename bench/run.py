@@ -32,8 +32,8 @@ from application.synthetic import Shape, ingestion_records
 from bench import commands, ingest, lag, reads, rebuild
 from bench.generate import write_ndjson
 from bench.harness import BENCH_DATABASE, Bench, crm, open_runtime, recreate_database
-from domain import commands as cmd
-from domain.member import Member
+from domain.members import commands as cmd
+from domain.members.member import Member
 
 # CI's quick run must never drop the database of a full run going on beside it.
 QUICK_DATABASE = "crm_bench_quick"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from domain.errors import InvalidField
 
@@ -52,3 +52,9 @@ class TimeBounds:
 
 
 DEFAULT_BOUNDS = TimeBounds()
+
+
+def week_of(moment: datetime) -> date:
+    """The Monday (UTC) starting the week of `moment`: the bucket of weekly activity."""
+    day = moment.astimezone(UTC).date()
+    return day - timedelta(days=day.weekday())

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from application.runtime import Runtime
-from domain.engagement import DEFAULT_RULE, EngagementRule
+from domain.interactions.engagement import DEFAULT_RULE, EngagementRule
 from projections.compaction import ErasureCompactor
-from projections.engagement import EngagementProjection
 from projections.engine import ProjectionRunner
-from projections.lifecycle import LifecycleProjection
-from projections.members import MembersProjection
+from projections.interactions.projection import EngagementProjection
+from projections.lifecycle.projection import LifecycleProjection
+from projections.members.projection import MembersProjection
 from projections.personal import PersonalData
 from projections.positions import PositionWatcher
 from projections.projection import Projection

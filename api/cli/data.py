@@ -15,9 +15,8 @@ import typer
 from rich.progress import Progress
 
 from api.cli.common import app, console, import_app, load_settings
-from api.demo import INTERACTIONS_PER_MEMBER, seed_demo, seed_demo_community
-from api.evaluation import evaluate_stages
-from api.importer import (
+from api.services import returns_after_recording
+from application.interactions.importer import (
     Format,
     Part,
     detect_format,
@@ -26,9 +25,12 @@ from api.importer import (
     split_ndjson,
     write_rejections,
 )
-from api.ingestion import Ingestion, IngestTotals
+from application.interactions.ingestion import Ingestion, IngestTotals
+from application.lifecycle.evaluation import evaluate_stages
+from application.members.demo import INTERACTIONS_PER_MEMBER, seed_demo, seed_demo_community
 from application.runtime import Runtime
 from application.statistics import IMPORTED_TABLES, refresh_statistics
+from projections.lifecycle.queries import LifecycleQueries
 from projections.positions import head_of_log
 from projections.registry import catch_up_all
 
@@ -80,7 +82,12 @@ def evaluate(
         catch_up_all(runtime)  # evaluations read the projections: up to the head first
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("evaluating members", total=None)
-            report = evaluate_stages(runtime, at, progress=lambda n: progress.advance(task, n))
+            report = evaluate_stages(
+                runtime,
+                LifecycleQueries(runtime.pool),
+                at,
+                progress=lambda n: progress.advance(task, n),
+            )
         # The stage changes just recorded are read by the at-risk views: project them now.
         catch_up_all(runtime)
     finally:
@@ -137,7 +144,10 @@ def import_interactions_command(
             task = progress.add_task(f"importing {file.name}", total=file.stat().st_size or 1)
             if workers == 1:
                 ingestion = Ingestion(
-                    runtime, create_unknown_members=create_members, batch_size=batch
+                    runtime,
+                    returns_after_recording(runtime, LifecycleQueries(runtime.pool)),
+                    create_unknown_members=create_members,
+                    batch_size=batch,
                 )
                 totals, skipped = import_interactions(
                     ingestion,
@@ -217,7 +227,10 @@ def _import_part(job: ImportJob, part: Part) -> tuple[IngestTotals, int]:
     runtime = Runtime.start(settings, migrate=False)
     try:
         ingestion = Ingestion(
-            runtime, create_unknown_members=job.create_members, batch_size=job.batch
+            runtime,
+            returns_after_recording(runtime, LifecycleQueries(runtime.pool)),
+            create_unknown_members=job.create_members,
+            batch_size=job.batch,
         )
 
         def report(done: int) -> None:
@@ -245,6 +258,8 @@ def seed_if_empty(runtime: Runtime) -> None:
         weeks = progress.add_task("evaluating its past weeks", total=None)
         demo = seed_demo_community(
             runtime,
+            LifecycleQueries(runtime.pool),
+            lambda: catch_up_all(runtime),
             DEMO_MEMBERS,
             progress=lambda n: progress.advance(members, n),
             weeks=lambda _: progress.advance(weeks, 1),

@@ -15,8 +15,8 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from api.graphql.context import Context
 from api.graphql.ratelimit import RATE_LIMITED
 from api.graphql.schema import MAX_TOKENS
-from api.limits import TooDeep, load_json
 from api.static.pages import graphiql_html
+from application.json_depth import TooDeep, load_json
 
 
 class CrmGraphQLRouter(GraphQLRouter[Context, None]):

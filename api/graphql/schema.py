@@ -18,8 +18,8 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from api.graphql.engagement.mutations import EngagementMutation
-from api.graphql.engagement.queries import EngagementQuery
+from api.graphql.interactions.mutations import EngagementMutation
+from api.graphql.interactions.queries import EngagementQuery
 from api.graphql.json_values import SCALAR_OVERRIDES
 from api.graphql.lifecycle.queries import LifecycleQuery
 from api.graphql.masking import MaskUnexpectedErrors

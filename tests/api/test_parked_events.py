@@ -11,7 +11,7 @@ from uuid import UUID
 import pytest
 
 from api.auth import Role
-from domain import commands as cmd
+from domain.members import commands as cmd
 from tests.api.conftest import Api, served_api
 from tests.integration.conftest import Unbounded, execute, rows, scalar
 from tests.integration.test_cli import crm_command, crm_env

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from api.ingest_body import BadLine, numbered_lines
-from api.limits import TooDeep, check_depth, load_json
+from application.json_depth import TooDeep, check_depth, load_json
 from tests.api.conftest import Api, join, unique
 
 WHEN = (datetime.now(UTC) - timedelta(days=2)).isoformat()

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from api.demo import seed_demo
+from application.members.demo import seed_demo
 from application.runtime import Runtime
-from domain import commands as cmd
-from domain.member import Member
+from domain.members import commands as cmd
+from domain.members.member import Member
 from projections.positions import head_of_log, lags
 from tests.conftest import TEST_SECRET
 from tests.integration.conftest import (

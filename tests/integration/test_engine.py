@@ -13,12 +13,12 @@ import psycopg
 import pytest
 from psycopg import Cursor
 
-from api.demo import seed_demo
+from application.members.demo import seed_demo
 from application.runtime import Runtime, open_pool
-from domain import commands as cmd
-from domain.member import Member
+from domain.members import commands as cmd
+from domain.members.member import Member
 from projections.engine import ProjectionRunner
-from projections.members import MembersProjection
+from projections.members.projection import MembersProjection
 from projections.personal import PersonalData
 from projections.positions import PositionWatcher, head_of_log, lags
 from projections.registry import build_runners, personal_data

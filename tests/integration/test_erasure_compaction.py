@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from application.runtime import Runtime
-from domain import commands as cmd
+from domain.members import commands as cmd
 from projections.compaction import COMPACTED_TABLES, ErasureCompactor
 from projections.registry import build_runners, erasure_compactor
 from tests.conftest import test_settings

@@ -23,7 +23,7 @@ import pytest
 
 from application.embedded import ensure_database, start_embedded_server
 from application.runtime import Runtime
-from domain import commands as cmd
+from domain.members import commands as cmd
 from projections.registry import build_runners, erasure_compactor
 from projections.worker import ProjectionWorker
 from tests.conftest import test_settings

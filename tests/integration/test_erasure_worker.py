@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from application.runtime import Runtime
-from domain import commands as cmd
+from domain.members import commands as cmd
 from projections.registry import build_runners
 from tests.integration.conftest import rows
 from tests.integration.test_cli import crm_command, crm_env

@@ -12,7 +12,7 @@ from cryptography.exceptions import InvalidTag
 
 from application.crypto import IdentityHasher, KeyRing, SubjectErased
 from application.runtime import Runtime, open_pool
-from domain import commands as cmd
+from domain.members import commands as cmd
 from tests.conftest import TEST_SECRET
 from tests.integration.conftest import rows
 

@@ -11,12 +11,12 @@ import pytest
 from psycopg import Cursor
 from pydantic import ValidationError
 
-from api.demo import seed_demo
+from application.members.demo import seed_demo
 from application.runtime import Runtime
-from domain import commands as cmd
-from domain.interaction import Interaction
-from projections.engagement import EngagementProjection
+from domain.interactions.interaction import Interaction
+from domain.members import commands as cmd
 from projections.engine import ProjectionRunner
+from projections.interactions.projection import EngagementProjection
 from projections.parking import parked_counts, skip_parked
 from projections.positions import PositionWatcher, head_of_log
 from projections.projection import ProjectionMisconfigured
@@ -31,7 +31,7 @@ from tests.integration.conftest import (
     rows,
     scalar,
 )
-from tests.integration.test_engagement_projection import interaction, joined
+from tests.integration.interactions.test_engagement_projection import interaction, joined
 from tests.integration.test_engine import ProjectionCrash, position_of, stop_worker
 
 pytestmark = pytest.mark.integration

@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from api.demo import seed_demo
+from application.members.demo import seed_demo
 from application.runtime import Runtime
-from domain import commands as cmd
+from domain.members import commands as cmd
 from projections.positions import Lag, PositionWatcher, head_of_log, lags
 from tests.integration.conftest import members_runner, scalar
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from api.demo import demo_members
+from application.members.demo import demo_members
 from application.runtime import Runtime
 from tests.conftest import test_settings
 

@@ -7,14 +7,14 @@ from uuid import UUID
 import pytest
 
 from application.runtime import Runtime
-from domain import commands as cmd
-from domain.engagement import EngagementRule
-from domain.interaction import InteractionKind
-from projections.engagement import EngagementProjection
+from domain.interactions.engagement import EngagementRule
+from domain.interactions.interaction import InteractionKind
+from domain.members import commands as cmd
 from projections.engine import ProjectionRunner
+from projections.interactions.projection import EngagementProjection
 from projections.registry import personal_data
 from tests.integration.conftest import rows
-from tests.integration.test_engagement_projection import (
+from tests.integration.interactions.test_engagement_projection import (
     TABLES,
     engagement_runner,
     interaction,

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from api.demo import seed_demo
+from application.members.demo import seed_demo
 from application.runtime import Runtime
-from domain import commands as cmd
+from domain.members import commands as cmd
 from projections.registry import build_runners
 
 pytestmark = pytest.mark.integration

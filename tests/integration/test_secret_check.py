@@ -6,7 +6,7 @@ import pytest
 
 from application.crypto import SecretKeyMismatch
 from application.runtime import Runtime
-from domain import commands as cmd
+from domain.members import commands as cmd
 from tests.conftest import TEST_SECRET, test_settings
 
 

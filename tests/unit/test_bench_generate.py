@@ -8,11 +8,11 @@ from collections import Counter
 from datetime import datetime
 from types import GeneratorType
 
-from api.ingestion import record_from_fields
+from application.interactions.ingestion import record_from_fields
 from application.synthetic import Shape, persona
 from application.synthetic import ingestion_records as interactions
 from bench.generate import write_ndjson
-from domain.commands import RecordInteraction
+from domain.members.commands import RecordInteraction
 
 SMALL = Shape(members=2_000, interactions=20_000, seed=7)
 

@@ -8,8 +8,8 @@ from uuid import uuid4
 import pytest
 
 from domain.errors import InvalidField
-from domain.interaction import Interaction
-from domain.member import Member
+from domain.interactions.interaction import Interaction
+from domain.members.member import Member
 from domain.moments import (
     DEFAULT_BOUNDS,
     DEFAULT_EARLIEST,

@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from application.settings import Settings
-from domain.engagement import DEFAULT_RULE
-from domain.interaction import InteractionKind
+from domain.interactions.engagement import DEFAULT_RULE
+from domain.interactions.interaction import InteractionKind
 
 
 def settings(**values: object) -> Settings:

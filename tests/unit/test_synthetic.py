@@ -6,7 +6,7 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime
 
-from api.demo import demo_interactions, demo_members, demo_shape
+from application.members.demo import demo_interactions, demo_members, demo_shape
 from application.synthetic import Shape, persona, profile
 from domain.values import Channel
 

@@ -9,8 +9,8 @@ from uuid import uuid4
 import pytest
 from pydantic import ValidationError
 
-from domain import commands as cmd
-from domain.member import Member
+from domain.members import commands as cmd
+from domain.members.member import Member
 from domain.values import check_handle, check_plain_text
 
 SPOOFING = [

@@ -8,7 +8,6 @@ from uuid import UUID
 
 import strawberry
 
-from api.evaluation import Flagged, simulate_rule
 from api.graphql.context import Info
 from api.graphql.errors import bad_field, bad_input, checked_tag
 from api.graphql.lifecycle.types import (
@@ -24,12 +23,13 @@ from api.graphql.lifecycle.types import (
 from api.graphql.members.queries import load_members
 from api.graphql.members.types import Channel, Member, page_info
 from api.services import Services, in_thread
-from application.community import utc_now
+from application.lifecycle.evaluation import Flagged, simulate_rule
+from application.members.community import utc_now
 from domain.errors import InvalidField
-from domain.lifecycle import InvalidRule, Stage
+from domain.lifecycle.stages import InvalidRule, Stage
 from domain.values import Channel as DomainChannel
 from projections.cursors import InvalidCursor
-from projections.member_queries import Page
+from projections.members.queries import Page
 
 MAX_LISTED = 100
 
@@ -96,7 +96,9 @@ class LifecycleQuery:
             raise bad_field(error, "rule.") from None
         at = as_of or utc_now()
         reveal = info.context.principal.can_read_personal_data
-        result = await in_thread(lambda: simulate_rule(services.runtime, draft, at, listed=first))
+        result = await in_thread(
+            lambda: simulate_rule(services.runtime, services.lifecycle, draft, at, listed=first)
+        )
         members = await in_thread(
             _members_of,
             services,

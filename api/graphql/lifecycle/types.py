@@ -8,9 +8,9 @@ from typing import Any
 import strawberry
 
 from api.graphql.members.types import Channel, Member, PageInfo
-from domain.lifecycle import Evidence, rule_days
-from domain.lifecycle import Stage as DomainStage
-from domain.lifecycle import StageRule as DomainRule
+from domain.lifecycle.stages import Evidence, rule_days
+from domain.lifecycle.stages import Stage as DomainStage
+from domain.lifecycle.stages import StageRule as DomainRule
 
 # The GraphQL enum is the domain's own class (strawberry.enum returns the class it is given).
 MemberStage = DomainStage

@@ -21,9 +21,9 @@ from api.graphql.errors import (
 from api.graphql.members.payloads import MemberChanged
 from api.graphql.members.types import Member, member_from_aggregate, member_from_row
 from api.services import Services, in_thread
-from application.community import Change
-from domain.commands import Command
+from application.members.community import Change
 from domain.errors import DomainError
+from domain.members.commands import Command
 
 WRITE_ROLES = (Role.ADMIN, Role.MANAGER)
 

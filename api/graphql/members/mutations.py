@@ -9,7 +9,7 @@ from api.graphql.errors import NotFound
 from api.graphql.members import inputs as i
 from api.graphql.members import payloads as p
 from api.graphql.members.execute import execute
-from domain import commands as cmd
+from domain.members import commands as cmd
 
 
 @strawberry.type

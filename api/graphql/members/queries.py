@@ -21,7 +21,7 @@ from api.graphql.members.types import (
 from api.services import Services, in_thread
 from domain.values import check_handle
 from projections.cursors import InvalidCursor
-from projections.member_queries import DEFAULT_STATUSES, MemberFilter, MemberOrder
+from projections.members.queries import DEFAULT_STATUSES, MemberFilter, MemberOrder
 
 # The GraphQL enum is the query module's own class (strawberry.enum returns the class given).
 MemberOrderEnum = MemberOrder

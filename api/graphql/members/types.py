@@ -14,18 +14,18 @@ from strawberry.scalars import JSON
 from api.graphql.context import Info
 from api.graphql.errors import bad_input
 from api.services import in_thread
-from domain.member import Member as MemberAggregate
+from domain.members.member import Member as MemberAggregate
 from domain.values import Channel as DomainChannel
-from projections.member_queries import MemberFilter, Page
+from projections.members.queries import MemberFilter, Page
 
 if TYPE_CHECKING:
-    from api.graphql.engagement.types import InteractionConnection, MemberEngagement
+    from api.graphql.interactions.types import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle.types import StageChange
 
-EngagementRef = Annotated["MemberEngagement", strawberry.lazy("api.graphql.engagement.types")]
+EngagementRef = Annotated["MemberEngagement", strawberry.lazy("api.graphql.interactions.types")]
 StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle.types")]
 InteractionConnectionRef = Annotated[
-    "InteractionConnection", strawberry.lazy("api.graphql.engagement.types")
+    "InteractionConnection", strawberry.lazy("api.graphql.interactions.types")
 ]
 
 # strawberry.enum attaches the GraphQL definition to the enum itself and returns it; naming
@@ -130,7 +130,7 @@ class Member:
     )
     async def engagement(self, info: Info) -> EngagementRef | None:
         # Imported here: the engagement types refer to Member.
-        from api.graphql.engagement.resolvers import member_engagement
+        from api.graphql.interactions.resolvers import member_engagement
 
         return await member_engagement(info, UUID(self.id))
 
@@ -147,7 +147,7 @@ class Member:
         first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
         after: Annotated[str | None, strawberry.argument(description="An endCursor.")] = None,
     ) -> InteractionConnectionRef:
-        from api.graphql.engagement.resolvers import member_interactions
+        from api.graphql.interactions.resolvers import member_interactions
 
         reveal = not self.personal_data_hidden
         return await member_interactions(info, UUID(self.id), first, after, reveal)

@@ -1,0 +1,1 @@
+"""Interactions' use cases: recording, bulk ingestion and file import."""

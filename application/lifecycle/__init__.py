@@ -1,0 +1,1 @@
+"""Lifecycle's use cases: stage evaluation, rule simulation and returns, over query ports."""

@@ -1,0 +1,252 @@
+"""The stage evaluation: judge every counted member at an instant, record what changed.
+
+Run by `crm evaluate [--as-of DATE]` and on a schedule by `crm worker`. Members whose
+read-model stage already matches the rule are skipped cheaply; the others are judged by
+the application from their own events. Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from application.lifecycle.ports import CatchUp, MemberActivities
+from domain.interactions.engagement import EngagementRule
+from domain.lifecycle.stages import Assessment, Stage, StageRule, assess
+
+if TYPE_CHECKING:
+    from application.runtime import Runtime
+
+PAGE = 1_000
+WEEK = timedelta(days=7)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    """What an evaluation looked at and changed."""
+
+    at: datetime
+    examined: int
+    changed: int
+    rule_version: str
+
+
+def evaluate_stages(
+    runtime: Runtime,
+    queries: MemberActivities,
+    at: datetime,
+    *,
+    rule: StageRule | None = None,
+    engagement: EngagementRule | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> EvaluationReport:
+    """Evaluate every counted member at `at`, a page at a time (configured rules by default).
+
+    MomentTooEarly or MomentInTheFuture (field as_of) when `at` is outside the accepted span.
+    """
+    runtime.community.bounds.check("as_of", at, datetime.now(UTC))
+    rule = rule or runtime.settings.stage_rule()
+    engagement = engagement or runtime.settings.engagement_rule()
+    examined = changed = 0
+    after = UUID(int=0)
+    while page := queries.activities(rule, engagement, at, after, PAGE):
+        candidates = [
+            (row.member_id, row.activity)
+            for row in page
+            if assess(rule, row.activity, at=at, current=row.stage, since=row.since).stage
+            is not row.stage
+        ]
+        if candidates:
+            changed += runtime.community.evaluate_stages(candidates, rule, at)
+        examined += len(page)
+        after = page[-1].member_id
+        if progress:
+            progress(len(page))
+    return EvaluationReport(at, examined, changed, rule.version)
+
+
+def evaluate_weekly(
+    runtime: Runtime,
+    queries: MemberActivities,
+    catch_up: CatchUp,
+    start: datetime,
+    end: datetime,
+    *,
+    progress: Callable[[datetime], None] | None = None,
+) -> list[EvaluationReport]:
+    """Evaluate as of each week from `start`, in order, then at `end`.
+
+    This records the stage history a weekly `crm evaluate` would have left over that
+    period (stages only move forward, so the order matters). Each evaluation reads the
+    stages the previous one recorded, so the projections catch up in between.
+    """
+    reports = []
+    at = start
+    while at < end:
+        catch_up()
+        reports.append(evaluate_stages(runtime, queries, at))
+        if progress:
+            progress(at)
+        at += WEEK
+    catch_up()
+    reports.append(evaluate_stages(runtime, queries, end))
+    catch_up()
+    return reports
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """A member a rule flags at risk, with its assessment under both rules."""
+
+    member_id: UUID
+    draft: Assessment
+    current: Assessment
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """What a draft rule would flag at an instant, compared with the current rule."""
+
+    at: datetime
+    examined: int
+    flagged_by_draft: int
+    flagged_by_current: int
+    draft_flagged: list[Flagged]
+    newly_flagged: list[Flagged]
+    no_longer_flagged: list[Flagged]
+
+
+def simulate_rule(
+    runtime: Runtime,
+    queries: MemberActivities,
+    draft: StageRule,
+    at: datetime,
+    *,
+    current: StageRule | None = None,
+    engagement: EngagementRule | None = None,
+    listed: int = 50,
+) -> Simulation:
+    """Judge every counted member under both rules at `at`, recording nothing.
+
+    Both rules judge afresh (no current stage, so without hysteresis), which compares the
+    rules themselves; lists keep the `listed` members with the highest scores.
+    """
+    runtime.community.bounds.check("as_of", at, datetime.now(UTC))
+    current = current or runtime.settings.stage_rule()
+    engagement = engagement or runtime.settings.engagement_rule()
+    lists: dict[str, list[tuple[float, str, Flagged]]] = {"draft": [], "new": [], "gone": []}
+    examined = by_draft = by_current = 0
+    after = UUID(int=0)
+    same_windows = _windows(draft) == _windows(current)
+    while page := queries.activities(draft, engagement, at, after, PAGE):
+        # Each rule is judged on activity measured with its own windows.
+        theirs = page if same_windows else queries.activities(current, engagement, at, after, PAGE)
+        by_id = {row.member_id: row.activity for row in theirs}
+        for row in page:
+            judged = Flagged(
+                row.member_id,
+                assess(draft, row.activity, at=at, current=None, since=None),
+                assess(current, by_id[row.member_id], at=at, current=None, since=None),
+            )
+            in_draft = judged.draft.stage is Stage.AT_RISK
+            in_current = judged.current.stage is Stage.AT_RISK
+            by_draft += in_draft
+            by_current += in_current
+            for name, keep in (
+                ("draft", in_draft),
+                ("new", in_draft and not in_current),
+                ("gone", in_current and not in_draft),
+            ):
+                if keep:
+                    _keep_top(lists[name], judged, listed)
+        examined += len(page)
+        after = page[-1].member_id
+    return Simulation(
+        at,
+        examined,
+        by_draft,
+        by_current,
+        *(_ranked(lists[name]) for name in ("draft", "new", "gone")),
+    )
+
+
+def _windows(rule: StageRule) -> tuple[object, ...]:
+    return (rule.recent_window, rule.baseline_window)
+
+
+def _keep_top(heap: list[tuple[float, str, Flagged]], judged: Flagged, size: int) -> None:
+    entry = (judged.draft.evidence.score, str(judged.member_id), judged)
+    if len(heap) < size:
+        heapq.heappush(heap, entry)
+    elif entry[:2] > heap[0][:2]:
+        heapq.heapreplace(heap, entry)
+
+
+def _ranked(heap: list[tuple[float, str, Flagged]]) -> list[Flagged]:
+    return [entry[2] for entry in sorted(heap, key=lambda e: e[:2], reverse=True)]
+
+
+# Any constant: it only has to be the same in every process of this project.
+EVALUATION_LOCK_KEY = 0x43524D45  # "CRME"
+
+
+class EvaluationSchedule:
+    """Runs the stage evaluation every interval in a background thread.
+
+    Server and workers may all run one: an advisory lock lets one evaluate at a time, and
+    an evaluation changes nothing that another already recorded.
+    """
+
+    def __init__(
+        self, runtime: Runtime, queries: MemberActivities, interval_seconds: float
+    ) -> None:
+        self.runtime = runtime
+        self.queries = queries
+        self.interval = interval_seconds
+        self.stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start evaluating every interval (never, for an interval of 0)."""
+        if self.interval <= 0:
+            return
+        self._thread = threading.Thread(target=self._run, name="evaluation", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the evaluation under way, if any."""
+        self.stopping.set()
+        if self._thread:
+            self._thread.join(timeout)
+
+    def run_once(self) -> EvaluationReport | None:
+        """Evaluate now, unless another process is evaluating (then None)."""
+        with self.runtime.pool.connection() as conn:
+            locked = conn.execute(
+                "SELECT pg_try_advisory_lock(%s)", (EVALUATION_LOCK_KEY,)
+            ).fetchone()
+            assert locked is not None  # a SELECT of one function call returns one row
+            if not locked[0]:
+                return None
+            try:
+                return evaluate_stages(self.runtime, self.queries, datetime.now(UTC))
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (EVALUATION_LOCK_KEY,))
+
+    def _run(self) -> None:
+        while not self.stopping.wait(self.interval):
+            try:
+                report = self.run_once()
+            except Exception:
+                log.exception("stage evaluation failed; retrying at the next interval")
+                continue
+            if report:
+                log.info("stage evaluation: %s judged, %s changed", report.examined, report.changed)

@@ -1,0 +1,1 @@
+"""Members' use cases: the Community application that records members, and demo seeding."""

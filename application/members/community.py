@@ -1,0 +1,295 @@
+"""The Community application: member commands as load, act, save."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
+from eventsourcing.utils import get_topic
+
+from application.crypto import KeyRing
+from application.identities import IdentityClaims
+from application.interactions.recording import IngestReport, record_interactions
+from application.lifecycle import stages
+from application.mapper import ShreddingMapper
+from application.recorder import CommunityRecorder, IdentityClaimTaken
+from application.transcoder import FastJSONTranscoder
+from domain.errors import (
+    ConcurrentModification,
+    IdentityAlreadyLinked,
+    MemberNotFound,
+    VersionMismatch,
+)
+from domain.lifecycle.stages import Activity, StageRule
+from domain.members import commands as cmd
+from domain.members.member import Member
+from domain.moments import DEFAULT_BOUNDS, TimeBounds
+
+# A command is retried this often when another writer saved the same member first,
+# after a short random pause so that the writers do not collide again in step.
+MAX_ATTEMPTS = 10
+RETRY_PAUSE_SECONDS = 0.005
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Change:
+    """The outcome of a command: the member after it, and where its last event landed."""
+
+    member: Member
+    position: int | None
+
+
+@dataclass
+class _SideEffects:
+    """Rows written in the event transaction: identity claims and key shredding."""
+
+    claims: list[tuple[bytes, UUID]] = field(default_factory=list)
+    releases: list[bytes] = field(default_factory=list)
+    shred: list[UUID] = field(default_factory=list)
+    channels: dict[bytes, str] = field(default_factory=dict)
+
+
+class Community(Application[UUID]):
+    """One application, one ordered notification log for the whole community."""
+
+    name = "Community"
+    env: ClassVar[dict[str, str]] = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "APPLICATION_RECORDER_TOPIC": get_topic(CommunityRecorder),
+        "CREATE_TABLE": "no",
+        "POSTGRES_ENABLE_DB_FUNCTIONS": "no",
+    }
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        *,
+        keyring: KeyRing,
+        claims: IdentityClaims,
+        clock: Callable[[], datetime] = utc_now,
+        bounds: TimeBounds = DEFAULT_BOUNDS,
+    ) -> None:
+        self.keyring = keyring
+        self.claims = claims
+        self.clock = clock
+        self.bounds = bounds
+        super().__init__(env)
+
+    def construct_transcoder(self) -> Transcoder:
+        """The library's JSON format, written and read by orjson (bulk paths are bound by it)."""
+        transcoder = FastJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """Personal fields are sealed under per-member keys."""
+        return ShreddingMapper(self.construct_transcoder(), self.keyring)
+
+    def join_member(self, command: cmd.JoinMember) -> Change:
+        """Record a new member and the identities they are known by."""
+        return self._save_members(self._new_member(command))
+
+    def join_members(self, commands: Sequence[cmd.JoinMember]) -> list[Change]:
+        """Record many new members in one transaction (imports, demo data)."""
+        members = [self._new_member(command) for command in commands]
+        position = self.save_new_members(members)
+        return [Change(member, position) for member in members]
+
+    def save_new_members(self, members: Sequence[Member]) -> int | None:
+        """Record members an importer built (joined, tagged...) in one transaction."""
+        self.keyring.create_keys(member.id for member in members)
+        return self._save_members(*members).position
+
+    def update_member_profile(self, command: cmd.UpdateMemberProfile) -> Change:
+        """Change profile fields."""
+        return self._change(command, lambda m: m.update_profile(command.changes()))
+
+    def link_identity(self, command: cmd.LinkIdentity) -> Change:
+        """Link a channel identity to the member."""
+        return self._change(
+            command, lambda m: m.link_identity(command.channel.value, command.handle)
+        )
+
+    def unlink_identity(self, command: cmd.UnlinkIdentity) -> Change:
+        """Unlink a channel identity from the member."""
+        return self._change(
+            command, lambda m: m.unlink_identity(command.channel.value, command.handle)
+        )
+
+    def tag_member(self, command: cmd.TagMember) -> Change:
+        """Put a label on the member."""
+        return self._change(command, lambda m: m.tag(command.tag))
+
+    def untag_member(self, command: cmd.UntagMember) -> Change:
+        """Take a label off the member."""
+        return self._change(command, lambda m: m.untag(command.tag))
+
+    def mark_member_as_staff(self, command: cmd.MarkMemberAsStaff) -> Change:
+        """Say whether the member is staff."""
+        return self._change(command, lambda m: m.mark_as_staff(command.is_staff))
+
+    def mark_member_as_bot(self, command: cmd.MarkMemberAsBot) -> Change:
+        """Say whether the account is a bot."""
+        return self._change(command, lambda m: m.mark_as_bot(command.is_bot))
+
+    def mark_member_left(self, command: cmd.MarkMemberLeft) -> Change:
+        """Record that the member left."""
+        now = self.clock()
+        left_at = command.left_at or now
+        return self._change(
+            command,
+            lambda m: m.leave(left_at=left_at, reason=command.reason, now=now, bounds=self.bounds),
+        )
+
+    def rejoin_member(self, command: cmd.RejoinMember) -> Change:
+        """Record that a member who left came back."""
+        now = self.clock()
+        at = command.rejoined_at or now
+        return self._change(
+            command, lambda m: m.rejoin(rejoined_at=at, now=now, bounds=self.bounds)
+        )
+
+    def erase_member(self, command: cmd.EraseMember) -> Change:
+        """Erase the person's data: shred their key in the same transaction as the event."""
+        change = self._change(command, lambda m: m.erase())
+        self.keyring.forget(command.member_id)
+        return change
+
+    def record_interactions(
+        self, records: Sequence[cmd.RecordInteraction], *, create_unknown_members: bool
+    ) -> IngestReport:
+        """Record interactions in one transaction, each (channel, external id) once ever."""
+        return record_interactions(self, records, create_unknown_members=create_unknown_members)
+
+    def evaluate_stages(
+        self, candidates: Sequence[tuple[UUID, Activity]], rule: StageRule, at: datetime
+    ) -> int:
+        """Record the stage changes the rule finds at `at`; returns how many members changed."""
+        return stages.evaluate(self, candidates, rule, at)
+
+    def record_returns(self, candidates: Sequence[tuple[UUID, datetime]], rule_version: str) -> int:
+        """Record that quiet members came back, at their latest new interaction."""
+        return stages.record_returns(self, candidates, rule_version)
+
+    def save_members(self, *members: Member) -> Change:
+        """Save members changed by a use case of this application (claims included)."""
+        return self._save_members(*members)
+
+    def get_member(self, member_id: UUID) -> Member:
+        """The member's current state, replayed from its events."""
+        try:
+            member: Aggregate = self.repository.get(member_id)
+        except AggregateNotFoundError:
+            raise MemberNotFound(member_id) from None
+        if not isinstance(member, Member):
+            raise MemberNotFound(member_id)
+        return member
+
+    def get_members(self, member_ids: Sequence[UUID]) -> dict[UUID, Member]:
+        """Several members' current states from one read of their events; unknown ids absent.
+
+        For pages of members judged together: one query and one key lookup, not one each.
+        """
+        recorder, mapper = self.recorder, self.mapper
+        assert isinstance(recorder, CommunityRecorder) and isinstance(mapper, ShreddingMapper)
+        streams: dict[UUID, list[Any]] = {}
+        for event in mapper.to_domain_events(recorder.select_streams(member_ids)):
+            streams.setdefault(event.originator_id, []).append(event)
+        members: dict[UUID, Aggregate | None] = {
+            i: project_aggregate(None, events) for i, events in streams.items()
+        }
+        return {i: m for i, m in members.items() if isinstance(m, Member)}
+
+    def member_history(self, member_id: UUID) -> list[Member.Event]:
+        """The member's events in order: the audit trail."""
+        events = [e for e in self.events.get(member_id) if isinstance(e, Member.Event)]
+        if not events:
+            raise MemberNotFound(member_id)
+        return events
+
+    def _new_member(self, command: cmd.JoinMember) -> Member:
+        now = self.clock()
+        member = Member.join(
+            display_name=command.display_name,
+            email=command.email,
+            joined_at=command.joined_at or now,
+            source_channel=command.source_channel.value,
+            attributes=dict(command.attributes),
+            now=now,
+            bounds=self.bounds,
+        )
+        for identity in command.identities:
+            member.link_identity(identity.channel.value, identity.handle)
+        return member
+
+    def _change(self, command: cmd.MemberCommand, act: Callable[[Member], Any]) -> Change:
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt:
+                time.sleep(random.uniform(0, RETRY_PAUSE_SECONDS * attempt))
+            member = self.get_member(command.member_id)
+            expected = command.expected_version
+            if expected is not None and member.version != expected:
+                raise VersionMismatch(member.id, expected, member.version)
+            act(member)
+            try:
+                return self._save_members(member)
+            except IntegrityError:
+                # Another writer saved this member first: act again on its new state.
+                if expected is not None:
+                    current = self.get_member(member.id).version
+                    raise VersionMismatch(member.id, expected, current) from None
+        raise ConcurrentModification(command.member_id)
+
+    def _save_members(self, *members: Member) -> Change:
+        effects = _side_effects(members, self.claims)
+        self._refuse_taken_identities(effects)
+        try:
+            recordings = self.save(
+                *members, claims=effects.claims, releases=effects.releases, shred=effects.shred
+            )
+        except IdentityClaimTaken:
+            # Lost a race for a handle: name the winner if it is known by now.
+            self._refuse_taken_identities(effects)
+            raise IdentityAlreadyLinked(next(iter(effects.channels.values()))) from None
+        position = recordings[-1].notification.id if recordings else None
+        return Change(members[-1], position)
+
+    def _refuse_taken_identities(self, effects: _SideEffects) -> None:
+        holders = self.claims.holders([h for h, _ in effects.claims])
+        for claim_hash, member_id in effects.claims:
+            holder = holders.get(claim_hash)
+            if holder is not None and holder != member_id:
+                raise IdentityAlreadyLinked(effects.channels[claim_hash], holder)
+        seen: dict[bytes, UUID] = {}
+        for claim_hash, member_id in effects.claims:
+            if seen.setdefault(claim_hash, member_id) != member_id:
+                raise IdentityAlreadyLinked(effects.channels[claim_hash], seen[claim_hash])
+
+
+def _side_effects(members: Sequence[Member], claims: IdentityClaims) -> _SideEffects:
+    effects = _SideEffects()
+    for member in members:
+        for event in member.pending_events:
+            if isinstance(event, Member.IdentityLinked | Member.IdentityUnlinked):
+                claim_hash = claims.claim_hash(event.channel, event.handle)
+                effects.channels[claim_hash] = event.channel
+                if isinstance(event, Member.IdentityLinked):
+                    effects.claims.append((claim_hash, member.id))
+                else:
+                    effects.releases.append(claim_hash)
+            elif isinstance(event, Member.Erased):
+                effects.shred.append(member.id)
+    return effects

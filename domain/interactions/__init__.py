@@ -1,0 +1,1 @@
+"""Interactions: the Interaction aggregate, its kinds, and the engagement rule that scores them."""

@@ -1,0 +1,1 @@
+"""Lifecycle: stages, the rule that judges them (at risk, inactive, returning), and its evidence."""

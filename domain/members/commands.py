@@ -1,0 +1,282 @@
+"""Commands: what a caller asks of a member, validated before the domain sees it."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from domain.interactions.interaction import InteractionKind
+from domain.values import (
+    Channel,
+    check_attributes,
+    check_handle,
+    check_held_handle,
+    check_plain_text,
+    check_tag,
+    normalise_handle,
+)
+
+MAX_DISPLAY_NAME = 200
+MAX_EMAIL = 254
+MAX_IDENTITIES_PER_COMMAND = 20
+MAX_EXTERNAL_ID = 200
+MAX_SUMMARY = 2000
+MAX_URL = 2000
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ISO_DATE_START = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
+EXAMPLE_TIME = "2024-05-01T10:00:00Z"
+
+
+def _display_name(value: str) -> str:
+    cleaned = " ".join(check_plain_text(value, "display name").split())
+    if not cleaned:
+        raise ValueError("display name must not be empty")
+    if len(cleaned) > MAX_DISPLAY_NAME:
+        raise ValueError(f"display name must be at most {MAX_DISPLAY_NAME} characters")
+    return cleaned
+
+
+def _email(value: str | None) -> str | None:
+    if value is None:
+        return None
+    cleaned = check_plain_text(value.strip(), "e-mail")
+    if len(cleaned) > MAX_EMAIL or not _EMAIL.match(cleaned):
+        raise ValueError("not a valid e-mail address")
+    return cleaned
+
+
+def _url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if len(value) > MAX_URL or not value.startswith(("https://", "http://")):
+        raise ValueError(f"must be an http(s) URL of at most {MAX_URL} characters")
+    return value
+
+
+def _iso_time(value: Any) -> Any:
+    # pydantic would read 1714557600 (or "1714557600") as seconds since 1970: a unit that
+    # cannot be told from milliseconds, and without the zone the README asks for.
+    if isinstance(value, str) and not _ISO_DATE_START.match(value.strip()):
+        raise ValueError(f"must be an ISO 8601 time with a timezone, e.g. {EXAMPLE_TIME}")
+    if isinstance(value, int | float):
+        raise ValueError(
+            f"must be an ISO 8601 time with a timezone, e.g. {EXAMPLE_TIME}, not a number"
+        )
+    return value
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.utcoffset() is None:
+        raise ValueError(f"must include a timezone offset, e.g. {EXAMPLE_TIME}")
+    return value
+
+
+DisplayName = Annotated[str, AfterValidator(_display_name)]
+Email = Annotated[str | None, AfterValidator(_email)]
+Handle = Annotated[str, AfterValidator(check_handle)]
+HeldHandle = Annotated[str, AfterValidator(check_held_handle)]
+Tag = Annotated[str, AfterValidator(check_tag)]
+AwareDatetime = Annotated[datetime | None, BeforeValidator(_iso_time), AfterValidator(_aware)]
+
+
+class Command(BaseModel):
+    """Base of commands: immutable, and unknown fields are an error, not ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL text and jsonb cannot hold NUL: such an event would stall the projections.
+        if _has_nul(value):
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+class IdentityRef(Command):
+    """A member's handle on one channel."""
+
+    channel: Channel
+    handle: Handle
+
+
+class JoinMember(Command):
+    """Record a new member, optionally with the identities they are known by."""
+
+    display_name: DisplayName
+    email: Email = None
+    joined_at: AwareDatetime = None
+    source_channel: Channel = Channel.OTHER
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    identities: list[IdentityRef] = Field(default_factory=list)
+
+    @field_validator("attributes")
+    @classmethod
+    def _attributes(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return check_attributes(value, allow_null=False)
+
+    @field_validator("identities")
+    @classmethod
+    def _identities(cls, value: list[IdentityRef]) -> list[IdentityRef]:
+        return _distinct_identities(value)
+
+
+class MemberCommand(Command):
+    """A command addressed to one existing member."""
+
+    member_id: UUID
+    expected_version: int | None = Field(default=None, ge=1)
+
+
+class UpdateMemberProfile(MemberCommand):
+    """Change some profile fields; absent fields stay as they are."""
+
+    display_name: DisplayName | None = None
+    email: Email = None
+    clear_email: bool = False
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("clear_email")
+    @classmethod
+    def _not_both_emails(cls, value: bool, info: ValidationInfo) -> bool:
+        # Which of the two the caller meant cannot be guessed: dropping one silently lost data.
+        if value and info.data.get("email") is not None:
+            raise ValueError("give either a new email or clearEmail, not both")
+        return value
+
+    @field_validator("attributes")
+    @classmethod
+    def _attributes(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return check_attributes(value, allow_null=True)
+
+    def changes(self) -> dict[str, Any]:
+        """The requested changes as the domain expects them."""
+        changes: dict[str, Any] = {}
+        if self.display_name is not None:
+            changes["display_name"] = self.display_name
+        if self.clear_email:
+            changes["email"] = None
+        elif self.email is not None:
+            changes["email"] = self.email
+        if self.attributes:
+            changes["attributes"] = dict(self.attributes)
+        return changes
+
+
+class LinkIdentity(MemberCommand):
+    """Link a (channel, handle) to the member."""
+
+    channel: Channel
+    handle: Handle
+
+
+class UnlinkIdentity(MemberCommand):
+    """Unlink a (channel, handle) from the member."""
+
+    channel: Channel
+    handle: HeldHandle
+
+
+class TagMember(MemberCommand):
+    """Put a label on the member."""
+
+    tag: Tag
+
+
+class UntagMember(MemberCommand):
+    """Take a label off the member."""
+
+    tag: Tag
+
+
+class MarkMemberAsStaff(MemberCommand):
+    """Say whether the member is staff."""
+
+    is_staff: bool = True
+
+
+class MarkMemberAsBot(MemberCommand):
+    """Say whether the account is a bot."""
+
+    is_bot: bool = True
+
+
+class MarkMemberLeft(MemberCommand):
+    """Record that the member left."""
+
+    left_at: AwareDatetime = None
+    reason: Annotated[str | None, Field(max_length=500)] = None
+
+
+class RejoinMember(MemberCommand):
+    """Record that a member who left came back."""
+
+    rejoined_at: AwareDatetime = None
+
+
+class EraseMember(MemberCommand):
+    """Erase the person's data (GDPR right to erasure)."""
+
+
+class RecordInteraction(Command):
+    """Record what a member did on a channel; the member is given by id or by identity."""
+
+    member_id: UUID | None = None
+    identity: IdentityRef | None = Field(default=None, validate_default=True)
+    channel: Channel
+    kind: InteractionKind
+    occurred_at: Annotated[datetime, BeforeValidator(_iso_time)]
+    external_id: Annotated[str, Field(min_length=1, max_length=MAX_EXTERNAL_ID)]
+    thread_ref: Annotated[str | None, Field(max_length=MAX_EXTERNAL_ID)] = None
+    url: Annotated[str | None, AfterValidator(_url)] = None
+    summary: Annotated[str | None, Field(max_length=MAX_SUMMARY)] = None
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _occurred_at_is_aware(cls, value: datetime) -> datetime:
+        aware = _aware(value)
+        assert aware is not None
+        return aware
+
+    @field_validator("identity")
+    @classmethod
+    def _one_member_reference(
+        cls, value: IdentityRef | None, info: ValidationInfo
+    ) -> IdentityRef | None:
+        if "member_id" in info.data and (info.data["member_id"] is None) == (value is None):
+            raise ValueError("give exactly one of memberId and identity")
+        return value
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _distinct_identities(identities: list[IdentityRef]) -> list[IdentityRef]:
+    if len(identities) > MAX_IDENTITIES_PER_COMMAND:
+        raise ValueError(f"at most {MAX_IDENTITIES_PER_COMMAND} identities at once")
+    seen: set[tuple[str, str]] = set()
+    for identity in identities:
+        key = (identity.channel.value, normalise_handle(identity.handle))
+        if key in seen:
+            raise ValueError(f"the {identity.channel.value} identity is listed twice")
+        seen.add(key)
+    return identities

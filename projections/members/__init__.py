@@ -1,0 +1,1 @@
+"""The members read model (members, member_identities) and the queries over it."""

@@ -1,0 +1,222 @@
+"""Reads over the `members` projection: lookups, filtered keyset pages and counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from psycopg import sql
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from domain.members.member import ACTIVE, LEFT
+from projections.cursors import (
+    InvalidCursor,
+    decode_cursor,
+    decode_time_cursor,
+    encode_cursor,
+)
+from projections.personal import ATTRIBUTES, EMAIL, HANDLE, PersonalData, open_value
+
+Row = dict[str, Any]
+DEFAULT_STATUSES = (ACTIVE, LEFT)
+
+
+class MemberOrder(StrEnum):
+    """Orderings of the member list; each has an index matching its columns and directions."""
+
+    JOINED_AT_DESC = "joined_at_desc"
+    JOINED_AT_ASC = "joined_at_asc"
+    DISPLAY_NAME_ASC = "display_name_asc"
+
+
+_ORDER_SQL = {
+    MemberOrder.JOINED_AT_DESC: ("joined_at", "<", "joined_at DESC, member_id DESC"),
+    MemberOrder.JOINED_AT_ASC: ("joined_at", ">", "joined_at ASC, member_id ASC"),
+    MemberOrder.DISPLAY_NAME_ASC: (
+        "coalesce(lower(display_name), '')",
+        ">",
+        "coalesce(lower(display_name), '') ASC, member_id ASC",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class MemberFilter:
+    """Which members a list shows; every given criterion must hold."""
+
+    statuses: tuple[str, ...] = DEFAULT_STATUSES
+    tag: str | None = None
+    channel: str | None = None
+    search: str | None = None
+    is_staff: bool | None = None
+    is_bot: bool | None = None
+    # Blind indexes of the search text: an exact e-mail or handle (see PersonalData).
+    search_keys: tuple[bytes, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a keyset-paginated list."""
+
+    rows: list[Row]
+    has_next: bool
+    cursors: list[str] = field(default_factory=list)
+
+
+class MemberQueries:
+    """SQL over the members read tables; no query here reads the event log.
+
+    Rows come back with personal values sealed; `open` turns them into plaintext for
+    callers allowed to see personal data, and into nulls for the others.
+    """
+
+    def __init__(self, pool: ConnectionPool, personal: PersonalData) -> None:
+        self.pool = pool
+        self.personal = personal
+
+    def by_ids(self, member_ids: list[UUID]) -> dict[UUID, Row]:
+        """Members by id (absent ids are simply missing)."""
+        return {
+            r["member_id"]: r
+            for r in self._rows("SELECT * FROM members WHERE member_id = ANY(%s)", (member_ids,))
+        }
+
+    def by_identity(self, channel: str, handle: str) -> Row | None:
+        """The member holding a channel identity, if any: found by the handle's blind index."""
+        rows = self._rows(
+            "SELECT m.* FROM member_identities i JOIN members m USING (member_id)"
+            " WHERE i.channel = %s AND i.handle_key = %s",
+            (channel, self.personal.handle_key(handle)),
+        )
+        return rows[0] if rows else None
+
+    def search_filter(self, where: MemberFilter) -> MemberFilter:
+        """The filter with the blind indexes its search text is matched against exactly."""
+        if not where.search:
+            return where
+        return replace(where, search_keys=tuple(self.personal.search_keys(where.search)))
+
+    def open(self, rows: Iterable[Row], identities: dict[UUID, list[Row]], reveal: bool) -> None:
+        """Put each row's personal values in clear (`reveal`) or as nulls, in place.
+
+        One key query serves the whole page; roles without personal-data access never
+        have anything opened, and do not see display names either.
+        """
+        rows = list(rows)
+        keys = self.personal.reader_keys(r["member_id"] for r in rows) if reveal else {}
+        for row in rows:
+            member_id = row["member_id"]
+            key = keys.get(member_id)
+            if not reveal:
+                row["display_name"] = None
+            row["email"] = open_value(key, row.pop("sealed_email", None), EMAIL, member_id)
+            attributes = open_value(key, row.pop("sealed_attributes", None), ATTRIBUTES, member_id)
+            row["attributes"] = (attributes or {}) if reveal else None
+            for identity in identities.get(member_id, ()):
+                owner = f"{member_id}:{identity['channel']}"
+                identity["handle"] = open_value(
+                    key, identity.pop("sealed_handle", None), HANDLE, owner
+                )
+
+    def identities(self, member_ids: list[UUID]) -> dict[UUID, list[Row]]:
+        """Each member's identities, oldest link first."""
+        found: dict[UUID, list[Row]] = {member_id: [] for member_id in member_ids}
+        for row in self._rows(
+            "SELECT * FROM member_identities WHERE member_id = ANY(%s) ORDER BY linked_at, channel",
+            (member_ids,),
+        ):
+            found[row["member_id"]].append(row)
+        return found
+
+    def page(self, where: MemberFilter, order: MemberOrder, after: str | None, limit: int) -> Page:
+        """A page of members after the cursor, plus whether more follow."""
+        key_sql, comparison, order_sql = _ORDER_SQL[order]
+        conditions, params = _conditions(where)
+        if after is not None:
+            key, member_id = _decode_cursor(after, order)
+            conditions.append(sql.SQL(f"({key_sql}, member_id) {comparison} (%s, %s)"))
+            params += [key, member_id]
+        query = sql.SQL("SELECT * FROM members WHERE {} ORDER BY {} LIMIT %s").format(
+            sql.SQL(" AND ").join(conditions), sql.SQL(order_sql)
+        )
+        rows = self._rows(query, [*params, limit + 1])
+        page = rows[:limit]
+        return Page(page, len(rows) > limit, [_encode_cursor(order, row) for row in page])
+
+    def count(self, where: MemberFilter) -> int:
+        """How many members match: from the counters when they can answer, else by counting."""
+        dimension, value = _counter_for(where)
+        if dimension is None:
+            conditions, params = _conditions(where)
+            query = sql.SQL("SELECT count(*) FROM members WHERE {}").format(
+                sql.SQL(" AND ").join(conditions)
+            )
+            return int(self._rows(query, params)[0]["count"])
+        dimensions = [dimension.format(status=s) for s in where.statuses]
+        rows = self._rows(
+            "SELECT coalesce(sum(count), 0) AS total FROM member_counts"
+            " WHERE dimension = ANY(%s) AND value = ANY(%s)",
+            (dimensions, [value] if value is not None else list(where.statuses)),
+        )
+        return int(rows[0]["total"])
+
+    def _rows(self, query: Any, params: Any = ()) -> list[Row]:
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(query, params)
+            return cur.fetchall()
+
+
+def _conditions(where: MemberFilter) -> tuple[list[sql.Composable], list[Any]]:
+    conditions: list[sql.Composable] = [sql.SQL("status = ANY(%s)")]
+    params: list[Any] = [list(where.statuses)]
+    if where.tag is not None:
+        conditions.append(sql.SQL("tags @> ARRAY[%s]::text[]"))
+        params.append(where.tag)
+    if where.channel is not None:
+        conditions.append(sql.SQL("channels @> ARRAY[%s]::text[]"))
+        params.append(where.channel)
+    if where.search:
+        # Names by substring (trigram index); e-mails and handles exactly, by blind index.
+        conditions.append(sql.SQL("(lower(display_name) LIKE %s OR search_keys && %s::bytea[])"))
+        params += [f"%{_escape_like(where.search.lower())}%", list(where.search_keys)]
+    for column in ("is_staff", "is_bot"):
+        if getattr(where, column) is not None:
+            conditions.append(sql.SQL(f"{column} = %s"))
+            params.append(getattr(where, column))
+    return conditions, params
+
+
+def _counter_for(where: MemberFilter) -> tuple[str | None, str | None]:
+    """The counter dimension answering this filter, or (None, None) when none can."""
+    if where.search or where.is_staff is not None or where.is_bot is not None:
+        return None, None
+    if where.tag is not None and where.channel is not None:
+        return None, None
+    if where.tag is not None:
+        return "tag:{status}", where.tag
+    if where.channel is not None:
+        return "channel:{status}", where.channel
+    return "status", None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _encode_cursor(order: MemberOrder, row: Row) -> str:
+    if order is MemberOrder.DISPLAY_NAME_ASC:
+        return encode_cursor(order.value, (row["display_name"] or "").lower(), row["member_id"])
+    return encode_cursor(order.value, row["joined_at"].isoformat(), row["member_id"])
+
+
+def _decode_cursor(cursor: str, order: MemberOrder) -> tuple[Any, UUID]:
+    if order is MemberOrder.DISPLAY_NAME_ASC:
+        key, member_id = decode_cursor(cursor, order.value)
+        if not isinstance(key, str):
+            raise InvalidCursor("not a cursor handed out by this list")
+        return key, member_id
+    return decode_time_cursor(cursor, order.value)
