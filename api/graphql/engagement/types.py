@@ -7,7 +7,8 @@ from typing import Any
 
 import strawberry
 
-from api.graphql.members.types import Channel, Member, PageInfo
+from api.graphql.members.types import Channel, Member
+from api.graphql.relay import Connection, Edge, relay_type
 from domain.interaction import InteractionKind as DomainKind
 from domain.values import Channel as DomainChannel
 
@@ -33,16 +34,14 @@ class Interaction:
     )
 
 
-@strawberry.type(description="An interaction with its cursor in the list.")
-class InteractionEdge:
-    node: Interaction = strawberry.field(description="The interaction.")
-    cursor: str = strawberry.field(description="Opaque position in the list.")
+@relay_type("An interaction with its cursor in the list.", node="The interaction.")
+class InteractionEdge(Edge[Interaction]):
+    """An edge of a member's interactions."""
 
 
-@strawberry.type(description="A page of a member's interactions, newest first.")
-class InteractionConnection:
-    edges: list[InteractionEdge] = strawberry.field(description="Interactions and cursors.")
-    page_info: PageInfo = strawberry.field(description="Paging state.")
+@relay_type("A page of a member's interactions, newest first.", edges="Interactions and cursors.")
+class InteractionConnection(Connection[InteractionEdge]):
+    """A page of a member's interactions."""
 
 
 @strawberry.type(description="Interactions and weight of one week on one channel.")
@@ -79,16 +78,18 @@ class RankedMember:
     rank: int = strawberry.field(description="Position in this list, from 1.")
 
 
-@strawberry.type(description="A member of a ranking with its cursor.")
-class RankedMemberEdge:
-    node: RankedMember = strawberry.field(description="The ranked member.")
-    cursor: str = strawberry.field(description="Opaque position in the ranking.")
+@relay_type(
+    "A member of a ranking with its cursor.",
+    node="The ranked member.",
+    cursor="Opaque position in the ranking.",
+)
+class RankedMemberEdge(Edge[RankedMember]):
+    """An edge of the ranking."""
 
 
-@strawberry.type(description="A page of the ranking by current score.")
-class RankedMemberConnection:
-    edges: list[RankedMemberEdge] = strawberry.field(description="Members and cursors.")
-    page_info: PageInfo = strawberry.field(description="Paging state.")
+@relay_type("A page of the ranking by current score.", edges="Members and cursors.")
+class RankedMemberConnection(Connection[RankedMemberEdge]):
+    """A page of the ranking."""
 
 
 def interaction_from_row(row: dict[str, Any], reveal: bool) -> Interaction:

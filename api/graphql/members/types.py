@@ -13,10 +13,11 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.errors import bad_input
+from api.graphql.relay import Connection, Edge, relay_type
 from api.services import in_thread
 from domain.member import Member as MemberAggregate
 from domain.values import Channel as DomainChannel
-from projections.member_queries import MemberFilter, Page
+from projections.member_queries import MemberFilter
 
 if TYPE_CHECKING:
     from api.graphql.engagement.types import InteractionConnection, MemberEngagement
@@ -148,34 +149,22 @@ class Member:
         return await member_interactions(info, UUID(self.id), first, after, reveal)
 
 
-@strawberry.type(description="Where a page ends, for asking the next one.")
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="More items follow this page.")
-    has_previous_page: bool = strawberry.field(description="This page was asked with `after`.")
-    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
-    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
+@relay_type(
+    "A member with its cursor in the list.",
+    node="The member.",
+    cursor="Opaque position of this member in the list.",
+)
+class MemberEdge(Edge[Member]):
+    """An edge of the member list."""
 
 
-def page_info(page: Page, after: str | None) -> PageInfo:
-    """Paging state of a keyset page asked for after a cursor (or from the start)."""
-    return PageInfo(
-        has_next_page=page.has_next,
-        has_previous_page=after is not None,
-        start_cursor=page.cursors[0] if page.cursors else None,
-        end_cursor=page.cursors[-1] if page.cursors else None,
-    )
+@relay_type(
+    "A page of members (keyset pagination: stable under inserts).",
+    edges="Members with their cursors.",
+)
+class MemberConnection(Connection[MemberEdge]):
+    """A page of the member list, which knows its filter to count the whole list."""
 
-
-@strawberry.type(description="A member with its cursor in the list.")
-class MemberEdge:
-    node: Member = strawberry.field(description="The member.")
-    cursor: str = strawberry.field(description="Opaque position of this member in the list.")
-
-
-@strawberry.type(description="A page of members (keyset pagination: stable under inserts).")
-class MemberConnection:
-    edges: list[MemberEdge] = strawberry.field(description="Members with their cursors.")
-    page_info: PageInfo = strawberry.field(description="Paging state.")
     where: strawberry.Private[MemberFilter]
 
     @strawberry.field(description="The members of this page, without cursors.")
