@@ -100,10 +100,10 @@ class Connection(Generic[EdgeT]):
         return cls(edges=edges, page_info=PageInfo.of(page, after), **fields)
 
     @classmethod
-    def _edge_type(cls) -> type[Edge[Any]]:
+    def _edge_type(cls) -> type[EdgeT]:
         for base in getattr(cls, "__orig_bases__", ()):
             if get_origin(base) is Connection:
-                edge: type[Edge[Any]] = get_args(base)[0]
+                edge: type[EdgeT] = get_args(base)[0]
                 return edge
         raise TypeError(f"{cls.__name__} must subclass Connection[SomeEdge]")
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 import strawberry
 
+from api.graphql.context import Info
+from api.graphql.errors import bad_input
 from api.graphql.members.types import Channel, Member
+from api.graphql.nodes import Node
 from api.graphql.relay import Connection, Edge, relay_type
+from api.services import in_thread
 from domain.interaction import InteractionKind as DomainKind
 from domain.values import Channel as DomainChannel
 
@@ -18,7 +23,7 @@ InteractionKind = strawberry.enum(
 
 
 @strawberry.type(description="Something a member did on a channel.")
-class Interaction:
+class Interaction(Node):
     id: strawberry.ID = strawberry.field(description="Derived from (channel, externalId).")
     member_id: strawberry.ID = strawberry.field(description="Who did it.")
     channel: Channel = strawberry.field(description="Where.")  # type: ignore[valid-type]
@@ -32,6 +37,18 @@ class Interaction:
     summary: str | None = strawberry.field(
         description="Short text; null when erased or hidden from your role."
     )
+
+    @classmethod
+    async def resolve_node(cls, info: Info, node_id: str) -> Interaction | None:
+        """node(id:) for interactions: url and summary only with personal-data access."""
+        try:
+            interaction_id = UUID(node_id)
+        except ValueError:
+            raise bad_input("id: not an interaction id (a UUID)") from None
+        reveal = info.context.principal.can_read_personal_data
+        engagement = info.context.services.engagement
+        row = await in_thread(engagement.interaction, interaction_id, reveal)
+        return interaction_from_row(row, reveal) if row is not None else None
 
 
 @relay_type("An interaction with its cursor in the list.", node="The interaction.")

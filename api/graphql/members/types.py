@@ -13,6 +13,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.errors import bad_input
+from api.graphql.nodes import Node
 from api.graphql.relay import Connection, Edge, relay_type
 from api.services import in_thread
 from domain.member import Member as MemberAggregate
@@ -80,7 +81,7 @@ class MemberEvent:
 
 
 @strawberry.type(description="A person of the community, as of the latest projected event.")
-class Member:
+class Member(Node):
     id: strawberry.ID = strawberry.field(description="Stable member id (a UUID).")
     display_name: str | None = strawberry.field(
         description="Name shown; null once erased, or when your role may not see personal data."
@@ -108,6 +109,13 @@ class Member:
     personal_data_hidden: bool = strawberry.field(
         description="True when name, e-mail, handles and attributes are withheld from your role."
     )
+
+    @classmethod
+    async def resolve_node(cls, info: Info, node_id: str) -> Member | None:
+        """node(id:) for members: exactly member(id:), masking included."""
+        from api.graphql.members.queries import member_by_id
+
+        return await member_by_id(info, node_id)
 
     @strawberry.field(description="The member's events in order, oldest first (audit trail).")
     async def history(
