@@ -1,6 +1,7 @@
 """Relay connections for every list: Edge, Connection and PageInfo, and the `first`/`after` checks.
 
-A list field checks its arguments with `PageRequest.checked`, reads a keyset `Page` from a
+A list field takes `first: First = DEFAULT_FIRST, after: After = None`, checks them with
+`PageRequest.checked`, reads a keyset `Page` from a
 projection with `PageRequest.read`, and answers `XConnection.of(page, after, nodes)`. The
 concrete types keep their GraphQL names and descriptions (the schema is a contract):
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, Self, TypeVar, get_args, get_origin
+from typing import Annotated, Any, Generic, Self, TypeVar, get_args, get_origin
 
 import strawberry
 
@@ -24,6 +25,11 @@ from api.graphql.context import Info
 from api.graphql.errors import bad_input
 from api.services import in_thread
 from projections.cursors import InvalidCursor, Page
+
+# The arguments of every list field, described once (the default page is 50 items).
+First = Annotated[int, strawberry.argument(description="Page size, 1 to 100.")]
+After = Annotated[str | None, strawberry.argument(description="An endCursor.")]
+DEFAULT_FIRST = 50
 
 NodeT = TypeVar("NodeT")
 EdgeT = TypeVar("EdgeT", bound="Edge[Any]")

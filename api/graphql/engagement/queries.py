@@ -10,7 +10,7 @@ from api.graphql.context import Info
 from api.graphql.engagement.types import RankedMember, RankedMemberConnection
 from api.graphql.members.queries import load_members
 from api.graphql.members.types import Channel
-from api.graphql.relay import PageRequest
+from api.graphql.relay import DEFAULT_FIRST, After, First, PageRequest
 from api.services import Services, in_thread
 from application.community import utc_now
 from projections.cursors import Page
@@ -27,8 +27,8 @@ class EngagementQuery:
     async def top_members(
         self,
         info: Info,
-        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
-        after: Annotated[str | None, strawberry.argument(description="An endCursor.")] = None,
+        first: First = DEFAULT_FIRST,
+        after: After = None,
         channel: Annotated[
             Channel | None,  # type: ignore[valid-type]
             strawberry.argument(description="Rank by activity on this channel only."),

@@ -22,7 +22,7 @@ from api.graphql.lifecycle.types import (
 )
 from api.graphql.members.queries import load_members
 from api.graphql.members.types import Channel, Member
-from api.graphql.relay import PageRequest, check_first
+from api.graphql.relay import DEFAULT_FIRST, After, First, PageRequest, check_first
 from api.services import Services, in_thread
 from application.community import utc_now
 from domain.errors import InvalidField
@@ -53,8 +53,8 @@ class LifecycleQuery:
         as_of: Annotated[
             datetime | None, strawberry.argument(description="A past instant; default now.")
         ] = None,
-        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
-        after: Annotated[str | None, strawberry.argument(description="An endCursor.")] = None,
+        first: First = DEFAULT_FIRST,
+        after: After = None,
         filter: AtRiskFilter | None = None,
     ) -> AtRiskMemberConnection:
         services = info.context.services

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -11,7 +10,7 @@ from api.graphql.context import Info
 from api.graphql.errors import bad_input, checked_tag, forbidden_query
 from api.graphql.members.inputs import MemberFilterInput
 from api.graphql.members.types import Channel, Member, MemberConnection, member_from_row
-from api.graphql.relay import PageRequest
+from api.graphql.relay import DEFAULT_FIRST, After, First, PageRequest
 from api.services import Services, in_thread
 from domain.values import check_handle
 from projections.member_queries import DEFAULT_STATUSES, MemberFilter, MemberOrder
@@ -63,8 +62,8 @@ class MemberQuery:
         info: Info,
         filter: MemberFilterInput | None = None,
         order_by: MemberOrderEnum = MemberOrder.JOINED_AT_DESC,  # type: ignore[valid-type]
-        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
-        after: Annotated[str | None, strawberry.argument(description="An endCursor.")] = None,
+        first: First = DEFAULT_FIRST,
+        after: After = None,
     ) -> MemberConnection:
         services = info.context.services
         request = PageRequest.checked(info, first, after)

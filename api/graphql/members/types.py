@@ -14,7 +14,7 @@ from strawberry.scalars import JSON
 from api.graphql.context import Info
 from api.graphql.errors import bad_input
 from api.graphql.nodes import Node
-from api.graphql.relay import Connection, Edge, relay_type
+from api.graphql.relay import DEFAULT_FIRST, After, Connection, Edge, First, relay_type
 from api.services import in_thread
 from domain.member import Member as MemberAggregate
 from domain.values import Channel as DomainChannel
@@ -148,8 +148,8 @@ class Member(Node):
     async def interactions(
         self,
         info: Info,
-        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
-        after: Annotated[str | None, strawberry.argument(description="An endCursor.")] = None,
+        first: First = DEFAULT_FIRST,
+        after: After = None,
     ) -> InteractionConnectionRef:
         from api.graphql.engagement.resolvers import member_interactions
 
