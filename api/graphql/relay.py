@@ -1,9 +1,9 @@
 """Relay connections for every list: Edge, Connection and PageInfo, and the `first`/`after` checks.
 
 A list field takes `first: First = DEFAULT_FIRST, after: After = None`, checks them with
-`PageRequest.checked`, reads a keyset `Page` from a
-projection with `PageRequest.read`, and answers `XConnection.of(page, after, nodes)`. The
-concrete types keep their GraphQL names and descriptions (the schema is a contract):
+`PageRequest.checked`, reads a keyset `Page` from a projection with `PageRequest.read`,
+and answers `XConnection.of(page, after, nodes)`. The concrete types keep their GraphQL
+names and descriptions (the schema is a contract):
 
     @relay_type("A member with its cursor in the list.", node="The member.")
     class MemberEdge(Edge[Member]): ...

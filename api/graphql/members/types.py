@@ -12,9 +12,16 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
-from api.graphql.errors import bad_input
 from api.graphql.nodes import Node
-from api.graphql.relay import DEFAULT_FIRST, After, Connection, Edge, First, relay_type
+from api.graphql.relay import (
+    DEFAULT_FIRST,
+    After,
+    Connection,
+    Edge,
+    First,
+    check_first,
+    relay_type,
+)
 from api.services import in_thread
 from domain.member import Member as MemberAggregate
 from domain.values import Channel as DomainChannel
@@ -29,6 +36,8 @@ StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle
 InteractionConnectionRef = Annotated[
     "InteractionConnection", strawberry.lazy("api.graphql.engagement.types")
 ]
+
+MAX_HISTORY = 500
 
 Channel = strawberry.enum(
     DomainChannel, name="Channel", description="A platform where members can be found."
@@ -123,8 +132,7 @@ class Member(Node):
         info: Info,
         first: Annotated[int, strawberry.argument(description="At most this many (1-500).")] = 100,
     ) -> list[MemberEvent]:
-        if not 1 <= first <= 500:
-            raise bad_input("first must be between 1 and 500")
+        check_first(first, MAX_HISTORY)
         events = await in_thread(info.context.services.community.member_history, UUID(self.id))
         return [_event(e, not self.personal_data_hidden) for e in events[:first]]
 
