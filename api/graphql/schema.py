@@ -25,6 +25,7 @@ from api.graphql.lifecycle.queries import LifecycleQuery
 from api.graphql.masking import MaskUnexpectedErrors
 from api.graphql.members.mutations import MemberMutation
 from api.graphql.members.queries import MemberQuery
+from api.graphql.nodes import NodeQuery
 from api.graphql.ratelimit import RateLimitOperations
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -34,7 +35,7 @@ MAX_ALIASES = 20
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(MemberQuery, EngagementQuery, LifecycleQuery):
+class Query(MemberQuery, EngagementQuery, LifecycleQuery, NodeQuery):
     pass
 
 

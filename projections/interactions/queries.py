@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from projections.cursors import decode_float_cursor, decode_time_cursor, encode_cursor
-from projections.members.queries import Page, Row
+from projections.cursors import (
+    Keyset,
+    Page,
+    Row,
+)
 from projections.personal import CONTENT, PersonalData, open_value
 
 TOP = """
@@ -37,6 +41,8 @@ INTERACTIONS = """
 SELECT * FROM member_interactions WHERE member_id = %s {after}
 ORDER BY occurred_at DESC, interaction_id DESC LIMIT %s
 """
+TOP_KEYS = Keyset("top", itemgetter("rank_key"), "member_id", float)
+INTERACTION_KEYS = Keyset("interactions", itemgetter("occurred_at"), "interaction_id", datetime)
 
 
 class EngagementQueries:
@@ -52,14 +58,11 @@ class EngagementQueries:
         prefix = "" if channel is None else "c."
         condition = ""
         if after is not None:
-            key, member_id = decode_float_cursor(after, "top")
+            key, member_id = TOP_KEYS.decode(after)
             condition = f"AND ({prefix}rank_key, {prefix}member_id) < (%s, %s)"
             params += [key, member_id]
         query = (TOP if channel is None else TOP_ON_CHANNEL).format(after=condition)
-        rows = self._rows(query, [*params, limit + 1])
-        page = rows[:limit]
-        cursors = [encode_cursor("top", r["rank_key"], r["member_id"]) for r in page]
-        return Page(page, len(rows) > limit, cursors)
+        return TOP_KEYS.page(self._rows(query, [*params, limit + 1]), limit)
 
     def interaction(self, interaction_id: UUID, reveal: bool) -> Row | None:
         """One projected interaction; url and summary in clear only with `reveal`."""
@@ -111,17 +114,13 @@ class EngagementQueries:
         params: list[Any] = [member_id]
         condition = ""
         if after is not None:
-            moment, interaction_id = decode_time_cursor(after, "interactions")
+            moment, interaction_id = INTERACTION_KEYS.decode(after)
             condition = "AND (occurred_at, interaction_id) < (%s, %s)"
             params += [moment, interaction_id]
         rows = self._rows(INTERACTIONS.format(after=condition), [*params, limit + 1])
-        page = rows[:limit]
-        self._open(page, reveal)
-        cursors = [
-            encode_cursor("interactions", r["occurred_at"].isoformat(), r["interaction_id"])
-            for r in page
-        ]
-        return Page(page, len(rows) > limit, cursors)
+        page = INTERACTION_KEYS.page(rows, limit)
+        self._open(page.rows, reveal)
+        return page
 
     def _open(self, rows: list[Row], reveal: bool) -> None:
         """url and summary in clear (one key query) for `reveal`, else null, in place."""

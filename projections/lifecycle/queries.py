@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
@@ -13,8 +14,7 @@ from psycopg_pool import ConnectionPool
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.stages import WEEK, Activity, Stage, StageRule
 from domain.moments import week_of
-from projections.cursors import decode_float_cursor, encode_cursor
-from projections.members.queries import Page
+from projections.cursors import Keyset, Page
 
 # Weeks older than this many half-lives weigh under 0.4% of a new one: left out of scores.
 SCORE_HORIZON_HALF_LIVES = 8
@@ -41,6 +41,7 @@ GROUP BY m.member_id, m.joined_at, s.stage, s.since
 ORDER BY m.member_id
 LIMIT %(limit)s
 """
+AT_RISK_KEYS = Keyset("at_risk", itemgetter("score_at_change"), "member_id", float)
 
 
 def week_decay(
@@ -141,7 +142,7 @@ class LifecycleQueries:
             conditions.append("m.tags @> ARRAY[%s]::text[]")
             params.append(tag)
         if after is not None:
-            score, member_id = decode_float_cursor(after, "at_risk")
+            score, member_id = AT_RISK_KEYS.decode(after)
             conditions.append("(s.score_at_change, s.member_id) < (%s, %s)")
             params += [score, member_id]
         query = (
@@ -152,10 +153,7 @@ class LifecycleQueries:
             f" WHERE {' AND '.join(conditions)}"
             " ORDER BY s.score_at_change DESC, s.member_id DESC LIMIT %s"
         )
-        rows = self._rows(query, [*params, limit + 1])
-        page = rows[:limit]
-        cursors = [encode_cursor("at_risk", r["score_at_change"], r["member_id"]) for r in page]
-        return Page(page, len(rows) > limit, cursors)
+        return AT_RISK_KEYS.page(self._rows(query, [*params, limit + 1]), limit)
 
     def quiet(self, member_ids: list[UUID]) -> list[UUID]:
         """Those of these members who are at risk or inactive now."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
@@ -13,15 +15,9 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from domain.members.member import ACTIVE, LEFT
-from projections.cursors import (
-    InvalidCursor,
-    decode_cursor,
-    decode_time_cursor,
-    encode_cursor,
-)
+from projections.cursors import Keyset, Page, Row
 from projections.personal import ATTRIBUTES, EMAIL, HANDLE, PersonalData, open_value
 
-Row = dict[str, Any]
 DEFAULT_STATUSES = (ACTIVE, LEFT)
 
 
@@ -42,6 +38,17 @@ _ORDER_SQL = {
         "coalesce(lower(display_name), '') ASC, member_id ASC",
     ),
 }
+_KEYSETS = {
+    order: Keyset(order.value, itemgetter("joined_at"), "member_id", datetime)
+    for order in (MemberOrder.JOINED_AT_DESC, MemberOrder.JOINED_AT_ASC)
+} | {
+    MemberOrder.DISPLAY_NAME_ASC: Keyset(
+        MemberOrder.DISPLAY_NAME_ASC.value,
+        lambda row: (row["display_name"] or "").lower(),
+        "member_id",
+        str,
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -56,15 +63,6 @@ class MemberFilter:
     is_bot: bool | None = None
     # Blind indexes of the search text: an exact e-mail or handle (see PersonalData).
     search_keys: tuple[bytes, ...] = ()
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a keyset-paginated list."""
-
-    rows: list[Row]
-    has_next: bool
-    cursors: list[str] = field(default_factory=list)
 
 
 class MemberQueries:
@@ -135,17 +133,16 @@ class MemberQueries:
     def page(self, where: MemberFilter, order: MemberOrder, after: str | None, limit: int) -> Page:
         """A page of members after the cursor, plus whether more follow."""
         key_sql, comparison, order_sql = _ORDER_SQL[order]
+        keyset = _KEYSETS[order]
         conditions, params = _conditions(where)
         if after is not None:
-            key, member_id = _decode_cursor(after, order)
+            key, member_id = keyset.decode(after)
             conditions.append(sql.SQL(f"({key_sql}, member_id) {comparison} (%s, %s)"))
             params += [key, member_id]
         query = sql.SQL("SELECT * FROM members WHERE {} ORDER BY {} LIMIT %s").format(
             sql.SQL(" AND ").join(conditions), sql.SQL(order_sql)
         )
-        rows = self._rows(query, [*params, limit + 1])
-        page = rows[:limit]
-        return Page(page, len(rows) > limit, [_encode_cursor(order, row) for row in page])
+        return keyset.page(self._rows(query, [*params, limit + 1]), limit)
 
     def count(self, where: MemberFilter) -> int:
         """How many members match: from the counters when they can answer, else by counting."""
@@ -205,18 +202,3 @@ def _counter_for(where: MemberFilter) -> tuple[str | None, str | None]:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _encode_cursor(order: MemberOrder, row: Row) -> str:
-    if order is MemberOrder.DISPLAY_NAME_ASC:
-        return encode_cursor(order.value, (row["display_name"] or "").lower(), row["member_id"])
-    return encode_cursor(order.value, row["joined_at"].isoformat(), row["member_id"])
-
-
-def _decode_cursor(cursor: str, order: MemberOrder) -> tuple[Any, UUID]:
-    if order is MemberOrder.DISPLAY_NAME_ASC:
-        key, member_id = decode_cursor(cursor, order.value)
-        if not isinstance(key, str):
-            raise InvalidCursor("not a cursor handed out by this list")
-        return key, member_id
-    return decode_time_cursor(cursor, order.value)

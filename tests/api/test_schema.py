@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+import api.graphql.schema
+from api.cli.common import app  # the package registers every command, export-schema included
 from api.graphql.schema import SCHEMA_FILE, schema_sdl
 from tests.api.conftest import Api, join
 
@@ -33,11 +40,46 @@ INTROSPECT = """
 
 def test_committed_schema_matches_the_code() -> None:
     """api/schema.graphql is what `crm export-schema` writes today (no drift)."""
-    assert SCHEMA_FILE.name == "schema.graphql"
     assert SCHEMA_FILE.exists(), "run `crm export-schema` and commit api/schema.graphql"
-    assert SCHEMA_FILE.read_text() == schema_sdl(), (
-        "api/schema.graphql is out of date: run `crm export-schema` and review the diff"
+    committed, exported = SCHEMA_FILE.read_text(), schema_sdl()
+    drift = "".join(
+        difflib.unified_diff(
+            committed.splitlines(keepends=True),
+            exported.splitlines(keepends=True),
+            "api/schema.graphql (committed)",
+            "crm export-schema (now)",
+        )
     )
+    assert committed == exported, (
+        f"api/schema.graphql is out of date: run `crm export-schema` and review:\n{drift}"
+    )
+
+
+def _check_schema(committed: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Exit code of `crm export-schema --check` with `committed` as the committed file."""
+    monkeypatch.setattr(api.graphql.schema, "SCHEMA_FILE", committed)
+    return CliRunner().invoke(app, ["export-schema", "--check"]).exit_code
+
+
+def test_the_schema_check_fails_when_the_committed_file_differs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check CI and this module rely on passes on the exported text and nothing else."""
+    exported = schema_sdl()
+    committed = tmp_path / "schema.graphql"
+    assert _check_schema(committed, monkeypatch) == 1, "a missing file must fail"
+    committed.write_text(exported)
+    assert _check_schema(committed, monkeypatch) == 0
+    changed = {
+        "a field removed": exported.replace("  node(id: ID!): Node\n", "", 1),
+        "a description edited": exported.replace("Stable member id", "Member id", 1),
+        "a trailing newline added": exported + "\n",
+    }
+    for what, text in changed.items():
+        assert text != exported, what
+        committed.write_text(text)
+        assert _check_schema(committed, monkeypatch) == 1, what
+        assert committed.read_text() == text, "--check must not rewrite the file"
 
 
 def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
@@ -53,6 +95,7 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "topMembers",
         "atRiskMembers",
         "simulateAtRiskRule",
+        "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}
     assert set(mutations) == MUTATIONS

@@ -7,14 +7,13 @@ from typing import Annotated
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.errors import bad_input
-from api.graphql.interactions.types import RankedMember, RankedMemberConnection, RankedMemberEdge
+from api.graphql.interactions.types import RankedMember, RankedMemberConnection
 from api.graphql.members.queries import load_members
-from api.graphql.members.types import Channel, page_info
+from api.graphql.members.types import Channel
+from api.graphql.relay import DEFAULT_FIRST, After, First, PageRequest
 from api.services import Services, in_thread
 from application.members.community import utc_now
-from projections.cursors import InvalidCursor
-from projections.members.queries import Page
+from projections.cursors import Page
 
 
 @strawberry.type
@@ -28,22 +27,19 @@ class EngagementQuery:
     async def top_members(
         self,
         info: Info,
-        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
-        after: Annotated[str | None, strawberry.argument(description="An endCursor.")] = None,
+        first: First = DEFAULT_FIRST,
+        after: After = None,
         channel: Annotated[
             Channel | None,
             strawberry.argument(description="Rank by activity on this channel only."),
         ] = None,
     ) -> RankedMemberConnection:
         services = info.context.services
-        limit = services.runtime.settings.max_page_size
-        if not 1 <= first <= limit:
-            raise bad_input(f"first must be between 1 and {limit}")
+        request = PageRequest.checked(info, first, after)
         on = channel.value if channel is not None else None
-        try:
-            page = await in_thread(services.engagement.top_members, on, after, first)
-        except InvalidCursor as error:
-            raise bad_input(f"after: {error}") from None
+        page = await request.read(
+            lambda cursor, size: services.engagement.top_members(on, cursor, size)
+        )
         reveal = info.context.principal.can_read_personal_data
         return await in_thread(_ranking, services, page, on, reveal, after)
 
@@ -59,19 +55,11 @@ def _ranking(
         first_place = services.engagement.position_in_ranking(
             channel, top["rank_key"], top["member_id"]
         )
-    edges = [
-        RankedMemberEdge(
-            node=RankedMember(
-                member=members[strawberry.ID(str(row["member_id"]))],
-                score=services.rule.score_at(row["rank_key"], now),
-                rank=first_place + offset,
-            ),
-            cursor=cursor,
-        )
-        for offset, (row, cursor) in enumerate(zip(page.rows, page.cursors, strict=True))
-        if strawberry.ID(str(row["member_id"])) in members
+    # A member gone since the page was read has no node; the others keep their places.
+    nodes = [
+        RankedMember(member=member, score=services.rule.score_at(row["rank_key"], now), rank=rank)
+        if (member := members.get(strawberry.ID(str(row["member_id"]))))
+        else None
+        for rank, row in enumerate(page.rows, start=first_place)
     ]
-    return RankedMemberConnection(
-        edges=edges,
-        page_info=page_info(page, after),
-    )
+    return RankedMemberConnection.of(page, after, nodes)

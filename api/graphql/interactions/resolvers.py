@@ -6,23 +6,19 @@ from datetime import timedelta
 from uuid import UUID
 
 from api.graphql.context import Info
-from api.graphql.errors import bad_input
 from api.graphql.interactions.types import (
     InteractionConnection,
-    InteractionEdge,
     MemberEngagement,
     WeeklyActivity,
     interaction_from_row,
 )
-from api.graphql.members.types import page_info
+from api.graphql.relay import PageRequest
 from api.services import Services, in_thread
 from application.members.community import utc_now
 from domain.moments import week_of
 from domain.values import Channel
-from projections.cursors import InvalidCursor
 
 ACTIVITY_WEEKS = 26
-MAX_INTERACTIONS_PAGE = 100
 
 
 async def member_engagement(info: Info, member_id: UUID) -> MemberEngagement | None:
@@ -63,18 +59,10 @@ async def member_interactions(
     info: Info, member_id: UUID, first: int, after: str | None, reveal: bool
 ) -> InteractionConnection:
     """A page of the member's interactions, newest first."""
-    if not 1 <= first <= MAX_INTERACTIONS_PAGE:
-        raise bad_input(f"first must be between 1 and {MAX_INTERACTIONS_PAGE}")
+    request = PageRequest.checked(info, first, after)
     queries = info.context.services.engagement
-    try:
-        page = await in_thread(queries.interactions, member_id, after, first, reveal)
-    except InvalidCursor as error:
-        raise bad_input(f"after: {error}") from None
-    edges = [
-        InteractionEdge(node=interaction_from_row(row, reveal), cursor=cursor)
-        for row, cursor in zip(page.rows, page.cursors, strict=True)
-    ]
-    return InteractionConnection(
-        edges=edges,
-        page_info=page_info(page, after),
+    page = await request.read(
+        lambda cursor, size: queries.interactions(member_id, cursor, size, reveal)
     )
+    nodes = [interaction_from_row(row, reveal) for row in page.rows]
+    return InteractionConnection.of(page, after, nodes)

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 import strawberry
 
-from api.graphql.members.types import Channel, Member, PageInfo
+from api.graphql.context import Info
+from api.graphql.errors import bad_input
+from api.graphql.members.types import Channel, Member
+from api.graphql.nodes import Node
+from api.graphql.relay import Connection, Edge, relay_type
+from api.services import in_thread
 from domain.interactions.interaction import InteractionKind as DomainKind
 from domain.values import Channel as DomainChannel
 
@@ -19,7 +25,7 @@ strawberry.enum(
 
 
 @strawberry.type(description="Something a member did on a channel.")
-class Interaction:
+class Interaction(Node):
     id: strawberry.ID = strawberry.field(description="Derived from (channel, externalId).")
     member_id: strawberry.ID = strawberry.field(description="Who did it.")
     channel: Channel = strawberry.field(description="Where.")
@@ -34,17 +40,27 @@ class Interaction:
         description="Short text; null when erased or hidden from your role."
     )
 
+    @classmethod
+    async def resolve_node(cls, info: Info, node_id: str) -> Interaction | None:
+        """node(id:) for interactions: url and summary only with personal-data access."""
+        try:
+            interaction_id = UUID(node_id)
+        except ValueError:
+            raise bad_input("id: not an interaction id (a UUID)") from None
+        reveal = info.context.principal.can_read_personal_data
+        engagement = info.context.services.engagement
+        row = await in_thread(engagement.interaction, interaction_id, reveal)
+        return interaction_from_row(row, reveal) if row is not None else None
 
-@strawberry.type(description="An interaction with its cursor in the list.")
-class InteractionEdge:
-    node: Interaction = strawberry.field(description="The interaction.")
-    cursor: str = strawberry.field(description="Opaque position in the list.")
+
+@relay_type("An interaction with its cursor in the list.", node="The interaction.")
+class InteractionEdge(Edge[Interaction]):
+    """An edge of a member's interactions."""
 
 
-@strawberry.type(description="A page of a member's interactions, newest first.")
-class InteractionConnection:
-    edges: list[InteractionEdge] = strawberry.field(description="Interactions and cursors.")
-    page_info: PageInfo = strawberry.field(description="Paging state.")
+@relay_type("A page of a member's interactions, newest first.", edges="Interactions and cursors.")
+class InteractionConnection(Connection[InteractionEdge]):
+    """A page of a member's interactions."""
 
 
 @strawberry.type(description="Interactions and weight of one week on one channel.")
@@ -81,16 +97,18 @@ class RankedMember:
     rank: int = strawberry.field(description="Position in this list, from 1.")
 
 
-@strawberry.type(description="A member of a ranking with its cursor.")
-class RankedMemberEdge:
-    node: RankedMember = strawberry.field(description="The ranked member.")
-    cursor: str = strawberry.field(description="Opaque position in the ranking.")
+@relay_type(
+    "A member of a ranking with its cursor.",
+    node="The ranked member.",
+    cursor="Opaque position in the ranking.",
+)
+class RankedMemberEdge(Edge[RankedMember]):
+    """An edge of the ranking."""
 
 
-@strawberry.type(description="A page of the ranking by current score.")
-class RankedMemberConnection:
-    edges: list[RankedMemberEdge] = strawberry.field(description="Members and cursors.")
-    page_info: PageInfo = strawberry.field(description="Paging state.")
+@relay_type("A page of the ranking by current score.", edges="Members and cursors.")
+class RankedMemberConnection(Connection[RankedMemberEdge]):
+    """A page of the ranking."""
 
 
 def interaction_from_row(row: dict[str, Any], reveal: bool) -> Interaction:

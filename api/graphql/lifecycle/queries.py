@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -13,7 +13,6 @@ from api.graphql.errors import bad_field, bad_input, checked_tag
 from api.graphql.lifecycle.types import (
     AtRiskMember,
     AtRiskMemberConnection,
-    AtRiskMemberEdge,
     RuleSimulation,
     SimulatedMember,
     StageChange,
@@ -21,15 +20,15 @@ from api.graphql.lifecycle.types import (
     evidence_from,
 )
 from api.graphql.members.queries import load_members
-from api.graphql.members.types import Channel, Member, page_info
+from api.graphql.members.types import Channel, Member
+from api.graphql.relay import DEFAULT_FIRST, After, First, PageRequest, check_first
 from api.services import Services, in_thread
 from application.lifecycle.evaluation import Flagged, simulate_rule
 from application.members.community import utc_now
 from domain.errors import InvalidField
 from domain.lifecycle.stages import InvalidRule, Stage
 from domain.values import Channel as DomainChannel
-from projections.cursors import InvalidCursor
-from projections.members.queries import Page
+from projections.cursors import Page
 
 MAX_LISTED = 100
 
@@ -54,23 +53,20 @@ class LifecycleQuery:
         as_of: Annotated[
             datetime | None, strawberry.argument(description="A past instant; default now.")
         ] = None,
-        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
-        after: Annotated[str | None, strawberry.argument(description="An endCursor.")] = None,
+        first: First = DEFAULT_FIRST,
+        after: After = None,
         filter: AtRiskFilter | None = None,
     ) -> AtRiskMemberConnection:
         services = info.context.services
-        limit = services.runtime.settings.max_page_size
-        if not 1 <= first <= limit:
-            raise bad_input(f"first must be between 1 and {limit}")
+        request = PageRequest.checked(info, first, after)
         _check_as_of(services, as_of)
         channel, tag = _filter(filter)
         reveal = info.context.principal.can_read_personal_data
-        try:
-            page = await in_thread(
-                lambda: services.lifecycle.at_risk(as_of, after, first, channel=channel, tag=tag)
+        page = await request.read(
+            lambda cursor, size: services.lifecycle.at_risk(
+                as_of, cursor, size, channel=channel, tag=tag
             )
-        except InvalidCursor as error:
-            raise bad_input(f"after: {error}") from None
+        )
         return await in_thread(_at_risk_page, services, page, reveal, after)
 
     @strawberry.field(
@@ -86,8 +82,7 @@ class LifecycleQuery:
         ] = None,
         first: Annotated[int, strawberry.argument(description="Members listed, 1-100.")] = 20,
     ) -> RuleSimulation:
-        if not 1 <= first <= MAX_LISTED:
-            raise bad_input(f"first must be between 1 and {MAX_LISTED}")
+        check_first(first, MAX_LISTED)
         services = info.context.services
         _check_as_of(services, as_of)
         try:
@@ -164,25 +159,24 @@ def _at_risk_page(
     services: Services, page: Page, reveal: bool, after: str | None
 ) -> AtRiskMemberConnection:
     members = _members_of(services, [row["member_id"] for row in page.rows], reveal)
-    edges = []
-    for row, cursor in zip(page.rows, page.cursors, strict=True):
-        member = members.get(str(row["member_id"]))
-        if member is None:
-            continue
-        why = evidence_from(row["evidence"])
-        node = AtRiskMember(
-            member=member,
-            since=row["since"],
-            why=why,
-            reason=row["reason"] or "",
-            rule_version=row["rule_version"],
-            last_interaction_at=why.last_interaction_at,
-            channels=[DomainChannel(c) for c in row["active_channels"]],
-        )
-        edges.append(AtRiskMemberEdge(node=node, cursor=cursor))
-    return AtRiskMemberConnection(
-        edges=edges,
-        page_info=page_info(page, after),
+    # A member gone since the page was read has no node: its row is left out.
+    nodes = [
+        _at_risk(member, row) if (member := members.get(str(row["member_id"]))) else None
+        for row in page.rows
+    ]
+    return AtRiskMemberConnection.of(page, after, nodes)
+
+
+def _at_risk(member: Member, row: dict[str, Any]) -> AtRiskMember:
+    why = evidence_from(row["evidence"])
+    return AtRiskMember(
+        member=member,
+        since=row["since"],
+        why=why,
+        reason=row["reason"] or "",
+        rule_version=row["rule_version"],
+        last_interaction_at=why.last_interaction_at,
+        channels=[DomainChannel(c) for c in row["active_channels"]],
     )
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import strawberry
 
-from api.graphql.members.types import Channel, Member, PageInfo
+from api.graphql.members.types import Channel, Member
+from api.graphql.relay import Connection, Edge, relay_type
 from domain.lifecycle.stages import Evidence, rule_days
 from domain.lifecycle.stages import Stage as DomainStage
 from domain.lifecycle.stages import StageRule as DomainRule
@@ -45,16 +46,17 @@ class AtRiskMember:
     )
 
 
-@strawberry.type(description="An at-risk member with its cursor in the list.")
-class AtRiskMemberEdge:
-    node: AtRiskMember = strawberry.field(description="The at-risk member.")
-    cursor: str = strawberry.field(description="Opaque position in the list.")
+@relay_type("An at-risk member with its cursor in the list.", node="The at-risk member.")
+class AtRiskMemberEdge(Edge[AtRiskMember]):
+    """An edge of the at-risk list."""
 
 
-@strawberry.type(description="A page of at-risk members, highest score before the drop first.")
-class AtRiskMemberConnection:
-    edges: list[AtRiskMemberEdge] = strawberry.field(description="Members and cursors.")
-    page_info: PageInfo = strawberry.field(description="Paging state.")
+@relay_type(
+    "A page of at-risk members, highest score before the drop first.",
+    edges="Members and cursors.",
+)
+class AtRiskMemberConnection(Connection[AtRiskMemberEdge]):
+    """A page of the at-risk list."""
 
 
 @strawberry.type(description="One stage of a member's life, from effectiveAt until `until`.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -10,17 +9,10 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.errors import bad_input, checked_tag, forbidden_query
 from api.graphql.members.inputs import MemberFilterInput
-from api.graphql.members.types import (
-    Channel,
-    Member,
-    MemberConnection,
-    MemberEdge,
-    member_from_row,
-    page_info,
-)
+from api.graphql.members.types import Channel, Member, MemberConnection, member_from_row
+from api.graphql.relay import DEFAULT_FIRST, After, First, PageRequest
 from api.services import Services, in_thread
 from domain.values import check_handle
-from projections.cursors import InvalidCursor
 from projections.members.queries import DEFAULT_STATUSES, MemberFilter, MemberOrder
 
 # The GraphQL enum is the query module's own class (strawberry.enum returns the class given).
@@ -34,10 +26,7 @@ class MemberQuery:
 
     @strawberry.field(description="One member by id; null when no such member exists.")
     async def member(self, info: Info, id: strawberry.ID) -> Member | None:
-        member_id = _uuid(id, "id")
-        reveal = info.context.principal.can_read_personal_data
-        members = await in_thread(load_members, info.context.services, [member_id], reveal)
-        return members[0] if members else None
+        return await member_by_id(info, id)
 
     @strawberry.field(
         description="The member holding a handle on a channel; needs personal-data access."
@@ -73,13 +62,11 @@ class MemberQuery:
         info: Info,
         filter: MemberFilterInput | None = None,
         order_by: MemberOrderEnum = MemberOrder.JOINED_AT_DESC,
-        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
-        after: Annotated[str | None, strawberry.argument(description="An endCursor.")] = None,
+        first: First = DEFAULT_FIRST,
+        after: After = None,
     ) -> MemberConnection:
         services = info.context.services
-        limit = services.runtime.settings.max_page_size
-        if not 1 <= first <= limit:
-            raise bad_input(f"first must be between 1 and {limit}")
+        request = PageRequest.checked(info, first, after)
         reveal = info.context.principal.can_read_personal_data
         if order_by == MemberOrder.DISPLAY_NAME_ASC and not reveal:
             # The order, and the cursors that carry each row's sort key, would reveal names.
@@ -88,26 +75,23 @@ class MemberQuery:
                 " data (sort by JOINED_AT_DESC or JOINED_AT_ASC)"
             )
         where = services.members.search_filter(_filter(filter, reveal))
-        try:
-            page = await in_thread(
-                services.members.page, where, MemberOrder(order_by), after, first
-            )
-        except InvalidCursor as error:
-            raise bad_input(f"after: {error}") from None
+        order = MemberOrder(order_by)
+        page = await request.read(
+            lambda cursor, size: services.members.page(where, order, cursor, size)
+        )
         ids = [row["member_id"] for row in page.rows]
         identities = await in_thread(services.members.identities, ids) if ids else {}
         await in_thread(services.members.open, page.rows, identities, reveal)
-        edges = [
-            MemberEdge(
-                node=member_from_row(row, identities[row["member_id"]], reveal), cursor=cursor
-            )
-            for row, cursor in zip(page.rows, page.cursors, strict=True)
-        ]
-        return MemberConnection(
-            edges=edges,
-            page_info=page_info(page, after),
-            where=where,
-        )
+        nodes = [member_from_row(r, identities[r["member_id"]], reveal) for r in page.rows]
+        return MemberConnection.of(page, after, nodes, where=where)
+
+
+async def member_by_id(info: Info, id: str) -> Member | None:
+    """One member by id (a UUID), masked for the caller's role as every member read is."""
+    member_id = _uuid(id, "id")
+    reveal = info.context.principal.can_read_personal_data
+    members = await in_thread(load_members, info.context.services, [member_id], reveal)
+    return members[0] if members else None
 
 
 def load_members(services: Services, member_ids: list[UUID], reveal: bool) -> list[Member]:

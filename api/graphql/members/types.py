@@ -12,11 +12,20 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
-from api.graphql.errors import bad_input
+from api.graphql.nodes import Node
+from api.graphql.relay import (
+    DEFAULT_FIRST,
+    After,
+    Connection,
+    Edge,
+    First,
+    check_first,
+    relay_type,
+)
 from api.services import in_thread
 from domain.members.member import Member as MemberAggregate
 from domain.values import Channel as DomainChannel
-from projections.members.queries import MemberFilter, Page
+from projections.members.queries import MemberFilter
 
 if TYPE_CHECKING:
     from api.graphql.interactions.types import InteractionConnection, MemberEngagement
@@ -27,6 +36,8 @@ StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle
 InteractionConnectionRef = Annotated[
     "InteractionConnection", strawberry.lazy("api.graphql.interactions.types")
 ]
+
+MAX_HISTORY = 500
 
 # strawberry.enum attaches the GraphQL definition to the enum itself and returns it; naming
 # the class (not the call's result) keeps it usable as a type in annotations.
@@ -84,7 +95,7 @@ class MemberEvent:
 
 
 @strawberry.type(description="A person of the community, as of the latest projected event.")
-class Member:
+class Member(Node):
     id: strawberry.ID = strawberry.field(description="Stable member id (a UUID).")
     display_name: str | None = strawberry.field(
         description="Name shown; null once erased, or when your role may not see personal data."
@@ -113,14 +124,20 @@ class Member:
         description="True when name, e-mail, handles and attributes are withheld from your role."
     )
 
+    @classmethod
+    async def resolve_node(cls, info: Info, node_id: str) -> Member | None:
+        """node(id:) for members: exactly member(id:), masking included."""
+        from api.graphql.members.queries import member_by_id
+
+        return await member_by_id(info, node_id)
+
     @strawberry.field(description="The member's events in order, oldest first (audit trail).")
     async def history(
         self,
         info: Info,
         first: Annotated[int, strawberry.argument(description="At most this many (1-500).")] = 100,
     ) -> list[MemberEvent]:
-        if not 1 <= first <= 500:
-            raise bad_input("first must be between 1 and 500")
+        check_first(first, MAX_HISTORY)
         events = await in_thread(info.context.services.community.member_history, UUID(self.id))
         return [_event(e, not self.personal_data_hidden) for e in events[:first]]
 
@@ -144,8 +161,8 @@ class Member:
     async def interactions(
         self,
         info: Info,
-        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = 50,
-        after: Annotated[str | None, strawberry.argument(description="An endCursor.")] = None,
+        first: First = DEFAULT_FIRST,
+        after: After = None,
     ) -> InteractionConnectionRef:
         from api.graphql.interactions.resolvers import member_interactions
 
@@ -153,34 +170,22 @@ class Member:
         return await member_interactions(info, UUID(self.id), first, after, reveal)
 
 
-@strawberry.type(description="Where a page ends, for asking the next one.")
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="More items follow this page.")
-    has_previous_page: bool = strawberry.field(description="This page was asked with `after`.")
-    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
-    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
+@relay_type(
+    "A member with its cursor in the list.",
+    node="The member.",
+    cursor="Opaque position of this member in the list.",
+)
+class MemberEdge(Edge[Member]):
+    """An edge of the member list."""
 
 
-def page_info(page: Page, after: str | None) -> PageInfo:
-    """Paging state of a keyset page asked for after a cursor (or from the start)."""
-    return PageInfo(
-        has_next_page=page.has_next,
-        has_previous_page=after is not None,
-        start_cursor=page.cursors[0] if page.cursors else None,
-        end_cursor=page.cursors[-1] if page.cursors else None,
-    )
+@relay_type(
+    "A page of members (keyset pagination: stable under inserts).",
+    edges="Members with their cursors.",
+)
+class MemberConnection(Connection[MemberEdge]):
+    """A page of the member list, which knows its filter to count the whole list."""
 
-
-@strawberry.type(description="A member with its cursor in the list.")
-class MemberEdge:
-    node: Member = strawberry.field(description="The member.")
-    cursor: str = strawberry.field(description="Opaque position of this member in the list.")
-
-
-@strawberry.type(description="A page of members (keyset pagination: stable under inserts).")
-class MemberConnection:
-    edges: list[MemberEdge] = strawberry.field(description="Members with their cursors.")
-    page_info: PageInfo = strawberry.field(description="Paging state.")
     where: strawberry.Private[MemberFilter]
 
     @strawberry.field(description="The members of this page, without cursors.")
