@@ -18,8 +18,9 @@ from tests.unit.interactions.test_recording import (
 from tests.unit.members.test_community import (
     test_a_handle_held_by_another_member_is_refused_naming_the_holder,
     test_a_joined_member_reads_back_with_its_identities,
-    test_a_member_joining_with_a_taken_handle_is_not_recorded,
     test_a_profile_update_expecting_an_old_version_is_refused,
+    test_an_erased_member_releases_its_handles,
+    test_an_expected_version_that_is_no_longer_current_is_refused,
     test_an_unlinked_handle_can_be_linked_by_another_member,
     test_erasure_shreds_the_key_and_leaves_the_history_unreadable,
 )
@@ -29,9 +30,10 @@ pytestmark = pytest.mark.integration
 __all__ = [
     "test_a_handle_held_by_another_member_is_refused_naming_the_holder",
     "test_a_joined_member_reads_back_with_its_identities",
-    "test_a_member_joining_with_a_taken_handle_is_not_recorded",
     "test_a_profile_update_expecting_an_old_version_is_refused",
+    "test_an_erased_member_releases_its_handles",
     "test_an_erased_member_takes_no_new_interactions",
+    "test_an_expected_version_that_is_no_longer_current_is_refused",
     "test_an_external_id_is_recorded_once_in_a_batch_and_in_a_later_one",
     "test_an_unknown_handle_becomes_one_new_member_once",
     "test_an_unlinked_handle_can_be_linked_by_another_member",
