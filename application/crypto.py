@@ -10,6 +10,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Protocol
 from uuid import UUID
 
 from cryptography.hazmat.primitives import hashes
@@ -105,6 +106,34 @@ class LookupHasher:
     def _digest(self, kind: str, value: str) -> bytes:
         message = f"{kind}\x00{value}".encode()
         return hmac.new(self._key, message, hashlib.sha256).digest()[: self.DIGEST_SIZE]
+
+
+class KeyStore(Protocol):
+    """Where per-member data keys live: KeyRing on PostgreSQL, InMemoryKeyStore in tests.
+
+    A shredded key reads as None for ever; writers asking for a shredded key get
+    SubjectErased. Shredding itself happens in the event transaction (the recorder's job).
+    """
+
+    def key_for(self, subject: UUID, *, create: bool) -> bytes | None:
+        """The subject's key; None once shredded (or absent and not to be created)."""
+        ...
+
+    def create_keys(self, subjects: Iterable[UUID]) -> None:
+        """Make sure each subject has a key."""
+        ...
+
+    def warm(self, subjects: Iterable[UUID]) -> None:
+        """Get ready to hand out these subjects' keys (writers, before a batch)."""
+        ...
+
+    def preload(self, subjects: Iterable[UUID]) -> dict[UUID, bytes | None]:
+        """The stored keys of these subjects, fresh from the store (None: shredded)."""
+        ...
+
+    def forget(self, subject: UUID) -> None:
+        """Drop what is remembered of a subject (after its key was shredded)."""
+        ...
 
 
 class KeyRing:

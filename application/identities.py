@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Protocol
 from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
 from application.crypto import IdentityHasher
 from domain.values import normalise_handle
+
+
+class IdentityClaimTaken(Exception):
+    """Another member claimed this identity first; the whole save was rolled back."""
+
+
+class ClaimStore(Protocol):
+    """Who holds which identity: IdentityClaims on PostgreSQL, InMemoryClaimStore in tests.
+
+    Claims are written in the event transaction (the recorder's job); this is the read side.
+    """
+
+    def claim_hash(self, channel: str, handle: str) -> bytes:
+        """The claim of one identity, in its normalised form."""
+        ...
+
+    def holders(self, hashes: list[bytes]) -> dict[bytes, UUID]:
+        """The current holder of each claimed hash (absent when unclaimed)."""
+        ...
 
 
 class IdentityClaims:

@@ -19,7 +19,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic, resolve_topic
 
-from application.crypto import KeyRing, seal, unseal
+from application.crypto import KeyStore, seal, unseal
 
 # The event state key that holds the sealed personal fields.
 SEALED = "_personal"
@@ -32,7 +32,7 @@ _UUID, _DATETIME = "uuid_hex", "datetime_iso"
 class ShreddingMapper(Mapper[UUID]):
     """Seals PERSONAL_FIELDS of events; once a key is shredded they decode as None."""
 
-    def __init__(self, transcoder: Transcoder, keyring: KeyRing) -> None:
+    def __init__(self, transcoder: Transcoder, keyring: KeyStore) -> None:
         super().__init__(transcoder)
         self.keyring = keyring
 

@@ -18,7 +18,10 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
+from application.identities import IdentityClaimTaken
 from domain.members.member import Member
+
+__all__ = ["CommunityRecorder", "IdentityClaimTaken"]
 
 CLAIMS_CONSTRAINT = "identity_claims_pkey"
 # Bulk inserts stage their rows here; the table lives as long as the connection and is
@@ -73,10 +76,6 @@ CROSS JOIN LATERAL (
     WHERE originator_id = wanted.id AND originator_version = 1 LIMIT 1
 ) AS e
 """
-
-
-class IdentityClaimTaken(Exception):
-    """Another member claimed this identity first; the whole save was rolled back."""
 
 
 class CommunityRecorder(PostgresApplicationRecorder):

@@ -16,7 +16,7 @@ from uuid import UUID
 
 import orjson
 
-from application.crypto import KeyRing, LookupHasher, seal, unseal
+from application.crypto import KeyStore, LookupHasher, seal, unseal
 from domain.values import normalise_handle
 
 # The context each sealed value is bound to, so that no ciphertext can be moved to
@@ -32,7 +32,7 @@ Keys = dict[UUID, bytes | None]
 class PersonalData:
     """Keys, sealing and blind indexes of the read models' personal values."""
 
-    def __init__(self, keyring: KeyRing, lookups: LookupHasher) -> None:
+    def __init__(self, keyring: KeyStore, lookups: LookupHasher) -> None:
         self.keyring = keyring
         self.lookups = lookups
 

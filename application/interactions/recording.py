@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from application.crypto import SubjectErased
-from application.recorder import CommunityRecorder, IdentityClaimTaken
+from application.identities import IdentityClaimTaken
+from application.log import CommunityLog
 from domain.errors import InvalidField
 from domain.interactions.interaction import Interaction, interaction_id
 from domain.members.commands import RecordInteraction
@@ -93,8 +94,7 @@ def _record(
         member_ids=[None] * len(records),
     )
     unknown = _resolve_members(community, records, report, create)
-    assert isinstance(community.recorder, CommunityRecorder)
-    _check_existing_members(community.recorder, records, report)
+    _check_existing_members(community.community_log, records, report)
     _check_moments(community.bounds, records, report, now)
     new_members = _new_members(records, report, unknown, now, community.bounds)
     interactions = _new_interactions(records, report, now, community.bounds)
@@ -110,7 +110,7 @@ def _record(
         for e in m.collect_events()
     ]
     stored += _sealed(community, interactions, report)
-    inserted = community.recorder.insert_events_skipping_duplicates(
+    inserted = community.community_log.insert_events_skipping_duplicates(
         stored,
         claims=[(claim, m.id) for claim, m in new_members.items() if m.id in needed],
         new_members=needed,
@@ -224,7 +224,7 @@ def _interactions_of(
 
 
 def _check_existing_members(
-    recorder: Any, records: Sequence[RecordInteraction], report: IngestReport
+    recorder: CommunityLog, records: Sequence[RecordInteraction], report: IngestReport
 ) -> None:
     """Refuse records naming by id a member that does not exist or was erased.
 
@@ -232,7 +232,9 @@ def _check_existing_members(
     its own transaction, so the lookup cannot find an erased member.
     """
     by_id = [i for i, r in enumerate(records) if r.member_id is not None]
-    states = recorder.member_states(list({records[i].member_id for i in by_id}))
+    states = recorder.member_states(
+        list({m for i in by_id if (m := records[i].member_id) is not None})
+    )
     for index in by_id:
         member_id = records[index].member_id
         if member_id not in states:

@@ -12,15 +12,18 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Mapper, Transcoder
+from eventsourcing.popo import POPOFactory
 from eventsourcing.utils import get_topic
 
-from application.crypto import KeyRing
-from application.identities import IdentityClaims
+from application.crypto import KeyStore
+from application.identities import ClaimStore, IdentityClaimTaken
 from application.interactions.recording import IngestReport, record_interactions
 from application.lifecycle import stages
+from application.log import CommunityLog
 from application.mapper import ShreddingMapper
-from application.recorder import CommunityRecorder, IdentityClaimTaken
+from application.memory import InMemoryClaimStore, InMemoryCommunityRecorder, InMemoryKeyStore
+from application.recorder import CommunityRecorder
 from application.transcoder import FastJSONTranscoder
 from domain.errors import (
     ConcurrentModification,
@@ -63,7 +66,11 @@ class _SideEffects:
 
 
 class Community(Application[UUID]):
-    """One application, one ordered notification log for the whole community."""
+    """One application, one ordered notification log for the whole community.
+
+    On PostgreSQL by default; PERSISTENCE_MODULE=eventsourcing.popo runs it in memory,
+    given an InMemoryKeyStore and an InMemoryClaimStore (see application/memory.py).
+    """
 
     name = "Community"
     env: ClassVar[dict[str, str]] = {
@@ -77,8 +84,8 @@ class Community(Application[UUID]):
         self,
         env: dict[str, str],
         *,
-        keyring: KeyRing,
-        claims: IdentityClaims,
+        keyring: KeyStore,
+        claims: ClaimStore,
         clock: Callable[[], datetime] = utc_now,
         bounds: TimeBounds = DEFAULT_BOUNDS,
     ) -> None:
@@ -97,6 +104,24 @@ class Community(Application[UUID]):
     def construct_mapper(self) -> Mapper[UUID]:
         """Personal fields are sealed under per-member keys."""
         return ShreddingMapper(self.construct_transcoder(), self.keyring)
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        """The library's recorder for the configured persistence, extended for claims and keys."""
+        if not isinstance(self.factory, POPOFactory):
+            return super().construct_recorder()
+        if not isinstance(self.keyring, InMemoryKeyStore) or not isinstance(
+            self.claims, InMemoryClaimStore
+        ):
+            # Claims and shredding must commit with the events, in the same store.
+            raise TypeError("in-memory persistence needs InMemoryKeyStore and InMemoryClaimStore")
+        return InMemoryCommunityRecorder(self.keyring, self.claims)
+
+    @property
+    def community_log(self) -> CommunityLog:
+        """The recorder, with the batch reads and the idempotent insert the use cases need."""
+        recorder = self.recorder
+        assert isinstance(recorder, CommunityRecorder | InMemoryCommunityRecorder)
+        return recorder
 
     def join_member(self, command: cmd.JoinMember) -> Change:
         """Record a new member and the identities they are known by."""
@@ -203,10 +228,10 @@ class Community(Application[UUID]):
 
         For pages of members judged together: one query and one key lookup, not one each.
         """
-        recorder, mapper = self.recorder, self.mapper
-        assert isinstance(recorder, CommunityRecorder) and isinstance(mapper, ShreddingMapper)
+        mapper = self.mapper
+        assert isinstance(mapper, ShreddingMapper)
         streams: dict[UUID, list[Any]] = {}
-        for event in mapper.to_domain_events(recorder.select_streams(member_ids)):
+        for event in mapper.to_domain_events(self.community_log.select_streams(member_ids)):
             streams.setdefault(event.originator_id, []).append(event)
         members: dict[UUID, Aggregate | None] = {
             i: project_aggregate(None, events) for i, events in streams.items()
@@ -279,7 +304,7 @@ class Community(Application[UUID]):
                 raise IdentityAlreadyLinked(effects.channels[claim_hash], seen[claim_hash])
 
 
-def _side_effects(members: Sequence[Member], claims: IdentityClaims) -> _SideEffects:
+def _side_effects(members: Sequence[Member], claims: ClaimStore) -> _SideEffects:
     effects = _SideEffects()
     for member in members:
         for event in member.pending_events:

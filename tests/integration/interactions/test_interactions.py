@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import UUID, uuid4
 
 import pytest
@@ -12,21 +12,9 @@ from application.runtime import Runtime
 from domain.interactions.interaction import Interaction
 from domain.members import commands as cmd
 from tests.integration.conftest import rows, scalar
+from tests.unit.interactions.test_recording import NOW, record
 
 pytestmark = pytest.mark.integration
-
-NOW = datetime.now(UTC)
-
-
-def record(**values: object) -> cmd.RecordInteraction:
-    """A message on Discord a day ago, unless told otherwise."""
-    defaults: dict[str, object] = {
-        "channel": "discord",
-        "kind": "message",
-        "occurred_at": NOW - timedelta(days=1),
-        "external_id": uuid4().hex,
-    }
-    return cmd.RecordInteraction(**{**defaults, **values})  # type: ignore[arg-type]
 
 
 def member(runtime: Runtime, handle: str) -> UUID:

@@ -136,24 +136,6 @@ def test_a_writer_that_lost_the_race_acts_again_on_the_new_state(runtime: Runtim
     assert runtime.community.get_member(member_id).tags == ["first", "second"]
 
 
-def test_an_expected_version_that_is_no_longer_current_is_refused(runtime: Runtime) -> None:
-    url = runtime.database_url
-    member_id = join(runtime, "Versioned")
-    tag = runtime.community.tag_member(
-        cmd.TagMember(member_id=member_id, tag="first", expected_version=1)
-    )
-    assert tag.member.version == 2
-    before = event_count(url)
-
-    with pytest.raises(VersionMismatch) as refused:
-        runtime.community.tag_member(
-            cmd.TagMember(member_id=member_id, tag="second", expected_version=1)
-        )
-    assert (refused.value.expected, refused.value.actual) == (1, 2)
-    assert event_count(url) == before
-    assert runtime.community.get_member(member_id).tags == ["first"]
-
-
 def test_writers_expecting_the_same_version_race_and_only_one_wins(runtime: Runtime) -> None:
     url = runtime.database_url
     member_id = join(runtime, "Expected Twice")
@@ -285,70 +267,6 @@ def test_commands_on_an_erased_member_are_refused_and_write_nothing(runtime: Run
     assert event_count(url) == before
     member = community.get_member(member_id)
     assert (member.status, member.display_name, member.identities) == ("erased", None, [])
-
-
-def test_a_handle_held_by_another_member_is_refused_naming_the_holder(runtime: Runtime) -> None:
-    url = runtime.database_url
-    handle = unique_handle("Taken")
-    holder = join(runtime, "Holder", ("discord", handle))
-    other = join(runtime, "Other")
-    before, claims = event_count(url), claims_of(url)
-
-    # Handles compare as the platforms do: case and a leading @ do not matter.
-    for variant in (handle, handle.upper(), f"@{handle.lower()}"):
-        with pytest.raises(IdentityAlreadyLinked) as refused:
-            runtime.community.link_identity(
-                cmd.LinkIdentity(member_id=other, channel="discord", handle=variant)
-            )
-        assert refused.value.holder_id == holder
-        assert str(holder) in str(refused.value)
-    with pytest.raises(IdentityAlreadyLinked) as refused:
-        join(runtime, "Newcomer", ("discord", handle))
-    assert refused.value.holder_id == holder
-
-    assert event_count(url) == before
-    assert claims_of(url) == claims
-    # The same handle on another channel is another identity.
-    runtime.community.link_identity(
-        cmd.LinkIdentity(member_id=other, channel="github", handle=handle)
-    )
-
-
-def test_an_unlinked_handle_can_be_linked_by_another_member(runtime: Runtime) -> None:
-    url = runtime.database_url
-    handle = unique_handle("moving")
-    first = join(runtime, "First Owner", ("discord", handle))
-    second = join(runtime, "Second Owner")
-    claim = runtime.community.claims.claim_hash("discord", handle)
-
-    runtime.community.unlink_identity(
-        cmd.UnlinkIdentity(member_id=first, channel="discord", handle=f"@{handle.upper()}")
-    )
-    assert rows(url, "SELECT member_id FROM identity_claims WHERE claim_hash = %s", (claim,)) == []
-    runtime.community.link_identity(
-        cmd.LinkIdentity(member_id=second, channel="discord", handle=handle)
-    )
-
-    assert rows(url, "SELECT member_id FROM identity_claims WHERE claim_hash = %s", (claim,)) == [
-        (second,)
-    ]
-    assert runtime.community.get_member(first).identities == []
-    assert runtime.community.get_member(second).identities == [["discord", handle]]
-    with pytest.raises(IdentityAlreadyLinked) as refused:
-        runtime.community.link_identity(
-            cmd.LinkIdentity(member_id=first, channel="discord", handle=handle)
-        )
-    assert refused.value.holder_id == second
-
-
-def test_an_erased_member_releases_its_handles(runtime: Runtime) -> None:
-    handle = unique_handle("released")
-    erased = join(runtime, "Erased Owner", ("discord", handle), ("github", handle))
-    runtime.community.erase_member(cmd.EraseMember(member_id=erased))
-    assert erased not in claims_of(runtime.database_url)
-
-    newcomer = join(runtime, "New Owner", ("discord", handle))
-    assert claims_of(runtime.database_url)[newcomer] == 1
 
 
 def test_other_refusals_write_nothing(runtime: Runtime) -> None:
