@@ -11,8 +11,8 @@ from uuid import UUID
 from application.crypto import SubjectErased
 from application.recorder import CommunityRecorder, IdentityClaimTaken
 from domain.errors import InvalidField
+from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import Interaction, interaction_id
-from domain.members.commands import RecordInteraction
 from domain.members.member import Member
 from domain.moments import TimeBounds
 

@@ -9,6 +9,7 @@ import pytest
 
 from application.interactions.recording import ACCEPTED, DUPLICATE, REJECTED
 from application.runtime import Runtime
+from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import Interaction
 from domain.members import commands as cmd
 from tests.integration.conftest import rows, scalar
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
 
 
-def record(**values: object) -> cmd.RecordInteraction:
+def record(**values: object) -> RecordInteraction:
     """A message on Discord a day ago, unless told otherwise."""
     defaults: dict[str, object] = {
         "channel": "discord",
@@ -26,7 +27,7 @@ def record(**values: object) -> cmd.RecordInteraction:
         "occurred_at": NOW - timedelta(days=1),
         "external_id": uuid4().hex,
     }
-    return cmd.RecordInteraction(**{**defaults, **values})  # type: ignore[arg-type]
+    return RecordInteraction(**{**defaults, **values})  # type: ignore[arg-type]
 
 
 def member(runtime: Runtime, handle: str) -> UUID:
