@@ -20,7 +20,8 @@ from domain.interactions.engagement import (
     add_to_rank_key,
 )
 from domain.interactions.interaction import Interaction
-from domain.members.member import ACTIVE, ERASED, LEFT, Member
+from domain.members.member import Member
+from domain.members.membership import ACTIVE, ERASED, LEFT
 from domain.moments import week_of
 from projections.personal import CONTENT, Keys, PersonalData, seal_value
 from projections.projection import Projection, ProjectionMisconfigured

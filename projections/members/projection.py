@@ -16,7 +16,8 @@ from uuid import UUID
 from psycopg import Cursor
 from psycopg.types.json import Jsonb
 
-from domain.members.member import ACTIVE, ERASED, LEFT, Member
+from domain.members.member import Member
+from domain.members.membership import ACTIVE, ERASED, LEFT
 from projections.personal import (
     ATTRIBUTES,
     EMAIL,

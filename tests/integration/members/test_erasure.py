@@ -14,7 +14,8 @@ from application.crypto import SubjectErased
 from application.runtime import Runtime
 from domain.commands import IdentityRef
 from domain.members import commands as cmd
-from domain.members.member import ERASED, Member
+from domain.members.member import Member
+from domain.members.membership import ERASED
 from projections.registry import build_runners
 from tests.conftest import test_settings
 from tests.integration.conftest import opened_rows, rows, scalar
