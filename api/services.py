@@ -16,9 +16,9 @@ from application.lifecycle.ports import QuietMembers
 from application.lifecycle.returns import record_returns
 from application.members.community import Community
 from application.runtime import Runtime
+from domain.interactions.commands import RecordInteraction
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.stages import StageRule
-from domain.members.commands import RecordInteraction
 from projections.interactions.queries import EngagementQueries
 from projections.lifecycle.queries import LifecycleQueries
 from projections.members.projection import MembersProjection

@@ -33,7 +33,7 @@ from bench.harness import (
     ratio,
     server,
 )
-from domain.members import commands as cmd
+from domain.interactions.commands import RecordInteraction
 
 CLIENTS = 8
 QUICK_SECONDS = 1.5
@@ -226,7 +226,7 @@ def _application(
     try:
 
         def record(n: int) -> str | None:
-            command = cmd.RecordInteraction(**next(records))
+            command = RecordInteraction(**next(records))
             report = runtime.community.record_interactions([command], create_unknown_members=False)
             if report.outcomes != [ACCEPTED]:
                 return f"outcomes {report.outcomes}: {report.rejections}"

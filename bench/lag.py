@@ -23,8 +23,8 @@ from uuid import UUID
 
 from application.settings import Settings
 from bench.harness import Bench, Service, open_runtime, percentiles, ratio
+from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
-from domain.members.commands import RecordInteraction
 from domain.values import Channel
 from projections.registry import projection_names
 

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from application.interactions.ports import AfterRecording
 from application.interactions.recording import IngestReport
 from application.json_depth import TooDeep, load_json
-from domain.members.commands import RecordInteraction
+from domain.interactions.commands import RecordInteraction
 
 if TYPE_CHECKING:
     from application.runtime import Runtime

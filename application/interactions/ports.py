@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from application.interactions.recording import IngestReport
-from domain.members.commands import RecordInteraction
+from domain.interactions.commands import RecordInteraction
 
 
 class AfterRecording(Protocol):

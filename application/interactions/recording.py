@@ -12,8 +12,8 @@ from application.crypto import SubjectErased
 from application.identities import IdentityClaimTaken
 from application.log import CommunityLog
 from domain.errors import InvalidField
+from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import Interaction, interaction_id
-from domain.members.commands import RecordInteraction
 from domain.members.member import Member
 from domain.moments import TimeBounds
 

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from application.interactions.recording import ACCEPTED, IngestReport
 from application.lifecycle.ports import QuietMembers
-from domain.members.commands import RecordInteraction
+from domain.interactions.commands import RecordInteraction
 
 if TYPE_CHECKING:
     from application.runtime import Runtime

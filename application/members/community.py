@@ -31,6 +31,7 @@ from domain.errors import (
     MemberNotFound,
     VersionMismatch,
 )
+from domain.interactions.commands import RecordInteraction
 from domain.lifecycle.stages import Activity, StageRule
 from domain.members import commands as cmd
 from domain.members.member import Member
@@ -194,7 +195,7 @@ class Community(Application[UUID]):
         return change
 
     def record_interactions(
-        self, records: Sequence[cmd.RecordInteraction], *, create_unknown_members: bool
+        self, records: Sequence[RecordInteraction], *, create_unknown_members: bool
     ) -> IngestReport:
         """Record interactions in one transaction, each (channel, external id) once ever."""
         return record_interactions(self, records, create_unknown_members=create_unknown_members)

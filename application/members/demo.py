@@ -19,8 +19,8 @@ from application.lifecycle.evaluation import evaluate_weekly
 from application.lifecycle.ports import CatchUp, MemberActivities
 from application.members.community import Community, utc_now
 from application.synthetic import Profile, Shape, interactions, profile
+from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
-from domain.members.commands import RecordInteraction
 from domain.members.member import Member
 from domain.values import Channel
 

@@ -7,9 +7,9 @@ ranks them by score at every instant, so "top members now" is one index scan.
 
 This module is the one definition of that decay: `EngagementRule.rank_term` and `score_at`
 hold the formula, everything else composes them. SQL takes the rule's numbers as
-parameters (`replay_parameters` in projections/engagement.py, the per-week factors of
-projections/lifecycle_queries.py); tests/integration/test_decay_agreement.py holds both
-sides to the same values.
+parameters (`replay_parameters` in projections/interactions/replay_totals.py, the per-week
+factors of projections/lifecycle/queries.py);
+tests/integration/interactions/test_decay_agreement.py holds both sides to the same values.
 """
 
 from __future__ import annotations

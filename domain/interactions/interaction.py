@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from hashlib import sha1
-from typing import ClassVar, dataclass_transform
+from typing import ClassVar, TypedDict, Unpack, dataclass_transform
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -45,6 +45,19 @@ def interaction_id(channel: str, external_id: str) -> UUID:
     digest = _NAMESPACE_HASH.copy()
     digest.update(f"{channel}\x00{external_id}".encode())
     return UUID(bytes=digest.digest()[:16], version=5)
+
+
+class RecordedFields(TypedDict):
+    """What a recorded interaction holds: the fields of Interaction.Recorded."""
+
+    member_id: UUID
+    channel: str
+    kind: str
+    occurred_at: datetime
+    external_id: str
+    thread_ref: str | None
+    url: str | None
+    summary: str | None
 
 
 class Interaction(Aggregate):
@@ -102,32 +115,10 @@ class Interaction(Aggregate):
 
     @classmethod
     def record(
-        cls,
-        *,
-        member_id: UUID,
-        channel: str,
-        kind: str,
-        occurred_at: datetime,
-        external_id: str,
-        thread_ref: str | None,
-        url: str | None,
-        summary: str | None,
-        now: datetime,
-        bounds: TimeBounds = DEFAULT_BOUNDS,
+        cls, *, now: datetime, bounds: TimeBounds = DEFAULT_BOUNDS, **fields: Unpack[RecordedFields]
     ) -> Interaction:
         """Record an interaction; it may be in the past, within the bounds."""
-        event = cls.recorded_event(
-            member_id=member_id,
-            channel=channel,
-            kind=kind,
-            occurred_at=occurred_at,
-            external_id=external_id,
-            thread_ref=thread_ref,
-            url=url,
-            summary=summary,
-            now=now,
-            bounds=bounds,
-        )
+        event = cls.recorded_event(now=now, bounds=bounds, **fields)
         interaction = event.mutate(None)
         assert isinstance(interaction, cls)
         interaction.pending_events.append(event)
@@ -135,36 +126,18 @@ class Interaction(Aggregate):
 
     @classmethod
     def recorded_event(
-        cls,
-        *,
-        member_id: UUID,
-        channel: str,
-        kind: str,
-        occurred_at: datetime,
-        external_id: str,
-        thread_ref: str | None,
-        url: str | None,
-        summary: str | None,
-        now: datetime,
-        bounds: TimeBounds = DEFAULT_BOUNDS,
+        cls, *, now: datetime, bounds: TimeBounds = DEFAULT_BOUNDS, **fields: Unpack[RecordedFields]
     ) -> Interaction.Recorded:
         """The event record() would make, without the aggregate object: for bulk paths.
 
         An interaction is never changed after it is recorded, so writers of many need only
         its one event; building an aggregate around each costs more than the rest.
         """
-        bounds.check("occurred_at", occurred_at, now)
+        bounds.check("occurred_at", fields["occurred_at"], now)
         return cls.Recorded(
             originator_topic=cls.TOPIC,
-            originator_id=interaction_id(channel, external_id),
+            originator_id=interaction_id(fields["channel"], fields["external_id"]),
             originator_version=cls.INITIAL_VERSION,
             timestamp=cls.Recorded.create_timestamp(),
-            member_id=member_id,
-            channel=channel,
-            kind=kind,
-            occurred_at=occurred_at,
-            external_id=external_id,
-            thread_ref=thread_ref,
-            url=url,
-            summary=summary,
+            **fields,
         )

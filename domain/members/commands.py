@@ -1,27 +1,17 @@
-"""Commands: what a caller asks of a member, validated before the domain sees it."""
+"""Member commands: what a caller asks of a member, validated before the domain sees it."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-)
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
-from domain.interactions.interaction import InteractionKind
+from domain.commands import AwareDatetime, Command, Handle, IdentityRef
 from domain.values import (
     Channel,
     check_attributes,
-    check_handle,
     check_held_handle,
     check_plain_text,
     check_tag,
@@ -31,12 +21,7 @@ from domain.values import (
 MAX_DISPLAY_NAME = 200
 MAX_EMAIL = 254
 MAX_IDENTITIES_PER_COMMAND = 20
-MAX_EXTERNAL_ID = 200
-MAX_SUMMARY = 2000
-MAX_URL = 2000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_ISO_DATE_START = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
-EXAMPLE_TIME = "2024-05-01T10:00:00Z"
 
 
 def _display_name(value: str) -> str:
@@ -57,59 +42,10 @@ def _email(value: str | None) -> str | None:
     return cleaned
 
 
-def _url(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if len(value) > MAX_URL or not value.startswith(("https://", "http://")):
-        raise ValueError(f"must be an http(s) URL of at most {MAX_URL} characters")
-    return value
-
-
-def _iso_time(value: Any) -> Any:
-    # pydantic would read 1714557600 (or "1714557600") as seconds since 1970: a unit that
-    # cannot be told from milliseconds, and without the zone the README asks for.
-    if isinstance(value, str) and not _ISO_DATE_START.match(value.strip()):
-        raise ValueError(f"must be an ISO 8601 time with a timezone, e.g. {EXAMPLE_TIME}")
-    if isinstance(value, int | float):
-        raise ValueError(
-            f"must be an ISO 8601 time with a timezone, e.g. {EXAMPLE_TIME}, not a number"
-        )
-    return value
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.utcoffset() is None:
-        raise ValueError(f"must include a timezone offset, e.g. {EXAMPLE_TIME}")
-    return value
-
-
 DisplayName = Annotated[str, AfterValidator(_display_name)]
 Email = Annotated[str | None, AfterValidator(_email)]
-Handle = Annotated[str, AfterValidator(check_handle)]
 HeldHandle = Annotated[str, AfterValidator(check_held_handle)]
 Tag = Annotated[str, AfterValidator(check_tag)]
-AwareDatetime = Annotated[datetime | None, BeforeValidator(_iso_time), AfterValidator(_aware)]
-
-
-class Command(BaseModel):
-    """Base of commands: immutable, and unknown fields are an error, not ignored."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-    @field_validator("*")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        # PostgreSQL text and jsonb cannot hold NUL: such an event would stall the projections.
-        if _has_nul(value):
-            raise ValueError("must not contain NUL characters")
-        return value
-
-
-class IdentityRef(Command):
-    """A member's handle on one channel."""
-
-    channel: Channel
-    handle: Handle
 
 
 class JoinMember(Command):
@@ -228,46 +164,6 @@ class RejoinMember(MemberCommand):
 
 class EraseMember(MemberCommand):
     """Erase the person's data (GDPR right to erasure)."""
-
-
-class RecordInteraction(Command):
-    """Record what a member did on a channel; the member is given by id or by identity."""
-
-    member_id: UUID | None = None
-    identity: IdentityRef | None = Field(default=None, validate_default=True)
-    channel: Channel
-    kind: InteractionKind
-    occurred_at: Annotated[datetime, BeforeValidator(_iso_time)]
-    external_id: Annotated[str, Field(min_length=1, max_length=MAX_EXTERNAL_ID)]
-    thread_ref: Annotated[str | None, Field(max_length=MAX_EXTERNAL_ID)] = None
-    url: Annotated[str | None, AfterValidator(_url)] = None
-    summary: Annotated[str | None, Field(max_length=MAX_SUMMARY)] = None
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _occurred_at_is_aware(cls, value: datetime) -> datetime:
-        aware = _aware(value)
-        assert aware is not None
-        return aware
-
-    @field_validator("identity")
-    @classmethod
-    def _one_member_reference(
-        cls, value: IdentityRef | None, info: ValidationInfo
-    ) -> IdentityRef | None:
-        if "member_id" in info.data and (info.data["member_id"] is None) == (value is None):
-            raise ValueError("give exactly one of memberId and identity")
-        return value
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(item) for item in value)
-    return False
 
 
 def _distinct_identities(identities: list[IdentityRef]) -> list[IdentityRef]:

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import (
-    IdentityNotLinked,
-    InvalidField,
-    MemberAlreadyLeft,
-    MemberHasNotLeft,
-    MemberIsErased,
+from domain.errors import IdentityNotLinked, MemberAlreadyLeft, MemberHasNotLeft, MemberIsErased
+from domain.members.identities import HeldIdentity, held_handle, without_identity
+from domain.members.membership import (
+    ACTIVE,
+    ERASED,
+    LEFT,
+    check_left_at,
+    check_rejoined_at,
+    record_left,
+    record_rejoined,
 )
-from domain.lifecycle.stages import Assessment, Stage
+from domain.members.profile import apply_changes, effective_changes
+from domain.members.stage import stage_change
 from domain.moments import DEFAULT_BOUNDS, TimeBounds
-from domain.values import merge_attributes, same_handle
 
-ACTIVE = "active"
-LEFT = "left"
-ERASED = "erased"
+if TYPE_CHECKING:
+    from domain.lifecycle.stages import Assessment
+
+# The statuses are the member's vocabulary: readers may take them from here or membership.
+__all__ = ["ACTIVE", "ERASED", "LEFT", "Member"]
 
 
 class Member(Aggregate):
@@ -61,13 +66,7 @@ class Member(Aggregate):
         changes: dict[str, Any]
 
         def apply(self, aggregate: Member) -> None:
-            changes = self.changes or {}
-            if "display_name" in changes:
-                aggregate.display_name = changes["display_name"]
-            if "email" in changes:
-                aggregate.email = changes["email"]
-            if "attributes" in changes:
-                aggregate.attributes = merge_attributes(aggregate.attributes, changes["attributes"])
+            apply_changes(aggregate, self.changes or {})
 
     class IdentityLinked(Event):
         """The member was recognised as this handle on this channel."""
@@ -89,9 +88,7 @@ class Member(Aggregate):
         handle: str
 
         def apply(self, aggregate: Member) -> None:
-            aggregate.identities = [
-                pair for pair in aggregate.identities if not _same(pair, self.channel, self.handle)
-            ]
+            aggregate.identities = without_identity(aggregate.identities, self.channel, self.handle)
 
     class Tagged(Event):
         """A label (speaker, beta-tester, ...) was put on the member."""
@@ -152,10 +149,7 @@ class Member(Aggregate):
         reason: str | None
 
         def apply(self, aggregate: Member) -> None:
-            aggregate.status = LEFT
-            aggregate.left_at = self.left_at
-            aggregate.stage = Stage.LEFT.value
-            aggregate.stage_since = self.left_at
+            record_left(aggregate, self.left_at)
 
     class Rejoined(Event):
         """A member who had left came back."""
@@ -164,10 +158,7 @@ class Member(Aggregate):
         rejoined_at: datetime
 
         def apply(self, aggregate: Member) -> None:
-            aggregate.status = ACTIVE
-            aggregate.left_at = None
-            aggregate.stage = Stage.RETURNING.value
-            aggregate.stage_since = self.rejoined_at
+            record_rejoined(aggregate, self.rejoined_at)
 
     class StageChanged(Event):
         """A rule version judged the member to be in another lifecycle stage from effective_at."""
@@ -209,7 +200,7 @@ class Member(Aggregate):
         self.joined_at = joined_at
         self.source_channel = source_channel
         self.attributes = dict(attributes or {})
-        self.identities: list[list[str | None]] = []
+        self.identities: list[HeldIdentity] = []
         self.tags: list[str] = []
         self.is_staff = False
         self.is_bot = False
@@ -250,12 +241,12 @@ class Member(Aggregate):
 
     def holds_identity(self, channel: str, handle: str) -> bool:
         """Whether the member already holds this (channel, handle)."""
-        return any(_same(pair, channel, handle) for pair in self.identities)
+        return held_handle(self.identities, channel, handle) is not None
 
     def update_profile(self, changes: dict[str, Any]) -> None:
         """Record the profile fields that really change; a no-op records nothing."""
         self._refuse_if_erased()
-        effective = self._effective_changes(changes)
+        effective = effective_changes(self, changes)
         if effective:
             self.trigger_event(self.ProfileUpdated, changes=effective)
 
@@ -268,12 +259,11 @@ class Member(Aggregate):
     def unlink_identity(self, channel: str, handle: str) -> str:
         """Unlink a held identity and return the handle as it was stored."""
         self._refuse_if_erased()
-        for held_channel, held_handle in self.identities:
-            # A shredded (None) handle never matches; the check also narrows the type.
-            if held_handle is not None and _same([held_channel, held_handle], channel, handle):
-                self.trigger_event(self.IdentityUnlinked, channel=channel, handle=held_handle)
-                return held_handle
-        raise IdentityNotLinked(channel)
+        held = held_handle(self.identities, channel, handle)
+        if held is None:
+            raise IdentityNotLinked(channel)
+        self.trigger_event(self.IdentityUnlinked, channel=channel, handle=held)
+        return held
 
     def tag(self, tag: str) -> None:
         """Put a label on the member; tagging twice changes nothing."""
@@ -311,9 +301,7 @@ class Member(Aggregate):
         self._refuse_if_erased()
         if self.status == LEFT:
             raise MemberAlreadyLeft(self.id)
-        bounds.check("left_at", left_at, now)
-        if left_at < self.joined_at:
-            raise InvalidField("left_at", "a member cannot leave before joining")
+        check_left_at(left_at, joined_at=self.joined_at, now=now, bounds=bounds)
         self.trigger_event(self.Left, left_at=left_at, reason=reason)
 
     def rejoin(
@@ -323,9 +311,7 @@ class Member(Aggregate):
         self._refuse_if_erased()
         if self.status != LEFT:
             raise MemberHasNotLeft(self.id)
-        bounds.check("rejoined_at", rejoined_at, now)
-        if self.left_at is not None and rejoined_at < self.left_at:
-            raise InvalidField("rejoined_at", "a member cannot rejoin before leaving")
+        check_rejoined_at(rejoined_at, left_at=self.left_at, now=now, bounds=bounds)
         self.trigger_event(self.Rejoined, rejoined_at=rejoined_at)
 
     def change_stage(self, assessment: Assessment, effective_at: datetime) -> bool:
@@ -333,17 +319,10 @@ class Member(Aggregate):
         self._refuse_if_erased()
         if assessment.stage.value == self.stage or self.status == LEFT:
             return False
-        if self.stage_since is not None and effective_at < self.stage_since:
-            raise InvalidField("effective_at", "stages are evaluated forward in time only")
-        self.trigger_event(
-            self.StageChanged,
-            stage=assessment.stage.value,
-            previous=self.stage,
-            effective_at=effective_at,
-            rule_version=assessment.rule_version,
-            reason=assessment.reason,
-            evidence=asdict(assessment.evidence),
+        change = stage_change(
+            assessment, previous=self.stage, since=self.stage_since, effective_at=effective_at
         )
+        self.trigger_event(self.StageChanged, **change)
         return True
 
     def erase(self) -> None:
@@ -354,25 +333,3 @@ class Member(Aggregate):
     def _refuse_if_erased(self) -> None:
         if self.is_erased:
             raise MemberIsErased(self.id)
-
-    def _effective_changes(self, changes: dict[str, Any]) -> dict[str, Any]:
-        effective: dict[str, Any] = {}
-        for field in ("display_name", "email"):
-            if field in changes and changes[field] != getattr(self, field):
-                effective[field] = changes[field]
-        patch = {
-            key: value
-            for key, value in (changes.get("attributes") or {}).items()
-            if self.attributes.get(key) != value
-        }
-        if patch:
-            effective["attributes"] = patch
-        return effective
-
-
-def _same(pair: list[str | None], channel: str, handle: str | None) -> bool:
-    held_channel, held_handle = pair
-    if held_handle is None or handle is None:
-        # Shredded by an erasure: unreadable handles match nothing (the erasure clears them).
-        return False
-    return held_channel == channel and same_handle(held_handle, handle)

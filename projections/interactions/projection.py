@@ -14,14 +14,15 @@ from psycopg import Cursor
 
 from domain.interactions.engagement import (
     DEFAULT_RULE,
-    EPOCH,
     NO_ACTIVITY,
     EngagementRule,
     add_to_rank_key,
 )
 from domain.interactions.interaction import Interaction
-from domain.members.member import ACTIVE, ERASED, LEFT, Member
+from domain.members.member import Member
+from domain.members.membership import ACTIVE, ERASED, LEFT
 from domain.moments import week_of
+from projections.interactions.replay_totals import write_replay_totals
 from projections.personal import CONTENT, Keys, PersonalData, seal_value
 from projections.projection import Projection, ProjectionMisconfigured
 
@@ -80,48 +81,6 @@ FORGET_PERSONAL_DATA = (
     " WHERE member_id = ANY(%s) AND sealed_content IS NOT NULL"
 )
 _FLAG_COLUMNS = ("is_staff", "is_bot", "status")
-
-# A rebuild's totals, from all interactions at once. Each interaction's rank-key term is
-# EngagementRule.rank_term over millions of rows, so written in SQL, with the rule's numbers
-# as parameters (`replay_parameters`); tests/integration/test_decay_agreement.py holds the
-# two to the same values.
-REPLAYED_TERMS = """
-SELECT i.member_id, i.channel, i.occurred_at, coalesce(w.weight, 0) AS weight,
-    CASE WHEN w.weight > 0 THEN ln(w.weight) / ln(2::float8)
-        + (extract(epoch FROM i.occurred_at - %(epoch)s) / %(half_life)s)::float8
-    ELSE '-Infinity' END AS term
-FROM member_interactions i
-LEFT JOIN (SELECT key, value::float8 FROM json_each_text(%(weights)s::json)) AS w(kind, weight)
-    ON w.kind = i.kind
-"""
-TOTAL_MEMBERS = f"""
-INSERT INTO member_engagement AS e
-    (member_id, rank_key, interactions, first_interaction_at, last_interaction_at)
-SELECT member_id, crm_rank_sum(term), count(*), min(occurred_at), max(occurred_at)
-FROM ({REPLAYED_TERMS}) AS t GROUP BY member_id
-ON CONFLICT (member_id) DO UPDATE SET
-    rank_key = EXCLUDED.rank_key, interactions = EXCLUDED.interactions,
-    first_interaction_at = EXCLUDED.first_interaction_at,
-    last_interaction_at = EXCLUDED.last_interaction_at
-"""
-TOTAL_CHANNELS = f"""
-INSERT INTO member_channel_engagement
-    (member_id, channel, rank_key, interactions, last_interaction_at)
-SELECT member_id, channel, crm_rank_sum(term), count(*), max(occurred_at)
-FROM ({REPLAYED_TERMS}) AS t GROUP BY member_id, channel ORDER BY member_id, channel
-"""
-TOTAL_WEEKS = f"""
-INSERT INTO member_activity_weeks (member_id, week, channel, interactions, weight)
-SELECT member_id, (date_trunc('week', occurred_at AT TIME ZONE 'UTC'))::date AS week, channel,
-    count(*), sum(weight)
-FROM ({REPLAYED_TERMS}) AS t GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-"""
-# Rows of members erased during the rebuild, whose url and summary were sealed before.
-FORGET_ERASED = """
-UPDATE member_interactions i SET sealed_content = NULL
-FROM member_engagement e
-WHERE e.member_id = i.member_id AND e.status = 'erased' AND i.sealed_content IS NOT NULL
-"""
 
 # Member events that change whether a member is ranked: (column, value).
 _FLAGS: dict[type[Any], tuple[str, Any]] = {
@@ -205,11 +164,7 @@ class EngagementProjection(Projection):
 
     def finish_replay(self, cursor: Cursor[Any]) -> None:
         """Every member's totals from all their interactions, then erased members forgotten."""
-        rule = replay_parameters(self.rule)
-        cursor.execute(TOTAL_MEMBERS, rule)
-        cursor.execute(TOTAL_CHANNELS, rule)
-        cursor.execute(TOTAL_WEEKS, rule)
-        cursor.execute(FORGET_ERASED)
+        write_replay_totals(cursor, self.rule)
 
     def _add_interactions(self, cursor: Cursor[Any], recorded: list[Any]) -> None:
         """The page's additions to each member's, channel's and week's totals."""
@@ -238,15 +193,6 @@ class EngagementProjection(Projection):
             for (m, w, c), (n, weight) in weeks.items()
         ]
         cursor.execute(ADD_TO_WEEK, (_json(week_rows),))
-
-
-def replay_parameters(rule: EngagementRule) -> dict[str, Any]:
-    """The rule's weights, epoch and half-life as REPLAYED_TERMS takes them."""
-    return {
-        "weights": orjson.dumps({str(k): w for k, w in rule.weights.items()}).decode(),
-        "epoch": EPOCH,
-        "half_life": rule.half_life.total_seconds(),
-    }
 
 
 def _insert_interactions(cursor: Cursor[Any], recorded: list[Any], personal: PersonalData) -> None:

@@ -11,6 +11,7 @@ from uuid import UUID
 import pytest
 
 from api.auth import Role
+from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 from tests.api.conftest import Api, served_api
 from tests.integration.conftest import Unbounded, execute, rows, scalar
@@ -51,7 +52,7 @@ def record(api: Api, member: UUID, at: datetime, external_id: str) -> None:
     api.services.community.bounds = Unbounded()  # type: ignore[assignment]
     report = api.services.community.record_interactions(
         [
-            cmd.RecordInteraction(
+            RecordInteraction(
                 member_id=member,
                 channel="slack",
                 kind="message",

@@ -15,6 +15,7 @@ from psycopg import Cursor
 
 from application.members.demo import seed_demo
 from application.runtime import Runtime, open_pool
+from domain.commands import IdentityRef
 from domain.members import commands as cmd
 from domain.members.member import Member
 from projections.engine import ProjectionRunner
@@ -250,7 +251,7 @@ def test_runners_following_a_log_being_written_skip_and_repeat_nothing(runtime: 
                 runtime.community.join_member(
                     cmd.JoinMember(
                         display_name=f"Writer {number}",
-                        identities=[cmd.IdentityRef(channel="github", handle=f"writer-{number}")],
+                        identities=[IdentityRef(channel="github", handle=f"writer-{number}")],
                     )
                 )
         finally:
@@ -286,7 +287,7 @@ def _live_scenario(runtime: Runtime, project: Callable[[], object]) -> None:
                 joined_at=past,
                 source_channel="discord",
                 attributes={"city": "Lyon", "rank": n},
-                identities=[cmd.IdentityRef(channel="discord", handle=f"Person{n}")],
+                identities=[IdentityRef(channel="discord", handle=f"Person{n}")],
             )
         ).member.id
         for n in range(6)

@@ -23,6 +23,8 @@ import pytest
 
 from application.embedded import ensure_database, start_embedded_server
 from application.runtime import Runtime
+from domain.commands import IdentityRef
+from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 from projections.registry import build_runners, erasure_compactor
 from projections.worker import ProjectionWorker
@@ -84,7 +86,7 @@ def person_with_everything(runtime: Runtime, mark: str) -> Person:
             joined_at=NOW - timedelta(days=30),
             source_channel="discord",
             attributes={"city": strings["city"], "phone": strings["phone"]},
-            identities=[cmd.IdentityRef(channel="discord", handle=strings["discord"])],
+            identities=[IdentityRef(channel="discord", handle=strings["discord"])],
         )
     ).member.id
     community.link_identity(
@@ -104,7 +106,7 @@ def person_with_everything(runtime: Runtime, mark: str) -> Person:
     community.tag_member(cmd.TagMember(member_id=member_id, tag="speaker"))
     community.record_interactions(
         [
-            cmd.RecordInteraction(
+            RecordInteraction(
                 member_id=member_id,
                 channel="forum",
                 kind="post",

@@ -12,6 +12,7 @@ from cryptography.exceptions import InvalidTag
 
 from application.crypto import IdentityHasher, KeyRing, SubjectErased
 from application.runtime import Runtime, open_pool
+from domain.commands import IdentityRef
 from domain.members import commands as cmd
 from tests.conftest import TEST_SECRET
 from tests.integration.conftest import rows
@@ -102,7 +103,7 @@ def test_identity_claims_hold_a_keyed_hash_of_the_normalised_handle(runtime: Run
     member_id = runtime.community.join_member(
         cmd.JoinMember(
             display_name="Hashed",
-            identities=[cmd.IdentityRef(channel="discord", handle=handle)],
+            identities=[IdentityRef(channel="discord", handle=handle)],
         )
     ).member.id
 

@@ -7,6 +7,7 @@ from uuid import UUID
 import pytest
 
 from application.runtime import Runtime
+from domain.interactions.commands import RecordInteraction
 from domain.interactions.engagement import EngagementRule
 from domain.interactions.interaction import InteractionKind
 from domain.members import commands as cmd
@@ -41,7 +42,7 @@ def community(runtime: Runtime) -> list[UUID]:
             for d, kind in ((400, "post"), (45, "reply"), (8.5, "reaction_given"), (0.2, "issue"))
         ]
         records.append(
-            cmd.RecordInteraction(
+            RecordInteraction(
                 member_id=member,
                 channel="github",
                 kind="pull_request",

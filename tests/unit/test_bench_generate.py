@@ -12,7 +12,7 @@ from application.interactions.ingestion import record_from_fields
 from application.synthetic import Shape, persona
 from application.synthetic import ingestion_records as interactions
 from bench.generate import write_ndjson
-from domain.members.commands import RecordInteraction
+from domain.interactions.commands import RecordInteraction
 
 SMALL = Shape(members=2_000, interactions=20_000, seed=7)
 

@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 from pydantic import ValidationError
 
+from domain.commands import IdentityRef
 from domain.members import commands as cmd
 from domain.members.member import Member
 from domain.values import check_handle, check_plain_text
@@ -59,7 +60,7 @@ def test_names_and_handles_are_normalised_to_nfc() -> None:
 
 def test_an_empty_handle_says_so() -> None:
     with pytest.raises(ValidationError, match="handle must not be empty"):
-        cmd.IdentityRef(channel="slack", handle=" @ ")
+        IdentityRef(channel="slack", handle=" @ ")
 
 
 def test_a_handle_linked_before_the_cleaning_can_still_be_unlinked() -> None:

@@ -32,7 +32,7 @@ from application.interactions.recording import (
     Rejection,
 )
 from application.lifecycle.returns import record_returns
-from domain.members import commands as cmd
+from domain.interactions.commands import RecordInteraction
 from projections.interactions.projection import EngagementProjection
 
 
@@ -87,9 +87,9 @@ class EngagementMutation:
         )
 
 
-def _command(input: RecordInteractionInput) -> cmd.RecordInteraction:
+def _command(input: RecordInteractionInput) -> RecordInteraction:
     identity = input.identity
-    return cmd.RecordInteraction(
+    return RecordInteraction(
         member_id=input.member_id,
         identity={"channel": identity.channel, "handle": identity.handle} if identity else None,
         channel=input.channel,
@@ -102,7 +102,7 @@ def _command(input: RecordInteractionInput) -> cmd.RecordInteraction:
     )
 
 
-def _looked_up(command: cmd.RecordInteraction) -> str:
+def _looked_up(command: RecordInteraction) -> str:
     """How the command named its member: an id, or channel:handle."""
     if command.identity is not None:
         return f"{command.identity.channel.value}:{command.identity.handle}"
@@ -119,7 +119,7 @@ def _stored(services: Services, report: IngestReport, reveal: bool) -> dict[str,
     return services.engagement.interaction(interaction_id, reveal) if interaction_id else None
 
 
-def _as_recorded(command: cmd.RecordInteraction, report: IngestReport) -> dict[str, Any]:
+def _as_recorded(command: RecordInteraction, report: IngestReport) -> dict[str, Any]:
     """The interaction from the command, when the projection did not catch up in time."""
     return {
         "interaction_id": report.interaction_ids[0],

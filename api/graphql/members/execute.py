@@ -22,8 +22,8 @@ from api.graphql.members.payloads import MemberChanged
 from api.graphql.members.types import Member, member_from_aggregate, member_from_row
 from api.services import Services, in_thread
 from application.members.community import Change
+from domain.commands import Command
 from domain.errors import DomainError
-from domain.members.commands import Command
 
 WRITE_ROLES = (Role.ADMIN, Role.MANAGER)
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from application.lifecycle.evaluation import evaluate_stages
+from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 from tests.api.conftest import Api, join, unique
 
@@ -52,7 +53,7 @@ def community(api: Api, admin_key: str) -> dict[str, Any]:
         api.services.community.tag_member(cmd.TagMember(member_id=member["id"], tag=tag))
         report = api.services.community.record_interactions(
             [
-                cmd.RecordInteraction(
+                RecordInteraction(
                     member_id=member["id"],
                     channel="discord",
                     kind="message",
@@ -149,7 +150,7 @@ def test_record_interaction_brings_a_quiet_member_back(api: Api, admin_key: str)
     )
     report = api.services.community.record_interactions(
         [
-            cmd.RecordInteraction(
+            RecordInteraction(
                 member_id=member["id"],
                 channel="slack",
                 kind="message",

@@ -19,7 +19,7 @@ from domain.interactions.engagement import EPOCH, NO_ACTIVITY, EngagementRule
 from domain.interactions.interaction import InteractionKind
 from domain.lifecycle.stages import StageRule
 from domain.moments import week_of
-from projections.interactions.projection import REPLAYED_TERMS, replay_parameters
+from projections.interactions.replay_totals import REPLAYED_TERMS, replay_parameters
 from projections.lifecycle.queries import LifecycleQueries
 from tests.integration.conftest import execute, rows
 

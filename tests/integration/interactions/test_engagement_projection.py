@@ -8,6 +8,7 @@ from uuid import UUID
 import pytest
 
 from application.runtime import Runtime
+from domain.interactions.commands import RecordInteraction
 from domain.interactions.engagement import DEFAULT_RULE, EngagementRule
 from domain.interactions.interaction import InteractionKind
 from domain.members import commands as cmd
@@ -35,9 +36,9 @@ def joined(runtime: Runtime, name: str) -> UUID:
 
 def interaction(
     member_id: UUID, days_ago: float, external_id: str, **fields: object
-) -> cmd.RecordInteraction:
+) -> RecordInteraction:
     """A message on Slack some days ago."""
-    return cmd.RecordInteraction(
+    return RecordInteraction(
         member_id=member_id,
         channel="slack",
         kind=fields.pop("kind", "message"),  # type: ignore[arg-type]

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from application.runtime import Runtime
+from domain.interactions.commands import RecordInteraction
 from domain.interactions.engagement import DEFAULT_RULE
-from domain.members import commands as cmd
 from projections.parking import parked_counts
 from projections.positions import head_of_log
 from projections.registry import build_runners, projection_names
@@ -30,14 +30,14 @@ ORDER BY 1, 2
 """
 
 
-def message(member: object, at: datetime, external_id: str) -> cmd.RecordInteraction:
+def message(member: object, at: datetime, external_id: str) -> RecordInteraction:
     """A message on Slack at a given time."""
-    return cmd.RecordInteraction(
+    return RecordInteraction(
         member_id=member, channel="slack", kind="message", occurred_at=at, external_id=external_id
     )
 
 
-def record(runtime: Runtime, *records: cmd.RecordInteraction) -> None:
+def record(runtime: Runtime, *records: RecordInteraction) -> None:
     """Record interactions as a version without time bounds did, asserting each is accepted."""
     runtime.community.bounds = Unbounded()  # type: ignore[assignment]
     report = runtime.community.record_interactions(list(records), create_unknown_members=False)

@@ -14,6 +14,7 @@ from application.interactions.importer import Checkpoint, import_interactions
 from application.interactions.ingestion import Ingestion
 from application.interactions.recording import DUPLICATE, REJECTED
 from application.runtime import Runtime
+from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import Interaction, interaction_id
 from domain.members import commands as cmd
 from domain.members.member import Member
@@ -26,7 +27,7 @@ NOW = datetime.now(UTC)
 WHEN = (NOW - timedelta(days=1)).isoformat()
 
 
-def by_handle(handle: str, **values: object) -> cmd.RecordInteraction:
+def by_handle(handle: str, **values: object) -> RecordInteraction:
     """A Slack message by an identity, a day ago unless told otherwise."""
     fields: dict[str, object] = {
         "identity": {"channel": "slack", "handle": handle},
@@ -36,7 +37,7 @@ def by_handle(handle: str, **values: object) -> cmd.RecordInteraction:
         "external_id": uuid4().hex,
         **values,
     }
-    return cmd.RecordInteraction(**fields)  # type: ignore[arg-type]
+    return RecordInteraction(**fields)  # type: ignore[arg-type]
 
 
 def count(runtime: Runtime, topic: str) -> int:
@@ -73,7 +74,7 @@ def test_rejected_records_create_no_member(runtime: Runtime) -> None:
 def test_duplicate_records_create_no_member(runtime: Runtime, size: int) -> None:
     ada = known(runtime)
     earlier = [
-        cmd.RecordInteraction(
+        RecordInteraction(
             member_id=ada, channel="slack", kind="message", occurred_at=WHEN, external_id=f"e{n}"
         )
         for n in range(size)
@@ -176,7 +177,7 @@ def test_crm_import_creates_members_only_for_accepted_lines(
     ada = known(runtime)
     runtime.community.record_interactions(
         [
-            cmd.RecordInteraction(
+            RecordInteraction(
                 member_id=ada, channel="slack", kind="message", occurred_at=WHEN, external_id="old"
             )
         ],

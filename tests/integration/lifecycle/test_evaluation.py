@@ -17,6 +17,7 @@ from application.lifecycle.evaluation import (
     evaluate_stages,
 )
 from application.runtime import Runtime
+from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 from projections.lifecycle.queries import LifecycleQueries
 from projections.registry import build_runners
@@ -43,7 +44,7 @@ def member_with_messages(runtime: Runtime, name: str, days_ago: list[int]) -> UU
     ).member.id
     runtime.community.record_interactions(
         [
-            cmd.RecordInteraction(
+            RecordInteraction(
                 member_id=member,
                 channel="discord",
                 kind="message",
@@ -103,7 +104,7 @@ def test_a_quiet_member_who_interacts_again_is_returning(runtime: Runtime) -> No
     assert stages(runtime) == {fading: "at_risk"}
     runtime.community.record_interactions(
         [
-            cmd.RecordInteraction(
+            RecordInteraction(
                 member_id=fading,
                 channel="discord",
                 kind="post",
@@ -196,7 +197,7 @@ def test_a_return_is_recorded_when_the_interaction_is_processed(runtime: Runtime
     )
     ingestion.add(
         1,
-        cmd.RecordInteraction(
+        RecordInteraction(
             member_id=quiet, channel="discord", kind="reply", occurred_at=NOW, external_id="back"
         ),
     )

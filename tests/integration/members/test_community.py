@@ -18,6 +18,7 @@ import pytest
 from application.members.community import Change
 from application.recorder import IdentityClaimTaken
 from application.runtime import Runtime
+from domain.commands import IdentityRef
 from domain.errors import (
     IdentityAlreadyLinked,
     IdentityNotLinked,
@@ -26,6 +27,7 @@ from domain.errors import (
     MemberNotFound,
     VersionMismatch,
 )
+from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 from domain.members.member import Member
 from tests.integration.conftest import rows, scalar
@@ -51,7 +53,7 @@ def claims_of(url: str) -> dict[UUID, int]:
 
 def join(runtime: Runtime, name: str, *identities: tuple[str, str]) -> UUID:
     """Join a member with some (channel, handle) identities; returns its id."""
-    refs = [cmd.IdentityRef(channel=channel, handle=handle) for channel, handle in identities]
+    refs = [IdentityRef(channel=channel, handle=handle) for channel, handle in identities]
     return runtime.community.join_member(
         cmd.JoinMember(display_name=name, identities=refs)
     ).member.id
@@ -290,7 +292,7 @@ def test_other_refusals_write_nothing(runtime: Runtime) -> None:
             [
                 cmd.JoinMember(
                     display_name=name,
-                    identities=[cmd.IdentityRef(channel="slack", handle=duplicate)],
+                    identities=[IdentityRef(channel="slack", handle=duplicate)],
                 )
                 for name in ("One Importee", "Two Importee")
             ]
@@ -312,7 +314,7 @@ def test_members_loaded_together_equal_members_loaded_one_by_one(runtime: Runtim
     community.erase_member(cmd.EraseMember(member_id=erased.id))
     report = community.record_interactions(
         [
-            cmd.RecordInteraction(
+            RecordInteraction(
                 member_id=tagged.id,
                 channel="slack",
                 kind="message",

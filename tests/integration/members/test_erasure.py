@@ -12,8 +12,10 @@ from psycopg import sql
 
 from application.crypto import SubjectErased
 from application.runtime import Runtime
+from domain.commands import IdentityRef
 from domain.members import commands as cmd
-from domain.members.member import ERASED, Member
+from domain.members.member import Member
+from domain.members.membership import ERASED
 from projections.registry import build_runners
 from tests.conftest import test_settings
 from tests.integration.conftest import opened_rows, rows, scalar
@@ -48,7 +50,7 @@ def distinctive_member(runtime: Runtime) -> Person:
             joined_at=datetime.now(UTC) - timedelta(days=3),
             source_channel="discord",
             attributes={"city": city, "employer": employer},
-            identities=[cmd.IdentityRef(channel="discord", handle=handle)],
+            identities=[IdentityRef(channel="discord", handle=handle)],
         )
     ).member.id
     community.link_identity(

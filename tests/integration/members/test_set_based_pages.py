@@ -13,6 +13,8 @@ import pytest
 
 from application.members.demo import seed_demo
 from application.runtime import Runtime
+from domain.commands import IdentityRef
+from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 from projections.engine import ProjectionRunner
 from projections.positions import head_of_log, lags
@@ -73,7 +75,7 @@ def one_page_per_event(runtime: Runtime) -> dict[str, Any]:
 
 def join(community: Any, name: str, *handles: tuple[str, str], **fields: Any) -> UUID:
     """A new member known by these (channel, handle) pairs."""
-    identities = [cmd.IdentityRef(channel=c, handle=h) for c, h in handles]
+    identities = [IdentityRef(channel=c, handle=h) for c, h in handles]
     fields.setdefault("joined_at", PAST - timedelta(days=10))
     command = cmd.JoinMember(display_name=name, identities=identities, **fields)
     return community.join_member(command).member.id
@@ -81,7 +83,7 @@ def join(community: Any, name: str, *handles: tuple[str, str], **fields: Any) ->
 
 def interact(community: Any, member: UUID, external_id: str, **fields: Any) -> None:
     """One interaction of the member, some days ago."""
-    record = cmd.RecordInteraction(
+    record = RecordInteraction(
         member_id=member,
         channel=fields.pop("channel", "discord"),
         kind=fields.pop("kind", "message"),

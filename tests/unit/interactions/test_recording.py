@@ -10,12 +10,13 @@ from uuid import UUID, uuid4
 
 from application.interactions.recording import ACCEPTED, DUPLICATE, MEMBER_ERASED, REJECTED
 from application.members.community import Community
+from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 
 NOW = datetime.now(UTC)
 
 
-def record(**values: object) -> cmd.RecordInteraction:
+def record(**values: object) -> RecordInteraction:
     """A message on Discord a day ago, unless told otherwise."""
     defaults: dict[str, object] = {
         "channel": "discord",
@@ -23,7 +24,7 @@ def record(**values: object) -> cmd.RecordInteraction:
         "occurred_at": NOW - timedelta(days=1),
         "external_id": uuid4().hex,
     }
-    return cmd.RecordInteraction(**{**defaults, **values})  # type: ignore[arg-type]
+    return RecordInteraction(**{**defaults, **values})  # type: ignore[arg-type]
 
 
 def member(community: Community, handle: str) -> UUID:

@@ -14,7 +14,8 @@ from domain.errors import (
     MemberIsErased,
 )
 from domain.lifecycle.stages import Assessment, Evidence, Stage
-from domain.members.member import ACTIVE, ERASED, LEFT, Member
+from domain.members.member import Member
+from domain.members.membership import ACTIVE, ERASED, LEFT
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

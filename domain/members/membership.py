@@ -1,0 +1,57 @@
+"""A member's status in the community, and when leaving and rejoining may be recorded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from domain.errors import InvalidField
+from domain.lifecycle.stages import Stage
+from domain.moments import TimeBounds
+
+ACTIVE = "active"
+LEFT = "left"
+ERASED = "erased"
+
+
+class Membership(Protocol):
+    """What leaving and rejoining read and write on a member."""
+
+    status: str
+    left_at: datetime | None
+    stage: str | None
+    stage_since: datetime | None
+
+
+def check_left_at(
+    left_at: datetime, *, joined_at: datetime, now: datetime, bounds: TimeBounds
+) -> None:
+    """A member leaves within the accepted span of time, and never before joining."""
+    bounds.check("left_at", left_at, now)
+    if left_at < joined_at:
+        raise InvalidField("left_at", "a member cannot leave before joining")
+
+
+def check_rejoined_at(
+    rejoined_at: datetime, *, left_at: datetime | None, now: datetime, bounds: TimeBounds
+) -> None:
+    """A member comes back within the accepted span of time, and never before leaving."""
+    bounds.check("rejoined_at", rejoined_at, now)
+    if left_at is not None and rejoined_at < left_at:
+        raise InvalidField("rejoined_at", "a member cannot rejoin before leaving")
+
+
+def record_left(member: Membership, left_at: datetime) -> None:
+    """Leaving ends the membership and puts the member in the left stage from then on."""
+    member.status = LEFT
+    member.left_at = left_at
+    member.stage = Stage.LEFT.value
+    member.stage_since = left_at
+
+
+def record_rejoined(member: Membership, rejoined_at: datetime) -> None:
+    """A member who comes back is active again, in the returning stage from then on."""
+    member.status = ACTIVE
+    member.left_at = None
+    member.stage = Stage.RETURNING.value
+    member.stage_since = rejoined_at
