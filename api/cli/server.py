@@ -16,15 +16,14 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from api.auth import ApiKeys, IssuedKey, Role
+from api.bootstrap import evaluation_schedule
 from api.cli import parked
 from api.cli.common import app, console, load_settings
 from api.cli.data import seed_if_empty
-from application.lifecycle.evaluation import EvaluationSchedule
 from application.migrations import apply_migrations
 from application.runtime import Runtime, resolve_database
 from application.statistics import refresh_statistics
 from projections.compaction import pending_compactions
-from projections.lifecycle.queries import LifecycleQueries
 from projections.parking import parked_counts
 from projections.positions import head_of_log, lags
 from projections.registry import build_runners, erasure_compactor, projection_names
@@ -59,8 +58,10 @@ def serve(
     runtime = Runtime.start(settings)
     services = Services.build(runtime, run_projections=projections)
     # Where projections run, stage evaluations run too (they read the projections).
-    schedule = EvaluationSchedule(
-        runtime, services.lifecycle, settings.evaluation_interval_seconds if projections else 0
+    schedule = evaluation_schedule(
+        runtime,
+        settings.evaluation_interval_seconds if projections else 0,
+        services.use_cases.evaluation,
     )
     schedule.start()
     try:
@@ -127,9 +128,7 @@ def worker() -> None:
     )
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: follower.stopping.set())
-    schedule = EvaluationSchedule(
-        runtime, LifecycleQueries(runtime.pool), settings.evaluation_interval_seconds
-    )
+    schedule = evaluation_schedule(runtime, settings.evaluation_interval_seconds)
     console.print(f"projecting {', '.join(projection_names())}; Ctrl-C stops")
     schedule.start()
     try:

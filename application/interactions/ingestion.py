@@ -20,7 +20,7 @@ from application.json_depth import TooDeep, load_json
 from domain.members.commands import RecordInteraction
 
 if TYPE_CHECKING:
-    from application.runtime import Runtime
+    from application.members.community import Community
 
 FIELDS = (
     "member_id",
@@ -131,13 +131,15 @@ class Ingestion:
 
     def __init__(
         self,
-        runtime: Runtime,
+        community: Community,
         after_batch: AfterRecording,
         *,
         create_unknown_members: bool,
+        max_json_depth: int,
         batch_size: int = DEFAULT_BATCH,
     ) -> None:
-        self.runtime = runtime
+        self.community = community
+        self.max_json_depth = max_json_depth
         self.after_batch = after_batch
         self.create = create_unknown_members
         self.batch_size = batch_size
@@ -163,7 +165,7 @@ class Ingestion:
             parsed = (
                 raw
                 if isinstance(raw, LineRejection)
-                else ndjson_record(number, raw, self.runtime.settings.max_json_depth)
+                else ndjson_record(number, raw, self.max_json_depth)
             )
             if parsed is not None:
                 self.add(number, parsed)
@@ -176,9 +178,7 @@ class Ingestion:
             return
         lines = [line for line, _ in self._pending]
         records = [record for _, record in self._pending]
-        report = self.runtime.community.record_interactions(
-            records, create_unknown_members=self.create
-        )
+        report = self.community.record_interactions(records, create_unknown_members=self.create)
         self._pending = []
         self._count(report, lines)
         self.after_batch(records, report)

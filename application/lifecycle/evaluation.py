@@ -10,18 +10,22 @@ from __future__ import annotations
 import heapq
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from application.lifecycle.ports import CatchUp, MemberActivities
+from application.clock import Clock, utc_now
+from application.lifecycle.ports import CatchUp, MemberActivities, MemberActivityRow
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.stages import Assessment, Stage, StageRule, assess
+from domain.moments import TimeBounds
 
 if TYPE_CHECKING:
-    from application.runtime import Runtime
+    from psycopg_pool import ConnectionPool
+
+    from application.members.community import Community
 
 PAGE = 1_000
 WEEK = timedelta(days=7)
@@ -39,67 +43,87 @@ class EvaluationReport:
     rule_version: str
 
 
-def evaluate_stages(
-    runtime: Runtime,
-    queries: MemberActivities,
-    at: datetime,
-    *,
-    rule: StageRule | None = None,
-    engagement: EngagementRule | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> EvaluationReport:
-    """Evaluate every counted member at `at`, a page at a time (configured rules by default).
+class StageEvaluation:
+    """Judges every counted member at an instant and records the stages that changed.
 
-    MomentTooEarly or MomentInTheFuture (field as_of) when `at` is outside the accepted span.
+    Reads candidates from the lifecycle read model, then has the application judge each
+    from its own events; `rule` and `engagement` are the configured rules.
     """
-    runtime.community.bounds.check("as_of", at, datetime.now(UTC))
-    rule = rule or runtime.settings.stage_rule()
-    engagement = engagement or runtime.settings.engagement_rule()
-    examined = changed = 0
-    after = UUID(int=0)
-    while page := queries.activities(rule, engagement, at, after, PAGE):
+
+    def __init__(
+        self,
+        community: Community,
+        activities: MemberActivities,
+        *,
+        rule: StageRule,
+        engagement: EngagementRule,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.community = community
+        self.activities = activities
+        self.rule = rule
+        self.engagement = engagement
+        self.clock = clock
+
+    def evaluate(
+        self,
+        at: datetime,
+        *,
+        rule: StageRule | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> EvaluationReport:
+        """Evaluate every counted member at `at`, a page at a time (the configured rule by default).
+
+        MomentTooEarly or MomentInTheFuture (field as_of) when `at` is outside the accepted span.
+        """
+        self.community.bounds.check("as_of", at, self.clock())
+        rule = rule or self.rule
+        examined = changed = 0
+        after = UUID(int=0)
+        while page := self.activities.activities(rule, self.engagement, at, after, PAGE):
+            changed += self._judge(page, rule, at)
+            examined += len(page)
+            after = page[-1].member_id
+            if progress:
+                progress(len(page))
+        return EvaluationReport(at, examined, changed, rule.version)
+
+    def weekly(
+        self,
+        catch_up: CatchUp,
+        start: datetime,
+        end: datetime,
+        *,
+        progress: Callable[[datetime], None] | None = None,
+    ) -> list[EvaluationReport]:
+        """Evaluate as of each week from `start`, in order, then at `end`.
+
+        This records the stage history a weekly `crm evaluate` would have left over that
+        period (stages only move forward, so the order matters). Each evaluation reads the
+        stages the previous one recorded, so the projections catch up in between.
+        """
+        reports = []
+        at = start
+        while at < end:
+            catch_up()
+            reports.append(self.evaluate(at))
+            if progress:
+                progress(at)
+            at += WEEK
+        catch_up()
+        reports.append(self.evaluate(end))
+        catch_up()
+        return reports
+
+    def _judge(self, page: Sequence[MemberActivityRow], rule: StageRule, at: datetime) -> int:
+        # Members whose read-model stage already matches the rule are skipped cheaply.
         candidates = [
             (row.member_id, row.activity)
             for row in page
             if assess(rule, row.activity, at=at, current=row.stage, since=row.since).stage
             is not row.stage
         ]
-        if candidates:
-            changed += runtime.community.evaluate_stages(candidates, rule, at)
-        examined += len(page)
-        after = page[-1].member_id
-        if progress:
-            progress(len(page))
-    return EvaluationReport(at, examined, changed, rule.version)
-
-
-def evaluate_weekly(
-    runtime: Runtime,
-    queries: MemberActivities,
-    catch_up: CatchUp,
-    start: datetime,
-    end: datetime,
-    *,
-    progress: Callable[[datetime], None] | None = None,
-) -> list[EvaluationReport]:
-    """Evaluate as of each week from `start`, in order, then at `end`.
-
-    This records the stage history a weekly `crm evaluate` would have left over that
-    period (stages only move forward, so the order matters). Each evaluation reads the
-    stages the previous one recorded, so the projections catch up in between.
-    """
-    reports = []
-    at = start
-    while at < end:
-        catch_up()
-        reports.append(evaluate_stages(runtime, queries, at))
-        if progress:
-            progress(at)
-        at += WEEK
-    catch_up()
-    reports.append(evaluate_stages(runtime, queries, end))
-    catch_up()
-    return reports
+        return self.community.evaluate_stages(candidates, rule, at) if candidates else 0
 
 
 @dataclass(frozen=True)
@@ -124,24 +148,43 @@ class Simulation:
     no_longer_flagged: list[Flagged]
 
 
+class RuleSimulation:
+    """What a draft stage rule would flag, compared with the configured one; records nothing."""
+
+    def __init__(
+        self,
+        bounds: TimeBounds,
+        activities: MemberActivities,
+        *,
+        current: StageRule,
+        engagement: EngagementRule,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.bounds = bounds
+        self.activities = activities
+        self.current = current
+        self.engagement = engagement
+        self.clock = clock
+
+    def simulate(self, draft: StageRule, at: datetime, *, listed: int = 50) -> Simulation:
+        """Judge every counted member under both rules at `at`, recording nothing.
+
+        Both rules judge afresh (no current stage, so without hysteresis), which compares the
+        rules themselves; lists keep the `listed` members with the highest scores.
+        """
+        self.bounds.check("as_of", at, self.clock())
+        return simulate_rule(self.activities, draft, self.current, self.engagement, at, listed)
+
+
 def simulate_rule(
-    runtime: Runtime,
     queries: MemberActivities,
     draft: StageRule,
+    current: StageRule,
+    engagement: EngagementRule,
     at: datetime,
-    *,
-    current: StageRule | None = None,
-    engagement: EngagementRule | None = None,
-    listed: int = 50,
+    listed: int,
 ) -> Simulation:
-    """Judge every counted member under both rules at `at`, recording nothing.
-
-    Both rules judge afresh (no current stage, so without hysteresis), which compares the
-    rules themselves; lists keep the `listed` members with the highest scores.
-    """
-    runtime.community.bounds.check("as_of", at, datetime.now(UTC))
-    current = current or runtime.settings.stage_rule()
-    engagement = engagement or runtime.settings.engagement_rule()
+    """Both rules' judgements of every counted member at `at` (see RuleSimulation.simulate)."""
     lists: dict[str, list[tuple[float, str, Flagged]]] = {"draft": [], "new": [], "gone": []}
     examined = by_draft = by_current = 0
     after = UUID(int=0)
@@ -206,10 +249,10 @@ class EvaluationSchedule:
     """
 
     def __init__(
-        self, runtime: Runtime, queries: MemberActivities, interval_seconds: float
+        self, pool: ConnectionPool, evaluation: StageEvaluation, interval_seconds: float
     ) -> None:
-        self.runtime = runtime
-        self.queries = queries
+        self.pool = pool
+        self.evaluation = evaluation
         self.interval = interval_seconds
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -229,7 +272,7 @@ class EvaluationSchedule:
 
     def run_once(self) -> EvaluationReport | None:
         """Evaluate now, unless another process is evaluating (then None)."""
-        with self.runtime.pool.connection() as conn:
+        with self.pool.connection() as conn:
             locked = conn.execute(
                 "SELECT pg_try_advisory_lock(%s)", (EVALUATION_LOCK_KEY,)
             ).fetchone()
@@ -237,7 +280,7 @@ class EvaluationSchedule:
             if not locked[0]:
                 return None
             try:
-                return evaluate_stages(self.runtime, self.queries, datetime.now(UTC))
+                return self.evaluation.evaluate(self.evaluation.clock())
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (EVALUATION_LOCK_KEY,))
 

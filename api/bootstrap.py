@@ -1,0 +1,85 @@
+"""Composition root: each use case built once from a Runtime, handed what it needs.
+
+The app (api/services.py), every CLI command, the worker and the tests' fixtures build
+their use cases here, so no use case reaches through a Runtime for its collaborators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
+from application.interactions.ports import AfterRecording
+from application.lifecycle.evaluation import EvaluationSchedule, RuleSimulation, StageEvaluation
+from application.lifecycle.returns import RecordReturns
+from application.members.demo import DemoCommunity, seed_demo_community
+from application.runtime import Runtime
+from projections.lifecycle.queries import LifecycleQueries
+from projections.registry import catch_up_all
+
+
+@dataclass(frozen=True)
+class UseCases:
+    """The lifecycle use cases, wired to the configured rules and the lifecycle read model."""
+
+    evaluation: StageEvaluation
+    simulation: RuleSimulation
+    returns: RecordReturns
+
+
+def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
+    """The use cases of one process, reading `lifecycle` (a new one on the pool by default)."""
+    lifecycle = lifecycle or LifecycleQueries(runtime.pool)
+    community, settings = runtime.community, runtime.settings
+    rule, engagement = settings.stage_rule(), settings.engagement_rule()
+    return UseCases(
+        StageEvaluation(community, lifecycle, rule=rule, engagement=engagement),
+        RuleSimulation(community.bounds, lifecycle, current=rule, engagement=engagement),
+        RecordReturns(community, lifecycle, rule_version=rule.version),
+    )
+
+
+def ingestion(
+    runtime: Runtime,
+    after_batch: AfterRecording | None = None,
+    *,
+    create_unknown_members: bool,
+    batch_size: int = DEFAULT_BATCH,
+) -> Ingestion:
+    """An ingestion writing through the Community; after each batch, quiet members return."""
+    return Ingestion(
+        runtime.community,
+        after_batch or use_cases(runtime).returns,
+        create_unknown_members=create_unknown_members,
+        max_json_depth=runtime.settings.max_json_depth,
+        batch_size=batch_size,
+    )
+
+
+def evaluation_schedule(
+    runtime: Runtime, interval_seconds: float, evaluation: StageEvaluation | None = None
+) -> EvaluationSchedule:
+    """The background stage evaluation of `crm serve` and `crm worker`."""
+    return EvaluationSchedule(
+        runtime.pool, evaluation or use_cases(runtime).evaluation, interval_seconds
+    )
+
+
+def demo_community(
+    runtime: Runtime,
+    count: int,
+    *,
+    progress: Callable[[int], None] | None = None,
+    weeks: Callable[[datetime], None] | None = None,
+) -> DemoCommunity:
+    """The demo community, its weekly stage history evaluated with projections caught up."""
+    return seed_demo_community(
+        runtime.community,
+        use_cases(runtime).evaluation,
+        lambda: catch_up_all(runtime),
+        count,
+        progress=progress,
+        weeks=weeks,
+    )
