@@ -17,7 +17,9 @@ from application.lifecycle.returns import RecordReturns
 from application.members.demo import DemoCommunity, seed_demo_community
 from application.runtime import Runtime
 from projections.lifecycle.queries import LifecycleQueries
-from projections.registry import catch_up_all
+from projections.positions import PositionWatcher
+from projections.registry import build_runners, catch_up_all, erasure_compactor
+from projections.worker import ProjectionWorker
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,16 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         StageEvaluation(community, lifecycle, rule=rule, engagement=engagement),
         RuleSimulation(community.bounds, lifecycle, current=rule, engagement=engagement),
         RecordReturns(community, lifecycle, rule_version=rule.version),
+    )
+
+
+def projection_worker(runtime: Runtime, watcher: PositionWatcher | None = None) -> ProjectionWorker:
+    """Every projection following the log, with the erasure compaction as its maintenance."""
+    return ProjectionWorker(
+        runtime.database_url,
+        build_runners(runtime, watcher),
+        poll_seconds=runtime.settings.projection_poll_seconds,
+        maintenance=erasure_compactor(runtime).run_if_due,
     )
 
 

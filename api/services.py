@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import anyio.to_thread
+from psycopg_pool import ConnectionPool
 
 from api.auth import ApiKeys
-from api.bootstrap import UseCases, use_cases
+from api.bootstrap import UseCases, projection_worker, use_cases
 from application.members.community import Community
 from application.runtime import Runtime
 from application.settings import Settings
@@ -21,7 +22,7 @@ from projections.lifecycle.queries import LifecycleQueries
 from projections.members.projection import MembersProjection
 from projections.members.queries import MemberQueries
 from projections.positions import PositionWatcher
-from projections.registry import build_runners, erasure_compactor, personal_data
+from projections.registry import personal_data
 from projections.worker import ProjectionWorker
 
 T = TypeVar("T")
@@ -62,12 +63,7 @@ class Services:
         watcher = PositionWatcher(runtime.pool)
         worker = None
         if run_projections:
-            worker = ProjectionWorker(
-                runtime.database_url,
-                build_runners(runtime, watcher),
-                poll_seconds=runtime.settings.projection_poll_seconds,
-                maintenance=erasure_compactor(runtime).run_if_due,
-            )
+            worker = projection_worker(runtime, watcher)
             worker.start()
         pool = runtime.pool
         personal = personal_data(runtime)
@@ -94,6 +90,11 @@ class Services:
             return True
         timeout = self.settings.read_your_writes_timeout
         return self.watcher.wait_for(projection, position, timeout)
+
+    @property
+    def pool(self) -> ConnectionPool:
+        """The connections of the read models, keys and projection positions."""
+        return self.runtime.pool
 
     def close(self) -> None:
         """Stop the projection thread and release connections."""

@@ -16,7 +16,7 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from api.auth import ApiKeys, IssuedKey, Role
-from api.bootstrap import evaluation_schedule
+from api.bootstrap import evaluation_schedule, projection_worker
 from api.cli import parked
 from api.cli.common import app, console, load_settings
 from api.cli.data import seed_if_empty
@@ -26,8 +26,7 @@ from application.statistics import refresh_statistics
 from projections.compaction import pending_compactions
 from projections.parking import parked_counts
 from projections.positions import head_of_log, lags
-from projections.registry import build_runners, erasure_compactor, projection_names
-from projections.worker import ProjectionWorker
+from projections.registry import build_runners, projection_names
 
 # Rebuilds read big pages: fewer round trips, and set-based applies gain the most.
 REBUILD_BATCH = 20_000
@@ -120,12 +119,7 @@ def worker() -> None:
     """Run the projections in the foreground until stopped (SIGINT or SIGTERM)."""
     settings = load_settings()
     runtime = Runtime.start(settings)
-    follower = ProjectionWorker(
-        runtime.database_url,
-        build_runners(runtime),
-        poll_seconds=settings.projection_poll_seconds,
-        maintenance=erasure_compactor(runtime).run_if_due,
-    )
+    follower = projection_worker(runtime)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: follower.stopping.set())
     schedule = evaluation_schedule(runtime, settings.evaluation_interval_seconds)

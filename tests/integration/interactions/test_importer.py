@@ -64,8 +64,14 @@ def member(runtime: Runtime) -> str:
 class CrashAfter(Ingestion):
     """An ingestion that dies after committing some batches, like a killed process."""
 
-    def __init__(self, *args: object, batches: int, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, runtime: Runtime, *, batch_size: int, batches: int) -> None:
+        super().__init__(
+            runtime.community,
+            after_recording(runtime),
+            create_unknown_members=False,
+            max_json_depth=runtime.settings.max_json_depth,
+            batch_size=batch_size,
+        )
         self.left = batches
 
     def flush(self) -> None:
@@ -80,14 +86,7 @@ def test_an_interrupted_import_resumes_without_double_counting(
     runtime: Runtime, tmp_path: Path
 ) -> None:
     path = write_ndjson(tmp_path / "messages.ndjson", member(runtime), 95)
-    crashing = CrashAfter(
-        runtime.community,
-        after_recording(runtime),
-        max_json_depth=runtime.settings.max_json_depth,
-        create_unknown_members=False,
-        batch_size=20,
-        batches=2,
-    )
+    crashing = CrashAfter(runtime, batch_size=20, batches=2)
     with pytest.raises(KeyboardInterrupt):
         import_interactions(crashing, path, file_format="ndjson")
     checkpoint = Checkpoint.load(path)
@@ -275,14 +274,7 @@ def test_a_part_killed_mid_import_resumes_from_its_own_checkpoint(
 ) -> None:
     path = write_ndjson(tmp_path / "messages.ndjson", member(runtime), 100)
     first, second = split_ndjson(path, 2)
-    crashing = CrashAfter(
-        runtime.community,
-        after_recording(runtime),
-        max_json_depth=runtime.settings.max_json_depth,
-        create_unknown_members=False,
-        batch_size=10,
-        batches=2,
-    )
+    crashing = CrashAfter(runtime, batch_size=10, batches=2)
     with pytest.raises(KeyboardInterrupt):
         import_interactions(crashing, path, file_format="ndjson", part=second)
     checkpoint = Checkpoint.load(path, second.name)
