@@ -16,9 +16,12 @@ from application.lifecycle.evaluation import EvaluationSchedule, RuleSimulation,
 from application.lifecycle.returns import RecordReturns
 from application.members.demo import DemoCommunity, seed_demo_community
 from application.runtime import Runtime
+from projections.compaction import ErasureCompactor
+from projections.engine import ProjectionRunner
 from projections.lifecycle.queries import LifecycleQueries
+from projections.personal import PersonalData
 from projections.positions import PositionWatcher
-from projections.registry import build_runners, catch_up_all, erasure_compactor
+from projections.registry import all_projections
 from projections.worker import ProjectionWorker
 
 
@@ -95,3 +98,40 @@ def demo_community(
         progress=progress,
         weeks=weeks,
     )
+
+
+def build_runners(
+    runtime: Runtime, watcher: PositionWatcher | None = None, batch_size: int | None = None
+) -> list[ProjectionRunner]:
+    """One runner per projection, decoding with the application's mapper."""
+    return [
+        ProjectionRunner(
+            runtime.pool,
+            runtime.community.mapper,
+            projection,
+            batch_size=batch_size or runtime.settings.projection_batch_size,
+            watcher=watcher,
+            max_attempts=runtime.settings.projection_max_attempts,
+        )
+        for projection in all_projections(
+            runtime.settings.engagement_rule(), personal_data(runtime)
+        )
+    ]
+
+
+def personal_data(runtime: Runtime) -> PersonalData:
+    """The keys and blind indexes with which the read models seal and find personal data."""
+    return PersonalData(runtime.community.keyring, runtime.lookups)
+
+
+def erasure_compactor(runtime: Runtime) -> ErasureCompactor:
+    """The compaction the projection worker runs after erasures, as configured."""
+    return ErasureCompactor(
+        runtime.pool, runtime.database_url, runtime.settings.erasure_compaction_seconds
+    )
+
+
+def catch_up_all(runtime: Runtime) -> None:
+    """Bring every projection to the head of the log, in this process."""
+    for runner in build_runners(runtime):
+        runner.catch_up()

@@ -11,7 +11,7 @@ import anyio.to_thread
 from psycopg_pool import ConnectionPool
 
 from api.auth import ApiKeys
-from api.bootstrap import UseCases, projection_worker, use_cases
+from api.bootstrap import UseCases, personal_data, projection_worker, use_cases
 from application.members.community import Community
 from application.runtime import Runtime
 from application.settings import Settings
@@ -22,7 +22,6 @@ from projections.lifecycle.queries import LifecycleQueries
 from projections.members.projection import MembersProjection
 from projections.members.queries import MemberQueries
 from projections.positions import PositionWatcher
-from projections.registry import personal_data
 from projections.worker import ProjectionWorker
 
 T = TypeVar("T")

@@ -15,6 +15,7 @@ import typer
 from rich.progress import Progress
 
 from api import bootstrap
+from api.bootstrap import catch_up_all
 from api.cli.common import app, console, import_app, load_settings
 from application.interactions.importer import (
     Format,
@@ -30,7 +31,6 @@ from application.members.demo import INTERACTIONS_PER_MEMBER, seed_demo
 from application.runtime import Runtime
 from application.statistics import IMPORTED_TABLES, refresh_statistics
 from projections.positions import head_of_log
-from projections.registry import catch_up_all
 
 DEMO_MEMBERS = 300
 

@@ -16,7 +16,7 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from api.auth import ApiKeys, IssuedKey, Role
-from api.bootstrap import evaluation_schedule, projection_worker
+from api.bootstrap import build_runners, evaluation_schedule, projection_worker
 from api.cli import parked
 from api.cli.common import app, console, load_settings
 from api.cli.data import seed_if_empty
@@ -26,7 +26,7 @@ from application.statistics import refresh_statistics
 from projections.compaction import pending_compactions
 from projections.parking import parked_counts
 from projections.positions import head_of_log, lags
-from projections.registry import build_runners, projection_names
+from projections.registry import projection_names
 
 # Rebuilds read big pages: fewer round trips, and set-based applies gain the most.
 REBUILD_BATCH = 20_000

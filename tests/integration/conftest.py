@@ -13,7 +13,7 @@ from psycopg import Cursor
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from api.bootstrap import use_cases
+from api.bootstrap import build_runners, use_cases
 from application.crypto import KeyRing
 from application.interactions.ports import AfterRecording
 from application.runtime import Runtime
@@ -22,7 +22,6 @@ from domain.members.member import Member
 from projections.engine import ProjectionRunner
 from projections.personal import ATTRIBUTES, CONTENT, EMAIL, HANDLE, open_value
 from projections.projection import Projection
-from projections.registry import build_runners
 from tests.conftest import TEST_SECRET, create_database, drop_database
 
 # Every topic a Member can record, so that a test projection sees the whole log.

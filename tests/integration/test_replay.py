@@ -6,13 +6,13 @@ from uuid import UUID
 
 import pytest
 
+from api.bootstrap import personal_data
 from application.runtime import Runtime
 from domain.interactions.engagement import EngagementRule
 from domain.interactions.interaction import InteractionKind
 from domain.members import commands as cmd
 from projections.engine import ProjectionRunner
 from projections.interactions.projection import EngagementProjection
-from projections.registry import personal_data
 from tests.integration.conftest import rows
 from tests.integration.interactions.test_engagement_projection import (
     TABLES,

@@ -10,14 +10,13 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from api.bootstrap import evaluation_schedule, use_cases
+from api.bootstrap import build_runners, evaluation_schedule, use_cases
 from application.interactions.ingestion import Ingestion
 from application.lifecycle.evaluation import (
     EVALUATION_LOCK_KEY,
 )
 from application.runtime import Runtime
 from domain.members import commands as cmd
-from projections.registry import build_runners
 from tests.conftest import test_settings
 from tests.integration.conftest import after_recording, rows
 from tests.integration.test_cli import crm_command, crm_env

@@ -11,12 +11,13 @@ from uuid import UUID
 
 import pytest
 
+from api.bootstrap import build_runners
 from application.members.demo import seed_demo
 from application.runtime import Runtime
 from domain.members import commands as cmd
 from projections.engine import ProjectionRunner
 from projections.positions import head_of_log, lags
-from projections.registry import all_projections, build_runners, projection_names
+from projections.registry import all_projections, projection_names
 from tests.conftest import TEST_SECRET
 from tests.integration.conftest import (
     expected_member_counts,
