@@ -12,8 +12,9 @@ from datetime import datetime
 
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
-from application.lifecycle.evaluation import EvaluationSchedule, RuleSimulation, StageEvaluation
+from application.lifecycle.evaluation import EvaluationSchedule, StageEvaluation
 from application.lifecycle.returns import RecordReturns
+from application.lifecycle.simulation import RuleSimulation
 from application.members.demo import DemoCommunity, seed_demo_community
 from application.runtime import Runtime
 from projections.compaction import ErasureCompactor

@@ -23,7 +23,7 @@ from api.graphql.members.queries import load_members
 from api.graphql.members.types import Channel, Member
 from api.graphql.relay import DEFAULT_FIRST, After, First, PageRequest, check_first
 from api.services import Services, in_thread
-from application.lifecycle.evaluation import Flagged
+from application.lifecycle.simulation import Flagged
 from application.members.community import utc_now
 from domain.errors import InvalidField
 from domain.lifecycle.stages import InvalidRule, Stage
