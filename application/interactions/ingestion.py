@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from pydantic import ValidationError
 
-from application.interactions.ports import AfterRecording
+from application.interactions.ports import AfterRecording, InteractionRecorder
 from application.interactions.recording import IngestReport
 from application.json_depth import TooDeep, load_json
 from domain.members.commands import RecordInteraction
-
-if TYPE_CHECKING:
-    from application.members.community import Community
 
 FIELDS = (
     "member_id",
@@ -131,7 +128,7 @@ class Ingestion:
 
     def __init__(
         self,
-        community: Community,
+        community: InteractionRecorder,
         after_batch: AfterRecording,
         *,
         create_unknown_members: bool,

@@ -16,14 +16,17 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from application.clock import Clock, utc_now
-from application.lifecycle.ports import CatchUp, MemberActivities, MemberActivityRow
+from application.lifecycle.ports import (
+    CatchUp,
+    MemberActivities,
+    MemberActivityRow,
+    StageRecorder,
+)
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.stages import StageRule, assess
 
 if TYPE_CHECKING:
     from psycopg_pool import ConnectionPool
-
-    from application.members.community import Community
 
 PAGE = 1_000
 WEEK = timedelta(days=7)
@@ -50,7 +53,7 @@ class StageEvaluation:
 
     def __init__(
         self,
-        community: Community,
+        community: StageRecorder,
         activities: MemberActivities,
         *,
         rule: StageRule,

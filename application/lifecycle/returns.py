@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from application.interactions.recording import ACCEPTED, IngestReport
-from application.lifecycle.ports import QuietMembers
+from application.lifecycle.ports import QuietMembers, StageRecorder
 from domain.members.commands import RecordInteraction
-
-if TYPE_CHECKING:
-    from application.members.community import Community
 
 
 class RecordReturns:
@@ -21,7 +17,9 @@ class RecordReturns:
     Called after each recorded batch (it is the interactions' AfterRecording port).
     """
 
-    def __init__(self, community: Community, stages: QuietMembers, *, rule_version: str) -> None:
+    def __init__(
+        self, community: StageRecorder, stages: QuietMembers, *, rule_version: str
+    ) -> None:
         self.community = community
         self.stages = stages
         self.rule_version = rule_version
