@@ -108,7 +108,7 @@ def seed_demo_community(
     as a weekly `crm evaluate` would have, so that questions about the past (`asOf`,
     `stageHistory`) have answers.
     """
-    now = utc_now()
+    now = evaluation.clock()
     seed_demo(community, count, seed=seed, progress=progress, now=now)
     reports = evaluation.weekly(catch_up, first_monday_after(now - HISTORY), now, progress=weeks)
     return DemoCommunity(
