@@ -38,7 +38,7 @@ def create_app(
     services: Services | None = None,
 ) -> FastAPI:
     """Build the app; it starts its runtime in the lifespan unless services are given."""
-    settings = settings or (services.runtime.settings if services else Settings())
+    settings = settings or (services.settings if services else Settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -93,7 +93,7 @@ def create_app(
     @app.get("/healthz", summary="Liveness, database and projections check (no key needed).")
     async def healthz(services: ServicesDep) -> JSONResponse:
         try:
-            counts = await in_thread(parked_counts, services.runtime.pool, projection_names())
+            counts = await in_thread(parked_counts, services.pool, projection_names())
         except Exception:
             log.exception("health check failed")
             return JSONResponse({"status": "unavailable"}, status_code=503)
@@ -106,8 +106,8 @@ def create_app(
 
     @app.get("/metrics", summary="Prometheus metrics: projection positions, lag, parked events.")
     async def metrics(services: ServicesDep, _: PrincipalDep) -> PlainTextResponse:
-        found = await in_thread(lags, services.runtime.pool, projection_names())
-        parked = await in_thread(parked_counts, services.runtime.pool, projection_names())
+        found = await in_thread(lags, services.pool, projection_names())
+        parked = await in_thread(parked_counts, services.pool, projection_names())
         return PlainTextResponse(
             render_metrics(found, parked), media_type="text/plain; version=0.0.4"
         )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from api.deps import PrincipalDep, ServicesDep
 from api.ingest_body import BadLine, UnsupportedBody, check_media_type, gunzipped, numbered_lines
 from api.ratelimit import RateLimited, RateLimiter
-from api.services import in_thread, returns_after_recording
+from api.services import in_thread
 from application.interactions.ingestion import DEFAULT_BATCH, FIELDS, Ingestion, LineRejection
 from domain.interactions.interaction import InteractionKind
 from domain.values import Channel
@@ -86,11 +86,12 @@ async def ingest_interactions(
             limited.message,
             headers={"Retry-After": str(limited.retry_after)},
         ) from None
-    settings = services.runtime.settings
+    settings = services.settings
     ingestion = Ingestion(
-        services.runtime,
-        returns_after_recording(services.runtime, services.lifecycle),
+        services.community,
+        services.use_cases.returns,
         create_unknown_members=create_unknown_members,
+        max_json_depth=settings.max_json_depth,
         batch_size=batch_size,
     )
     chunks = gunzipped(request.stream()) if gzipped else request.stream()

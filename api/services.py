@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 import anyio.to_thread
+from psycopg_pool import ConnectionPool
 
 from api.auth import ApiKeys
-from application.interactions.ports import AfterRecording
-from application.interactions.recording import IngestReport
-from application.lifecycle.ports import QuietMembers
-from application.lifecycle.returns import record_returns
+from api.bootstrap import UseCases, personal_data, projection_worker, use_cases
 from application.members.community import Community
 from application.runtime import Runtime
-from domain.interactions.commands import RecordInteraction
+from application.settings import Settings
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.stages import StageRule
 from projections.interactions.queries import EngagementQueries
@@ -24,7 +22,6 @@ from projections.lifecycle.queries import LifecycleQueries
 from projections.members.projection import MembersProjection
 from projections.members.queries import MemberQueries
 from projections.positions import PositionWatcher
-from projections.registry import build_runners, erasure_compactor, personal_data
 from projections.worker import ProjectionWorker
 
 T = TypeVar("T")
@@ -35,22 +32,24 @@ class Services:
     """The application, read models and keys, shared by all requests."""
 
     runtime: Runtime
+    settings: Settings
     members: MemberQueries
     engagement: EngagementQueries
     lifecycle: LifecycleQueries
     api_keys: ApiKeys
     watcher: PositionWatcher
+    use_cases: UseCases
     worker: ProjectionWorker | None = None
 
     @property
     def rule(self) -> EngagementRule:
         """The configured engagement rule."""
-        return self.runtime.settings.engagement_rule()
+        return self.settings.engagement_rule()
 
     @property
     def stage_rule(self) -> StageRule:
         """The configured stage rule."""
-        return self.runtime.settings.stage_rule()
+        return self.settings.stage_rule()
 
     @property
     def community(self) -> Community:
@@ -63,22 +62,20 @@ class Services:
         watcher = PositionWatcher(runtime.pool)
         worker = None
         if run_projections:
-            worker = ProjectionWorker(
-                runtime.database_url,
-                build_runners(runtime, watcher),
-                poll_seconds=runtime.settings.projection_poll_seconds,
-                maintenance=erasure_compactor(runtime).run_if_due,
-            )
+            worker = projection_worker(runtime, watcher)
             worker.start()
         pool = runtime.pool
         personal = personal_data(runtime)
+        lifecycle = LifecycleQueries(pool)
         return cls(
             runtime,
+            runtime.settings,
             MemberQueries(pool, personal),
             EngagementQueries(pool, personal),
-            LifecycleQueries(pool),
+            lifecycle,
             ApiKeys(pool),
             watcher,
+            use_cases(runtime, lifecycle),
             worker,
         )
 
@@ -90,23 +87,19 @@ class Services:
         """Read-your-writes: wait until a projection includes this position."""
         if position is None:
             return True
-        timeout = self.runtime.settings.read_your_writes_timeout
+        timeout = self.settings.read_your_writes_timeout
         return self.watcher.wait_for(projection, position, timeout)
+
+    @property
+    def pool(self) -> ConnectionPool:
+        """The connections of the read models, keys and projection positions."""
+        return self.runtime.pool
 
     def close(self) -> None:
         """Stop the projection thread and release connections."""
         if self.worker:
             self.worker.stop()
         self.runtime.close()
-
-
-def returns_after_recording(runtime: Runtime, lifecycle: QuietMembers) -> AfterRecording:
-    """Interactions wired to the lifecycle: after each recorded batch, quiet members return."""
-
-    def after(records: Sequence[RecordInteraction], report: IngestReport) -> int:
-        return record_returns(runtime, lifecycle, records, report)
-
-    return after
 
 
 async def in_thread(function: Callable[..., T], *args: object) -> T:

@@ -22,8 +22,8 @@ import httpx
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
+from application.clock import utc_now
 from application.interactions.recording import ACCEPTED
-from application.members.community import utc_now
 from bench.harness import (
     Bench,
     api_key,

@@ -18,8 +18,8 @@ from uuid import UUID
 import httpx
 from psycopg_pool import ConnectionPool
 
+from application.clock import utc_now
 from application.crypto import KeyRing, LookupHasher
-from application.members.community import utc_now
 from application.runtime import open_pool
 from bench.harness import (
     BENCH_SECRET,

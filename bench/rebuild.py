@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from api.bootstrap import build_runners
 from bench.harness import Bench, crm, open_runtime, ratio
 from projections.positions import head_of_log
-from projections.registry import build_runners
 
 TARGET_PER_SECOND = 100_000
 

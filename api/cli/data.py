@@ -14,8 +14,9 @@ from typing import Annotated, Any, TypeGuard, get_args
 import typer
 from rich.progress import Progress
 
+from api import bootstrap
+from api.bootstrap import catch_up_all
 from api.cli.common import app, console, import_app, load_settings
-from api.services import returns_after_recording
 from application.interactions.importer import (
     Format,
     Part,
@@ -25,14 +26,11 @@ from application.interactions.importer import (
     split_ndjson,
     write_rejections,
 )
-from application.interactions.ingestion import Ingestion, IngestTotals
-from application.lifecycle.evaluation import evaluate_stages
-from application.members.demo import INTERACTIONS_PER_MEMBER, seed_demo, seed_demo_community
+from application.interactions.ingestion import IngestTotals
+from application.members.demo import INTERACTIONS_PER_MEMBER, seed_demo
 from application.runtime import Runtime
 from application.statistics import IMPORTED_TABLES, refresh_statistics
-from projections.lifecycle.queries import LifecycleQueries
 from projections.positions import head_of_log
-from projections.registry import catch_up_all
 
 DEMO_MEMBERS = 300
 
@@ -82,11 +80,8 @@ def evaluate(
         catch_up_all(runtime)  # evaluations read the projections: up to the head first
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("evaluating members", total=None)
-            report = evaluate_stages(
-                runtime,
-                LifecycleQueries(runtime.pool),
-                at,
-                progress=lambda n: progress.advance(task, n),
+            report = bootstrap.use_cases(runtime).evaluation.evaluate(
+                at, progress=lambda n: progress.advance(task, n)
             )
         # The stage changes just recorded are read by the at-risk views: project them now.
         catch_up_all(runtime)
@@ -143,11 +138,8 @@ def import_interactions_command(
         with Progress(console=console) as progress:
             task = progress.add_task(f"importing {file.name}", total=file.stat().st_size or 1)
             if workers == 1:
-                ingestion = Ingestion(
-                    runtime,
-                    returns_after_recording(runtime, LifecycleQueries(runtime.pool)),
-                    create_unknown_members=create_members,
-                    batch_size=batch,
+                ingestion = bootstrap.ingestion(
+                    runtime, create_unknown_members=create_members, batch_size=batch
                 )
                 totals, skipped = import_interactions(
                     ingestion,
@@ -226,11 +218,8 @@ def _import_part(job: ImportJob, part: Part) -> tuple[IngestTotals, int]:
     settings = load_settings().model_copy(update={"database_url": job.database_url})
     runtime = Runtime.start(settings, migrate=False)
     try:
-        ingestion = Ingestion(
-            runtime,
-            returns_after_recording(runtime, LifecycleQueries(runtime.pool)),
-            create_unknown_members=job.create_members,
-            batch_size=job.batch,
+        ingestion = bootstrap.ingestion(
+            runtime, create_unknown_members=job.create_members, batch_size=job.batch
         )
 
         def report(done: int) -> None:
@@ -256,10 +245,8 @@ def seed_if_empty(runtime: Runtime) -> None:
     with Progress(console=console, transient=True) as progress:
         members = progress.add_task("seeding demo community", total=DEMO_MEMBERS)
         weeks = progress.add_task("evaluating its past weeks", total=None)
-        demo = seed_demo_community(
+        demo = bootstrap.demo_community(
             runtime,
-            LifecycleQueries(runtime.pool),
-            lambda: catch_up_all(runtime),
             DEMO_MEMBERS,
             progress=lambda n: progress.advance(members, n),
             weeks=lambda _: progress.advance(weeks, 1),

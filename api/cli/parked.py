@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import typer
 
+from api.bootstrap import build_runners
 from api.cli.common import console
 from application.runtime import Runtime
 from projections.parking import skip_parked
 from projections.positions import RuleChanged
-from projections.registry import build_runners
 
 RETRY_HELP = (
     "Apply the parked events again, in log order, and clear those that now apply. A parked"

@@ -10,13 +10,14 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, TaskID
 
+from api.bootstrap import build_runners
 from api.cli import parked
 from api.cli.common import app, console, load_settings
 from application.runtime import Runtime
 from application.statistics import refresh_statistics
 from projections.parking import parked_counts
 from projections.positions import head_of_log, lags
-from projections.registry import build_runners, projection_names
+from projections.registry import projection_names
 
 # Rebuilds read big pages: fewer round trips, and set-based applies gain the most.
 REBUILD_BATCH = 20_000

@@ -12,17 +12,15 @@ import uvicorn
 from rich.table import Table
 
 from api.auth import ApiKeys, IssuedKey, Role
+from api.bootstrap import evaluation_schedule, projection_worker
 from api.cli.common import app, console, load_settings
 from api.cli.data import seed_if_empty
-from application.lifecycle.evaluation import EvaluationSchedule
 from application.migrations import apply_migrations
 from application.runtime import Runtime, resolve_database
 from projections.compaction import pending_compactions
-from projections.lifecycle.queries import LifecycleQueries
 from projections.parking import parked_counts
 from projections.positions import lags
-from projections.registry import build_runners, erasure_compactor, projection_names
-from projections.worker import ProjectionWorker
+from projections.registry import projection_names
 
 DEMO_KEY_NAME = "demo-admin"
 
@@ -49,8 +47,10 @@ def serve(
     runtime = Runtime.start(settings)
     services = Services.build(runtime, run_projections=projections)
     # Where projections run, stage evaluations run too (they read the projections).
-    schedule = EvaluationSchedule(
-        runtime, services.lifecycle, settings.evaluation_interval_seconds if projections else 0
+    schedule = evaluation_schedule(
+        runtime,
+        settings.evaluation_interval_seconds if projections else 0,
+        services.use_cases.evaluation,
     )
     schedule.start()
     try:
@@ -109,17 +109,10 @@ def worker() -> None:
     """Run the projections in the foreground until stopped (SIGINT or SIGTERM)."""
     settings = load_settings()
     runtime = Runtime.start(settings)
-    follower = ProjectionWorker(
-        runtime.database_url,
-        build_runners(runtime),
-        poll_seconds=settings.projection_poll_seconds,
-        maintenance=erasure_compactor(runtime).run_if_due,
-    )
+    follower = projection_worker(runtime)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: follower.stopping.set())
-    schedule = EvaluationSchedule(
-        runtime, LifecycleQueries(runtime.pool), settings.evaluation_interval_seconds
-    )
+    schedule = evaluation_schedule(runtime, settings.evaluation_interval_seconds)
     console.print(f"projecting {', '.join(projection_names())}; Ctrl-C stops")
     schedule.start()
     try:

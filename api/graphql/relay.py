@@ -52,7 +52,7 @@ class PageRequest:
     @classmethod
     def checked(cls, info: Info, first: int, after: str | None) -> PageRequest:
         """`first` within 1..CRM_MAX_PAGE_SIZE, or BAD_USER_INPUT."""
-        check_first(first, info.context.services.runtime.settings.max_page_size)
+        check_first(first, info.context.services.settings.max_page_size)
         return cls(first, after)
 
     async def read(self, query: Callable[[str | None, int], Page]) -> Page:

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from pydantic import ValidationError
 
-from application.interactions.ports import AfterRecording
+from application.interactions.ports import AfterRecording, InteractionRecorder
 from application.interactions.recording import IngestReport
 from application.json_depth import TooDeep, load_json
 from domain.interactions.commands import RecordInteraction
-
-if TYPE_CHECKING:
-    from application.runtime import Runtime
 
 FIELDS = (
     "member_id",
@@ -131,13 +128,15 @@ class Ingestion:
 
     def __init__(
         self,
-        runtime: Runtime,
+        community: InteractionRecorder,
         after_batch: AfterRecording,
         *,
         create_unknown_members: bool,
+        max_json_depth: int,
         batch_size: int = DEFAULT_BATCH,
     ) -> None:
-        self.runtime = runtime
+        self.community = community
+        self.max_json_depth = max_json_depth
         self.after_batch = after_batch
         self.create = create_unknown_members
         self.batch_size = batch_size
@@ -163,7 +162,7 @@ class Ingestion:
             parsed = (
                 raw
                 if isinstance(raw, LineRejection)
-                else ndjson_record(number, raw, self.runtime.settings.max_json_depth)
+                else ndjson_record(number, raw, self.max_json_depth)
             )
             if parsed is not None:
                 self.add(number, parsed)
@@ -176,9 +175,7 @@ class Ingestion:
             return
         lines = [line for line, _ in self._pending]
         records = [record for _, record in self._pending]
-        report = self.runtime.community.record_interactions(
-            records, create_unknown_members=self.create
-        )
+        report = self.community.record_interactions(records, create_unknown_members=self.create)
         self._pending = []
         self._count(report, lines)
         self.after_batch(records, report)

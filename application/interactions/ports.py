@@ -15,3 +15,13 @@ class AfterRecording(Protocol):
     def __call__(self, records: Sequence[RecordInteraction], report: IngestReport) -> object:
         """React to the batch just written and to its report."""
         ...
+
+
+class InteractionRecorder(Protocol):
+    """The event-sourced application that records a batch of interactions in one transaction."""
+
+    def record_interactions(
+        self, records: Sequence[RecordInteraction], *, create_unknown_members: bool
+    ) -> IngestReport:
+        """Record the batch, each (channel, external id) once ever; what became of each."""
+        ...

@@ -7,21 +7,26 @@ the application from their own events. Running it twice changes nothing.
 
 from __future__ import annotations
 
-import heapq
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from application.lifecycle.ports import CatchUp, MemberActivities
+from application.clock import Clock, utc_now
+from application.lifecycle.ports import (
+    CatchUp,
+    MemberActivities,
+    MemberActivityRow,
+    StageRecorder,
+)
 from domain.interactions.engagement import EngagementRule
-from domain.lifecycle.stages import Assessment, Stage, StageRule, assess
+from domain.lifecycle.stages import StageRule, assess
 
 if TYPE_CHECKING:
-    from application.runtime import Runtime
+    from psycopg_pool import ConnectionPool
 
 PAGE = 1_000
 WEEK = timedelta(days=7)
@@ -39,159 +44,87 @@ class EvaluationReport:
     rule_version: str
 
 
-def evaluate_stages(
-    runtime: Runtime,
-    queries: MemberActivities,
-    at: datetime,
-    *,
-    rule: StageRule | None = None,
-    engagement: EngagementRule | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> EvaluationReport:
-    """Evaluate every counted member at `at`, a page at a time (configured rules by default).
+class StageEvaluation:
+    """Judges every counted member at an instant and records the stages that changed.
 
-    MomentTooEarly or MomentInTheFuture (field as_of) when `at` is outside the accepted span.
+    Reads candidates from the lifecycle read model, then has the application judge each
+    from its own events; `rule` and `engagement` are the configured rules.
     """
-    runtime.community.bounds.check("as_of", at, datetime.now(UTC))
-    rule = rule or runtime.settings.stage_rule()
-    engagement = engagement or runtime.settings.engagement_rule()
-    examined = changed = 0
-    after = UUID(int=0)
-    while page := queries.activities(rule, engagement, at, after, PAGE):
+
+    def __init__(
+        self,
+        community: StageRecorder,
+        activities: MemberActivities,
+        *,
+        rule: StageRule,
+        engagement: EngagementRule,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.community = community
+        self.activities = activities
+        self.rule = rule
+        self.engagement = engagement
+        self.clock = clock
+
+    def evaluate(
+        self,
+        at: datetime,
+        *,
+        rule: StageRule | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> EvaluationReport:
+        """Evaluate every counted member at `at`, a page at a time (the configured rule by default).
+
+        MomentTooEarly or MomentInTheFuture (field as_of) when `at` is outside the accepted span.
+        """
+        self.community.bounds.check("as_of", at, self.clock())
+        rule = rule or self.rule
+        examined = changed = 0
+        after = UUID(int=0)
+        while page := self.activities.activities(rule, self.engagement, at, after, PAGE):
+            changed += self._judge(page, rule, at)
+            examined += len(page)
+            after = page[-1].member_id
+            if progress:
+                progress(len(page))
+        return EvaluationReport(at, examined, changed, rule.version)
+
+    def weekly(
+        self,
+        catch_up: CatchUp,
+        start: datetime,
+        end: datetime,
+        *,
+        progress: Callable[[datetime], None] | None = None,
+    ) -> list[EvaluationReport]:
+        """Evaluate as of each week from `start`, in order, then at `end`.
+
+        This records the stage history a weekly `crm evaluate` would have left over that
+        period (stages only move forward, so the order matters). Each evaluation reads the
+        stages the previous one recorded, so the projections catch up in between.
+        """
+        reports = []
+        at = start
+        while at < end:
+            catch_up()
+            reports.append(self.evaluate(at))
+            if progress:
+                progress(at)
+            at += WEEK
+        catch_up()
+        reports.append(self.evaluate(end))
+        catch_up()
+        return reports
+
+    def _judge(self, page: Sequence[MemberActivityRow], rule: StageRule, at: datetime) -> int:
+        # Members whose read-model stage already matches the rule are skipped cheaply.
         candidates = [
             (row.member_id, row.activity)
             for row in page
             if assess(rule, row.activity, at=at, current=row.stage, since=row.since).stage
             is not row.stage
         ]
-        if candidates:
-            changed += runtime.community.evaluate_stages(candidates, rule, at)
-        examined += len(page)
-        after = page[-1].member_id
-        if progress:
-            progress(len(page))
-    return EvaluationReport(at, examined, changed, rule.version)
-
-
-def evaluate_weekly(
-    runtime: Runtime,
-    queries: MemberActivities,
-    catch_up: CatchUp,
-    start: datetime,
-    end: datetime,
-    *,
-    progress: Callable[[datetime], None] | None = None,
-) -> list[EvaluationReport]:
-    """Evaluate as of each week from `start`, in order, then at `end`.
-
-    This records the stage history a weekly `crm evaluate` would have left over that
-    period (stages only move forward, so the order matters). Each evaluation reads the
-    stages the previous one recorded, so the projections catch up in between.
-    """
-    reports = []
-    at = start
-    while at < end:
-        catch_up()
-        reports.append(evaluate_stages(runtime, queries, at))
-        if progress:
-            progress(at)
-        at += WEEK
-    catch_up()
-    reports.append(evaluate_stages(runtime, queries, end))
-    catch_up()
-    return reports
-
-
-@dataclass(frozen=True)
-class Flagged:
-    """A member a rule flags at risk, with its assessment under both rules."""
-
-    member_id: UUID
-    draft: Assessment
-    current: Assessment
-
-
-@dataclass(frozen=True)
-class Simulation:
-    """What a draft rule would flag at an instant, compared with the current rule."""
-
-    at: datetime
-    examined: int
-    flagged_by_draft: int
-    flagged_by_current: int
-    draft_flagged: list[Flagged]
-    newly_flagged: list[Flagged]
-    no_longer_flagged: list[Flagged]
-
-
-def simulate_rule(
-    runtime: Runtime,
-    queries: MemberActivities,
-    draft: StageRule,
-    at: datetime,
-    *,
-    current: StageRule | None = None,
-    engagement: EngagementRule | None = None,
-    listed: int = 50,
-) -> Simulation:
-    """Judge every counted member under both rules at `at`, recording nothing.
-
-    Both rules judge afresh (no current stage, so without hysteresis), which compares the
-    rules themselves; lists keep the `listed` members with the highest scores.
-    """
-    runtime.community.bounds.check("as_of", at, datetime.now(UTC))
-    current = current or runtime.settings.stage_rule()
-    engagement = engagement or runtime.settings.engagement_rule()
-    lists: dict[str, list[tuple[float, str, Flagged]]] = {"draft": [], "new": [], "gone": []}
-    examined = by_draft = by_current = 0
-    after = UUID(int=0)
-    same_windows = _windows(draft) == _windows(current)
-    while page := queries.activities(draft, engagement, at, after, PAGE):
-        # Each rule is judged on activity measured with its own windows.
-        theirs = page if same_windows else queries.activities(current, engagement, at, after, PAGE)
-        by_id = {row.member_id: row.activity for row in theirs}
-        for row in page:
-            judged = Flagged(
-                row.member_id,
-                assess(draft, row.activity, at=at, current=None, since=None),
-                assess(current, by_id[row.member_id], at=at, current=None, since=None),
-            )
-            in_draft = judged.draft.stage is Stage.AT_RISK
-            in_current = judged.current.stage is Stage.AT_RISK
-            by_draft += in_draft
-            by_current += in_current
-            for name, keep in (
-                ("draft", in_draft),
-                ("new", in_draft and not in_current),
-                ("gone", in_current and not in_draft),
-            ):
-                if keep:
-                    _keep_top(lists[name], judged, listed)
-        examined += len(page)
-        after = page[-1].member_id
-    return Simulation(
-        at,
-        examined,
-        by_draft,
-        by_current,
-        *(_ranked(lists[name]) for name in ("draft", "new", "gone")),
-    )
-
-
-def _windows(rule: StageRule) -> tuple[object, ...]:
-    return (rule.recent_window, rule.baseline_window)
-
-
-def _keep_top(heap: list[tuple[float, str, Flagged]], judged: Flagged, size: int) -> None:
-    entry = (judged.draft.evidence.score, str(judged.member_id), judged)
-    if len(heap) < size:
-        heapq.heappush(heap, entry)
-    elif entry[:2] > heap[0][:2]:
-        heapq.heapreplace(heap, entry)
-
-
-def _ranked(heap: list[tuple[float, str, Flagged]]) -> list[Flagged]:
-    return [entry[2] for entry in sorted(heap, key=lambda e: e[:2], reverse=True)]
+        return self.community.evaluate_stages(candidates, rule, at) if candidates else 0
 
 
 # Any constant: it only has to be the same in every process of this project.
@@ -206,10 +139,10 @@ class EvaluationSchedule:
     """
 
     def __init__(
-        self, runtime: Runtime, queries: MemberActivities, interval_seconds: float
+        self, pool: ConnectionPool, evaluation: StageEvaluation, interval_seconds: float
     ) -> None:
-        self.runtime = runtime
-        self.queries = queries
+        self.pool = pool
+        self.evaluation = evaluation
         self.interval = interval_seconds
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -229,7 +162,7 @@ class EvaluationSchedule:
 
     def run_once(self) -> EvaluationReport | None:
         """Evaluate now, unless another process is evaluating (then None)."""
-        with self.runtime.pool.connection() as conn:
+        with self.pool.connection() as conn:
             locked = conn.execute(
                 "SELECT pg_try_advisory_lock(%s)", (EVALUATION_LOCK_KEY,)
             ).fetchone()
@@ -237,7 +170,7 @@ class EvaluationSchedule:
             if not locked[0]:
                 return None
             try:
-                return evaluate_stages(self.runtime, self.queries, datetime.now(UTC))
+                return self.evaluation.evaluate(self.evaluation.clock())
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (EVALUATION_LOCK_KEY,))
 

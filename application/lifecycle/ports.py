@@ -1,7 +1,7 @@
-"""What the lifecycle use cases read from the read models: ports that projections/ implements.
+"""What the lifecycle use cases need: read-model ports, and the application they record through.
 
-The use cases declare what they need here; projections.lifecycle.LifecycleQueries provides it,
-and the composition root (api/services.py, the CLI) hands it to them.
+The use cases declare what they need here; projections.lifecycle.LifecycleQueries and the
+Community application provide it, and the composition root (api/bootstrap.py) hands it to them.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from uuid import UUID
 
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.stages import Activity, Stage, StageRule
+from domain.moments import TimeBounds
 
 
 class MemberActivityRow(Protocol):
@@ -56,3 +57,22 @@ class QuietMembers(Protocol):
 
 # Brings every read model to the head of the event log, in this process.
 CatchUp = Callable[[], None]
+
+
+class StageRecorder(Protocol):
+    """The event-sourced application that judges each member from its own events and records it."""
+
+    @property
+    def bounds(self) -> TimeBounds:
+        """The span of moments the application accepts."""
+        ...
+
+    def evaluate_stages(
+        self, candidates: Sequence[tuple[UUID, Activity]], rule: StageRule, at: datetime
+    ) -> int:
+        """Record the stage changes the rule finds at `at`; how many members changed."""
+        ...
+
+    def record_returns(self, candidates: Sequence[tuple[UUID, datetime]], rule_version: str) -> int:
+        """Record that quiet members came back, at their latest new interaction."""
+        ...

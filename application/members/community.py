@@ -6,7 +6,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -16,6 +16,7 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Mappe
 from eventsourcing.popo import POPOFactory
 from eventsourcing.utils import get_topic
 
+from application.clock import utc_now
 from application.crypto import KeyStore
 from application.identities import ClaimStore, IdentityClaimTaken
 from application.interactions.recording import IngestReport, record_interactions
@@ -41,11 +42,6 @@ from domain.moments import DEFAULT_BOUNDS, TimeBounds
 # after a short random pause so that the writers do not collide again in step.
 MAX_ATTEMPTS = 10
 RETRY_PAUSE_SECONDS = 0.005
-
-
-def utc_now() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

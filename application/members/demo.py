@@ -12,20 +12,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 from uuid import UUID, uuid4, uuid5
 
-from application.lifecycle.evaluation import evaluate_weekly
-from application.lifecycle.ports import CatchUp, MemberActivities
-from application.members.community import Community, utc_now
+from application.clock import utc_now
+from application.lifecycle.evaluation import StageEvaluation
+from application.lifecycle.ports import CatchUp
+from application.members.community import Community
 from application.synthetic import Profile, Shape, interactions, profile
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
 from domain.members.member import Member
 from domain.values import Channel
-
-if TYPE_CHECKING:
-    from application.runtime import Runtime
 
 HISTORY = Shape.history
 # About what a demo member did over two years (heavy-tailed: most far less, a few far more).
@@ -96,8 +94,8 @@ class DemoCommunity:
 
 
 def seed_demo_community(
-    runtime: Runtime,
-    queries: MemberActivities,
+    community: Community,
+    evaluation: StageEvaluation,
     catch_up: CatchUp,
     count: int,
     *,
@@ -111,11 +109,9 @@ def seed_demo_community(
     as a weekly `crm evaluate` would have, so that questions about the past (`asOf`,
     `stageHistory`) have answers.
     """
-    now = utc_now()
-    seed_demo(runtime.community, count, seed=seed, progress=progress, now=now)
-    reports = evaluate_weekly(
-        runtime, queries, catch_up, first_monday_after(now - HISTORY), now, progress=weeks
-    )
+    now = evaluation.clock()
+    seed_demo(community, count, seed=seed, progress=progress, now=now)
+    reports = evaluation.weekly(catch_up, first_monday_after(now - HISTORY), now, progress=weeks)
     return DemoCommunity(
         members=count,
         evaluations=len(reports),

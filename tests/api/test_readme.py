@@ -44,12 +44,10 @@ from graphql import (
 
 from api.app import create_app
 from api.auth import Role
+from api.bootstrap import demo_community
 from api.graphql.schema import build_schema
 from api.services import Services
-from application.members.demo import seed_demo_community
 from application.runtime import Runtime
-from projections.lifecycle.queries import LifecycleQueries
-from projections.registry import catch_up_all
 from tests.api.conftest import Api, serving
 from tests.conftest import create_database, drop_database, test_settings
 
@@ -297,9 +295,7 @@ def demo(server_url: str, template_database: str) -> Iterator[Demo]:
     name = f"crm_test_{uuid.uuid4().hex[:12]}_readme"
     url = create_database(server_url, name, template=template_database)
     runtime = Runtime.start(test_settings(url))
-    seed_demo_community(
-        runtime, LifecycleQueries(runtime.pool), lambda: catch_up_all(runtime), DEMO_MEMBERS
-    )
+    demo_community(runtime, DEMO_MEMBERS)
     services = Services.build(runtime, run_projections=True)
     try:
         with serving(create_app(services=services)) as base, httpx.Client(timeout=30) as client:

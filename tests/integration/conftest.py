@@ -13,17 +13,15 @@ from psycopg import Cursor
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from api.services import returns_after_recording
+from api.bootstrap import build_runners, use_cases
 from application.crypto import KeyRing
 from application.interactions.ports import AfterRecording
 from application.runtime import Runtime
 from domain.interactions.interaction import Interaction
 from domain.members.member import Member
 from projections.engine import ProjectionRunner
-from projections.lifecycle.queries import LifecycleQueries
 from projections.personal import ATTRIBUTES, CONTENT, EMAIL, HANDLE, open_value
 from projections.projection import Projection
-from projections.registry import build_runners
 from tests.conftest import TEST_SECRET, create_database, drop_database
 
 # Every topic a Member can record, so that a test projection sees the whole log.
@@ -228,4 +226,4 @@ class Unbounded:
 
 def after_recording(runtime: Runtime) -> AfterRecording:
     """What the app runs after each batch an Ingestion writes: the lifecycle's returns."""
-    return returns_after_recording(runtime, LifecycleQueries(runtime.pool))
+    return use_cases(runtime).returns

@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from psycopg import Cursor
 
+from api.bootstrap import build_runners, personal_data
 from application.members.demo import seed_demo
 from application.runtime import Runtime, open_pool
 from domain.commands import IdentityRef
@@ -22,7 +23,6 @@ from projections.engine import ProjectionRunner
 from projections.members.projection import MembersProjection
 from projections.personal import PersonalData
 from projections.positions import PositionWatcher, head_of_log, lags
-from projections.registry import build_runners, personal_data
 from projections.worker import PAGES_PER_TURN, ProjectionWorker
 from tests.conftest import test_settings
 from tests.integration.conftest import (

@@ -9,10 +9,10 @@ import uuid
 import psycopg
 import pytest
 
+from api.bootstrap import build_runners, erasure_compactor
 from application.runtime import Runtime
 from domain.members import commands as cmd
 from projections.compaction import COMPACTED_TABLES, ErasureCompactor
-from projections.registry import build_runners, erasure_compactor
 from tests.conftest import test_settings
 from tests.integration.conftest import rows, scalar
 

@@ -21,12 +21,12 @@ from uuid import UUID
 import psycopg
 import pytest
 
+from api.bootstrap import build_runners, erasure_compactor
 from application.embedded import ensure_database, start_embedded_server
 from application.runtime import Runtime
 from domain.commands import IdentityRef
 from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
-from projections.registry import build_runners, erasure_compactor
 from projections.worker import ProjectionWorker
 from tests.conftest import test_settings
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from api.bootstrap import build_runners
 from application.runtime import Runtime
 from domain.members import commands as cmd
-from projections.registry import build_runners
 from tests.integration.conftest import rows
 from tests.integration.test_cli import crm_command, crm_env
 

@@ -11,6 +11,7 @@ import pytest
 from psycopg import Cursor
 from pydantic import ValidationError
 
+from api.bootstrap import build_runners, personal_data
 from application.members.demo import seed_demo
 from application.runtime import Runtime
 from domain.interactions.interaction import Interaction
@@ -20,7 +21,6 @@ from projections.interactions.projection import EngagementProjection
 from projections.parking import parked_counts, skip_parked
 from projections.positions import PositionWatcher, head_of_log
 from projections.projection import ProjectionMisconfigured
-from projections.registry import build_runners, personal_data
 from projections.worker import ProjectionWorker
 from tests.conftest import test_settings
 from tests.integration.conftest import (

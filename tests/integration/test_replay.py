@@ -6,6 +6,7 @@ from uuid import UUID
 
 import pytest
 
+from api.bootstrap import personal_data
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.engagement import EngagementRule
@@ -13,7 +14,6 @@ from domain.interactions.interaction import InteractionKind
 from domain.members import commands as cmd
 from projections.engine import ProjectionRunner
 from projections.interactions.projection import EngagementProjection
-from projections.registry import personal_data
 from tests.integration.conftest import rows
 from tests.integration.interactions.test_engagement_projection import (
     TABLES,

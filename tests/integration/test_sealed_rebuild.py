@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from api.bootstrap import build_runners
 from application.members.demo import seed_demo
 from application.runtime import Runtime
 from domain.members import commands as cmd
-from projections.registry import build_runners
 
 pytestmark = pytest.mark.integration
 

@@ -31,7 +31,6 @@ from application.interactions.recording import (
     IngestReport,
     Rejection,
 )
-from application.lifecycle.returns import record_returns
 from domain.interactions.commands import RecordInteraction
 from projections.interactions.projection import EngagementProjection
 
@@ -75,7 +74,7 @@ class EngagementMutation:
                 [command], create_unknown_members=input.create_member_if_unknown
             )
         )
-        await in_thread(record_returns, services.runtime, services.lifecycle, [command], report)
+        await in_thread(services.use_cases.returns, [command], report)
         if report.outcomes[0] == REJECTED:
             return _refusal(report.rejections[0], _looked_up(command))
         reveal = principal.can_read_personal_data

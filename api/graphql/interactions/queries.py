@@ -12,7 +12,7 @@ from api.graphql.members.queries import load_members
 from api.graphql.members.types import Channel
 from api.graphql.relay import DEFAULT_FIRST, After, First, PageRequest
 from api.services import Services, in_thread
-from application.members.community import utc_now
+from application.clock import utc_now
 from projections.cursors import Page
 
 

@@ -14,7 +14,7 @@ from api.graphql.interactions.types import (
 )
 from api.graphql.relay import PageRequest
 from api.services import Services, in_thread
-from application.members.community import utc_now
+from application.clock import utc_now
 from domain.moments import week_of
 from domain.values import Channel
 

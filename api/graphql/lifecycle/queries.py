@@ -23,8 +23,8 @@ from api.graphql.members.queries import load_members
 from api.graphql.members.types import Channel, Member
 from api.graphql.relay import DEFAULT_FIRST, After, First, PageRequest, check_first
 from api.services import Services, in_thread
-from application.lifecycle.evaluation import Flagged, simulate_rule
-from application.members.community import utc_now
+from application.clock import utc_now
+from application.lifecycle.simulation import Flagged
 from domain.errors import InvalidField
 from domain.lifecycle.stages import InvalidRule, Stage
 from domain.values import Channel as DomainChannel
@@ -92,7 +92,7 @@ class LifecycleQuery:
         at = as_of or utc_now()
         reveal = info.context.principal.can_read_personal_data
         result = await in_thread(
-            lambda: simulate_rule(services.runtime, services.lifecycle, draft, at, listed=first)
+            lambda: services.use_cases.simulation.simulate(draft, at, listed=first)
         )
         members = await in_thread(
             _members_of,

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from application.lifecycle.evaluation import evaluate_stages
 from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 from tests.api.conftest import Api, join, unique
@@ -67,7 +66,7 @@ def community(api: Api, admin_key: str) -> dict[str, Any]:
         people[name] = member["id"]
         assert api.services.wait_for("engagement", report.position)
     for moment in (NOW - 40 * DAY, NOW):
-        evaluate_stages(api.services.runtime, api.services.lifecycle, moment)
+        api.services.use_cases.evaluation.evaluate(moment)
         head = api.services.community.recorder.max_notification_id()
         assert api.services.wait_for("lifecycle", head)
     return {"tag": tag, **people}
@@ -162,7 +161,7 @@ def test_record_interaction_brings_a_quiet_member_back(api: Api, admin_key: str)
         create_unknown_members=False,
     )
     assert api.services.wait_for("engagement", report.position)
-    evaluate_stages(api.services.runtime, api.services.lifecycle, NOW)
+    api.services.use_cases.evaluation.evaluate(NOW)
     assert api.services.wait_for("lifecycle", api.services.community.recorder.max_notification_id())
     body = api.graphql(
         """mutation($id: ID!, $ext: String!, $at: DateTime!) {

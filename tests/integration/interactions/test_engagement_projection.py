@@ -7,6 +7,7 @@ from uuid import UUID
 
 import pytest
 
+from api.bootstrap import build_runners, personal_data
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.engagement import DEFAULT_RULE, EngagementRule
@@ -15,7 +16,6 @@ from domain.members import commands as cmd
 from projections.engine import ProjectionRunner
 from projections.interactions.projection import EngagementProjection
 from projections.positions import RuleChanged, lags
-from projections.registry import build_runners, personal_data
 from tests.integration.conftest import opened_rows, rows
 
 pytestmark = pytest.mark.integration

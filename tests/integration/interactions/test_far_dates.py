@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from api.bootstrap import build_runners
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.engagement import DEFAULT_RULE
 from projections.parking import parked_counts
 from projections.positions import head_of_log
-from projections.registry import build_runners, projection_names
+from projections.registry import projection_names
 from tests.integration.conftest import Unbounded, rows, scalar
 from tests.integration.interactions.test_engagement_projection import joined
 

@@ -64,8 +64,14 @@ def member(runtime: Runtime) -> str:
 class CrashAfter(Ingestion):
     """An ingestion that dies after committing some batches, like a killed process."""
 
-    def __init__(self, *args: object, batches: int, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, runtime: Runtime, *, batch_size: int, batches: int) -> None:
+        super().__init__(
+            runtime.community,
+            after_recording(runtime),
+            create_unknown_members=False,
+            max_json_depth=runtime.settings.max_json_depth,
+            batch_size=batch_size,
+        )
         self.left = batches
 
     def flush(self) -> None:
@@ -80,9 +86,7 @@ def test_an_interrupted_import_resumes_without_double_counting(
     runtime: Runtime, tmp_path: Path
 ) -> None:
     path = write_ndjson(tmp_path / "messages.ndjson", member(runtime), 95)
-    crashing = CrashAfter(
-        runtime, after_recording(runtime), create_unknown_members=False, batch_size=20, batches=2
-    )
+    crashing = CrashAfter(runtime, batch_size=20, batches=2)
     with pytest.raises(KeyboardInterrupt):
         import_interactions(crashing, path, file_format="ndjson")
     checkpoint = Checkpoint.load(path)
@@ -90,7 +94,11 @@ def test_an_interrupted_import_resumes_without_double_counting(
     assert stored(runtime) == 40
 
     fresh = Ingestion(
-        runtime, after_recording(runtime), create_unknown_members=False, batch_size=20
+        runtime.community,
+        after_recording(runtime),
+        max_json_depth=runtime.settings.max_json_depth,
+        create_unknown_members=False,
+        batch_size=20,
     )
     totals, skipped = import_interactions(fresh, path, file_format="ndjson")
     assert skipped == 40
@@ -103,12 +111,24 @@ def test_a_changed_file_or_restart_ignores_the_checkpoint(runtime: Runtime, tmp_
     path = write_ndjson(tmp_path / "messages.ndjson", member(runtime), 10)
     stat = path.stat()
     Checkpoint(path, stat.st_size, stat.st_mtime_ns, 10).save()
-    again = Ingestion(runtime, after_recording(runtime), create_unknown_members=False, batch_size=3)
+    again = Ingestion(
+        runtime.community,
+        after_recording(runtime),
+        max_json_depth=runtime.settings.max_json_depth,
+        create_unknown_members=False,
+        batch_size=3,
+    )
     totals, skipped = import_interactions(again, path, file_format="ndjson", restart=True)
     assert (skipped, totals.accepted) == (0, 10)
     Checkpoint(path, stat.st_size + 1, stat.st_mtime_ns, 10).save()
     assert Checkpoint.load(path) is None
-    rerun = Ingestion(runtime, after_recording(runtime), create_unknown_members=False, batch_size=3)
+    rerun = Ingestion(
+        runtime.community,
+        after_recording(runtime),
+        max_json_depth=runtime.settings.max_json_depth,
+        create_unknown_members=False,
+        batch_size=3,
+    )
     totals, skipped = import_interactions(rerun, path, file_format="ndjson")
     assert (skipped, totals.accepted, totals.duplicates) == (0, 0, 10)
 
@@ -135,7 +155,11 @@ def test_csv_files_with_identities_create_members_when_asked(
         writer.writerow(["discourse", "bob", "discourse", "hug", WHEN, "p3", ""])
         writer.writerow(["discourse", "carol", "discourse", "post", "yesterday", "p4", ""])
     ingestion = Ingestion(
-        runtime, after_recording(runtime), create_unknown_members=True, batch_size=100
+        runtime.community,
+        after_recording(runtime),
+        max_json_depth=runtime.settings.max_json_depth,
+        create_unknown_members=True,
+        batch_size=100,
     )
     totals, _ = import_interactions(ingestion, path, file_format="csv")
     assert (totals.accepted, totals.members_created, totals.rejected) == (2, 1, 2)
@@ -191,8 +215,9 @@ def import_parts(
     return [
         import_interactions(
             Ingestion(
-                runtime,
+                runtime.community,
                 after_recording(runtime),
+                max_json_depth=runtime.settings.max_json_depth,
                 create_unknown_members=False,
                 batch_size=batch_size,
             ),
@@ -249,9 +274,7 @@ def test_a_part_killed_mid_import_resumes_from_its_own_checkpoint(
 ) -> None:
     path = write_ndjson(tmp_path / "messages.ndjson", member(runtime), 100)
     first, second = split_ndjson(path, 2)
-    crashing = CrashAfter(
-        runtime, after_recording(runtime), create_unknown_members=False, batch_size=10, batches=2
-    )
+    crashing = CrashAfter(runtime, batch_size=10, batches=2)
     with pytest.raises(KeyboardInterrupt):
         import_interactions(crashing, path, file_format="ndjson", part=second)
     checkpoint = Checkpoint.load(path, second.name)

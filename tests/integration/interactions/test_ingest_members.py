@@ -209,11 +209,21 @@ def test_csv_and_ndjson_imports_ignore_a_byte_order_mark(runtime: Runtime, tmp_p
         b"\xef\xbb\xbfidentity_channel,identity_handle,channel,kind,occurred_at,external_id\n"
         + f"slack,csv-person,slack,post,{WHEN},c1\n".encode()
     )
-    ingestion = Ingestion(runtime, after_recording(runtime), create_unknown_members=True)
+    ingestion = Ingestion(
+        runtime.community,
+        after_recording(runtime),
+        max_json_depth=runtime.settings.max_json_depth,
+        create_unknown_members=True,
+    )
     totals, _ = import_interactions(ingestion, csv_path, file_format="csv")
     assert (totals.accepted, totals.rejected, totals.members_created) == (1, 0, 1)
     path = write_lines(tmp_path / "bom.ndjson", [ndjson_line("bom-person", "b1")], bom=True)
-    ingestion = Ingestion(runtime, after_recording(runtime), create_unknown_members=True)
+    ingestion = Ingestion(
+        runtime.community,
+        after_recording(runtime),
+        max_json_depth=runtime.settings.max_json_depth,
+        create_unknown_members=True,
+    )
     totals, _ = import_interactions(ingestion, path, file_format="ndjson")
     assert (totals.accepted, totals.rejected, totals.members_created) == (1, 0, 1)
 
@@ -224,7 +234,11 @@ def test_an_import_crashing_mid_batch_resumes_with_each_member_once(
     path = write_lines(tmp_path / "crash.ndjson", [ndjson_line(f"p{n}", f"x{n}") for n in range(6)])
     crash.at("slack", "x3")  # in the second batch of two
     crashing = Ingestion(
-        runtime, after_recording(runtime), create_unknown_members=True, batch_size=2
+        runtime.community,
+        after_recording(runtime),
+        max_json_depth=runtime.settings.max_json_depth,
+        create_unknown_members=True,
+        batch_size=2,
     )
     with pytest.raises(Exception, match="crash in the middle of the batch"):
         import_interactions(crashing, path, file_format="ndjson")
@@ -234,7 +248,13 @@ def test_an_import_crashing_mid_batch_resumes_with_each_member_once(
     assert count(runtime, Interaction.Recorded.TOPIC) == 2
     assert claims(runtime) == 2
     crash.off()
-    rerun = Ingestion(runtime, after_recording(runtime), create_unknown_members=True, batch_size=2)
+    rerun = Ingestion(
+        runtime.community,
+        after_recording(runtime),
+        max_json_depth=runtime.settings.max_json_depth,
+        create_unknown_members=True,
+        batch_size=2,
+    )
     totals, skipped = import_interactions(rerun, path, file_format="ndjson")
     assert (skipped, totals.accepted, totals.members_created) == (2, 4, 4)
     assert count(runtime, Member.Joined.TOPIC) == 6

@@ -7,10 +7,10 @@ from uuid import UUID
 
 import pytest
 
+from api.bootstrap import personal_data
 from application.runtime import Runtime
 from domain.members import commands as cmd
 from projections.interactions.queries import EngagementQueries
-from projections.registry import personal_data
 from tests.integration.conftest import rows
 from tests.integration.interactions.test_engagement_projection import (
     engagement_runner,

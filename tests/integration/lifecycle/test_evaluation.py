@@ -10,17 +10,14 @@ from uuid import UUID
 import psycopg
 import pytest
 
+from api.bootstrap import build_runners, evaluation_schedule, use_cases
 from application.interactions.ingestion import Ingestion
 from application.lifecycle.evaluation import (
     EVALUATION_LOCK_KEY,
-    EvaluationSchedule,
-    evaluate_stages,
 )
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
-from projections.lifecycle.queries import LifecycleQueries
-from projections.registry import build_runners
 from tests.conftest import test_settings
 from tests.integration.conftest import after_recording, rows
 from tests.integration.test_cli import crm_command, crm_env
@@ -68,11 +65,11 @@ def test_a_member_going_quiet_is_at_risk_now_but_was_active_then(runtime: Runtim
     fading = member_with_messages(runtime, "fading", list(range(35, 150, 2)))
     catch_up(runtime)
 
-    then = evaluate_stages(runtime, LifecycleQueries(runtime.pool), NOW - 40 * DAY)
+    then = use_cases(runtime).evaluation.evaluate(NOW - 40 * DAY)
     catch_up(runtime)
     assert then.changed == 2 and stages(runtime) == {steady: "active", fading: "active"}
 
-    now = evaluate_stages(runtime, LifecycleQueries(runtime.pool), NOW)
+    now = use_cases(runtime).evaluation.evaluate(NOW)
     catch_up(runtime)
     assert now.changed == 1 and stages(runtime) == {steady: "active", fading: "at_risk"}
     (evidence,) = rows(
@@ -83,7 +80,7 @@ def test_a_member_going_quiet_is_at_risk_now_but_was_active_then(runtime: Runtim
     assert evidence[0]["days_silent"] >= 21 and evidence[0]["baseline_weekly"] > 0
     assert "silent" in evidence[1] and evidence[2] == "stages-2026-11"
 
-    again = evaluate_stages(runtime, LifecycleQueries(runtime.pool), NOW)
+    again = use_cases(runtime).evaluation.evaluate(NOW)
     assert (again.examined, again.changed) == (2, 0)
 
     history = rows(
@@ -99,7 +96,7 @@ def test_a_member_going_quiet_is_at_risk_now_but_was_active_then(runtime: Runtim
 def test_a_quiet_member_who_interacts_again_is_returning(runtime: Runtime) -> None:
     fading = member_with_messages(runtime, "back", list(range(35, 150, 2)))
     catch_up(runtime)
-    evaluate_stages(runtime, LifecycleQueries(runtime.pool), NOW - DAY)
+    use_cases(runtime).evaluation.evaluate(NOW - DAY)
     catch_up(runtime)
     assert stages(runtime) == {fading: "at_risk"}
     runtime.community.record_interactions(
@@ -115,7 +112,7 @@ def test_a_quiet_member_who_interacts_again_is_returning(runtime: Runtime) -> No
         create_unknown_members=False,
     )
     catch_up(runtime)
-    assert evaluate_stages(runtime, LifecycleQueries(runtime.pool), NOW).changed == 1
+    assert use_cases(runtime).evaluation.evaluate(NOW).changed == 1
     catch_up(runtime)
     assert stages(runtime) == {fading: "returning"}
 
@@ -126,7 +123,7 @@ def test_staff_bots_and_members_who_left_are_not_judged(runtime: Runtime) -> Non
     runtime.community.mark_member_as_staff(cmd.MarkMemberAsStaff(member_id=staff))
     runtime.community.mark_member_left(cmd.MarkMemberLeft(member_id=gone))
     catch_up(runtime)
-    report = evaluate_stages(runtime, LifecycleQueries(runtime.pool), NOW)
+    report = use_cases(runtime).evaluation.evaluate(NOW)
     catch_up(runtime)
     assert (report.examined, report.changed) == (0, 0)
     assert stages(runtime) == {gone: "left"}
@@ -135,16 +132,16 @@ def test_staff_bots_and_members_who_left_are_not_judged(runtime: Runtime) -> Non
 def test_stages_are_judged_forward_in_time_only(runtime: Runtime) -> None:
     member = member_with_messages(runtime, "forward", list(range(35, 150, 2)))
     catch_up(runtime)
-    evaluate_stages(runtime, LifecycleQueries(runtime.pool), NOW)
+    use_cases(runtime).evaluation.evaluate(NOW)
     catch_up(runtime)
-    assert evaluate_stages(runtime, LifecycleQueries(runtime.pool), NOW - 40 * DAY).changed == 0
+    assert use_cases(runtime).evaluation.evaluate(NOW - 40 * DAY).changed == 0
     assert stages(runtime) == {member: "at_risk"}
 
 
 def test_the_schedule_evaluates_alone_and_in_the_background(runtime: Runtime) -> None:
     member = member_with_messages(runtime, "scheduled", list(range(35, 150, 2)))
     catch_up(runtime)
-    schedule = EvaluationSchedule(runtime, LifecycleQueries(runtime.pool), interval_seconds=0.1)
+    schedule = evaluation_schedule(runtime, 0.1)
     with psycopg.connect(runtime.database_url, autocommit=True) as other:
         other.execute("SELECT pg_advisory_lock(%s)", (EVALUATION_LOCK_KEY,))
         assert schedule.run_once() is None  # another process is evaluating
@@ -172,7 +169,7 @@ def test_the_configured_rules_are_the_ones_applied(database: str) -> None:
     try:
         member = member_with_messages(lenient, "ruled", list(range(35, 150, 2)))
         catch_up(lenient)
-        report = evaluate_stages(lenient, LifecycleQueries(lenient.pool), NOW)
+        report = use_cases(lenient).evaluation.evaluate(NOW)
         catch_up(lenient)
         (row,) = rows(
             database,
@@ -190,10 +187,14 @@ def test_the_configured_rules_are_the_ones_applied(database: str) -> None:
 def test_a_return_is_recorded_when_the_interaction_is_processed(runtime: Runtime) -> None:
     quiet = member_with_messages(runtime, "quiet", list(range(35, 150, 2)))
     catch_up(runtime)
-    evaluate_stages(runtime, LifecycleQueries(runtime.pool), NOW - DAY)
+    use_cases(runtime).evaluation.evaluate(NOW - DAY)
     catch_up(runtime)
     ingestion = Ingestion(
-        runtime, after_recording(runtime), create_unknown_members=False, batch_size=10
+        runtime.community,
+        after_recording(runtime),
+        max_json_depth=runtime.settings.max_json_depth,
+        create_unknown_members=False,
+        batch_size=10,
     )
     ingestion.add(
         1,
@@ -207,7 +208,7 @@ def test_a_return_is_recorded_when_the_interaction_is_processed(runtime: Runtime
     (since,) = rows(runtime.database_url, "SELECT since FROM member_stages")
     assert since[0] == NOW
     assert (
-        evaluate_stages(runtime, LifecycleQueries(runtime.pool), NOW).changed == 0
+        use_cases(runtime).evaluation.evaluate(NOW).changed == 0
     )  # the evaluation agrees: nothing to add
 
 

@@ -6,11 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from application.lifecycle.evaluation import evaluate_stages, simulate_rule
+from api.bootstrap import use_cases
 from application.runtime import Runtime
 from domain.lifecycle.stages import StageRule
 from domain.moments import MomentInTheFuture, MomentTooEarly
-from projections.lifecycle.queries import LifecycleQueries
 
 pytestmark = pytest.mark.integration
 
@@ -18,15 +17,15 @@ pytestmark = pytest.mark.integration
 @pytest.mark.parametrize("at", [datetime(1, 1, 1, tzinfo=UTC), datetime(1900, 1, 1, tzinfo=UTC)])
 def test_an_instant_before_the_earliest_date_is_refused(runtime: Runtime, at: datetime) -> None:
     with pytest.raises(MomentTooEarly) as refused:
-        evaluate_stages(runtime, LifecycleQueries(runtime.pool), at)
+        use_cases(runtime).evaluation.evaluate(at)
     assert refused.value.field == "as_of"
     with pytest.raises(MomentTooEarly):
-        simulate_rule(runtime, LifecycleQueries(runtime.pool), StageRule(version="draft"), at)
+        use_cases(runtime).simulation.simulate(StageRule(version="draft"), at)
 
 
 def test_an_instant_in_the_future_is_refused(runtime: Runtime) -> None:
     later = datetime.now(UTC) + timedelta(days=30)
     with pytest.raises(MomentInTheFuture):
-        evaluate_stages(runtime, LifecycleQueries(runtime.pool), later)
+        use_cases(runtime).evaluation.evaluate(later)
     with pytest.raises(MomentInTheFuture):
-        simulate_rule(runtime, LifecycleQueries(runtime.pool), StageRule(version="draft"), later)
+        use_cases(runtime).simulation.simulate(StageRule(version="draft"), later)

@@ -10,13 +10,13 @@ from uuid import UUID
 import pytest
 from psycopg import sql
 
+from api.bootstrap import build_runners
 from application.crypto import SubjectErased
 from application.runtime import Runtime
 from domain.commands import IdentityRef
 from domain.members import commands as cmd
 from domain.members.member import Member
 from domain.members.membership import ERASED
-from projections.registry import build_runners
 from tests.conftest import test_settings
 from tests.integration.conftest import opened_rows, rows, scalar
 

@@ -11,6 +11,7 @@ from uuid import UUID
 
 import pytest
 
+from api.bootstrap import build_runners
 from application.members.demo import seed_demo
 from application.runtime import Runtime
 from domain.commands import IdentityRef
@@ -18,7 +19,7 @@ from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 from projections.engine import ProjectionRunner
 from projections.positions import head_of_log, lags
-from projections.registry import all_projections, build_runners, projection_names
+from projections.registry import all_projections, projection_names
 from tests.conftest import TEST_SECRET
 from tests.integration.conftest import (
     expected_member_counts,

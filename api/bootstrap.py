@@ -1,0 +1,138 @@
+"""Composition root: each use case built once from a Runtime, handed what it needs.
+
+The app (api/services.py), every CLI command, the worker and the tests' fixtures build
+their use cases here, so no use case reaches through a Runtime for its collaborators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
+from application.interactions.ports import AfterRecording
+from application.lifecycle.evaluation import EvaluationSchedule, StageEvaluation
+from application.lifecycle.returns import RecordReturns
+from application.lifecycle.simulation import RuleSimulation
+from application.members.demo import DemoCommunity, seed_demo_community
+from application.runtime import Runtime
+from projections.compaction import ErasureCompactor
+from projections.engine import ProjectionRunner
+from projections.lifecycle.queries import LifecycleQueries
+from projections.personal import PersonalData
+from projections.positions import PositionWatcher
+from projections.registry import all_projections
+from projections.worker import ProjectionWorker
+
+
+@dataclass(frozen=True)
+class UseCases:
+    """The lifecycle use cases, wired to the configured rules and the lifecycle read model."""
+
+    evaluation: StageEvaluation
+    simulation: RuleSimulation
+    returns: RecordReturns
+
+
+def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
+    """The use cases of one process, reading `lifecycle` (a new one on the pool by default)."""
+    lifecycle = lifecycle or LifecycleQueries(runtime.pool)
+    community, settings = runtime.community, runtime.settings
+    rule, engagement = settings.stage_rule(), settings.engagement_rule()
+    return UseCases(
+        StageEvaluation(community, lifecycle, rule=rule, engagement=engagement),
+        RuleSimulation(community.bounds, lifecycle, current=rule, engagement=engagement),
+        RecordReturns(community, lifecycle, rule_version=rule.version),
+    )
+
+
+def projection_worker(runtime: Runtime, watcher: PositionWatcher | None = None) -> ProjectionWorker:
+    """Every projection following the log, with the erasure compaction as its maintenance."""
+    return ProjectionWorker(
+        runtime.database_url,
+        build_runners(runtime, watcher),
+        poll_seconds=runtime.settings.projection_poll_seconds,
+        maintenance=erasure_compactor(runtime).run_if_due,
+    )
+
+
+def ingestion(
+    runtime: Runtime,
+    after_batch: AfterRecording | None = None,
+    *,
+    create_unknown_members: bool,
+    batch_size: int = DEFAULT_BATCH,
+) -> Ingestion:
+    """An ingestion writing through the Community; after each batch, quiet members return."""
+    return Ingestion(
+        runtime.community,
+        after_batch or use_cases(runtime).returns,
+        create_unknown_members=create_unknown_members,
+        max_json_depth=runtime.settings.max_json_depth,
+        batch_size=batch_size,
+    )
+
+
+def evaluation_schedule(
+    runtime: Runtime, interval_seconds: float, evaluation: StageEvaluation | None = None
+) -> EvaluationSchedule:
+    """The background stage evaluation of `crm serve` and `crm worker`."""
+    return EvaluationSchedule(
+        runtime.pool, evaluation or use_cases(runtime).evaluation, interval_seconds
+    )
+
+
+def demo_community(
+    runtime: Runtime,
+    count: int,
+    *,
+    progress: Callable[[int], None] | None = None,
+    weeks: Callable[[datetime], None] | None = None,
+) -> DemoCommunity:
+    """The demo community, its weekly stage history evaluated with projections caught up."""
+    return seed_demo_community(
+        runtime.community,
+        use_cases(runtime).evaluation,
+        lambda: catch_up_all(runtime),
+        count,
+        progress=progress,
+        weeks=weeks,
+    )
+
+
+def build_runners(
+    runtime: Runtime, watcher: PositionWatcher | None = None, batch_size: int | None = None
+) -> list[ProjectionRunner]:
+    """One runner per projection, decoding with the application's mapper."""
+    return [
+        ProjectionRunner(
+            runtime.pool,
+            runtime.community.mapper,
+            projection,
+            batch_size=batch_size or runtime.settings.projection_batch_size,
+            watcher=watcher,
+            max_attempts=runtime.settings.projection_max_attempts,
+        )
+        for projection in all_projections(
+            runtime.settings.engagement_rule(), personal_data(runtime)
+        )
+    ]
+
+
+def personal_data(runtime: Runtime) -> PersonalData:
+    """The keys and blind indexes with which the read models seal and find personal data."""
+    return PersonalData(runtime.community.keyring, runtime.lookups)
+
+
+def erasure_compactor(runtime: Runtime) -> ErasureCompactor:
+    """The compaction the projection worker runs after erasures, as configured."""
+    return ErasureCompactor(
+        runtime.pool, runtime.database_url, runtime.settings.erasure_compaction_seconds
+    )
+
+
+def catch_up_all(runtime: Runtime) -> None:
+    """Bring every projection to the head of the log, in this process."""
+    for runner in build_runners(runtime):
+        runner.catch_up()
