@@ -12,6 +12,7 @@ from datetime import datetime
 
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
+from application.interactions.record import RecordInteractions
 from application.lifecycle.evaluation import EvaluationSchedule, StageEvaluation
 from application.lifecycle.returns import RecordReturns
 from application.lifecycle.simulation import RuleSimulation
@@ -28,11 +29,13 @@ from projections.worker import ProjectionWorker
 
 @dataclass(frozen=True)
 class UseCases:
-    """The lifecycle use cases, wired to the configured rules and the lifecycle read model."""
+    """The use cases of the lifecycle, and recording, wired to the rules and the read model."""
 
     evaluation: StageEvaluation
     simulation: RuleSimulation
     returns: RecordReturns
+    # Recording, then the returns it causes: what recordInteraction calls.
+    recording: RecordInteractions
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -40,10 +43,12 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
     lifecycle = lifecycle or LifecycleQueries(runtime.pool)
     community, settings = runtime.community, runtime.settings
     rule, engagement = settings.stage_rule(), settings.engagement_rule()
+    returns = RecordReturns(community, lifecycle, rule_version=rule.version)
     return UseCases(
         StageEvaluation(community, lifecycle, rule=rule, engagement=engagement),
         RuleSimulation(community.bounds, lifecycle, current=rule, engagement=engagement),
-        RecordReturns(community, lifecycle, rule_version=rule.version),
+        returns,
+        RecordInteractions(community, returns),
     )
 
 

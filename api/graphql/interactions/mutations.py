@@ -70,11 +70,10 @@ class EngagementMutation:
             return validation_failed(error)
         services = info.context.services
         report = await in_thread(
-            lambda: services.community.record_interactions(
+            lambda: services.use_cases.recording(
                 [command], create_unknown_members=input.create_member_if_unknown
             )
         )
-        await in_thread(services.use_cases.returns, [command], report)
         if report.outcomes[0] == REJECTED:
             return _refusal(report.rejections[0], _looked_up(command))
         reveal = principal.can_read_personal_data
