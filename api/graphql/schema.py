@@ -18,13 +18,11 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from api.graphql.interactions.mutations import EngagementMutation
-from api.graphql.interactions.queries import EngagementQuery
+from api.graphql.interactions import EngagementMutation, EngagementQuery
 from api.graphql.json_values import SCALAR_OVERRIDES
-from api.graphql.lifecycle.queries import LifecycleQuery
+from api.graphql.lifecycle import LifecycleQuery
 from api.graphql.masking import MaskUnexpectedErrors
-from api.graphql.members.mutations import MemberMutation
-from api.graphql.members.queries import MemberQuery
+from api.graphql.members import MemberMutation, MemberQuery
 from api.graphql.nodes import NodeQuery
 from api.graphql.ratelimit import RateLimitOperations
 

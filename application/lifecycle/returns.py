@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from application.interactions.recording import ACCEPTED, IngestReport
+from application.interactions import ACCEPTED, IngestReport
 from application.lifecycle.ports import QuietMembers, StageRecorder
 from domain.interactions.commands import RecordInteraction
 

@@ -19,8 +19,8 @@ from eventsourcing.utils import get_topic
 from application.clock import utc_now
 from application.crypto import KeyStore
 from application.identities import ClaimStore, IdentityClaimTaken
-from application.interactions.recording import IngestReport, record_interactions
-from application.lifecycle import stages
+from application.interactions import IngestReport, record_interactions
+from application.lifecycle import record_returned_members, record_stage_changes
 from application.log import CommunityLog
 from application.mapper import ShreddingMapper
 from application.memory import InMemoryClaimStore, InMemoryCommunityRecorder, InMemoryKeyStore
@@ -200,11 +200,11 @@ class Community(Application[UUID]):
         self, candidates: Sequence[tuple[UUID, Activity]], rule: StageRule, at: datetime
     ) -> int:
         """Record the stage changes the rule finds at `at`; returns how many members changed."""
-        return stages.evaluate(self, candidates, rule, at)
+        return record_stage_changes(self, candidates, rule, at)
 
     def record_returns(self, candidates: Sequence[tuple[UUID, datetime]], rule_version: str) -> int:
         """Record that quiet members came back, at their latest new interaction."""
-        return stages.record_returns(self, candidates, rule_version)
+        return record_returned_members(self, candidates, rule_version)
 
     def save_members(self, *members: Member) -> Change:
         """Save members changed by a use case of this application (claims included)."""

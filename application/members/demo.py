@@ -16,8 +16,7 @@ from typing import TypeVar
 from uuid import UUID, uuid4, uuid5
 
 from application.clock import utc_now
-from application.lifecycle.evaluation import StageEvaluation
-from application.lifecycle.ports import CatchUp
+from application.lifecycle import CatchUp, StageEvaluation
 from application.members.community import Community
 from application.synthetic import Profile, Shape, interactions, profile
 from domain.interactions.commands import RecordInteraction

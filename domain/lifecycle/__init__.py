@@ -1,1 +1,8 @@
-"""Lifecycle: stages, the rule that judges them (at risk, inactive, returning), and its evidence."""
+"""Lifecycle: stages, the rule that judges them (at risk, inactive, returning), and its evidence.
+
+What other contexts may use of it is exported here.
+"""
+
+from domain.lifecycle.stages import Activity, Assessment, Evidence, Stage, StageRule
+
+__all__ = ["Activity", "Assessment", "Evidence", "Stage", "StageRule"]

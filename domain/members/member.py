@@ -24,7 +24,7 @@ from domain.members.stage import stage_change
 from domain.moments import DEFAULT_BOUNDS, TimeBounds
 
 if TYPE_CHECKING:
-    from domain.lifecycle.stages import Assessment
+    from domain.lifecycle import Assessment
 
 # The statuses are the member's vocabulary: readers may take them from here or membership.
 __all__ = ["ACTIVE", "ERASED", "LEFT", "Member"]

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.errors import InvalidField
-from domain.lifecycle.stages import Stage
+from domain.lifecycle import Stage
 from domain.moments import TimeBounds
 
 ACTIVE = "active"

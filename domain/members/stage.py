@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.errors import InvalidField
-from domain.lifecycle.stages import Assessment
+from domain.lifecycle import Assessment
 
 
 def stage_change(

@@ -7,8 +7,7 @@ from datetime import datetime
 import strawberry
 
 from api.graphql.interactions.types import InteractionKind
-from api.graphql.members.inputs import IdentityInput
-from api.graphql.members.types import Channel
+from api.graphql.members import Channel, IdentityInput
 
 
 @strawberry.input(description="Something a member did; name the member by id or by identity.")

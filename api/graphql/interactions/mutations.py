@@ -20,7 +20,7 @@ from api.graphql.errors import (
 )
 from api.graphql.interactions.inputs import RecordInteractionInput
 from api.graphql.interactions.types import Interaction, interaction_from_row
-from api.graphql.members.execute import WRITE_ROLES
+from api.graphql.members import WRITE_ROLES
 from api.services import Services, in_thread
 from application.interactions.recording import (
     DUPLICATE,

@@ -8,8 +8,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.interactions.types import RankedMember, RankedMemberConnection
-from api.graphql.members.queries import load_members
-from api.graphql.members.types import Channel
+from api.graphql.members import Channel, load_members
 from api.graphql.relay import DEFAULT_FIRST, After, First, PageRequest
 from api.services import Services, in_thread
 from application.clock import utc_now

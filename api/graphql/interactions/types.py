@@ -10,7 +10,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.errors import bad_input
-from api.graphql.members.types import Channel, Member
+from api.graphql.members import Channel, Member
 from api.graphql.nodes import Node
 from api.graphql.relay import Connection, Edge, relay_type
 from api.services import in_thread

@@ -1,1 +1,9 @@
-"""Lifecycle over GraphQL: at-risk members with their evidence, at any date, and rule drafts."""
+"""Lifecycle over GraphQL: at-risk members with their evidence, at any date, and rule drafts.
+
+What other contexts may use of it is exported here.
+"""
+
+from api.graphql.lifecycle.queries import LifecycleQuery, stage_history
+from api.graphql.lifecycle.types import StageChange
+
+__all__ = ["LifecycleQuery", "StageChange", "stage_history"]

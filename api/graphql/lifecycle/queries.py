@@ -19,8 +19,7 @@ from api.graphql.lifecycle.types import (
     StageRuleInput,
     evidence_from,
 )
-from api.graphql.members.queries import load_members
-from api.graphql.members.types import Channel, Member
+from api.graphql.members import Channel, Member, load_members
 from api.graphql.relay import DEFAULT_FIRST, After, First, PageRequest, check_first
 from api.services import Services, in_thread
 from application.clock import utc_now

@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from api.graphql.members.types import Channel, Member
+from api.graphql.members import Channel, Member
 from api.graphql.relay import Connection, Edge, relay_type
 from domain.lifecycle.stages import Evidence, rule_days
 from domain.lifecycle.stages import Stage as DomainStage

@@ -1,1 +1,20 @@
-"""Members over GraphQL: the member page, lists, search, and lifecycle mutations."""
+"""Members over GraphQL: the member page, lists, search, and lifecycle mutations.
+
+What other contexts may use of it is exported here.
+"""
+
+from api.graphql.members.execute import WRITE_ROLES
+from api.graphql.members.inputs import IdentityInput
+from api.graphql.members.mutations import MemberMutation
+from api.graphql.members.queries import MemberQuery, load_members
+from api.graphql.members.types import Channel, Member
+
+__all__ = [
+    "WRITE_ROLES",
+    "Channel",
+    "IdentityInput",
+    "Member",
+    "MemberMutation",
+    "MemberQuery",
+    "load_members",
+]

@@ -28,13 +28,13 @@ from domain.values import Channel as DomainChannel
 from projections.members.queries import MemberFilter
 
 if TYPE_CHECKING:
-    from api.graphql.interactions.types import InteractionConnection, MemberEngagement
-    from api.graphql.lifecycle.types import StageChange
+    from api.graphql.interactions import InteractionConnection, MemberEngagement
+    from api.graphql.lifecycle import StageChange
 
-EngagementRef = Annotated["MemberEngagement", strawberry.lazy("api.graphql.interactions.types")]
-StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle.types")]
+EngagementRef = Annotated["MemberEngagement", strawberry.lazy("api.graphql.interactions")]
+StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle")]
 InteractionConnectionRef = Annotated[
-    "InteractionConnection", strawberry.lazy("api.graphql.interactions.types")
+    "InteractionConnection", strawberry.lazy("api.graphql.interactions")
 ]
 
 MAX_HISTORY = 500
@@ -147,13 +147,13 @@ class Member(Node):
     )
     async def engagement(self, info: Info) -> EngagementRef | None:
         # Imported here: the engagement types refer to Member.
-        from api.graphql.interactions.resolvers import member_engagement
+        from api.graphql.interactions import member_engagement
 
         return await member_engagement(info, UUID(self.id))
 
     @strawberry.field(description="The member's lifecycle stages, oldest first, with why.")
     async def stage_history(self, info: Info) -> list[StageChangeRef]:
-        from api.graphql.lifecycle.queries import stage_history
+        from api.graphql.lifecycle import stage_history
 
         return await stage_history(info, UUID(self.id))
 
@@ -164,7 +164,7 @@ class Member(Node):
         first: First = DEFAULT_FIRST,
         after: After = None,
     ) -> InteractionConnectionRef:
-        from api.graphql.interactions.resolvers import member_interactions
+        from api.graphql.interactions import member_interactions
 
         reveal = not self.personal_data_hidden
         return await member_interactions(info, UUID(self.id), first, after, reveal)
