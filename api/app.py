@@ -14,7 +14,7 @@ from starlette.requests import HTTPConnection
 from api.deps import PrincipalDep, ServicesDep, authenticate
 from api.graphql.context import Context
 from api.graphql.router import CrmGraphQLRouter
-from api.graphql.schema import build_schema
+from api.graphql.schema import MEMBER_FIELDS, build_schema
 from api.limits import BodySizeLimit
 from api.metrics import render_metrics
 from api.ratelimit import RateLimiter
@@ -73,8 +73,8 @@ def create_app(
     async def graphql_context(connection: HTTPConnection, services: ServicesDep) -> Context:
         # The IDE page is static and holds no data; every operation needs a key.
         if _is_ide_page(connection) and settings.graphiql_enabled:
-            return Context(services, None)
-        return Context(services, await authenticate(connection, services))
+            return Context(services, None, MEMBER_FIELDS)
+        return Context(services, await authenticate(connection, services), MEMBER_FIELDS)
 
     schema = build_schema(introspection=settings.graphiql_enabled)
     router = CrmGraphQLRouter(

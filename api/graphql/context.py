@@ -9,16 +9,24 @@ from graphql import GraphQLError
 from strawberry.fastapi import BaseContext
 
 from api.auth import Principal
+from api.graphql.member_fields import MemberFields
 from api.services import Services
 
 
 class Context(BaseContext):
-    """Services and caller of one request; principal is None only for the IDE page."""
+    """Services, caller and Member's cross-context resolvers of one request.
 
-    def __init__(self, services: Services, principal: Principal | None) -> None:
+    principal is None only for the IDE page.
+    """
+
+    def __init__(
+        self, services: Services, principal: Principal | None, member_fields: MemberFields
+    ) -> None:
         super().__init__()
         self.services = services
         self._principal = principal
+        # Member's fields answered by other contexts (see api/graphql/member_fields.py).
+        self.member_fields = member_fields
 
     @property
     def principal(self) -> Principal:

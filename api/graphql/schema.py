@@ -18,13 +18,27 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from api.graphql.interactions import EngagementMutation, EngagementQuery
+from api.graphql.interactions import (
+    EngagementMutation,
+    EngagementQuery,
+    member_engagement,
+    member_interactions,
+)
 from api.graphql.json_values import SCALAR_OVERRIDES
-from api.graphql.lifecycle import LifecycleQuery
+from api.graphql.lifecycle import LifecycleQuery, stage_history
 from api.graphql.masking import MaskUnexpectedErrors
-from api.graphql.members import MemberMutation, MemberQuery
+from api.graphql.member_fields import MemberFields
+from api.graphql.members import MemberMutation, MemberQuery, member_by_id
 from api.graphql.nodes import NodeQuery
 from api.graphql.ratelimit import RateLimitOperations
+
+# Member's fields that other contexts answer, wired here where every context is in view.
+MEMBER_FIELDS = MemberFields(
+    member=member_by_id,
+    engagement=member_engagement,
+    interactions=member_interactions,
+    stage_history=stage_history,
+)
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 MAX_DEPTH = 10

@@ -6,7 +6,7 @@ What other contexts may use of it is exported here.
 from api.graphql.members.execute import WRITE_ROLES
 from api.graphql.members.inputs import IdentityInput
 from api.graphql.members.mutations import MemberMutation
-from api.graphql.members.queries import MemberQuery, load_members
+from api.graphql.members.queries import MemberQuery, load_members, member_by_id
 from api.graphql.members.types import Channel, Member
 
 __all__ = [
@@ -17,4 +17,5 @@ __all__ = [
     "MemberMutation",
     "MemberQuery",
     "load_members",
+    "member_by_id",
 ]

@@ -127,9 +127,7 @@ class Member(Node):
     @classmethod
     async def resolve_node(cls, info: Info, node_id: str) -> Member | None:
         """node(id:) for members: exactly member(id:), masking included."""
-        from api.graphql.members.queries import member_by_id
-
-        return await member_by_id(info, node_id)
+        return await info.context.member_fields.member(info, node_id)
 
     @strawberry.field(description="The member's events in order, oldest first (audit trail).")
     async def history(
@@ -146,16 +144,11 @@ class Member(Node):
         "the member's first interaction."
     )
     async def engagement(self, info: Info) -> EngagementRef | None:
-        # Imported here: the engagement types refer to Member.
-        from api.graphql.interactions import member_engagement
-
-        return await member_engagement(info, UUID(self.id))
+        return await info.context.member_fields.engagement(info, UUID(self.id))
 
     @strawberry.field(description="The member's lifecycle stages, oldest first, with why.")
     async def stage_history(self, info: Info) -> list[StageChangeRef]:
-        from api.graphql.lifecycle import stage_history
-
-        return await stage_history(info, UUID(self.id))
+        return await info.context.member_fields.stage_history(info, UUID(self.id))
 
     @strawberry.field(description="The member's interactions, newest first (keyset cursors).")
     async def interactions(
@@ -164,10 +157,9 @@ class Member(Node):
         first: First = DEFAULT_FIRST,
         after: After = None,
     ) -> InteractionConnectionRef:
-        from api.graphql.interactions import member_interactions
-
         reveal = not self.personal_data_hidden
-        return await member_interactions(info, UUID(self.id), first, after, reveal)
+        fields = info.context.member_fields
+        return await fields.interactions(info, UUID(self.id), first, after, reveal)
 
 
 @relay_type(

@@ -1,0 +1,34 @@
+"""The Member fields other contexts answer, handed to Member's resolvers through the context.
+
+Member (members context) has fields that the interactions and lifecycle contexts resolve,
+while their types refer to Member: importing them from Member's module would close an
+import cycle. The schema's composition (api/graphql/schema.py) wires these resolvers once,
+and each request's context carries them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+if TYPE_CHECKING:
+    from api.graphql.interactions import InteractionConnection, MemberEngagement
+    from api.graphql.lifecycle import StageChange
+    from api.graphql.members import Member
+
+# Each resolver takes the request's strawberry Info, as the fields calling it do.
+Info = Any
+
+
+@dataclass(frozen=True)
+class MemberFields:
+    """How Member's fields owned by other contexts, and node(id:) for members, are resolved."""
+
+    # The member by id (a UUID string), masked for the caller: member(id:) and node(id:).
+    member: Callable[[Info, str], Awaitable[Member | None]]
+    engagement: Callable[[Info, UUID], Awaitable[MemberEngagement | None]]
+    # (info, member id, first, after, reveal personal data)
+    interactions: Callable[[Info, UUID, int, str | None, bool], Awaitable[InteractionConnection]]
+    stage_history: Callable[[Info, UUID], Awaitable[list[StageChange]]]
