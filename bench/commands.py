@@ -12,9 +12,8 @@ import itertools
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -33,6 +32,7 @@ from bench.harness import (
     ratio,
     server,
 )
+from bench.loops import Loop, timed_loop
 from domain.interactions.commands import RecordInteraction
 
 CLIENTS = 8
@@ -44,7 +44,6 @@ MEMBER_SAMPLE = 1_000
 MAX_ERROR_SHARE = 0.01
 TARGET_MUTATIONS_PER_S = 1_000
 TARGET_P99_MS = 50.0
-ERRORS_KEPT = 5
 # Valid values of each enum, cycled through so every record differs a little.
 CHANNELS = ("discord", "slack", "github", "discourse", "meetup", "twitter")
 KINDS = ("message", "reply", "reaction_given", "post", "pull_request", "answer_accepted")
@@ -72,44 +71,6 @@ class SaveBaseline(Application[Any]):
     """The eventsourcing library as it comes, in its own table (savebaseline_events)."""
 
     name = "SaveBaseline"
-
-
-@dataclass
-class Loop:
-    """What a timed loop did: latencies of successes, failures, and its wall time."""
-
-    latencies_ms: list[float] = field(default_factory=list)
-    errors: int = 0
-    error_samples: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def failed(self, message: str) -> None:
-        """Count a failure, keeping the first few messages."""
-        self.errors += 1
-        if len(self.error_samples) < ERRORS_KEPT:
-            self.error_samples.append(message[:500])
-
-    def merge(self, other: Loop) -> None:
-        """Add another client's results to these."""
-        self.latencies_ms += other.latencies_ms
-        self.errors += other.errors
-        self.error_samples += other.error_samples[: ERRORS_KEPT - len(self.error_samples)]
-
-    @property
-    def rate(self) -> float:
-        """Successful operations per second of wall time."""
-        return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
-
-    def summary(self, unit: str) -> dict[str, Any]:
-        """Rate, latency percentiles and failures, as reported."""
-        return {
-            f"{unit}_per_s": round(self.rate, 1),
-            "count": len(self.latencies_ms),
-            "errors": self.errors,
-            "error_samples": self.error_samples,
-            "seconds": round(self.seconds, 2),
-            **percentiles(self.latencies_ms),
-        }
 
 
 def run(bench: Bench) -> dict[str, Any]:
@@ -163,27 +124,6 @@ def _check_failures(what: str, loop: Loop) -> None:
         raise RuntimeError(f"{what}: {loop.errors} of {total} failed: {loop.error_samples}")
 
 
-def _timed_loop(operation: Callable[[int], str | None], seconds: float) -> Loop:
-    """Call operation(0), operation(1)... for `seconds`; a returned string is a failure."""
-    loop = Loop()
-    started = time.perf_counter()
-    deadline = started + seconds
-    for n in itertools.count():
-        before = time.perf_counter()
-        if before >= deadline:
-            break
-        try:
-            failure = operation(n)
-        except Exception as error:  # noqa: BLE001  # every failure is counted and reported
-            failure = f"{type(error).__name__}: {error}"
-        if failure is None:
-            loop.latencies_ms.append((time.perf_counter() - before) * 1000)
-        else:
-            loop.failed(failure)
-    loop.seconds = time.perf_counter() - started
-    return loop
-
-
 def _interactions(members: list[UUID], prefix: str) -> Iterator[dict[str, Any]]:
     """Endless distinct interactions of existing members, as the mutation's input fields."""
     for n in itertools.count():
@@ -208,8 +148,8 @@ def _baseline(bench: Bench, seconds: float, warm_up: float) -> Loop:
         def save(n: int) -> None:
             app.save(Started(n))
 
-        _timed_loop(save, warm_up)
-        return _timed_loop(save, seconds)
+        timed_loop(save, warm_up)
+        return timed_loop(save, seconds)
     finally:
         app.close()
 
@@ -232,8 +172,8 @@ def _application(
                 return f"outcomes {report.outcomes}: {report.rejections}"
             return None
 
-        _timed_loop(record, warm_up)
-        return _timed_loop(record, seconds)
+        timed_loop(record, warm_up)
+        return timed_loop(record, seconds)
     finally:
         runtime.close()
 
@@ -283,7 +223,7 @@ def _client(
     headers = {"Authorization": f"Bearer {key}"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
         ready.wait()
-        return _timed_loop(lambda n: _mutate(client, next(records)), seconds)
+        return timed_loop(lambda n: _mutate(client, next(records)), seconds)
 
 
 def _mutate(client: httpx.Client, record: dict[str, Any]) -> str | None:

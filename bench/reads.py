@@ -8,14 +8,12 @@ members, other search strings, the at-risk and top lists with and without a chan
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-import httpx
 from psycopg_pool import ConnectionPool
 
 from application.clock import utc_now
@@ -24,12 +22,12 @@ from application.runtime import open_pool
 from bench.harness import (
     BENCH_SECRET,
     Bench,
-    api_key,
     catch_up_projections,
     percentiles,
     ratio,
-    server,
 )
+from bench.read_samples import Inputs, timed
+from bench.reads_http import http_timings
 from domain.moments import week_of
 from projections.interactions.queries import EngagementQueries
 from projections.lifecycle.queries import LifecycleQueries
@@ -46,73 +44,6 @@ SQL_TARGET_P95_MS = 20.0
 HTTP_TARGET_P95_MS = 50.0
 SEED = 42
 
-AT_RISK_DOCUMENT = """
-query AtRisk($channel: Channel) {
-  atRiskMembers(first: 50, filter: {channel: $channel}) {
-    pageInfo { hasNextPage endCursor }
-    edges { node {
-      member { id displayName }
-      since reason ruleVersion lastInteractionAt channels
-      why { baselineWeekly recentWeekly daysSilent score }
-    } }
-  }
-}
-"""
-TOP_DOCUMENT = """
-query Top($channel: Channel) {
-  topMembers(first: 50, channel: $channel) {
-    pageInfo { hasNextPage endCursor }
-    edges { node { rank score member { id displayName channels } } }
-  }
-}
-"""
-MEMBER_PAGE_DOCUMENT = """
-query MemberPage($id: ID!) {
-  member(id: $id) {
-    id displayName email status joinedAt sourceChannel tags channels isStaff isBot version
-    identities { channel handle linkedAt }
-    engagement {
-      score rank percentile rankedMembers interactions firstInteractionAt lastInteractionAt
-      weeklyActivity { week channel interactions weight }
-    }
-    interactions(first: 20) {
-      pageInfo { hasNextPage endCursor }
-      edges { node { id kind channel occurredAt threadRef summary } }
-    }
-  }
-}
-"""
-SEARCH_DOCUMENT = """
-query Search($search: String!) {
-  members(filter: {search: $search}, first: 50) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node { id displayName email tags channels joinedAt status } }
-  }
-}
-"""
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """What the samples cycle through, drawn from the data up front."""
-
-    member_ids: list[UUID]
-    searches: list[str]
-    channels: list[str]
-
-    def member(self, n: int) -> UUID:
-        """The member of sample n."""
-        return self.member_ids[n % len(self.member_ids)]
-
-    def search(self, n: int) -> str:
-        """The search string of sample n."""
-        return self.searches[n % len(self.searches)]
-
-    def channel(self, n: int) -> str | None:
-        """No channel for even samples, one of the channels in turn for odd ones."""
-        return None if n % 2 == 0 else self.channels[(n // 2) % len(self.channels)]
-
 
 @dataclass(frozen=True)
 class Queries:
@@ -124,7 +55,6 @@ class Queries:
 
 
 SqlRead = Callable[[Queries, Inputs, int], int]
-HttpRead = tuple[str, Callable[[Inputs, int], dict[str, Any]], Callable[[dict[str, Any]], int]]
 
 
 def run(bench: Bench) -> dict[str, Any]:
@@ -133,7 +63,7 @@ def run(bench: Bench) -> dict[str, Any]:
     samples = QUICK_SAMPLES if bench.quick else FULL_SAMPLES
     inputs = _inputs(bench, samples)
     sql = _sql_timings(bench, inputs, samples)
-    http, peak_rss_mb = _http_timings(bench, inputs, samples)
+    http, peak_rss_mb = http_timings(bench, inputs, samples)
     met_sql = {name: sql[name]["p95_ms"] < SQL_TARGET_P95_MS for name in sql}
     met_http = {name: http[name]["p95_ms"] < HTTP_TARGET_P95_MS for name in http}
     return {
@@ -208,7 +138,7 @@ def _sql_timings(bench: Bench, inputs: Inputs, samples: int) -> dict[str, dict[s
     try:
         queries = _queries(pool)
         return {
-            name: percentiles(_timed(name, lambda n, r=read: r(queries, inputs, n), samples))
+            name: percentiles(timed(name, lambda n, r=read: r(queries, inputs, n), samples))
             for name, read in SQL_READS.items()
         }
     finally:
@@ -272,85 +202,3 @@ SQL_READS: dict[str, SqlRead] = {
     "member_page": _member_page_sql,
     "members_search": _search_sql,
 }
-
-
-# HTTP: the same reads as GraphQL documents, one client, one request at a time.
-
-
-def _http_timings(
-    bench: Bench, inputs: Inputs, samples: int
-) -> tuple[dict[str, dict[str, float]], float]:
-    """Each read's latency over HTTP against `crm serve --no-projections`; and peak RSS."""
-    key = api_key(bench, "admin")
-    results: dict[str, dict[str, float]] = {}
-    with server(bench, projections=False) as (base_url, service):
-        headers = {"Authorization": f"Bearer {key}"}
-        with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
-            for name, (document, variables, found) in HTTP_READS.items():
-
-                def call(n: int, d: str = document, v: Any = variables, f: Any = found) -> int:
-                    return f(_post(client, d, v(inputs, n)))
-
-                results[name] = percentiles(_timed(name, call, samples))
-    return results, service.peak_rss_mb
-
-
-def _post(client: httpx.Client, document: str, variables: dict[str, Any]) -> dict[str, Any]:
-    """POST a GraphQL document; its data, or an error carrying the response."""
-    response = client.post("/graphql", json={"query": document, "variables": variables})
-    body = (
-        response.json()
-        if response.headers.get("content-type", "").startswith("application/json")
-        else None
-    )
-    if response.status_code != 200 or not body or body.get("errors") or not body.get("data"):
-        raise RuntimeError(f"GraphQL read failed ({response.status_code}): {response.text[:2000]}")
-    return dict(body["data"])
-
-
-def _enum(channel: str | None) -> str | None:
-    """A channel as the GraphQL enum spells it."""
-    return channel.upper() if channel else None
-
-
-def _edges(field: str) -> Callable[[dict[str, Any]], int]:
-    """How many edges a connection field returned (0 when the field is null)."""
-    return lambda data: len((data.get(field) or {}).get("edges") or [])
-
-
-HTTP_READS: dict[str, HttpRead] = {
-    "at_risk_members": (
-        AT_RISK_DOCUMENT,
-        lambda inputs, n: {"channel": _enum(inputs.channel(n))},
-        _edges("atRiskMembers"),
-    ),
-    "top_members": (
-        TOP_DOCUMENT,
-        lambda inputs, n: {"channel": _enum(inputs.channel(n))},
-        _edges("topMembers"),
-    ),
-    "member_page": (
-        MEMBER_PAGE_DOCUMENT,
-        lambda inputs, n: {"id": str(inputs.member(n))},
-        lambda data: 1 if data.get("member") else 0,
-    ),
-    "members_search": (
-        SEARCH_DOCUMENT,
-        lambda inputs, n: {"search": inputs.search(n)},
-        _edges("members"),
-    ),
-}
-
-
-def _timed(name: str, call: Callable[[int], int], samples: int) -> list[float]:
-    """Latencies in ms of call(0..samples-1) after a warm-up; fails on an empty answer."""
-    for n in range(max(5, samples // 10)):
-        call(samples + n)
-    timings = []
-    for n in range(samples):
-        started = time.perf_counter()
-        found = call(n)
-        timings.append((time.perf_counter() - started) * 1000)
-        if not found:
-            raise RuntimeError(f"reads: {name} found nothing for sample {n}")
-    return timings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -23,6 +23,7 @@ from application.interactions import IngestReport, record_interactions
 from application.lifecycle import record_returned_members, record_stage_changes
 from application.log import CommunityLog
 from application.mapper import ShreddingMapper
+from application.members.side_effects import refuse_taken_identities, side_effects
 from application.memory import InMemoryClaimStore, InMemoryCommunityRecorder, InMemoryKeyStore
 from application.recorder import CommunityRecorder
 from application.transcoder import FastJSONTranscoder
@@ -50,16 +51,6 @@ class Change:
 
     member: Member
     position: int | None
-
-
-@dataclass
-class _SideEffects:
-    """Rows written in the event transaction: identity claims and key shredding."""
-
-    claims: list[tuple[bytes, UUID]] = field(default_factory=list)
-    releases: list[bytes] = field(default_factory=list)
-    shred: list[UUID] = field(default_factory=list)
-    channels: dict[bytes, str] = field(default_factory=dict)
 
 
 class Community(Application[UUID]):
@@ -276,42 +267,15 @@ class Community(Application[UUID]):
         raise ConcurrentModification(command.member_id)
 
     def _save_members(self, *members: Member) -> Change:
-        effects = _side_effects(members, self.claims)
-        self._refuse_taken_identities(effects)
+        effects = side_effects(members, self.claims)
+        refuse_taken_identities(effects, self.claims)
         try:
             recordings = self.save(
                 *members, claims=effects.claims, releases=effects.releases, shred=effects.shred
             )
         except IdentityClaimTaken:
             # Lost a race for a handle: name the winner if it is known by now.
-            self._refuse_taken_identities(effects)
+            refuse_taken_identities(effects, self.claims)
             raise IdentityAlreadyLinked(next(iter(effects.channels.values()))) from None
         position = recordings[-1].notification.id if recordings else None
         return Change(members[-1], position)
-
-    def _refuse_taken_identities(self, effects: _SideEffects) -> None:
-        holders = self.claims.holders([h for h, _ in effects.claims])
-        for claim_hash, member_id in effects.claims:
-            holder = holders.get(claim_hash)
-            if holder is not None and holder != member_id:
-                raise IdentityAlreadyLinked(effects.channels[claim_hash], holder)
-        seen: dict[bytes, UUID] = {}
-        for claim_hash, member_id in effects.claims:
-            if seen.setdefault(claim_hash, member_id) != member_id:
-                raise IdentityAlreadyLinked(effects.channels[claim_hash], seen[claim_hash])
-
-
-def _side_effects(members: Sequence[Member], claims: ClaimStore) -> _SideEffects:
-    effects = _SideEffects()
-    for member in members:
-        for event in member.pending_events:
-            if isinstance(event, Member.IdentityLinked | Member.IdentityUnlinked):
-                claim_hash = claims.claim_hash(event.channel, event.handle)
-                effects.channels[claim_hash] = event.channel
-                if isinstance(event, Member.IdentityLinked):
-                    effects.claims.append((claim_hash, member.id))
-                else:
-                    effects.releases.append(claim_hash)
-            elif isinstance(event, Member.Erased):
-                effects.shred.append(member.id)
-    return effects
