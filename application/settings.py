@@ -144,8 +144,6 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _changed_rules_are_renamed(self) -> Settings:
-        if self.at_risk_drop_fraction > self.at_risk_recover_fraction:
-            raise ValueError("CRM_AT_RISK_DROP_FRACTION must not exceed the recover fraction")
         # A rule that changes under an old name would make recorded versions meaningless.
         if self.engagement_rule() != replace(DEFAULT_RULE, version=self.engagement_rule_version):
             if self.engagement_rule_version == DEFAULT_RULE.version:
