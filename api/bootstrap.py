@@ -14,12 +14,14 @@ from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
 from application.interactions.record import RecordInteractions
 from application.lifecycle.evaluation import EvaluationSchedule, StageEvaluation
+from application.lifecycle.explanations import StageExplanations
 from application.lifecycle.returns import RecordReturns
 from application.lifecycle.simulation import RuleSimulation
 from application.members.demo import DemoCommunity, seed_demo_community
 from application.runtime import Runtime
 from projections.compaction import ErasureCompactor
 from projections.engine import ProjectionRunner
+from projections.lifecycle.histories import MemberHistories
 from projections.lifecycle.queries import LifecycleQueries
 from projections.personal import PersonalData
 from projections.positions import PositionWatcher
@@ -33,6 +35,7 @@ class UseCases:
 
     evaluation: StageEvaluation
     simulation: RuleSimulation
+    explanations: StageExplanations
     returns: RecordReturns
     # Recording, then the returns it causes: what recordInteraction calls.
     recording: RecordInteractions
@@ -43,10 +46,12 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
     lifecycle = lifecycle or LifecycleQueries(runtime.pool)
     community, settings = runtime.community, runtime.settings
     rule, engagement = settings.stage_rule(), settings.engagement_rule()
-    returns = RecordReturns(community, lifecycle, rule_version=rule.version)
+    histories = MemberHistories(runtime.pool)
+    returns = RecordReturns(community, histories, lifecycle, rule=rule, engagement=engagement)
     return UseCases(
-        StageEvaluation(community, lifecycle, rule=rule, engagement=engagement),
-        RuleSimulation(community.bounds, lifecycle, current=rule, engagement=engagement),
+        StageEvaluation(community, histories, lifecycle, rule=rule, engagement=engagement),
+        RuleSimulation(community.bounds, histories, current=rule, engagement=engagement),
+        StageExplanations(histories, rule=rule, engagement=engagement),
         returns,
         RecordInteractions(community, returns),
     )

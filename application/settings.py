@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.interactions.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
 from domain.interactions.interaction import InteractionKind
-from domain.lifecycle.stages import MAX_BASELINE_WEIGHT, MAX_RULE_DAYS, MAX_RULE_VERSION, StageRule
+from domain.lifecycle.stages import MAX_RULE_DAYS, MAX_RULE_VERSION, StageRule
 from domain.moments import DEFAULT_EARLIEST, DEFAULT_MAX_FUTURE_SKEW, TimeBounds
 
 MIN_SECRET_LENGTH = 32
@@ -102,11 +102,7 @@ class Settings(BaseSettings):
     engagement_weights: dict[InteractionKind, float] = Field(default_factory=dict)
     # The stage rule (at risk, inactive); evaluations record the version they used.
     stage_rule_version: str = Field(default=DEFAULT_STAGE_RULE.version, max_length=MAX_RULE_VERSION)
-    at_risk_min_baseline_weight: float = Field(default=15.0, ge=0, le=MAX_BASELINE_WEIGHT)
-    at_risk_drop_fraction: float = Field(default=0.3, gt=0, le=1)
-    at_risk_recover_fraction: float = Field(default=0.6, gt=0, le=1)
-    at_risk_silent_days: int = Field(default=21, ge=1, le=MAX_RULE_DAYS)
-    inactive_silent_days: int = Field(default=60, ge=1, le=MAX_RULE_DAYS)
+    inactive_silent_days: int = Field(default=90, ge=1, le=MAX_RULE_DAYS)
     evaluation_interval_seconds: float = Field(default=3600.0, ge=0, description="0: off.")
     # After erasures, the projection worker rewrites the tables that held the members' data
     # once the oldest pending erasure is this old (README, Personal data). At most 30 days.
@@ -148,8 +144,6 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _changed_rules_are_renamed(self) -> Settings:
-        if self.at_risk_drop_fraction > self.at_risk_recover_fraction:
-            raise ValueError("CRM_AT_RISK_DROP_FRACTION must not exceed the recover fraction")
         # A rule that changes under an old name would make recorded versions meaningless.
         if self.engagement_rule() != replace(DEFAULT_RULE, version=self.engagement_rule_version):
             if self.engagement_rule_version == DEFAULT_RULE.version:
@@ -172,10 +166,6 @@ class Settings(BaseSettings):
         return replace(
             DEFAULT_STAGE_RULE,
             version=self.stage_rule_version,
-            min_baseline_weight=self.at_risk_min_baseline_weight,
-            drop_fraction=self.at_risk_drop_fraction,
-            recover_fraction=self.at_risk_recover_fraction,
-            silent_at_risk=timedelta(days=self.at_risk_silent_days),
             silent_inactive=timedelta(days=self.inactive_silent_days),
         )
 

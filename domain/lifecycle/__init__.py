@@ -3,6 +3,7 @@
 What other contexts may use of it is exported here.
 """
 
-from domain.lifecycle.stages import Activity, Assessment, Evidence, Stage, StageRule
+from domain.lifecycle.history import History
+from domain.lifecycle.stages import Assessment, Evidence, Stage, StageRule
 
-__all__ = ["Activity", "Assessment", "Evidence", "Stage", "StageRule"]
+__all__ = ["Assessment", "Evidence", "History", "Stage", "StageRule"]

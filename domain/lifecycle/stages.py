@@ -1,27 +1,43 @@
-"""Lifecycle stages and the versioned rule that assigns them, with its evidence.
+"""Lifecycle stages and the versioned rule that assigns them from each member's own rhythm.
 
-Time-driven changes (a member going quiet) come from `assess`, run by an evaluation at
-any instant; interaction-driven ones (a quiet member coming back) from `on_interaction`.
-Hysteresis keeps members from flapping: entering at_risk takes a drop below
-`drop_fraction` of the member's own baseline, leaving it takes an interaction and then
-activity back above the higher `recover_fraction` after a grace period.
+The stage at an instant is a function of the member's interactions up to that instant and
+nothing else: not of when evaluations ran, nor of anything after it. A member is at risk
+when they have been silent for longer than they usually are: the high percentile of the
+gaps between their active days over the year before their last interaction, with a floor
+and a ceiling. That limit is fixed for the whole silence, so a member enters the at-risk
+list once per silence and leaves it only by coming back (the rule's hysteresis), and a
+maintainer's release burst or yearly holiday does not move it much. Members active in too
+few weeks to have a rhythm are occasional: shown and counted, never flagged.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections import Counter
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.errors import InvalidField
+from domain.lifecycle.history import (
+    DAY_US,
+    History,
+    Rhythm,
+    day_of,
+    from_us,
+    span_us,
+    to_us,
+    week_of_day,
+)
 
 WEEK = timedelta(days=7)
 # A rule's spans run from a day to ten years: longer ones judge members on activity
 # older than any community's data, and reach past what dates can represent.
 MAX_RULE_DAYS = 3650
-MAX_BASELINE_WEIGHT = 1_000_000.0
 MAX_RULE_VERSION = 100
+MAX_GAP_FACTOR = 100.0
+WEEKS_IN_YEAR = 52
 
 
 class InvalidRule(InvalidField):
@@ -43,6 +59,7 @@ class Stage(StrEnum):
 
     NEW = "new"
     ACTIVE = "active"
+    OCCASIONAL = "occasional"
     AT_RISK = "at_risk"
     INACTIVE = "inactive"
     RETURNING = "returning"
@@ -53,16 +70,17 @@ class Stage(StrEnum):
 class StageRule:
     """A named, versioned stage rule; every stage change records the version it used."""
 
-    version: str = "stages-2026-11"
+    version: str = "rhythm-2026-12"
     new_for: timedelta = timedelta(days=30)
-    recent_window: timedelta = timedelta(days=30)
-    baseline_window: timedelta = timedelta(days=90)  # the 90 days before the recent window
-    min_baseline_weight: float = 15.0  # "was active": this much weight in the baseline
-    drop_fraction: float = 0.3
-    recover_fraction: float = 0.6
-    silent_at_risk: timedelta = timedelta(days=21)
-    silent_inactive: timedelta = timedelta(days=60)
-    returning_grace: timedelta = timedelta(days=14)
+    baseline_window: timedelta = timedelta(days=365)  # the rhythm: this long before the last
+    recent_window: timedelta = timedelta(days=28)  # shown as the recent rate; judges nothing
+    min_active_weeks: int = 6  # fewer active weeks in the baseline: occasional
+    gap_percentile: float = 0.9  # the usual gap: this percentile of the gaps between active days
+    gap_factor: float = 1.5  # silent for this many usual gaps: at risk
+    min_silence: timedelta = timedelta(days=14)
+    max_silence: timedelta = timedelta(days=60)
+    silent_inactive: timedelta = timedelta(days=90)
+    returning_grace: timedelta = timedelta(days=28)
 
     def __post_init__(self) -> None:
         """Refuse a rule whose parameters make no sense, naming the first bad one."""
@@ -72,40 +90,39 @@ class StageRule:
             span = getattr(self, field.name)
             if isinstance(span, timedelta) and not WEEK / 7 <= span <= MAX_RULE_DAYS * WEEK / 7:
                 raise InvalidRule(field.name, f"must be between 1 and {MAX_RULE_DAYS} days")
-        weight = self.min_baseline_weight
-        if not (math.isfinite(weight) and 0 <= weight <= MAX_BASELINE_WEIGHT):
-            raise InvalidRule(
-                "min_baseline_weight", f"must be between 0 and {MAX_BASELINE_WEIGHT:g}"
-            )
-        for name in ("drop_fraction", "recover_fraction"):
-            fraction = getattr(self, name)
-            if not (math.isfinite(fraction) and 0 < fraction <= 1):
-                raise InvalidRule(name, "must be more than 0 and at most 1")
-        # Hysteresis: leaving at risk must take at least the activity whose loss entered it.
-        if self.drop_fraction > self.recover_fraction:
-            raise InvalidRule("drop_fraction", "must not exceed the recover fraction")
+        if not 1 <= self.min_active_weeks <= WEEKS_IN_YEAR:
+            raise InvalidRule("min_active_weeks", f"must be between 1 and {WEEKS_IN_YEAR}")
+        if not (math.isfinite(self.gap_percentile) and 0 < self.gap_percentile <= 1):
+            raise InvalidRule("gap_percentile", "must be more than 0 and at most 1")
+        if not (math.isfinite(self.gap_factor) and 0 < self.gap_factor <= MAX_GAP_FACTOR):
+            raise InvalidRule("gap_factor", f"must be more than 0 and at most {MAX_GAP_FACTOR:g}")
+        if self.min_silence > self.max_silence:
+            raise InvalidRule("min_silence", "must not exceed the max silence")
+        # At risk comes before inactive: a silence limit past it would never flag anyone.
+        if self.max_silence >= self.silent_inactive:
+            raise InvalidRule("max_silence", "must be shorter than the silence that makes inactive")
 
-
-@dataclass(frozen=True)
-class Activity:
-    """What the rule needs to know of one member at one instant."""
-
-    joined_at: datetime
-    last_interaction_at: datetime | None
-    baseline_weight: float  # weighted interactions in the baseline window
-    recent_weight: float  # weighted interactions in the recent window
-    score: float  # the engagement score at that instant
+    def silence_limit(self, rhythm: Rhythm) -> timedelta:
+        """How long this member may be silent before they are at risk."""
+        if rhythm.usual_gap_days is None:
+            return self.max_silence
+        usual = timedelta(days=rhythm.usual_gap_days * self.gap_factor)
+        return min(max(usual, self.min_silence), self.max_silence)
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """Why a member is where they are, in plain fields."""
+    """Why a member is where they are, in plain fields, as of the instant judged."""
 
-    baseline_weekly: float
-    recent_weekly: float
+    baseline_weekly: float  # usual weighted activity per week over the baseline
+    recent_weekly: float  # weighted activity per week over the recent window
     last_interaction_at: datetime | None
     days_silent: int
-    score: float
+    score: float  # the engagement score at the instant judged
+    usual_gap_days: int | None = None
+    silence_limit_days: float | None = None
+    active_weeks: int = 0
+    stake: float = 0.0  # what the community would lose: orders the at-risk list
 
 
 @dataclass(frozen=True)
@@ -118,76 +135,202 @@ class Assessment:
     reason: str
 
 
-def evidence_of(rule: StageRule, activity: Activity, at: datetime) -> Evidence:
-    """The numbers a stage decision rests on."""
-    last = activity.last_interaction_at or activity.joined_at
-    return Evidence(
-        baseline_weekly=activity.baseline_weight / (rule.baseline_window / WEEK),
-        recent_weekly=activity.recent_weight / (rule.recent_window / WEEK),
-        last_interaction_at=activity.last_interaction_at,
-        days_silent=max((at - last).days, 0),
-        score=activity.score,
-    )
+@dataclass(frozen=True)
+class Verdict:
+    """The stage at an instant and what it rests on: no evidence built, for backtests."""
+
+    stage: Stage
+    seen: int  # interactions at or before the instant
+    rhythm: Rhythm | None
+    returned_us: int | None = None  # when they came back, for a returning member
+
+    def stake(self, rule: StageRule) -> float:
+        """Usual weekly engagement times how unusual the limit is for them (0 without rhythm)."""
+        if self.rhythm is None:
+            return 0.0
+        usual_gap = timedelta(days=self.rhythm.usual_gap_days or 1)
+        return self.rhythm.usual_weekly * (rule.silence_limit(self.rhythm) / usual_gap)
 
 
-def assess(
-    rule: StageRule,
-    activity: Activity,
-    *,
-    at: datetime,
-    current: Stage | None,
-    since: datetime | None,
+def verdict(rule: StageRule, history: History, at_us: int) -> Verdict:
+    """The member's stage at `at_us`, from their interactions up to it."""
+    seen = history.seen_us(at_us)
+    began = history.began_us
+    if not seen:
+        quiet = at_us - began
+        if quiet >= span_us(rule.silent_inactive):
+            return Verdict(Stage.INACTIVE, 0, None)
+        return Verdict(Stage.NEW if quiet < span_us(rule.new_for) else Stage.OCCASIONAL, 0, None)
+    silence = at_us - history.moments[seen - 1]
+    if silence >= span_us(rule.silent_inactive):
+        return Verdict(Stage.INACTIVE, seen, None)
+    if at_us - began < span_us(rule.new_for):
+        return Verdict(Stage.NEW, seen, None)
+    rhythm = history.rhythm(seen, rule.baseline_window, rule.gap_percentile)
+    if rhythm.active_weeks < rule.min_active_weeks:
+        return Verdict(Stage.OCCASIONAL, seen, rhythm)
+    if silence >= span_us(rule.silence_limit(rhythm)):
+        return Verdict(Stage.AT_RISK, seen, rhythm)
+    returned = _returned(rule, history, seen, at_us)
+    if returned is not None:
+        return Verdict(Stage.RETURNING, seen, rhythm, returned)
+    return Verdict(Stage.ACTIVE, seen, rhythm)
+
+
+def stage_at(rule: StageRule, history: History, at: datetime) -> tuple[Stage, float]:
+    """The member's stage at `at` and their stake; what a backtest asks at every date."""
+    found = verdict(rule, history, to_us(at))
+    return found.stage, found.stake(rule) if found.stage is Stage.AT_RISK else 0.0
+
+
+def judge(
+    rule: StageRule, history: History, at: datetime, *, half_life: timedelta = timedelta(days=30)
 ) -> Assessment:
-    """The member's stage at `at`, given where they stood (current, since when)."""
-    evidence = evidence_of(rule, activity, at)
-    stage, reason = _decide(rule, activity, evidence, at, current, since)
-    return Assessment(stage, evidence, rule.version, reason)
+    """The member's stage at `at` with the evidence as of `at` and the reason in words."""
+    at_us = to_us(at)
+    found = verdict(rule, history, at_us)
+    evidence = _evidence(rule, history, found, at_us, half_life)
+    return Assessment(found.stage, evidence, rule.version, _reason(rule, found, evidence))
 
 
-def on_interaction(
-    current: Stage | None, stage_since: datetime | None, occurred_at: datetime
-) -> bool:
-    """Whether this interaction brings a quiet member back (an old one imported late does not)."""
-    quiet = current in (Stage.AT_RISK, Stage.INACTIVE)
-    return quiet and (stage_since is None or occurred_at >= stage_since)
+def quiet_before(rule: StageRule, history: History, index: int) -> bool:
+    """Whether the member was at risk or inactive just before their `index`-th interaction."""
+    moment = history.moments[index]
+    if index == 0:
+        return moment - history.began_us >= span_us(rule.silent_inactive)
+    gap = moment - history.moments[index - 1]
+    if gap >= span_us(rule.silent_inactive):
+        return True
+    if gap < span_us(rule.min_silence) or moment - history.began_us < span_us(rule.new_for):
+        return False
+    rhythm = history.rhythm(index, rule.baseline_window, rule.gap_percentile)
+    limit = span_us(rule.silence_limit(rhythm))
+    return rhythm.active_weeks >= rule.min_active_weeks and gap >= limit
 
 
-def _decide(
+def _returned(rule: StageRule, history: History, seen: int, at_us: int) -> int | None:
+    """When the member came back, if they came back from a quiet spell within the grace."""
+    grace_start = at_us - span_us(rule.returning_grace)
+    index = seen - 1
+    while index >= 0 and history.moments[index] > grace_start:
+        if quiet_before(rule, history, index):
+            return history.moments[index]
+        index -= 1
+    return None
+
+
+def changes(
     rule: StageRule,
-    activity: Activity,
-    evidence: Evidence,
-    at: datetime,
-    current: Stage | None,
-    since: datetime | None,
-) -> tuple[Stage, str]:
-    if current is Stage.LEFT:
-        return Stage.LEFT, "left the community"
-    silent = timedelta(days=evidence.days_silent)
-    was_active = activity.baseline_weight >= rule.min_baseline_weight
-    ratio = evidence.recent_weekly / evidence.baseline_weekly if evidence.baseline_weekly else 1.0
-    if silent >= rule.silent_inactive:
-        return Stage.INACTIVE, f"silent for {evidence.days_silent} days"
-    last = activity.last_interaction_at
-    if last is not None and on_interaction(current, since, last):
-        # Recorded when the interaction was processed; this catches any that was not.
-        return Stage.RETURNING, "interacted again after being quiet"
-    if current is Stage.RETURNING and since is not None and at - since < rule.returning_grace:
-        return Stage.RETURNING, "came back recently; judged again after the grace period"
-    recovered = silent < rule.silent_at_risk and (not was_active or ratio >= rule.recover_fraction)
-    dropped = was_active and (silent >= rule.silent_at_risk or ratio < rule.drop_fraction)
-    if dropped or (current is Stage.AT_RISK and not recovered):
-        return Stage.AT_RISK, _at_risk_reason(rule, evidence, silent, ratio)
-    if current is Stage.RETURNING and not recovered:
-        return Stage.RETURNING, "back, but not yet at their usual activity"
-    if at - activity.joined_at < rule.new_for:
-        return Stage.NEW, f"joined {(at - activity.joined_at).days} days ago"
-    return Stage.ACTIVE, "active at their usual level"
+    history: History,
+    after: datetime,
+    until: datetime,
+    *,
+    half_life: timedelta = timedelta(days=30),
+) -> list[tuple[datetime, Assessment]]:
+    """The instants in (after, until] where the member's stage changes, each with its assessment.
+
+    A stage holds from its instant until the next change, so recording these (and nothing
+    else) leaves the same stage history whenever and however often evaluations ran.
+    """
+    start, end = to_us(after), to_us(until)
+    found = []
+    stage = verdict(rule, history, start).stage
+    for moment in _candidates(rule, history, start, end):
+        now = verdict(rule, history, moment).stage
+        if now is not stage:
+            found.append(
+                (from_us(moment), judge(rule, history, from_us(moment), half_life=half_life))
+            )
+            stage = now
+    return found
 
 
-def _at_risk_reason(rule: StageRule, evidence: Evidence, silent: timedelta, ratio: float) -> str:
-    if silent >= rule.silent_at_risk:
-        return f"silent for {evidence.days_silent} days after being active"
-    return (
-        f"last {rule.recent_window.days} days at {ratio:.0%} of their usual weekly activity"
-        f" ({evidence.recent_weekly:.1f} vs {evidence.baseline_weekly:.1f})"
+def _candidates(rule: StageRule, history: History, start: int, end: int) -> list[int]:
+    """Every instant in (start, end] at which the stage can change, in order.
+
+    Between them nothing the rule reads moves but the silence, and the silence only matters
+    when it crosses a limit: at an interaction's end of silence, the limit, or inactivity.
+    """
+    began = history.began_us
+    moments = history.moments
+    points = {began + span_us(rule.new_for), began + span_us(rule.silent_inactive)}
+    first = max(history.seen_us(start) - 1, 0)
+    last = history.seen_us(end)
+    window = span_us(rule.baseline_window)
+    # Active weeks in the window ending at each interaction, counted as the window slides.
+    oldest = bisect.bisect_right(moments, moments[first] - window) if moments else 0
+    weeks: Counter[int] = Counter(week_of_day(day_of(m)) for m in moments[oldest:first])
+    regular_before = None
+    for index in range(first, last):
+        moment = moments[index]
+        weeks[week_of_day(day_of(moment))] += 1
+        while moments[oldest] <= moment - window:
+            _forget(weeks, week_of_day(day_of(moments[oldest])))
+            oldest += 1
+        regular = len(weeks) >= rule.min_active_weeks
+        if regular is not regular_before:
+            points.add(moment)
+        regular_before = regular
+        if quiet_before(rule, history, index):
+            points.update((moment, moment + span_us(rule.returning_grace)))
+        silence = (moments[index + 1] if index + 1 < len(moments) else end + 1) - moment
+        if silence >= span_us(rule.min_silence):
+            rhythm = history.rhythm(index + 1, rule.baseline_window, rule.gap_percentile)
+            points.add(moment + span_us(rule.silence_limit(rhythm)))
+            points.add(moment + span_us(rule.silent_inactive))
+    return sorted(point for point in points if start < point <= end)
+
+
+def _forget(weeks: Counter[int], week: int) -> None:
+    weeks[week] -= 1
+    if not weeks[week]:
+        del weeks[week]
+
+
+def _evidence(
+    rule: StageRule, history: History, found: Verdict, at_us: int, half_life: timedelta
+) -> Evidence:
+    seen = found.seen
+    last = history.moments[seen - 1] if seen else None
+    rhythm = found.rhythm
+    if rhythm is None and seen:
+        rhythm = history.rhythm(seen, rule.baseline_window, rule.gap_percentile)
+    recent = history.weight_between(at_us - span_us(rule.recent_window), at_us)
+    silent_since = last if last is not None else history.began_us
+    return Evidence(
+        baseline_weekly=rhythm.usual_weekly if rhythm else 0.0,
+        recent_weekly=recent / (rule.recent_window / WEEK),
+        last_interaction_at=from_us(last) if last is not None else None,
+        days_silent=max(at_us - silent_since, 0) // DAY_US,
+        score=history.score(from_us(at_us), half_life),
+        usual_gap_days=rhythm.usual_gap_days if rhythm else None,
+        silence_limit_days=rule.silence_limit(rhythm) / timedelta(days=1) if rhythm else None,
+        active_weeks=rhythm.active_weeks if rhythm else 0,
+        stake=found.stake(rule) if found.stage is Stage.AT_RISK else 0.0,
     )
+
+
+def _reason(rule: StageRule, found: Verdict, evidence: Evidence) -> str:
+    days = evidence.days_silent
+    match found.stage:
+        case Stage.INACTIVE if evidence.last_interaction_at is None:
+            return f"no interaction in the {days} days since joining"
+        case Stage.INACTIVE:
+            return f"silent for {days} days"
+        case Stage.NEW:
+            return f"joined less than {rule.new_for.days} days ago"
+        case Stage.OCCASIONAL:
+            return (
+                f"active in {evidence.active_weeks} weeks of the last year, fewer than the "
+                f"{rule.min_active_weeks} that make a rhythm to judge them by"
+            )
+        case Stage.AT_RISK:
+            return (
+                f"silent for {days} days; they are usually back within "
+                f"{evidence.usual_gap_days} days, and {evidence.silence_limit_days:.0f} "
+                "silent days is unusual for them"
+            )
+        case Stage.RETURNING:
+            assert found.returned_us is not None  # a returning verdict says when
+            return f"came back on {from_us(found.returned_us).date()} after a quiet spell"
+    return "active at their usual rhythm"
