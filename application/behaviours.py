@@ -234,23 +234,31 @@ def _steady(rng: random.Random, span: _Span) -> _Plan:
 
 
 def _maintainer(rng: random.Random, span: _Span) -> _Plan:
-    # Release bursts of 5-12 days, busy on most of them; 2-6 quiet weeks between with a
-    # light day now and then; a 2-4 week holiday each year, which a rule should not flag.
+    # Release bursts of 5-12 days, busy on most of them, then 2-6 quiet weeks with a light
+    # day every 10-25 days. Once a year the quiet weeks after a burst are a 2-4 week holiday
+    # instead, taken within a week of the release: a good rule does not flag it.
     days: list[tuple[int, bool, int]] = [(span.first, True, 0)]
+    breaks: list[tuple[int, int]] = []
+    holiday_due = span.first + rng.randint(30, 330)
     day = span.first + 1
     while day <= span.last:
         burst = rng.randint(5, 12)
-        end = min(day + burst, span.last + 1)
-        days.extend((d, True, 0) for d in range(day, end) if rng.random() < 0.75)
-        quiet_until = day + burst + rng.randint(14, 42)
-        day += burst + rng.randint(7, 25)
-        while day < quiet_until and day <= span.last:
+        days.extend((d, True, 0) for d in range(day, day + burst) if rng.random() < 0.75)
+        day += burst
+        if day >= holiday_due:
+            away = day + rng.randint(0, 7)
+            back = away + rng.randint(14, 28)
+            breaks.append((away, min(back, span.last + 1)))
+            day, holiday_due = back + rng.randint(0, 10), holiday_due + 365
+            continue
+        quiet_until = day + rng.randint(14, 42)
+        day += rng.randint(10, 25)
+        while day < quiet_until:
             days.append((day, False, 0))
-            day += rng.randint(7, 25)
+            day += rng.randint(10, 25)
         day = max(day, quiet_until)
-    breaks = _holidays(rng, span, 1.0, (14, 28))
-    kept = [entry for entry in days if not any(a <= entry[0] < b for a, b in breaks)]
-    return _Plan(kept, breaks)
+    kept = [entry for entry in days if entry[0] <= span.last]
+    return _Plan(kept, [b for b in breaks if b[0] <= span.last])
 
 
 def _one_off(rng: random.Random, span: _Span) -> _Plan:
@@ -274,14 +282,15 @@ def _occasional(rng: random.Random, span: _Span) -> _Plan:
 
 
 def _fader(rng: random.Random, span: _Span) -> _Plan:
-    # Regular, then each gap 1.3-1.5 times the one before, until a gap would pass 40-75 days.
+    # Regular, then each gap 1.35-1.6 times the one before, until a gap would pass 30-60 days:
+    # a fade of two to six months.
     fading = rng.randint(span.first + 70, span.last - 200)
     days = _rhythm(rng, span, span.first, fading)
-    gap, day, limit = rng.uniform(2.5, 5.0), float(days[-1]), rng.uniform(40, 75)
+    gap, day, limit = rng.uniform(2.5, 5.0), float(days[-1]), rng.uniform(30, 60)
     while gap <= limit and day + gap <= span.last:
         day += gap
         days.append(int(day))
-        gap *= rng.uniform(1.3, 1.5)
+        gap *= rng.uniform(1.35, 1.6)
     return _Plan(_light(sorted(set(days)), []), [], stops=True)
 
 
