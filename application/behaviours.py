@@ -234,9 +234,9 @@ def _steady(rng: random.Random, span: _Span) -> _Plan:
 
 
 def _maintainer(rng: random.Random, span: _Span) -> _Plan:
-    # Release bursts of 5-12 days, busy on most of them, then 2-6 quiet weeks with a light
-    # day every 10-25 days. Once a year the quiet weeks after a burst are a 2-4 week holiday
-    # instead, taken within a week of the release: a good rule does not flag it.
+    # Release bursts of 5-12 days, busy on most of them, then 2-6 quiet weeks, often with one
+    # light day. Once a year the quiet weeks after a burst are a 2-4 week holiday instead,
+    # taken within days of the release: no longer than their quiet weeks, not to be flagged.
     days: list[tuple[int, bool, int]] = [(span.first, True, 0)]
     breaks: list[tuple[int, int]] = []
     holiday_due = span.first + rng.randint(30, 330)
@@ -246,17 +246,15 @@ def _maintainer(rng: random.Random, span: _Span) -> _Plan:
         days.extend((d, True, 0) for d in range(day, day + burst) if rng.random() < 0.75)
         day += burst
         if day >= holiday_due:
-            away = day + rng.randint(0, 7)
+            away = day + rng.randint(0, 5)
             back = away + rng.randint(14, 28)
             breaks.append((away, min(back, span.last + 1)))
-            day, holiday_due = back + rng.randint(0, 10), holiday_due + 365
+            day, holiday_due = back + rng.randint(0, 5), holiday_due + 365
             continue
-        quiet_until = day + rng.randint(14, 42)
-        day += rng.randint(10, 25)
-        while day < quiet_until:
-            days.append((day, False, 0))
-            day += rng.randint(10, 25)
-        day = max(day, quiet_until)
+        quiet = rng.randint(14, 42)
+        if rng.random() < 0.5:
+            days.append((day + rng.randint(5, quiet - 5), False, 0))
+        day += quiet
     kept = [entry for entry in days if entry[0] <= span.last]
     return _Plan(kept, [b for b in breaks if b[0] <= span.last])
 
