@@ -15,13 +15,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from application import behaviour_plans as plans
 from application.synthetic import CHANNEL_WEIGHTS, CHANNELS, KIND_WEIGHTS, KINDS
 
 
@@ -55,6 +55,8 @@ NEEDS_DAYS: dict[Behaviour, int] = {
     Behaviour.RETURNER: 400,
     Behaviour.MAINTAINER: 120,
 }
+MIN_HISTORY = timedelta(days=max(NEEDS_DAYS.values()) + 1)
+NEEDS_WHY = "a returner joins, keeps a rhythm, goes silent for up to six months and comes back"
 BURST_KINDS = ("pull_request", "issue", "reply", "message")
 BURST_KIND_WEIGHTS = (40, 20, 25, 15)
 DAY = 86_400.0
@@ -69,6 +71,13 @@ class Community:
     history: timedelta = timedelta(days=1096)  # three years
     # Fixed, so that a benchmark's dates and figures stay comparable from run to run.
     end: datetime = datetime(2026, 11, 1, tzinfo=UTC)
+
+    def __post_init__(self) -> None:
+        """Refuse a history too short for every behaviour to show its shape."""
+        if self.history < MIN_HISTORY:
+            raise ValueError(f"history must be at least {MIN_HISTORY.days} days: {NEEDS_WHY}")
+        if self.members < 0:
+            raise ValueError("members must not be negative")
 
     @property
     def start(self) -> datetime:
@@ -122,7 +131,7 @@ def member(community: Community, number: int) -> KnownMember:
     # Communities grow: more members joined recently than three years ago.
     joined = min(room - 1, int(room * rng.random() ** 0.6))
     weekday = community.start.weekday()
-    plan = _PLANS[behaviour](rng, _Span(joined, community.days - 1, weekday))
+    plan = _PLANS[behaviour](rng, plans.Span(joined, community.days - 1, weekday))
     channel = "github" if behaviour is Behaviour.MAINTAINER else _channel(rng)
     interactions = tuple(_interactions(community, number, channel, rng, plan.days))
     start = community.start
@@ -154,28 +163,6 @@ def ingestion_records(community: Community) -> Iterator[dict[str, Any]]:
             }
 
 
-@dataclass(frozen=True)
-class _Span:
-    """Where a member's active days may fall, in day numbers from the community's start."""
-
-    first: int  # the day they join: their first active day
-    last: int  # the community's last day
-    weekday: int  # day 0's weekday, Monday 0
-
-    def monday(self, day: int) -> int:
-        """The Monday of `day`'s week."""
-        return day - (day + self.weekday) % 7
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """A member's active days and breaks, in days from the community's start."""
-
-    days: list[tuple[int, bool, int]]  # (day, busy, interactions that day; 0: draw 1-3)
-    breaks: list[tuple[int, int]]  # [from, to): no interaction in between
-    stops: bool = False
-
-
 def _interactions(
     community: Community,
     number: int,
@@ -199,121 +186,14 @@ def _interactions(
             )
 
 
-def _rhythm(rng: random.Random, span: _Span, first: int, last: int) -> list[int]:
-    """Active days in [first, last]: 1-4 a Monday-week (the member's own), a little noise."""
-    per_week = rng.choices((1, 2, 3, 4), (50, 30, 15, 5))[0]
-    days = {first}
-    for week in range(span.monday(first), last + 1, 7):
-        if rng.random() < 0.03:  # a week off, now and then
-            continue
-        count = min(7, max(1, per_week + rng.choice((-1, 0, 0, 0, 0, 1))))
-        days.update(d for d in rng.sample(range(week, week + 7), count) if first <= d <= last)
-    return sorted(days)
-
-
-def _holidays(
-    rng: random.Random, span: _Span, share: float, length: tuple[int, int]
-) -> list[tuple[int, int]]:
-    """In each year after joining, with probability `share`, a holiday of `length` days."""
-    breaks = []
-    for year in range(span.first, span.last + 1, 365):
-        begins = year + rng.randint(30, 330)
-        if rng.random() < share and begins <= span.last:
-            breaks.append((begins, begins + rng.randint(*length)))
-    return breaks
-
-
-def _light(days: list[int], breaks: list[tuple[int, int]]) -> list[tuple[int, bool, int]]:
-    """Ordinary active days, without those in a break."""
-    return [(d, False, 0) for d in days if not any(a <= d < b for a, b in breaks)]
-
-
-def _steady(rng: random.Random, span: _Span) -> _Plan:
-    breaks = _holidays(rng, span, 0.6, (7, 14))
-    return _Plan(_light(_rhythm(rng, span, span.first, span.last), breaks), breaks)
-
-
-def _maintainer(rng: random.Random, span: _Span) -> _Plan:
-    # Release bursts of 5-12 days, busy on most of them, then 2-6 quiet weeks, often with one
-    # light day. Once a year the quiet weeks after a burst are a 2-4 week holiday instead,
-    # taken within days of the release: no longer than their quiet weeks, not to be flagged.
-    days: list[tuple[int, bool, int]] = [(span.first, True, 0)]
-    breaks: list[tuple[int, int]] = []
-    holiday_due = span.first + rng.randint(30, 330)
-    day = span.first + 1
-    while day <= span.last:
-        burst = rng.randint(5, 12)
-        days.extend((d, True, 0) for d in range(day, day + burst) if rng.random() < 0.75)
-        day += burst
-        if day >= holiday_due:
-            away = day + rng.randint(0, 5)
-            back = away + rng.randint(14, 28)
-            breaks.append((away, min(back, span.last + 1)))
-            day, holiday_due = back + rng.randint(0, 5), holiday_due + 365
-            continue
-        quiet = rng.randint(14, 42)
-        if rng.random() < 0.5:
-            days.append((day + rng.randint(5, quiet - 5), False, 0))
-        day += quiet
-    kept = [entry for entry in days if entry[0] <= span.last]
-    return _Plan(kept, [b for b in breaks if b[0] <= span.last])
-
-
-def _one_off(rng: random.Random, span: _Span) -> _Plan:
-    # 1-3 interactions: all on the day they came, or spread over a weekend.
-    later = [
-        min(span.last, span.first + rng.choice((0, 0, 1, 2))) for _ in range(rng.randint(0, 2))
-    ]
-    counts = Counter([span.first, *later])
-    return _Plan([(d, False, counts[d]) for d in sorted(counts)], [])
-
-
-def _occasional(rng: random.Random, span: _Span) -> _Plan:
-    # One Monday-week at a time, 11-26 weeks apart: never six active weeks within a year.
-    days = {span.first}
-    monday = span.monday(span.first)
-    while monday <= span.last:
-        week = [d for d in range(monday, monday + 7) if span.first <= d <= span.last]
-        days.update(rng.sample(week, min(len(week), rng.randint(1, 2))))
-        monday += 7 * rng.randint(11, 26)
-    return _Plan(_light(sorted(days), []), [])
-
-
-def _fader(rng: random.Random, span: _Span) -> _Plan:
-    # Regular, then each gap 1.35-1.6 times the one before, until a gap would pass 30-60 days:
-    # a fade of two to six months.
-    fading = rng.randint(span.first + 70, span.last - 200)
-    days = _rhythm(rng, span, span.first, fading)
-    gap, day, limit = rng.uniform(2.5, 5.0), float(days[-1]), rng.uniform(30, 60)
-    while gap <= limit and day + gap <= span.last:
-        day += gap
-        days.append(int(day))
-        gap *= rng.uniform(1.35, 1.6)
-    return _Plan(_light(sorted(set(days)), []), [], stops=True)
-
-
-def _stopper(rng: random.Random, span: _Span) -> _Plan:
-    stops = rng.randint(span.first + 70, span.last)
-    return _Plan(_light(_rhythm(rng, span, span.first, stops), []), [], stops=True)
-
-
-def _returner(rng: random.Random, span: _Span) -> _Plan:
-    silence = rng.randint(60, 180)
-    leaves = rng.randint(span.first + 70, span.last - silence - 30)
-    before = _rhythm(rng, span, span.first, leaves)
-    back = before[-1] + 1 + silence
-    after = _rhythm(rng, span, back, span.last)
-    return _Plan(_light(before + after, []), [(before[-1] + 1, back)])
-
-
-_PLANS: dict[Behaviour, Callable[[random.Random, _Span], _Plan]] = {
-    Behaviour.STEADY: _steady,
-    Behaviour.MAINTAINER: _maintainer,
-    Behaviour.ONE_OFF: _one_off,
-    Behaviour.OCCASIONAL: _occasional,
-    Behaviour.FADER: _fader,
-    Behaviour.STOPPER: _stopper,
-    Behaviour.RETURNER: _returner,
+_PLANS: dict[Behaviour, Callable[[random.Random, plans.Span], plans.Plan]] = {
+    Behaviour.STEADY: plans.steady,
+    Behaviour.MAINTAINER: plans.maintainer,
+    Behaviour.ONE_OFF: plans.one_off,
+    Behaviour.OCCASIONAL: plans.occasional,
+    Behaviour.FADER: plans.fader,
+    Behaviour.STOPPER: plans.stopper,
+    Behaviour.RETURNER: plans.returner,
 }
 _BEHAVIOURS = list(SHARES)
 _CUMULATIVE = list(itertools.accumulate(SHARES.values()))

@@ -188,3 +188,8 @@ def test_ingestion_records_carry_every_interaction_member_by_member() -> None:
         }
         assert InteractionKind(record["kind"]) and Channel(record["channel"])
     assert len({r["external_id"] for r in records}) == len(records)
+
+
+def test_a_history_too_short_for_a_returner_to_come_back_is_refused() -> None:
+    with pytest.raises(ValueError, match="history must be at least 401 days"):
+        Community(members=10, history=timedelta(days=200))
