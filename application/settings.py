@@ -6,14 +6,20 @@ import secrets
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.interactions.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
 from domain.interactions.interaction import InteractionKind
-from domain.lifecycle.stages import MAX_BASELINE_WEIGHT, MAX_RULE_DAYS, MAX_RULE_VERSION, StageRule
+from domain.lifecycle.stages import (
+    MAX_GAP_FACTOR,
+    MAX_RULE_DAYS,
+    MAX_RULE_VERSION,
+    WEEKS_IN_YEAR,
+    StageRule,
+)
 from domain.moments import DEFAULT_EARLIEST, DEFAULT_MAX_FUTURE_SKEW, TimeBounds
 
 MIN_SECRET_LENGTH = 32
@@ -24,6 +30,11 @@ MIB = 1024 * 1024
 RateKind = Literal["read", "write", "ingest"]
 # The roles of api.auth.Role, and `default` for every role not named.
 RateScope = Literal["default", "admin", "manager", "product", "marketing", "viewer"]
+
+
+def _days(default: timedelta) -> Any:
+    """A stage rule span setting in whole days, bounded as the domain bounds it."""
+    return Field(default=default.days, ge=1, le=MAX_RULE_DAYS)
 
 
 class RateLimit(BaseModel):
@@ -100,13 +111,27 @@ class Settings(BaseSettings):
     engagement_rule_version: str = DEFAULT_RULE.version
     engagement_half_life_days: float = Field(default=30.0, gt=0, le=3650)
     engagement_weights: dict[InteractionKind, float] = Field(default_factory=dict)
-    # The stage rule (at risk, inactive); evaluations record the version they used.
-    stage_rule_version: str = Field(default=DEFAULT_STAGE_RULE.version, max_length=MAX_RULE_VERSION)
-    at_risk_min_baseline_weight: float = Field(default=15.0, ge=0, le=MAX_BASELINE_WEIGHT)
-    at_risk_drop_fraction: float = Field(default=0.3, gt=0, le=1)
-    at_risk_recover_fraction: float = Field(default=0.6, gt=0, le=1)
-    at_risk_silent_days: int = Field(default=21, ge=1, le=MAX_RULE_DAYS)
-    inactive_silent_days: int = Field(default=60, ge=1, le=MAX_RULE_DAYS)
+    # The stage rule (README, "The default stage rule"); evaluations record the version they
+    # used. Each bound is the domain's own (StageRule refuses the rest); days are whole days.
+    stage_rule_version: str = Field(
+        default=DEFAULT_STAGE_RULE.version, min_length=1, max_length=MAX_RULE_VERSION
+    )
+    stage_new_days: int = _days(DEFAULT_STAGE_RULE.new_for)
+    stage_baseline_window_days: int = _days(DEFAULT_STAGE_RULE.baseline_window)
+    stage_recent_window_days: int = _days(DEFAULT_STAGE_RULE.recent_window)
+    stage_min_active_weeks: int = Field(
+        default=DEFAULT_STAGE_RULE.min_active_weeks, ge=1, le=WEEKS_IN_YEAR
+    )
+    stage_gap_percentile: float = Field(
+        default=DEFAULT_STAGE_RULE.gap_percentile, gt=0, le=1, allow_inf_nan=False
+    )
+    stage_gap_factor: float = Field(
+        default=DEFAULT_STAGE_RULE.gap_factor, gt=0, le=MAX_GAP_FACTOR, allow_inf_nan=False
+    )
+    stage_min_silence_days: int = _days(DEFAULT_STAGE_RULE.min_silence)
+    stage_max_silence_days: int = _days(DEFAULT_STAGE_RULE.max_silence)
+    stage_inactive_days: int = _days(DEFAULT_STAGE_RULE.silent_inactive)
+    stage_returning_days: int = _days(DEFAULT_STAGE_RULE.returning_grace)
     evaluation_interval_seconds: float = Field(default=3600.0, ge=0, description="0: off.")
     # After erasures, the projection worker rewrites the tables that held the members' data
     # once the oldest pending erasure is this old (README, Personal data). At most 30 days.
@@ -148,8 +173,13 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _changed_rules_are_renamed(self) -> Settings:
-        if self.at_risk_drop_fraction > self.at_risk_recover_fraction:
-            raise ValueError("CRM_AT_RISK_DROP_FRACTION must not exceed the recover fraction")
+        if self.stage_min_silence_days > self.stage_max_silence_days:
+            raise ValueError(
+                "CRM_STAGE_MIN_SILENCE_DAYS must not exceed CRM_STAGE_MAX_SILENCE_DAYS"
+            )
+        # At risk comes before inactive: a silence limit past it would never flag anyone.
+        if self.stage_max_silence_days >= self.stage_inactive_days:
+            raise ValueError("CRM_STAGE_MAX_SILENCE_DAYS must be less than CRM_STAGE_INACTIVE_DAYS")
         # A rule that changes under an old name would make recorded versions meaningless.
         if self.engagement_rule() != replace(DEFAULT_RULE, version=self.engagement_rule_version):
             if self.engagement_rule_version == DEFAULT_RULE.version:
@@ -172,11 +202,16 @@ class Settings(BaseSettings):
         return replace(
             DEFAULT_STAGE_RULE,
             version=self.stage_rule_version,
-            min_baseline_weight=self.at_risk_min_baseline_weight,
-            drop_fraction=self.at_risk_drop_fraction,
-            recover_fraction=self.at_risk_recover_fraction,
-            silent_at_risk=timedelta(days=self.at_risk_silent_days),
-            silent_inactive=timedelta(days=self.inactive_silent_days),
+            new_for=timedelta(days=self.stage_new_days),
+            baseline_window=timedelta(days=self.stage_baseline_window_days),
+            recent_window=timedelta(days=self.stage_recent_window_days),
+            min_active_weeks=self.stage_min_active_weeks,
+            gap_percentile=self.stage_gap_percentile,
+            gap_factor=self.stage_gap_factor,
+            min_silence=timedelta(days=self.stage_min_silence_days),
+            max_silence=timedelta(days=self.stage_max_silence_days),
+            silent_inactive=timedelta(days=self.stage_inactive_days),
+            returning_grace=timedelta(days=self.stage_returning_days),
         )
 
     def time_bounds(self) -> TimeBounds:
