@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,6 +24,15 @@ from domain.lifecycle.stages import (
 from domain.moments import DEFAULT_EARLIEST, DEFAULT_MAX_FUTURE_SKEW, TimeBounds
 
 MIN_SECRET_LENGTH = 32
+# The stage rule before rhythm-2026-12 (CRM_AT_RISK_*, CRM_INACTIVE_SILENT_DAYS): still set,
+# they would look like configuration while changing nothing, so start-up refuses them.
+RETIRED_STAGE_SETTINGS = (
+    "at_risk_min_baseline_weight",
+    "at_risk_drop_fraction",
+    "at_risk_recover_fraction",
+    "at_risk_silent_days",
+    "inactive_silent_days",
+)
 DEFAULT_STAGE_RULE = StageRule()
 MIB = 1024 * 1024
 
@@ -136,6 +146,19 @@ class Settings(BaseSettings):
     # After erasures, the projection worker rewrites the tables that held the members' data
     # once the oldest pending erasure is this old (README, Personal data). At most 30 days.
     erasure_compaction_seconds: float = Field(default=3600.0, ge=0, le=30 * 24 * 3600)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_retired_stage_settings(cls, data: Any) -> Any:
+        given = set(data) if isinstance(data, dict) else set()
+        given |= {name for name in RETIRED_STAGE_SETTINGS if f"CRM_{name.upper()}" in os.environ}
+        retired = [f"CRM_{name.upper()}" for name in RETIRED_STAGE_SETTINGS if name in given]
+        if retired:
+            raise ValueError(
+                f"{', '.join(retired)}: no longer read; the stage rule judges each member by "
+                "their own rhythm, configured by the CRM_STAGE_* settings (README, Configuration)"
+            )
+        return data
 
     @field_validator("database_url")
     @classmethod

@@ -107,3 +107,15 @@ def test_weights_and_half_life_are_configurable_under_a_new_version() -> None:
 def test_bad_or_unnamed_configuration_is_refused(values: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         settings(**values)
+
+
+@pytest.mark.parametrize("name", ["at_risk_silent_days", "inactive_silent_days"])
+def test_the_old_stage_rules_settings_are_refused_not_ignored(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operator's CRM_AT_RISK_SILENT_DAYS would otherwise look like it still did something."""
+    with pytest.raises(ValidationError, match=f"CRM_{name.upper()}: no longer read"):
+        settings(**{name: 30})
+    monkeypatch.setenv(f"CRM_{name.upper()}", "30")
+    with pytest.raises(ValidationError, match=f"CRM_{name.upper()}: no longer read"):
+        settings()
