@@ -9,36 +9,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import UUID
 
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
 from application.interactions.record import RecordInteractions
 from application.lifecycle.evaluation import EvaluationSchedule, StageEvaluation
+from application.lifecycle.explanations import StageExplanations
 from application.lifecycle.returns import RecordReturns
 from application.lifecycle.simulation import RuleSimulation
 from application.members.demo import DemoCommunity, seed_demo_community
 from application.runtime import Runtime
-from domain.lifecycle import Assessment
 from projections.compaction import ErasureCompactor
 from projections.engine import ProjectionRunner
+from projections.lifecycle.histories import MemberHistories
 from projections.lifecycle.queries import LifecycleQueries
 from projections.personal import PersonalData
 from projections.positions import PositionWatcher
 from projections.registry import all_projections
 from projections.worker import ProjectionWorker
-
-
-class PendingExplanations:
-    """PLACEHOLDER (TODO-LEAD): replace by application.lifecycle.explanations.StageExplanations.
-
-    atRiskMembers asks it for each listed member's evidence as of the instant asked; the
-    lead's use case judges their history at that instant. Until it lands, it refuses.
-    """
-
-    def explain(self, member_ids: list[UUID], at: datetime) -> dict[UUID, Assessment]:
-        """Each member's assessment at `at`: not built yet."""
-        raise NotImplementedError("StageExplanations is the lead's (application/lifecycle)")
 
 
 @dataclass(frozen=True)
@@ -47,11 +35,10 @@ class UseCases:
 
     evaluation: StageEvaluation
     simulation: RuleSimulation
+    explanations: StageExplanations
     returns: RecordReturns
     # Recording, then the returns it causes: what recordInteraction calls.
     recording: RecordInteractions
-    # Evidence as of any instant, for atRiskMembers (PLACEHOLDER until the lead's lands).
-    explanations: PendingExplanations
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -59,13 +46,14 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
     lifecycle = lifecycle or LifecycleQueries(runtime.pool)
     community, settings = runtime.community, runtime.settings
     rule, engagement = settings.stage_rule(), settings.engagement_rule()
-    returns = RecordReturns(community, lifecycle, rule_version=rule.version)
+    histories = MemberHistories(runtime.pool)
+    returns = RecordReturns(community, histories, lifecycle, rule=rule, engagement=engagement)
     return UseCases(
-        StageEvaluation(community, lifecycle, rule=rule, engagement=engagement),
-        RuleSimulation(community.bounds, lifecycle, current=rule, engagement=engagement),
+        StageEvaluation(community, histories, lifecycle, rule=rule, engagement=engagement),
+        RuleSimulation(community.bounds, histories, current=rule, engagement=engagement),
+        StageExplanations(histories, rule=rule, engagement=engagement),
         returns,
         RecordInteractions(community, returns),
-        PendingExplanations(),  # TODO-LEAD: StageExplanations(...)
     )
 
 

@@ -1,11 +1,10 @@
-"""Lifecycle's use cases: stage evaluation, rule simulation and returns, over query ports.
+"""Lifecycle's use cases: stage evaluation, explanations, rule simulation and returns.
 
 What other contexts may use of it is exported here.
 """
 
 from application.lifecycle.evaluation import StageEvaluation
-from application.lifecycle.ports import CatchUp
-from application.lifecycle.stages import evaluate as record_stage_changes
-from application.lifecycle.stages import record_returns as record_returned_members
+from application.lifecycle.ports import CatchUp, Plan
+from application.lifecycle.stages import record_stages as record_stage_changes
 
-__all__ = ["CatchUp", "StageEvaluation", "record_returned_members", "record_stage_changes"]
+__all__ = ["CatchUp", "Plan", "StageEvaluation", "record_stage_changes"]

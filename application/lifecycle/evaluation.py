@@ -1,8 +1,9 @@
-"""The stage evaluation: judge every counted member at an instant, record what changed.
+"""The stage evaluation: bring every counted member's recorded stages up to an instant.
 
-Run by `crm evaluate [--as-of DATE]` and on a schedule by `crm worker`. Members whose
-read-model stage already matches the rule are skipped cheaply; the others are judged by
-the application from their own events. Running it twice changes nothing.
+Run by `crm evaluate [--as-of DATE]` and on a schedule by `crm worker`. Each member's
+changes are found from their own interactions up to the instant, at the instants they
+happened (see planning.py), so whatever dates are evaluated, in whatever order, every
+instant gets the same stage. Running it twice changes nothing.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from application.clock import Clock, utc_now
+from application.lifecycle.planning import plan_stages
 from application.lifecycle.ports import (
     CatchUp,
-    MemberActivities,
-    MemberActivityRow,
+    MemberHistories,
+    Plan,
+    RecordedStages,
     StageRecorder,
 )
 from domain.interactions.engagement import EngagementRule
-from domain.lifecycle.stages import StageRule, assess
+from domain.lifecycle import History, StageRule
 
 if TYPE_CHECKING:
     from psycopg_pool import ConnectionPool
@@ -45,23 +48,25 @@ class EvaluationReport:
 
 
 class StageEvaluation:
-    """Judges every counted member at an instant and records the stages that changed.
+    """Records, on every counted member, the stage changes the rule finds up to an instant.
 
-    Reads candidates from the lifecycle read model, then has the application judge each
-    from its own events; `rule` and `engagement` are the configured rules.
+    `rule` and `engagement` are the configured rules; the read models narrow the work, and
+    each member applies the changes after the stage it holds (application/lifecycle/stages.py).
     """
 
     def __init__(
         self,
         community: StageRecorder,
-        activities: MemberActivities,
+        histories: MemberHistories,
+        stages: RecordedStages,
         *,
         rule: StageRule,
         engagement: EngagementRule,
         clock: Clock = utc_now,
     ) -> None:
         self.community = community
-        self.activities = activities
+        self.histories = histories
+        self.stages = stages
         self.rule = rule
         self.engagement = engagement
         self.clock = clock
@@ -81,13 +86,29 @@ class StageEvaluation:
         rule = rule or self.rule
         examined = changed = 0
         after = UUID(int=0)
-        while page := self.activities.activities(rule, self.engagement, at, after, PAGE):
-            changed += self._judge(page, rule, at)
+        while page := self.histories.histories(self.engagement, until=at, after=after, limit=PAGE):
+            changed += self.record(page, rule, at)
             examined += len(page)
             after = page[-1].member_id
             if progress:
                 progress(len(page))
         return EvaluationReport(at, examined, changed, rule.version)
+
+    def record(self, page: Sequence[History], rule: StageRule, at: datetime) -> int:
+        """Record the changes these members need up to `at`; how many members changed."""
+        recorded = self.stages.recorded([history.member_id for history in page])
+        plans: list[tuple[UUID, Plan]] = []
+        for history in page:
+            plan = plan_stages(
+                rule,
+                history,
+                recorded.get(history.member_id),
+                at,
+                half_life=self.engagement.half_life,
+            )
+            if plan:
+                plans.append((history.member_id, plan))
+        return self.community.record_stages(plans) if plans else 0
 
     def weekly(
         self,
@@ -99,9 +120,8 @@ class StageEvaluation:
     ) -> list[EvaluationReport]:
         """Evaluate as of each week from `start`, in order, then at `end`.
 
-        This records the stage history a weekly `crm evaluate` would have left over that
-        period (stages only move forward, so the order matters). Each evaluation reads the
-        stages the previous one recorded, so the projections catch up in between.
+        Records what a weekly `crm evaluate` would have left over that period, which is what
+        one evaluation at `end` records too; the projections catch up in between.
         """
         reports = []
         at = start
@@ -115,16 +135,6 @@ class StageEvaluation:
         reports.append(self.evaluate(end))
         catch_up()
         return reports
-
-    def _judge(self, page: Sequence[MemberActivityRow], rule: StageRule, at: datetime) -> int:
-        # Members whose read-model stage already matches the rule are skipped cheaply.
-        candidates = [
-            (row.member_id, row.activity)
-            for row in page
-            if assess(rule, row.activity, at=at, current=row.stage, since=row.since).stage
-            is not row.stage
-        ]
-        return self.community.evaluate_stages(candidates, rule, at) if candidates else 0
 
 
 # Any constant: it only has to be the same in every process of this project.

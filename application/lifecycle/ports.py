@@ -1,54 +1,52 @@
 """What the lifecycle use cases need: read-model ports, and the application they record through.
 
-The use cases declare what they need here; projections.lifecycle.LifecycleQueries and the
-Community application provide it, and the composition root (api/bootstrap.py) hands it to them.
+The use cases declare what they need here; projections.lifecycle provides the reads, the
+Community application records, and the composition root (api/bootstrap.py) hands them over.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from domain.interactions.engagement import EngagementRule
-from domain.lifecycle.stages import Activity, Stage, StageRule
+from domain.lifecycle import Assessment, History, Stage
 from domain.moments import TimeBounds
 
-
-class MemberActivityRow(Protocol):
-    """A member's activity at an instant, and the stage the read model holds for them."""
-
-    @property
-    def member_id(self) -> UUID: ...
-
-    @property
-    def activity(self) -> Activity: ...
-
-    @property
-    def stage(self) -> Stage | None: ...
-
-    @property
-    def since(self) -> datetime | None: ...
+# A member's planned stage changes: (effective at, assessment), oldest first.
+Plan = Sequence[tuple[datetime, Assessment]]
 
 
-class MemberActivities(Protocol):
-    """Counted members' activity under a rule, a page at a time in member id order."""
+class MemberHistories(Protocol):
+    """Counted members' weighted interactions up to an instant."""
 
-    def activities(
+    def histories(
         self,
-        rule: StageRule,
         engagement: EngagementRule,
-        at: datetime,
+        *,
+        until: datetime,
         after: UUID,
         limit: int,
-    ) -> Sequence[MemberActivityRow]:
-        """Up to `limit` members after the id `after`, measured at `at`."""
+        since: datetime | None = None,
+    ) -> list[History]:
+        """Up to `limit` counted members after id `after`, with interactions in (since, until]."""
+        ...
+
+    def histories_of(
+        self, engagement: EngagementRule, member_ids: list[UUID], until: datetime
+    ) -> list[History]:
+        """These members' histories up to `until` (those not counted are left out)."""
         ...
 
 
-class QuietMembers(Protocol):
-    """Which members the read model holds at risk or inactive."""
+class RecordedStages(Protocol):
+    """The stage the lifecycle read model holds for members, and since when."""
+
+    def recorded(self, member_ids: list[UUID]) -> Mapping[UUID, tuple[Stage, datetime]]:
+        """The current stage and its start of those of these members who have one."""
+        ...
 
     def quiet(self, member_ids: list[UUID]) -> list[UUID]:
         """Those of these members who are at risk or inactive now."""
@@ -60,19 +58,13 @@ CatchUp = Callable[[], None]
 
 
 class StageRecorder(Protocol):
-    """The event-sourced application that judges each member from its own events and records it."""
+    """The event-sourced application that records stage changes on each member."""
 
     @property
     def bounds(self) -> TimeBounds:
         """The span of moments the application accepts."""
         ...
 
-    def evaluate_stages(
-        self, candidates: Sequence[tuple[UUID, Activity]], rule: StageRule, at: datetime
-    ) -> int:
-        """Record the stage changes the rule finds at `at`; how many members changed."""
-        ...
-
-    def record_returns(self, candidates: Sequence[tuple[UUID, datetime]], rule_version: str) -> int:
-        """Record that quiet members came back, at their latest new interaction."""
+    def record_stages(self, plans: Sequence[tuple[UUID, Plan]]) -> int:
+        """Record each member's planned stage changes; how many members changed."""
         ...

@@ -12,9 +12,9 @@ from uuid import UUID
 
 from application.clock import Clock, utc_now
 from application.lifecycle.evaluation import PAGE
-from application.lifecycle.ports import MemberActivities
+from application.lifecycle.ports import MemberHistories
 from domain.interactions.engagement import EngagementRule
-from domain.lifecycle.stages import Assessment, Stage, StageRule, assess
+from domain.lifecycle.stages import Assessment, Stage, StageRule, judge
 from domain.moments import TimeBounds
 
 
@@ -46,14 +46,14 @@ class RuleSimulation:
     def __init__(
         self,
         bounds: TimeBounds,
-        activities: MemberActivities,
+        histories: MemberHistories,
         *,
         current: StageRule,
         engagement: EngagementRule,
         clock: Clock = utc_now,
     ) -> None:
         self.bounds = bounds
-        self.activities = activities
+        self.histories = histories
         self.current = current
         self.engagement = engagement
         self.clock = clock
@@ -61,15 +61,15 @@ class RuleSimulation:
     def simulate(self, draft: StageRule, at: datetime, *, listed: int = 50) -> Simulation:
         """Judge every counted member under both rules at `at`, recording nothing.
 
-        Both rules judge afresh (no current stage, so without hysteresis), which compares the
-        rules themselves; lists keep the `listed` members with the highest scores.
+        Both rules judge each member's interactions up to `at` and nothing else; lists keep
+        the `listed` members with the most at stake under the draft.
         """
         self.bounds.check("as_of", at, self.clock())
-        return simulate_rule(self.activities, draft, self.current, self.engagement, at, listed)
+        return simulate_rule(self.histories, draft, self.current, self.engagement, at, listed)
 
 
 def simulate_rule(
-    queries: MemberActivities,
+    histories: MemberHistories,
     draft: StageRule,
     current: StageRule,
     engagement: EngagementRule,
@@ -80,16 +80,13 @@ def simulate_rule(
     lists: dict[str, list[tuple[float, str, Flagged]]] = {"draft": [], "new": [], "gone": []}
     examined = by_draft = by_current = 0
     after = UUID(int=0)
-    same_windows = _windows(draft) == _windows(current)
-    while page := queries.activities(draft, engagement, at, after, PAGE):
-        # Each rule is judged on activity measured with its own windows.
-        theirs = page if same_windows else queries.activities(current, engagement, at, after, PAGE)
-        by_id = {row.member_id: row.activity for row in theirs}
-        for row in page:
+    half_life = engagement.half_life
+    while page := histories.histories(engagement, until=at, after=after, limit=PAGE):
+        for history in page:
             judged = Flagged(
-                row.member_id,
-                assess(draft, row.activity, at=at, current=None, since=None),
-                assess(current, by_id[row.member_id], at=at, current=None, since=None),
+                history.member_id,
+                judge(draft, history, at, half_life=half_life),
+                judge(current, history, at, half_life=half_life),
             )
             in_draft = judged.draft.stage is Stage.AT_RISK
             in_current = judged.current.stage is Stage.AT_RISK
@@ -113,12 +110,9 @@ def simulate_rule(
     )
 
 
-def _windows(rule: StageRule) -> tuple[object, ...]:
-    return (rule.recent_window, rule.baseline_window)
-
-
 def _keep_top(heap: list[tuple[float, str, Flagged]], judged: Flagged, size: int) -> None:
-    entry = (judged.draft.evidence.score, str(judged.member_id), judged)
+    flagged_by = judged.draft if judged.draft.stage is Stage.AT_RISK else judged.current
+    entry = (flagged_by.evidence.stake, str(judged.member_id), judged)
     if len(heap) < size:
         heapq.heappush(heap, entry)
     elif entry[:2] > heap[0][:2]:

@@ -20,7 +20,7 @@ from application.clock import utc_now
 from application.crypto import KeyStore
 from application.identities import ClaimStore, IdentityClaimTaken
 from application.interactions import IngestReport, record_interactions
-from application.lifecycle import record_returned_members, record_stage_changes
+from application.lifecycle import Plan, record_stage_changes
 from application.log import CommunityLog
 from application.mapper import ShreddingMapper
 from application.members.side_effects import refuse_taken_identities, side_effects
@@ -34,7 +34,6 @@ from domain.errors import (
     VersionMismatch,
 )
 from domain.interactions.commands import RecordInteraction
-from domain.lifecycle.stages import Activity, StageRule
 from domain.members import commands as cmd
 from domain.members.member import Member
 from domain.moments import DEFAULT_BOUNDS, TimeBounds
@@ -187,15 +186,9 @@ class Community(Application[UUID]):
         """Record interactions in one transaction, each (channel, external id) once ever."""
         return record_interactions(self, records, create_unknown_members=create_unknown_members)
 
-    def evaluate_stages(
-        self, candidates: Sequence[tuple[UUID, Activity]], rule: StageRule, at: datetime
-    ) -> int:
-        """Record the stage changes the rule finds at `at`; returns how many members changed."""
-        return record_stage_changes(self, candidates, rule, at)
-
-    def record_returns(self, candidates: Sequence[tuple[UUID, datetime]], rule_version: str) -> int:
-        """Record that quiet members came back, at their latest new interaction."""
-        return record_returned_members(self, candidates, rule_version)
+    def record_stages(self, plans: Sequence[tuple[UUID, Plan]]) -> int:
+        """Record each member's planned stage changes; returns how many members changed."""
+        return record_stage_changes(self, plans)
 
     def save_members(self, *members: Member) -> Change:
         """Save members changed by a use case of this application (claims included)."""

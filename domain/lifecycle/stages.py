@@ -220,7 +220,12 @@ def _returned(rule: StageRule, history: History, seen: int, at_us: int) -> int |
 
 
 def changes(
-    rule: StageRule, history: History, after: datetime, until: datetime
+    rule: StageRule,
+    history: History,
+    after: datetime,
+    until: datetime,
+    *,
+    half_life: timedelta = timedelta(days=30),
 ) -> list[tuple[datetime, Assessment]]:
     """The instants in (after, until] where the member's stage changes, each with its assessment.
 
@@ -233,7 +238,9 @@ def changes(
     for moment in _candidates(rule, history, start, end):
         now = verdict(rule, history, moment).stage
         if now is not stage:
-            found.append((from_us(moment), judge(rule, history, from_us(moment))))
+            found.append(
+                (from_us(moment), judge(rule, history, from_us(moment), half_life=half_life))
+            )
             stage = now
     return found
 

@@ -75,7 +75,8 @@ def _change(event: Any) -> dict[str, Any]:
             "rule": event.rule_version,
             "reason": event.reason,
             "evidence": Jsonb(_plain(evidence)),
-            "score": float(evidence.get("score", 0.0)),
+            # What the at-risk list is ordered by: the stake (older rules recorded the score).
+            "score": float(evidence.get("stake") or evidence.get("score", 0.0)),
         }
     left = type(event) is Member.Left
     return {

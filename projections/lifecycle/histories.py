@@ -1,0 +1,88 @@
+"""Each counted member's weighted interactions up to an instant, read for the stage rule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+from uuid import UUID
+
+from psycopg_pool import ConnectionPool
+
+from domain.interactions.engagement import EngagementRule
+from domain.lifecycle import History
+
+# Counted members (active, neither staff nor bots, joined by %(until)s), a page in member id
+# order or the members asked for, with their weighted interactions in (since, until].
+HISTORIES = """
+WITH chosen AS (
+    SELECT m.member_id, m.joined_at FROM members m
+    WHERE m.status = 'active' AND NOT m.is_staff AND NOT m.is_bot
+        AND m.joined_at <= %(until)s AND {which}
+    ORDER BY m.member_id LIMIT %(limit)s
+)
+SELECT c.member_id, c.joined_at, i.occurred_at, k.weight
+FROM chosen c
+LEFT JOIN (member_interactions i
+    JOIN unnest(%(kinds)s::text[], %(weights)s::float8[]) AS k(kind, weight)
+        ON k.kind = i.kind AND k.weight > 0)
+    ON i.member_id = c.member_id AND i.occurred_at <= %(until)s
+        AND (%(since)s::timestamptz IS NULL OR i.occurred_at > %(since)s)
+ORDER BY c.member_id, i.occurred_at
+"""
+PAGE_OF_MEMBERS = HISTORIES.format(which="m.member_id > %(after)s")
+THESE_MEMBERS = HISTORIES.format(which="m.member_id = ANY(%(ids)s)")
+
+
+class MemberHistories:
+    """Reads members' histories from the engagement read model's interactions."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self.pool = pool
+
+    def histories(
+        self,
+        engagement: EngagementRule,
+        *,
+        until: datetime,
+        after: UUID,
+        limit: int,
+        since: datetime | None = None,
+    ) -> list[History]:
+        """Up to `limit` counted members after id `after`, with interactions in (since, until]."""
+        params = {"after": after, "limit": limit}
+        return self._read(PAGE_OF_MEMBERS, params, engagement, until, since)
+
+    def histories_of(
+        self, engagement: EngagementRule, member_ids: list[UUID], until: datetime
+    ) -> list[History]:
+        """These members' histories up to `until` (those not counted are left out)."""
+        params = {"ids": member_ids, "limit": len(member_ids)}
+        return self._read(THESE_MEMBERS, params, engagement, until, None)
+
+    def _read(
+        self,
+        query: str,
+        params: dict[str, Any],
+        engagement: EngagementRule,
+        until: datetime,
+        since: datetime | None,
+    ) -> list[History]:
+        kinds = list(engagement.weights)
+        params |= {
+            "until": until,
+            "since": since,
+            "kinds": [kind.value for kind in kinds],
+            "weights": [engagement.weights[kind] for kind in kinds],
+        }
+        with self.pool.connection() as conn:
+            rows = conn.execute(query, params).fetchall()  # the query is a constant
+        return [
+            History.of(
+                member_id,
+                joined_at,
+                ((row[2], row[3]) for row in group if row[2] is not None),
+            )
+            for (member_id, joined_at), group in groupby(rows, key=itemgetter(0, 1))
+        ]
