@@ -253,8 +253,11 @@ def _candidates(rule: StageRule, history: History, start: int, end: int) -> list
     """
     began = history.began_us
     moments = history.moments
+    grace = span_us(rule.returning_grace)
     points = {began + span_us(rule.new_for), began + span_us(rule.silent_inactive)}
-    first = max(history.seen_us(start) - 1, 0)
+    # From the last interaction before `start` (its silence runs on), or earlier when a return
+    # before `start` has a grace that ends after it.
+    first = max(min(history.seen_us(start) - 1, history.seen_us(start - grace)), 0)
     last = history.seen_us(end)
     window = span_us(rule.baseline_window)
     # Active weeks in the window ending at each interaction, counted as the window slides.
@@ -272,7 +275,7 @@ def _candidates(rule: StageRule, history: History, start: int, end: int) -> list
             points.add(moment)
         regular_before = regular
         if quiet_before(rule, history, index):
-            points.update((moment, moment + span_us(rule.returning_grace)))
+            points.update((moment, moment + grace))
         silence = (moments[index + 1] if index + 1 < len(moments) else end + 1) - moment
         if silence >= span_us(rule.min_silence):
             rhythm = history.rhythm(index + 1, rule.baseline_window, rule.gap_percentile)

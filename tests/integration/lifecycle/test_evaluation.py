@@ -77,8 +77,10 @@ def test_a_member_going_quiet_is_at_risk_now_but_was_active_then(runtime: Runtim
         "SELECT evidence, reason, rule_version FROM member_stages WHERE member_id = %s",
         (fading,),
     )
-    assert evidence[0]["days_silent"] >= 21 and evidence[0]["baseline_weekly"] > 0
-    assert "silent" in evidence[1] and evidence[2] == "stages-2026-11"
+    # The evidence recorded on entering the stage: the fourteenth silent day.
+    assert evidence[0]["days_silent"] == 14 and evidence[0]["baseline_weekly"] > 0
+    assert evidence[0]["usual_gap_days"] == 2 and evidence[0]["silence_limit_days"] == 14
+    assert "silent" in evidence[1] and evidence[2] == "rhythm-2026-12"
 
     again = use_cases(runtime).evaluation.evaluate(NOW)
     assert (again.examined, again.changed) == (2, 0)
@@ -89,8 +91,12 @@ def test_a_member_going_quiet_is_at_risk_now_but_was_active_then(runtime: Runtim
         " WHERE member_id = %s ORDER BY version",
         (fading,),
     )
-    assert [(h[0], h[1]) for h in history] == [("active", None), ("at_risk", "active")]
-    assert history[0][3] == history[1][2] == NOW and history[1][3] is None
+    # Each stage from the instant it began: joining, the sixth active week, and the
+    # fourteenth silent day after the last message, whenever the evaluations ran.
+    assert [h[0] for h in history] == ["new", "occasional", "active", "at_risk"]
+    assert history[0][2] == NOW - 200 * DAY
+    assert history[3][2] == NOW - 35 * DAY + 14 * DAY == history[2][3]
+    assert history[3][3] is None
 
 
 def test_a_quiet_member_who_interacts_again_is_returning(runtime: Runtime) -> None:
