@@ -19,7 +19,6 @@ from uuid import UUID
 from application.clock import Clock, utc_now
 from application.lifecycle.planning import plan_stages
 from application.lifecycle.ports import (
-    CatchUp,
     MemberHistories,
     Plan,
     RecordedStages,
@@ -109,32 +108,6 @@ class StageEvaluation:
             if plan:
                 plans.append((history.member_id, plan))
         return self.community.record_stages(plans) if plans else 0
-
-    def weekly(
-        self,
-        catch_up: CatchUp,
-        start: datetime,
-        end: datetime,
-        *,
-        progress: Callable[[datetime], None] | None = None,
-    ) -> list[EvaluationReport]:
-        """Evaluate as of each week from `start`, in order, then at `end`.
-
-        Records what a weekly `crm evaluate` would have left over that period, which is what
-        one evaluation at `end` records too; the projections catch up in between.
-        """
-        reports = []
-        at = start
-        while at < end:
-            catch_up()
-            reports.append(self.evaluate(at))
-            if progress:
-                progress(at)
-            at += WEEK
-        catch_up()
-        reports.append(self.evaluate(end))
-        catch_up()
-        return reports
 
 
 # Any constant: it only has to be the same in every process of this project.
