@@ -14,7 +14,8 @@ from domain.interactions.engagement import EngagementRule
 from domain.lifecycle import History
 
 # Counted members (active, neither staff nor bots, joined by %(until)s), a page in member id
-# order or the members asked for, with their weighted interactions in (since, until].
+# order or the members asked for, with their weighted interactions in (since, until], each
+# at its microsecond since the Unix epoch (exact: extract gives a numeric), oldest first.
 HISTORIES = """
 WITH chosen AS (
     SELECT m.member_id, m.joined_at FROM members m
@@ -22,7 +23,8 @@ WITH chosen AS (
         AND m.joined_at <= %(until)s AND {which}
     ORDER BY m.member_id LIMIT %(limit)s
 )
-SELECT c.member_id, c.joined_at, i.occurred_at, k.weight
+SELECT c.member_id, c.joined_at,
+    (extract(epoch FROM i.occurred_at) * 1000000)::bigint AS moment_us, k.weight
 FROM chosen c
 LEFT JOIN (member_interactions i
     JOIN unnest(%(kinds)s::text[], %(weights)s::float8[]) AS k(kind, weight)
@@ -78,11 +80,10 @@ class MemberHistories:
         }
         with self.pool.connection() as conn:
             rows = conn.execute(query, params).fetchall()  # the query is a constant
-        return [
-            History.of(
-                member_id,
-                joined_at,
-                ((row[2], row[3]) for row in group if row[2] is not None),
-            )
-            for (member_id, joined_at), group in groupby(rows, key=itemgetter(0, 1))
-        ]
+        histories = []
+        for (member_id, joined_at), group in groupby(rows, key=itemgetter(0, 1)):
+            held = [(row[2], row[3]) for row in group if row[2] is not None]
+            moments = tuple(moment for moment, _ in held)
+            weights = tuple(weight for _, weight in held)
+            histories.append(History(member_id, joined_at, moments, weights))
+        return histories
