@@ -85,7 +85,9 @@ class StageEvaluation:
         rule = rule or self.rule
         examined = changed = 0
         after = UUID(int=0)
-        while page := self.histories.histories(self.engagement, until=at, after=after, limit=PAGE):
+        while page := self.histories.histories(
+            self.engagement, until=at, after=after, limit=PAGE, settled=rule.version
+        ):
             changed += self.record(page, rule, at)
             examined += len(page)
             after = page[-1].member_id

@@ -27,6 +27,7 @@ class Histories:
         after: UUID,
         limit: int,
         since: datetime | None = None,
+        settled: str | None = None,
     ) -> list[History]:
         ids = sorted(i for i in self.held if i > after and self.held[i].joined_at <= until)
         return [_cut(self.held[i], until, since) for i in ids[:limit]]
