@@ -17,7 +17,11 @@ from application.lifecycle.evaluation import (
 )
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
+from domain.lifecycle import Stage
+from domain.lifecycle.stages import stage_at
 from domain.members import commands as cmd
+from projections.lifecycle.histories import MemberHistories
+from projections.lifecycle.queries import LifecycleQueries
 from tests.conftest import test_settings
 from tests.integration.conftest import after_recording, rows
 from tests.integration.test_cli import crm_command, crm_env
@@ -227,3 +231,37 @@ def test_crm_evaluate_leaves_the_new_stages_readable(runtime: Runtime) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert stages(runtime) == {quiet: "at_risk"}
+
+
+def test_past_dates_evaluated_in_any_order_answer_as_the_rule_does_at_each(
+    runtime: Runtime,
+) -> None:
+    """Import a history, evaluate a few past dates out of order: each as-of list is exact."""
+    members = {
+        "steady": list(range(0, 180, 3)),
+        "stopped": list(range(60, 180, 2)),
+        "paused": [*range(100, 180, 2), *range(0, 50, 2)],
+        "rare": [170, 120, 40],
+    }
+    ids = {name: member_with_messages(runtime, name, days) for name, days in members.items()}
+    catch_up(runtime)
+    dates = [NOW - 10 * DAY, NOW - 75 * DAY, NOW - 45 * DAY, NOW - 100 * DAY, NOW]
+    for at in dates:
+        use_cases(runtime).evaluation.evaluate(at)
+        catch_up(runtime)
+    histories = MemberHistories(runtime.pool).histories_of(
+        runtime.settings.engagement_rule(), list(ids.values()), NOW
+    )
+    lifecycle = LifecycleQueries(runtime.pool)
+    for at in dates:
+        at_risk = {row["member_id"] for row in lifecycle.at_risk(at, None, 10).rows}
+        expected = {
+            h.member_id
+            for h in histories
+            if stage_at(runtime.settings.stage_rule(), h, at)[0] is Stage.AT_RISK
+        }
+        assert at_risk == expected, at
+    # The paused member was at risk during their pause, whatever the order of evaluation.
+    assert ids["paused"] in {
+        row["member_id"] for row in lifecycle.at_risk(NOW - 75 * DAY, None, 10).rows
+    }
