@@ -173,7 +173,7 @@ def test_the_configured_rules_are_the_ones_applied(database: str) -> None:
         engagement_rule_version="messages-count-ten",
         engagement_weights={"message": 10.0},
         stage_rule_version="lenient",
-        at_risk_silent_days=90,
+        stage_min_silence_days=40,
     )
     lenient = Runtime.start(settings)
     try:
@@ -189,9 +189,10 @@ def test_the_configured_rules_are_the_ones_applied(database: str) -> None:
     finally:
         lenient.close()
     assert report.rule_version == "lenient"
-    # Silent 35 days, but the drop below 30% of the baseline still flags the member.
-    assert (row[0], row[1]) == ("at_risk", "lenient")
-    assert row[2]["baseline_weekly"] > 20  # weights of 10 per message, not 3
+    # Silent 35 days: at risk under the default rule's 14-day floor, not under a 40-day one.
+    assert (row[0], row[1]) == ("active", "lenient")
+    # Evidence from when they became active, six weeks in: weights of 10 per message, not 3.
+    assert row[2]["baseline_weekly"] > 3
 
 
 def test_a_return_is_recorded_when_the_interaction_is_processed(runtime: Runtime) -> None:
