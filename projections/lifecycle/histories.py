@@ -14,15 +14,26 @@ from domain.interactions.engagement import EngagementRule
 from domain.lifecycle import History
 
 # Counted members (active, neither staff nor bots, joined by %(until)s), a page in member id
-# order or the members asked for, with their weighted interactions in (since, until].
+# order or the members asked for, with their weighted interactions in (since, until], each
+# at its microsecond since the Unix epoch (exact: extract gives a numeric), oldest first.
+# With %(settled)s, a rule version, members that rule holds inactive and who have not
+# interacted since are left out: nothing can change for them until they interact.
 HISTORIES = """
 WITH chosen AS (
     SELECT m.member_id, m.joined_at FROM members m
     WHERE m.status = 'active' AND NOT m.is_staff AND NOT m.is_bot
         AND m.joined_at <= %(until)s AND {which}
+        AND NOT EXISTS (
+            SELECT FROM member_stages s
+            WHERE s.member_id = m.member_id AND s.stage = 'inactive'
+                AND s.rule_version = %(settled)s AND s.since < %(until)s
+                AND NOT EXISTS (
+                    SELECT FROM member_interactions i WHERE i.member_id = m.member_id
+                        AND i.occurred_at > s.since AND i.occurred_at <= %(until)s))
     ORDER BY m.member_id LIMIT %(limit)s
 )
-SELECT c.member_id, c.joined_at, i.occurred_at, k.weight
+SELECT c.member_id, c.joined_at,
+    (extract(epoch FROM i.occurred_at) * 1000000)::bigint AS moment_us, k.weight
 FROM chosen c
 LEFT JOIN (member_interactions i
     JOIN unnest(%(kinds)s::text[], %(weights)s::float8[]) AS k(kind, weight)
@@ -49,16 +60,21 @@ class MemberHistories:
         after: UUID,
         limit: int,
         since: datetime | None = None,
+        settled: str | None = None,
     ) -> list[History]:
-        """Up to `limit` counted members after id `after`, with interactions in (since, until]."""
-        params = {"after": after, "limit": limit}
+        """Up to `limit` counted members after id `after`, with interactions in (since, until].
+
+        With `settled`, a rule version, members it holds inactive who have not interacted
+        since are left out.
+        """
+        params = {"after": after, "limit": limit, "settled": settled}
         return self._read(PAGE_OF_MEMBERS, params, engagement, until, since)
 
     def histories_of(
         self, engagement: EngagementRule, member_ids: list[UUID], until: datetime
     ) -> list[History]:
         """These members' histories up to `until` (those not counted are left out)."""
-        params = {"ids": member_ids, "limit": len(member_ids)}
+        params = {"ids": member_ids, "limit": len(member_ids), "settled": None}
         return self._read(THESE_MEMBERS, params, engagement, until, None)
 
     def _read(
@@ -78,11 +94,10 @@ class MemberHistories:
         }
         with self.pool.connection() as conn:
             rows = conn.execute(query, params).fetchall()  # the query is a constant
-        return [
-            History.of(
-                member_id,
-                joined_at,
-                ((row[2], row[3]) for row in group if row[2] is not None),
-            )
-            for (member_id, joined_at), group in groupby(rows, key=itemgetter(0, 1))
-        ]
+        histories = []
+        for (member_id, joined_at), group in groupby(rows, key=itemgetter(0, 1)):
+            held = [(row[2], row[3]) for row in group if row[2] is not None]
+            moments = tuple(moment for moment, _ in held)
+            weights = tuple(weight for _, weight in held)
+            histories.append(History(member_id, joined_at, moments, weights))
+        return histories
