@@ -48,6 +48,20 @@ class TooManyDates(InvalidBacktest):
     field_code = "too_many_dates"
 
 
+def every_days(days: int) -> timedelta:
+    """How often a backtest judges, from whole days; refused outside 1 to 365."""
+    if not 1 <= days <= MAX_EVERY.days:
+        raise InvalidBacktest("every_days", f"must be between 1 and {MAX_EVERY.days} days")
+    return days * DAY
+
+
+def horizon_weeks(weeks: int) -> timedelta:
+    """How long a member must stay silent to count as stopped, from whole weeks; 1 to 104."""
+    if not 1 <= weeks <= MAX_HORIZON // WEEK:
+        raise InvalidBacktest("horizon_weeks", f"must be between 1 and {MAX_HORIZON // WEEK}")
+    return weeks * WEEK
+
+
 @dataclass(frozen=True)
 class BacktestSchedule:
     """The dates a backtest scores: start, start + every, ... up to end; validated."""
@@ -80,12 +94,12 @@ class BacktestSchedule:
             raise InvalidBacktest("every_days", f"must be between 1 and {MAX_EVERY.days} days")
         if not WEEK <= horizon <= MAX_HORIZON:
             raise InvalidBacktest("horizon_weeks", f"must be between 1 and {MAX_HORIZON // WEEK}")
-        latest = now - horizon
+        latest = (now - horizon).astimezone(UTC)
         if end > latest:
             raise OutcomeNotYetKnown(
                 "to",
                 f"must be at least the horizon ({horizon // WEEK} weeks) before now, so that"
-                f" who stopped after it is known: at most {latest.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+                f" who stopped after it is known: at most {latest:%Y-%m-%d %H:%M} UTC",
             )
         count = (end - start) // every + 1
         if count > MAX_DATES:
