@@ -115,6 +115,7 @@ class Replay:
         self.half_life = half_life
         self.dates_us = schedule.dates_us
         self.horizon_us = span_us(schedule.horizon)
+        self.min_silence = span_us(rule.min_silence)
         self.outcomes = Outcomes(self.dates_us)
         count = len(self.dates_us)
         self.flags = Flags(rule.version, _describe(rule), count, None)
@@ -141,9 +142,12 @@ class Replay:
             judged.append(date)
             gone = stopped(timeline, seen, at, self.horizon_us)
             self.outcomes.judge(date, gone)
-            found = verdict(self.rule, history, at)
-            if found.stage is Stage.AT_RISK:
-                self.flags.flag(ordinal, date, found.stake(self.rule), gone)
+            # The rule's silence limit is never under min_silence: a shorter silence is never
+            # at risk, and most dates of a regular member are, so the rule is not asked.
+            if at - moments[seen - 1] >= self.min_silence:
+                found = verdict(self.rule, history, at)
+                if found.stage is Stage.AT_RISK:
+                    self.flags.flag(ordinal, date, found.stake(self.rule), gone)
             for flags, ref in zip(self.reference_flags, self.references, strict=True):
                 if ref.top_share is not None:
                     flags.stand(date, ref.rank(timeline, at, seen))

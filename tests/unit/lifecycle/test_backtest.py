@@ -7,14 +7,21 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from application.lifecycle.backtest import Backtest, BacktestReport
 from application.lifecycle.scoring import RuleScore
 from domain.interactions.engagement import EngagementRule
-from domain.lifecycle.backtesting import InvalidBacktest, OutcomeNotYetKnown, TooManyDates
+from domain.lifecycle.backtesting import (
+    InvalidBacktest,
+    OutcomeNotYetKnown,
+    TooManyDates,
+    regularly_active,
+)
 from domain.lifecycle.history import History, to_us
 from domain.lifecycle.reference_rules import CrowdSlipping
-from domain.lifecycle.stages import StageRule
+from domain.lifecycle.stages import Stage, StageRule, verdict
 from domain.lifecycle.timeline import Timeline
 from domain.moments import DEFAULT_BOUNDS, MomentTooEarly
 
@@ -268,3 +275,36 @@ def test_five_hundred_and_twenty_dates_are_allowed() -> None:
         clock=lambda: end + HORIZON,
     )
     assert len(use_case.run(None, START, end, every=DAY, horizon=HORIZON).schedule.dates) == 520
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 12), st.floats(-80, 20, allow_nan=False)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_the_stage_rule_flags_as_it_does_asked_at_every_date_alone(
+    members: list[tuple[int, float]],
+) -> None:
+    """The replay skips asking the rule when a silence is too short to flag: same answers."""
+    # Each member interacts every `gap` days for a year, until `stop` days after START.
+    stored = [
+        History.of(
+            UUID(int=n + 1),
+            START - 500 * DAY,
+            ((START + stop * DAY - k * gap * DAY, 3.0) for k in range(365 // gap)),
+        )
+        for n, (gap, stop) in enumerate(members)
+    ]
+    report = backtest(stored)
+    rule, flagged = StageRule(), 0
+    for history in stored:
+        timeline = Timeline(history, timedelta(days=30))
+        for date in DATES:
+            at = to_us(date)
+            seen = timeline.seen(at)
+            if regularly_active(timeline, at, seen):
+                flagged += verdict(rule, history, at).stage is Stage.AT_RISK
+    assert report.rule.flagged == flagged
