@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
@@ -101,16 +100,14 @@ def demo_community(
     count: int,
     *,
     progress: Callable[[int], None] | None = None,
-    weeks: Callable[[datetime], None] | None = None,
 ) -> DemoCommunity:
-    """The demo community, its weekly stage history evaluated with projections caught up."""
+    """The demo community, its stage history evaluated with projections caught up."""
     return seed_demo_community(
         runtime.community,
         use_cases(runtime).evaluation,
         lambda: catch_up_all(runtime),
         count,
         progress=progress,
-        weeks=weeks,
     )
 
 

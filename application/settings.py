@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.interactions.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
 from domain.interactions.interaction import InteractionKind
-from domain.lifecycle.stages import MAX_RULE_DAYS, MAX_RULE_VERSION, StageRule
+from domain.lifecycle.stages import (
+    MAX_GAP_FACTOR,
+    MAX_RULE_DAYS,
+    MAX_RULE_VERSION,
+    WEEKS_IN_YEAR,
+    StageRule,
+)
 from domain.moments import DEFAULT_EARLIEST, DEFAULT_MAX_FUTURE_SKEW, TimeBounds
 
 MIN_SECRET_LENGTH = 32
+# The stage rule before rhythm-2026-12 (CRM_AT_RISK_*, CRM_INACTIVE_SILENT_DAYS): still set,
+# they would look like configuration while changing nothing, so start-up refuses them.
+RETIRED_STAGE_SETTINGS = (
+    "at_risk_min_baseline_weight",
+    "at_risk_drop_fraction",
+    "at_risk_recover_fraction",
+    "at_risk_silent_days",
+    "inactive_silent_days",
+)
 DEFAULT_STAGE_RULE = StageRule()
 MIB = 1024 * 1024
 
@@ -24,6 +40,11 @@ MIB = 1024 * 1024
 RateKind = Literal["read", "write", "ingest"]
 # The roles of api.auth.Role, and `default` for every role not named.
 RateScope = Literal["default", "admin", "manager", "product", "marketing", "viewer"]
+
+
+def _days(default: timedelta) -> Any:
+    """A stage rule span setting in whole days, bounded as the domain bounds it."""
+    return Field(default=default.days, ge=1, le=MAX_RULE_DAYS)
 
 
 class RateLimit(BaseModel):
@@ -100,13 +121,44 @@ class Settings(BaseSettings):
     engagement_rule_version: str = DEFAULT_RULE.version
     engagement_half_life_days: float = Field(default=30.0, gt=0, le=3650)
     engagement_weights: dict[InteractionKind, float] = Field(default_factory=dict)
-    # The stage rule (at risk, inactive); evaluations record the version they used.
-    stage_rule_version: str = Field(default=DEFAULT_STAGE_RULE.version, max_length=MAX_RULE_VERSION)
-    inactive_silent_days: int = Field(default=90, ge=1, le=MAX_RULE_DAYS)
+    # The stage rule (README, "The default stage rule"); evaluations record the version they
+    # used. Each bound is the domain's own (StageRule refuses the rest); days are whole days.
+    stage_rule_version: str = Field(
+        default=DEFAULT_STAGE_RULE.version, min_length=1, max_length=MAX_RULE_VERSION
+    )
+    stage_new_days: int = _days(DEFAULT_STAGE_RULE.new_for)
+    stage_baseline_window_days: int = _days(DEFAULT_STAGE_RULE.baseline_window)
+    stage_recent_window_days: int = _days(DEFAULT_STAGE_RULE.recent_window)
+    stage_min_active_weeks: int = Field(
+        default=DEFAULT_STAGE_RULE.min_active_weeks, ge=1, le=WEEKS_IN_YEAR
+    )
+    stage_gap_percentile: float = Field(
+        default=DEFAULT_STAGE_RULE.gap_percentile, gt=0, le=1, allow_inf_nan=False
+    )
+    stage_gap_factor: float = Field(
+        default=DEFAULT_STAGE_RULE.gap_factor, gt=0, le=MAX_GAP_FACTOR, allow_inf_nan=False
+    )
+    stage_min_silence_days: int = _days(DEFAULT_STAGE_RULE.min_silence)
+    stage_max_silence_days: int = _days(DEFAULT_STAGE_RULE.max_silence)
+    stage_inactive_days: int = _days(DEFAULT_STAGE_RULE.silent_inactive)
+    stage_returning_days: int = _days(DEFAULT_STAGE_RULE.returning_grace)
     evaluation_interval_seconds: float = Field(default=3600.0, ge=0, description="0: off.")
     # After erasures, the projection worker rewrites the tables that held the members' data
     # once the oldest pending erasure is this old (README, Personal data). At most 30 days.
     erasure_compaction_seconds: float = Field(default=3600.0, ge=0, le=30 * 24 * 3600)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_retired_stage_settings(cls, data: Any) -> Any:
+        given = set(data) if isinstance(data, dict) else set()
+        given |= {name for name in RETIRED_STAGE_SETTINGS if f"CRM_{name.upper()}" in os.environ}
+        retired = [f"CRM_{name.upper()}" for name in RETIRED_STAGE_SETTINGS if name in given]
+        if retired:
+            raise ValueError(
+                f"{', '.join(retired)}: no longer read; the stage rule judges each member by "
+                "their own rhythm, configured by the CRM_STAGE_* settings (README, Configuration)"
+            )
+        return data
 
     @field_validator("database_url")
     @classmethod
@@ -144,6 +196,13 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _changed_rules_are_renamed(self) -> Settings:
+        if self.stage_min_silence_days > self.stage_max_silence_days:
+            raise ValueError(
+                "CRM_STAGE_MIN_SILENCE_DAYS must not exceed CRM_STAGE_MAX_SILENCE_DAYS"
+            )
+        # At risk comes before inactive: a silence limit past it would never flag anyone.
+        if self.stage_max_silence_days >= self.stage_inactive_days:
+            raise ValueError("CRM_STAGE_MAX_SILENCE_DAYS must be less than CRM_STAGE_INACTIVE_DAYS")
         # A rule that changes under an old name would make recorded versions meaningless.
         if self.engagement_rule() != replace(DEFAULT_RULE, version=self.engagement_rule_version):
             if self.engagement_rule_version == DEFAULT_RULE.version:
@@ -166,7 +225,16 @@ class Settings(BaseSettings):
         return replace(
             DEFAULT_STAGE_RULE,
             version=self.stage_rule_version,
-            silent_inactive=timedelta(days=self.inactive_silent_days),
+            new_for=timedelta(days=self.stage_new_days),
+            baseline_window=timedelta(days=self.stage_baseline_window_days),
+            recent_window=timedelta(days=self.stage_recent_window_days),
+            min_active_weeks=self.stage_min_active_weeks,
+            gap_percentile=self.stage_gap_percentile,
+            gap_factor=self.stage_gap_factor,
+            min_silence=timedelta(days=self.stage_min_silence_days),
+            max_silence=timedelta(days=self.stage_max_silence_days),
+            silent_inactive=timedelta(days=self.stage_inactive_days),
+            returning_grace=timedelta(days=self.stage_returning_days),
         )
 
     def time_bounds(self) -> TimeBounds:

@@ -238,22 +238,17 @@ def _import_part(job: ImportJob, part: Part) -> tuple[IngestTotals, int]:
 
 
 def seed_if_empty(runtime: Runtime) -> None:
-    """Seed the demo community into an empty log, with two years of weekly stage history."""
+    """Seed the demo community into an empty log, with two years of stage history."""
     if head_of_log(runtime.pool) > 0:
         console.print("the event log is not empty: demo data not seeded again")
         return
     with Progress(console=console, transient=True) as progress:
         members = progress.add_task("seeding demo community", total=DEMO_MEMBERS)
-        weeks = progress.add_task("evaluating its past weeks", total=None)
         demo = bootstrap.demo_community(
-            runtime,
-            DEMO_MEMBERS,
-            progress=lambda n: progress.advance(members, n),
-            weeks=lambda _: progress.advance(weeks, 1),
+            runtime, DEMO_MEMBERS, progress=lambda n: progress.advance(members, n)
         )
     console.print(
-        f"seeded {demo.members} demo members; {demo.evaluations} weekly evaluations of their"
-        f" past recorded {demo.stage_changes} stage changes"
+        f"seeded {demo.members} demo members; {demo.stage_changes} of them have a stage history"
     )
 
 

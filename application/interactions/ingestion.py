@@ -107,7 +107,23 @@ def record_from_fields(line: int, fields: Any) -> Parsed:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         reason = str(first["msg"]).removeprefix("Value error, ")
+        if first["type"] == "string_type":
+            # Exporters write a missing handle or id as [], {}, false or 0: say what came.
+            reason = f"must be text (a JSON string), not {_json_kind(first['input'])}"
         return LineRejection(line, where.replace("identity.", "identity_"), reason)
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in the words a reader of the rejection knows."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "an array" if value else "an empty array"
+    if isinstance(value, dict):
+        return "an object" if value else "an empty object"
+    return type(value).__name__
 
 
 def ndjson_record(number: int, raw: bytes, max_depth: int = MAX_LINE_DEPTH) -> Parsed | None:

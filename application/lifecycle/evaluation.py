@@ -19,7 +19,6 @@ from uuid import UUID
 from application.clock import Clock, utc_now
 from application.lifecycle.planning import plan_stages
 from application.lifecycle.ports import (
-    CatchUp,
     MemberHistories,
     Plan,
     RecordedStages,
@@ -86,7 +85,9 @@ class StageEvaluation:
         rule = rule or self.rule
         examined = changed = 0
         after = UUID(int=0)
-        while page := self.histories.histories(self.engagement, until=at, after=after, limit=PAGE):
+        while page := self.histories.histories(
+            self.engagement, until=at, after=after, limit=PAGE, settled=rule.version
+        ):
             changed += self.record(page, rule, at)
             examined += len(page)
             after = page[-1].member_id
@@ -109,32 +110,6 @@ class StageEvaluation:
             if plan:
                 plans.append((history.member_id, plan))
         return self.community.record_stages(plans) if plans else 0
-
-    def weekly(
-        self,
-        catch_up: CatchUp,
-        start: datetime,
-        end: datetime,
-        *,
-        progress: Callable[[datetime], None] | None = None,
-    ) -> list[EvaluationReport]:
-        """Evaluate as of each week from `start`, in order, then at `end`.
-
-        Records what a weekly `crm evaluate` would have left over that period, which is what
-        one evaluation at `end` records too; the projections catch up in between.
-        """
-        reports = []
-        at = start
-        while at < end:
-            catch_up()
-            reports.append(self.evaluate(at))
-            if progress:
-                progress(at)
-            at += WEEK
-        catch_up()
-        reports.append(self.evaluate(end))
-        catch_up()
-        return reports
 
 
 # Any constant: it only has to be the same in every process of this project.

@@ -30,8 +30,13 @@ class MemberHistories(Protocol):
         after: UUID,
         limit: int,
         since: datetime | None = None,
+        settled: str | None = None,
     ) -> list[History]:
-        """Up to `limit` counted members after id `after`, with interactions in (since, until]."""
+        """Up to `limit` counted members after id `after`, with interactions in (since, until].
+
+        With `settled`, a rule version, members it holds inactive who have not interacted
+        since are left out: nothing can change for them until they interact.
+        """
         ...
 
     def histories_of(

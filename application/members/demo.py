@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import islice
 from typing import TypeVar
 from uuid import UUID, uuid4, uuid5
@@ -24,7 +24,6 @@ from domain.interactions.interaction import InteractionKind
 from domain.members.member import Member
 from domain.values import Channel
 
-HISTORY = Shape.history
 # About what a demo member did over two years (heavy-tailed: most far less, a few far more).
 INTERACTIONS_PER_MEMBER = 35
 INTERACTION_BATCH = 2_000
@@ -88,7 +87,6 @@ class DemoCommunity:
     """What seeding the demo community recorded."""
 
     members: int
-    evaluations: int
     stage_changes: int
 
 
@@ -100,28 +98,18 @@ def seed_demo_community(
     *,
     seed: int = 7,
     progress: Callable[[int], None] | None = None,
-    weeks: Callable[[datetime], None] | None = None,
 ) -> DemoCommunity:
     """The demo of `crm serve --demo`: members, their interactions, and their stage history.
 
-    Stages are evaluated as of every Monday of the demo's two years, in order, then now,
-    as a weekly `crm evaluate` would have, so that questions about the past (`asOf`,
-    `stageHistory`) have answers.
+    One evaluation now records every stage change of the demo's two years at the instant it
+    happened, so that questions about the past (`asOf`, `stageHistory`) have answers.
     """
     now = evaluation.clock()
     seed_demo(community, count, seed=seed, progress=progress, now=now)
-    reports = evaluation.weekly(catch_up, first_monday_after(now - HISTORY), now, progress=weeks)
-    return DemoCommunity(
-        members=count,
-        evaluations=len(reports),
-        stage_changes=sum(report.changed for report in reports),
-    )
-
-
-def first_monday_after(instant: datetime) -> datetime:
-    """Midnight (in the instant's zone) of the first Monday after `instant`."""
-    midnight = instant.replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight + timedelta(days=7 - midnight.weekday())
+    catch_up()
+    report = evaluation.evaluate(now)
+    catch_up()
+    return DemoCommunity(members=count, stage_changes=report.changed)
 
 
 def _record(

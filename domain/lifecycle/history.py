@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from uuid import UUID
 
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -81,7 +82,7 @@ class History:
             tuple(weight for _, weight in kept),
         )
 
-    @property
+    @cached_property
     def began_us(self) -> int:
         """When the member's life in the community began: joining, or an earlier interaction."""
         joined = to_us(self.joined_at)

@@ -104,10 +104,53 @@ class StageRule:
 
     def silence_limit(self, rhythm: Rhythm) -> timedelta:
         """How long this member may be silent before they are at risk."""
+        return timedelta(microseconds=spans(self).limit(rhythm))
+
+
+@dataclass(frozen=True)
+class Spans:
+    """A rule's spans in whole microseconds, worked out once per rule."""
+
+    new_for: int
+    min_silence: int
+    max_silence: int
+    silent_inactive: int
+    returning_grace: int
+    recent_window: int
+    gap_factor: float
+
+    def limit(self, rhythm: Rhythm) -> int:
+        """StageRule.silence_limit, in microseconds."""
         if rhythm.usual_gap_days is None:
             return self.max_silence
-        usual = timedelta(days=rhythm.usual_gap_days * self.gap_factor)
+        usual = round(rhythm.usual_gap_days * self.gap_factor * DAY_US)
         return min(max(usual, self.min_silence), self.max_silence)
+
+
+# The spans of the rules in use, by identity: judging asks for them at every step.
+_SPANS: dict[int, tuple[StageRule, Spans]] = {}
+
+
+def spans(rule: StageRule) -> Spans:
+    """The rule's spans in microseconds."""
+    known = _SPANS.get(id(rule))
+    if known is None or known[0] is not rule:
+        if len(_SPANS) > 64:
+            _SPANS.clear()
+        known = _SPANS[id(rule)] = (rule, _spans_of(rule))
+    return known[1]
+
+
+def _spans_of(rule: StageRule) -> Spans:
+    return Spans(
+        new_for=span_us(rule.new_for),
+        min_silence=span_us(rule.min_silence),
+        max_silence=span_us(rule.max_silence),
+        silent_inactive=span_us(rule.silent_inactive),
+        returning_grace=span_us(rule.returning_grace),
+        recent_window=span_us(rule.recent_window),
+        gap_factor=rule.gap_factor,
+    )
 
 
 @dataclass(frozen=True)
@@ -154,22 +197,23 @@ class Verdict:
 
 def verdict(rule: StageRule, history: History, at_us: int) -> Verdict:
     """The member's stage at `at_us`, from their interactions up to it."""
+    us = spans(rule)
     seen = history.seen_us(at_us)
     began = history.began_us
     if not seen:
         quiet = at_us - began
-        if quiet >= span_us(rule.silent_inactive):
+        if quiet >= us.silent_inactive:
             return Verdict(Stage.INACTIVE, 0, None)
-        return Verdict(Stage.NEW if quiet < span_us(rule.new_for) else Stage.OCCASIONAL, 0, None)
+        return Verdict(Stage.NEW if quiet < us.new_for else Stage.OCCASIONAL, 0, None)
     silence = at_us - history.moments[seen - 1]
-    if silence >= span_us(rule.silent_inactive):
+    if silence >= us.silent_inactive:
         return Verdict(Stage.INACTIVE, seen, None)
-    if at_us - began < span_us(rule.new_for):
+    if at_us - began < us.new_for:
         return Verdict(Stage.NEW, seen, None)
     rhythm = history.rhythm(seen, rule.baseline_window, rule.gap_percentile)
     if rhythm.active_weeks < rule.min_active_weeks:
         return Verdict(Stage.OCCASIONAL, seen, rhythm)
-    if silence >= span_us(rule.silence_limit(rhythm)):
+    if silence >= us.limit(rhythm):
         return Verdict(Stage.AT_RISK, seen, rhythm)
     returned = _returned(rule, history, seen, at_us)
     if returned is not None:
@@ -195,22 +239,24 @@ def judge(
 
 def quiet_before(rule: StageRule, history: History, index: int) -> bool:
     """Whether the member was at risk or inactive just before their `index`-th interaction."""
+    us = spans(rule)
     moment = history.moments[index]
     if index == 0:
-        return moment - history.began_us >= span_us(rule.silent_inactive)
+        return moment - history.began_us >= us.silent_inactive
     gap = moment - history.moments[index - 1]
-    if gap >= span_us(rule.silent_inactive):
+    if gap >= us.silent_inactive:
         return True
-    if gap < span_us(rule.min_silence) or moment - history.began_us < span_us(rule.new_for):
+    if gap < us.min_silence or moment - history.began_us < us.new_for:
         return False
     rhythm = history.rhythm(index, rule.baseline_window, rule.gap_percentile)
-    limit = span_us(rule.silence_limit(rhythm))
+    limit = us.limit(rhythm)
     return rhythm.active_weeks >= rule.min_active_weeks and gap >= limit
 
 
 def _returned(rule: StageRule, history: History, seen: int, at_us: int) -> int | None:
     """When the member came back, if they came back from a quiet spell within the grace."""
-    grace_start = at_us - span_us(rule.returning_grace)
+    us = spans(rule)
+    grace_start = at_us - us.returning_grace
     index = seen - 1
     while index >= 0 and history.moments[index] > grace_start:
         if quiet_before(rule, history, index):
@@ -251,10 +297,14 @@ def _candidates(rule: StageRule, history: History, start: int, end: int) -> list
     Between them nothing the rule reads moves but the silence, and the silence only matters
     when it crosses a limit: at an interaction's end of silence, the limit, or inactivity.
     """
+    us = spans(rule)
     began = history.began_us
     moments = history.moments
-    points = {began + span_us(rule.new_for), began + span_us(rule.silent_inactive)}
-    first = max(history.seen_us(start) - 1, 0)
+    grace = us.returning_grace
+    points = {began + us.new_for, began + us.silent_inactive}
+    # From the last interaction before `start` (its silence runs on), or earlier when a return
+    # before `start` has a grace that ends after it.
+    first = max(min(history.seen_us(start) - 1, history.seen_us(start - grace)), 0)
     last = history.seen_us(end)
     window = span_us(rule.baseline_window)
     # Active weeks in the window ending at each interaction, counted as the window slides.
@@ -272,12 +322,12 @@ def _candidates(rule: StageRule, history: History, start: int, end: int) -> list
             points.add(moment)
         regular_before = regular
         if quiet_before(rule, history, index):
-            points.update((moment, moment + span_us(rule.returning_grace)))
+            points.update((moment, moment + grace))
         silence = (moments[index + 1] if index + 1 < len(moments) else end + 1) - moment
-        if silence >= span_us(rule.min_silence):
+        if silence >= us.min_silence:
             rhythm = history.rhythm(index + 1, rule.baseline_window, rule.gap_percentile)
-            points.add(moment + span_us(rule.silence_limit(rhythm)))
-            points.add(moment + span_us(rule.silent_inactive))
+            points.add(moment + us.limit(rhythm))
+            points.add(moment + us.silent_inactive)
     return sorted(point for point in points if start < point <= end)
 
 
@@ -290,12 +340,13 @@ def _forget(weeks: Counter[int], week: int) -> None:
 def _evidence(
     rule: StageRule, history: History, found: Verdict, at_us: int, half_life: timedelta
 ) -> Evidence:
+    us = spans(rule)
     seen = found.seen
     last = history.moments[seen - 1] if seen else None
     rhythm = found.rhythm
     if rhythm is None and seen:
         rhythm = history.rhythm(seen, rule.baseline_window, rule.gap_percentile)
-    recent = history.weight_between(at_us - span_us(rule.recent_window), at_us)
+    recent = history.weight_between(at_us - us.recent_window, at_us)
     silent_since = last if last is not None else history.began_us
     return Evidence(
         baseline_weekly=rhythm.usual_weekly if rhythm else 0.0,

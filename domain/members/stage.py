@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
 from domain.errors import InvalidField
-from domain.lifecycle import Assessment
+from domain.lifecycle import Assessment, Evidence
 
 
 def stage_change(
@@ -22,5 +22,6 @@ def stage_change(
         "effective_at": effective_at,
         "rule_version": assessment.rule_version,
         "reason": assessment.reason,
-        "evidence": asdict(assessment.evidence),
+        # Plain fields (asdict would deep-copy each value: the cost of a first evaluation).
+        "evidence": {f.name: getattr(assessment.evidence, f.name) for f in fields(Evidence)},
     }

@@ -13,15 +13,23 @@ from domain.lifecycle import History
 
 # Counted members (active, neither staff nor bots, joined by %(until)s), a page in member id
 # order or the members asked for, with their weighted interactions in (since, until] as two
-# arrays (microseconds since the Unix epoch, weights), oldest first. One aggregate per member
-# (LATERAL) walks the member's index entries: a join of the whole page lets the planner scan
-# every interaction of the community for each page, and a row per interaction is 60 times
-# as many rows and datetimes to build.
+# arrays: microseconds since the Unix epoch (exact: extract gives a numeric) and weights,
+# oldest first. One aggregate per member (LATERAL) walks the member's index entries: a join
+# of the whole page let the planner scan every interaction of the community for each page.
+# With %(settled)s, a rule version, members that rule holds inactive and who have not
+# interacted since are left out: nothing can change for them until they interact.
 HISTORIES = """
 WITH chosen AS (
     SELECT m.member_id, m.joined_at FROM members m
     WHERE m.status = 'active' AND NOT m.is_staff AND NOT m.is_bot
         AND m.joined_at <= %(until)s AND {which}
+        AND NOT EXISTS (
+            SELECT FROM member_stages s
+            WHERE s.member_id = m.member_id AND s.stage = 'inactive'
+                AND s.rule_version = %(settled)s AND s.since < %(until)s
+                AND NOT EXISTS (
+                    SELECT FROM member_interactions i WHERE i.member_id = m.member_id
+                        AND i.occurred_at > s.since AND i.occurred_at <= %(until)s))
     ORDER BY m.member_id LIMIT %(limit)s
 )
 SELECT c.member_id, c.joined_at, h.moments, h.weights
@@ -56,16 +64,21 @@ class MemberHistories:
         after: UUID,
         limit: int,
         since: datetime | None = None,
+        settled: str | None = None,
     ) -> list[History]:
-        """Up to `limit` counted members after id `after`, with interactions in (since, until]."""
-        params = {"after": after, "limit": limit}
+        """Up to `limit` counted members after id `after`, with interactions in (since, until].
+
+        With `settled`, a rule version, members it holds inactive who have not interacted
+        since are left out.
+        """
+        params = {"after": after, "limit": limit, "settled": settled}
         return self._read(PAGE_OF_MEMBERS, params, engagement, until, since)
 
     def histories_of(
         self, engagement: EngagementRule, member_ids: list[UUID], until: datetime
     ) -> list[History]:
         """These members' histories up to `until` (those not counted are left out)."""
-        params = {"ids": member_ids, "limit": len(member_ids)}
+        params = {"ids": member_ids, "limit": len(member_ids), "settled": None}
         return self._read(THESE_MEMBERS, params, engagement, until, None)
 
     def _read(

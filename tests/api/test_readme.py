@@ -5,7 +5,7 @@ Each ```graphql block's operations run one by one with an admin key, in README o
 required variables get real values. The `curl` examples run as their httpx equivalents.
 Any `errors`, any error type in a result union, or any status but 200 fails: a README
 whose examples break fails the suite. Past-time examples (`asOf`, `stageHistory`) must
-also find something on the demo, which records two years of weekly evaluations.
+also find something on the demo, which records two years of stage history.
 """
 
 from __future__ import annotations

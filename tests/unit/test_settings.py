@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from application.settings import Settings
 from domain.interactions.engagement import DEFAULT_RULE
 from domain.interactions.interaction import InteractionKind
+from domain.lifecycle import StageRule
 
 
 def settings(**values: object) -> Settings:
@@ -21,7 +22,62 @@ def settings(**values: object) -> Settings:
 def test_the_defaults_are_the_documented_rules() -> None:
     configured = settings()
     assert configured.engagement_rule() == DEFAULT_RULE
-    assert configured.stage_rule().silent_at_risk == timedelta(days=21)
+    assert configured.stage_rule() == StageRule()
+    assert configured.stage_rule().version == "rhythm-2026-12"
+
+
+def test_every_parameter_of_the_stage_rule_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    given = {
+        "RULE_VERSION": "patient",
+        "NEW_DAYS": "14",
+        "BASELINE_WINDOW_DAYS": "730",
+        "RECENT_WINDOW_DAYS": "14",
+        "MIN_ACTIVE_WEEKS": "10",
+        "GAP_PERCENTILE": "0.75",
+        "GAP_FACTOR": "2",
+        "MIN_SILENCE_DAYS": "21",
+        "MAX_SILENCE_DAYS": "90",
+        "INACTIVE_DAYS": "180",
+        "RETURNING_DAYS": "42",
+    }
+    for name, value in given.items():
+        monkeypatch.setenv(f"CRM_STAGE_{name}", value)
+    assert settings().stage_rule() == StageRule(
+        version="patient",
+        new_for=timedelta(days=14),
+        baseline_window=timedelta(days=730),
+        recent_window=timedelta(days=14),
+        min_active_weeks=10,
+        gap_percentile=0.75,
+        gap_factor=2.0,
+        min_silence=timedelta(days=21),
+        max_silence=timedelta(days=90),
+        silent_inactive=timedelta(days=180),
+        returning_grace=timedelta(days=42),
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [
+        ({"stage_gap_factor": 2}, "CRM_STAGE_RULE_VERSION"),
+        ({"stage_inactive_days": 120}, "CRM_STAGE_RULE_VERSION"),
+        (
+            {"stage_rule_version": "x", "stage_min_silence_days": 30, "stage_max_silence_days": 20},
+            "CRM_STAGE_MIN_SILENCE_DAYS",
+        ),
+        (
+            {"stage_rule_version": "x", "stage_max_silence_days": 60, "stage_inactive_days": 60},
+            "CRM_STAGE_MAX_SILENCE_DAYS",
+        ),
+    ],
+)
+def test_a_changed_or_inconsistent_stage_rule_is_refused_saying_why(
+    values: dict[str, object], named: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        settings(**values)
+    assert named in str(refused.value)
 
 
 def test_weights_and_half_life_are_configurable_under_a_new_version() -> None:
@@ -40,10 +96,10 @@ def test_weights_and_half_life_are_configurable_under_a_new_version() -> None:
     [
         {"engagement_half_life_days": 7},
         {"engagement_weights": {"message": 1}},
-        {"at_risk_silent_days": 10},
+        {"stage_min_active_weeks": 3},
         {"engagement_rule_version": "x", "engagement_weights": {"hug": 1}},
         {"engagement_rule_version": "x", "engagement_weights": {"message": -1}},
-        {"stage_rule_version": "x", "at_risk_drop_fraction": 0.9, "at_risk_recover_fraction": 0.5},
+        {"stage_rule_version": "x", "stage_min_silence_days": 61},
         {"database_url": "mysql://nope"},
         {"environment": "production"},
     ],
@@ -51,3 +107,15 @@ def test_weights_and_half_life_are_configurable_under_a_new_version() -> None:
 def test_bad_or_unnamed_configuration_is_refused(values: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         settings(**values)
+
+
+@pytest.mark.parametrize("name", ["at_risk_silent_days", "inactive_silent_days"])
+def test_the_old_stage_rules_settings_are_refused_not_ignored(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operator's CRM_AT_RISK_SILENT_DAYS would otherwise look like it still did something."""
+    with pytest.raises(ValidationError, match=f"CRM_{name.upper()}: no longer read"):
+        settings(**{name: 30})
+    monkeypatch.setenv(f"CRM_{name.upper()}", "30")
+    with pytest.raises(ValidationError, match=f"CRM_{name.upper()}: no longer read"):
+        settings()

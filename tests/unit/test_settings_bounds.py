@@ -40,11 +40,41 @@ def test_the_span_is_configurable_from_the_environment(monkeypatch: pytest.Monke
         {"earliest_valid_date": "1 Jan 1990"},
         {"max_future_skew_seconds": -1},
         {"max_future_skew_seconds": 86_401},
-        {"at_risk_silent_days": 3651, "stage_rule_version": "long"},
-        {"at_risk_min_baseline_weight": 1e7, "stage_rule_version": "heavy"},
-        {"stage_rule_version": "v" * 101},
     ],
 )
 def test_values_out_of_range_are_refused_at_start_up(values: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         settings(**values)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("stage_rule_version", ""),
+        ("stage_rule_version", "v" * 101),
+        ("stage_new_days", 0),
+        ("stage_baseline_window_days", 3651),
+        ("stage_recent_window_days", 0),
+        ("stage_min_active_weeks", 0),
+        ("stage_min_active_weeks", 53),
+        ("stage_gap_percentile", 0),
+        ("stage_gap_percentile", 1.01),
+        ("stage_gap_percentile", "nan"),
+        ("stage_gap_factor", 0),
+        ("stage_gap_factor", 100.5),
+        ("stage_gap_factor", "inf"),
+        ("stage_min_silence_days", 0),
+        ("stage_max_silence_days", 3651),
+        ("stage_inactive_days", 3651),
+        ("stage_returning_days", 0),
+    ],
+)
+def test_stage_rule_settings_out_of_the_rules_range_are_refused_by_name(
+    setting: str, value: object
+) -> None:
+    """The bounds are the domain's: a setting it would refuse never reaches StageRule."""
+    values = {"stage_rule_version": "ranged", setting: value}
+    with pytest.raises(ValidationError) as refused:
+        settings(**values)
+    (error,) = refused.value.errors()
+    assert error["loc"] == (setting,)

@@ -34,7 +34,7 @@ from api.services import Services, in_thread
 from application.clock import utc_now
 from application.lifecycle.simulation import Flagged
 from domain.errors import InvalidField
-from domain.lifecycle.stages import InvalidRule, Stage
+from domain.lifecycle.stages import Assessment, InvalidRule, Stage
 from domain.values import Channel as DomainChannel
 from projections.cursors import Page
 
@@ -52,8 +52,9 @@ class LifecycleQuery:
     """Queries of the lifecycle context."""
 
     @strawberry.field(
-        description="Members at risk, highest score before the drop first, each with why. "
-        "With asOf, who was at risk then (from the stage history), not today."
+        description="Members at risk, most at stake first, each with why as of the instant "
+        "asked and the reason recorded when they entered. With asOf, who was at risk then "
+        "(from the stage history), with the evidence as of asOf, not today."
     )
     async def at_risk_members(
         self,
@@ -70,12 +71,13 @@ class LifecycleQuery:
         _check_as_of(services, as_of)
         channel, tag = _filter(filter)
         reveal = info.context.principal.can_read_personal_data
+        at = as_of or utc_now()
         page = await request.read(
             lambda cursor, size: services.lifecycle.at_risk(
                 as_of, cursor, size, channel=channel, tag=tag
             )
         )
-        return await in_thread(_at_risk_page, services, page, reveal, after)
+        return await in_thread(_at_risk_page, services, page, reveal, after, at)
 
     @strawberry.field(
         description="What a draft stage rule would flag at risk at asOf (default now), and "
@@ -200,24 +202,34 @@ def _members_of(services: Services, ids: list[UUID], reveal: bool) -> dict[str, 
 
 
 def _at_risk_page(
-    services: Services, page: Page, reveal: bool, after: str | None
+    services: Services, page: Page, reveal: bool, after: str | None, at: datetime
 ) -> AtRiskMemberConnection:
-    members = _members_of(services, [row["member_id"] for row in page.rows], reveal)
+    ids = [row["member_id"] for row in page.rows]
+    members = _members_of(services, ids, reveal)
+    now = services.use_cases.explanations.explain(ids, at)
     # A member gone since the page was read has no node: its row is left out.
     nodes = [
-        _at_risk(member, row) if (member := members.get(str(row["member_id"]))) else None
+        _at_risk(member, row, now.get(row["member_id"]))
+        if (member := members.get(str(row["member_id"])))
+        else None
         for row in page.rows
     ]
     return AtRiskMemberConnection.of(page, after, nodes)
 
 
-def _at_risk(member: Member, row: dict[str, Any]) -> AtRiskMember:
-    why = evidence_from(row["evidence"])
+def _at_risk(member: Member, row: dict[str, Any], now: Assessment | None) -> AtRiskMember:
+    """An at-risk member with the evidence as of the instant asked beside the recorded one."""
+    entry = evidence_from(row["evidence"]) if row["evidence"] else None
+    # Without a judgement as of the instant (a member no longer counted, e.g. marked staff
+    # since), the recorded evidence is all there is.
+    why = evidence_from(now.evidence) if now else entry or evidence_from({})
     return AtRiskMember(
         member=member,
         since=row["since"],
         why=why,
-        reason=row["reason"] or "",
+        reason=now.reason if now else row["reason"] or "",
+        entry_why=entry,
+        entry_reason=row["reason"],
         rule_version=row["rule_version"],
         last_interaction_at=why.last_interaction_at,
         channels=[DomainChannel(c) for c in row["active_channels"]],

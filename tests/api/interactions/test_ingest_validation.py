@@ -170,10 +170,20 @@ def test_occurred_at_outside_the_accepted_form_or_span_is_rejected_without_a_mem
         ({"identity_handle": "someone"}, "identity_channel", "required with identity_handle"),
         ({"identity_channel": "slack", "identity_handle": "a\u202eb"}, "identity_handle", "U+202E"),
         ({"identity_channel": "slack", "identity_handle": "a\x1bb"}, "identity_handle", "U+001B"),
+        # An exporter's missing handle written as an empty array, object or false: issue 12.
+        ({"identity_channel": "slack", "identity_handle": []}, "identity_handle", "an empty array"),
+        ({"identity_channel": "slack", "identity_handle": {}}, "identity_handle", "empty object"),
+        ({"identity_channel": "slack", "identity_handle": False}, "identity_handle", "true or"),
+        ({"identity_channel": "slack", "identity_handle": 0}, "identity_handle", "a number"),
+        (
+            {"identity_channel": "slack", "identity_handle": "someone", "external_id": ["x"]},
+            "external_id",
+            "must be text (a JSON string), not an array",
+        ),
     ],
 )
 def test_bad_identities_name_the_field_and_why(
-    api: Api, admin_key: str, identity: dict[str, str], field: str, reason: str
+    api: Api, admin_key: str, identity: dict[str, Any], field: str, reason: str
 ) -> None:
     report = post(api, message(**identity), admin_key, NDJSON).json()
     (rejection,) = report["rejections"]

@@ -13,20 +13,29 @@ from tests.api.conftest import Api, join, unique
 
 NOW = datetime.now(UTC)
 DAY = timedelta(days=1)
+RULE = "rhythm-2026-12"
+SILENT_FROM = NOW - 35 * DAY  # the quiet member's last interaction
 AT_RISK = """
 query AtRisk($asOf: DateTime, $tag: String, $first: Int! = 50) {
   atRiskMembers(asOf: $asOf, first: $first, filter: {tag: $tag}) {
     pageInfo { hasNextPage }
     edges { node {
       member { id displayName email } since reason ruleVersion lastInteractionAt channels
-      why { baselineWeekly recentWeekly daysSilent score lastInteractionAt }
+      why { ...Evidence }
+      entryReason entryWhy { ...Evidence }
     } }
   }
+}
+fragment Evidence on StageEvidence {
+  baselineWeekly recentWeekly daysSilent score lastInteractionAt
+  usualGapDays silenceLimitDays activeWeeks stake
 }
 """
 HISTORY = """
 query History($id: ID!) {
-  member(id: $id) { stageHistory { stage previous effectiveAt until reason why { daysSilent } } }
+  member(id: $id) {
+    stageHistory { stage previous effectiveAt until reason why { daysSilent } }
+  }
 }
 """
 SIMULATE = """
@@ -42,7 +51,11 @@ query Simulate($rule: StageRuleInput!) {
 
 @pytest.fixture(scope="module")
 def community(api: Api, admin_key: str) -> dict[str, Any]:
-    """A member who went quiet 35 days ago and one still active, judged then and now."""
+    """A member who went quiet 35 days ago and one still active, judged then and now.
+
+    The quiet one was active every other day for 16 weeks: a usual gap of 2 days, so a
+    silence limit of 14 (the floor), crossed 21 days ago.
+    """
     tag = unique("cohort-")
     people = {}
     for name, days in (("fading", range(35, 150, 2)), ("steady", range(0, 150, 3))):
@@ -78,45 +91,87 @@ def test_at_risk_members_come_with_why(api: Api, admin_key: str, community: dict
     (edge,) = body["data"]["atRiskMembers"]["edges"]
     node = edge["node"]
     assert node["member"]["id"] == community["fading"]
-    assert node["why"]["daysSilent"] >= 35 and node["why"]["baselineWeekly"] > 0
-    assert "silent" in node["reason"] and node["ruleVersion"] == "stages-2026-11"
+    why = node["why"]
+    assert (why["daysSilent"], why["usualGapDays"], why["silenceLimitDays"]) == (35, 2, 14.0)
+    assert why["activeWeeks"] >= 6 and why["baselineWeekly"] > 0 and why["stake"] > 0
+    assert why["recentWeekly"] == 0 and why["lastInteractionAt"] == node["lastInteractionAt"]
+    assert node["reason"].startswith("silent for 35 days") and node["ruleVersion"] == RULE
     assert node["channels"] == ["DISCORD"]
-    assert node["lastInteractionAt"] is not None
+    assert datetime.fromisoformat(node["since"]) == SILENT_FROM + 14 * DAY
 
 
-def test_as_of_a_past_date_answers_who_was_at_risk_then(
+def test_as_of_a_past_date_gives_the_evidence_then_beside_the_entry_reason(
     api: Api, admin_key: str, community: dict[str, Any]
 ) -> None:
-    then = (NOW - 20 * DAY).isoformat()
+    """Issue 12, defect 3: the why of an asOf answer is the facts at asOf, not at entry."""
+    then = NOW - 20 * DAY
+    body = api.graphql(AT_RISK, {"tag": community["tag"], "asOf": then.isoformat()}, key=admin_key)
+    assert "errors" not in body, body
+    (edge,) = body["data"]["atRiskMembers"]["edges"]
+    node = edge["node"]
+    assert node["member"]["id"] == community["fading"]
+    assert node["why"]["daysSilent"] == 15 and node["reason"].startswith("silent for 15 days")
+    assert node["entryWhy"]["daysSilent"] == 14
+    assert node["entryReason"].startswith("silent for 14 days")
+    # Nothing after asOf counts: the interaction then and the score are as of that instant.
+    assert datetime.fromisoformat(node["why"]["lastInteractionAt"]) == SILENT_FROM
+    now = api.graphql(AT_RISK, {"tag": community["tag"]}, key=admin_key)
+    (today,) = now["data"]["atRiskMembers"]["edges"]
+    assert node["why"]["score"] > today["node"]["why"]["score"]
+    assert node["entryWhy"] == today["node"]["entryWhy"]
+
+
+def test_before_the_silence_crossed_its_limit_nobody_was_at_risk(
+    api: Api, admin_key: str, community: dict[str, Any]
+) -> None:
+    then = (NOW - 22 * DAY).isoformat()
     body = api.graphql(AT_RISK, {"tag": community["tag"], "asOf": then}, key=admin_key)
     assert body["data"]["atRiskMembers"]["edges"] == []
     history = api.graphql(HISTORY, {"id": community["fading"]}, key=admin_key)
     stages = history["data"]["member"]["stageHistory"]
-    assert [(s["stage"], s["previous"]) for s in stages] == [
-        ("ACTIVE", None),
+    assert [(s["stage"], s["previous"]) for s in stages[-2:]] == [
+        ("ACTIVE", stages[-2]["previous"]),
         ("AT_RISK", "ACTIVE"),
     ]
-    assert stages[0]["until"] == stages[1]["effectiveAt"] and stages[1]["until"] is None
+    assert stages[-2]["until"] == stages[-1]["effectiveAt"] and stages[-1]["until"] is None
+    assert datetime.fromisoformat(stages[-1]["effectiveAt"]) == SILENT_FROM + 14 * DAY
+    assert stages[-1]["why"]["daysSilent"] == 14
 
 
 def test_a_draft_rule_is_simulated_against_the_current_one(
     api: Api, admin_key: str, community: dict[str, Any]
 ) -> None:
+    """A draft that asks a year of weekly activity makes the quiet member occasional."""
     body = api.graphql(
-        SIMULATE, {"rule": {"version": "strict", "minBaselineWeight": 10000}}, key=admin_key
+        SIMULATE, {"rule": {"version": "strict", "minActiveWeeks": 52}}, key=admin_key
     )
     assert "errors" not in body, body
     simulation = body["data"]["simulateAtRiskRule"]
-    assert (simulation["draftVersion"], simulation["currentVersion"]) == (
-        "strict",
-        "stages-2026-11",
-    )
+    assert (simulation["draftVersion"], simulation["currentVersion"]) == ("strict", RULE)
     assert simulation["flaggedByDraft"] == 0 and simulation["flaggedByCurrent"] >= 1
     gone = {m["member"]["id"]: m for m in simulation["noLongerFlagged"]}
     assert gone[community["fading"]]["currentStage"] == "AT_RISK"
-    assert gone[community["fading"]]["draftStage"] != "AT_RISK"
+    assert gone[community["fading"]]["draftStage"] == "OCCASIONAL"
+    assert "fewer than the 52" in gone[community["fading"]]["reason"]
     again = api.graphql(AT_RISK, {"tag": community["tag"]}, key=admin_key)
     assert len(again["data"]["atRiskMembers"]["edges"]) == 1  # nothing was recorded
+
+
+def test_a_draft_with_the_new_parameters_flags_by_each_members_rhythm(
+    api: Api, admin_key: str, community: dict[str, Any]
+) -> None:
+    """A floor past the quiet member's 35 silent days lets them go; a lower one keeps them."""
+    patient = {"version": "patient", "minSilenceDays": 40, "maxSilenceDays": 60}
+    body = api.graphql(SIMULATE, {"rule": patient}, key=admin_key)
+    assert "errors" not in body, body
+    gone = {m["member"]["id"] for m in body["data"]["simulateAtRiskRule"]["noLongerFlagged"]}
+    assert community["fading"] in gone
+    eager = {"version": "eager", "gapFactor": 3, "gapPercentile": 0.5, "minSilenceDays": 5}
+    body = api.graphql(SIMULATE, {"rule": eager}, key=admin_key)
+    assert "errors" not in body, body
+    simulation = body["data"]["simulateAtRiskRule"]
+    assert community["fading"] not in {m["member"]["id"] for m in simulation["noLongerFlagged"]}
+    assert community["steady"] not in {m["member"]["id"] for m in simulation["newlyFlagged"]}
 
 
 @pytest.mark.parametrize(
@@ -125,7 +180,7 @@ def test_a_draft_rule_is_simulated_against_the_current_one(
         (AT_RISK, {"first": 0}),
         (AT_RISK, {"asOf": "2026-01-01T00:00:00"}),
         (AT_RISK, {"tag": "Not A Tag!"}),
-        (SIMULATE, {"rule": {"dropFraction": 0.8, "recoverFraction": 0.5}}),
+        (SIMULATE, {"rule": {"minSilenceDays": 30, "maxSilenceDays": 20}}),
     ],
 )
 def test_bad_arguments_are_bad_user_input(
@@ -174,7 +229,7 @@ def test_record_interaction_brings_a_quiet_member_back(api: Api, admin_key: str)
     assert body["data"]["recordInteraction"]["__typename"] == "InteractionRecorded"
     assert api.services.wait_for("lifecycle", api.services.community.recorder.max_notification_id())
     history = api.graphql(HISTORY, {"id": member["id"]}, key=admin_key)["data"]["member"]
-    assert [s["stage"] for s in history["stageHistory"]] == ["AT_RISK", "RETURNING"]
+    assert [s["stage"] for s in history["stageHistory"]][-2:] == ["AT_RISK", "RETURNING"]
 
 
 MEMBER_PAGE = """
@@ -195,7 +250,7 @@ def test_the_history_of_a_member_with_a_stage_is_plain_json(
     body = response.json()
     assert "errors" not in body, body
     changes = [e for e in body["data"]["member"]["history"] if e["type"] == "STAGE_CHANGED"]
-    assert [c["data"]["stage"] for c in changes] == ["active", "at_risk"]
+    assert [c["data"]["stage"] for c in changes][-2:] == ["active", "at_risk"]
     at_risk = changes[-1]["data"]
     assert datetime.fromisoformat(at_risk["effective_at"]) <= NOW
     last = at_risk["evidence"]["last_interaction_at"]

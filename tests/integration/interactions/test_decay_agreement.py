@@ -1,26 +1,24 @@
 """The engagement decay in SQL gives the domain's values, for any date, half-life and weight.
 
-SQL computes the decay in two places, both from the engagement rule's numbers: a rebuild's
-rank-key terms (REPLAYED_TERMS, with `replay_parameters`) and the lifecycle score at an
-instant (ACTIVITY, with the rule's per-week factors). The rank keys are added by
-crm_add_rank, held to add_to_rank_key by tests/integration/test_rank_functions.py.
+SQL computes a rebuild's rank-key terms (REPLAYED_TERMS, with `replay_parameters`) from the
+engagement rule's numbers; the lifecycle score at an instant is computed from each member's
+interactions as MemberHistories reads them. The rank keys are added by crm_add_rank, held to
+add_to_rank_key by tests/integration/test_rank_functions.py.
 """
 
 from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from application.runtime import Runtime
 from domain.interactions.engagement import EPOCH, NO_ACTIVITY, EngagementRule
 from domain.interactions.interaction import InteractionKind
-from domain.lifecycle.stages import StageRule
-from domain.moments import week_of
 from projections.interactions.replay_totals import REPLAYED_TERMS, replay_parameters
-from projections.lifecycle.queries import LifecycleQueries
+from projections.lifecycle.histories import MemberHistories
 from tests.integration.conftest import execute, rows
 
 pytestmark = pytest.mark.integration
@@ -89,13 +87,8 @@ SCORE_CASES = [
 ]
 
 
-def midweek(monday: date) -> datetime:
-    """Thursday noon (UTC) of the week starting `monday`."""
-    return datetime.combine(monday, time(12), UTC) + 3 * DAY
-
-
 @pytest.mark.parametrize(("at", "half_life"), SCORE_CASES, ids=str)
-def test_the_lifecycle_score_is_the_rules_decay_of_each_weeks_weight(
+def test_the_lifecycle_score_is_the_rules_decay_of_each_interaction_up_to_the_instant(
     runtime: Runtime, at: datetime, half_life: timedelta
 ) -> None:
     rule = rule_with(half_life)
@@ -106,23 +99,24 @@ def test_the_lifecycle_score_is_the_rules_decay_of_each_weeks_weight(
         " VALUES (%s, 'active', %s, 'slack', 1, now())",
         (member, datetime(1, 1, 1, tzinfo=UTC)),
     )
-    # Weeks from this one back past the horizon, with weights of every size.
-    this_week = week_of(at)
-    weeks = [(this_week - timedelta(weeks=n), 0.25 + n * 37 % 11) for n in range(60)]
-    for week, weight in weeks:
+    # Interactions of every weight before the instant, one at it, and some after it.
+    last = datetime.max.replace(tzinfo=UTC)
+    later = [at + span for span in (DAY / 5, 3 * DAY) if at <= last - span]
+    moments = [at - DAY * n / 3 for n in range(40)] + later
+    cases = list(zip(itertools.cycle(WEIGHTS), moments, strict=False))
+    for number, (kind, moment) in enumerate(cases):
         execute(
             runtime.database_url,
-            "INSERT INTO member_activity_weeks (member_id, week, channel, interactions, weight)"
-            " VALUES (%s, %s, 'slack', 1, %s)",
-            (member, week, weight),
+            "INSERT INTO member_interactions (interaction_id, member_id, channel, kind,"
+            " occurred_at, external_id, recorded_at) VALUES (%s, %s, 'slack', %s, %s, %s, now())",
+            (uuid.uuid4(), member, kind.value, moment, str(number)),
         )
-    [found] = LifecycleQueries(runtime.pool).activities(StageRule(), rule, at, uuid.UUID(int=0), 10)
-    horizon = (at - half_life * 8).date()
-    # The definition: each week's weight, as of the middle of its week, halves every half-life.
-    expected = sum(
-        weight * 2 ** -((at - midweek(week)) / half_life)
-        for week, weight in weeks
-        if week >= horizon
+    [found] = MemberHistories(runtime.pool).histories(
+        rule, until=at, after=uuid.UUID(int=0), limit=10
     )
-    assert found.activity.score == pytest.approx(expected, rel=1e-9)
-    assert found.activity.score > 0
+    # The definition: each weight halves every half-life; nothing after `at` counts.
+    expected = sum(
+        rule.decayed(WEIGHTS[kind], moment, at) for kind, moment in cases if moment <= at
+    )
+    assert found.score(at, half_life) == pytest.approx(expected, rel=1e-9)
+    assert found.score(at, half_life) > 0

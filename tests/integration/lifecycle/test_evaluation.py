@@ -17,7 +17,11 @@ from application.lifecycle.evaluation import (
 )
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
+from domain.lifecycle import Stage
+from domain.lifecycle.stages import stage_at
 from domain.members import commands as cmd
+from projections.lifecycle.histories import MemberHistories
+from projections.lifecycle.queries import LifecycleQueries
 from tests.conftest import test_settings
 from tests.integration.conftest import after_recording, rows
 from tests.integration.test_cli import crm_command, crm_env
@@ -77,8 +81,10 @@ def test_a_member_going_quiet_is_at_risk_now_but_was_active_then(runtime: Runtim
         "SELECT evidence, reason, rule_version FROM member_stages WHERE member_id = %s",
         (fading,),
     )
-    assert evidence[0]["days_silent"] >= 21 and evidence[0]["baseline_weekly"] > 0
-    assert "silent" in evidence[1] and evidence[2] == "stages-2026-11"
+    # The evidence recorded on entering the stage: the fourteenth silent day.
+    assert evidence[0]["days_silent"] == 14 and evidence[0]["baseline_weekly"] > 0
+    assert evidence[0]["usual_gap_days"] == 2 and evidence[0]["silence_limit_days"] == 14
+    assert "silent" in evidence[1] and evidence[2] == "rhythm-2026-12"
 
     again = use_cases(runtime).evaluation.evaluate(NOW)
     assert (again.examined, again.changed) == (2, 0)
@@ -89,8 +95,12 @@ def test_a_member_going_quiet_is_at_risk_now_but_was_active_then(runtime: Runtim
         " WHERE member_id = %s ORDER BY version",
         (fading,),
     )
-    assert [(h[0], h[1]) for h in history] == [("active", None), ("at_risk", "active")]
-    assert history[0][3] == history[1][2] == NOW and history[1][3] is None
+    # Each stage from the instant it began: joining, the sixth active week, and the
+    # fourteenth silent day after the last message, whenever the evaluations ran.
+    assert [h[0] for h in history] == ["new", "occasional", "active", "at_risk"]
+    assert history[0][2] == NOW - 200 * DAY
+    assert history[3][2] == NOW - 35 * DAY + 14 * DAY == history[2][3]
+    assert history[3][3] is None
 
 
 def test_a_quiet_member_who_interacts_again_is_returning(runtime: Runtime) -> None:
@@ -163,7 +173,7 @@ def test_the_configured_rules_are_the_ones_applied(database: str) -> None:
         engagement_rule_version="messages-count-ten",
         engagement_weights={"message": 10.0},
         stage_rule_version="lenient",
-        at_risk_silent_days=90,
+        stage_min_silence_days=40,
     )
     lenient = Runtime.start(settings)
     try:
@@ -179,9 +189,10 @@ def test_the_configured_rules_are_the_ones_applied(database: str) -> None:
     finally:
         lenient.close()
     assert report.rule_version == "lenient"
-    # Silent 35 days, but the drop below 30% of the baseline still flags the member.
-    assert (row[0], row[1]) == ("at_risk", "lenient")
-    assert row[2]["baseline_weekly"] > 20  # weights of 10 per message, not 3
+    # Silent 35 days: at risk under the default rule's 14-day floor, not under a 40-day one.
+    assert (row[0], row[1]) == ("active", "lenient")
+    # Evidence from when they became active, six weeks in: weights of 10 per message, not 3.
+    assert row[2]["baseline_weekly"] > 3
 
 
 def test_a_return_is_recorded_when_the_interaction_is_processed(runtime: Runtime) -> None:
@@ -221,3 +232,37 @@ def test_crm_evaluate_leaves_the_new_stages_readable(runtime: Runtime) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert stages(runtime) == {quiet: "at_risk"}
+
+
+def test_past_dates_evaluated_in_any_order_answer_as_the_rule_does_at_each(
+    runtime: Runtime,
+) -> None:
+    """Import a history, evaluate a few past dates out of order: each as-of list is exact."""
+    members = {
+        "steady": list(range(0, 180, 3)),
+        "stopped": list(range(60, 180, 2)),
+        "paused": [*range(100, 180, 2), *range(0, 50, 2)],
+        "rare": [170, 120, 40],
+    }
+    ids = {name: member_with_messages(runtime, name, days) for name, days in members.items()}
+    catch_up(runtime)
+    dates = [NOW - 10 * DAY, NOW - 75 * DAY, NOW - 45 * DAY, NOW - 100 * DAY, NOW]
+    for at in dates:
+        use_cases(runtime).evaluation.evaluate(at)
+        catch_up(runtime)
+    histories = MemberHistories(runtime.pool).histories_of(
+        runtime.settings.engagement_rule(), list(ids.values()), NOW
+    )
+    lifecycle = LifecycleQueries(runtime.pool)
+    for at in dates:
+        at_risk = {row["member_id"] for row in lifecycle.at_risk(at, None, 10).rows}
+        expected = {
+            h.member_id
+            for h in histories
+            if stage_at(runtime.settings.stage_rule(), h, at)[0] is Stage.AT_RISK
+        }
+        assert at_risk == expected, at
+    # The paused member was at risk during their pause, whatever the order of evaluation.
+    assert ids["paused"] in {
+        row["member_id"] for row in lifecycle.at_risk(NOW - 75 * DAY, None, 10).rows
+    }

@@ -54,6 +54,7 @@ class Histories:
         after: UUID,
         limit: int,
         since: datetime | None = None,
+        settled: str | None = None,
     ) -> list[History]:
         low = to_us(since) if since else -(2**62)
         chosen = sorted((h for h in self.stored if h.member_id > after), key=lambda h: h.member_id)

@@ -1,28 +1,46 @@
-"""Stage changes recorded through the Community, in memory: judged from members' own events."""
+"""Stage changes recorded through the Community, in memory: applied forward from each stage."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 from application.members.community import Community
-from domain.lifecycle.stages import Activity, Stage, StageRule
+from domain.lifecycle import History, Stage
+from domain.lifecycle.stages import StageRule, judge
 from domain.members import commands as cmd
 
 NOW = datetime.now(UTC)
 
 
-def test_evaluating_records_a_stage_once_and_skips_erased_members(community: Community) -> None:
+def test_recording_a_plan_is_idempotent_and_skips_erased_members(community: Community) -> None:
     joined_at = NOW - timedelta(days=3)
     kept, erased = (
         community.join_member(cmd.JoinMember(display_name=name, joined_at=joined_at)).member.id
         for name in ("Newcomer", "Erased")
     )
     community.erase_member(cmd.EraseMember(member_id=erased))
-    quiet = Activity(joined_at, None, 0.0, 0.0, 0.0)
-    candidates = [(kept, quiet), (erased, quiet)]
+    new = judge(StageRule(), History.of(kept, joined_at, []), NOW)
+    plans = [(kept, [(joined_at, new)]), (erased, [(joined_at, new)])]
 
-    assert community.evaluate_stages(candidates, StageRule(), NOW) == 1
+    assert community.record_stages(plans) == 1
     assert community.get_member(kept).stage == Stage.NEW
     assert community.get_member(erased).stage is None
-    # Judged from the members' events: the same evaluation again changes nothing.
-    assert community.evaluate_stages(candidates, StageRule(), NOW) == 0
+    # Recorded on the members' own events: the same plan again changes nothing.
+    assert community.record_stages(plans) == 0
+
+
+def test_a_stale_plan_applies_only_what_comes_after_the_member_s_stage(
+    community: Community,
+) -> None:
+    joined_at = NOW - timedelta(days=100)
+    member_id = community.join_member(
+        cmd.JoinMember(display_name="Quiet", joined_at=joined_at)
+    ).member.id
+    silent = History.of(member_id, joined_at, [])
+    early, late = joined_at + timedelta(days=40), joined_at + timedelta(days=95)
+    community.record_stages([(member_id, [(late, judge(StageRule(), silent, late))])])
+
+    stale = [(early, judge(StageRule(), silent, early))]
+    assert community.record_stages([(member_id, stale)]) == 0
+    member = community.get_member(member_id)
+    assert (member.stage, member.stage_since) == (Stage.INACTIVE, late)

@@ -1,127 +1,140 @@
-"""The stage rule: who is new, active, at risk, inactive or returning, and why."""
+"""The rhythm rule: each member judged against their own usual gaps, at exact instants."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from domain.lifecycle.stages import (
-    Activity,
-    InvalidRule,
-    Stage,
-    StageRule,
-    assess,
-    on_interaction,
-    rule_days,
-)
+from domain.lifecycle import History, Stage, StageRule
+from domain.lifecycle.history import to_us
+from domain.lifecycle.stages import InvalidRule, changes, judge, rule_days, stage_at, verdict
 
 RULE = StageRule()
-AT = datetime(2026, 6, 1, tzinfo=UTC)
+JOINED = datetime(2024, 1, 1, 9, tzinfo=UTC)  # a Monday
 DAY = timedelta(days=1)
-LONG_AGO = AT - 400 * DAY
 
 
-def activity(
-    *, baseline: float, recent: float, silent_days: int, joined: datetime = LONG_AGO
-) -> Activity:
-    """A member's activity as the rule sees it."""
-    return Activity(joined, AT - silent_days * DAY, baseline, recent, score=recent)
+def every(days: float, count: int, *, start: datetime = JOINED, weight: float = 3.0) -> list:
+    return [(start + k * days * DAY, weight) for k in range(count)]
 
 
-def stage(act: Activity, current: Stage | None = None, since: datetime | None = None) -> Stage:
-    """The stage the rule gives at AT."""
-    return assess(RULE, act, at=AT, current=current, since=since).stage
+def history(interactions: list, joined_at: datetime = JOINED) -> History:
+    return History.of(UUID(int=1), joined_at, interactions)
 
 
-def test_a_member_at_their_usual_level_is_active() -> None:
-    assert stage(activity(baseline=90, recent=30, silent_days=1)) is Stage.ACTIVE
+STEADY = history(every(3.5, 100))  # twice a week for most of a year
+LAST = JOINED + 99 * 3.5 * DAY
 
 
-def test_a_drop_below_the_fraction_of_their_own_baseline_is_at_risk() -> None:
-    result = assess(
-        RULE, activity(baseline=90, recent=5, silent_days=3), at=AT, current=None, since=None
+def test_a_member_at_their_usual_rhythm_is_active() -> None:
+    assert judge(RULE, STEADY, LAST + 3 * DAY).stage is Stage.ACTIVE
+
+
+def test_silence_past_their_own_limit_is_at_risk_with_the_evidence_as_of_then() -> None:
+    found = judge(RULE, STEADY, LAST + 20 * DAY)
+    assert found.stage is Stage.AT_RISK
+    # Gaps of 3 and 4 days: the 90th percentile is 4, times 1.5 is 6, raised to the floor.
+    assert (found.evidence.usual_gap_days, found.evidence.silence_limit_days) == (4, 14.0)
+    assert found.evidence.days_silent == 20
+    assert "silent for 20 days" in found.reason
+    assert found.evidence.stake > 0
+
+
+def test_the_limit_is_crossed_at_an_exact_instant() -> None:
+    limit = LAST + 14 * DAY
+    assert stage_at(RULE, STEADY, limit - timedelta(microseconds=1))[0] is Stage.ACTIVE
+    assert stage_at(RULE, STEADY, limit)[0] is Stage.AT_RISK
+
+
+def test_a_slow_rhythm_earns_a_longer_limit_up_to_the_ceiling() -> None:
+    fortnightly = history(every(14, 30))
+    last = JOINED + 29 * 14 * DAY
+    assert stage_at(RULE, fortnightly, last + 20 * DAY)[0] is Stage.ACTIVE
+    assert stage_at(RULE, fortnightly, last + 21 * DAY)[0] is Stage.AT_RISK
+    monthly = history(every(45, 12))
+    found = judge(RULE, monthly, JOINED + 11 * 45 * DAY + 59 * DAY)
+    assert (found.stage, found.evidence.silence_limit_days) == (Stage.ACTIVE, 60.0)
+
+
+def test_a_holiday_within_a_burst_makers_rhythm_is_not_at_risk() -> None:
+    # A maintainer: a week of bursts every month, and one three-week holiday last year.
+    bursts = [
+        (JOINED + timedelta(days=30 * month + day), 10.0) for month in range(12) for day in range(5)
+    ]
+    maintainer = history(bursts)
+    last = bursts[-1][0]
+    assert stage_at(RULE, maintainer, last + 30 * DAY)[0] is Stage.ACTIVE
+
+
+def test_long_silence_is_inactive_and_never_interacting_is_inactive_after_the_same_span() -> None:
+    assert stage_at(RULE, STEADY, LAST + 90 * DAY)[0] is Stage.INACTIVE
+    silent = history([])
+    assert judge(RULE, silent, JOINED + 10 * DAY).stage is Stage.NEW
+    assert judge(RULE, silent, JOINED + 40 * DAY).stage is Stage.OCCASIONAL
+    found = judge(RULE, silent, JOINED + 90 * DAY)
+    assert (found.stage, found.reason) == (
+        Stage.INACTIVE,
+        "no interaction in the 90 days since joining",
     )
-    assert result.stage is Stage.AT_RISK
-    assert result.evidence.baseline_weekly == 7.0
-    assert round(result.evidence.recent_weekly, 3) == round(5 / (30 / 7), 3)
-    assert "usual weekly activity" in result.reason and result.rule_version == RULE.version
 
 
-def test_silence_after_being_active_is_at_risk_and_long_silence_is_inactive() -> None:
-    assert stage(activity(baseline=90, recent=25, silent_days=22)) is Stage.AT_RISK
-    assert stage(activity(baseline=90, recent=0, silent_days=61)) is Stage.INACTIVE
+def test_a_newcomer_whose_activity_fell_in_one_weekend_is_never_at_risk() -> None:
+    saturday = JOINED + 5 * DAY
+    weekend = history([(saturday + timedelta(hours=h), 5.0) for h in range(0, 40, 4)])
+    for days in (3, 20, 35, 60):
+        assert stage_at(RULE, weekend, saturday + days * DAY)[0] is not Stage.AT_RISK
+    found = judge(RULE, weekend, saturday + 35 * DAY)
+    assert found.stage is Stage.OCCASIONAL
+    # Their usual rate is the weekend's weight spread over the year, not the weekend itself.
+    assert found.evidence.baseline_weekly == pytest.approx(50.0 / (365 / 7))
+    assert found.evidence.active_weeks == 1
 
 
-def test_members_who_were_never_very_active_are_not_at_risk() -> None:
-    assert stage(activity(baseline=6, recent=0, silent_days=30)) is Stage.ACTIVE
-    assert stage(activity(baseline=6, recent=0, silent_days=60)) is Stage.INACTIVE
+def test_occasional_members_are_never_flagged() -> None:
+    few = history(every(60, 5))
+    for days in range(0, 400, 7):
+        assert stage_at(RULE, few, JOINED + days * DAY)[0] is not Stage.AT_RISK
 
 
-def test_recent_joiners_are_new() -> None:
-    assert stage(activity(baseline=0, recent=3, silent_days=2, joined=AT - 10 * DAY)) is Stage.NEW
+def test_coming_back_after_a_quiet_spell_is_returning_for_the_grace_then_active() -> None:
+    back_at = LAST + 40 * DAY
+    came_back = history([*every(3.5, 100), *every(3.5, 20, start=back_at)])
+    assert stage_at(RULE, came_back, back_at - DAY)[0] is Stage.AT_RISK
+    found = judge(RULE, came_back, back_at)
+    assert found.stage is Stage.RETURNING
+    assert found.reason == f"came back on {back_at.date()} after a quiet spell"
+    assert stage_at(RULE, came_back, back_at + 27 * DAY)[0] is Stage.RETURNING
+    assert stage_at(RULE, came_back, back_at + 28 * DAY)[0] is Stage.ACTIVE
 
 
-def test_at_risk_needs_a_real_recovery_to_leave_hysteresis() -> None:
-    # At risk since yesterday; the last interaction was the day before.
-    halfway = activity(baseline=90, recent=12, silent_days=2)  # 40% of usual: above 30, below 60
-    assert stage(halfway) is Stage.ACTIVE
-    assert stage(halfway, current=Stage.AT_RISK, since=AT - DAY) is Stage.AT_RISK
-    recovered = activity(baseline=90, recent=20, silent_days=2)  # 67%
-    assert stage(recovered, current=Stage.AT_RISK, since=AT - DAY) is Stage.ACTIVE
-
-
-def test_returning_members_get_a_grace_period_then_are_judged() -> None:
-    weak = activity(baseline=90, recent=2, silent_days=1)
-    assert stage(weak, current=Stage.RETURNING, since=AT - 5 * DAY) is Stage.RETURNING
-    assert stage(weak, current=Stage.RETURNING, since=AT - 20 * DAY) is Stage.AT_RISK
-    middling = activity(baseline=90, recent=12, silent_days=1)
-    assert stage(middling, current=Stage.RETURNING, since=AT - 20 * DAY) is Stage.RETURNING
-    strong = activity(baseline=90, recent=25, silent_days=1)
-    assert stage(strong, current=Stage.RETURNING, since=AT - 20 * DAY) is Stage.ACTIVE
-
-
-def test_left_members_stay_left_until_they_rejoin() -> None:
-    assert stage(activity(baseline=90, recent=30, silent_days=1), current=Stage.LEFT) is Stage.LEFT
-
-
-def test_assessing_twice_gives_the_same_answer() -> None:
-    act = activity(baseline=90, recent=5, silent_days=3)
-    first = assess(RULE, act, at=AT, current=None, since=None)
-    again = assess(RULE, act, at=AT, current=first.stage, since=AT)
-    assert again.stage is first.stage
-
-
-def test_only_recent_interactions_bring_quiet_members_back() -> None:
-    since = AT - 30 * DAY
-    assert on_interaction(Stage.AT_RISK, since, AT)
-    assert on_interaction(Stage.INACTIVE, since, AT)
-    assert not on_interaction(Stage.AT_RISK, since, since - DAY)  # imported late
-    assert not on_interaction(Stage.ACTIVE, since, AT)
-    assert not on_interaction(Stage.LEFT, since, AT)
-
-
-def test_an_evaluation_catches_a_return_that_was_not_recorded() -> None:
-    back = activity(baseline=90, recent=3, silent_days=1)
-    assert stage(back, current=Stage.AT_RISK, since=AT - 10 * DAY) is Stage.RETURNING
-    assert stage(back, current=Stage.INACTIVE, since=AT - 10 * DAY) is Stage.RETURNING
-    still_quiet = activity(baseline=90, recent=3, silent_days=12)
-    assert stage(still_quiet, current=Stage.AT_RISK, since=AT - 10 * DAY) is Stage.AT_RISK
+def test_nothing_after_the_instant_counts_not_even_the_same_day() -> None:
+    # Silent since a Thursday, back on the Monday at 10:00: at midnight they were at risk.
+    monday = datetime(2024, 12, 30, tzinfo=UTC)
+    later_that_day = history([*every(3.5, 100), (monday + timedelta(hours=10), 3.0)])
+    before = judge(RULE, STEADY, monday)
+    after = judge(RULE, later_that_day, monday)
+    assert after == before
+    assert (after.stage, after.evidence.last_interaction_at) == (Stage.AT_RISK, LAST)
+    assert stage_at(RULE, later_that_day, monday - timedelta(microseconds=1))[0] is Stage.AT_RISK
 
 
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"silent_at_risk": timedelta(days=0)}, "silent_at_risk"),
-        ({"silent_inactive": timedelta(days=-1)}, "silent_inactive"),
-        ({"recent_window": timedelta(days=3651)}, "recent_window"),
-        ({"baseline_window": timedelta(hours=1)}, "baseline_window"),
-        ({"min_baseline_weight": -1.0}, "min_baseline_weight"),
-        ({"min_baseline_weight": float("nan")}, "min_baseline_weight"),
-        ({"drop_fraction": 0.0}, "drop_fraction"),
-        ({"recover_fraction": 1.5}, "recover_fraction"),
-        ({"drop_fraction": 0.7, "recover_fraction": 0.6}, "drop_fraction"),
+        ({"min_active_weeks": 0}, "min_active_weeks"),
+        ({"min_active_weeks": 53}, "min_active_weeks"),
+        ({"gap_percentile": 0.0}, "gap_percentile"),
+        ({"gap_percentile": float("nan")}, "gap_percentile"),
+        ({"gap_factor": 0.0}, "gap_factor"),
+        ({"gap_factor": 101.0}, "gap_factor"),
+        ({"min_silence": timedelta(days=61)}, "min_silence"),
+        ({"max_silence": timedelta(days=90)}, "max_silence"),
+        ({"new_for": timedelta(0)}, "new_for"),
         ({"version": ""}, "version"),
     ],
 )
@@ -136,6 +149,37 @@ def test_a_rule_out_of_range_is_refused_naming_the_parameter(
 @pytest.mark.parametrize("days", [-1, 0, 3651, 1_000_000_000, 2_147_483_647])
 def test_rule_days_refuse_what_a_timedelta_cannot_or_should_not_hold(days: int) -> None:
     with pytest.raises(InvalidRule, match="between 1 and 3650 days") as refused:
-        rule_days("silent_at_risk_days", days)
-    assert refused.value.field == "silent_at_risk_days"
-    assert rule_days("silent_at_risk_days", 3650) == timedelta(days=3650)
+        rule_days("min_silence_days", days)
+    assert refused.value.field == "min_silence_days"
+    assert rule_days("min_silence_days", 3650) == timedelta(days=3650)
+
+
+SHORT = StageRule(
+    version="short",
+    new_for=timedelta(days=10),
+    baseline_window=timedelta(days=120),
+    min_active_weeks=3,
+    min_silence=timedelta(days=7),
+    max_silence=timedelta(days=30),
+    silent_inactive=timedelta(days=45),
+    returning_grace=timedelta(days=14),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 400 * 24), min_size=0, max_size=40),
+    st.lists(st.integers(0, 500 * 24), min_size=1, max_size=20),
+)
+def test_the_changes_hold_the_rule_s_stage_at_every_instant(
+    hours: list[int], asked: list[int]
+) -> None:
+    member = history([(JOINED + timedelta(hours=h, minutes=h % 7), 2.0) for h in hours])
+    end = JOINED + timedelta(days=500)
+    timeline = [(JOINED, verdict(SHORT, member, to_us(JOINED)).stage)] + [
+        (at, assessment.stage) for at, assessment in changes(SHORT, member, JOINED, end)
+    ]
+    for hour in asked:
+        at = JOINED + timedelta(hours=hour, seconds=hour % 11)
+        recorded = [stage for moment, stage in timeline if moment <= at][-1]
+        assert recorded is verdict(SHORT, member, to_us(at)).stage

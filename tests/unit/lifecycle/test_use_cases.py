@@ -10,48 +10,39 @@ import pytest
 
 from application.interactions.recording import ACCEPTED, DUPLICATE, IngestReport
 from application.lifecycle.evaluation import StageEvaluation
-from application.lifecycle.ports import MemberActivityRow
+from application.lifecycle.ports import Plan
 from application.lifecycle.returns import RecordReturns
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.engagement import EngagementRule
-from domain.lifecycle.stages import Activity, StageRule
+from domain.lifecycle import History, Stage, StageRule
 from domain.moments import DEFAULT_BOUNDS, MomentInTheFuture, TimeBounds
+from tests.unit.lifecycle.fakes import Histories
 
 FROZEN = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 class Recorder:
-    """An application that remembers what it was asked to record."""
+    """An application that remembers the plans it was asked to record."""
 
     bounds: TimeBounds = DEFAULT_BOUNDS
 
     def __init__(self) -> None:
-        self.returns: list[tuple[UUID, datetime]] = []
+        self.plans: list[tuple[UUID, Plan]] = []
 
-    def evaluate_stages(
-        self, candidates: Sequence[tuple[UUID, Activity]], rule: StageRule, at: datetime
-    ) -> int:
-        return len(candidates)
-
-    def record_returns(self, candidates: Sequence[tuple[UUID, datetime]], rule_version: str) -> int:
-        self.returns.extend(candidates)
-        return len(candidates)
+    def record_stages(self, plans: Sequence[tuple[UUID, Plan]]) -> int:
+        self.plans.extend(plans)
+        return len(plans)
 
 
-class NoActivity:
-    """A lifecycle read model with no counted member."""
-
-    def activities(
-        self, rule: StageRule, engagement: EngagementRule, at: datetime, after: UUID, limit: int
-    ) -> Sequence[MemberActivityRow]:
-        return []
-
-
-class Quiet:
-    """A lifecycle read model holding the given members at risk or inactive."""
+class Stages:
+    """A lifecycle read model holding the given members at risk since a week before FROZEN."""
 
     def __init__(self, *quiet: UUID) -> None:
         self.held = set(quiet)
+
+    def recorded(self, member_ids: list[UUID]) -> dict[UUID, tuple[Stage, datetime]]:
+        since = FROZEN - timedelta(days=7)
+        return {m: (Stage.AT_RISK, since) for m in member_ids if m in self.held}
 
     def quiet(self, member_ids: list[UUID]) -> list[UUID]:
         return [m for m in member_ids if m in self.held]
@@ -60,7 +51,8 @@ class Quiet:
 def evaluation() -> StageEvaluation:
     return StageEvaluation(
         Recorder(),
-        NoActivity(),
+        Histories(),
+        Stages(),
         rule=StageRule(),
         engagement=EngagementRule(),
         clock=lambda: FROZEN,
@@ -84,8 +76,12 @@ def interaction(member_id: UUID, days: int, external_id: str) -> RecordInteracti
     )
 
 
-def test_returns_mark_quiet_members_back_at_their_latest_accepted_interaction() -> None:
+def test_returns_judge_quiet_members_at_their_latest_accepted_interaction() -> None:
     quiet, active = uuid4(), uuid4()
+    joined = FROZEN - timedelta(days=400)
+    # Twice a week for most of a year, then silent for forty days.
+    before = [(joined + timedelta(days=3.5 * k), 5.0) for k in range(90)]
+    histories = Histories(History.of(quiet, joined, before), History.of(active, joined, before))
     records = [
         interaction(quiet, 3, "a"),
         interaction(quiet, 1, "b"),
@@ -98,6 +94,11 @@ def test_returns_mark_quiet_members_back_at_their_latest_accepted_interaction() 
         member_ids=[quiet, quiet, quiet, active],
     )
     recorder = Recorder()
-    returns = RecordReturns(recorder, Quiet(quiet), rule_version="v1")
+    returns = RecordReturns(
+        recorder, histories, Stages(quiet), rule=StageRule(), engagement=EngagementRule()
+    )
     assert returns(records, report) == 1
-    assert recorder.returns == [(quiet, FROZEN - timedelta(days=1))]
+    [(member_id, plan)] = recorder.plans
+    # Back at their first new interaction; the duplicate and the active member change nothing.
+    assert member_id == quiet
+    assert [(at, a.stage) for at, a in plan] == [(FROZEN - timedelta(days=3), Stage.RETURNING)]
