@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
 from application.interactions.record import RecordInteractions
+from application.lifecycle.backtest import Backtest
 from application.lifecycle.evaluation import EvaluationSchedule, StageEvaluation
 from application.lifecycle.explanations import StageExplanations
 from application.lifecycle.returns import RecordReturns
@@ -35,6 +36,7 @@ class UseCases:
     evaluation: StageEvaluation
     simulation: RuleSimulation
     explanations: StageExplanations
+    backtest: Backtest
     returns: RecordReturns
     # Recording, then the returns it causes: what recordInteraction calls.
     recording: RecordInteractions
@@ -51,6 +53,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         StageEvaluation(community, histories, lifecycle, rule=rule, engagement=engagement),
         RuleSimulation(community.bounds, histories, current=rule, engagement=engagement),
         StageExplanations(histories, rule=rule, engagement=engagement),
+        Backtest(histories, rule=rule, engagement=engagement, bounds=community.bounds),
         returns,
         RecordInteractions(community, returns),
     )

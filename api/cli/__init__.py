@@ -1,8 +1,8 @@
-"""The `crm` command: serve, migrate, run projections, manage keys, import, evaluate."""
+"""The `crm` command: serve, migrate, run projections, manage keys, import, evaluate, backtest."""
 
 from __future__ import annotations
 
-from api.cli import data, keys, rebuild, server  # noqa: F401  (each registers its commands)
+from api.cli import data, keys, lifecycle, rebuild, server  # noqa: F401  (each registers its commands)
 from api.cli.common import app
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
@@ -14,8 +12,10 @@ from domain.interactions.engagement import EngagementRule
 from domain.lifecycle import History
 
 # Counted members (active, neither staff nor bots, joined by %(until)s), a page in member id
-# order or the members asked for, with their weighted interactions in (since, until], each
-# at its microsecond since the Unix epoch (exact: extract gives a numeric), oldest first.
+# order or the members asked for, with their weighted interactions in (since, until] as two
+# arrays: microseconds since the Unix epoch (exact: extract gives a numeric) and weights,
+# oldest first. One aggregate per member (LATERAL) walks the member's index entries: a join
+# of the whole page let the planner scan every interaction of the community for each page.
 # With %(settled)s, a rule version, members that rule holds inactive and who have not
 # interacted since are left out: nothing can change for them until they interact.
 HISTORIES = """
@@ -32,15 +32,19 @@ WITH chosen AS (
                         AND i.occurred_at > s.since AND i.occurred_at <= %(until)s))
     ORDER BY m.member_id LIMIT %(limit)s
 )
-SELECT c.member_id, c.joined_at,
-    (extract(epoch FROM i.occurred_at) * 1000000)::bigint AS moment_us, k.weight
+SELECT c.member_id, c.joined_at, h.moments, h.weights
 FROM chosen c
-LEFT JOIN (member_interactions i
+LEFT JOIN LATERAL (
+    SELECT array_agg((extract(epoch FROM i.occurred_at) * 1000000)::int8
+                     ORDER BY i.occurred_at, i.interaction_id) AS moments,
+        array_agg(k.weight ORDER BY i.occurred_at, i.interaction_id) AS weights
+    FROM member_interactions i
     JOIN unnest(%(kinds)s::text[], %(weights)s::float8[]) AS k(kind, weight)
-        ON k.kind = i.kind AND k.weight > 0)
-    ON i.member_id = c.member_id AND i.occurred_at <= %(until)s
+        ON k.kind = i.kind AND k.weight > 0
+    WHERE i.member_id = c.member_id AND i.occurred_at <= %(until)s
         AND (%(since)s::timestamptz IS NULL OR i.occurred_at > %(since)s)
-ORDER BY c.member_id, i.occurred_at
+) h ON true
+ORDER BY c.member_id
 """
 PAGE_OF_MEMBERS = HISTORIES.format(which="m.member_id > %(after)s")
 THESE_MEMBERS = HISTORIES.format(which="m.member_id = ANY(%(ids)s)")
@@ -92,12 +96,9 @@ class MemberHistories:
             "kinds": [kind.value for kind in kinds],
             "weights": [engagement.weights[kind] for kind in kinds],
         }
-        with self.pool.connection() as conn:
-            rows = conn.execute(query, params).fetchall()  # the query is a constant
-        histories = []
-        for (member_id, joined_at), group in groupby(rows, key=itemgetter(0, 1)):
-            held = [(row[2], row[3]) for row in group if row[2] is not None]
-            moments = tuple(moment for moment, _ in held)
-            weights = tuple(weight for _, weight in held)
-            histories.append(History(member_id, joined_at, moments, weights))
-        return histories
+        with self.pool.connection() as conn, conn.cursor(binary=True) as cursor:
+            rows = cursor.execute(query, params).fetchall()  # the query is a constant
+        return [
+            History(member_id, joined_at, tuple(moments or ()), tuple(weights or ()))
+            for member_id, joined_at, moments, weights in rows
+        ]

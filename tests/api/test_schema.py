@@ -95,6 +95,7 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "topMembers",
         "atRiskMembers",
         "simulateAtRiskRule",
+        "backtestAtRiskRule",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}

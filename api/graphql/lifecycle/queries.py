@@ -10,6 +10,15 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.errors import bad_field, bad_input, checked_tag
+from api.graphql.lifecycle.backtest import (
+    BacktestInput,
+    BacktestReport,
+    EveryDays,
+    From,
+    HorizonWeeks,
+    To,
+)
+from api.graphql.lifecycle.backtest import backtest as run_backtest
 from api.graphql.lifecycle.types import (
     AtRiskMember,
     AtRiskMemberConnection,
@@ -82,6 +91,12 @@ class LifecycleQuery:
             datetime | None, strawberry.argument(description="Instant judged; default now.")
         ] = None,
         first: Annotated[int, strawberry.argument(description="Members listed, 1-100.")] = 20,
+        backtest: Annotated[
+            BacktestInput | None,
+            strawberry.argument(
+                description="Also backtest the draft on these dates of the community's history."
+            ),
+        ] = None,
     ) -> RuleSimulation:
         check_first(first, MAX_LISTED)
         services = info.context.services
@@ -95,6 +110,7 @@ class LifecycleQuery:
         result = await in_thread(
             lambda: services.use_cases.simulation.simulate(draft, at, listed=first)
         )
+        tested = await run_backtest(services, draft, backtest, "backtest.") if backtest else None
         members = await in_thread(
             _members_of,
             services,
@@ -114,7 +130,36 @@ class LifecycleQuery:
             draft_flagged=_simulated(result.draft_flagged, members),
             newly_flagged=_simulated(result.newly_flagged, members),
             no_longer_flagged=_simulated(result.no_longer_flagged, members),
+            backtest=tested,
         )
+
+    @strawberry.field(
+        description="How well a stage rule (default: the current one) would have foretold who "
+        "stopped: replayed on the community's own history at each date with no look-ahead, "
+        "scored against who then went silent for horizonWeeks, beside simple reference rules "
+        "on the same dates and members. Nothing is recorded."
+    )
+    async def backtest_at_risk_rule(
+        self,
+        info: Info,
+        from_: From,
+        to: To,
+        rule: Annotated[
+            StageRuleInput | None,
+            strawberry.argument(description="A draft rule; default the current one."),
+        ] = None,
+        every_days: EveryDays = 7,
+        horizon_weeks: HorizonWeeks = 26,
+    ) -> BacktestReport:
+        services = info.context.services
+        try:
+            draft = rule.to_rule(services.stage_rule) if rule else None
+        except InvalidRule as error:
+            raise bad_field(error, "rule.") from None
+        given = BacktestInput(
+            from_=from_, to=to, every_days=every_days, horizon_weeks=horizon_weeks
+        )
+        return await run_backtest(services, draft, given)
 
 
 async def stage_history(info: Info, member_id: UUID) -> list[StageChange]:

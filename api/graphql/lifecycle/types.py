@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from api.graphql.lifecycle.backtest import BacktestReport
 from api.graphql.members import Channel, Member
 from api.graphql.relay import Connection, Edge, relay_type
 from domain.lifecycle.stages import Evidence, InvalidRule, rule_days
@@ -198,6 +199,11 @@ class RuleSimulation:
     )
     no_longer_flagged: list[SimulatedMember] = strawberry.field(
         description="At risk under the current rule only (first N)."
+    )
+    backtest: BacktestReport | None = strawberry.field(
+        default=None,
+        description="The draft backtested on the community's history, when `backtest` is "
+        "given; null otherwise.",
     )
 
 
