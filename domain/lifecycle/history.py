@@ -53,7 +53,7 @@ class Rhythm:
 
     active_days: int
     active_weeks: int
-    usual_gap_days: int | None  # None with fewer than two active days
+    usual_gap_days: int | None  # between active weeks, in days; None with one active week
     usual_weekly: float  # the weight of a typical active week times the share of weeks active
 
 
@@ -138,18 +138,20 @@ class History:
     def _measure(self, seen: int, window: int, percentile: float) -> Rhythm:
         last = self.moments[seen - 1]
         first = bisect.bisect_right(self.moments, last - window, 0, seen)
-        days: list[int] = []
+        days, previous = 0, -1
         weeks: dict[int, float] = {}
         for moment, weight in zip(self.moments[first:seen], self.weights[first:seen], strict=True):
             day = day_of(moment)
-            if not days or days[-1] != day:
-                days.append(day)
+            days, previous = days + (day != previous), day
             week = week_of_day(day)
             weeks[week] = weeks.get(week, 0.0) + weight
-        gaps = sorted(b - a for a, b in zip(days, days[1:], strict=False))
+        # Gaps between active weeks, not days: a release burst is one active week, so its
+        # many one-day gaps do not make the member's usual gap look short.
+        numbers = list(weeks)
+        gaps = sorted(7 * (b - a) for a, b in zip(numbers, numbers[1:], strict=False))
         window_weeks = window / (7 * DAY_US)
         return Rhythm(
-            active_days=len(days),
+            active_days=days,
             active_weeks=len(weeks),
             usual_gap_days=_nearest_rank(gaps, percentile) if gaps else None,
             usual_weekly=_median(sorted(weeks.values())) * len(weeks) / window_weeks,

@@ -77,7 +77,7 @@ class StageRule:
     min_active_weeks: int = 6  # fewer active weeks in the baseline: occasional
     gap_percentile: float = 0.9  # the usual gap: this percentile of the gaps between active days
     gap_factor: float = 1.5  # silent for this many usual gaps: at risk
-    min_silence: timedelta = timedelta(days=14)
+    min_silence: timedelta = timedelta(days=21)
     max_silence: timedelta = timedelta(days=60)
     silent_inactive: timedelta = timedelta(days=90)
     returning_grace: timedelta = timedelta(days=28)
@@ -185,14 +185,21 @@ class Verdict:
     stage: Stage
     seen: int  # interactions at or before the instant
     rhythm: Rhythm | None
+    last_us: int = 0  # the last interaction at or before the instant
     returned_us: int | None = None  # when they came back, for a returning member
 
-    def stake(self, rule: StageRule) -> float:
-        """Usual weekly engagement times how unusual the limit is for them (0 without rhythm)."""
-        if self.rhythm is None:
+    def stake(self, rule: StageRule, at_us: int) -> float:
+        """What the community stands to lose, for an at-risk member (0 otherwise).
+
+        Days past their own silence limit, plus a week for each doubling of their usual
+        weekly activity: the longer past their limit and the more they usually do, the
+        higher. Every at-risk member's stake grows a day a day, so the order between them
+        never changes with time and the list keeps one order whenever it is read.
+        """
+        if self.stage is not Stage.AT_RISK or self.rhythm is None:
             return 0.0
-        usual_gap = timedelta(days=self.rhythm.usual_gap_days or 1)
-        return self.rhythm.usual_weekly * (rule.silence_limit(self.rhythm) / usual_gap)
+        crossed = self.last_us + spans(rule).limit(self.rhythm)
+        return (at_us - crossed) / DAY_US + 7 * math.log2(1 + self.rhythm.usual_weekly)
 
 
 def verdict(rule: StageRule, history: History, at_us: int) -> Verdict:
@@ -214,17 +221,17 @@ def verdict(rule: StageRule, history: History, at_us: int) -> Verdict:
     if rhythm.active_weeks < rule.min_active_weeks:
         return Verdict(Stage.OCCASIONAL, seen, rhythm)
     if silence >= us.limit(rhythm):
-        return Verdict(Stage.AT_RISK, seen, rhythm)
+        return Verdict(Stage.AT_RISK, seen, rhythm, last_us=history.moments[seen - 1])
     returned = _returned(rule, history, seen, at_us)
     if returned is not None:
-        return Verdict(Stage.RETURNING, seen, rhythm, returned)
+        return Verdict(Stage.RETURNING, seen, rhythm, returned_us=returned)
     return Verdict(Stage.ACTIVE, seen, rhythm)
 
 
 def stage_at(rule: StageRule, history: History, at: datetime) -> tuple[Stage, float]:
     """The member's stage at `at` and their stake; what a backtest asks at every date."""
     found = verdict(rule, history, to_us(at))
-    return found.stage, found.stake(rule) if found.stage is Stage.AT_RISK else 0.0
+    return found.stage, found.stake(rule, to_us(at))
 
 
 def judge(
@@ -357,7 +364,7 @@ def _evidence(
         usual_gap_days=rhythm.usual_gap_days if rhythm else None,
         silence_limit_days=rule.silence_limit(rhythm) / timedelta(days=1) if rhythm else None,
         active_weeks=rhythm.active_weeks if rhythm else 0,
-        stake=found.stake(rule) if found.stage is Stage.AT_RISK else 0.0,
+        stake=found.stake(rule, at_us),
     )
 
 

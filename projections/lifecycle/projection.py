@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from psycopg import Cursor
 from psycopg.types.json import Jsonb
 
+from domain.lifecycle.history import UNIX_EPOCH
 from domain.lifecycle.stages import Stage
 from domain.members.member import Member
 from projections.projection import Projection
@@ -75,8 +77,7 @@ def _change(event: Any) -> dict[str, Any]:
             "rule": event.rule_version,
             "reason": event.reason,
             "evidence": Jsonb(_plain(evidence)),
-            # What the at-risk list is ordered by: the stake (older rules recorded the score).
-            "score": float(evidence.get("stake") or evidence.get("score", 0.0)),
+            "score": _rank_key(evidence, event.effective_at),
         }
     left = type(event) is Member.Left
     return {
@@ -93,3 +94,15 @@ def _change(event: Any) -> dict[str, Any]:
 
 def _plain(evidence: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in evidence.items()}
+
+
+def _rank_key(evidence: dict[str, Any], effective_at: datetime) -> float:
+    """What the at-risk list is ordered by, the same at every instant.
+
+    A stake grows a day a day (domain/lifecycle/stages.py), so the stake minus the days
+    since the Unix epoch at which it was measured orders members as their stakes do at any
+    instant. Rules before the rhythm rule recorded no stake: their score orders them.
+    """
+    if "stake" not in evidence:
+        return float(evidence.get("score", 0.0))
+    return float(evidence["stake"]) - (effective_at - UNIX_EPOCH) / timedelta(days=1)

@@ -45,8 +45,9 @@ class StageEvidence:
     days_silent: int = strawberry.field(description="Whole days since the last interaction.")
     score: float = strawberry.field(description="Engagement score when judged.")
     usual_gap_days: int | None = strawberry.field(
-        description="Their usual gap between active days (the 90th percentile of the gaps by "
-        "default); null with fewer than two active days, or in evidence recorded by an older rule."
+        description="Their usual gap, in days, between the weeks they were active (the 90th "
+        "percentile of the gaps by default); null with one active week, or in evidence recorded "
+        "by an older rule."
     )
     silence_limit_days: float | None = strawberry.field(
         description="How many silent days make them at risk: the usual gap times the gap factor, "
@@ -57,8 +58,9 @@ class StageEvidence:
         "(6 by default) a member is OCCASIONAL. 0 in evidence recorded by an older rule."
     )
     stake: float = strawberry.field(
-        description="What the community would lose, which orders the at-risk list: usual weekly "
-        "engagement times the silence limit over the usual gap. 0 unless at risk."
+        description="What the community stands to lose, which orders the at-risk list: days "
+        "silent past their own limit, plus 7 for each doubling of their usual weekly activity. "
+        "0 unless at risk."
     )
 
 
@@ -132,7 +134,7 @@ class StageRuleInput:
     )
     gap_percentile: float | None = strawberry.field(
         default=None,
-        description="The usual gap is this percentile of the gaps between active days "
+        description="The usual gap is this percentile of the gaps between active weeks "
         "(above 0, at most 1).",
     )
     gap_factor: float | None = strawberry.field(

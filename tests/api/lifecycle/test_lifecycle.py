@@ -53,8 +53,8 @@ query Simulate($rule: StageRuleInput!) {
 def community(api: Api, admin_key: str) -> dict[str, Any]:
     """A member who went quiet 35 days ago and one still active, judged then and now.
 
-    The quiet one was active every other day for 16 weeks: a usual gap of 2 days, so a
-    silence limit of 14 (the floor), crossed 21 days ago.
+    The quiet one was active every other day for 16 weeks: a usual gap of one week between
+    active weeks, so a silence limit of 21 days (the floor), crossed 14 days ago.
     """
     tag = unique("cohort-")
     people = {}
@@ -92,27 +92,27 @@ def test_at_risk_members_come_with_why(api: Api, admin_key: str, community: dict
     node = edge["node"]
     assert node["member"]["id"] == community["fading"]
     why = node["why"]
-    assert (why["daysSilent"], why["usualGapDays"], why["silenceLimitDays"]) == (35, 2, 14.0)
+    assert (why["daysSilent"], why["usualGapDays"], why["silenceLimitDays"]) == (35, 7, 21.0)
     assert why["activeWeeks"] >= 6 and why["baselineWeekly"] > 0 and why["stake"] > 0
     assert why["recentWeekly"] == 0 and why["lastInteractionAt"] == node["lastInteractionAt"]
     assert node["reason"].startswith("silent for 35 days") and node["ruleVersion"] == RULE
     assert node["channels"] == ["DISCORD"]
-    assert datetime.fromisoformat(node["since"]) == SILENT_FROM + 14 * DAY
+    assert datetime.fromisoformat(node["since"]) == SILENT_FROM + 21 * DAY
 
 
 def test_as_of_a_past_date_gives_the_evidence_then_beside_the_entry_reason(
     api: Api, admin_key: str, community: dict[str, Any]
 ) -> None:
     """Issue 12, defect 3: the why of an asOf answer is the facts at asOf, not at entry."""
-    then = NOW - 20 * DAY
+    then = NOW - 10 * DAY
     body = api.graphql(AT_RISK, {"tag": community["tag"], "asOf": then.isoformat()}, key=admin_key)
     assert "errors" not in body, body
     (edge,) = body["data"]["atRiskMembers"]["edges"]
     node = edge["node"]
     assert node["member"]["id"] == community["fading"]
-    assert node["why"]["daysSilent"] == 15 and node["reason"].startswith("silent for 15 days")
-    assert node["entryWhy"]["daysSilent"] == 14
-    assert node["entryReason"].startswith("silent for 14 days")
+    assert node["why"]["daysSilent"] == 25 and node["reason"].startswith("silent for 25 days")
+    assert node["entryWhy"]["daysSilent"] == 21
+    assert node["entryReason"].startswith("silent for 21 days")
     # Nothing after asOf counts: the interaction then and the score are as of that instant.
     assert datetime.fromisoformat(node["why"]["lastInteractionAt"]) == SILENT_FROM
     now = api.graphql(AT_RISK, {"tag": community["tag"]}, key=admin_key)
@@ -124,7 +124,7 @@ def test_as_of_a_past_date_gives_the_evidence_then_beside_the_entry_reason(
 def test_before_the_silence_crossed_its_limit_nobody_was_at_risk(
     api: Api, admin_key: str, community: dict[str, Any]
 ) -> None:
-    then = (NOW - 22 * DAY).isoformat()
+    then = (NOW - 15 * DAY).isoformat()
     body = api.graphql(AT_RISK, {"tag": community["tag"], "asOf": then}, key=admin_key)
     assert body["data"]["atRiskMembers"]["edges"] == []
     history = api.graphql(HISTORY, {"id": community["fading"]}, key=admin_key)
@@ -134,8 +134,8 @@ def test_before_the_silence_crossed_its_limit_nobody_was_at_risk(
         ("AT_RISK", "ACTIVE"),
     ]
     assert stages[-2]["until"] == stages[-1]["effectiveAt"] and stages[-1]["until"] is None
-    assert datetime.fromisoformat(stages[-1]["effectiveAt"]) == SILENT_FROM + 14 * DAY
-    assert stages[-1]["why"]["daysSilent"] == 14
+    assert datetime.fromisoformat(stages[-1]["effectiveAt"]) == SILENT_FROM + 21 * DAY
+    assert stages[-1]["why"]["daysSilent"] == 21
 
 
 def test_a_draft_rule_is_simulated_against_the_current_one(

@@ -81,9 +81,9 @@ def test_a_member_going_quiet_is_at_risk_now_but_was_active_then(runtime: Runtim
         "SELECT evidence, reason, rule_version FROM member_stages WHERE member_id = %s",
         (fading,),
     )
-    # The evidence recorded on entering the stage: the fourteenth silent day.
-    assert evidence[0]["days_silent"] == 14 and evidence[0]["baseline_weekly"] > 0
-    assert evidence[0]["usual_gap_days"] == 2 and evidence[0]["silence_limit_days"] == 14
+    # The evidence recorded on entering the stage: the twenty-first silent day.
+    assert evidence[0]["days_silent"] == 21 and evidence[0]["baseline_weekly"] > 0
+    assert evidence[0]["usual_gap_days"] == 7 and evidence[0]["silence_limit_days"] == 21
     assert "silent" in evidence[1] and evidence[2] == "rhythm-2026-12"
 
     again = use_cases(runtime).evaluation.evaluate(NOW)
@@ -96,10 +96,10 @@ def test_a_member_going_quiet_is_at_risk_now_but_was_active_then(runtime: Runtim
         (fading,),
     )
     # Each stage from the instant it began: joining, the sixth active week, and the
-    # fourteenth silent day after the last message, whenever the evaluations ran.
+    # twenty-first silent day after the last message, whenever the evaluations ran.
     assert [h[0] for h in history] == ["new", "occasional", "active", "at_risk"]
     assert history[0][2] == NOW - 200 * DAY
-    assert history[3][2] == NOW - 35 * DAY + 14 * DAY == history[2][3]
+    assert history[3][2] == NOW - 35 * DAY + 21 * DAY == history[2][3]
     assert history[3][3] is None
 
 

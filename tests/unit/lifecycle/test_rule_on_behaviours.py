@@ -72,11 +72,6 @@ def test_it_flags_stoppers_before_silent_28_days_would(community: dict[Behaviour
     assert flagged >= 0.9 * len(stoppers)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rhythm-2026-12 flags 45 of these 88 holidays, silent 28 days 40: burst days' one-day"
-    " gaps are most of a maintainer's gaps, so the 90th percentile falls among their quiet weeks",
-)
 def test_it_flags_fewer_maintainer_holidays_than_silent_28_days(
     community: dict[Behaviour, Known],
 ) -> None:

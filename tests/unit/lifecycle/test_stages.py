@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -36,17 +37,19 @@ def test_a_member_at_their_usual_rhythm_is_active() -> None:
 
 
 def test_silence_past_their_own_limit_is_at_risk_with_the_evidence_as_of_then() -> None:
-    found = judge(RULE, STEADY, LAST + 20 * DAY)
+    found = judge(RULE, STEADY, LAST + 25 * DAY)
     assert found.stage is Stage.AT_RISK
-    # Gaps of 3 and 4 days: the 90th percentile is 4, times 1.5 is 6, raised to the floor.
-    assert (found.evidence.usual_gap_days, found.evidence.silence_limit_days) == (4, 14.0)
-    assert found.evidence.days_silent == 20
-    assert "silent for 20 days" in found.reason
-    assert found.evidence.stake > 0
+    # Active every week: gaps of one week, times 1.5 is 10.5 days, raised to the floor.
+    assert (found.evidence.usual_gap_days, found.evidence.silence_limit_days) == (7, 21.0)
+    assert found.evidence.days_silent == 25
+    assert "silent for 25 days" in found.reason
+    # Four days past the limit, plus a week per doubling of their usual weekly activity.
+    weekly = found.evidence.baseline_weekly
+    assert found.evidence.stake == pytest.approx(4 + 7 * math.log2(1 + weekly))
 
 
 def test_the_limit_is_crossed_at_an_exact_instant() -> None:
-    limit = LAST + 14 * DAY
+    limit = LAST + 21 * DAY
     assert stage_at(RULE, STEADY, limit - timedelta(microseconds=1))[0] is Stage.ACTIVE
     assert stage_at(RULE, STEADY, limit)[0] is Stage.AT_RISK
 
@@ -113,8 +116,8 @@ def test_coming_back_after_a_quiet_spell_is_returning_for_the_grace_then_active(
 
 
 def test_nothing_after_the_instant_counts_not_even_the_same_day() -> None:
-    # Silent since a Thursday, back on the Monday at 10:00: at midnight they were at risk.
-    monday = datetime(2024, 12, 30, tzinfo=UTC)
+    # Silent since a Thursday, back on a Monday at 10:00: at midnight they were at risk.
+    monday = datetime(2025, 1, 6, tzinfo=UTC)
     later_that_day = history([*every(3.5, 100), (monday + timedelta(hours=10), 3.0)])
     before = judge(RULE, STEADY, monday)
     after = judge(RULE, later_that_day, monday)
