@@ -47,16 +47,18 @@ class SilentFor:
 
     days: int = 28
     top_share: float | None = None
+    longest_first: bool = False  # rank by the silence, not by the engagement score
 
     @property
     def name(self) -> str:
-        """E.g. "silent 28 days"."""
-        return f"silent {self.days} days"
+        """E.g. "silent 28 days", "silent 28 days, longest first"."""
+        return f"silent {self.days} days" + (", longest first" if self.longest_first else "")
 
     @property
     def description(self) -> str:
         """What the rule flags."""
-        return f"no interaction in the last {self.days} days; ranked by engagement score"
+        ranked = "the longest silence" if self.longest_first else "engagement score"
+        return f"no interaction in the last {self.days} days; ranked by {ranked}"
 
     def flags(self, timeline: Timeline, at_us: int, seen: int) -> bool:
         """Silent for at least `days` days at the instant."""
@@ -64,7 +66,10 @@ class SilentFor:
         return last is not None and at_us - last >= self.days * DAY_US
 
     def rank(self, timeline: Timeline, at_us: int, seen: int) -> float:
-        """The engagement score at the instant."""
+        """The engagement score at the instant, or the silence for `longest_first`."""
+        if self.longest_first:
+            last = timeline.last(seen)
+            return float(at_us - last) if last is not None else 0.0
         return timeline.score(at_us, seen)
 
 
@@ -147,4 +152,11 @@ class CrowdSlipping:
         return timeline.score(at_us, seen)
 
 
-REFERENCE_RULES: tuple[ReferenceRule, ...] = (SilentFor(), OrbitDrift(), CrowdSlipping())
+# Silent N days twice: ranked as community tools rank (by score), and longest silence first,
+# the stronger ranking on the known-behaviour community (BENCHMARKS.md).
+REFERENCE_RULES: tuple[ReferenceRule, ...] = (
+    SilentFor(),
+    SilentFor(longest_first=True),
+    OrbitDrift(),
+    CrowdSlipping(),
+)

@@ -59,8 +59,7 @@ class StageEvidence:
     )
     stake: float = strawberry.field(
         description="What the community stands to lose, which orders the at-risk list: days "
-        "silent past their own limit, plus 7 for each doubling of their usual weekly activity. "
-        "0 unless at risk."
+        "silent, plus 2 for each doubling of their usual weekly activity. 0 unless at risk."
     )
 
 

@@ -36,7 +36,12 @@ query Simulate($rule: StageRuleInput!, $backtest: BacktestInput) {
 }
 """
 FROM, TO = NOW - 320 * DAY, NOW - 190 * DAY
-REFERENCES = ["silent 28 days", "Orbit-style drift", "crowd.dev-style slipping"]
+REFERENCES = [
+    "silent 28 days",
+    "silent 28 days, longest first",
+    "Orbit-style drift",
+    "crowd.dev-style slipping",
+]
 
 
 @pytest.fixture(scope="module")

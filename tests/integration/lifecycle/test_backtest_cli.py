@@ -19,7 +19,12 @@ pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
 DAY = timedelta(days=1)
 RANGE = ["--from", f"{NOW - 320 * DAY:%Y-%m-%d}", "--to", f"{NOW - 190 * DAY:%Y-%m-%d}"]
-RULES = ["silent 28 days", "Orbit-style drift", "crowd.dev-style slipping"]
+RULES = [
+    "silent 28 days",
+    "silent 28 days, longest first",
+    "Orbit-style drift",
+    "crowd.dev-style slipping",
+]
 
 
 @pytest.fixture

@@ -1,14 +1,14 @@
-"""In-memory stand-ins for the lifecycle's read ports, over the Community's own members."""
+"""In-memory stand-ins for the lifecycle's read ports, and a rule with short spans for tests."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from application.members.community import Community
 from domain.interactions.engagement import EngagementRule
-from domain.lifecycle import History, Stage
+from domain.lifecycle import History, Stage, StageRule
 from domain.lifecycle.history import from_us, to_us
 from domain.members.member import Member
 
@@ -18,6 +18,7 @@ class Histories:
 
     def __init__(self, *histories: History) -> None:
         self.held = {history.member_id: history for history in histories}
+        self.pages: list[int] = []  # the size of each page read, in order
 
     def histories(
         self,
@@ -30,6 +31,7 @@ class Histories:
         settled: str | None = None,
     ) -> list[History]:
         ids = sorted(i for i in self.held if i > after and self.held[i].joined_at <= until)
+        self.pages.append(len(ids[:limit]))
         return [_cut(self.held[i], until, since) for i in ids[:limit]]
 
     def histories_of(
@@ -75,3 +77,16 @@ def recorded_stage_at(community: Community, member_id: UUID, at: datetime) -> St
         if isinstance(event, Member.StageChanged) and event.effective_at <= at:
             stage = Stage(event.stage)
     return stage
+
+
+# Short spans, so that a small history crosses every stage.
+SHORT_RULE = StageRule(
+    version="short",
+    new_for=timedelta(days=10),
+    baseline_window=timedelta(days=120),
+    min_active_weeks=3,
+    min_silence=timedelta(days=7),
+    max_silence=timedelta(days=30),
+    silent_inactive=timedelta(days=45),
+    returning_grace=timedelta(days=14),
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -24,6 +24,7 @@ from domain.lifecycle.reference_rules import CrowdSlipping
 from domain.lifecycle.stages import Stage, StageRule, verdict
 from domain.lifecycle.timeline import Timeline
 from domain.moments import DEFAULT_BOUNDS, MomentTooEarly
+from tests.unit.lifecycle.fakes import Histories
 
 DAY, HOUR, WEEK = timedelta(days=1), timedelta(hours=1), timedelta(weeks=1)
 START = datetime(2024, 1, 1, tzinfo=UTC)  # a Monday
@@ -37,45 +38,6 @@ def member(member_id: UUID, until: datetime, since: datetime = START - 400 * DAY
     """A member who interacted every day from `since` up to `until` (included)."""
     days = int((until - since) / DAY)
     return History.of(member_id, since, ((until - n * DAY, 3.0) for n in range(days + 1)))
-
-
-@dataclass
-class Histories:
-    """The histories read model, in memory: pages by member id, trimmed to (since, until]."""
-
-    stored: list[History]
-    pages: list[int] = field(default_factory=list)
-
-    def histories(
-        self,
-        engagement: EngagementRule,
-        *,
-        until: datetime,
-        after: UUID,
-        limit: int,
-        since: datetime | None = None,
-        settled: str | None = None,
-    ) -> list[History]:
-        low = to_us(since) if since else -(2**62)
-        chosen = sorted((h for h in self.stored if h.member_id > after), key=lambda h: h.member_id)
-        self.pages.append(len(chosen[:limit]))
-        return [
-            History.of(
-                h.member_id,
-                h.joined_at,
-                (
-                    (datetime.fromtimestamp(m / 1e6, UTC), w)
-                    for m, w in zip(h.moments, h.weights, strict=True)
-                    if low < m <= to_us(until)
-                ),
-            )
-            for h in chosen[:limit]
-        ]
-
-    def histories_of(
-        self, engagement: EngagementRule, member_ids: list[UUID], until: datetime
-    ) -> list[History]:
-        return [h for h in self.stored if h.member_id in member_ids]
 
 
 @dataclass(frozen=True)
@@ -99,7 +61,7 @@ class Scripted:
 
 def backtest(stored: list[History], *rules: object, end: datetime = DATES[-1]) -> BacktestReport:
     use_case = Backtest(
-        Histories(stored),
+        Histories(*stored),
         rule=StageRule(),
         engagement=EngagementRule(),
         bounds=DEFAULT_BOUNDS,
@@ -206,7 +168,7 @@ def test_the_stage_rule_is_scored_beside_the_references() -> None:
 
 
 def test_reading_goes_a_page_at_a_time() -> None:
-    port = Histories([member(UUID(int=n), NOW) for n in range(1, 2_502)])
+    port = Histories(*(member(UUID(int=n), NOW) for n in range(1, 2_502)))
     Backtest(
         port,
         rule=StageRule(),
@@ -241,7 +203,7 @@ def test_bad_parameters_are_refused_naming_the_field(
     field: str,
 ) -> None:
     use_case = Backtest(
-        Histories([]),
+        Histories(),
         rule=StageRule(),
         engagement=EngagementRule(),
         bounds=DEFAULT_BOUNDS,
@@ -254,7 +216,7 @@ def test_bad_parameters_are_refused_naming_the_field(
 
 def test_a_too_recent_end_says_how_recent_it_may_be() -> None:
     use_case = Backtest(
-        Histories([]),
+        Histories(),
         rule=StageRule(),
         engagement=EngagementRule(),
         bounds=DEFAULT_BOUNDS,
@@ -269,7 +231,7 @@ def test_a_too_recent_end_says_how_recent_it_may_be() -> None:
 def test_five_hundred_and_twenty_dates_are_allowed() -> None:
     end = START + 519 * DAY
     use_case = Backtest(
-        Histories([]),
+        Histories(),
         rule=StageRule(),
         engagement=EngagementRule(),
         bounds=DEFAULT_BOUNDS,

@@ -15,27 +15,17 @@ from hypothesis import strategies as st
 
 from application.lifecycle.evaluation import StageEvaluation
 from domain.interactions.engagement import EngagementRule
-from domain.lifecycle import History, StageRule
+from domain.lifecycle import History
 from domain.lifecycle.history import to_us
 from domain.lifecycle.stages import verdict
 from domain.members import commands as cmd
 from tests.unit.conftest import in_memory_community
-from tests.unit.lifecycle.fakes import Histories, MembersStages, recorded_stage_at
+from tests.unit.lifecycle.fakes import SHORT_RULE, Histories, MembersStages, recorded_stage_at
 
 START = datetime(2023, 1, 2, tzinfo=UTC)  # a Monday
 WEEKS = 60
 NOW = START + timedelta(weeks=WEEKS + 1)
-# Short spans so that a small history crosses every stage.
-RULE = StageRule(
-    version="test",
-    new_for=timedelta(days=10),
-    baseline_window=timedelta(days=120),
-    min_active_weeks=3,
-    min_silence=timedelta(days=7),
-    max_silence=timedelta(days=30),
-    silent_inactive=timedelta(days=45),
-    returning_grace=timedelta(days=14),
-)
+RULE = SHORT_RULE
 
 # Bursts of activity separated by silences of every length, each burst a few days.
 bursts = st.lists(

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from domain.lifecycle import History, Stage, StageRule
 from domain.lifecycle.history import to_us
 from domain.lifecycle.stages import InvalidRule, changes, judge, rule_days, stage_at, verdict
+from tests.unit.lifecycle.fakes import SHORT_RULE
 
 RULE = StageRule()
 JOINED = datetime(2024, 1, 1, 9, tzinfo=UTC)  # a Monday
@@ -43,9 +44,9 @@ def test_silence_past_their_own_limit_is_at_risk_with_the_evidence_as_of_then() 
     assert (found.evidence.usual_gap_days, found.evidence.silence_limit_days) == (7, 21.0)
     assert found.evidence.days_silent == 25
     assert "silent for 25 days" in found.reason
-    # Four days past the limit, plus a week per doubling of their usual weekly activity.
+    # Days silent, plus two per doubling of their usual weekly activity.
     weekly = found.evidence.baseline_weekly
-    assert found.evidence.stake == pytest.approx(4 + 7 * math.log2(1 + weekly))
+    assert found.evidence.stake == pytest.approx(25 + 2 * math.log2(1 + weekly))
 
 
 def test_the_limit_is_crossed_at_an_exact_instant() -> None:
@@ -157,16 +158,7 @@ def test_rule_days_refuse_what_a_timedelta_cannot_or_should_not_hold(days: int) 
     assert rule_days("min_silence_days", 3650) == timedelta(days=3650)
 
 
-SHORT = StageRule(
-    version="short",
-    new_for=timedelta(days=10),
-    baseline_window=timedelta(days=120),
-    min_active_weeks=3,
-    min_silence=timedelta(days=7),
-    max_silence=timedelta(days=30),
-    silent_inactive=timedelta(days=45),
-    returning_grace=timedelta(days=14),
-)
+SHORT = SHORT_RULE
 
 
 @settings(max_examples=200, deadline=None)
