@@ -147,7 +147,7 @@ class Replay:
             if at - moments[seen - 1] >= self.min_silence:
                 found = verdict(self.rule, history, at)
                 if found.stage is Stage.AT_RISK:
-                    self.flags.flag(ordinal, date, found.stake(self.rule, at), gone)
+                    self.flags.flag(ordinal, date, found.stake(at), gone)
             for flags, ref in zip(self.reference_flags, self.references, strict=True):
                 if ref.top_share is not None:
                     flags.stand(date, ref.rank(timeline, at, seen))

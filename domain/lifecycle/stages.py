@@ -3,8 +3,8 @@
 The stage at an instant is a function of the member's interactions up to that instant and
 nothing else: not of when evaluations ran, nor of anything after it. A member is at risk
 when they have been silent for longer than they usually are: the high percentile of the
-gaps between their active days over the year before their last interaction, with a floor
-and a ceiling. That limit is fixed for the whole silence, so a member enters the at-risk
+gaps between the weeks they were active over the year before their last interaction, with a
+floor and a ceiling. That limit is fixed for the whole silence, so a member enters the at-risk
 list once per silence and leaves it only by coming back (the rule's hysteresis), and a
 maintainer's release burst or yearly holiday does not move it much. Members active in too
 few weeks to have a rhythm are occasional: shown and counted, never flagged.
@@ -188,7 +188,7 @@ class Verdict:
     last_us: int = 0  # the last interaction at or before the instant
     returned_us: int | None = None  # when they came back, for a returning member
 
-    def stake(self, rule: StageRule, at_us: int) -> float:
+    def stake(self, at_us: int) -> float:
         """What the community stands to lose, for an at-risk member (0 otherwise).
 
         Days silent, plus two days for each doubling of their usual weekly activity: among
@@ -231,7 +231,7 @@ def verdict(rule: StageRule, history: History, at_us: int) -> Verdict:
 def stage_at(rule: StageRule, history: History, at: datetime) -> tuple[Stage, float]:
     """The member's stage at `at` and their stake; what a backtest asks at every date."""
     found = verdict(rule, history, to_us(at))
-    return found.stage, found.stake(rule, to_us(at))
+    return found.stage, found.stake(to_us(at))
 
 
 def judge(
@@ -364,7 +364,7 @@ def _evidence(
         usual_gap_days=rhythm.usual_gap_days if rhythm else None,
         silence_limit_days=rule.silence_limit(rhythm) / timedelta(days=1) if rhythm else None,
         active_weeks=rhythm.active_weeks if rhythm else 0,
-        stake=found.stake(rule, at_us),
+        stake=found.stake(at_us),
     )
 
 
