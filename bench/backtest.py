@@ -33,7 +33,6 @@ from application.embedded import database_url, start_embedded_server
 from bench import backtest_memory
 from bench.generate import write_ndjson
 from bench.harness import Bench, catch_up_projections, crm, recreate_database
-from domain.lifecycle.stages import StageRule
 
 DATABASE = "crm_bench_backtest"
 QUICK_DATABASE = "crm_bench_backtest_quick"
@@ -156,13 +155,8 @@ def _backtest(bench: Bench, since: datetime, until: datetime) -> dict[str, Any]:
 
 def _in_memory(community: Community, since: datetime, until: datetime) -> dict[str, Any]:
     """The same backtest from the generator's own histories: the cross-check."""
-    dates = [since + EVERY * n for n in range((until - since) // EVERY + 1)]
-    rules = {
-        "default (rhythm)": backtest_memory.rhythm(StageRule()),
-        "silent 28 days": backtest_memory.silent(28),
-        "drift (Orbit-style)": backtest_memory.drift,
-    }
-    return {"rules": backtest_memory.backtest(community, rules, dates, HORIZON)}
+    figures = backtest_memory.backtest(community, since, until, every=EVERY, horizon=HORIZON)
+    return {"rules": figures}
 
 
 def print_results(results: dict[str, Any]) -> None:
