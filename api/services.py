@@ -16,7 +16,7 @@ from application.members.community import Community
 from application.runtime import Runtime
 from application.settings import Settings
 from domain.interactions.engagement import EngagementRule
-from domain.lifecycle.stages import StageRule
+from domain.lifecycle.rule import StageRule
 from projections.interactions.queries import EngagementQueries
 from projections.lifecycle.queries import LifecycleQueries
 from projections.members.projection import MembersProjection

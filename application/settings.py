@@ -14,7 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.interactions.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
 from domain.interactions.interaction import InteractionKind
-from domain.lifecycle.stages import (
+from domain.lifecycle.rule import (
     MAX_GAP_FACTOR,
     MAX_RULE_DAYS,
     MAX_RULE_VERSION,

@@ -26,7 +26,8 @@ from domain.lifecycle.backtesting import (
 )
 from domain.lifecycle.history import History, span_us
 from domain.lifecycle.reference_rules import REFERENCE_RULES, ReferenceRule
-from domain.lifecycle.stages import Stage, StageRule, verdict
+from domain.lifecycle.rule import StageRule
+from domain.lifecycle.stages import Stage, verdict
 from domain.lifecycle.timeline import Timeline
 from domain.moments import TimeBounds
 

@@ -14,7 +14,8 @@ from application.clock import Clock, utc_now
 from application.lifecycle.evaluation import PAGE
 from application.lifecycle.ports import MemberHistories
 from domain.interactions.engagement import EngagementRule
-from domain.lifecycle.stages import Assessment, Stage, StageRule, judge
+from domain.lifecycle.rule import StageRule
+from domain.lifecycle.stages import Assessment, Stage, judge
 from domain.moments import TimeBounds
 
 

@@ -7,12 +7,24 @@ removes that name, so both items are again exactly what their own events made th
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from domain.errors import ConflictError, InvalidField
+from domain.feedback.events import (
+    LinkedToTracker,
+    LoopClosed,
+    MarkedDuplicate,
+    RespondedTo,
+    StatusChanged,
+    Submitted,
+    Supported,
+    SupportWithdrawn,
+    Triaged,
+    UnlinkedFromTracker,
+    UnmarkedDuplicate,
+)
 from domain.feedback.workflow import (
     FeedbackKind,
     FeedbackStatus,
@@ -35,140 +47,10 @@ class FeedbackItem(Aggregate):
 
     TOPIC = "crm.feedback.FeedbackItem"
 
-    class Event(Aggregate.Event):
-        """Base of feedback events; PERSONAL_FIELDS are sealed under the author's key."""
-
-        TOPIC: ClassVar[str]
-        PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
-
-    class Created(Event, Aggregate.Created):
+    class Created(Aggregate.Created):
         """The library's default creation event, pinned so that its topic never moves."""
 
         TOPIC = "crm.feedback.Created"
-
-    class Submitted(Event, Aggregate.Created):
-        """A member (or staff on their behalf) gave feedback."""
-
-        TOPIC = "crm.feedback.Submitted"
-        PERSONAL_FIELDS = ("text", "source_url")
-        author_id: UUID
-        submitted_by: UUID | None  # staff who recorded it for the member, if any
-        channel: str
-        kind: str
-        text: str
-        source_url: str | None
-        source_interaction_id: UUID | None
-        product_area: str | None
-        submitted_at: datetime
-
-    class Triaged(Event):
-        """Staff placed the item: product area, priority, owning team."""
-
-        TOPIC = "crm.feedback.Triaged"
-        product_area: str | None
-        priority: str | None
-        team: str | None
-
-        def apply(self, aggregate: FeedbackItem) -> None:
-            aggregate.product_area = self.product_area
-            aggregate.priority = self.priority
-            aggregate.team = self.team
-
-    class RespondedTo(Event):
-        """Someone answered the item; the first answer not by its author nor a bot is timed."""
-
-        TOPIC = "crm.feedback.RespondedTo"
-        responder_id: UUID
-        by_staff: bool
-        by_bot: bool
-        channel: str
-        responded_at: datetime
-
-        def apply(self, aggregate: FeedbackItem) -> None:
-            counts = self.responder_id != aggregate.author_id and not self.by_bot
-            if counts and aggregate.first_response_at is None:
-                aggregate.first_response_at = self.responded_at
-
-    class Supported(Event):
-        """Another member backed the item ("+1"), saying how much it matters to them."""
-
-        TOPIC = "crm.feedback.Supported"
-        member_id: UUID
-        importance: str
-
-        def apply(self, aggregate: FeedbackItem) -> None:
-            aggregate.supporters[self.member_id] = Importance(self.importance)
-
-    class SupportWithdrawn(Event):
-        """A supporter took their support back."""
-
-        TOPIC = "crm.feedback.SupportWithdrawn"
-        member_id: UUID
-
-        def apply(self, aggregate: FeedbackItem) -> None:
-            aggregate.supporters.pop(self.member_id, None)
-
-    class StatusChanged(Event):
-        """The item moved in the workflow: who moved it, why, and whether to tell supporters."""
-
-        TOPIC = "crm.feedback.StatusChanged"
-        status: str
-        previous: str
-        changed_by: UUID
-        reason: str | None
-        notify_supporters: bool
-
-        def apply(self, aggregate: FeedbackItem) -> None:
-            aggregate.status = FeedbackStatus(self.status)
-
-    class MarkedDuplicate(Event):
-        """The item says the same as a canonical one; nothing is copied."""
-
-        TOPIC = "crm.feedback.MarkedDuplicate"
-        canonical_id: UUID
-        marked_by: UUID
-
-        def apply(self, aggregate: FeedbackItem) -> None:
-            aggregate.duplicate_of = self.canonical_id
-
-    class UnmarkedDuplicate(Event):
-        """The item stands on its own again, exactly as its own events made it."""
-
-        TOPIC = "crm.feedback.UnmarkedDuplicate"
-        unmarked_by: UUID
-
-        def apply(self, aggregate: FeedbackItem) -> None:
-            aggregate.duplicate_of = None
-
-    class LinkedToTracker(Event):
-        """The item is followed in an external tracker."""
-
-        TOPIC = "crm.feedback.LinkedToTracker"
-        url: str
-        key: str
-
-        def apply(self, aggregate: FeedbackItem) -> None:
-            aggregate.tracker = (self.url, self.key)
-
-    class UnlinkedFromTracker(Event):
-        """The item is no longer followed in an external tracker."""
-
-        TOPIC = "crm.feedback.UnlinkedFromTracker"
-
-        def apply(self, aggregate: FeedbackItem) -> None:
-            aggregate.tracker = None
-
-    class LoopClosed(Event):
-        """A member who asked or supported was told of the outcome."""
-
-        TOPIC = "crm.feedback.LoopClosed"
-        member_id: UUID
-        channel: str
-        told_at: datetime
-        told_by: UUID
-
-        def apply(self, aggregate: FeedbackItem) -> None:
-            aggregate.told.add(self.member_id)
 
     @classmethod
     def submit(
@@ -193,7 +75,7 @@ class FeedbackItem(Aggregate):
         if len(text) > MAX_TEXT:
             raise InvalidField("text", f"must be at most {MAX_TEXT} characters")
         return cls._create(
-            cls.Submitted,
+            Submitted,
             author_id=author_id,
             submitted_by=submitted_by,
             channel=channel,
@@ -238,7 +120,7 @@ class FeedbackItem(Aggregate):
 
     def triage(self, *, product_area: str | None, priority: str | None, team: str | None) -> None:
         """Place the item for the product team."""
-        self.trigger_event(self.Triaged, product_area=product_area, priority=priority, team=team)
+        self.trigger_event(Triaged, product_area=product_area, priority=priority, team=team)
 
     def respond(
         self,
@@ -256,7 +138,7 @@ class FeedbackItem(Aggregate):
         if responded_at < self.submitted_at:
             raise InvalidField("responded_at", "must not be before the feedback was submitted")
         self.trigger_event(
-            self.RespondedTo,
+            RespondedTo,
             responder_id=responder_id,
             by_staff=by_staff,
             by_bot=by_bot,
@@ -270,13 +152,13 @@ class FeedbackItem(Aggregate):
             raise FeedbackConflict("the author's own feedback already counts them")
         if member_id in self.supporters:
             raise FeedbackConflict(f"member {member_id} already supports this feedback")
-        self.trigger_event(self.Supported, member_id=member_id, importance=importance.value)
+        self.trigger_event(Supported, member_id=member_id, importance=importance.value)
 
     def withdraw_support(self, member_id: UUID) -> None:
         """Take a member's support back."""
         if member_id not in self.supporters:
             raise FeedbackConflict(f"member {member_id} does not support this feedback")
-        self.trigger_event(self.SupportWithdrawn, member_id=member_id)
+        self.trigger_event(SupportWithdrawn, member_id=member_id)
 
     def change_status(
         self,
@@ -289,7 +171,7 @@ class FeedbackItem(Aggregate):
         """Move the item in the workflow; IllegalStatusChange names both statuses."""
         check_status_change(self.status, status)
         self.trigger_event(
-            self.StatusChanged,
+            StatusChanged,
             status=status.value,
             previous=self.status.value,
             changed_by=changed_by,
@@ -303,24 +185,24 @@ class FeedbackItem(Aggregate):
             raise FeedbackConflict("feedback cannot duplicate itself")
         if self.duplicate_of is not None:
             raise FeedbackConflict(f"feedback already duplicates {self.duplicate_of}")
-        self.trigger_event(self.MarkedDuplicate, canonical_id=canonical_id, marked_by=marked_by)
+        self.trigger_event(MarkedDuplicate, canonical_id=canonical_id, marked_by=marked_by)
 
     def unmark_duplicate(self, *, unmarked_by: UUID) -> None:
         """Let the item stand on its own again."""
         if self.duplicate_of is None:
             raise FeedbackConflict("feedback is not marked as a duplicate")
-        self.trigger_event(self.UnmarkedDuplicate, unmarked_by=unmarked_by)
+        self.trigger_event(UnmarkedDuplicate, unmarked_by=unmarked_by)
 
     def link_tracker(self, url: str, key: str) -> None:
         """Follow the item in an external tracker (replacing any link)."""
         if self.tracker != (url, key):
-            self.trigger_event(self.LinkedToTracker, url=url, key=key)
+            self.trigger_event(LinkedToTracker, url=url, key=key)
 
     def unlink_tracker(self) -> None:
         """Stop following the item in an external tracker."""
         if self.tracker is None:
             raise FeedbackConflict("feedback is not linked to a tracker")
-        self.trigger_event(self.UnlinkedFromTracker)
+        self.trigger_event(UnlinkedFromTracker)
 
     def close_loop(
         self, member_id: UUID, *, channel: str, told_at: datetime, told_by: UUID
@@ -331,6 +213,6 @@ class FeedbackItem(Aggregate):
         if member_id in self.told:
             return False
         self.trigger_event(
-            self.LoopClosed, member_id=member_id, channel=channel, told_at=told_at, told_by=told_by
+            LoopClosed, member_id=member_id, channel=channel, told_at=told_at, told_by=told_by
         )
         return True

@@ -4,6 +4,7 @@ What other contexts may use of it is exported here.
 """
 
 from domain.lifecycle.history import History
-from domain.lifecycle.stages import Assessment, Evidence, Stage, StageRule
+from domain.lifecycle.rule import StageRule
+from domain.lifecycle.stages import Assessment, Evidence, Stage
 
 __all__ = ["Assessment", "Evidence", "History", "Stage", "StageRule"]

@@ -13,7 +13,7 @@ from application.lifecycle.backtest import BacktestReport as Report
 from application.lifecycle.scoring import RuleScore
 from domain.errors import InvalidField
 from domain.lifecycle.backtesting import WEEK, every_days, horizon_weeks
-from domain.lifecycle.stages import StageRule
+from domain.lifecycle.rule import StageRule
 
 From = Annotated[datetime, strawberry.argument(name="from", description="The first date judged.")]
 To = Annotated[

@@ -34,7 +34,8 @@ from api.services import Services, in_thread
 from application.clock import utc_now
 from application.lifecycle.simulation import Flagged
 from domain.errors import InvalidField
-from domain.lifecycle.stages import Assessment, InvalidRule, Stage
+from domain.lifecycle.rule import InvalidRule
+from domain.lifecycle.stages import Assessment, Stage
 from domain.values import Channel as DomainChannel
 from projections.cursors import Page
 

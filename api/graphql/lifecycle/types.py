@@ -10,9 +10,10 @@ import strawberry
 from api.graphql.lifecycle.backtest import BacktestReport
 from api.graphql.members import Channel, Member
 from api.graphql.relay import Connection, Edge, relay_type
-from domain.lifecycle.stages import Evidence, InvalidRule, rule_days
+from domain.lifecycle.rule import InvalidRule, rule_days
+from domain.lifecycle.rule import StageRule as DomainRule
+from domain.lifecycle.stages import Evidence
 from domain.lifecycle.stages import Stage as DomainStage
-from domain.lifecycle.stages import StageRule as DomainRule
 
 # The GraphQL enum is the domain's own class (strawberry.enum returns the class it is given).
 MemberStage = DomainStage

@@ -8,7 +8,7 @@ import pytest
 
 from api.bootstrap import use_cases
 from application.runtime import Runtime
-from domain.lifecycle.stages import StageRule
+from domain.lifecycle.rule import StageRule
 from domain.moments import MomentInTheFuture, MomentTooEarly
 
 pytestmark = pytest.mark.integration

@@ -18,6 +18,7 @@ from domain.feedback import (
     IllegalStatusChange,
     Importance,
 )
+from domain.feedback.events import StatusChanged
 from domain.moments import MomentInTheFuture
 
 NOW = datetime(2026, 11, 2, 12, tzinfo=UTC)
@@ -96,7 +97,7 @@ def test_status_follows_the_workflow_and_records_who_and_why() -> None:
     feedback.change_status(FeedbackStatus.DECLINED, changed_by=STAFF, notify_supporters=True)
     feedback.change_status(FeedbackStatus.OPEN, changed_by=STAFF, reason="reconsidered")
     events = feedback.collect_events()
-    changes = [e for e in events if isinstance(e, FeedbackItem.StatusChanged)]
+    changes = [e for e in events if isinstance(e, StatusChanged)]
     assert [(c.previous, c.status, c.reason) for c in changes] == [
         ("open", "under_review", "triage"),
         ("under_review", "declined", None),

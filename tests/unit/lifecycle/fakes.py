@@ -6,48 +6,13 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from application.lifecycle.memory import InMemoryHistories
 from application.members.community import Community
-from domain.interactions.engagement import EngagementRule
-from domain.lifecycle import History, Stage, StageRule
-from domain.lifecycle.history import from_us, to_us
+from domain.lifecycle import Stage, StageRule
 from domain.members.member import Member
 
-
-class Histories:
-    """MemberHistories over histories held in memory, cut at the instant asked."""
-
-    def __init__(self, *histories: History) -> None:
-        self.held = {history.member_id: history for history in histories}
-        self.pages: list[int] = []  # the size of each page read, in order
-
-    def histories(
-        self,
-        engagement: EngagementRule,
-        *,
-        until: datetime,
-        after: UUID,
-        limit: int,
-        since: datetime | None = None,
-        settled: str | None = None,
-    ) -> list[History]:
-        ids = sorted(i for i in self.held if i > after and self.held[i].joined_at <= until)
-        self.pages.append(len(ids[:limit]))
-        return [_cut(self.held[i], until, since) for i in ids[:limit]]
-
-    def histories_of(
-        self, engagement: EngagementRule, member_ids: list[UUID], until: datetime
-    ) -> list[History]:
-        return [_cut(self.held[i], until, None) for i in sorted(member_ids) if i in self.held]
-
-
-def _cut(history: History, until: datetime, since: datetime | None) -> History:
-    low = to_us(since) if since else -(2**62)
-    kept = [
-        (from_us(m), w)
-        for m, w in zip(history.moments, history.weights, strict=True)
-        if low < m <= to_us(until)
-    ]
-    return History.of(history.member_id, history.joined_at, kept)
+# The histories port in memory (application/lifecycle/memory.py), under the tests' name.
+Histories = InMemoryHistories
 
 
 class MembersStages:

@@ -21,7 +21,8 @@ from domain.lifecycle.backtesting import (
 )
 from domain.lifecycle.history import History, to_us
 from domain.lifecycle.reference_rules import CrowdSlipping
-from domain.lifecycle.stages import Stage, StageRule, verdict
+from domain.lifecycle.rule import StageRule
+from domain.lifecycle.stages import Stage, verdict
 from domain.lifecycle.timeline import Timeline
 from domain.moments import DEFAULT_BOUNDS, MomentTooEarly
 from tests.unit.lifecycle.fakes import Histories

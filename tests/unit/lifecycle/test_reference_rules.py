@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from domain.lifecycle.backtesting import regularly_active
 from domain.lifecycle.history import History, from_us, to_us
 from domain.lifecycle.reference_rules import REFERENCE_RULES, CrowdSlipping, OrbitDrift, SilentFor
-from domain.lifecycle.stages import StageRule, verdict
+from domain.lifecycle.rule import StageRule
+from domain.lifecycle.stages import verdict
 from domain.lifecycle.timeline import Timeline
 
 DAY = timedelta(days=1)

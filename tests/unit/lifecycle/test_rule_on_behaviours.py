@@ -17,7 +17,8 @@ import pytest
 from application.behaviours import Behaviour, Community, KnownMember, members
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.history import MICROSECOND, History
-from domain.lifecycle.stages import Stage, StageRule, changes, stage_at
+from domain.lifecycle.rule import StageRule
+from domain.lifecycle.stages import Stage, changes, stage_at
 
 COMMUNITY = Community(members=1_500, seed=11)
 RULE = StageRule()

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from domain.lifecycle import History, Stage, StageRule
 from domain.lifecycle.history import to_us
-from domain.lifecycle.stages import InvalidRule, changes, judge, rule_days, stage_at, verdict
+from domain.lifecycle.rule import InvalidRule, rule_days
+from domain.lifecycle.stages import changes, judge, stage_at, verdict
 from tests.unit.lifecycle.fakes import SHORT_RULE
 
 RULE = StageRule()
