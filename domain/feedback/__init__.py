@@ -4,7 +4,13 @@ What other contexts may use of it is exported here.
 """
 
 from domain.feedback.item import FeedbackConflict, FeedbackItem
-from domain.feedback.workflow import FeedbackKind, FeedbackStatus, IllegalStatusChange, Importance
+from domain.feedback.workflow import (
+    FeedbackKind,
+    FeedbackStatus,
+    IllegalStatusChange,
+    Importance,
+    Priority,
+)
 
 __all__ = [
     "FeedbackConflict",
@@ -13,4 +19,5 @@ __all__ = [
     "FeedbackStatus",
     "IllegalStatusChange",
     "Importance",
+    "Priority",
 ]

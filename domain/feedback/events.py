@@ -34,6 +34,8 @@ class Submitted(FeedbackEvent, Aggregate.Created):
 
     TOPIC = "crm.feedback.Submitted"
     PERSONAL_FIELDS = ("text", "source_url")
+    # Sealed under the author's key, so that erasing the author shreds the text too.
+    PERSONAL_SUBJECT: ClassVar[str] = "author_id"
     author_id: UUID
     submitted_by: UUID | None  # staff who recorded it for the member, if any
     channel: str

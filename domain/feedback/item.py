@@ -29,6 +29,7 @@ from domain.feedback.workflow import (
     FeedbackKind,
     FeedbackStatus,
     Importance,
+    Priority,
     check_status_change,
 )
 from domain.moments import DEFAULT_BOUNDS, TimeBounds
@@ -118,9 +119,16 @@ class FeedbackItem(Aggregate):
         self.tracker: tuple[str, str] | None = None
         self.told: set[UUID] = set()
 
-    def triage(self, *, product_area: str | None, priority: str | None, team: str | None) -> None:
+    def triage(
+        self, *, product_area: str | None, priority: Priority | None, team: str | None
+    ) -> None:
         """Place the item for the product team."""
-        self.trigger_event(Triaged, product_area=product_area, priority=priority, team=team)
+        self.trigger_event(
+            Triaged,
+            product_area=product_area,
+            priority=None if priority is None else priority.value,
+            team=team,
+        )
 
     def respond(
         self,

@@ -27,6 +27,15 @@ class Importance(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Priority(StrEnum):
+    """How soon the product team means to look at an item; response targets are per priority."""
+
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
 class FeedbackStatus(StrEnum):
     """Where an item is, from the member's words to a shipped change."""
 

@@ -37,6 +37,7 @@ DEFAULT_WEIGHTS: dict[InteractionKind, float] = {
     InteractionKind.ISSUE: 8.0,
     InteractionKind.EVENT_ATTENDED: 7.0,
     InteractionKind.POST: 6.0,
+    InteractionKind.FEEDBACK: 6.0,
     InteractionKind.REPLY: 5.0,
     InteractionKind.REFERRAL: 5.0,
     InteractionKind.CONTENT_SHARED: 4.0,

@@ -31,6 +31,8 @@ class InteractionKind(StrEnum):
     CONTENT_SHARED = "content_shared"
     REFERRAL = "referral"
     SUPPORT_REQUEST = "support_request"
+    # Praise or criticism given as feedback: the FeedbackItem is the one record of it.
+    FEEDBACK = "feedback"
 
 
 _NAMESPACE_HASH = sha1(INTERACTION_NAMESPACE.bytes, usedforsecurity=False)

@@ -1,0 +1,1 @@
+"""Feedback use cases: from a member's words to a shipped change, and back to them."""

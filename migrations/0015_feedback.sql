@@ -1,0 +1,86 @@
+-- The feedback context's read model (projections/feedback): items with their counts across
+-- duplicate groups, supports, history, loops closed, and a blind index of their words.
+-- Text and source url are sealed under the author's key (projections/personal.py), so that
+-- erasing the author leaves nothing readable while every count remains.
+CREATE TABLE IF NOT EXISTS feedback_items (
+    item_id uuid PRIMARY KEY,
+    author_id uuid NOT NULL,
+    submitted_by uuid,
+    channel text NOT NULL,
+    kind text NOT NULL,
+    sealed_text bytea,
+    source_interaction_id uuid,
+    product_area text,
+    priority text,
+    team text,
+    status text NOT NULL,
+    submitted_at timestamptz NOT NULL,
+    first_response_at timestamptz,
+    first_response_channel text,
+    responses integer NOT NULL DEFAULT 0,
+    duplicate_of uuid,
+    duplicates integer NOT NULL DEFAULT 0,
+    tracker_url text,
+    tracker_key text,
+    supporters integer NOT NULL DEFAULT 0,
+    unique_members integer NOT NULL DEFAULT 1,
+    weighted_support double precision NOT NULL DEFAULT 0,
+    voice double precision NOT NULL DEFAULT 0,
+    loop_closed integer NOT NULL DEFAULT 0,
+    loop_owed integer NOT NULL DEFAULT 1,
+    author_erased boolean NOT NULL DEFAULT false,
+    version integer NOT NULL,
+    position bigint NOT NULL,
+    changed_at timestamptz NOT NULL,
+    status_changed_at timestamptz NOT NULL
+);
+-- The change feed reads items in commit order (projection pages commit in log order).
+CREATE UNIQUE INDEX IF NOT EXISTS feedback_items_position_idx
+    ON feedback_items (position, item_id);
+CREATE INDEX IF NOT EXISTS feedback_items_newest_idx
+    ON feedback_items (submitted_at DESC, item_id DESC);
+CREATE INDEX IF NOT EXISTS feedback_items_support_idx
+    ON feedback_items (unique_members DESC, item_id DESC);
+CREATE INDEX IF NOT EXISTS feedback_items_voice_idx ON feedback_items (voice DESC, item_id DESC);
+CREATE INDEX IF NOT EXISTS feedback_items_author_idx ON feedback_items (author_id);
+CREATE INDEX IF NOT EXISTS feedback_items_duplicate_idx
+    ON feedback_items (duplicate_of) WHERE duplicate_of IS NOT NULL;
+CREATE INDEX IF NOT EXISTS feedback_items_unanswered_idx
+    ON feedback_items (submitted_at) WHERE first_response_at IS NULL;
+
+CREATE TABLE IF NOT EXISTS feedback_supports (
+    item_id uuid NOT NULL,
+    member_id uuid NOT NULL,
+    importance text NOT NULL,
+    supported_at timestamptz NOT NULL,
+    PRIMARY KEY (item_id, member_id)
+);
+CREATE INDEX IF NOT EXISTS feedback_supports_member_idx ON feedback_supports (member_id);
+
+-- One row per change of an item, in log order: the item's history and the feed's kinds.
+CREATE TABLE IF NOT EXISTS feedback_history (
+    item_id uuid NOT NULL,
+    position bigint NOT NULL,
+    change text NOT NULL,
+    at timestamptz NOT NULL,
+    actor_id uuid,
+    detail jsonb NOT NULL DEFAULT '{}',
+    PRIMARY KEY (item_id, position)
+);
+
+CREATE TABLE IF NOT EXISTS feedback_loops (
+    item_id uuid NOT NULL,
+    member_id uuid NOT NULL,
+    channel text NOT NULL,
+    told_at timestamptz NOT NULL,
+    told_by uuid NOT NULL,
+    PRIMARY KEY (item_id, member_id)
+);
+
+-- Keyed hashes of the words of each item's text: text search without plaintext on disk.
+CREATE TABLE IF NOT EXISTS feedback_terms (
+    term bytea NOT NULL,
+    item_id uuid NOT NULL,
+    PRIMARY KEY (term, item_id)
+);
+CREATE INDEX IF NOT EXISTS feedback_terms_item_idx ON feedback_terms (item_id);

@@ -1,0 +1,1 @@
+"""The feedback read model: items, their supporters and history, the change feed, reports."""
