@@ -12,6 +12,7 @@ from uuid import UUID
 import orjson
 from psycopg import Cursor
 
+from domain.feedback.events import Submitted as FeedbackSubmitted
 from domain.interactions.engagement import (
     DEFAULT_RULE,
     NO_ACTIVITY,
@@ -22,6 +23,7 @@ from domain.interactions.interaction import Interaction
 from domain.members.member import Member
 from domain.members.membership import ACTIVE, ERASED, LEFT
 from domain.moments import week_of
+from projections.interactions.feedback import interactions_of
 from projections.interactions.replay_totals import write_replay_totals
 from projections.personal import CONTENT, Keys, PersonalData, seal_value
 from projections.projection import Projection, ProjectionMisconfigured
@@ -124,7 +126,7 @@ class EngagementProjection(Projection):
     # The other tables hold totals: a rebuild writes them once, at the end.
     replay_tables: ClassVar[tuple[str, ...]] = ("member_interactions",)
     topics: ClassVar[frozenset[str]] = frozenset(
-        {Interaction.Recorded.TOPIC, *(kind.TOPIC for kind in _FLAGS)}
+        {Interaction.Recorded.TOPIC, FeedbackSubmitted.TOPIC, *(kind.TOPIC for kind in _FLAGS)}
     )
 
     def __init__(
@@ -146,7 +148,7 @@ class EngagementProjection(Projection):
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Add the page's interactions in bulk, then apply member flags in log order."""
-        recorded = [e for e in events if type(e) is Interaction.Recorded]
+        recorded = interactions_of(events)
         if recorded:
             _insert_interactions(cursor, recorded, self.personal)
             self._add_interactions(cursor, recorded)
@@ -157,7 +159,7 @@ class EngagementProjection(Projection):
 
     def apply_replay(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Keep the interactions and flags; totals wait for `finish_replay`."""
-        recorded = [e for e in events if type(e) is Interaction.Recorded]
+        recorded = interactions_of(events)
         if recorded:
             _insert_interactions(cursor, recorded, self.personal)
         _apply_flags(cursor, events)
