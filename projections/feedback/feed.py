@@ -17,7 +17,7 @@ Each entry names the kinds of the item's changes after the cursor. An item that 
 twice, on either side of where a page ended, and both committed before that page was
 read, comes once, at its later position and in its newest state: the earlier change is in
 its state and its history, but not among the entry's kinds (a cursor of one position
-cannot say which changes its reader saw). Nothing is skipped: only the label is merged.
+cannot say which changes its reader saw).
 """
 
 from __future__ import annotations
