@@ -61,6 +61,9 @@ class FeedbackProjection(Projection):
             return
         personal = self.personal
         positions = notification_ids(events)
+        # The recount's estimates run high on a growing table: compiling it (JIT) would
+        # cost a second a page, far more than running it.
+        cursor.execute("SET LOCAL jit = off")
         feedback = [(e, p) for e, p in zip(events, positions, strict=True) if _is_feedback(e)]
         if feedback:
             named = {e.originator_id for e, _ in feedback}

@@ -49,7 +49,8 @@ SELECT * FROM json_to_recordset(%s::json) AS r({_RECORD}, sealed_text bytea)
 ON CONFLICT (item_id) DO UPDATE SET {_UPDATED}
 """
 INSERT_TERMS = """
-INSERT INTO feedback_terms (term, item_id) SELECT * FROM unnest(%s::bytea[], %s::uuid[])
+INSERT INTO feedback_terms (term, item_id)
+SELECT * FROM json_to_recordset(%s::json) AS r(t bytea, i uuid)
 ON CONFLICT DO NOTHING
 """
 DELETE_SUPPORTS = """
@@ -74,57 +75,61 @@ SELECT * FROM json_to_recordset(%s::json) AS r(i uuid, p bigint, c text, a times
 ON CONFLICT DO NOTHING
 """
 # The member set of an item is its author and supporters; of a canonical item, those of
-# its whole group. Each member counts once, with their highest importance weight.
+# its whole group. Each member counts once, with their highest importance weight (an
+# author 1). Items are the groups' canonical (or standalone) items and their duplicates.
 RECOUNT_GROUPS = """
-WITH groups AS (SELECT unnest(%s::uuid[]) AS canonical),
-items AS (
-    SELECT f.item_id, f.author_id, f.duplicate_of, coalesce(f.duplicate_of, f.item_id) AS canonical
-    FROM feedback_items f WHERE f.item_id IN (SELECT canonical FROM groups)
-    UNION
-    SELECT f.item_id, f.author_id, f.duplicate_of, f.duplicate_of
-    FROM feedback_items f WHERE f.duplicate_of IN (SELECT canonical FROM groups)
-),
-roles AS (
-    SELECT i.item_id, i.canonical, i.author_id AS member_id, 1 AS weight FROM items i
+WITH groups AS MATERIALIZED (SELECT DISTINCT unnest(%s::uuid[]) AS canonical),
+items AS MATERIALIZED (
+    SELECT f.item_id, f.author_id, f.duplicate_of, f.item_id AS canonical
+    FROM groups g JOIN feedback_items f ON f.item_id = g.canonical
+    WHERE f.duplicate_of IS NULL
     UNION ALL
-    SELECT i.item_id, i.canonical, s.member_id, crm_feedback_weight(s.importance)
+    SELECT f.item_id, f.author_id, f.duplicate_of, f.duplicate_of
+    FROM groups g JOIN feedback_items f ON f.duplicate_of = g.canonical
+),
+supports AS MATERIALIZED (
+    SELECT i.item_id, i.canonical, s.member_id, crm_feedback_weight(s.importance) AS weight
     FROM items i JOIN feedback_supports s ON s.item_id = i.item_id
 ),
-own AS (
-    SELECT item_id, count(*) AS members, sum(weight) AS weighted FROM (
-        SELECT item_id, member_id, max(weight) AS weight FROM roles GROUP BY 1, 2
-    ) m GROUP BY item_id
-),
+own AS (SELECT item_id, count(*) AS n, sum(weight) AS w FROM supports GROUP BY item_id),
 grouped AS (
-    SELECT canonical, count(*) AS members, sum(weight) AS weighted FROM (
-        SELECT canonical, member_id, max(weight) AS weight FROM roles GROUP BY 1, 2
-    ) m GROUP BY canonical
+    SELECT canonical, count(*) AS n, sum(weight) AS w FROM (
+        SELECT canonical, member_id, max(weight) AS weight FROM (
+            SELECT canonical, author_id AS member_id, 1 AS weight FROM items
+            UNION ALL
+            SELECT canonical, member_id, weight FROM supports
+        ) roles GROUP BY 1, 2
+    ) members GROUP BY canonical
+),
+-- Told members among those still owed: the author and the current supporters.
+closed AS (
+    SELECT i.item_id, count(*) AS n
+    FROM items i JOIN feedback_loops l ON l.item_id = i.item_id
+    WHERE l.member_id = i.author_id OR EXISTS (
+        SELECT 1 FROM supports s WHERE s.item_id = l.item_id AND s.member_id = l.member_id)
+    GROUP BY i.item_id
 ),
 dups AS (
-    SELECT duplicate_of AS canonical, count(*) AS n FROM items
-    WHERE duplicate_of IS NOT NULL GROUP BY 1
+    SELECT canonical, count(*) AS n FROM items WHERE duplicate_of IS NOT NULL GROUP BY 1
 ),
-counts AS (
-    SELECT i.item_id,
-        CASE WHEN i.duplicate_of IS NULL THEN g.members ELSE o.members END AS unique_members,
-        CASE WHEN i.duplicate_of IS NULL THEN g.weighted ELSE o.weighted END AS weighted,
-        coalesce(d.n, 0) AS duplicates,
-        (SELECT count(*) FROM feedback_supports s WHERE s.item_id = i.item_id) AS supporters,
-        -- Told members among those still owed: the author and the current supporters.
-        (SELECT count(*) FROM feedback_loops l WHERE l.item_id = i.item_id
-            AND (l.member_id = i.author_id OR EXISTS (SELECT 1 FROM feedback_supports s
-                 WHERE s.item_id = l.item_id AND s.member_id = l.member_id))) AS closed
-    FROM items i JOIN own o USING (item_id)
+counts AS MATERIALIZED (
+    SELECT i.item_id, coalesce(o.n, 0) AS supporters, coalesce(d.n, 0) AS duplicates,
+        CASE WHEN i.duplicate_of IS NULL THEN g.n ELSE 1 + coalesce(o.n, 0) END AS members,
+        CASE WHEN i.duplicate_of IS NULL THEN g.w ELSE 1 + coalesce(o.w, 0) END AS weighted,
+        coalesce(c.n, 0) AS closed
+    FROM items i
+    LEFT JOIN own o ON o.item_id = i.item_id
     LEFT JOIN grouped g ON g.canonical = i.item_id
     LEFT JOIN dups d ON d.canonical = i.item_id
+    LEFT JOIN closed c ON c.item_id = i.item_id
 )
-UPDATE feedback_items f SET unique_members = c.unique_members, weighted_support = c.weighted,
+UPDATE feedback_items f SET unique_members = c.members, weighted_support = c.weighted,
     duplicates = c.duplicates, supporters = c.supporters, loop_owed = 1 + c.supporters,
     loop_closed = c.closed
 FROM counts c
 WHERE f.item_id = c.item_id
     AND (f.unique_members, f.weighted_support, f.duplicates, f.supporters, f.loop_closed)
-        IS DISTINCT FROM (c.unique_members, c.weighted, c.duplicates, c.supporters, c.closed)
+        IS DISTINCT FROM (c.members, c.weighted, c.duplicates, c.supporters, c.closed)
 """
 # An erased author's items: text gone, words gone, counts kept; each item shows in the
 # feed again at the erasure's position.
@@ -159,15 +164,14 @@ def write_items(cursor: Cursor[Any], fold: PageFold, personal: PersonalData) -> 
     rows = [fold.items[item] | {"sealed_text": sealed.get(item)} for item in fold.dirty]
     if rows:
         cursor.execute(UPSERT_ITEMS, (_json(rows),))
-    terms: list[bytes] = []
-    owners: list[UUID] = []
-    for item, author, text, _ in fold.submitted:
-        if text and keys.get(author) is not None:  # no words of an erased author
-            found = personal.word_keys(text)
-            terms.extend(found)
-            owners.extend([item] * len(found))
+    terms = [
+        {"t": "\\x" + term.hex(), "i": item}
+        for item, author, text, _ in fold.submitted
+        if text and keys.get(author) is not None  # no words of an erased author
+        for term in personal.word_keys(text)
+    ]
     if terms:
-        cursor.execute(INSERT_TERMS, (terms, owners))
+        cursor.execute(INSERT_TERMS, (_json(terms),))
 
 
 def write_supports(
