@@ -35,6 +35,7 @@ from projections.feedback.rows import ChangeKind, FeedEntry, FeedPage
 from projections.personal import PersonalData
 
 PREFIX = "feedback-feed:v1:"
+MAX_POSITION = 2**63 - 1
 
 
 def _with_kinds(rows: str) -> str:
@@ -79,9 +80,13 @@ def decode_feed_cursor(text: str | None) -> int:
     except (binascii.Error, UnicodeError, ValueError) as error:
         raise InvalidCursor("not a cursor of the feedback change feed") from error
     number = decoded.removeprefix(PREFIX)
-    if number == decoded or not number.isdigit() or not number.isascii():
+    # A notification id is a bigint: a larger number was never handed out.
+    if number == decoded or not number.isdigit() or not number.isascii() or len(number) > 19:
         raise InvalidCursor("not a cursor of the feedback change feed")
-    return int(number)
+    position = int(number)
+    if position > MAX_POSITION:
+        raise InvalidCursor("not a cursor of the feedback change feed")
+    return position
 
 
 def read_feed(pool: ConnectionPool, personal: PersonalData, after: int, first: int) -> FeedPage:

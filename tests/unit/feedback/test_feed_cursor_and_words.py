@@ -15,12 +15,14 @@ from tests.conftest import TEST_SECRET
 def test_a_feed_cursor_holds_a_position_and_nothing_else_decodes() -> None:
     assert decode_feed_cursor(None) == decode_feed_cursor("") == 0
     assert decode_feed_cursor(encode_feed_cursor(12345)) == 12345
+    assert decode_feed_cursor(encode_feed_cursor(2**63 - 1)) == 2**63 - 1
     forged = [
         "nonsense",
         encode_feed_cursor(1)[:-4],
         "ZmVlZGJhY2stZmVlZDp2MTotMQ==",  # feedback-feed:v1:-1
         "bWVtYmVyczp2MTo1",  # members:v1:5
         "ZmVlZGJhY2stZmVlZDp2MTrZoQ==",  # an Arabic-Indic digit
+        encode_feed_cursor(2**63),  # past any notification id
     ]
     for wrong in forged:
         with pytest.raises(InvalidCursor, match="feedback change feed"):
