@@ -22,7 +22,7 @@ from projections.feedback.filters import (
 )
 from projections.feedback.opening import ITEM_COLUMNS, by_id, history_row, opened, support_row
 from projections.feedback.rows import FeedbackRow, FeedPage, HistoryRow, SupportRow
-from projections.feedback.voice import REFRESH_VOICE
+from projections.feedback.voice import refresh_voice
 from projections.personal import PersonalData
 
 __all__ = ["FeedbackFilter", "FeedbackOrder", "FeedbackQueries"]
@@ -110,8 +110,7 @@ class FeedbackQueries:
 
     def refresh_voice(self) -> int:
         """Recompute every item's voice from today's engagement; returns rows changed."""
-        with self.pool.connection() as conn:
-            return conn.execute(REFRESH_VOICE).rowcount
+        return refresh_voice(self.pool)
 
     def _items(self, where: str, params: Sequence[Any]) -> list[FeedbackRow]:
         query = f"SELECT {ITEM_COLUMNS} FROM feedback_items WHERE {where}"

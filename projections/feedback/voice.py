@@ -16,6 +16,16 @@ moves no item in the change feed.
 
 from __future__ import annotations
 
+import logging
+import time
+
+from psycopg_pool import ConnectionPool
+
+log = logging.getLogger(__name__)
+
+# Engagement moves slowly: a refresh every ten minutes keeps the order close enough.
+DEFAULT_INTERVAL = 600.0
+
 REFRESH_VOICE = """
 WITH ranked AS (
     SELECT member_id, cume_dist() OVER (ORDER BY rank_key) AS percentile
@@ -51,3 +61,32 @@ UPDATE feedback_items f SET voice = v.voice
 FROM voices v
 WHERE f.item_id = v.item_id AND f.voice IS DISTINCT FROM v.voice
 """
+
+
+def refresh_voice(pool: ConnectionPool) -> int:
+    """Recompute every item's voice from today's engagement; returns the rows changed."""
+    with pool.connection() as conn, conn.transaction():
+        conn.execute("SET LOCAL jit = off")  # one statement, compiled for nothing
+        return conn.execute(REFRESH_VOICE).rowcount
+
+
+class VoiceRefresh:
+    """Voice kept fresh by the projection worker: recomputed at most every `interval`.
+
+    Wired as worker maintenance (api/bootstrap.py), beside the erasure compaction.
+    """
+
+    def __init__(self, pool: ConnectionPool, interval_seconds: float = DEFAULT_INTERVAL) -> None:
+        self.pool = pool
+        self.interval_seconds = interval_seconds
+        self._next = 0.0
+
+    def run_if_due(self) -> bool:
+        """Refresh if the interval has passed since the last refresh; True when it did."""
+        now = time.monotonic()
+        if now < self._next:
+            return False
+        self._next = now + self.interval_seconds
+        changed = refresh_voice(self.pool)
+        log.info("feedback voice refreshed: %d item(s) changed", changed)
+        return True

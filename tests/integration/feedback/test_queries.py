@@ -12,6 +12,7 @@ from domain.feedback import Importance
 from domain.interactions.commands import RecordInteraction
 from projections.cursors import InvalidCursor
 from projections.feedback.queries import FeedbackFilter, FeedbackOrder
+from projections.feedback.voice import VoiceRefresh
 from tests.integration.feedback.helpers import (
     NOW,
     feedback_runner,
@@ -130,3 +131,15 @@ def test_voice_weighs_support_by_the_supporters_engagement(runtime: Runtime) -> 
     assert rows[by_busy.id].voice == pytest.approx(1 + 2 * 2)
     order = ids(runtime, FeedbackFilter(), FeedbackOrder.VOICE)
     assert order == [by_busy.id, by_quiet.id]
+
+
+def test_the_worker_refreshes_voice_at_most_once_an_interval(runtime: Runtime) -> None:
+    author, fan = joined(runtime, "Author"), joined(runtime, "Fan")
+    item = submitted(runtime, author)
+    item.support(fan, Importance.CRITICAL)
+    save(runtime, item)
+    feedback_runner(runtime).catch_up()
+    refresh = VoiceRefresh(runtime.pool, interval_seconds=3600)
+    assert refresh.run_if_due()
+    assert not refresh.run_if_due()  # not yet due
+    assert queries(runtime).by_ids([item.id])[item.id].voice == pytest.approx(1 + 3)
