@@ -328,3 +328,22 @@ def test_member_feedback_lists_what_they_asked_for_and_supported(
         ("AUTHOR", world["three"]),
         ("AUTHOR", world["one"]),
     ]
+
+
+def test_the_authors_of_a_page_are_read_together(
+    feedback_api: Api, admin: str, world: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One read of members for a page's authors, not one per item."""
+    members = feedback_api.services.members
+    reads: list[list[UUID]] = []
+    by_ids = members.by_ids
+
+    def counted(ids: list[UUID]) -> Any:
+        reads.append(list(ids))
+        return by_ids(ids)
+
+    monkeypatch.setattr(members, "by_ids", counted)
+    found = query(feedback_api, "{ feedbackItems { edges { node { author { id } } } } }", admin)
+    authors = [e["node"]["author"]["id"] for e in found["feedbackItems"]["edges"]]
+    assert authors == [world["b"], world["a"], world["b"], world["a"]]
+    assert len(reads) == 1 and set(reads[0]) == {UUID(world["a"]), UUID(world["b"])}
