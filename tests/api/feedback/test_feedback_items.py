@@ -276,7 +276,7 @@ def test_one_item_with_its_history_duplicates_and_supporters(
 def test_supporters_show_their_engagement(
     feedback_api: Api, admin: str, world: dict[str, str]
 ) -> None:
-    """A supporter who interacted has a score; one who never did has none."""
+    """A new supporter who interacted has a stage and a score; one who never did, no score."""
     report = feedback_api.services.community.record_interactions(
         [
             RecordInteraction(
@@ -290,10 +290,14 @@ def test_supporters_show_their_engagement(
         create_unknown_members=False,
     )
     assert feedback_api.services.wait_for("engagement", report.position)
+    feedback_api.services.use_cases.evaluation.evaluate(datetime.now(UTC))
+    head = feedback_api.services.community.recorder.max_notification_id()
+    assert feedback_api.services.wait_for("lifecycle", head)
     three = query(feedback_api, DETAIL, admin, id=world["three"])["feedbackItem"]
-    scores = {s["memberId"]: s["engagementScore"] for s in three["supporters"]}
-    assert scores[world["s"]] > 0
-    assert scores[world["t"]] is None
+    found = {s["memberId"]: (s["stage"], s["engagementScore"]) for s in three["supporters"]}
+    stage, score = found[world["s"]]
+    assert stage == "NEW" and score > 0
+    assert found[world["t"]][1] is None
 
 
 def test_unknown_and_malformed_ids(feedback_api: Api, admin: str) -> None:
