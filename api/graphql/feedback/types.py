@@ -42,7 +42,8 @@ class FeedbackChange:
         description="The member or staff member who made the change, when there was one."
     )
     detail: JSON = strawberry.field(
-        description="What the change said: new status and reason, priority, tracker key..."
+        description="What the change said besides its kind (status from, to and why; "
+        "triage; supporter and importance; tracker...); never the text."
     )
 
 
