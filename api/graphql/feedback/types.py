@@ -101,7 +101,9 @@ class FeedbackItem(Node):
     )
     loop_closed: int = strawberry.field(description="Members told of the outcome.")
     loop_owed: int = strawberry.field(description="Members to tell: author and supporters.")
-    loop_coverage: float = strawberry.field(description="loopClosed / loopOwed, 0 to 1.")
+    loop_coverage: float = strawberry.field(
+        description="loopClosed / loopOwed, 0 to 1 (1 when nobody is owed)."
+    )
     author_erased: bool = strawberry.field(
         description="The author was erased: text and source url are gone, counts remain."
     )

@@ -351,3 +351,21 @@ def test_the_authors_of_a_page_are_read_together(
     authors = [e["node"]["author"]["id"] for e in found["feedbackItems"]["edges"]]
     assert authors == [world["b"], world["a"], world["b"], world["a"]]
     assert len(reads) == 1 and set(reads[0]) == {UUID(world["a"]), UUID(world["b"])}
+
+
+def test_bounded_lists_of_an_item_and_a_member(
+    feedback_api: Api, admin: str, world: dict[str, str]
+) -> None:
+    """supporters(first:) and member.feedback(first:) take 1 to 500, and cut the list."""
+    document = (
+        "query($id: ID!, $n: Int!) { feedbackItem(id: $id) { supporters(first: $n) { memberId } } }"
+    )
+    one = query(feedback_api, document, admin, id=world["three"], n=1)
+    assert len(one["feedbackItem"]["supporters"]) == 1
+    message = refused(feedback_api, document, admin, id=world["three"], n=0)
+    assert message == "first must be between 1 and 500"
+    asked = "query($id: ID!, $n: Int!) { member(id: $id) { feedback(first: $n) { relation } } }"
+    assert len(query(feedback_api, asked, admin, id=world["s"], n=1)["member"]["feedback"]) == 1
+    assert refused(feedback_api, asked, admin, id=world["s"], n=501) == (
+        "first must be between 1 and 500"
+    )
