@@ -369,3 +369,19 @@ def test_bounded_lists_of_an_item_and_a_member(
     assert refused(feedback_api, asked, admin, id=world["s"], n=501) == (
         "first must be between 1 and 500"
     )
+
+
+def test_voice_orders_by_support_weighted_by_engagement(
+    feedback_api: Api, admin: str, world: dict[str, str]
+) -> None:
+    """After a voice refresh: highest voice first (ties by id), and pages continue the order."""
+    feedback_api.services.feedback.refresh_voice()
+    found = items(feedback_api, admin, order="VOICE")
+    nodes = [e["node"] for e in found["edges"]]
+    expected = sorted(nodes, key=lambda n: (n["voice"], n["id"]), reverse=True)
+    assert ids(found) == [n["id"] for n in expected]
+    voices = {n["id"]: n["voice"] for n in nodes}
+    assert voices[world["three"]] > voices[world["one"]] > 0
+    first = items(feedback_api, admin, order="VOICE", first=2)
+    rest = items(feedback_api, admin, order="VOICE", after=first["pageInfo"]["endCursor"])
+    assert ids(first) + ids(rest) == ids(found)
