@@ -9,6 +9,7 @@ import pytest
 
 from api.auth import Role
 from domain.feedback.workflow import FeedbackStatus
+from projections.feedback.feed import encode_feed_cursor
 from tests.api.conftest import Api
 from tests.api.feedback.conftest import Desk, member, query, refused
 
@@ -77,6 +78,10 @@ def test_the_feed_pages_in_commit_order_and_resumes_from_its_cursor(
         (
             {"after": "ZmVlZGJhY2stZmVlZDp2MTotMQ=="},
             "after: not a cursor of the feedback change feed",
+        ),
+        (
+            {"after": encode_feed_cursor(2**63)},
+            "after: not a cursor of the feedback change feed (out of range)",
         ),
     ],
 )
