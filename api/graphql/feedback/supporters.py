@@ -10,7 +10,8 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.feedback.enums import ImportanceEnum
-from api.graphql.members import Member, load_members
+from api.graphql.feedback.people import member_of
+from api.graphql.members import Member
 from api.services import Services, in_thread
 from application.clock import utc_now
 from domain.feedback.workflow import Importance
@@ -26,10 +27,6 @@ MemberStageRef = Annotated["MemberStage", strawberry.lazy("api.graphql.lifecycle
 @strawberry.type(description="A member backing an item, and how engaged they are.")
 class FeedbackSupporter:
     member_id: strawberry.ID = strawberry.field(description="The supporting member.")
-    member: Member | None = strawberry.field(
-        description="The member, with your role's masking as everywhere (no e-mail or "
-        "handles for roles without personal-data access)."
-    )
     importance: Importance = strawberry.field(description="How much the item matters to them.")
     supported_at: datetime = strawberry.field(description="When they gave their support.")
     stage: MemberStageRef | None = strawberry.field(
@@ -39,20 +36,23 @@ class FeedbackSupporter:
         description="Their engagement score now (decayed); null before any interaction."
     )
 
+    @strawberry.field(
+        description="The member, with your role's masking as everywhere (no e-mail or "
+        "handles for roles without personal-data access)."
+    )
+    async def member(self, info: Info) -> Member | None:
+        return await member_of(info, UUID(self.member_id))
+
 
 async def supporters_of(info: Info, item_id: UUID, first: int) -> list[FeedbackSupporter]:
     """The first supporters of an item, as the read model orders them."""
-    reveal = info.context.principal.can_read_personal_data
-    return await in_thread(_supporters, info.context.services, item_id, first, reveal)
+    return await in_thread(_supporters, info.context.services, item_id, first)
 
 
-def _supporters(
-    services: Services, item_id: UUID, first: int, reveal: bool
-) -> list[FeedbackSupporter]:
+def _supporters(services: Services, item_id: UUID, first: int) -> list[FeedbackSupporter]:
     rows = services.feedback.supporters(item_id)[:first]
     ids = [row.member_id for row in rows]
     levels = services.engagement_levels.of(ids) if ids else {}
-    members = {UUID(m.id): m for m in load_members(services, ids, reveal)} if ids else {}
     now = utc_now()
     supporters = []
     for row in rows:
@@ -61,7 +61,6 @@ def _supporters(
         supporters.append(
             FeedbackSupporter(
                 member_id=strawberry.ID(str(row.member_id)),
-                member=members.get(row.member_id),
                 importance=ImportanceEnum(row.importance),
                 supported_at=row.supported_at,
                 stage=Stage(level.stage) if level and level.stage else None,

@@ -15,13 +15,13 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.errors import bad_input
-from api.graphql.feedback.authors import author_of
 from api.graphql.feedback.enums import (
     ChangeKindEnum,
     FeedbackKindEnum,
     FeedbackStatusEnum,
     PriorityEnum,
 )
+from api.graphql.feedback.people import member_of
 from api.graphql.feedback.supporters import FeedbackSupporter, supporters_of
 from api.graphql.members import Member
 from api.graphql.nodes import Node
@@ -120,7 +120,7 @@ class FeedbackItem(Node):
 
     @strawberry.field(description="The member who gave it, with your role's masking as everywhere.")
     async def author(self, info: Info) -> Member | None:
-        return await author_of(info, UUID(self.author_id))
+        return await member_of(info, UUID(self.author_id))
 
     @strawberry.field(description="Every change of the item, oldest first.")
     async def history(self, info: Info) -> list[FeedbackChange]:

@@ -1,4 +1,4 @@
-"""Authors of a page of items, loaded together: one read of members per request, not per item."""
+"""Members named by feedback (authors, supporters), read together: one query per batch."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from api.services import in_thread
 _LOADERS: WeakKeyDictionary[Context, DataLoader[UUID, Member | None]] = WeakKeyDictionary()
 
 
-async def author_of(info: Info, member_id: UUID) -> Member | None:
-    """The member, masked for the caller, batched with the other items' authors."""
+async def member_of(info: Info, member_id: UUID) -> Member | None:
+    """The member, masked for the caller, batched with the others the request names."""
     context = info.context
     loader = _LOADERS.get(context)
     if loader is None:
