@@ -28,12 +28,12 @@ GROUP BY GROUPING SETS ((kind), (status), (product_area), (week), ())
 # A target per priority, the default for untriaged items and priorities not named.
 # An item is over its target when answered later than it, or still unanswered past it now.
 # Waits are float8 seconds (date_part; extract's numeric is slower to sort), both
-# percentiles come from one sort per group, and group keys compare bytewise.
+# percentiles come from one sort per group, and text group keys compare bytewise.
 RESPONSE_TIMES = """
 WITH targets AS (
     SELECT * FROM unnest(%(priorities)s::text[], %(seconds)s::float8[]) AS t(priority, seconds)
 ), items AS (
-    SELECT {group_key} COLLATE "C" AS key,
+    SELECT {group_key} AS key,
         date_part('epoch', i.first_response_at - i.submitted_at) AS waited,
         date_part('epoch', coalesce(i.first_response_at, %(now)s) - i.submitted_at)
             > coalesce(t.seconds, %(default)s) AS over_target
@@ -59,10 +59,9 @@ class ResponseGroup(StrEnum):
 
 # Constant SQL per grouping: the caller's choice picks one, never text of its own.
 GROUP_KEYS = {
-    ResponseGroup.WEEK: "to_char(date_trunc('week', i.submitted_at AT TIME ZONE 'UTC'),"
-    " 'YYYY-MM-DD')",
-    ResponseGroup.CHANNEL: "i.channel",
-    ResponseGroup.PRIORITY: "i.priority",
+    ResponseGroup.WEEK: "date_trunc('week', i.submitted_at AT TIME ZONE 'UTC')::date",
+    ResponseGroup.CHANNEL: 'i.channel COLLATE "C"',
+    ResponseGroup.PRIORITY: 'i.priority COLLATE "C"',
 }
 
 
@@ -97,6 +96,7 @@ class FeedbackSummary:
 class ResponseTimes:
     """Time to first response of the items of one group (or of all, for the overall row)."""
 
+    # The week's Monday (YYYY-MM-DD), the channel, or the priority (None: untriaged, or all).
     key: str | None
     answered: int
     unanswered: int
@@ -183,8 +183,9 @@ def _week(count: WeekCount) -> date:
 
 def _times(row: dict[str, Any]) -> ResponseTimes:
     median, p90 = row["percentiles"] or (None, None)
+    key = row["key"]
     return ResponseTimes(
-        key=row["key"],
+        key=key.isoformat() if isinstance(key, date) else key,
         answered=row["answered"],
         unanswered=row["unanswered"],
         median=_seconds(median),
