@@ -18,6 +18,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.graphql.feedback.mutations import FeedbackMutation
 from api.graphql.interactions import (
     EngagementMutation,
     EngagementQuery,
@@ -52,7 +53,7 @@ class Query(MemberQuery, EngagementQuery, LifecycleQuery, NodeQuery):
 
 
 @strawberry.type(description="Everything that can be changed; each returns a result union.")
-class Mutation(MemberMutation, EngagementMutation):
+class Mutation(MemberMutation, EngagementMutation, FeedbackMutation):
     pass
 
 

@@ -1,0 +1,1 @@
+"""Feedback over GraphQL: items, their history, the change feed, reports, and mutations."""
