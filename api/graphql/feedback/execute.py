@@ -19,8 +19,8 @@ from api.graphql.errors import (
     forbidden,
     validation_failed,
 )
-from api.graphql.feedback.item_stub import load_feedback_item
 from api.graphql.feedback.payloads import FeedbackGroupConflict, FeedbackStatusConflict
+from api.graphql.feedback.types import load_feedback_item
 from api.services import in_thread
 from application.feedback.desk import FeedbackDesk
 from application.feedback.saving import FeedbackChange

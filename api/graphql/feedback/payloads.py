@@ -8,7 +8,7 @@ import strawberry
 
 from api.graphql.errors import Conflict, Error, Forbidden, NotFound, ValidationFailed
 from api.graphql.feedback import enums  # noqa: F401 (registers the enums with strawberry)
-from api.graphql.feedback.item_stub import FeedbackItem
+from api.graphql.feedback.types import FeedbackItem
 from domain.feedback.workflow import FeedbackStatus
 
 
