@@ -12,6 +12,12 @@ A page ends on a position boundary: several items can share one position (an era
 moves all of its author's items), and a page cut in their middle would lose the rest
 (the cursor holds a position only), so the page stops before that position, or holds all
 of it when it alone fills the page.
+
+Each entry names the kinds of the item's changes after the cursor. An item that changed
+twice, on either side of where a page ended, and both committed before that page was
+read, comes once, at its later position and in its newest state: the earlier change is in
+its state and its history, but not among the entry's kinds (a cursor of one position
+cannot say which changes its reader saw). Nothing is skipped: only the label is merged.
 """
 
 from __future__ import annotations
