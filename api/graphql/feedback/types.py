@@ -15,6 +15,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.errors import bad_input
+from api.graphql.feedback.authors import author_of
 from api.graphql.feedback.enums import (
     ChangeKindEnum,
     FeedbackKindEnum,
@@ -22,7 +23,7 @@ from api.graphql.feedback.enums import (
     PriorityEnum,
 )
 from api.graphql.feedback.supporters import FeedbackSupporter, supporters_of
-from api.graphql.members import Member, member_by_id
+from api.graphql.members import Member
 from api.graphql.nodes import Node
 from api.graphql.relay import Connection, Edge, PageInfo, check_first, relay_type
 from api.services import in_thread
@@ -116,7 +117,7 @@ class FeedbackItem(Node):
 
     @strawberry.field(description="The member who gave it, with your role's masking as everywhere.")
     async def author(self, info: Info) -> Member | None:
-        return await member_by_id(info, str(self.author_id))
+        return await author_of(info, UUID(self.author_id))
 
     @strawberry.field(description="Every change of the item, oldest first.")
     async def history(self, info: Info) -> list[FeedbackChange]:
