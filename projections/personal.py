@@ -25,6 +25,8 @@ EMAIL = "members.email"
 ATTRIBUTES = "members.attributes"
 HANDLE = "member_identities.handle"
 CONTENT = "member_interactions.content"
+# A feedback item's text and source url, sealed under its author's key.
+FEEDBACK_TEXT = "feedback_items.text"
 
 Keys = dict[UUID, bytes | None]
 
