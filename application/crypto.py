@@ -103,6 +103,10 @@ class LookupHasher:
         """The blind index of an e-mail address, compared case-insensitively."""
         return self._digest("email", email.strip().casefold())
 
+    def word(self, normalised_word: str) -> bytes:
+        """The blind index of a word of a text (already normalised), for text search."""
+        return self._digest("word", normalised_word)
+
     def _digest(self, kind: str, value: str) -> bytes:
         message = f"{kind}\x00{value}".encode()
         return hmac.new(self._key, message, hashlib.sha256).digest()[: self.DIGEST_SIZE]

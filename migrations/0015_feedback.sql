@@ -84,3 +84,13 @@ CREATE TABLE IF NOT EXISTS feedback_terms (
     PRIMARY KEY (term, item_id)
 );
 CREATE INDEX IF NOT EXISTS feedback_terms_item_idx ON feedback_terms (item_id);
+
+-- Keyed hashes are matched one value at a time: no statistics, which would keep sampled
+-- hashes of an erased author's words in pg_statistic.
+ALTER TABLE feedback_terms ALTER COLUMN term SET STATISTICS 0;
+
+-- How much a supporter's importance weighs in weighted support and voice; an author counts 1.
+CREATE OR REPLACE FUNCTION crm_feedback_weight(importance text) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE importance WHEN 'critical' THEN 3 WHEN 'important' THEN 2 ELSE 1 END
+$$;

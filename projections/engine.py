@@ -17,7 +17,7 @@ from psycopg_pool import ConnectionPool
 from projections.isolation import NOT_POISON, apply_isolating, apply_parked
 from projections.parking import describe, forget_parked, park
 from projections.positions import EVENTS_TABLE, PositionWatcher, lock_position
-from projections.projection import Projection
+from projections.projection import LoggedEvents, Projection
 from projections.replay import restore_indexes, strip_indexes
 
 log = logging.getLogger(__name__)
@@ -262,8 +262,11 @@ class ProjectionRunner:
             )
 
     def _decode(self, rows: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """The rows' domain events, each with its notification id (see LoggedEvents)."""
         stored = [StoredEvent(r[1], r[2], r[3], bytes(r[4])) for r in rows]
         decode_page = getattr(self.mapper, "to_domain_events", None)
         if decode_page is not None:  # one key-store query per page, not one per member
-            return list(decode_page(stored))
-        return [self.mapper.to_domain_event(s) for s in stored]
+            events = list(decode_page(stored))
+        else:
+            events = [self.mapper.to_domain_event(s) for s in stored]
+        return LoggedEvents(events, (r[0] for r in rows))

@@ -10,6 +10,8 @@ personal data.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
@@ -60,12 +62,24 @@ class PersonalData:
         """The blind index of an e-mail address; None without one."""
         return None if email is None else self.lookups.email(email)
 
+    def word_keys(self, text: str) -> list[bytes]:
+        """The blind indexes of the distinct words of a text (see `words`)."""
+        return [self.lookups.word(word) for word in sorted(words(text))]
+
     def search_keys(self, text: str) -> list[bytes]:
         """What an exact search for `text` compares: as an e-mail, and as a handle."""
         keys = [self.lookups.email(text)]
         if normalise_handle(text):
             keys.append(self.handle_key(text))
         return keys
+
+
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> set[str]:
+    """The distinct words of a text as search compares them: NFKC-normalised, case-folded."""
+    return set(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
 def seal_value(key: bytes | None, value: Any, context: str, owner: object) -> bytes | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from psycopg import Cursor
@@ -11,6 +11,29 @@ from psycopg import Cursor
 
 class ProjectionMisconfigured(Exception):
     """A projection was built without what it needs to run: every event would fail alike."""
+
+
+class LoggedEvents(list[Any]):
+    """A page's decoded events, with the notification id of each, as the engine hands them.
+
+    Most projections read only the events; a read model that records where in the log each
+    row last changed (a change feed) reads `notification_ids` too (see `notification_ids`).
+    """
+
+    def __init__(self, events: Iterable[Any], notification_ids: Iterable[int]) -> None:
+        super().__init__(events)
+        self.notification_ids = [int(n) for n in notification_ids]
+
+
+def notification_ids(events: Sequence[Any]) -> list[int]:
+    """The notification id of each event of a page, in the same order.
+
+    Raised as misconfiguration (never parked) when the events did not come from the engine.
+    """
+    found = getattr(events, "notification_ids", None)
+    if found is None or len(found) != len(events):
+        raise ProjectionMisconfigured("this projection needs the engine's notification ids")
+    return list(found)
 
 
 class Projection(ABC):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.interactions.engagement import DEFAULT_RULE, EngagementRule
+from projections.feedback.projection import FeedbackProjection
 from projections.interactions.projection import EngagementProjection
 from projections.lifecycle.projection import LifecycleProjection
 from projections.members.projection import MembersProjection
@@ -21,6 +22,7 @@ def all_projections(
         MembersProjection(personal),
         EngagementProjection(engagement, personal),
         LifecycleProjection(),
+        FeedbackProjection(personal),
     ]
 
 
