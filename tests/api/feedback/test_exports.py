@@ -9,17 +9,21 @@ import threading
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 from api.auth import Role
 from api.bootstrap import personal_data
+from api.cli.common import app
 from projections.feedback.export import COLUMNS
 from projections.personal import PersonalData
 from tests.api.conftest import Api, join, served_api, succeed
 from tests.api.feedback.read_model import START, Seeded, touch, write_item
+from tests.integration.test_cli import crm_env
 
 CSV_URL = "/exports/feedback.csv"
 FEED_URL = "/exports/feedback.ndjson"
@@ -223,3 +227,52 @@ def test_bad_parameters_are_refused_naming_the_parameter(
         (problem,) = response.json()["detail"]
         assert problem["loc"] == ["query", field], (params, problem)
         assert problem["msg"], problem
+
+
+def test_crm_export_feedback_writes_the_bytes_the_endpoints_serve(
+    exports_api: Api, personal: PersonalData, keys: dict[Role, str], tmp_path: Path
+) -> None:
+    area = f"area-{uuid.uuid4().hex[:8]}"
+    pool = exports_api.services.pool
+    for text in ("plain", "with, comma", "+formula", 'say "hi"\nbye'):
+        write_item(pool, personal, text=text, product_area=area)
+    env = crm_env(exports_api.services.runtime.database_url)
+    out = tmp_path / "feedback.csv"
+    args = ["export", "feedback", "--format", "csv", "--out", str(out), "--product-area", area]
+    result = CliRunner().invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    served = _get(exports_api, CSV_URL, keys[Role.PRODUCT], productArea=area)
+    assert out.read_bytes() == served.content
+    assert "4 items" in result.output
+
+    *_, start = _feed(exports_api, keys[Role.PRODUCT])
+    for n in range(3):
+        write_item(pool, personal, text=f"new {n}")
+    feed = tmp_path / "feed.ndjson"
+    args = ["export", "feedback", "--format", "ndjson", "--out", str(feed), "--since", start]
+    result = CliRunner().invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    served = _get(exports_api, FEED_URL, keys[Role.PRODUCT], since=start)
+    assert feed.read_bytes() == served.content
+    lines = feed.read_bytes().splitlines()
+    assert len(lines) == 4
+    assert result.output.split()[-1] == served.headers["X-Next-Cursor"]
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--format", "xml"], "--format"),
+        (["--since", "nope"], "--since"),
+        (["--from", "yesterday"], "--from"),
+        (["--status", "lost"], "--status"),
+    ],
+)
+def test_crm_export_feedback_refuses_bad_options_and_says_which(
+    tmp_path: Path, args: list[str], option: str
+) -> None:
+    out = tmp_path / "never.csv"
+    result = CliRunner().invoke(app, ["export", "feedback", "--out", str(out), *args])
+    assert result.exit_code == 2, result.output
+    assert option in " ".join(result.output.split())
+    assert not out.exists()
