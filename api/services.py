@@ -17,6 +17,9 @@ from application.runtime import Runtime
 from application.settings import Settings
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.rule import StageRule
+from projections.feedback.levels import EngagementLevels
+from projections.feedback.queries import FeedbackQueries
+from projections.feedback.reports import FeedbackReports
 from projections.interactions.queries import EngagementQueries
 from projections.lifecycle.queries import LifecycleQueries
 from projections.members.projection import MembersProjection
@@ -36,6 +39,10 @@ class Services:
     members: MemberQueries
     engagement: EngagementQueries
     lifecycle: LifecycleQueries
+    feedback: FeedbackQueries
+    feedback_reports: FeedbackReports
+    # Supporters' stage and score, shown beside feedback (projections/feedback/levels.py).
+    engagement_levels: EngagementLevels
     api_keys: ApiKeys
     watcher: PositionWatcher
     use_cases: UseCases
@@ -73,6 +80,9 @@ class Services:
             MemberQueries(pool, personal),
             EngagementQueries(pool, personal),
             lifecycle,
+            FeedbackQueries(pool, personal),
+            FeedbackReports(pool),
+            EngagementLevels(pool),
             ApiKeys(pool),
             watcher,
             use_cases(runtime, lifecycle),

@@ -7,11 +7,12 @@ import secrets
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.feedback.workflow import Priority
 from domain.interactions.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
 from domain.interactions.interaction import InteractionKind
 from domain.lifecycle.rule import (
@@ -38,6 +39,8 @@ MIB = 1024 * 1024
 
 # What a rate limit applies to: GraphQL queries, GraphQL mutations, and REST ingest lines.
 RateKind = Literal["read", "write", "ingest"]
+# Hours to a first response per feedback priority; `default` for untriaged items.
+DEFAULT_RESPONSE_TARGETS = {"urgent": 4, "high": 24, "normal": 72, "low": 168, "default": 72}
 # The roles of api.auth.Role, and `default` for every role not named.
 RateScope = Literal["default", "admin", "manager", "product", "marketing", "viewer"]
 
@@ -146,6 +149,10 @@ class Settings(BaseSettings):
     # After erasures, the projection worker rewrites the tables that held the members' data
     # once the oldest pending erasure is this old (README, Personal data). At most 30 days.
     erasure_compaction_seconds: float = Field(default=3600.0, ge=0, le=30 * 24 * 3600)
+    # Feedback response targets in hours, per priority and `default` (DEFAULT_RESPONSE_TARGETS).
+    feedback_response_targets: dict[str, Annotated[float, Field(gt=0, le=24 * 366)]] = Field(
+        default_factory=dict
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -183,6 +190,14 @@ class Settings(BaseSettings):
     def _earliest_is_past(cls, value: date) -> date:
         if value >= datetime.now(UTC).date():
             raise ValueError("CRM_EARLIEST_VALID_DATE must be in the past")
+        return value
+
+    @field_validator("feedback_response_targets")
+    @classmethod
+    def _targets_are_priorities(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(DEFAULT_RESPONSE_TARGETS))
+        if unknown:
+            raise ValueError(f"unknown priorities {unknown}: use {list(DEFAULT_RESPONSE_TARGETS)}")
         return value
 
     @field_validator("engagement_weights")
@@ -236,6 +251,15 @@ class Settings(BaseSettings):
             silent_inactive=timedelta(days=self.stage_inactive_days),
             returning_grace=timedelta(days=self.stage_returning_days),
         )
+
+    def response_targets(self) -> dict[str | None, timedelta]:
+        """Time to first response aimed at per priority; the None entry is the default."""
+        hours = {**DEFAULT_RESPONSE_TARGETS, **self.feedback_response_targets}
+        targets: dict[str | None, timedelta] = {
+            p.value: timedelta(hours=hours[p]) for p in Priority
+        }
+        targets[None] = timedelta(hours=hours["default"])
+        return targets
 
     def time_bounds(self) -> TimeBounds:
         """The moments accepted for occurredAt, joinedAt and the like, and for asOf."""

@@ -1,6 +1,6 @@
 """The Member fields other contexts answer, handed to Member's resolvers through the context.
 
-Member (members context) has fields that the interactions and lifecycle contexts resolve,
+Member (members context) has fields that the interactions, lifecycle and feedback contexts resolve,
 while their types refer to Member: importing them from Member's module would close an
 import cycle. The schema's composition (api/graphql/schema.py) wires these resolvers once,
 and each request's context carries them.
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 if TYPE_CHECKING:
+    from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
     from api.graphql.members import Member
@@ -32,3 +33,5 @@ class MemberFields:
     # (info, member id, first, after, reveal personal data)
     interactions: Callable[[Info, UUID, int, str | None, bool], Awaitable[InteractionConnection]]
     stage_history: Callable[[Info, UUID], Awaitable[list[StageChange]]]
+    # (info, member id, first): items the member gave or supported.
+    feedback: Callable[[Info, UUID, int], Awaitable[list[MemberFeedback]]]

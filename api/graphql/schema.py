@@ -18,6 +18,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.graphql.feedback import FeedbackQuery, member_feedback
 from api.graphql.interactions import (
     EngagementMutation,
     EngagementQuery,
@@ -38,6 +39,7 @@ MEMBER_FIELDS = MemberFields(
     engagement=member_engagement,
     interactions=member_interactions,
     stage_history=stage_history,
+    feedback=member_feedback,
 )
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -47,7 +49,7 @@ MAX_ALIASES = 20
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(MemberQuery, EngagementQuery, LifecycleQuery, NodeQuery):
+class Query(MemberQuery, EngagementQuery, LifecycleQuery, FeedbackQuery, NodeQuery):
     pass
 
 

@@ -96,6 +96,11 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "atRiskMembers",
         "simulateAtRiskRule",
         "backtestAtRiskRule",
+        "feedbackItems",
+        "feedbackItem",
+        "feedbackSummary",
+        "responseTimes",
+        "feedbackChanges",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}

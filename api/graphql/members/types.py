@@ -28,16 +28,19 @@ from domain.values import Channel as DomainChannel
 from projections.members.queries import MemberFilter
 
 if TYPE_CHECKING:
+    from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
 
 EngagementRef = Annotated["MemberEngagement", strawberry.lazy("api.graphql.interactions")]
 StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle")]
+MemberFeedbackRef = Annotated["MemberFeedback", strawberry.lazy("api.graphql.feedback")]
 InteractionConnectionRef = Annotated[
     "InteractionConnection", strawberry.lazy("api.graphql.interactions")
 ]
 
 MAX_HISTORY = 500
+MAX_FEEDBACK = 500
 
 # strawberry.enum attaches the GraphQL definition to the enum itself and returns it; naming
 # the class (not the call's result) keeps it usable as a type in annotations.
@@ -160,6 +163,17 @@ class Member(Node):
         reveal = not self.personal_data_hidden
         fields = info.context.member_fields
         return await fields.interactions(info, UUID(self.id), first, after, reveal)
+
+    @strawberry.field(
+        description="Feedback the member gave or supported, newest first, with what became of it."
+    )
+    async def feedback(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description="At most this many (1-500).")] = 100,
+    ) -> list[MemberFeedbackRef]:
+        check_first(first, MAX_FEEDBACK)
+        return await info.context.member_fields.feedback(info, UUID(self.id), first)
 
 
 @relay_type(
