@@ -21,7 +21,6 @@ from api.services import in_thread
 from projections.feedback.export import FeedbackExport
 from projections.feedback.feed import encode_feed_cursor
 from projections.feedback.feed_export import FeedStream
-from projections.feedback.queries import FeedbackQueries
 
 NDJSON = "application/x-ndjson"
 CSV = "text/csv; charset=utf-8; header=present"
@@ -67,8 +66,7 @@ async def feedback_feed(
     """Fix the span first, so the next cursor is known before the body streams."""
     _charge(request, principal)
     after = _checked(lambda: feed_position(since))
-    personal = personal_data(services.runtime)
-    stream = FeedStream(services.pool, FeedbackQueries(services.pool, personal))
+    stream = FeedStream(services.pool, services.feedback)
     span = await in_thread(stream.span, after, limit)
     end_cursor = encode_feed_cursor(span.end)
     headers = {NEXT_CURSOR: end_cursor, HAS_MORE: str(span.has_more).lower()}
