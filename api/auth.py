@@ -29,6 +29,10 @@ class Role(StrEnum):
 # read the community without e-mails, handles or free attributes.
 _WRITE_MEMBERS = {Role.ADMIN, Role.MANAGER}
 _READ_PERSONAL_DATA = {Role.ADMIN, Role.MANAGER}
+# Feedback: managers answer members and close the loop; the product team pulls feedback and
+# steers it (triage, status, tracker links). Every role may read it.
+MANAGE_FEEDBACK = (Role.ADMIN, Role.MANAGER)
+STEER_FEEDBACK = (Role.ADMIN, Role.MANAGER, Role.PRODUCT)
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,16 @@ class Principal:
     def can_write_members(self) -> bool:
         """May change members (join, edit, link, tag, leave, erase)."""
         return self.role in _WRITE_MEMBERS
+
+    @property
+    def can_manage_feedback(self) -> bool:
+        """May submit, answer, support, mark duplicates and close loops of feedback."""
+        return self.role in MANAGE_FEEDBACK
+
+    @property
+    def can_steer_feedback(self) -> bool:
+        """May triage feedback, change its status and link it to a tracker."""
+        return self.role in STEER_FEEDBACK
 
     @property
     def can_read_personal_data(self) -> bool:

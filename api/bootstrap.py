@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
 
+from application.feedback.desk import FeedbackDesk
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
 from application.interactions.record import RecordInteractions
+from application.interactions.recording import ACCEPTED, IngestReport
 from application.lifecycle.backtest import Backtest
 from application.lifecycle.evaluation import EvaluationSchedule, StageEvaluation
 from application.lifecycle.explanations import StageExplanations
@@ -19,13 +23,16 @@ from application.lifecycle.returns import RecordReturns
 from application.lifecycle.simulation import RuleSimulation
 from application.members.demo import DemoCommunity, seed_demo_community
 from application.runtime import Runtime
+from domain.interactions.commands import RecordInteraction
+from domain.interactions.interaction import InteractionKind
 from projections.compaction import ErasureCompactor
 from projections.engine import ProjectionRunner
+from projections.feedback.duplicates import FEEDBACK_PROJECTION, ReadModelDuplicates
 from projections.lifecycle.histories import MemberHistories
 from projections.lifecycle.queries import LifecycleQueries
 from projections.personal import PersonalData
 from projections.positions import PositionWatcher
-from projections.registry import all_projections
+from projections.registry import all_projections, projection_names
 from projections.worker import ProjectionWorker
 
 
@@ -40,6 +47,8 @@ class UseCases:
     returns: RecordReturns
     # Recording, then the returns it causes: what recordInteraction calls.
     recording: RecordInteractions
+    # Feedback commands; praise and criticism bring a quiet author back as interactions do.
+    feedback: FeedbackDesk
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -56,7 +65,42 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         Backtest(histories, rule=rule, engagement=engagement, bounds=community.bounds),
         returns,
         RecordInteractions(community, returns),
+        FeedbackDesk(community, _duplicates(runtime), _SpokeReturns(returns)),
     )
+
+
+def _duplicates(runtime: Runtime) -> ReadModelDuplicates:
+    """The read model's duplicate index, waiting for the feedback projection when it runs."""
+    if FEEDBACK_PROJECTION not in projection_names():
+        return ReadModelDuplicates(runtime.pool)
+    return ReadModelDuplicates(
+        runtime.pool,
+        watcher=PositionWatcher(runtime.pool),
+        timeout=runtime.settings.read_your_writes_timeout,
+    )
+
+
+class _SpokeReturns:
+    """The feedback desk's MemberSpoke port: the author's praise or criticism, as returns see it.
+
+    The returns judge a batch of recorded interactions; the feedback event is the one record
+    of this one (the engagement projection reads it), so the batch is described, not written.
+    """
+
+    def __init__(self, returns: RecordReturns) -> None:
+        self.returns = returns
+
+    def __call__(self, member_id: UUID, channel: str, at: datetime) -> int:
+        """How many members changed stage: the author, if they were quiet."""
+        record = RecordInteraction(
+            member_id=member_id,
+            channel=channel,
+            kind=InteractionKind.FEEDBACK,
+            occurred_at=at,
+            external_id=f"feedback:{member_id}:{at.isoformat()}",
+        )
+        report = IngestReport(outcomes=[ACCEPTED], interaction_ids=[None], member_ids=[member_id])
+        return self.returns([record], report)
 
 
 def projection_worker(runtime: Runtime, watcher: PositionWatcher | None = None) -> ProjectionWorker:

@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from api.graphql.feedback import FeedbackQuery, member_feedback
+from api.graphql.feedback.mutations import FeedbackMutation
 from api.graphql.interactions import (
     EngagementMutation,
     EngagementQuery,
@@ -54,7 +55,7 @@ class Query(MemberQuery, EngagementQuery, LifecycleQuery, FeedbackQuery, NodeQue
 
 
 @strawberry.type(description="Everything that can be changed; each returns a result union.")
-class Mutation(MemberMutation, EngagementMutation):
+class Mutation(MemberMutation, EngagementMutation, FeedbackMutation):
     pass
 
 

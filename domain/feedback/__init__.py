@@ -3,6 +3,13 @@
 What other contexts may use of it is exported here.
 """
 
+from domain.feedback.errors import (
+    CanonicalIsDuplicate,
+    FeedbackModifiedConcurrently,
+    FeedbackNotFound,
+    FeedbackVersionMismatch,
+    HasDuplicates,
+)
 from domain.feedback.item import FeedbackConflict, FeedbackItem
 from domain.feedback.workflow import (
     FeedbackKind,
@@ -13,6 +20,11 @@ from domain.feedback.workflow import (
 )
 
 __all__ = [
+    "CanonicalIsDuplicate",
+    "FeedbackModifiedConcurrently",
+    "FeedbackNotFound",
+    "FeedbackVersionMismatch",
+    "HasDuplicates",
     "FeedbackConflict",
     "FeedbackItem",
     "FeedbackKind",

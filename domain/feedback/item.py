@@ -216,6 +216,8 @@ class FeedbackItem(Aggregate):
         self, member_id: UUID, *, channel: str, told_at: datetime, told_by: UUID
     ) -> bool:
         """Record that a member who asked or supported was told; once per member."""
+        if told_at < self.submitted_at:
+            raise InvalidField("told_at", "must not be before the feedback was submitted")
         if member_id != self.author_id and member_id not in self.supporters:
             raise FeedbackConflict(f"member {member_id} neither asked for nor supports this")
         if member_id in self.told:

@@ -27,6 +27,17 @@ MUTATIONS = {
     "rejoinMember",
     "eraseMember",
     "recordInteraction",
+    "submitFeedback",
+    "triageFeedback",
+    "respondToFeedback",
+    "supportFeedback",
+    "withdrawFeedbackSupport",
+    "changeFeedbackStatus",
+    "markFeedbackDuplicate",
+    "unmarkFeedbackDuplicate",
+    "linkFeedbackToTracker",
+    "unlinkFeedbackFromTracker",
+    "recordFeedbackLoopClosed",
 }
 INTROSPECT = """
 {

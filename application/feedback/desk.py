@@ -1,0 +1,153 @@
+"""The feedback desk: what the community manager and the product team do with feedback."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from application.feedback.ports import DuplicateIndex, MemberSpoke
+from application.feedback.saving import FeedbackChange, FeedbackStore
+from application.members.community import Community
+from domain.feedback import CanonicalIsDuplicate, FeedbackItem, FeedbackKind, HasDuplicates
+from domain.feedback import commands as cmd
+
+# Praise and criticism are interactions too: a quiet member who gives them comes back.
+SPOKEN_KINDS = frozenset({FeedbackKind.PRAISE, FeedbackKind.CRITICISM})
+# How many of an item's duplicates a refusal names.
+NAMED_DUPLICATES = 5
+
+
+class FeedbackDesk:
+    """Feedback use cases as load, act, save through the Community (the one event store)."""
+
+    def __init__(
+        self,
+        community: Community,
+        duplicates: DuplicateIndex,
+        spoke: MemberSpoke | None = None,
+    ) -> None:
+        self.store = FeedbackStore(community)
+        self.community = community
+        self.duplicates = duplicates
+        self.spoke = spoke
+
+    def get_item(self, item_id: UUID) -> FeedbackItem:
+        """The item's current state; FeedbackNotFound if no item has this id."""
+        return self.store.item(item_id)
+
+    def submit(self, command: cmd.SubmitFeedback) -> FeedbackChange:
+        """Record new feedback from a member (or from staff on the member's behalf)."""
+        self.store.members(command.author_id, command.submitted_by)
+        now = self.community.clock()
+        item = FeedbackItem.submit(
+            author_id=command.author_id,
+            submitted_by=command.submitted_by,
+            channel=command.channel.value,
+            kind=command.kind,
+            text=command.text,
+            source_url=command.source_url,
+            source_interaction_id=command.source_interaction_id,
+            product_area=command.product_area,
+            submitted_at=command.submitted_at or now,
+            now=now,
+            bounds=self.community.bounds,
+        )
+        change = self.store.save(item)
+        if self.spoke is not None and command.kind in SPOKEN_KINDS:
+            self.spoke(item.author_id, item.channel, item.submitted_at)
+        return change
+
+    def triage(self, command: cmd.TriageFeedback) -> FeedbackChange:
+        """Place the item: product area, priority, owning team."""
+        return self.store.change(
+            command,
+            lambda item: item.triage(
+                product_area=command.product_area, priority=command.priority, team=command.team
+            ),
+        )
+
+    def respond(self, command: cmd.RespondToFeedback) -> FeedbackChange:
+        """Record an answer; staff and bot flags come from the responder's own record."""
+        responder = self.store.member(command.responder_id)
+        now = self.community.clock()
+        return self.store.change(
+            command,
+            lambda item: item.respond(
+                responder_id=responder.id,
+                channel=command.channel.value,
+                responded_at=command.responded_at or now,
+                now=now,
+                by_staff=responder.is_staff,
+                by_bot=responder.is_bot,
+                bounds=self.community.bounds,
+            ),
+        )
+
+    def support(self, command: cmd.SupportFeedback) -> FeedbackChange:
+        """Count a member's support, once per member."""
+        self.store.members(command.member_id)
+        return self.store.change(
+            command, lambda item: item.support(command.member_id, command.importance)
+        )
+
+    def withdraw_support(self, command: cmd.WithdrawFeedbackSupport) -> FeedbackChange:
+        """Take a member's support back."""
+        self.store.members(command.member_id)
+        return self.store.change(command, lambda item: item.withdraw_support(command.member_id))
+
+    def change_status(self, command: cmd.ChangeFeedbackStatus) -> FeedbackChange:
+        """Move the item in the workflow; IllegalStatusChange names both statuses."""
+        self.store.members(command.changed_by)
+        return self.store.change(
+            command,
+            lambda item: item.change_status(
+                command.status,
+                changed_by=command.changed_by,
+                reason=command.reason,
+                notify_supporters=command.notify_supporters,
+            ),
+        )
+
+    def mark_duplicate(self, command: cmd.MarkFeedbackDuplicate) -> FeedbackChange:
+        """Say the item duplicates a canonical one; groups stay one level deep."""
+        self.store.members(command.marked_by)
+        canonical = self.store.item(command.canonical_id)
+        if canonical.duplicate_of is not None and canonical.id != command.item_id:
+            raise CanonicalIsDuplicate(canonical.id, canonical.duplicate_of)
+        named = [i for i in self.duplicates.duplicates_of(command.item_id) if i != command.item_id]
+        if named:
+            raise HasDuplicates(command.item_id, named[:NAMED_DUPLICATES])
+        return self.store.change(
+            command,
+            lambda item: item.mark_duplicate(canonical.id, marked_by=command.marked_by),
+        )
+
+    def unmark_duplicate(self, command: cmd.UnmarkFeedbackDuplicate) -> FeedbackChange:
+        """Let the item stand on its own again, exactly as its own events made it."""
+        self.store.members(command.unmarked_by)
+        return self.store.change(
+            command, lambda item: item.unmark_duplicate(unmarked_by=command.unmarked_by)
+        )
+
+    def link_tracker(self, command: cmd.LinkFeedbackToTracker) -> FeedbackChange:
+        """Follow the item in an external tracker (the same link again records nothing)."""
+        return self.store.change(command, lambda item: item.link_tracker(command.url, command.key))
+
+    def unlink_tracker(self, command: cmd.UnlinkFeedbackFromTracker) -> FeedbackChange:
+        """Stop following the item in an external tracker."""
+        return self.store.change(command, lambda item: item.unlink_tracker())
+
+    def close_loop(self, command: cmd.RecordFeedbackLoopClosed) -> FeedbackChange:
+        """Record that a member who asked or supported was told of the outcome, once."""
+        self.store.members(command.member_id, command.told_by)
+        now = self.community.clock()
+        told_at = command.told_at or now
+        self.community.bounds.check("told_at", told_at, now)
+        return self.store.change(
+            command,
+            lambda item: item.close_loop(
+                command.member_id,
+                channel=command.channel.value,
+                told_at=told_at,
+                told_by=command.told_by,
+            ),
+        )
