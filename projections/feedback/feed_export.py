@@ -25,8 +25,9 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-# The item's JSON names: GraphQL's camelCase, and `id` for the item id.
-_NAMES = {f.name: "id" if f.name == "item_id" else _camel(f.name) for f in fields(FeedbackRow)}
+# The item's JSON names: those of GraphQL's FeedbackItem where it has the field.
+_RENAMED = {"item_id": "id", "duplicates": "duplicateCount", "supporters": "supporterCount"}
+_NAMES = {f.name: _RENAMED.get(f.name) or _camel(f.name) for f in fields(FeedbackRow)}
 
 
 class FeedSource(Protocol):
