@@ -11,6 +11,8 @@ from projections.feedback.export import ExportFilter
 from projections.feedback.feed import decode_feed_cursor
 
 STATUSES = ", ".join(s.value for s in FeedbackStatus)
+MAX_POSITION = 2**63 - 1  # notification ids are bigint
+MAX_AREA_CHARS = 200
 
 
 class ParamError(ValueError):
@@ -27,9 +29,12 @@ def feed_position(since: str | None) -> int:
     if since is None or not since.strip():
         return 0
     try:
-        return decode_feed_cursor(since.strip())
+        position = decode_feed_cursor(since.strip())
     except InvalidCursor as error:
         raise ParamError("since", f"not a feedback feed cursor: {error}") from None
+    if position > MAX_POSITION:
+        raise ParamError("since", "not a feedback feed cursor: its position is out of range")
+    return position
 
 
 def instant(text: str | None, param: str) -> datetime | None:
@@ -71,5 +76,14 @@ def export_filter(
     start, end = instant(submitted_from, "from"), instant(submitted_to, "to")
     if start is not None and end is not None and end <= start:
         raise ParamError("to", "must be later than from")
-    areas = [area.strip() for area in product_areas or () if area.strip()]
-    return ExportFilter(start, end, statuses(status), areas)
+    return ExportFilter(start, end, statuses(status), areas(product_areas))
+
+
+def areas(values: Sequence[str] | None) -> list[str]:
+    """Product areas as given (repeated), without blanks; never control characters."""
+    found = [area.strip() for area in values or () if area.strip()]
+    for area in found:
+        if len(area) > MAX_AREA_CHARS or any(ord(c) < 32 for c in area):
+            reason = f"a product area has at most {MAX_AREA_CHARS} characters and no control ones"
+            raise ParamError("productArea", reason)
+    return found
