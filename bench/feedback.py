@@ -30,10 +30,18 @@ from application.migrations import apply_migrations
 from bench.feedback_reads import TARGETS, exports, feed_pages, first_pages, http_pages, reports
 from bench.feedback_seed import seed
 from bench.harness import Bench, open_runtime, recreate_database
+from bench.run import _machine as machine
 
 DATABASE = "crm_bench_feedback"
 QUICK_DATABASE = "crm_bench_feedback_quick"
 QUICK_ITEMS = 20_000
+SECTION_NAMES = [
+    "feedback_items_sql",
+    "feedback_items_http",
+    "response_times",
+    "feedback_changes",
+    "exports",
+]
 console = Console(stderr=True)
 
 
@@ -59,17 +67,21 @@ def main(argv: list[str] | None = None) -> None:
     output = Path(args.output or f"bench/results/feedback-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json")
     output.parent.mkdir(parents=True, exist_ok=True)
     apply_migrations(url)
+    results["machine"] = machine(bench)
     if not args.reuse:
         results["seed"] = _seed(bench, items)
         _save(output, results)
     samples = 30 if args.quick else args.samples
-    for name_, section in (
-        ("feedback_items_sql", lambda: first_pages(bench, samples)),
-        ("feedback_items_http", lambda: http_pages(bench, samples)),
-        ("response_times", lambda: reports(bench, samples)),
-        ("feedback_changes", lambda: feed_pages(bench, samples)),
-        ("exports", lambda: exports(bench)),
-    ):
+    sections = {
+        "feedback_items_sql": lambda: first_pages(bench, samples),
+        "feedback_items_http": lambda: http_pages(bench, samples),
+        "response_times": lambda: reports(bench, samples),
+        "feedback_changes": lambda: feed_pages(bench, samples),
+        "exports": lambda: exports(bench),
+    }
+    for name_, section in sections.items():
+        if args.only and name_ not in args.only:
+            continue
         console.print(f"[bold]{name_}[/bold] …")
         try:
             results[name_] = section()
@@ -101,6 +113,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--samples", type=int, default=300, help="Samples per timed read.")
     parser.add_argument("--reuse", action="store_true", help="Measure the seeded database again.")
     parser.add_argument("--database", help=f"Database name (default {DATABASE}).")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SECTION_NAMES,
+        help="With --reuse: measure only this section (repeatable).",
+    )
     parser.add_argument("--workdir", help="Where exports and logs go (default: a temp dir).")
     parser.add_argument("--output", help="Results file (default bench/results/feedback-<t>.json).")
     return parser

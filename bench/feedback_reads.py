@@ -142,7 +142,7 @@ def http_pages(bench: Bench, samples: int) -> dict[str, Any]:
             floor = percentiles(
                 timed("typename", lambda n: len(_post(client, "{ __typename }", {})), samples)
             )
-        peak = service.peak_rss_mb
+    peak = service.peak_rss_mb  # read as the server stopped
     overall = percentiles(every)
     return {
         "feedback_items_all_variants": overall,
