@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.requests import HTTPConnection
 
 from api.deps import PrincipalDep, ServicesDep, authenticate
+from api.export_slots import ExportSlots
 from api.exports import router as exports_router
 from api.graphql.context import Context
 from api.graphql.router import CrmGraphQLRouter
@@ -90,6 +91,8 @@ def create_app(
     app.include_router(exports_router)
     # Each process keeps its own buckets; ingestion streams any size and bounds each line.
     app.state.rate_limiter = RateLimiter(settings)
+    # Each streaming CSV export holds a pooled connection: half the pool at most.
+    app.state.export_slots = ExportSlots(max(1, settings.pool_size // 2))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, streamed=(INGEST_PATH,))
 
     @app.get("/healthz", summary="Liveness, database and projections check (no key needed).")

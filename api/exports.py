@@ -16,6 +16,7 @@ from fastapi.responses import StreamingResponse
 from api.bootstrap import personal_data
 from api.deps import PrincipalDep, ServicesDep
 from api.export_params import ParamError, export_filter, feed_position
+from api.export_slots import ExportSlots
 from api.ratelimit import RateLimited, RateLimiter
 from api.services import in_thread
 from projections.feedback.export import FeedbackExport
@@ -27,6 +28,7 @@ CSV = "text/csv; charset=utf-8; header=present"
 NEXT_CURSOR = "X-Next-Cursor"
 HAS_MORE = "X-Has-More"
 MAX_LIMIT = 1_000_000
+EXPORT_RETRY_SECONDS = 10
 T = TypeVar("T")
 
 router = APIRouter(tags=["exports"])
@@ -103,10 +105,17 @@ async def feedback_csv(
     """Stream the items from a server-side cursor, a page at a time."""
     _charge(request, principal)
     where = _checked(lambda: export_filter(submitted_from, submitted_to, statuses, product_areas))
+    slots: ExportSlots = request.app.state.export_slots
+    if not slots.take():
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"{slots.count} CSV exports are streaming already; try again shortly",
+            headers={"Retry-After": str(EXPORT_RETRY_SECONDS)},
+        )
     export = FeedbackExport(services.pool, personal_data(services.runtime))
     filename = f"feedback-{datetime.now().astimezone():%Y%m%dT%H%M%S}.csv"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    return StreamingResponse(export.csv(where), media_type=CSV, headers=headers)
+    return StreamingResponse(slots.held(export.csv(where)), media_type=CSV, headers=headers)
 
 
 def _checked(parse: Callable[[], T]) -> T:
