@@ -12,6 +12,12 @@ A page ends on a position boundary: several items can share one position (an era
 moves all of its author's items), and a page cut in their middle would lose the rest
 (the cursor holds a position only), so the page stops before that position, or holds all
 of it when it alone fills the page.
+
+Each entry names the kinds of the item's changes after the cursor. An item that changed
+twice, on either side of where a page ended, and both committed before that page was
+read, comes once, at its later position and in its newest state: the earlier change is in
+its state and its history, but not among the entry's kinds (a cursor of one position
+cannot say which changes its reader saw).
 """
 
 from __future__ import annotations
@@ -20,29 +26,43 @@ import base64
 import binascii
 from typing import Any
 
-from psycopg.rows import dict_row
+from psycopg import Cursor
 from psycopg_pool import ConnectionPool
 
-from projections.cursors import InvalidCursor, Row
-from projections.feedback.opening import ITEM_COLUMNS, opened
+from projections.cursors import InvalidCursor
+from projections.feedback.opening import ITEM_COLUMNS, opened_tuples
 from projections.feedback.rows import ChangeKind, FeedEntry, FeedPage
 from projections.personal import PersonalData
 
 PREFIX = "feedback-feed:v1:"
 
-PAGE = f"""
-SELECT {ITEM_COLUMNS} FROM feedback_items WHERE position > %s
-ORDER BY position, item_id LIMIT %s
+
+def _with_kinds(rows: str) -> str:
+    """Rows of feedback_items (`rows`: a query of ITEM_COLUMNS), each with the kinds of its
+    changes after the cursor in the order they first happened: one round trip a page."""
+    return f"""
+WITH page AS MATERIALIZED ({rows}),
+kinds AS (
+    SELECT item_id, array_agg(change ORDER BY first) AS kinds FROM (
+        SELECT h.item_id, h.change, min(h.position) AS first
+        FROM page p JOIN feedback_history h ON h.item_id = p.item_id AND h.position > %(after)s
+        GROUP BY 1, 2
+    ) c GROUP BY item_id
+)
+SELECT p.*, k.kinds FROM page p LEFT JOIN kinds k ON k.item_id = p.item_id
+ORDER BY p.position, p.item_id
 """
-AT_POSITION = f"SELECT {ITEM_COLUMNS} FROM feedback_items WHERE position = %s ORDER BY item_id"
+
+
+# One row more than the page, to cut it on a position boundary.
+PAGE = _with_kinds(
+    f"SELECT {ITEM_COLUMNS} FROM feedback_items WHERE position > %(after)s"
+    " ORDER BY position, item_id LIMIT %(limit)s"
+)
+AT_POSITION = _with_kinds(f"SELECT {ITEM_COLUMNS} FROM feedback_items WHERE position = %(at)s")
 AFTER = "SELECT EXISTS (SELECT 1 FROM feedback_items WHERE position > %s)"
-# The kinds of change of each item after the cursor, in the order they first happened.
-CHANGES = """
-SELECT item_id, array_agg(change ORDER BY first) AS changes FROM (
-    SELECT item_id, change, min(position) AS first FROM feedback_history
-    WHERE item_id = ANY(%s) AND position > %s GROUP BY item_id, change
-) c GROUP BY item_id
-"""
+_POSITION = 27  # where position stands among ITEM_COLUMNS
+_CHANGE_KINDS = {kind.value: kind for kind in ChangeKind}
 
 
 def encode_feed_cursor(position: int) -> str:
@@ -73,32 +93,29 @@ def read_feed(pool: ConnectionPool, personal: PersonalData, after: int, first: i
         raise ValueError("a feed page holds at least one change")
     with pool.connection() as conn, conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        with conn.cursor(row_factory=dict_row) as cur:
+        with conn.cursor() as cur:
             rows, has_more = _page(cur, after, first)
-            changes: dict[Any, list[str]] = {}
-            if rows:
-                cur.execute(CHANGES, ([r["item_id"] for r in rows], after))
-                changes = {r["item_id"]: r["changes"] for r in cur.fetchall()}
-    items = opened(rows, personal)
+    items = opened_tuples(rows, personal)
     entries = [
-        FeedEntry(item, [ChangeKind(c) for c in changes.get(item.item_id, [])]) for item in items
+        FeedEntry(item, [_CHANGE_KINDS[c] for c in row[-1] or ()])
+        for item, row in zip(items, rows, strict=True)
     ]
     end = items[-1].position if items else after
     return FeedPage(entries, end, has_more)
 
 
-def _page(cur: Any, after: int, first: int) -> tuple[list[Row], bool]:
+def _page(cur: Cursor[Any], after: int, first: int) -> tuple[list[tuple[Any, ...]], bool]:
     """The page's rows, cut on a position boundary, and whether more follow."""
-    cur.execute(PAGE, (after, first + 1))
-    rows: list[Row] = cur.fetchall()
+    cur.execute(PAGE, {"after": after, "limit": first + 1})
+    rows = cur.fetchall()
     if len(rows) <= first:
         return rows, False
-    cut = rows[first]["position"]  # the first row left out
-    page = [r for r in rows[:first] if r["position"] != cut]
+    cut = rows[first][_POSITION]  # the first row left out
+    page = [r for r in rows[:first] if r[_POSITION] != cut]
     if page:
         return page, True
     # One position alone fills the page: it comes whole, however many items it moved.
-    cur.execute(AT_POSITION, (cut,))
+    cur.execute(AT_POSITION, {"at": cut, "after": after})
     page = cur.fetchall()
-    cur.execute(AFTER, (cut,))
-    return page, bool(cur.fetchone()["exists"])
+    more = cur.execute(AFTER, (cut,)).fetchone()
+    return page, bool(more and more[0])

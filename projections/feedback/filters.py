@@ -25,11 +25,18 @@ class FeedbackOrder(StrEnum):
     VOICE = "voice"
 
 
-# (sort column, ORDER BY): every order descends, ties broken by item id.
+# (keyset condition, ORDER BY): every order descends, ties broken by item id. The cursor's
+# key is cast to the column's type, so that the comparison can use the order's index.
 ORDER_SQL = {
-    FeedbackOrder.NEWEST: ("submitted_at", "submitted_at DESC, item_id DESC"),
-    FeedbackOrder.MOST_SUPPORTED: ("unique_members", "unique_members DESC, item_id DESC"),
-    FeedbackOrder.VOICE: ("voice", "voice DESC, item_id DESC"),
+    FeedbackOrder.NEWEST: (
+        "(submitted_at, item_id) < (%s::timestamptz, %s)",
+        "submitted_at DESC, item_id DESC",
+    ),
+    FeedbackOrder.MOST_SUPPORTED: (
+        "(unique_members, item_id) < (%s::integer, %s)",
+        "unique_members DESC, item_id DESC",
+    ),
+    FeedbackOrder.VOICE: ("(voice, item_id) < (%s::float8, %s)", "voice DESC, item_id DESC"),
 }
 KEYSETS = {
     FeedbackOrder.NEWEST: Keyset(

@@ -226,7 +226,12 @@ def _detail(event: Any) -> dict[str, Any]:
     if kind is fe.Triaged:
         return {"product_area": event.product_area, "priority": event.priority, "team": event.team}
     if kind is fe.RespondedTo:
-        return {"channel": event.channel, "responded_at": event.responded_at.isoformat()}
+        return {
+            "channel": event.channel,
+            "responded_at": event.responded_at.isoformat(),
+            "by_staff": event.by_staff,
+            "by_bot": event.by_bot,
+        }
     if kind is fe.Supported:
         return {"member_id": str(event.member_id), "importance": event.importance}
     if kind is fe.SupportWithdrawn:

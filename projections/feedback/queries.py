@@ -53,12 +53,12 @@ class FeedbackQueries:
         self, where: FeedbackFilter, order: FeedbackOrder, first: int, after: str | None
     ) -> tuple[list[FeedbackRow], list[str], bool]:
         """A page of items after the cursor: (rows, a cursor per row, whether more follow)."""
-        key_sql, order_sql = ORDER_SQL[order]
+        after_sql, order_sql = ORDER_SQL[order]
         keyset = KEYSETS[order]
         found, params = conditions(where, self.personal, self.clock())
         if after:
             key, item_id = keyset.decode(after)
-            found.append(sql.SQL(f"({key_sql}, item_id) < (%s, %s)"))
+            found.append(sql.SQL(after_sql))
             params += [key, item_id]
         query = sql.SQL("SELECT {} FROM feedback_items WHERE {} ORDER BY {} LIMIT %s").format(
             sql.SQL(ITEM_COLUMNS), sql.SQL(" AND ").join(found), sql.SQL(order_sql)

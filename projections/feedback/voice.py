@@ -4,8 +4,9 @@ voice = sum over the item's member set of weight(member) x (1 + percentile(membe
 the member set is the one unique_members counts (a canonical item: its whole duplicate
 group; a duplicate: its author and supporters), weight is the member's highest importance
 (critical 3, important 2, nice to have 1, unknown 1; an author 1), and percentile is the
-member's engagement rank (percent_rank of member_engagement.rank_key, in [0, 1], among
-members neither staff nor bots; 0 without engagement). An item backed by engaged members
+member's engagement rank: the share of members with interactions (staff and bots aside)
+whose decayed score (member_engagement.rank_key) is at most theirs, in (0, 1]; 0 for a
+member with no interaction. An item backed by engaged members
 thus outranks one with as many quiet supporters, by up to double.
 
 Engagement changes with every interaction, so voice is recomputed in one statement by
@@ -17,8 +18,8 @@ from __future__ import annotations
 
 REFRESH_VOICE = """
 WITH ranked AS (
-    SELECT member_id, percent_rank() OVER (ORDER BY rank_key) AS percentile
-    FROM member_engagement WHERE NOT is_staff AND NOT is_bot
+    SELECT member_id, cume_dist() OVER (ORDER BY rank_key) AS percentile
+    FROM member_engagement WHERE interactions > 0 AND NOT is_staff AND NOT is_bot
 ),
 items AS (
     SELECT item_id, author_id, duplicate_of, coalesce(duplicate_of, item_id) AS canonical

@@ -131,7 +131,12 @@ def test_a_parked_event_is_reported_then_applied_once_its_cause_is_fixed(poisone
     assert 'crm_projection_parked_events{projection="members"} 0' in metrics
     status = crm(api, "status")
     assert status.returncode == 0, status.stderr
-    assert parked_column(status.stdout) == {"members": "0", "engagement": "1", "lifecycle": "0"}
+    assert parked_column(status.stdout) == {
+        "members": "0",
+        "engagement": "1",
+        "lifecycle": "0",
+        "feedback": "0",
+    }
 
     execute(url, MIGRATION_0013.read_text())  # the fix
     retried = crm(api, "project", "--retry-parked", "engagement")
@@ -165,7 +170,7 @@ def test_a_parked_event_that_still_fails_stays_parked_until_skipped(poisoned: Ap
 def test_project_help_names_the_projections_and_refuses_unknown_ones() -> None:
     shown = crm(None, "project", "--help")
     assert shown.returncode == 0
-    for name in ("members", "engagement", "lifecycle"):
+    for name in ("members", "engagement", "lifecycle", "feedback"):
         assert name in shown.stdout
     for option in ("--rebuild", "--retry-parked", "--skip-parked"):
         assert option in shown.stdout

@@ -40,6 +40,11 @@ EXPECTED_TABLES = {
     "member_stages",
     "member_stage_history",
     "parked_events",
+    "feedback_items",
+    "feedback_supports",
+    "feedback_history",
+    "feedback_loops",
+    "feedback_terms",
 }
 
 

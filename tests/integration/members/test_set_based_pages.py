@@ -207,7 +207,8 @@ def test_rebuild_all_through_the_cli_gives_the_rows_of_live_processing(
     assert "events/s" in finished.stdout
     assert read_models(url) == live
     head = head_of_log(runtime.pool)
-    assert [lag.position for lag in lags(runtime.pool, projection_names())] == [head] * 3
+    names = projection_names()
+    assert [lag.position for lag in lags(runtime.pool, names)] == [head] * len(names)
     # The planner has statistics for every rebuilt table, autovacuum or not.
     tables = [t for p in all_projections() for t in p.tables]
     assert (
