@@ -11,6 +11,7 @@ from projections.feedback.feed import decode_feed_cursor, encode_feed_cursor
 from projections.feedback.rows import ChangeKind, FeedPage
 
 MAX_FEED_PAGE = 1_000
+MAX_POSITION = 2**63 - 1  # notification ids are bigint
 
 
 @strawberry.type(description="An item that changed after the cursor, as it stands now.")
@@ -41,9 +42,12 @@ def feed_position(after: str | None) -> int:
     if not after:
         return 0
     try:
-        return decode_feed_cursor(after)
+        position = decode_feed_cursor(after)
     except InvalidCursor as error:
         raise bad_input(f"after: {error}") from None
+    if position > MAX_POSITION:
+        raise bad_input("after: not a cursor of the feedback change feed (out of range)")
+    return position
 
 
 def check_feed_size(first: int) -> None:

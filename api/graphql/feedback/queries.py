@@ -60,8 +60,13 @@ class FeedbackQuery:
     async def feedback_items(
         self,
         info: Info,
-        filter: FeedbackFilterInput | None = None,
-        order_by: FeedbackOrderEnum = FeedbackOrder.NEWEST,
+        filter: Annotated[
+            FeedbackFilterInput | None,
+            strawberry.argument(description="Which items; all when absent."),
+        ] = None,
+        order_by: Annotated[
+            FeedbackOrderEnum, strawberry.argument(description="How the items are sorted.")
+        ] = FeedbackOrder.NEWEST,
         first: First = DEFAULT_FIRST,
         after: After = None,
     ) -> FeedbackItemConnection:
@@ -78,7 +83,11 @@ class FeedbackQuery:
         return FeedbackItemConnection.of_items(items, cursors, has_next, after)
 
     @strawberry.field(description="One feedback item by id; null when there is none.")
-    async def feedback_item(self, info: Info, id: strawberry.ID) -> FeedbackItem | None:
+    async def feedback_item(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The item's id (a UUID).")],
+    ) -> FeedbackItem | None:
         return await feedback_item_by_id(info, id)
 
     @strawberry.field(

@@ -51,6 +51,7 @@ class ProductAreaCount:
 @strawberry.type(description="How many items were submitted in one ISO week (UTC).")
 class WeekCount:
     week: date = strawberry.field(description="The Monday starting the week.")
+    iso_week: str = strawberry.field(description="The ISO 8601 week, e.g. 2026-W23.")
     items: int = strawberry.field(description="Items submitted that week.")
 
 
@@ -153,7 +154,9 @@ def summary_of(summary: Summary, from_: datetime, to: datetime) -> FeedbackSumma
         by_product_area=[
             ProductAreaCount(product_area=c.key, items=c.items) for c in summary.product_areas
         ],
-        by_week=[WeekCount(week=w.week, items=w.items) for w in summary.weeks],
+        by_week=[
+            WeekCount(week=w.week, iso_week=_iso_week(w.week), items=w.items) for w in summary.weeks
+        ],
     )
 
 
@@ -177,6 +180,11 @@ def response_times_of(
         ],
         as_of=as_of,
     )
+
+
+def _iso_week(monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def _group(times: ResponseTimes, group_by: ResponseGroup | None) -> ResponseTimeGroup:

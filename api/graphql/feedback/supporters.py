@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import strawberry
@@ -15,6 +16,12 @@ from application.clock import utc_now
 from domain.feedback.workflow import Importance
 from domain.lifecycle.stages import Stage
 
+if TYPE_CHECKING:
+    from api.graphql.lifecycle import MemberStage
+
+# The lifecycle context's enum, named lazily: contexts do not import each other's types.
+MemberStageRef = Annotated["MemberStage", strawberry.lazy("api.graphql.lifecycle")]
+
 
 @strawberry.type(description="A member backing an item, and how engaged they are.")
 class FeedbackSupporter:
@@ -25,7 +32,7 @@ class FeedbackSupporter:
     )
     importance: Importance = strawberry.field(description="How much the item matters to them.")
     supported_at: datetime = strawberry.field(description="When they gave their support.")
-    stage: Stage | None = strawberry.field(
+    stage: MemberStageRef | None = strawberry.field(
         description="Their lifecycle stage now; null before their first evaluation."
     )
     engagement_score: float | None = strawberry.field(

@@ -15,6 +15,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import Info
 from api.graphql.errors import bad_input
+from api.graphql.feedback.authors import author_of
 from api.graphql.feedback.enums import (
     ChangeKindEnum,
     FeedbackKindEnum,
@@ -22,7 +23,7 @@ from api.graphql.feedback.enums import (
     PriorityEnum,
 )
 from api.graphql.feedback.supporters import FeedbackSupporter, supporters_of
-from api.graphql.members import Member, member_by_id
+from api.graphql.members import Member
 from api.graphql.nodes import Node
 from api.graphql.relay import Connection, Edge, PageInfo, check_first, relay_type
 from api.services import in_thread
@@ -41,7 +42,8 @@ class FeedbackChange:
         description="The member or staff member who made the change, when there was one."
     )
     detail: JSON = strawberry.field(
-        description="What the change said: new status and reason, priority, tracker key..."
+        description="What the change said besides its kind (status from, to and why; "
+        "triage; supporter and importance; tracker...); never the text."
     )
 
 
@@ -99,7 +101,9 @@ class FeedbackItem(Node):
     )
     loop_closed: int = strawberry.field(description="Members told of the outcome.")
     loop_owed: int = strawberry.field(description="Members to tell: author and supporters.")
-    loop_coverage: float = strawberry.field(description="loopClosed / loopOwed, 0 to 1.")
+    loop_coverage: float = strawberry.field(
+        description="loopClosed / loopOwed, 0 to 1 (1 when nobody is owed)."
+    )
     author_erased: bool = strawberry.field(
         description="The author was erased: text and source url are gone, counts remain."
     )
@@ -116,7 +120,7 @@ class FeedbackItem(Node):
 
     @strawberry.field(description="The member who gave it, with your role's masking as everywhere.")
     async def author(self, info: Info) -> Member | None:
-        return await member_by_id(info, str(self.author_id))
+        return await author_of(info, UUID(self.author_id))
 
     @strawberry.field(description="Every change of the item, oldest first.")
     async def history(self, info: Info) -> list[FeedbackChange]:

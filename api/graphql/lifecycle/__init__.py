@@ -4,6 +4,6 @@ What other contexts may use of it is exported here.
 """
 
 from api.graphql.lifecycle.queries import LifecycleQuery, stage_history
-from api.graphql.lifecycle.types import StageChange
+from api.graphql.lifecycle.types import MemberStage, StageChange
 
-__all__ = ["LifecycleQuery", "StageChange", "stage_history"]
+__all__ = ["LifecycleQuery", "MemberStage", "StageChange", "stage_history"]

@@ -71,6 +71,12 @@ class Desk:
         assert watcher.wait_for(FeedbackProjection.name, position, WAIT_SECONDS)
 
 
+def settle(api: Api) -> None:
+    """Wait until the feedback projection has applied everything recorded so far."""
+    position = api.services.community.recorder.max_notification_id() or 0
+    assert api.services.watcher.wait_for(FeedbackProjection.name, position, WAIT_SECONDS)
+
+
 @pytest.fixture(scope="module")
 def feedback_api(server_url: str, template_database: str) -> Iterator[Api]:
     """A server on a database of this module's own, so that counts are exact."""

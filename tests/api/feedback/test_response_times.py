@@ -38,7 +38,7 @@ SUMMARY = """
 query Summary($from: DateTime!, $to: DateTime!) {
   feedbackSummary(from: $from, to: $to) {
     total byKind { kind items } byStatus { status items }
-    byProductArea { productArea items } byWeek { week items }
+    byProductArea { productArea items } byWeek { week isoWeek items }
   }
 }
 """
@@ -224,8 +224,8 @@ def test_summary_counts_by_kind_status_area_and_week(feedback_api: Api, admin: s
         {"productArea": None, "items": 2},
     ]
     assert summary["byWeek"] == [
-        {"week": "2026-06-01", "items": 3},
-        {"week": "2026-06-08", "items": 3},
+        {"week": "2026-06-01", "isoWeek": "2026-W23", "items": 3},
+        {"week": "2026-06-08", "isoWeek": "2026-W24", "items": 3},
     ]
 
 
