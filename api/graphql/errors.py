@@ -30,22 +30,24 @@ class ValidationFailed(Error):
     field_errors: list[FieldError] = strawberry.field(description="Each refused field.")
 
 
-@strawberry.type(description="No member has the given id.")
+@strawberry.type(description="No member (or feedback item) has the given id.")
 class NotFound(Error):
     id: strawberry.ID = strawberry.field(description="The id that was looked up.")
 
 
-@strawberry.type(description="The command contradicts the member's current state.")
+@strawberry.type(description="The command contradicts the current state of what it names.")
 class Conflict(Error):
     code: str = strawberry.field(
         description="Which rule: IDENTITY_ALREADY_LINKED, MEMBER_ERASED, VERSION_MISMATCH, "
-        "CONCURRENT_MODIFICATION, MEMBER_ALREADY_LEFT, MEMBER_HAS_NOT_LEFT, IDENTITY_NOT_LINKED."
+        "CONCURRENT_MODIFICATION, MEMBER_ALREADY_LEFT, MEMBER_HAS_NOT_LEFT, IDENTITY_NOT_LINKED, "
+        "FEEDBACK_CONFLICT (the item's state refuses it: support twice, not linked...)."
     )
     conflicting_member_id: strawberry.ID | None = strawberry.field(
         default=None, description="The member already holding the identity, when known."
     )
     current_version: int | None = strawberry.field(
-        default=None, description="The member's current version, on VERSION_MISMATCH."
+        default=None,
+        description="The current version of the member (or feedback item), on VERSION_MISMATCH.",
     )
 
 

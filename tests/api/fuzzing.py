@@ -113,6 +113,7 @@ class Pools:
 
     member_ids: list[str] = ["00000000-0000-0000-0000-000000000000"]
     handles: list[str] = ["ada"]
+    feedback_ids: list[str] = ["00000000-0000-0000-0000-000000000000"]
 
 
 _ZONES = st.sampled_from(
@@ -188,6 +189,7 @@ def _strings() -> st.SearchStrategy[str]:
 def _ids() -> st.SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(Pools.member_ids),
+        st.sampled_from(Pools.feedback_ids),
         st.uuids().map(str),
         st.sampled_from(["", "1", "not-a-uuid", "TWVtYmVyOjE="]),
         st.text(max_size=20),
@@ -251,9 +253,24 @@ def _plausible() -> dict[str, st.SearchStrategy[Any]]:
         {"channel": st.sampled_from(["DISCORD", "GITHUB", "SLACK"]), "handle": handle}
     )
     words = st.text(st.characters(categories=["L", "Nd", "Zs"]), min_size=1, max_size=30)
+    members = st.sampled_from(Pools.member_ids)
+    items = st.sampled_from(Pools.feedback_ids)
     return {
         "id": st.sampled_from(Pools.member_ids),
-        "memberId": st.sampled_from(Pools.member_ids),
+        "memberId": members,
+        **dict.fromkeys(
+            ("authorId", "submittedBy", "responderId", "changedBy", "markedBy", "unmarkedBy"),
+            members,
+        ),
+        "toldBy": members,
+        "itemId": items,
+        "canonicalId": items,
+        "text": words,
+        "sourceUrl": st.none()
+        | st.from_regex(r"https://example\.org/[a-z0-9/]{0,30}", fullmatch=True),
+        "key": st.from_regex(r"[A-Z]{1,5}-[0-9]{1,5}", fullmatch=True),
+        "productArea": st.none() | words,
+        "team": st.none() | words,
         "expectedVersion": st.none() | st.integers(1, 8),
         "displayName": words,
         "email": st.emails(),
@@ -283,7 +300,19 @@ def _plausible() -> dict[str, st.SearchStrategy[Any]]:
         "first": st.integers(1, 100),
         "after": st.none(),
         "search": st.none() | words,
-        **dict.fromkeys(("joinedAt", "leftAt", "rejoinedAt", "occurredAt", "asOf"), recent),
+        **dict.fromkeys(
+            (
+                "joinedAt",
+                "leftAt",
+                "rejoinedAt",
+                "occurredAt",
+                "asOf",
+                "submittedAt",
+                "respondedAt",
+                "toldAt",
+            ),
+            recent,
+        ),
     }
 
 

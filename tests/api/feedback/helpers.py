@@ -25,6 +25,10 @@ MUTATIONS = {
     "recordFeedbackLoopClosed": ("RecordFeedbackLoopClosedInput", "FeedbackLoopClosed"),
 }
 
+ITEM_FIELDS = """
+  id version status kind text sourceUrl productArea priority team supporterCount uniqueMembers
+  duplicateOf duplicateCount trackerUrl trackerKey loopClosed loopOwed firstResponseAt
+"""
 _ERRORS = """
   ... on Error { message }
   ... on ValidationFailed { fieldErrors { field message code } }
@@ -46,7 +50,7 @@ def document(name: str) -> str:
 mutation Run($input: {input_type}!) {{
   {name}(input: $input) {{
     __typename
-    ... on {success} {{ itemId version item {{ id }} }}
+    ... on {success} {{ itemId version item {{ {ITEM_FIELDS} }} }}
     {_SPECIFIC.get(name, "")}
     {_ERRORS}
   }}

@@ -33,9 +33,20 @@ def test_an_item_from_submission_to_the_loop_closed(api: Api, admin_key: str) ->
         ("unlinkFeedbackFromTracker", {}),
         ("withdrawFeedbackSupport", {"memberId": backer}),
     ]
+    assert submitted["item"]["text"].startswith("Dark mode") and submitted["item"]["id"] == item_id
+    answers = {}
     for version, (name, fields) in enumerate(steps, start=2):
         result = done(api, name, {"itemId": item_id, **fields}, key=admin_key)
         assert (result["itemId"], result["version"]) == (item_id, version), name
+        # Read your write: the item as the read model holds it after this change.
+        assert result["item"]["version"] == version, name
+        answers[name] = result["item"]
+    assert answers["triageFeedback"]["priority"] == "HIGH"
+    assert answers["respondToFeedback"]["firstResponseAt"] is not None
+    assert answers["linkFeedbackToTracker"]["trackerKey"] == "P-7"
+    assert answers["recordFeedbackLoopClosed"]["loopClosed"] == 1
+    assert answers["withdrawFeedbackSupport"]["supporterCount"] == 0
+    assert answers["changeFeedbackStatus"]["status"] == "PLANNED"
     item = api.services.use_cases.feedback.get_item(UUID(item_id))
     assert item.status.value == "planned" and item.told == {UUID(backer)}
     assert (item.priority, item.team, item.tracker, item.supporters) == ("high", "Core", None, {})
@@ -61,7 +72,7 @@ def test_duplicates_mark_and_unmark_over_http(api: Api, admin_key: str) -> None:
         {"itemId": duplicate, "canonicalId": canonical, "markedBy": staff},
         key=admin_key,
     )
-    assert marked["version"] == 2
+    assert marked["version"] == 2 and marked["item"]["duplicateOf"] == canonical
     nested = run(
         api,
         "markFeedbackDuplicate",
@@ -90,3 +101,28 @@ def test_praise_by_a_member_is_recorded_once_as_feedback(api: Api, admin_key: st
     assert result["version"] == 1
     # One event: the submission (an active member's stage does not change).
     assert after - before == 1
+
+
+def test_an_item_others_name_canonical_cannot_become_a_duplicate(api: Api, admin_key: str) -> None:
+    """Groups stay one level deep: the read model says which items name an item canonical."""
+    staff = member(api, admin_key, staff=True)
+    top, duplicate, other = (submit(api, admin_key)["itemId"] for _ in range(3))
+    mark = {"itemId": duplicate, "canonicalId": top, "markedBy": staff}
+    done(api, "markFeedbackDuplicate", mark, key=admin_key)
+    refused = run(
+        api,
+        "markFeedbackDuplicate",
+        {"itemId": top, "canonicalId": other, "markedBy": staff},
+        key=admin_key,
+    )
+    assert refused["__typename"] == "FeedbackGroupConflict", refused
+    assert (refused["code"], refused["duplicateIds"]) == ("FEEDBACK_HAS_DUPLICATES", [duplicate])
+    # Once the duplicate stands alone again, the mark is allowed.
+    done(api, "unmarkFeedbackDuplicate", {"itemId": duplicate, "unmarkedBy": staff}, key=admin_key)
+    moved = done(
+        api,
+        "markFeedbackDuplicate",
+        {"itemId": top, "canonicalId": other, "markedBy": staff},
+        key=admin_key,
+    )
+    assert moved["item"]["duplicateOf"] == other

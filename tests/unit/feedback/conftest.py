@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -80,6 +80,3 @@ class Desk:
 def desk() -> Desk:
     """A fresh desk over a fresh in-memory Community."""
     return Desk(in_memory_community())
-
-
-Racer = Callable[[], None]
