@@ -85,7 +85,10 @@ async def feedback_feed(
         " CR) starts with an apostrophe. An erased author's text and source url are empty."
     ),
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={
+        200: {"content": {"text/csv": {}}},
+        429: {"description": "As many CSV exports as allowed are streaming; see Retry-After."},
+    },
 )
 async def feedback_csv(
     request: Request,
