@@ -12,6 +12,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.requests import HTTPConnection
 
 from api.deps import PrincipalDep, ServicesDep, authenticate
+from api.export_slots import ExportSlots
+from api.exports import router as exports_router
 from api.graphql.context import Context
 from api.graphql.router import CrmGraphQLRouter
 from api.graphql.schema import MEMBER_FIELDS, build_schema
@@ -86,8 +88,11 @@ def create_app(
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(ingestion_router)
+    app.include_router(exports_router)
     # Each process keeps its own buckets; ingestion streams any size and bounds each line.
     app.state.rate_limiter = RateLimiter(settings)
+    # Each streaming CSV export holds a pooled connection: half the pool at most.
+    app.state.export_slots = ExportSlots(max(1, settings.pool_size // 2))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, streamed=(INGEST_PATH,))
 
     @app.get("/healthz", summary="Liveness, database and projections check (no key needed).")

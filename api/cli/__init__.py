@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.cli import data, keys, lifecycle, rebuild, server  # noqa: F401  (each registers its commands)
+from api.cli import data, exports, keys, lifecycle, rebuild, server  # noqa: F401  (each registers its commands)
 from api.cli.common import app
 
 

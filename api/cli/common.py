@@ -14,6 +14,8 @@ keys_app = typer.Typer(help="Create, list and revoke API keys.")
 app.add_typer(keys_app, name="apikey")
 import_app = typer.Typer(help="Import data from files.")
 app.add_typer(import_app, name="import")
+export_app = typer.Typer(help="Export data to files.")
+app.add_typer(export_app, name="export")
 console = Console()
 
 

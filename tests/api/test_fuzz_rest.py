@@ -1,7 +1,8 @@
 """Schemathesis over the REST endpoints of the app's own OpenAPI, with a valid admin key.
 
 Positive and negative examples for /ingest/interactions (its NDJSON body as described in
-the OpenAPI), /healthz and /metrics: never a 5xx, always the documented kind of answer.
+the OpenAPI), /healthz, /metrics and the feedback exports: never a 5xx, always the
+documented kind of answer.
 Deterministic, so CI runs the same examples each time.
 """
 
@@ -39,7 +40,7 @@ def _rest_schema() -> Any:
     """
     app = create_app(test_settings("postgresql://localhost/openapi-only"))
     loaded = schemathesis.openapi.from_dict(app.openapi()).include(
-        path_regex="^/(ingest/|healthz|metrics)"
+        path_regex="^/(ingest/|healthz|metrics|exports/)"
     )
     loaded.config.generation.update(
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], deterministic=True
@@ -97,6 +98,12 @@ def test_rest_fuzz(case: Any, api: Api, rest_key: str) -> None:
         assert "crm_event_log_head" in response.text
     elif case.path == "/healthz":
         assert response.json() == {"status": "ok"}, response.text
+    elif case.path == "/exports/feedback.ndjson":
+        last = response.text.splitlines()[-1]
+        assert [json.loads(last)["endCursor"]] == response.headers["x-next-cursor"], last
+    elif case.path == "/exports/feedback.csv":
+        assert content_type.startswith("text/csv"), content_type
+        assert response.text.startswith("item id,submitted at,"), response.text[:200]
     else:
         body = response.json()
         assert {"accepted", "duplicates", "rejected", "rejections"} <= body.keys(), body
