@@ -39,9 +39,9 @@ router = APIRouter(tags=["exports"])
     summary="The feedback change feed from a cursor, streamed as NDJSON.",
     description=(
         'One JSON object per line: {"item": {...the item\'s current state...}, "changes":'
-        " [...kinds of change since the cursor...]}, in commit order, then a last line"
-        ' {"endCursor": "...", "hasMore": bool}. The end is fixed when the request'
-        " arrives (the head of the feed, or where `limit` items are reached), so the"
+        ' [...kinds of its changes in the span...], "position": N}, in commit order, then'
+        ' a last line {"endCursor": "...", "hasMore": bool}. The end is fixed when the'
+        " request arrives (the head of the feed, or where `limit` changes are reached), so the"
         f" {NEXT_CURSOR} header already holds the end cursor. Store it and pass it as"
         " `since` next time: no change is missed or repeated. An item changed while the"
         " body streams comes in the next response."
@@ -61,7 +61,7 @@ async def feedback_feed(
         Query(
             ge=1,
             le=MAX_LIMIT,
-            description="At most about this many items (a commit is kept whole).",
+            description="At most about this many changes (a commit is kept whole).",
         ),
     ] = None,
 ) -> StreamingResponse:

@@ -204,11 +204,13 @@ def feed_pages(bench: Bench, samples: int) -> dict[str, Any]:
             return len(queries.changes(positions[n % len(positions)], FEED_PAGE).entries)
 
         def bare(n: int) -> int:
+            # The same changes and their items, neither cut nor grouped nor opened.
             with runtime.pool.connection() as conn:
                 return len(
                     conn.execute(
-                        "SELECT * FROM feedback_items WHERE position > %s"
-                        " ORDER BY position, item_id LIMIT %s",
+                        "SELECT i.* FROM feedback_items i JOIN (SELECT DISTINCT item_id"
+                        " FROM (SELECT item_id FROM feedback_history WHERE position > %s"
+                        " ORDER BY position, item_id LIMIT %s) c) p USING (item_id)",
                         (positions[n % len(positions)], FEED_PAGE + 1),
                     ).fetchall()
                 )

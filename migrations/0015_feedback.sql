@@ -34,9 +34,6 @@ CREATE TABLE IF NOT EXISTS feedback_items (
     changed_at timestamptz NOT NULL,
     status_changed_at timestamptz NOT NULL
 );
--- The change feed reads items in commit order (projection pages commit in log order).
-CREATE UNIQUE INDEX IF NOT EXISTS feedback_items_position_idx
-    ON feedback_items (position, item_id);
 CREATE INDEX IF NOT EXISTS feedback_items_newest_idx
     ON feedback_items (submitted_at DESC, item_id DESC);
 CREATE INDEX IF NOT EXISTS feedback_items_support_idx
@@ -100,3 +97,7 @@ $$;
 -- range scan instead of a visit to each item's row.
 CREATE INDEX IF NOT EXISTS feedback_items_reports_idx ON feedback_items (submitted_at)
     INCLUDE (first_response_at, priority, channel, kind, status, product_area);
+
+-- The change feed reads changes in commit order: a span of positions is one index range.
+CREATE INDEX IF NOT EXISTS feedback_history_position_idx
+    ON feedback_history (position, item_id) INCLUDE (change);

@@ -29,7 +29,7 @@ def export_feedback(
         str | None, typer.Option(help="ndjson: the endCursor of the previous export.")
     ] = None,
     limit: Annotated[
-        int | None, typer.Option(min=1, help="ndjson: at most about this many items.")
+        int | None, typer.Option(min=1, help="ndjson: at most about this many changes.")
     ] = None,
     submitted_from: Annotated[
         str | None, typer.Option("--from", help="csv: submitted at or after (ISO 8601).")
@@ -92,10 +92,11 @@ def _ndjson(runtime: Runtime, after: int, limit: int | None, target: BinaryIO) -
     cursor = encode_feed_cursor(span.end)
     written = 0
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("exporting the feedback feed", total=stream.count(span))
+        # Progress in log positions: entries come in commit order.
+        task = progress.add_task("exporting the feedback feed", total=span.end - span.after)
         for entry in stream.entries(span):
             target.write(entry_line(entry))
             written += 1
-            progress.advance(task)
+            progress.update(task, completed=entry.position - span.after)
         target.write(end_line(cursor, span.has_more))
     return written, cursor

@@ -1,23 +1,20 @@
-"""The change feed: every item that changed after a position, once, in commit order.
+"""The change feed: every change after a position, once, in commit order, with its item.
 
-Each row of feedback_items keeps the notification id of the last event that changed it
-(`position`). The projection applies the log in notification-id order, one page per
-transaction, and the event store commits notification ids in order: so once a reader has
-seen a row at position P, every change at or below P is already committed and visible,
-and every later change lands above P. A reader that resumes after the last position it
-fully read therefore skips nothing and repeats nothing; an item that changes again simply
-shows again, further on, with its new state.
+Each change of an item is a row of feedback_history at the notification id of the event
+that made it (`position`). The projection applies the log in notification-id order, one
+page per transaction, and the event store commits notification ids in order: once a
+reader has seen a change at position P, every change at or below P is committed and
+visible, and every later one lands above P. A page is the changes in a span of positions
+(after, end]; the next page starts after `end`. A reader that resumes from the last end
+it read therefore skips no change and repeats none, across restarts of either side.
+
+An entry is an item that changed in the page's span: its current state (which may already
+hold later changes) and the kinds of its changes in the span. An item that changes again
+after the span comes again in a later page, with those later kinds only.
 
 A page ends on a position boundary: several items can share one position (an erasure
-moves all of its author's items), and a page cut in their middle would lose the rest
-(the cursor holds a position only), so the page stops before that position, or holds all
-of it when it alone fills the page.
-
-Each entry names the kinds of the item's changes after the cursor. An item that changed
-twice, on either side of where a page ended, and both committed before that page was
-read, comes once, at its later position and in its newest state: the earlier change is in
-its state and its history, but not among the entry's kinds (a cursor of one position
-cannot say which changes its reader saw).
+moves all of its author's items), so a page stops before a position it cannot hold
+whole, or holds all of it when it alone fills the page.
 """
 
 from __future__ import annotations
@@ -25,6 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 from typing import Any
+from uuid import UUID
 
 from psycopg import Cursor
 from psycopg_pool import ConnectionPool
@@ -38,32 +36,17 @@ PREFIX = "feedback-feed:v1:"
 MAX_POSITION = 2**63 - 1
 
 
-def _with_kinds(rows: str) -> str:
-    """Rows of feedback_items (`rows`: a query of ITEM_COLUMNS), each with the kinds of its
-    changes after the cursor in the order they first happened: one round trip a page."""
-    return f"""
-WITH page AS MATERIALIZED ({rows}),
-kinds AS (
-    SELECT item_id, array_agg(change ORDER BY first) AS kinds FROM (
-        SELECT h.item_id, h.change, min(h.position) AS first
-        FROM page p JOIN feedback_history h ON h.item_id = p.item_id AND h.position > %(after)s
-        GROUP BY 1, 2
-    ) c GROUP BY item_id
-)
-SELECT p.*, k.kinds FROM page p LEFT JOIN kinds k ON k.item_id = p.item_id
-ORDER BY p.position, p.item_id
-"""
-
-
 # One row more than the page, to cut it on a position boundary.
-PAGE = _with_kinds(
-    f"SELECT {ITEM_COLUMNS} FROM feedback_items WHERE position > %(after)s"
-    " ORDER BY position, item_id LIMIT %(limit)s"
-)
-AT_POSITION = _with_kinds(f"SELECT {ITEM_COLUMNS} FROM feedback_items WHERE position = %(at)s")
-AFTER = "SELECT EXISTS (SELECT 1 FROM feedback_items WHERE position > %s)"
-_POSITION = 27  # where position stands among ITEM_COLUMNS
+CHANGES = """
+SELECT position, item_id, change FROM feedback_history
+WHERE position > %(after)s AND position <= %(until)s
+ORDER BY position, item_id LIMIT %(limit)s
+"""
+AT_POSITION = "SELECT position, item_id, change FROM feedback_history WHERE position = %s"
+MORE = "SELECT EXISTS (SELECT 1 FROM feedback_history WHERE position > %s AND position <= %s)"
+ITEMS = f"SELECT {ITEM_COLUMNS} FROM feedback_items WHERE item_id = ANY(%s)"
 _CHANGE_KINDS = {kind.value: kind for kind in ChangeKind}
+Change = tuple[int, UUID, str]
 
 
 def encode_feed_cursor(position: int) -> str:
@@ -89,38 +72,58 @@ def decode_feed_cursor(text: str | None) -> int:
     return position
 
 
-def read_feed(pool: ConnectionPool, personal: PersonalData, after: int, first: int) -> FeedPage:
-    """The items that changed after `after`, in (position, item id) order, with their kinds.
+def read_feed(
+    pool: ConnectionPool,
+    personal: PersonalData,
+    after: int,
+    first: int,
+    until: int = MAX_POSITION,
+) -> FeedPage:
+    """The changes after `after` (and at or before `until`), at most `first` of them.
 
-    Read in one repeatable-read snapshot, so that rows and kinds agree.
+    Read in one repeatable-read snapshot, so that changes and items agree.
     """
     if first < 1:
         raise ValueError("a feed page holds at least one change")
     with pool.connection() as conn, conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         with conn.cursor() as cur:
-            rows, has_more = _page(cur, after, first)
-    items = opened_tuples(rows, personal)
+            changes, has_more = _changes(cur, after, first, until)
+            grouped = _by_item(changes)
+            cur.execute(ITEMS, (list(grouped),))
+            rows = {row[0]: row for row in cur.fetchall()}
+    items = {i.item_id: i for i in opened_tuples(list(rows.values()), personal)}
     entries = [
-        FeedEntry(item, [_CHANGE_KINDS[c] for c in row[-1] or ()])
-        for item, row in zip(items, rows, strict=True)
+        FeedEntry(items[item_id], kinds, position)
+        for item_id, (position, kinds) in grouped.items()
+        if item_id in items
     ]
-    end = items[-1].position if items else after
+    end = changes[-1][0] if changes else after
     return FeedPage(entries, end, has_more)
 
 
-def _page(cur: Cursor[Any], after: int, first: int) -> tuple[list[tuple[Any, ...]], bool]:
-    """The page's rows, cut on a position boundary, and whether more follow."""
-    cur.execute(PAGE, {"after": after, "limit": first + 1})
-    rows = cur.fetchall()
+def _changes(cur: Cursor[Any], after: int, first: int, until: int) -> tuple[list[Change], bool]:
+    """The page's changes, cut on a position boundary, and whether more follow."""
+    cur.execute(CHANGES, {"after": after, "until": until, "limit": first + 1})
+    rows: list[Change] = cur.fetchall()
     if len(rows) <= first:
         return rows, False
-    cut = rows[first][_POSITION]  # the first row left out
-    page = [r for r in rows[:first] if r[_POSITION] != cut]
+    cut = rows[first][0]  # the position of the first change left out
+    page = [r for r in rows[:first] if r[0] != cut]
     if page:
         return page, True
     # One position alone fills the page: it comes whole, however many items it moved.
-    cur.execute(AT_POSITION, {"at": cut, "after": after})
-    page = cur.fetchall()
-    more = cur.execute(AFTER, (cut,)).fetchone()
+    page = sorted(cur.execute(AT_POSITION, (cut,)).fetchall(), key=lambda r: r[1])
+    more = cur.execute(MORE, (cut, until)).fetchone()
     return page, bool(more and more[0])
+
+
+def _by_item(changes: list[Change]) -> dict[UUID, tuple[int, list[ChangeKind]]]:
+    """Each item's last position in the page and its kinds of change in first-seen order,
+    items in the order of their last change (commit order)."""
+    grouped: dict[UUID, tuple[int, list[ChangeKind]]] = {}
+    for position, item_id, change in changes:
+        _, kinds = grouped.pop(item_id, (position, []))
+        kind = _CHANGE_KINDS[change]
+        grouped[item_id] = (position, kinds if kind in kinds else [*kinds, kind])
+    return grouped

@@ -2,8 +2,8 @@
 
 The end of a response is fixed before its first line is sent, so the next cursor can go
 in a header: it is the head of the feed when the request came (or the position where the
-limit is reached), and the stream holds every item whose change is at or before it. An
-item changed again while the stream runs moves past the end, and is in the next response.
+limit is reached), and the stream holds every change after the cursor and at or before
+it. A change committed while the stream runs lands past the end: the next response has it.
 """
 
 from __future__ import annotations
@@ -33,14 +33,14 @@ _NAMES = {f.name: _RENAMED.get(f.name) or _camel(f.name) for f in fields(Feedbac
 class FeedSource(Protocol):
     """Pages of the change feed in commit order (projections/feedback/feed.py)."""
 
-    def changes(self, after_position: int, first: int) -> FeedPage:
-        """Items changed after the position, at most `first` of them."""
+    def changes(self, after_position: int, first: int, until: int = ...) -> FeedPage:
+        """Changes after the position and at or before `until`, at most `first` of them."""
         ...
 
 
 @dataclass(frozen=True)
 class FeedSpan:
-    """What one response streams: items changed after `after`, up to and with `end`."""
+    """What one response streams: changes after `after`, up to and with `end`."""
 
     after: int
     end: int
@@ -56,44 +56,32 @@ class FeedStream:
         self.page_size = page_size
 
     def span(self, after: int, limit: int | None) -> FeedSpan:
-        """Up to the head now, or to the position of the limit-th item after `after`.
+        """Up to the head now, or to the position of the limit-th change after `after`.
 
-        Items sharing a position are one commit: the span takes them all, so a response
+        Changes sharing a position are one commit: the span takes them all, so a response
         may hold a few more than `limit`, and a cursor never falls inside a commit.
         """
         with self.pool.connection() as conn:
-            head = conn.execute("SELECT max(position) FROM feedback_items").fetchone()
+            head = conn.execute("SELECT max(position) FROM feedback_history").fetchone()
             end = max(after, (head[0] if head else None) or after)
             if limit is not None:
                 row = conn.execute(
-                    "SELECT position FROM feedback_items WHERE position > %s AND position <= %s"
-                    " ORDER BY position, item_id OFFSET %s LIMIT 1",
+                    "SELECT position FROM feedback_history WHERE position > %s"
+                    " AND position <= %s ORDER BY position, item_id OFFSET %s LIMIT 1",
                     (after, end, limit - 1),
                 ).fetchone()
                 end = row[0] if row else end
             more = conn.execute(
-                "SELECT EXISTS (SELECT 1 FROM feedback_items WHERE position > %s)", (end,)
+                "SELECT EXISTS (SELECT 1 FROM feedback_history WHERE position > %s)", (end,)
             ).fetchone()
         return FeedSpan(after, end, bool(more and more[0]))
-
-    def count(self, span: FeedSpan) -> int:
-        """How many items the span holds now (for a progress bar)."""
-        with self.pool.connection() as conn:
-            row = conn.execute(
-                "SELECT count(*) FROM feedback_items WHERE position > %s AND position <= %s",
-                (span.after, span.end),
-            ).fetchone()
-        return int(row[0]) if row else 0
 
     def entries(self, span: FeedSpan) -> Iterator[FeedEntry]:
         """The span's entries in commit order, read one page at a time."""
         after = span.after
         while after < span.end:
-            page = self.source.changes(after, self.page_size)
-            for entry in page.entries:
-                if entry.item.position > span.end:
-                    return
-                yield entry
+            page = self.source.changes(after, self.page_size, span.end)
+            yield from page.entries
             if not page.has_more or page.end_position <= after:
                 return
             after = page.end_position
@@ -111,9 +99,11 @@ class FeedStream:
 
 
 def entry_json(entry: FeedEntry) -> dict[str, Any]:
-    """An entry as JSON: the item's fields in camelCase (`id` for the item id) and its changes."""
+    """An entry as JSON: the item's fields in camelCase (`id` for the item id), its changes,
+    and the position of the last of them (the entry's place in commit order)."""
     item = {_NAMES[name]: value for name, value in vars(entry.item).items()}
-    return {"item": item, "changes": [str(change) for change in entry.changes]}
+    changes = [str(change) for change in entry.changes]
+    return {"item": item, "changes": changes, "position": entry.position}
 
 
 def entry_line(entry: FeedEntry) -> bytes:

@@ -12,7 +12,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from projections.cursors import Row
-from projections.feedback.feed import read_feed
+from projections.feedback.feed import MAX_POSITION, read_feed
 from projections.feedback.filters import (
     KEYSETS,
     ORDER_SQL,
@@ -104,9 +104,9 @@ class FeedbackQueries:
         relations = [r.pop("relation") for r in found]
         return list(zip(opened(found, self.personal), relations, strict=True))
 
-    def changes(self, after_position: int, first: int) -> FeedPage:
+    def changes(self, after_position: int, first: int, until: int = MAX_POSITION) -> FeedPage:
         """The change feed after a position (see projections/feedback/feed.py)."""
-        return read_feed(self.pool, self.personal, after_position, first)
+        return read_feed(self.pool, self.personal, after_position, first, until)
 
     def refresh_voice(self) -> int:
         """Recompute every item's voice from today's engagement; returns rows changed."""

@@ -89,15 +89,17 @@ class HistoryRow:
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """An item in the change feed: its current state and what changed since the cursor."""
+    """An item in the change feed: its current state and what changed in the page's span."""
 
     item: FeedbackRow
     changes: list[ChangeKind]
+    # The position of its last change in the span: entries come in this (commit) order.
+    position: int
 
 
 @dataclass(frozen=True)
 class FeedPage:
-    """A page of the change feed; `end_position` is where the next page starts."""
+    """A page of the change feed: the changes in (after, end_position], where the next starts."""
 
     entries: list[FeedEntry]
     end_position: int

@@ -1,4 +1,4 @@
-"""The product team's pull: every item changed after a cursor, once, in commit order."""
+"""The product team's pull: every change after a cursor, once, in commit order."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from projections.feedback.feed import decode_feed_cursor, encode_feed_cursor
 from projections.feedback.rows import ChangeKind, FeedPage
 
 MAX_FEED_PAGE = 1_000
-MAX_POSITION = 2**63 - 1  # notification ids are bigint
 
 
-@strawberry.type(description="An item that changed after the cursor, as it stands now.")
+@strawberry.type(description="An item that changed in the page's span, as it stands now.")
 class FeedbackFeedEntry:
-    item: FeedbackItem = strawberry.field(description="The item's current state.")
+    item: FeedbackItem = strawberry.field(
+        description="The item's current state (it may already hold changes of a later page)."
+    )
     changes: list[ChangeKind] = strawberry.field(
-        description="What changed since the cursor, in the order it happened, each kind once."
+        description="What changed in this page's span, in the order it happened, each kind once."
     )
 
 
@@ -28,7 +29,8 @@ class FeedbackFeedEntry:
 )
 class FeedbackChangePage:
     entries: list[FeedbackFeedEntry] = strawberry.field(
-        description="Changed items in commit order; each item at most once per page."
+        description="Changed items in the commit order of their last change in the page; "
+        "each item at most once per page, again in a later page only for later changes."
     )
     end_cursor: str = strawberry.field(
         description="Where the next page starts (durable, opaque); the same cursor when "
@@ -45,13 +47,11 @@ def feed_position(after: str | None) -> int:
         position = decode_feed_cursor(after)
     except InvalidCursor as error:
         raise bad_input(f"after: {error}") from None
-    if position > MAX_POSITION:
-        raise bad_input("after: not a cursor of the feedback change feed (out of range)")
     return position
 
 
 def check_feed_size(first: int) -> None:
-    """A feed page holds 1 to MAX_FEED_PAGE items."""
+    """A feed page holds 1 to MAX_FEED_PAGE changes."""
     if not 1 <= first <= MAX_FEED_PAGE:
         raise bad_input(f"first must be between 1 and {MAX_FEED_PAGE}")
 

@@ -123,9 +123,9 @@ class FeedbackQuery:
         return response_times_of(report, group, targets, (from_, to), now)
 
     @strawberry.field(
-        description="The change feed: every item changed after the cursor, once, in commit "
-        "order, with its current state and the kinds of change. Store endCursor; an item "
-        "committed late still comes after it."
+        description="The change feed: every change after the cursor, once, in commit order; "
+        "each entry an item that changed in the page, its current state and kinds of change. "
+        "Store endCursor; a change committed late still comes after it."
     )
     async def feedback_changes(
         self,
@@ -135,7 +135,7 @@ class FeedbackQuery:
             strawberry.argument(description="An endCursor; none to start from the beginning."),
         ] = None,
         first: Annotated[
-            int, strawberry.argument(description="Items per page, 1 to 1000.")
+            int, strawberry.argument(description="Changes per page, 1 to 1000.")
         ] = DEFAULT_FEED_PAGE,
     ) -> FeedbackChangePage:
         check_feed_size(first)

@@ -20,6 +20,7 @@ from api.auth import Role
 from api.bootstrap import personal_data
 from api.cli.common import app
 from projections.feedback.export import COLUMNS
+from projections.feedback.feed import decode_feed_cursor
 from projections.personal import PersonalData
 from tests.api.conftest import Api, join, served_api, succeed
 from tests.api.feedback.read_model import START, Seeded, touch, write_item
@@ -191,21 +192,25 @@ def test_the_feed_resumes_from_its_cursor_while_changes_commit(
 
     writer = threading.Thread(target=write)
     writer.start()
-    seen: list[tuple[uuid.UUID, int]] = []
+    # Each entry with the span of log positions its response covered.
+    seen: list[tuple[uuid.UUID, int, int, int]] = []
     cursor = start
     while True:
+        after = decode_feed_cursor(cursor)
         entries, last, cursor = _feed(exports_api, keys[Role.PRODUCT], since=cursor, limit=37)
-        seen.extend((uuid.UUID(e["item"]["id"]), e["item"]["position"]) for e in entries)
+        end = decode_feed_cursor(cursor)
+        seen.extend((uuid.UUID(e["item"]["id"]), e["position"], after, end) for e in entries)
         if not writer.is_alive() and not last["hasMore"] and not entries:
             break
     writer.join()
-    assert len(seen) == len(set(seen)), "a change was served twice"
-    positions = [position for _, position in seen]
+    positions = [position for _, position, _, _ in seen]
     assert positions == sorted(positions), "not in commit order"
-    # Each item's latest change is served; an earlier one may have been overtaken by a
-    # later change before a page read it, and is then served at its new position.
-    assert dict(seen) == dict(changes)
-    assert set(seen) <= set(changes)
+    for item_id, position in changes:
+        # Every change is served once: in the one response whose span holds it.
+        holders = [s for s in seen if s[0] == item_id and s[2] < position <= s[3]]
+        assert len(holders) == 1, (item_id, position, holders)
+        assert holders[0][1] >= position
+    assert {(i, p) for i, p, _, _ in seen} <= set(changes)
 
 
 def test_bad_parameters_are_refused_naming_the_parameter(

@@ -81,7 +81,7 @@ def test_the_feed_pages_in_commit_order_and_resumes_from_its_cursor(
         ),
         (
             {"after": encode_feed_cursor(2**63)},
-            "after: not a cursor of the feedback change feed (out of range)",
+            "after: not a cursor of the feedback change feed",
         ),
     ],
 )

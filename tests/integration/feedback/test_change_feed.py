@@ -35,9 +35,10 @@ ITEMS = 60
 
 @dataclass(frozen=True)
 class Seen:
-    """A feed entry as the consumer got it, and the cursor position it read after."""
+    """A feed entry as the consumer got it, and the span of positions its page covered."""
 
     after: int
+    end: int
     entry: FeedEntry
 
 
@@ -105,7 +106,7 @@ def test_a_consumer_resuming_from_its_cursor_misses_and_repeats_nothing(
             # A fresh reader each time, from the stored cursor alone: as after a restart.
             after = decode_feed_cursor(cursor)
             page = queries(runtime).changes(after, 25)
-            seen.extend(Seen(after, e) for e in page.entries)
+            seen.extend(Seen(after, page.end_position, e) for e in page.entries)
             cursor = encode_feed_cursor(page.end_position)
             if done and not page.entries:
                 return
@@ -116,28 +117,39 @@ def test_a_consumer_resuming_from_its_cursor_misses_and_repeats_nothing(
         for future in others:
             future.result()
 
-    order = [(s.entry.item.position, s.entry.item.item_id) for s in seen]
-    assert order == sorted(set(order)), "an item repeated or out of commit order"
-    history = rows(runtime.database_url, "SELECT item_id, position, change FROM feedback_history")
+    history = rows(
+        runtime.database_url,
+        "SELECT position, item_id, change FROM feedback_history ORDER BY position, item_id",
+    )
     assert len(history) > CHANGES
     assert len({s.after for s in seen}) > 20  # read page by page while changes went on
-    by_item: dict[UUID, list[Seen]] = {}
+    spans = sorted({(s.after, s.end) for s in seen})
+    # Each page starts where the one before it ended: the spans tile the log.
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    for span in {(s.after, s.end) for s in seen}:
+        page = [s.entry for s in seen if (s.after, s.end) == span]
+        order = [(e.position, e.item.item_id) for e in page]
+        assert order == sorted(set(order)), "an item twice in a page, or out of commit order"
+    changes: dict[UUID, list[tuple[int, str]]] = {}
+    for position, item_id, change in history:
+        changes.setdefault(item_id, []).append((position, change))
+    delivered: dict[tuple[UUID, int], list[Seen]] = {}
     for s in seen:
-        by_item.setdefault(s.entry.item.item_id, []).append(s)
-    kinds: dict[UUID, list[tuple[int, str]]] = {}
-    for item_id, position, change in sorted(history):
-        kinds.setdefault(item_id, []).append((position, change))
-    for item_id, changes in kinds.items():
-        for position, _ in changes:
-            # No gap: the item came after each of its changes, with a state that holds it.
-            assert any(s.entry.item.position >= position for s in by_item[item_id])
-        for s in by_item[item_id]:
-            # Each entry names exactly the kinds of the changes after its cursor.
-            wanted = [c for p, c in changes if s.after < p <= s.entry.item.position]
-            assert s.entry.changes == list(dict.fromkeys(wanted))
-    final = queries(runtime).by_ids(list(by_item))
+        item_changes = changes[s.entry.item.item_id]
+        in_span = [(p, c) for p, c in item_changes if s.after < p <= s.end]
+        for position, _ in in_span:
+            delivered.setdefault((s.entry.item.item_id, position), []).append(s)
+        # The entry names exactly the kinds of the item's changes in its page's span.
+        assert s.entry.changes == list(dict.fromkeys(c for _, c in in_span))
+        assert s.entry.position == in_span[-1][0]
+    for position, item_id, change in history:
+        # Every change reached the consumer once, named among its entry's kinds.
+        (s,) = delivered[(item_id, position)]
+        assert change in s.entry.changes
+    last = {s.entry.item.item_id: s.entry.item for s in sorted(seen, key=lambda s: s.end)}
+    final = queries(runtime).by_ids(list(last))
     assert len(final) == submitted_items
-    assert {i: s[-1].entry.item for i, s in by_item.items()} == final
+    assert last == final
 
 
 def _write_changes(runtime: Runtime, members: list[UUID], rng: random.Random) -> int:
