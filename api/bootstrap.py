@@ -28,6 +28,7 @@ from domain.interactions.interaction import InteractionKind
 from projections.compaction import ErasureCompactor
 from projections.engine import ProjectionRunner
 from projections.feedback.duplicates import FEEDBACK_PROJECTION, ReadModelDuplicates
+from projections.feedback.voice import VoiceRefresh
 from projections.lifecycle.histories import MemberHistories
 from projections.lifecycle.queries import LifecycleQueries
 from projections.personal import PersonalData
@@ -104,12 +105,21 @@ class _SpokeReturns:
 
 
 def projection_worker(runtime: Runtime, watcher: PositionWatcher | None = None) -> ProjectionWorker:
-    """Every projection following the log, with the erasure compaction as its maintenance."""
+    """Every projection following the log; its maintenance: the erasure compaction, and
+    feedback's voice recomputed from the members' engagement now and then."""
+    compactor, voice = erasure_compactor(runtime), VoiceRefresh(runtime.pool)
+
+    def maintenance() -> None:
+        try:
+            compactor.run_if_due()
+        finally:  # one failing never starves the other
+            voice.run_if_due()
+
     return ProjectionWorker(
         runtime.database_url,
         build_runners(runtime, watcher),
         poll_seconds=runtime.settings.projection_poll_seconds,
-        maintenance=erasure_compactor(runtime).run_if_due,
+        maintenance=maintenance,
     )
 
 

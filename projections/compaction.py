@@ -22,8 +22,16 @@ from psycopg_pool import ConnectionPool
 
 log = logging.getLogger(__name__)
 
-# The tables whose dead rows can still tell something of an erased member.
-COMPACTED_TABLES = ("members", "member_identities", "identity_claims", "personal_data_keys")
+# The tables whose dead rows could still tell something of an erased member: names, keys and
+# blind indexes (keyed hashes of e-mails, handles and feedback words). Sealed values need no
+# rewrite: their key is gone.
+COMPACTED_TABLES = (
+    "members",
+    "member_identities",
+    "identity_claims",
+    "personal_data_keys",
+    "feedback_terms",
+)
 # Any constant works: one compaction at a time, whichever process runs it.
 COMPACTION_LOCK_KEY = 0x43524D43  # "CRMC"
 # The worker loop asks whether a compaction is due at most this often.

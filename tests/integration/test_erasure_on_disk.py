@@ -21,10 +21,11 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from api.bootstrap import build_runners, erasure_compactor
+from api.bootstrap import build_runners, erasure_compactor, personal_data
 from application.embedded import ensure_database, start_embedded_server
 from application.runtime import Runtime
 from domain.commands import IdentityRef
+from domain.feedback import FeedbackItem, FeedbackKind
 from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 from projections.worker import ProjectionWorker
@@ -78,6 +79,8 @@ def person_with_everything(runtime: Runtime, mark: str) -> Person:
         "summary": f"Asked about the Zephyrine flux capacitor {mark}",
         "summary2": f"Shared the Quorndon migration notes {mark}",
         "url": f"https://forum.example/t/quorndon-{mark}",
+        "feedback": f"The Vexholm dashboard {mark} loses my filters",
+        "feedback_url": f"https://forum.example/t/vexholm-{mark}",
     }
     member_id = community.join_member(
         cmd.JoinMember(
@@ -120,13 +123,27 @@ def person_with_everything(runtime: Runtime, mark: str) -> Person:
         ],
         create_unknown_members=False,
     )
+    feedback = FeedbackItem.submit(
+        author_id=member_id,
+        channel="forum",
+        kind=FeedbackKind.BUG,
+        text=strings["feedback"],
+        source_url=strings["feedback_url"],
+        submitted_at=NOW - timedelta(days=1),
+        now=NOW,
+    )
+    community.save(feedback)
     return Person(member_id, tuple(strings.values()))
 
 
-def found_in_files(pgdata: Path, strings: tuple[str, ...]) -> dict[str, list[str]]:
-    """For each string (as UTF-8 and lower-cased), the data folder's files that hold it."""
+def found_in_files(
+    pgdata: Path, strings: tuple[str, ...], hashes: tuple[bytes, ...] = ()
+) -> dict[str, list[str]]:
+    """For each string (as UTF-8 and lower-cased) and each hash (its hex names it), the data
+    folder's files that hold it."""
     needles = {s: {s.encode(), s.lower().encode()} for s in strings}
-    found: dict[str, list[str]] = {s: [] for s in strings}
+    needles |= {h.hex(): {h} for h in hashes}
+    found: dict[str, list[str]] = {s: [] for s in needles}
     scanned = 0
     for path in sorted(pgdata.rglob("*")):
         if not path.is_file():
@@ -158,6 +175,8 @@ def test_an_erased_member_leaves_no_readable_byte_in_any_file(embedded: Embedded
     try:
         mark = uuid.uuid4().hex[:12]
         person = person_with_everything(runtime, mark)
+        # The blind indexes of the feedback's words, which text search matches.
+        words = tuple(personal_data(runtime).word_keys(f"Vexholm {mark}"))
         control = runtime.community.join_member(
             cmd.JoinMember(display_name=f"Control Kestrelwyn {mark}")
         ).member.id
@@ -177,6 +196,8 @@ def test_an_erased_member_leaves_no_readable_byte_in_any_file(embedded: Embedded
             assert conn.execute(
                 "SELECT count(*) FROM pg_stats WHERE tablename = 'members'"
             ).fetchone() != (0,)
+            indexed = "SELECT count(*) FROM feedback_terms WHERE term = ANY(%s)"
+            assert conn.execute(indexed, (list(words),)).fetchone() == (2,)
 
         runtime.community.erase_member(cmd.EraseMember(member_id=person.member_id))
         # The worker loop, as `crm worker` and `crm serve` run it: projections, then the
@@ -202,7 +223,7 @@ def test_an_erased_member_leaves_no_readable_byte_in_any_file(embedded: Embedded
     finally:
         runtime.close()
 
-    found = found_in_files(embedded.pgdata, (*person.strings, f"Control Kestrelwyn {mark}"))
+    found = found_in_files(embedded.pgdata, (*person.strings, f"Control Kestrelwyn {mark}"), words)
     # The scan can fail: the member who was not erased is on disk, in plaintext.
     assert found.pop(f"Control Kestrelwyn {mark}")
     assert {string: files for string, files in found.items() if files} == {}

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import pytest
 
+from api.bootstrap import projection_worker
 from application.runtime import Runtime
 from domain.feedback import Importance
 from domain.interactions.commands import RecordInteraction
@@ -143,3 +144,16 @@ def test_the_worker_refreshes_voice_at_most_once_an_interval(runtime: Runtime) -
     assert refresh.run_if_due()
     assert not refresh.run_if_due()  # not yet due
     assert queries(runtime).by_ids([item.id])[item.id].voice == pytest.approx(1 + 3)
+
+
+def test_the_projection_worker_keeps_voice_fresh(runtime: Runtime) -> None:
+    author, fan = joined(runtime, "Author"), joined(runtime, "Fan")
+    item = submitted(runtime, author)
+    item.support(fan, Importance.IMPORTANT)
+    save(runtime, item)
+    feedback_runner(runtime).catch_up()
+    worker = projection_worker(runtime)
+    assert queries(runtime).by_ids([item.id])[item.id].voice == 0
+    assert worker.maintenance is not None
+    worker.maintenance()  # as the worker's loop runs it between pages
+    assert queries(runtime).by_ids([item.id])[item.id].voice == pytest.approx(1 + 2)
