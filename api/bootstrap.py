@@ -27,13 +27,12 @@ from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
 from projections.compaction import ErasureCompactor
 from projections.engine import ProjectionRunner
-from projections.feedback.duplicates import FEEDBACK_PROJECTION, ReadModelDuplicates
 from projections.feedback.voice import VoiceRefresh
 from projections.lifecycle.histories import MemberHistories
 from projections.lifecycle.queries import LifecycleQueries
 from projections.personal import PersonalData
 from projections.positions import PositionWatcher
-from projections.registry import all_projections, projection_names
+from projections.registry import all_projections
 from projections.worker import ProjectionWorker
 
 
@@ -66,18 +65,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         Backtest(histories, rule=rule, engagement=engagement, bounds=community.bounds),
         returns,
         RecordInteractions(community, returns),
-        FeedbackDesk(community, _duplicates(runtime), _SpokeReturns(returns)),
-    )
-
-
-def _duplicates(runtime: Runtime) -> ReadModelDuplicates:
-    """The read model's duplicate index, waiting for the feedback projection when it runs."""
-    if FEEDBACK_PROJECTION not in projection_names():
-        return ReadModelDuplicates(runtime.pool)
-    return ReadModelDuplicates(
-        runtime.pool,
-        watcher=PositionWatcher(runtime.pool),
-        timeout=runtime.settings.read_your_writes_timeout,
+        FeedbackDesk(community, _SpokeReturns(returns)),
     )
 
 

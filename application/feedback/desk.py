@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.feedback.ports import DuplicateIndex, MemberSpoke
+from application.feedback.ports import MemberSpoke
 from application.feedback.saving import FeedbackChange, FeedbackStore
 from application.members.community import Community
 from domain.feedback import CanonicalIsDuplicate, FeedbackItem, FeedbackKind, HasDuplicates
@@ -22,12 +22,10 @@ class FeedbackDesk:
     def __init__(
         self,
         community: Community,
-        duplicates: DuplicateIndex,
         spoke: MemberSpoke | None = None,
     ) -> None:
         self.store = FeedbackStore(community)
         self.community = community
-        self.duplicates = duplicates
         self.spoke = spoke
 
     def get_item(self, item_id: UUID) -> FeedbackItem:
@@ -108,25 +106,40 @@ class FeedbackDesk:
         )
 
     def mark_duplicate(self, command: cmd.MarkFeedbackDuplicate) -> FeedbackChange:
-        """Say the item duplicates a canonical one; groups stay one level deep."""
+        """Say the item duplicates a canonical one; groups stay one level deep.
+
+        Both items record the merge in one transaction, so two merges racing over one item
+        collide, and the loser acts again on the winner's state.
+        """
         self.store.members(command.marked_by)
-        canonical = self.store.item(command.canonical_id)
-        if canonical.duplicate_of is not None and canonical.id != command.item_id:
-            raise CanonicalIsDuplicate(canonical.id, canonical.duplicate_of)
-        named = [i for i in self.duplicates.duplicates_of(command.item_id) if i != command.item_id]
-        if named:
-            raise HasDuplicates(command.item_id, named[:NAMED_DUPLICATES])
-        return self.store.change(
-            command,
-            lambda item: item.mark_duplicate(canonical.id, marked_by=command.marked_by),
-        )
+
+        def merge(item: FeedbackItem) -> list[FeedbackItem]:
+            if command.canonical_id == item.id:
+                item.mark_duplicate(item.id, marked_by=command.marked_by)  # refused
+            canonical = self.store.item(command.canonical_id)
+            if canonical.duplicate_of is not None:
+                raise CanonicalIsDuplicate(canonical.id, canonical.duplicate_of)
+            if item.duplicates:
+                raise HasDuplicates(item.id, sorted(item.duplicates)[:NAMED_DUPLICATES])
+            item.mark_duplicate(canonical.id, marked_by=command.marked_by)
+            canonical.attach_duplicate(item.id)
+            return [canonical]
+
+        return self.store.change_with(command, merge)
 
     def unmark_duplicate(self, command: cmd.UnmarkFeedbackDuplicate) -> FeedbackChange:
         """Let the item stand on its own again, exactly as its own events made it."""
         self.store.members(command.unmarked_by)
-        return self.store.change(
-            command, lambda item: item.unmark_duplicate(unmarked_by=command.unmarked_by)
-        )
+
+        def split(item: FeedbackItem) -> list[FeedbackItem]:
+            canonical_id = item.duplicate_of
+            item.unmark_duplicate(unmarked_by=command.unmarked_by)
+            assert canonical_id is not None  # unmark refuses an item that is no duplicate
+            canonical = self.store.item(canonical_id)
+            canonical.detach_duplicate(item.id)
+            return [canonical]
+
+        return self.store.change_with(command, split)
 
     def link_tracker(self, command: cmd.LinkFeedbackToTracker) -> FeedbackChange:
         """Follow the item in an external tracker (the same link again records nothing)."""

@@ -70,10 +70,10 @@ class FeedbackStore:
         for member_id in dict.fromkeys(m for m in member_ids if m is not None):
             self.member(member_id)
 
-    def save(self, item: FeedbackItem) -> FeedbackChange:
-        """Record the item's pending events in one transaction."""
+    def save(self, item: FeedbackItem, *others: FeedbackItem) -> FeedbackChange:
+        """Record the item's pending events, and those of `others`, in one transaction."""
         try:
-            recordings = self.community.save(item)
+            recordings = self.community.save(item, *others)
         except SubjectErased:
             # The author was erased between the check and the save: their key is gone.
             raise MemberIsErased(item.author_id) from None
@@ -84,6 +84,18 @@ class FeedbackStore:
         self, command: FeedbackCommand, act: Callable[[FeedbackItem], Any]
     ) -> FeedbackChange:
         """Load, act, save; act again on the new state if another writer saved first."""
+
+        def alone(item: FeedbackItem) -> list[FeedbackItem]:
+            act(item)
+            return []
+
+        return self.change_with(command, alone)
+
+    def change_with(
+        self, command: FeedbackCommand, act: Callable[[FeedbackItem], list[FeedbackItem]]
+    ) -> FeedbackChange:
+        """As `change`, where acting on the item also changes the other items it returns:
+        all are saved together, and a concurrent writer to any of them makes it act again."""
         expected = command.expected_version
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
@@ -91,9 +103,9 @@ class FeedbackStore:
             item = self.item(command.item_id)
             if expected is not None and item.version != expected:
                 raise FeedbackVersionMismatch(item.id, expected, item.version)
-            act(item)
+            others = act(item)
             try:
-                return self.save(item)
+                return self.save(item, *others)
             except IntegrityError:
                 # Another writer saved this item first: the caller's version is stale.
                 if expected is not None:

@@ -133,6 +133,30 @@ class UnmarkedDuplicate(FeedbackEvent):
         aggregate.duplicate_of = None
 
 
+class DuplicateAttached(FeedbackEvent):
+    """The canonical item learned that another item duplicates it (nothing is copied).
+
+    Saved with the duplicate's MarkedDuplicate in one transaction, so that two concurrent
+    merges touching one item collide, and groups stay one level deep.
+    """
+
+    TOPIC = "crm.feedback.DuplicateAttached"
+    duplicate_id: UUID
+
+    def apply(self, aggregate: FeedbackItem) -> None:
+        aggregate.duplicates.add(self.duplicate_id)
+
+
+class DuplicateDetached(FeedbackEvent):
+    """The canonical item learned that a duplicate of it stands on its own again."""
+
+    TOPIC = "crm.feedback.DuplicateDetached"
+    duplicate_id: UUID
+
+    def apply(self, aggregate: FeedbackItem) -> None:
+        aggregate.duplicates.discard(self.duplicate_id)
+
+
 class LinkedToTracker(FeedbackEvent):
     """The item is followed in an external tracker."""
 

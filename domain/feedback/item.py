@@ -13,6 +13,8 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import ConflictError, InvalidField
 from domain.feedback.events import (
+    DuplicateAttached,
+    DuplicateDetached,
     LinkedToTracker,
     LoopClosed,
     MarkedDuplicate,
@@ -116,6 +118,8 @@ class FeedbackItem(Aggregate):
         self.first_response_at: datetime | None = None
         self.supporters: dict[UUID, Importance] = {}
         self.duplicate_of: UUID | None = None
+        # The items marked as duplicates of this one.
+        self.duplicates: set[UUID] = set()
         self.tracker: tuple[str, str] | None = None
         self.told: set[UUID] = set()
 
@@ -193,6 +197,8 @@ class FeedbackItem(Aggregate):
             raise FeedbackConflict("feedback cannot duplicate itself")
         if self.duplicate_of is not None:
             raise FeedbackConflict(f"feedback already duplicates {self.duplicate_of}")
+        if self.duplicates:
+            raise FeedbackConflict("feedback other items duplicate cannot become a duplicate")
         self.trigger_event(MarkedDuplicate, canonical_id=canonical_id, marked_by=marked_by)
 
     def unmark_duplicate(self, *, unmarked_by: UUID) -> None:
@@ -200,6 +206,18 @@ class FeedbackItem(Aggregate):
         if self.duplicate_of is None:
             raise FeedbackConflict("feedback is not marked as a duplicate")
         self.trigger_event(UnmarkedDuplicate, unmarked_by=unmarked_by)
+
+    def attach_duplicate(self, duplicate_id: UUID) -> None:
+        """Know that an item duplicates this one; a duplicate itself cannot be canonical."""
+        if self.duplicate_of is not None:
+            raise FeedbackConflict(f"feedback {self.id} is itself a duplicate")
+        if duplicate_id not in self.duplicates:
+            self.trigger_event(DuplicateAttached, duplicate_id=duplicate_id)
+
+    def detach_duplicate(self, duplicate_id: UUID) -> None:
+        """Know that an item no longer duplicates this one."""
+        if duplicate_id in self.duplicates:
+            self.trigger_event(DuplicateDetached, duplicate_id=duplicate_id)
 
     def link_tracker(self, url: str, key: str) -> None:
         """Follow the item in an external tracker (replacing any link)."""

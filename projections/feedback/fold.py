@@ -56,7 +56,11 @@ _KINDS: dict[type[Any], ChangeKind] = {
 # Events of a duplicate that change its canonical item's counts (GROUP_CHANGED there).
 _GROUP_EVENTS = (fe.Supported, fe.SupportWithdrawn)
 
-FEEDBACK_EVENTS: tuple[type[fe.FeedbackEvent], ...] = tuple(_KINDS)
+# A canonical item's own record of its duplicates: the duplicate's events already show
+# the merge (GROUP_CHANGED), so these only keep the row's version the aggregate's.
+_BOOKKEEPING = (fe.DuplicateAttached, fe.DuplicateDetached)
+
+FEEDBACK_EVENTS: tuple[type[fe.FeedbackEvent], ...] = (*_KINDS, *_BOOKKEEPING)
 
 
 @dataclass
@@ -86,6 +90,10 @@ class PageFold:
         row = self.items.get(event.originator_id)
         if row is None:
             return  # its item was never submitted: nothing to change
+        if kind in _BOOKKEEPING:
+            row["version"] = event.originator_version
+            self.dirty.add(row["item_id"])
+            return
         previous = row["duplicate_of"]
         if kind is not fe.Submitted:
             _set_columns(row, event)

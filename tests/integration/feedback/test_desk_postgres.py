@@ -8,6 +8,7 @@ from uuid import UUID
 import pytest
 
 from application.runtime import Runtime
+from domain.feedback import CanonicalIsDuplicate, HasDuplicates
 from domain.feedback import commands as fc
 from tests.unit.feedback.conftest import Desk
 from tests.unit.feedback.test_desk import (
@@ -45,6 +46,7 @@ __all__ = [
     "test_triage_places_the_item",
     "test_unknown_items_are_not_found",
     "test_supporters_racing_in_threads_all_count",
+    "test_opposite_merges_racing_never_make_a_group_two_levels_deep",
 ]
 WRITERS = 8
 
@@ -77,3 +79,45 @@ def test_supporters_racing_in_threads_all_count(desk: Desk) -> None:
     assert failures == []
     item = desk.desk.get_item(item_id)
     assert set(item.supporters) == set(backers) and item.version == 1 + WRITERS
+
+
+def test_opposite_merges_racing_never_make_a_group_two_levels_deep(desk: Desk) -> None:
+    """A into B and B into C at once: both save B, so one loses, retries, and is refused."""
+    staff = desk.member(staff=True)
+    for _ in range(10):
+        a, b, c = desk.submit(), desk.submit(), desk.submit()
+        outcomes = _at_once(
+            desk,
+            [
+                fc.MarkFeedbackDuplicate(item_id=a, canonical_id=b, marked_by=staff),
+                fc.MarkFeedbackDuplicate(item_id=b, canonical_id=c, marked_by=staff),
+            ],
+        )
+        assert outcomes.count("merged") == 1, outcomes
+        items = {i: desk.desk.get_item(i) for i in (a, b, c)}
+        for item in items.values():
+            # No item is both a duplicate and the canonical item of others.
+            assert item.duplicate_of is None or not item.duplicates
+            if item.duplicate_of is not None:
+                assert items[item.duplicate_of].duplicates == {item.id}
+
+
+def _at_once(desk: Desk, merges: list[fc.MarkFeedbackDuplicate]) -> list[str]:
+    """Run the merges in threads released together; each one's outcome."""
+    start = threading.Barrier(len(merges))
+    outcomes: list[str] = []
+
+    def merge(command: fc.MarkFeedbackDuplicate) -> None:
+        start.wait()
+        try:
+            desk.desk.mark_duplicate(command)
+            outcomes.append("merged")
+        except (CanonicalIsDuplicate, HasDuplicates) as refused:
+            outcomes.append(type(refused).__name__)
+
+    threads = [threading.Thread(target=merge, args=(m,)) for m in merges]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcomes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -14,23 +13,6 @@ from application.members.community import Community
 from domain.feedback import commands as fc
 from domain.members import commands as mc
 from tests.unit.conftest import in_memory_community
-
-
-class FakeDuplicates:
-    """The DuplicateIndex as the read model would answer once caught up: from the items."""
-
-    def __init__(self, community: Community) -> None:
-        self.community = community
-        self.items: set[UUID] = set()
-
-    def duplicates_of(self, item_id: UUID) -> Sequence[UUID]:
-        """Every known item whose current state names this one canonical."""
-        named = []
-        for other in sorted(self.items):
-            item = self.community.repository.get(other)
-            if item.duplicate_of == item_id:
-                named.append(other)
-        return named
 
 
 class Spoken:
@@ -48,9 +30,8 @@ class Desk:
 
     def __init__(self, community: Community) -> None:
         self.community = community
-        self.duplicates = FakeDuplicates(community)
         self.spoken = Spoken()
-        self.desk = FeedbackDesk(community, self.duplicates, self.spoken)
+        self.desk = FeedbackDesk(community, self.spoken)
 
     def member(self, *, staff: bool = False, bot: bool = False, erased: bool = False) -> UUID:
         """A new member, flagged as asked."""
@@ -72,7 +53,6 @@ class Desk:
             "text": "Dark mode, please",
         }
         item_id = self.desk.submit(fc.SubmitFeedback(**(values | fields))).item.id
-        self.duplicates.items.add(item_id)
         return item_id
 
 

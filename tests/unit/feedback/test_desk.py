@@ -154,8 +154,11 @@ def test_duplicates_mark_and_unmark(desk: Desk) -> None:
     assert desk.desk.mark_duplicate(mark).item.duplicate_of == canonical
     with pytest.raises(FeedbackConflict, match="already duplicates"):
         desk.desk.mark_duplicate(mark)
+    # The canonical item records the merge too, in the same transaction.
+    assert desk.desk.get_item(canonical).duplicates == {duplicate}
     unmark = fc.UnmarkFeedbackDuplicate(item_id=duplicate, unmarked_by=staff)
     assert desk.desk.unmark_duplicate(unmark).item.duplicate_of is None
+    assert desk.desk.get_item(canonical).duplicates == set()
     with pytest.raises(FeedbackConflict, match="not marked"):
         desk.desk.unmark_duplicate(unmark)
     with pytest.raises(FeedbackConflict, match="itself"):

@@ -124,6 +124,23 @@ def test_unmarking_a_duplicate_leaves_the_item_as_its_own_events_made_it() -> No
     assert set(rebuilt.supporters) == {backer, late}
 
 
+def test_a_canonical_item_knows_its_duplicates_and_groups_stay_one_level_deep() -> None:
+    canonical, duplicate, elsewhere = item(), item(), uuid4()
+    duplicate.mark_duplicate(canonical.id, marked_by=STAFF)
+    canonical.attach_duplicate(duplicate.id)
+    canonical.attach_duplicate(duplicate.id)  # known already: nothing recorded
+    with pytest.raises(FeedbackConflict, match="other items duplicate"):
+        canonical.mark_duplicate(elsewhere, marked_by=STAFF)
+    with pytest.raises(FeedbackConflict, match="itself a duplicate"):
+        duplicate.attach_duplicate(uuid4())
+    assert replayed(canonical).duplicates == {duplicate.id}
+    canonical.detach_duplicate(duplicate.id)
+    canonical.detach_duplicate(duplicate.id)  # gone already: nothing recorded
+    assert canonical.version == 3
+    canonical.mark_duplicate(elsewhere, marked_by=STAFF)
+    assert canonical.duplicate_of == elsewhere
+
+
 def test_trackers_and_closed_loops() -> None:
     feedback, backer, stranger = item(), uuid4(), uuid4()
     feedback.support(backer)
