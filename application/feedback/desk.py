@@ -35,6 +35,8 @@ class FeedbackDesk:
     def submit(self, command: cmd.SubmitFeedback) -> FeedbackChange:
         """Record new feedback from a member (or from staff on the member's behalf)."""
         self.store.members(command.author_id, command.submitted_by)
+        if command.source_interaction_id is not None:
+            self.store.check_source(command.source_interaction_id, command.author_id)
         now = self.community.clock()
         item = FeedbackItem.submit(
             author_id=command.author_id,

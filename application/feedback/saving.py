@@ -15,7 +15,7 @@ from eventsourcing.persistence import IntegrityError
 
 from application.crypto import SubjectErased
 from application.members.community import Community
-from domain.errors import MemberIsErased
+from domain.errors import InvalidField, MemberIsErased
 from domain.feedback import (
     FeedbackItem,
     FeedbackModifiedConcurrently,
@@ -23,6 +23,7 @@ from domain.feedback import (
     FeedbackVersionMismatch,
 )
 from domain.feedback.commands import FeedbackCommand
+from domain.interactions.interaction import Interaction
 from domain.members.member import Member
 
 # A command is retried this often when another writer saved the same item first, after a
@@ -64,6 +65,17 @@ class FeedbackStore:
         if member.is_erased:
             raise MemberIsErased(member_id)
         return member
+
+    def check_source(self, interaction_id: UUID, author_id: UUID) -> None:
+        """Feedback taken from an interaction names one of its author's (it counted then)."""
+        try:
+            found: Aggregate = self.community.repository.get(interaction_id)
+        except AggregateNotFoundError:
+            raise InvalidField("source_interaction_id", "no interaction has this id") from None
+        if not isinstance(found, Interaction):
+            raise InvalidField("source_interaction_id", "no interaction has this id")
+        if found.member_id != author_id:
+            raise InvalidField("source_interaction_id", "is an interaction of another member")
 
     def members(self, *member_ids: UUID | None) -> None:
         """Check every member named (None: not named): MemberNotFound or MemberIsErased."""

@@ -18,6 +18,7 @@ from domain.feedback import (
     Importance,
 )
 from domain.feedback import commands as fc
+from domain.interactions.commands import RecordInteraction
 from domain.moments import MomentInTheFuture
 from tests.unit.feedback.conftest import Desk
 
@@ -48,6 +49,30 @@ def test_submit_refuses_unknown_and_erased_members(desk: Desk, who: str) -> None
         desk.desk.submit(fc.SubmitFeedback(**(base | {who: uuid4()})))
     with pytest.raises(MemberIsErased):
         desk.desk.submit(fc.SubmitFeedback(**(base | {who: desk.member(erased=True)})))
+
+
+def test_feedback_taken_from_an_interaction_names_one_of_its_authors(desk: Desk) -> None:
+    author, other = desk.member(), desk.member()
+    report = desk.community.record_interactions(
+        [
+            RecordInteraction(
+                member_id=other,
+                channel="forum",
+                kind="post",
+                occurred_at=datetime.now(UTC) - timedelta(hours=1),
+                external_id="post-1",
+            )
+        ],
+        create_unknown_members=False,
+    )
+    theirs = report.interaction_ids[0]
+    assert theirs is not None
+    with pytest.raises(InvalidField, match="source_interaction_id: no interaction"):
+        desk.submit(author, source_interaction_id=uuid4())
+    with pytest.raises(InvalidField, match="source_interaction_id: is an interaction of another"):
+        desk.submit(author, source_interaction_id=theirs)
+    item_id = desk.submit(other, kind="praise", source_interaction_id=theirs)
+    assert desk.desk.get_item(item_id).source_interaction_id == theirs
 
 
 def test_submit_refuses_a_moment_in_the_future(desk: Desk) -> None:
