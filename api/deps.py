@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, status
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, Request
 
 from api.auth import Principal
+from api.ratelimit import RateLimited, RateLimiter
 from api.services import Services, in_thread
+from application.settings import RateKind
 
 
 def get_services(connection: HTTPConnection) -> Services:
@@ -37,3 +39,16 @@ async def authenticate(connection: HTTPConnection, services: ServicesDep) -> Pri
 
 
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
+
+
+def charge(request: Request, principal: Principal, kind: RateKind) -> None:
+    """Take a token of `kind` from the caller's bucket; 429 with Retry-After when empty."""
+    limiter: RateLimiter = request.app.state.rate_limiter
+    try:
+        limiter.check(principal, kind)
+    except RateLimited as limited:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            limited.message,
+            headers={"Retry-After": str(limited.retry_after)},
+        ) from None

@@ -14,10 +14,9 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from api.bootstrap import personal_data
-from api.deps import PrincipalDep, ServicesDep
+from api.deps import PrincipalDep, ServicesDep, charge
 from api.export_params import ParamError, export_filter, feed_position
 from api.export_slots import ExportSlots
-from api.ratelimit import RateLimited, RateLimiter
 from api.services import in_thread
 from projections.feedback.export import FeedbackExport
 from projections.feedback.feed import encode_feed_cursor
@@ -66,7 +65,7 @@ async def feedback_feed(
     ] = None,
 ) -> StreamingResponse:
     """Fix the span first, so the next cursor is known before the body streams."""
-    _charge(request, principal)
+    charge(request, principal, "read")  # one read token per export
     after = _checked(lambda: feed_position(since))
     stream = FeedStream(services.pool, services.feedback)
     span = await in_thread(stream.span, after, limit)
@@ -106,7 +105,7 @@ async def feedback_csv(
     product_areas: Annotated[list[str] | None, Query(alias="productArea")] = None,
 ) -> StreamingResponse:
     """Stream the items from a server-side cursor, a page at a time."""
-    _charge(request, principal)
+    charge(request, principal, "read")  # one read token per export
     where = _checked(lambda: export_filter(submitted_from, submitted_to, statuses, product_areas))
     slots: ExportSlots = request.app.state.export_slots
     if not slots.take():
@@ -128,16 +127,3 @@ def _checked(parse: Callable[[], T]) -> T:
     except ParamError as error:
         detail = [{"loc": ["query", error.param], "msg": error.reason, "type": "value_error"}]
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from None
-
-
-def _charge(request: Request, principal: PrincipalDep) -> None:
-    """One read token per export, as for a GraphQL query."""
-    limiter: RateLimiter = request.app.state.rate_limiter
-    try:
-        limiter.check(principal, "read")
-    except RateLimited as limited:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            limited.message,
-            headers={"Retry-After": str(limited.retry_after)},
-        ) from None

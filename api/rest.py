@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
-from api.deps import PrincipalDep, ServicesDep
+from api.deps import PrincipalDep, ServicesDep, charge
 from api.ingest_body import BadLine, UnsupportedBody, check_media_type, gunzipped, numbered_lines
-from api.ratelimit import RateLimited, RateLimiter
+from api.ratelimit import RateLimiter
 from api.services import in_thread
 from application.interactions.ingestion import DEFAULT_BATCH, FIELDS, Ingestion, LineRejection
 from domain.interactions.interaction import InteractionKind
@@ -77,15 +77,8 @@ async def ingest_interactions(
         )
     except UnsupportedBody as error:
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, str(error)) from None
+    charge(request, principal, "ingest")
     limiter: RateLimiter = request.app.state.rate_limiter
-    try:
-        limiter.check(principal, "ingest")
-    except RateLimited as limited:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            limited.message,
-            headers={"Retry-After": str(limited.retry_after)},
-        ) from None
     settings = services.settings
     ingestion = Ingestion(
         services.community,
