@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import api.graphql.schema
 from api.cli.common import app  # the package registers every command, export-schema included
-from api.graphql.schema import SCHEMA_FILE, schema_sdl
+from api.graphql.schema import SCHEMA_FILE, build_schema, schema_sdl
 from tests.api.conftest import Api, join
 
 MUTATIONS = {
@@ -141,3 +141,18 @@ def test_metrics_report_projection_lag(api: Api, admin_key: str) -> None:
     assert head >= 1
     assert 0 <= position <= head
     assert lag == head - position
+
+
+def test_every_type_and_field_has_a_description() -> None:
+    """Clients read the schema as its documentation: nothing public goes undescribed."""
+    schema = build_schema()._schema
+    missing = []
+    for name, kind in schema.type_map.items():
+        if name.startswith("__") or name in {"String", "Int", "Float", "Boolean", "ID"}:
+            continue
+        if not kind.description:
+            missing.append(name)
+        for field_name, field in getattr(kind, "fields", {}).items():
+            if not field.description:
+                missing.append(f"{name}.{field_name}")
+    assert missing == []
