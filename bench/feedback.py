@@ -27,7 +27,8 @@ from rich.console import Console
 
 from application.embedded import database_url
 from application.migrations import apply_migrations
-from bench.feedback_reads import TARGETS, exports, feed_pages, first_pages, http_pages, reports
+from bench.feedback_reads import TARGETS, exports, feed_pages, first_pages, http_pages
+from bench.feedback_response_times import reports
 from bench.feedback_seed import refresh_reused, seed
 from bench.harness import Bench, open_runtime, recreate_database
 from bench.run import _machine as machine

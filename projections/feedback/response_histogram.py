@@ -43,10 +43,10 @@ WITH targets AS MATERIALIZED (
         crm_feedback_wait_bucket(make_interval(secs => %(default)s::float8)) AS bucket
 ), weeks AS (
     SELECT {cell_key} AS key, h.priority, h.bucket, h.week < %(settled)s AS settled,
-        sum(h.items) AS n
+        {cell_items} AS n
     FROM feedback_response_histogram h
     WHERE h.week >= %(weeks_from)s AND h.week < %(weeks_to)s
-    GROUP BY 1, 2, 3, 4
+    {cell_grouping}
 ), parts AS (
     SELECT w.key, w.bucket, w.n,
         CASE WHEN w.bucket = -1 THEN CASE WHEN w.settled THEN w.n ELSE 0 END
@@ -128,8 +128,18 @@ class WholeWeeks:
 
 
 def histogram_query(group_key: str) -> str:
-    """The report's SQL for one grouping ("week", "channel" or "priority")."""
-    return HISTOGRAM_TIMES.format(cell_key=CELL_KEYS[group_key], item_key=ITEM_KEYS[group_key])
+    """The report's SQL for one grouping ("week", "channel" or "priority").
+
+    Channels and priorities first sum their rows over the weeks (a year's rows shrink
+    tenfold before the targets are joined); rows of one week are already that sum.
+    """
+    by_week = group_key == "week"
+    return HISTOGRAM_TIMES.format(
+        cell_key=CELL_KEYS[group_key],
+        item_key=ITEM_KEYS[group_key],
+        cell_items="h.items" if by_week else "sum(h.items)",
+        cell_grouping="" if by_week else "GROUP BY 1, 2, 3, 4",
+    )
 
 
 def histogram_params(weeks: WholeWeeks, now: datetime, longest: timedelta) -> dict[str, Any]:
