@@ -27,8 +27,9 @@ from rich.console import Console
 
 from application.embedded import database_url
 from application.migrations import apply_migrations
-from bench.feedback_reads import TARGETS, exports, feed_pages, first_pages, http_pages, reports
-from bench.feedback_seed import seed
+from bench.feedback_reads import TARGETS, exports, feed_pages, first_pages, http_pages
+from bench.feedback_response_times import reports
+from bench.feedback_seed import refresh_reused, seed
 from bench.harness import Bench, open_runtime, recreate_database
 from bench.run import _machine as machine
 
@@ -66,6 +67,9 @@ def main(argv: list[str] | None = None) -> None:
     }
     output = Path(args.output or f"bench/results/feedback-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json")
     output.parent.mkdir(parents=True, exist_ok=True)
+    if args.reuse:
+        with bench.connect() as conn:
+            results["refresh"] = refresh_reused(conn)
     apply_migrations(url)
     results["machine"] = machine(bench)
     if not args.reuse:

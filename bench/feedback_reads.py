@@ -5,19 +5,16 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import httpx
 from psycopg_pool import ConnectionPool
 
 from api.bootstrap import personal_data
-from bench.feedback_seed import END
 from bench.harness import Bench, api_key, crm, open_runtime, percentiles, ratio, server
 from bench.read_samples import timed
 from projections.feedback.filters import FeedbackFilter, FeedbackOrder
 from projections.feedback.queries import FeedbackQueries
-from projections.feedback.reports import FeedbackReports, ResponseGroup
 
 TARGETS = {
     "feedback_items_sql_p95_ms": 20.0,
@@ -151,45 +148,6 @@ def http_pages(bench: Bench, samples: int) -> dict[str, Any]:
         "baseline_typename": floor,
         "server_peak_rss_mb": round(peak, 1),
         "target_met": overall["p95_ms"] < TARGETS["feedback_items_http_p95_ms"],
-    }
-
-
-RESPONSE_BASELINE = (
-    "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_at - submitted_at)"
-    " FROM feedback_items WHERE submitted_at >= %s AND submitted_at < %s"
-)
-
-
-def reports(bench: Bench, samples: int) -> dict[str, Any]:
-    """FeedbackReports.response_times over the last year, per grouping; baseline: one median."""
-    runtime = open_runtime(bench)
-    year = (END - timedelta(days=365), END)
-    targets = runtime.settings.response_targets()
-    try:
-        report = FeedbackReports(runtime.pool)
-        count = max(5, samples // 10)
-        found = {}
-        for group in ResponseGroup:
-
-            def run(n: int, g: ResponseGroup = group) -> int:
-                answer = report.response_times(*year, g, targets, END)
-                return len(answer.groups) + 1
-
-            found[group.value] = percentiles(timed(group.value, run, count))
-
-        def bare(n: int) -> int:
-            with runtime.pool.connection() as conn:
-                return 1 if conn.execute(RESPONSE_BASELINE, year).fetchone() else 0
-
-        baseline = percentiles(timed("median", bare, count))
-    finally:
-        runtime.close()
-    worst = max(found[g]["p95_ms"] for g in found)
-    return {
-        "groupings": found,
-        "baseline_one_median": baseline,
-        "ratio_worst_p95_to_baseline": ratio(worst, baseline["p95_ms"]),
-        "target_met": worst < TARGETS["response_times_year_ms"],
     }
 
 

@@ -3,8 +3,10 @@
 A page is applied set-based: its items are loaded once, its events folded into them in
 log order (projections/feedback/fold.py), and the result written with a few statements;
 the counts of every group the page touched are then recomputed from the stored supports,
-so that unmarking a duplicate restores both items exactly. Each row keeps the notification
-id of the last event that changed it (`position`): the change feed reads rows in that order.
+so that unmarking a duplicate restores both items exactly; items that arrive, are first
+answered or triaged move between the rows of the response-time histogram. Each row keeps
+the notification id of the last event that changed it (`position`): the change feed reads
+rows in that order.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from psycopg import Cursor
 
 from domain.members.member import Member
 from projections.feedback.fold import FEEDBACK_EVENTS, PageFold
+from projections.feedback.histogram import move_items, moves, placement, placements
 from projections.feedback.writes import (
     erase_authors,
     load_items,
@@ -39,6 +42,7 @@ class FeedbackProjection(Projection):
         "feedback_history",
         "feedback_loops",
         "feedback_terms",
+        "feedback_response_histogram",
     )
     topics: ClassVar[frozenset[str]] = frozenset(
         {Member.Erased.TOPIC, *(kind.TOPIC for kind in FEEDBACK_EVENTS)}
@@ -68,7 +72,9 @@ class FeedbackProjection(Projection):
         if feedback:
             named = {e.originator_id for e, _ in feedback}
             named |= {e.canonical_id for e, _ in feedback if hasattr(e, "canonical_id")}
-            fold = PageFold(load_items(cursor, named))
+            loaded = load_items(cursor, named)
+            before = placements(loaded)  # the fold changes the loaded rows in place
+            fold = PageFold(loaded)
             for event, position in feedback:
                 fold.apply(event, position)
             write_items(cursor, fold, personal)
@@ -76,6 +82,7 @@ class FeedbackProjection(Projection):
             write_loops(cursor, fold.loops)
             write_history(cursor, fold.history)
             recount(cursor, fold.groups)
+            move_items(cursor, moves(before, ((i, placement(fold.items[i])) for i in fold.dirty)))
         erasures = [
             (e.originator_id, p, e.timestamp)
             for e, p in zip(events, positions, strict=True)

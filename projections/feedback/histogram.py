@@ -1,0 +1,104 @@
+"""The response-time histogram the feedback projection keeps beside its items.
+
+`feedback_response_histogram` counts items per ISO week submitted, channel, priority and
+wait bucket (crm_feedback_wait_bucket in migrations/0015: -1 unanswered, then log-spaced
+buckets of ratio 1.01). An item moves between rows only when it is submitted, first
+answered or triaged; a page writes the net moves with one statement. Erasure keeps counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from psycopg import Cursor
+
+# Buckets b >= 1 hold waits in [RATIO^(b-1), RATIO^b) seconds; 0 waits under a second.
+RATIO = 1.01
+UNANSWERED = -1
+
+# What places an item in the histogram: submitted, first answered, channel, priority.
+Placement = tuple[datetime, datetime | None, str, str | None]
+
+# Net moves of a page, summed per row; rows left empty are deleted so that the table
+# holds exactly what a fill from the items gives (a rebuild compares equal).
+MOVE_ITEMS = """
+WITH moves AS (
+    SELECT date_trunc('week', m.s AT TIME ZONE 'UTC')::date AS week, m.c AS channel,
+        m.p AS priority, crm_feedback_wait_bucket(m.f - m.s) AS bucket, sum(m.d) AS items
+    FROM unnest(%s::timestamptz[], %s::timestamptz[], %s::text[], %s::text[], %s::integer[])
+        AS m(s, f, c, p, d)
+    GROUP BY 1, 2, 3, 4
+), moved AS (
+    INSERT INTO feedback_response_histogram AS h (week, channel, priority, bucket, items)
+    SELECT week, channel, priority, bucket, items FROM moves WHERE items <> 0
+    ON CONFLICT (week, channel, priority, bucket) DO UPDATE SET items = h.items + EXCLUDED.items
+    RETURNING h.week, h.channel, h.priority, h.bucket, h.items
+)
+SELECT week, channel, priority, bucket FROM moved WHERE items = 0
+"""
+DELETE_EMPTY = """
+DELETE FROM feedback_response_histogram h
+USING unnest(%s::date[], %s::text[], %s::text[], %s::integer[]) AS e(w, c, p, b)
+WHERE h.week = e.w AND h.channel = e.c AND h.priority IS NOT DISTINCT FROM e.p
+    AND h.bucket = e.b AND h.items = 0
+"""
+# The whole histogram computed from the items: for seeding and checks (the projection
+# moves rows instead).
+OF_ITEMS = """
+SELECT date_trunc('week', submitted_at AT TIME ZONE 'UTC')::date AS week, channel, priority,
+    crm_feedback_wait_bucket(first_response_at - submitted_at) AS bucket, count(*) AS items
+FROM feedback_items GROUP BY 1, 2, 3, 4
+"""
+FILL = f"""
+INSERT INTO feedback_response_histogram (week, channel, priority, bucket, items)
+{OF_ITEMS}
+"""
+
+
+def placement(row: Mapping[str, Any]) -> Placement:
+    """Where an item's row places it in the histogram."""
+    return (row["submitted_at"], row["first_response_at"], row["channel"], row["priority"])
+
+
+def placements(rows: Mapping[UUID, Mapping[str, Any]]) -> dict[UUID, Placement]:
+    """The placement of each loaded item, taken before a page folds into them."""
+    return {item: placement(row) for item, row in rows.items()}
+
+
+def moves(
+    before: Mapping[UUID, Placement], after: Iterable[tuple[UUID, Placement]]
+) -> Counter[Placement]:
+    """Net change of each placement: -1 where an item left it, +1 where it arrived."""
+    net: Counter[Placement] = Counter()
+    for item, now in after:
+        was = before.get(item)
+        if was != now:
+            net[now] += 1
+            if was is not None:
+                net[was] -= 1
+    return net
+
+
+def move_items(cursor: Cursor[Any], net: Counter[Placement]) -> None:
+    """Apply a page's net moves to the histogram, dropping rows that become empty."""
+    changed = [(*p, n) for p, n in net.items() if n]
+    if not changed:
+        return
+    cursor.execute(MOVE_ITEMS, tuple(map(list, zip(*changed, strict=True))))
+    empty = cursor.fetchall()
+    if empty:
+        cursor.execute(DELETE_EMPTY, tuple(map(list, zip(*empty, strict=True))))
+
+
+def fill(cursor: Cursor[Any]) -> None:
+    """Compute the histogram from the items, into an empty table."""
+    cursor.execute(FILL)
+
+
+def bucket_middle(bucket: int) -> float:
+    """The seconds that stand for every wait in a bucket: within 0.5% of each (b >= 1)."""
+    return 0.5 if bucket <= 0 else RATIO ** (bucket - 0.5)
