@@ -44,6 +44,7 @@ EXPECTED_TABLES = {
     "feedback_supports",
     "feedback_history",
     "feedback_loops",
+    "feedback_response_histogram",
     "feedback_terms",
 }
 
