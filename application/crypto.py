@@ -242,6 +242,7 @@ class KeyRing:
                 "SELECT subject_id::text, wrapped_key FROM personal_data_keys"
                 " WHERE subject_id IN (SELECT unnest(string_to_array(%s, ',')::uuid[]))",
                 (",".join(subjects),),
+                binary=True,
             ).fetchall()
         return [(subject, wrapped) for subject, wrapped in rows]
 

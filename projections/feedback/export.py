@@ -155,7 +155,8 @@ class FeedbackExport:
         query, params = _query(where)
         with self.pool.connection() as conn, conn.transaction():
             # A named cursor keeps the result on the server: memory stays one page deep.
-            with conn.cursor(f"feedback_export_{uuid4().hex}") as cursor:
+            # Binary: the sealed texts come as bytes, not hex (a third of the fetch's cost).
+            with conn.cursor(f"feedback_export_{uuid4().hex}", binary=True) as cursor:
                 cursor.itersize = self.page_size
                 cursor.execute(query, params)
                 # Three stages, each waiting on its own: one thread fetches pages, one
