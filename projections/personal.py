@@ -115,8 +115,8 @@ class PageOpeners:
     Each page's keys come fresh from the store in one query, so a member erased before the
     page was read has nothing opened; a key is unwrapped only when its wrapped bytes are new
     to this reader (members recur from page to page). Remembers at most `limit` keys, and
-    only as long as the reader lives. Ciphers are set up per page: one is ten times the
-    size of a key, too big to keep a hundred thousand.
+    only as long as the reader lives. Ciphers are set up per page: one takes 2.5 KB, thirty
+    times a key, too much to keep a hundred thousand.
     """
 
     def __init__(self, keyring: KeyStore, context: str, *, limit: int = 100_000) -> None:
