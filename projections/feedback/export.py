@@ -1,8 +1,10 @@
 """The feedback CSV export: items streamed from a server-side cursor, in constant memory.
 
-Rows come from one named cursor (one consistent snapshot, no OFFSET), a page at a time;
-each page opens its authors' texts with one key query, so an author erased before the
-page was read exports an empty text. The bytes are RFC 4180 CSV in UTF-8 with a header
+Rows come from one named cursor (one consistent snapshot, no OFFSET), a page at a time,
+each as the CSV line PostgreSQL rendered around its two sealed cells; each page opens its
+authors' texts with one key query, so an author erased before the page was read exports
+an empty text. A thread fetches the next pages and another looks up their keys while
+this one opens and joins (read_ahead). The bytes are RFC 4180 CSV in UTF-8 with a header
 row, spreadsheet-safe (see projections/feedback/csv_cells.py).
 """
 
