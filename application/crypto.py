@@ -8,7 +8,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 from typing import Protocol
 from uuid import UUID
@@ -61,6 +61,11 @@ def seal(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
 def unseal(key: bytes, sealed: bytes, associated: bytes) -> bytes:
     """Decrypt what seal() produced; raises if it was tampered with."""
     return _cipher(key).decrypt(sealed[:NONCE_SIZE], sealed[NONCE_SIZE:], associated)
+
+
+def cipher(key: bytes) -> AESGCM:
+    """A fresh AES-GCM cipher under the key, for a caller opening many values under it."""
+    return AESGCM(key)
 
 
 @lru_cache(maxsize=1024)
@@ -133,6 +138,15 @@ class KeyStore(Protocol):
 
     def preload(self, subjects: Iterable[UUID]) -> dict[UUID, bytes | None]:
         """The stored keys of these subjects, fresh from the store (None: shredded)."""
+        ...
+
+    def wrapped_keys(self, subjects: Collection[str]) -> list[tuple[str, bytes | None]]:
+        """The stored keys of these subjects (ids as text), still wrapped, fresh from the
+        store (None: shredded): a long reader unwraps only those it has not seen before."""
+        ...
+
+    def unwrap(self, subject: str, wrapped: bytes) -> bytes:
+        """The key that wrapped_keys gave for the subject, unwrapped."""
         ...
 
     def forget(self, subject: UUID) -> None:
@@ -214,6 +228,28 @@ class KeyRing:
             key = found[subject] = self._unwrap(subject, wrapped) if wrapped else None
             self._remember(subject, key)
         return found
+
+    def wrapped_keys(self, subjects: Collection[str]) -> list[tuple[str, bytes | None]]:
+        """The stored keys of these subjects (ids as text), still wrapped, in one query that
+        bypasses the cache: an export pages through many members, most seen on earlier
+        pages, and unwraps a key only when its wrapped bytes are new to it."""
+        if not subjects:
+            return []
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                # One index probe per subject (a scan filtered by the array reads every
+                # key); the ids go as one string: a list of 2,000 costs 5 ms to send.
+                "SELECT subject_id::text, wrapped_key FROM personal_data_keys"
+                " WHERE subject_id IN (SELECT unnest(string_to_array(%s, ',')::uuid[]))",
+                (",".join(subjects),),
+                binary=True,
+            ).fetchall()
+        return [(subject, wrapped) for subject, wrapped in rows]
+
+    def unwrap(self, subject: str, wrapped: bytes) -> bytes:
+        """The key that wrapped_keys gave for the subject, unwrapped (not cached here)."""
+        # The subject's 16 bytes, as UUID(subject).bytes but a tenth of the cost.
+        return unseal(self._wrapping_key, wrapped, bytes.fromhex(subject.replace("-", "")))
 
     def forget(self, subject: UUID) -> None:
         """Drop a subject from the cache (after its key was shredded)."""

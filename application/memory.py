@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -53,6 +53,15 @@ class InMemoryKeyStore:
         """The stored keys of these subjects (None: shredded)."""
         with self._lock:
             return {s: self._keys[s] for s in set(subjects) if s in self._keys}
+
+    def wrapped_keys(self, subjects: Collection[str]) -> list[tuple[str, bytes | None]]:
+        """The stored keys of these subjects (ids as text); kept unwrapped here."""
+        with self._lock:
+            return [(str(s), k) for s, k in self._keys.items() if str(s) in subjects]
+
+    def unwrap(self, subject: str, wrapped: bytes) -> bytes:
+        """Keys are not wrapped in memory."""
+        return wrapped
 
     def forget(self, subject: UUID) -> None:
         """Nothing cached to drop."""

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 from uuid import UUID
 
 import orjson
 
-from application.crypto import KeyStore, LookupHasher, seal, unseal
+from application.crypto import NONCE_SIZE, KeyStore, LookupHasher, cipher, seal, unseal
 from domain.values import normalise_handle
 
 # The context each sealed value is bound to, so that no ciphertext can be moved to
@@ -94,6 +94,52 @@ def open_value(key: bytes | None, sealed: bytes | None, context: str, owner: obj
     if sealed is None or key is None:
         return None
     return orjson.loads(unseal(key, bytes(sealed), _associated(context, owner)))
+
+
+def value_opener(key: bytes, context: str) -> Callable[[bytes, object], Any]:
+    """open_value under one key and context, its cipher built once: a page of an export
+    opens each author's values with one, and setting up a cipher costs more than opening."""
+    decrypt = cipher(key).decrypt
+    prefix = f"{context}:"
+
+    def opened(sealed: bytes, owner: object) -> Any:
+        associated = f"{prefix}{owner}".encode()
+        return orjson.loads(decrypt(sealed[:NONCE_SIZE], sealed[NONCE_SIZE:], associated))
+
+    return opened
+
+
+class PageOpeners:
+    """Openers of members' values for a long read, a page at a time (an export).
+
+    Each page's keys come fresh from the store in one query, so a member erased before the
+    page was read has nothing opened; a key is unwrapped only when its wrapped bytes are new
+    to this reader (members recur from page to page). Remembers at most `limit` keys, and
+    only as long as the reader lives. Ciphers are set up per page: one takes 2.5 KB, thirty
+    times a key, too much to keep a hundred thousand.
+    """
+
+    def __init__(self, keyring: KeyStore, context: str, *, limit: int = 100_000) -> None:
+        self.keyring = keyring
+        self.context = context
+        self.limit = limit
+        self._keys: dict[tuple[str, bytes], bytes] = {}
+
+    def page(self, members: Collection[str]) -> dict[str, Callable[[bytes, object], Any]]:
+        """An opener per member (id as text) whose key still exists."""
+        found: dict[str, Callable[[bytes, object], Any]] = {}
+        for member, wrapped in self.keyring.wrapped_keys(members):
+            if wrapped is None:
+                continue
+            # Keyed by member too: wrapped bytes moved to another member's row must not open.
+            seen = (member, bytes(wrapped))
+            key = self._keys.get(seen)
+            if key is None:
+                if len(self._keys) >= self.limit:
+                    self._keys.clear()
+                key = self._keys[seen] = self.keyring.unwrap(member, seen[1])
+            found[member] = value_opener(key, self.context)
+        return found
 
 
 def _associated(context: str, owner: object) -> bytes:

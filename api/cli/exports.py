@@ -12,8 +12,7 @@ from api.bootstrap import personal_data
 from api.cli.common import console, export_app, load_settings
 from api.export_params import ParamError, export_filter, feed_position
 from application.runtime import Runtime
-from projections.feedback.csv_cells import csv_bytes
-from projections.feedback.export import COLUMNS, ExportFilter, FeedbackExport
+from projections.feedback.export import HEADER, ExportFilter, FeedbackExport
 from projections.feedback.feed import encode_feed_cursor
 from projections.feedback.feed_export import FeedSpan, FeedStream, end_line, entry_line
 from projections.feedback.queries import FeedbackQueries
@@ -77,11 +76,11 @@ def _csv(runtime: Runtime, where: ExportFilter, target: BinaryIO) -> int:
     written = 0
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("exporting feedback", total=export.count(where))
-        target.write(csv_bytes([list(COLUMNS)]))
+        target.write(HEADER)
         for page in export.pages(where):
-            target.write(csv_bytes(page))
-            written += len(page)
-            progress.advance(task, len(page))
+            target.write(page.data)
+            written += page.rows
+            progress.advance(task, page.rows)
     return written
 
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV
 # Injection"); a leading apostrophe makes it text, and the spreadsheet hides the apostrophe.
 FORMULA_STARTS = frozenset("=+-@\t\r")
+# What makes the csv module (QUOTE_MINIMAL, CRLF line ends) quote a cell.
+_QUOTED = re.compile('[,"\r\n]')
 
 
 def neutralise(value: str) -> str:
@@ -53,3 +56,15 @@ def csv_bytes(rows: Iterable[Iterable[object]]) -> bytes:
         for row in rows
     )
     return buffer.getvalue().encode()
+
+
+def text_cell(value: str | None) -> str:
+    """One text cell exactly as csv_bytes writes it, ready to join into a line: the export
+    renders the other cells in SQL (crm_csv_cell) and only the opened texts here."""
+    if not value:
+        return ""
+    if value[0] in FORMULA_STARTS:
+        value = "'" + value
+    if _QUOTED.search(value) is None:
+        return value
+    return '"' + value.replace('"', '""') + '"'

@@ -13,6 +13,7 @@ from application.identities import IdentityClaims
 from application.members.community import Community
 from application.memory import InMemoryKeyStore
 from domain.members import commands as cmd
+from projections.personal import FEEDBACK_TEXT, PageOpeners, seal_value
 from tests.unit.conftest import IN_MEMORY, in_memory_community
 
 
@@ -46,3 +47,13 @@ def test_erasing_a_member_shreds_its_key_in_the_fake_key_store() -> None:
     keys = community.keyring
     assert isinstance(keys, InMemoryKeyStore)
     assert keys.is_shredded(erased_id) and not keys.is_shredded(member_id)
+
+
+def test_page_openers_open_with_the_fake_key_store_until_the_key_is_shredded() -> None:
+    keys, author, item = InMemoryKeyStore(), uuid4(), uuid4()
+    sealed = seal_value(keys.key_for(author, create=True), {"text": "hi"}, FEEDBACK_TEXT, item)
+    assert sealed is not None
+    openers = PageOpeners(keys, FEEDBACK_TEXT)
+    assert openers.page({str(author), str(uuid4())})[str(author)](sealed, item) == {"text": "hi"}
+    keys.shred([author])
+    assert openers.page({str(author)}) == {}

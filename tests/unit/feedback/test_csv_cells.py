@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from projections.feedback.csv_cells import csv_bytes, neutralise
+from projections.feedback.csv_cells import csv_bytes, neutralise, text_cell
 
 
 def _read(data: bytes) -> list[list[str]]:
@@ -59,3 +59,44 @@ def test_unicode_is_written_as_utf8_without_a_bom() -> None:
 def test_times_are_iso_8601_and_booleans_lower_case() -> None:
     at = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
     assert _read(csv_bytes([[at, True, False]])) == [["2026-03-01T09:30:00+00:00", "true", "false"]]
+
+
+# Cells a hostile author or integration could write: every rule of RFC 4180 and of
+# neutralising, alone and together, with non-ASCII text. Shared with the SQL cell test.
+HOSTILE = [
+    "",
+    "plain",
+    "a,b",
+    'say "hi"',
+    '"',
+    ",",
+    "two\nlines",
+    "two\r\nlines",
+    "\r",
+    "\rq,",
+    "\n=1",
+    "=1+2",
+    "+1",
+    "-1",
+    "-",
+    "@SUM(A1)",
+    "\tTab",
+    '=HYPERLINK("http://evil.example"), "x"\nnext',
+    "'already quoted",
+    " =1",
+    "a=b",
+    'é="',
+    "Grüße, 東京 🚀",
+    "\u2028line separator",
+    "\x0bvertical tab",
+    'ß"\r\n',
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_text_cell_writes_what_the_csv_writer_writes(value: str) -> None:
+    assert text_cell(value) + ",next\r\n" == csv_bytes([[value, "next"]]).decode()
+
+
+def test_text_cell_writes_none_as_an_empty_cell() -> None:
+    assert text_cell(None) == "" == csv_bytes([[None, "x"]]).decode()[: -len(",x\r\n")]
