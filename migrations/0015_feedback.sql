@@ -130,7 +130,7 @@ CREATE INDEX IF NOT EXISTS feedback_response_histogram_week_idx
 
 -- The same items summed the ways the report reads them (histogram.py ROLLUP_OF): kind
 -- 'week' per week and bucket, 'channel' and 'priority' per week, that value and bucket, and
--- 'over' per week, channel, priority and coarse bucket (16 buckets: b / 16, -1 unanswered),
+-- 'over' per week, channel, priority and coarse bucket (64 buckets: b / 64, -1 unanswered),
 -- enough to count items over a target but in the coarse bucket holding it. A year of one
 -- kind is a fraction of the histogram's rows.
 CREATE TABLE IF NOT EXISTS feedback_response_rollup (

@@ -22,7 +22,7 @@ from psycopg import Cursor
 RATIO = 1.01
 UNANSWERED = -1
 # A coarse bucket of the rollup's 'over' rows spans this many buckets (b // COARSE).
-COARSE = 16
+COARSE = 64
 
 # What places an item in the histogram: submitted, first answered, channel, priority.
 Placement = tuple[datetime, datetime | None, str, str | None]

@@ -107,7 +107,8 @@ WITH targets AS MATERIALIZED (
     WHERE (i.submitted_at >= %(from)s AND i.submitted_at < %(whole_from)s)
         OR (i.submitted_at >= %(whole_to)s AND i.submitted_at < %(to)s)
 ), cells AS (
-    SELECT key, GROUPING(key) AS overall, bucket, sum(n)::bigint AS n, sum(over)::bigint AS over
+    SELECT key, GROUPING(key) AS overall, bucket, sum(n)::integer AS n,
+        sum(over)::integer AS over
     FROM parts GROUP BY GROUPING SETS ((key, bucket), (bucket))
 ), ranked AS (
     SELECT *, sum(n) FILTER (WHERE bucket >= 0)
@@ -119,10 +120,10 @@ WITH targets AS MATERIALIZED (
 SELECT key, overall, max(answered) AS answered,
     coalesce(sum(n) FILTER (WHERE bucket = -1), 0)::bigint AS unanswered,
     sum(over)::bigint AS over_target,
-    min(bucket) FILTER (WHERE bucket >= 0 AND upto >= floor((answered - 1) * 0.5) + 1) AS m_low,
-    min(bucket) FILTER (WHERE bucket >= 0 AND upto >= ceil((answered - 1) * 0.5) + 1) AS m_high,
-    min(bucket) FILTER (WHERE bucket >= 0 AND upto >= floor((answered - 1) * 0.9) + 1) AS p_low,
-    min(bucket) FILTER (WHERE bucket >= 0 AND upto >= ceil((answered - 1) * 0.9) + 1) AS p_high
+    min(bucket) FILTER (WHERE bucket >= 0 AND upto >= (answered - 1) / 2 + 1) AS m_low,
+    min(bucket) FILTER (WHERE bucket >= 0 AND upto >= answered / 2 + 1) AS m_high,
+    min(bucket) FILTER (WHERE bucket >= 0 AND upto >= (answered - 1) * 9 / 10 + 1) AS p_low,
+    min(bucket) FILTER (WHERE bucket >= 0 AND upto >= answered * 9 / 10 + 1) AS p_high
 FROM ranked GROUP BY overall, key
 HAVING max(answered) > 0 OR coalesce(sum(n) FILTER (WHERE bucket = -1), 0) > 0
 ORDER BY overall, key NULLS LAST
