@@ -157,8 +157,8 @@ class WholeWeeks:
 def histogram_query(group_key: str) -> str:
     """The report's SQL for one grouping ("week", "channel" or "priority").
 
-    Channels and priorities first sum their rollup rows over the weeks (a year's rows
-    shrink fiftyfold before the targets are joined); rows of one week are already that sum.
+    Channels and priorities first sum their rollup rows over the weeks (before the targets
+    are joined); rows of one week are already that sum.
     """
     by_week = group_key == "week"
     return HISTOGRAM_TIMES.format(
