@@ -146,6 +146,29 @@ CREATE TABLE IF NOT EXISTS feedback_response_histogram (
 CREATE INDEX IF NOT EXISTS feedback_response_histogram_week_idx
     ON feedback_response_histogram (week) INCLUDE (channel, priority, bucket, items);
 
+-- The same items summed the ways the report reads them (histogram.py ROLLUP_OF): kind
+-- 'week' per week and bucket, 'channel' and 'priority' per week, that value and bucket, and
+-- 'over' per week, channel, priority and coarse bucket (64 buckets: b / 64, -1 unanswered),
+-- enough to count items over a target but in the coarse bucket holding it. A year of one
+-- kind is a fraction of the histogram's rows.
+CREATE TABLE IF NOT EXISTS feedback_response_rollup (
+    kind text NOT NULL,
+    week date NOT NULL,
+    channel text,
+    priority text,
+    bucket integer NOT NULL,
+    items integer NOT NULL,
+    CONSTRAINT feedback_response_rollup_key
+        UNIQUE NULLS NOT DISTINCT (kind, week, channel, priority, bucket)
+);
+CREATE INDEX IF NOT EXISTS feedback_response_rollup_week_idx
+    ON feedback_response_rollup (kind, week) INCLUDE (channel, priority, bucket, items);
+
+-- The histogram's rows of one priority in a range of buckets: those over a target inside
+-- the coarse bucket that holds it.
+CREATE INDEX IF NOT EXISTS feedback_response_histogram_bucket_idx
+    ON feedback_response_histogram (priority, bucket) INCLUDE (week, channel, items);
+
 -- The answered items of one priority in one bucket: the report reads them to count exactly
 -- those over a target that falls inside their bucket.
 CREATE INDEX IF NOT EXISTS feedback_items_wait_bucket_idx

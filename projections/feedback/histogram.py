@@ -4,6 +4,8 @@
 wait bucket (crm_feedback_wait_bucket in migrations/0015: -1 unanswered, then log-spaced
 buckets of ratio 1.01). An item moves between rows only when it is submitted, first
 answered or triaged; a page writes the net moves with one statement. Erasure keeps counts.
+`feedback_response_rollup` holds the same counts summed the ways the report reads them, and
+takes the same moves.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from psycopg import Cursor
 # Buckets b >= 1 hold waits in [RATIO^(b-1), RATIO^b) seconds; 0 waits under a second.
 RATIO = 1.01
 UNANSWERED = -1
+# A coarse bucket of the rollup's 'over' rows spans this many buckets (b // COARSE).
+COARSE = 64
 
 # What places an item in the histogram: submitted, first answered, channel, priority.
 Placement = tuple[datetime, datetime | None, str, str | None]
@@ -53,10 +57,53 @@ SELECT date_trunc('week', submitted_at AT TIME ZONE 'UTC')::date AS week, channe
     crm_feedback_wait_bucket(first_response_at - submitted_at) AS bucket, count(*) AS items
 FROM feedback_items GROUP BY 1, 2, 3, 4
 """
-FILL = f"""
+# The rollup of histogram rows named {rows} (week, channel, priority, bucket, items):
+# one row per kind and cell, empty sums left out.
+ROLLUP_OF = f"""
+SELECT 'week' AS kind, week, NULL::text AS channel, NULL::text AS priority, bucket,
+    sum(items)::integer AS items
+FROM {{rows}} GROUP BY week, bucket HAVING sum(items) <> 0
+UNION ALL
+SELECT 'channel', week, channel, NULL, bucket, sum(items)::integer
+FROM {{rows}} GROUP BY week, channel, bucket HAVING sum(items) <> 0
+UNION ALL
+SELECT 'priority', week, NULL, priority, bucket, sum(items)::integer
+FROM {{rows}} GROUP BY week, priority, bucket HAVING sum(items) <> 0
+UNION ALL
+SELECT 'over', week, channel, priority, CASE WHEN bucket < 0 THEN bucket ELSE bucket / {COARSE} END,
+    sum(items)::integer
+FROM {{rows}} GROUP BY 2, 3, 4, 5 HAVING sum(items) <> 0
+"""
+MOVE_ROLLUP = f"""
+WITH moves AS (
+    SELECT date_trunc('week', m.s AT TIME ZONE 'UTC')::date AS week, m.c AS channel,
+        m.p AS priority, crm_feedback_wait_bucket(m.f - m.s) AS bucket, m.d AS items
+    FROM unnest(%s::timestamptz[], %s::timestamptz[], %s::text[], %s::text[], %s::integer[])
+        AS m(s, f, c, p, d)
+), moved AS (
+    INSERT INTO feedback_response_rollup AS r (kind, week, channel, priority, bucket, items)
+    SELECT * FROM ({ROLLUP_OF.format(rows="moves")}) AS rolled
+    ON CONFLICT (kind, week, channel, priority, bucket)
+        DO UPDATE SET items = r.items + EXCLUDED.items
+    RETURNING r.kind, r.week, r.channel, r.priority, r.bucket, r.items
+)
+SELECT kind, week, channel, priority, bucket FROM moved WHERE items = 0
+"""
+DELETE_EMPTY_ROLLUP = """
+DELETE FROM feedback_response_rollup r
+USING unnest(%s::text[], %s::date[], %s::text[], %s::text[], %s::integer[]) AS e(k, w, c, p, b)
+WHERE r.kind = e.k AND r.week = e.w AND r.channel IS NOT DISTINCT FROM e.c
+    AND r.priority IS NOT DISTINCT FROM e.p AND r.bucket = e.b AND r.items = 0
+"""
+FILL_HISTOGRAM = f"""
 INSERT INTO feedback_response_histogram (week, channel, priority, bucket, items)
 {OF_ITEMS}
 """
+FILL_ROLLUP = f"""
+INSERT INTO feedback_response_rollup (kind, week, channel, priority, bucket, items)
+{ROLLUP_OF.format(rows="feedback_response_histogram")}
+"""
+FILL = f"{FILL_HISTOGRAM};{FILL_ROLLUP}"
 
 
 def placement(row: Mapping[str, Any]) -> Placement:
@@ -84,18 +131,20 @@ def moves(
 
 
 def move_items(cursor: Cursor[Any], net: Counter[Placement]) -> None:
-    """Apply a page's net moves to the histogram, dropping rows that become empty."""
+    """Apply a page's net moves to the histogram and its rollup, dropping rows left empty."""
     changed = [(*p, n) for p, n in net.items() if n]
     if not changed:
         return
-    cursor.execute(MOVE_ITEMS, tuple(map(list, zip(*changed, strict=True))))
-    empty = cursor.fetchall()
-    if empty:
-        cursor.execute(DELETE_EMPTY, tuple(map(list, zip(*empty, strict=True))))
+    columns = tuple(map(list, zip(*changed, strict=True)))
+    for move, delete in ((MOVE_ITEMS, DELETE_EMPTY), (MOVE_ROLLUP, DELETE_EMPTY_ROLLUP)):
+        cursor.execute(move, columns)
+        empty = cursor.fetchall()
+        if empty:
+            cursor.execute(delete, tuple(map(list, zip(*empty, strict=True))))
 
 
 def fill(cursor: Cursor[Any]) -> None:
-    """Compute the histogram from the items, into an empty table."""
+    """Compute the histogram from the items, and its rollup from it, into empty tables."""
     cursor.execute(FILL)
 
 

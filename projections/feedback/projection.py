@@ -43,6 +43,7 @@ class FeedbackProjection(Projection):
         "feedback_loops",
         "feedback_terms",
         "feedback_response_histogram",
+        "feedback_response_rollup",
     )
     topics: ClassVar[frozenset[str]] = frozenset(
         {Member.Erased.TOPIC, *(kind.TOPIC for kind in FEEDBACK_EVENTS)}

@@ -175,7 +175,7 @@ class FeedbackReports:
         weeks = WholeWeeks.of(from_, to)
         if weeks.any:
             longest = max(targets.values())
-            params |= histogram_params(weeks, now, longest)
+            params |= histogram_params(group_by.value, weeks, now, longest)
             rows = self._rows(histogram_query(group_by.value), params)
             estimated = _report(rows, _estimated)
             if estimated.overall.answered >= self.exact_below:

@@ -45,6 +45,7 @@ EXPECTED_TABLES = {
     "feedback_history",
     "feedback_loops",
     "feedback_response_histogram",
+    "feedback_response_rollup",
     "feedback_terms",
 }
 

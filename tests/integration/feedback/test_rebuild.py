@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from application.runtime import Runtime
-from projections.feedback.histogram import OF_ITEMS
+from projections.feedback.histogram import OF_ITEMS, ROLLUP_OF
 from projections.feedback.rows import ChangeKind
 from projections.positions import head_of_log, lags
 from tests.conftest import TEST_SECRET
@@ -37,15 +37,23 @@ def read_model(runtime: Runtime) -> dict[str, Any]:
         },
         "feedback_terms": rows(url, "SELECT * FROM feedback_terms ORDER BY item_id, term"),
         "feedback_response_histogram": rows(url, f"SELECT * FROM feedback_response_histogram {BY}"),
+        "feedback_response_rollup": rows(url, f"SELECT * FROM feedback_response_rollup {ROLLED}"),
     }
 
 
 BY = "ORDER BY week, channel, priority NULLS FIRST, bucket"
+ROLLED = "ORDER BY kind, week, channel NULLS FIRST, priority NULLS FIRST, bucket"
 
 
 def histogram_of_the_items(runtime: Runtime) -> list[Any]:
     """The response-time histogram as computed from scratch from the items' rows."""
     return rows(runtime.database_url, f"SELECT * FROM ({OF_ITEMS}) AS placed {BY}")
+
+
+def rollup_of_the_items(runtime: Runtime) -> list[Any]:
+    """The histogram's rollup as computed from scratch from the items' rows."""
+    rollup = ROLLUP_OF.format(rows=f"({OF_ITEMS}) AS placed")
+    return rows(runtime.database_url, f"SELECT * FROM ({rollup}) AS rolled {ROLLED}")
 
 
 def rebuild_with_the_cli(runtime: Runtime, folder: Path) -> None:
@@ -80,6 +88,11 @@ def test_a_rebuild_gives_the_rows_of_the_live_projection(runtime: Runtime, tmp_p
     assert live["feedback_response_histogram"] == histogram_of_the_items(runtime)
     assert sum(r[4] for r in live["feedback_response_histogram"]) == len(live["items"])
     assert any(r[3] >= 0 and r[2] is not None for r in live["feedback_response_histogram"])
+    # Its rollup took the same moves: every kind sums to every item.
+    assert live["feedback_response_rollup"] == rollup_of_the_items(runtime)
+    for kind in ("week", "channel", "priority", "over"):
+        rolled = [r for r in live["feedback_response_rollup"] if r[0] == kind]
+        assert sum(r[5] for r in rolled) == len(live["items"])
 
     rebuild_with_the_cli(runtime, tmp_path)
     assert read_model(runtime) == live
