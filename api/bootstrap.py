@@ -95,7 +95,8 @@ class _SpokeReturns:
 def projection_worker(runtime: Runtime, watcher: PositionWatcher | None = None) -> ProjectionWorker:
     """Every projection following the log; its maintenance: the erasure compaction, and
     feedback's voice recomputed from the members' engagement now and then."""
-    compactor, voice = erasure_compactor(runtime), VoiceRefresh(runtime.pool)
+    voice = VoiceRefresh(runtime.pool, runtime.settings.feedback_voice_refresh_seconds)
+    compactor = erasure_compactor(runtime)
 
     def maintenance() -> None:
         try:

@@ -149,6 +149,9 @@ class Settings(BaseSettings):
     # After erasures, the projection worker rewrites the tables that held the members' data
     # once the oldest pending erasure is this old (README, Personal data). At most 30 days.
     erasure_compaction_seconds: float = Field(default=3600.0, ge=0, le=30 * 24 * 3600)
+    # How often the projection worker recomputes feedback's voice from engagement, in its own
+    # thread (a minute's work at a million items). At least a minute, at most a week.
+    feedback_voice_refresh_seconds: float = Field(default=3600.0, ge=60, le=7 * 24 * 3600)
     # Feedback response targets in hours, per priority and `default` (DEFAULT_RESPONSE_TARGETS).
     feedback_response_targets: dict[str, Annotated[float, Field(gt=0, le=24 * 366)]] = Field(
         default_factory=dict

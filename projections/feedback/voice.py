@@ -10,21 +10,24 @@ member with no interaction. An item backed by engaged members
 thus outranks one with as many quiet supporters, by up to double.
 
 Engagement changes with every interaction, so voice is recomputed in one statement by
-FeedbackQueries.refresh_voice (by the worker or an operator), never by the projection: it
-moves no item in the change feed.
+FeedbackQueries.refresh_voice (by the worker, in a thread of its own, or an operator), never
+by the projection: it moves no item in the change feed. At a million items and five million
+supports the statement takes about a minute when nothing changed (BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolClosed
 
 log = logging.getLogger(__name__)
 
-# Engagement moves slowly: a refresh every ten minutes keeps the order close enough.
-DEFAULT_INTERVAL = 600.0
+# Engagement moves slowly: an hourly refresh keeps the order close enough
+# (CRM_FEEDBACK_VOICE_REFRESH_SECONDS).
+DEFAULT_INTERVAL = 3600.0
 
 REFRESH_VOICE = """
 WITH ranked AS (
@@ -71,22 +74,44 @@ def refresh_voice(pool: ConnectionPool) -> int:
 
 
 class VoiceRefresh:
-    """Voice kept fresh by the projection worker: recomputed at most every `interval`.
+    """Voice kept fresh for the projection worker: recomputed at most every `interval`.
 
-    Wired as worker maintenance (api/bootstrap.py), beside the erasure compaction.
+    Wired as worker maintenance (api/bootstrap.py), beside the erasure compaction. The
+    refresh runs in a thread of its own, so that the projections never wait for it.
     """
 
     def __init__(self, pool: ConnectionPool, interval_seconds: float = DEFAULT_INTERVAL) -> None:
         self.pool = pool
         self.interval_seconds = interval_seconds
         self._next = 0.0
+        self._thread: threading.Thread | None = None
 
     def run_if_due(self) -> bool:
-        """Refresh if the interval has passed since the last refresh; True when it did."""
+        """Start a refresh if the interval has passed and none runs; True when one started."""
         now = time.monotonic()
-        if now < self._next:
+        if now < self._next or self.running:
             return False
         self._next = now + self.interval_seconds
-        changed = refresh_voice(self.pool)
-        log.info("feedback voice refreshed: %d item(s) changed", changed)
+        self._thread = threading.Thread(target=self._refresh, name="feedback-voice", daemon=True)
+        self._thread.start()
         return True
+
+    @property
+    def running(self) -> bool:
+        """Whether a refresh is under way."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for the refresh under way, if any."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _refresh(self) -> None:
+        try:
+            changed = refresh_voice(self.pool)
+        except PoolClosed:
+            return  # the process is stopping
+        except Exception:
+            log.exception("feedback voice refresh failed; retrying at the next interval")
+            return
+        log.info("feedback voice refreshed: %d item(s) changed", changed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from uuid import UUID
 
@@ -142,6 +143,8 @@ def test_the_worker_refreshes_voice_at_most_once_an_interval(runtime: Runtime) -
     feedback_runner(runtime).catch_up()
     refresh = VoiceRefresh(runtime.pool, interval_seconds=3600)
     assert refresh.run_if_due()
+    refresh.wait(30)
+    assert not refresh.running
     assert not refresh.run_if_due()  # not yet due
     assert queries(runtime).by_ids([item.id])[item.id].voice == pytest.approx(1 + 3)
 
@@ -156,4 +159,9 @@ def test_the_projection_worker_keeps_voice_fresh(runtime: Runtime) -> None:
     assert queries(runtime).by_ids([item.id])[item.id].voice == 0
     assert worker.maintenance is not None
     worker.maintenance()  # as the worker's loop runs it between pages
+    # The refresh runs in a thread of its own: the projections do not wait for it.
+    deadline = time.monotonic() + 30
+    while queries(runtime).by_ids([item.id])[item.id].voice == 0:
+        assert time.monotonic() < deadline, "the voice was never refreshed"
+        time.sleep(0.05)
     assert queries(runtime).by_ids([item.id])[item.id].voice == pytest.approx(1 + 2)
