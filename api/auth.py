@@ -33,6 +33,15 @@ _READ_PERSONAL_DATA = {Role.ADMIN, Role.MANAGER}
 # steers it (triage, status, tracker links). Every role may read it.
 MANAGE_FEEDBACK = (Role.ADMIN, Role.MANAGER)
 STEER_FEEDBACK = (Role.ADMIN, Role.MANAGER, Role.PRODUCT)
+# The ambassador program, candidates and conduct records are the community manager's: only
+# admins and managers run the program, see candidates with their personal data, and read
+# or decide conduct incidents (a member's standing, suspended or banned, is shown to all).
+MANAGE_PROGRAM = (Role.ADMIN, Role.MANAGER)
+READ_CONDUCT = (Role.ADMIN, Role.MANAGER)
+# Marketing reads the ambassadors (with contact fields only where MARKETING_EMAIL consent
+# holds) and runs the audited export; it reads no other member's personal data.
+READ_AMBASSADORS = (Role.ADMIN, Role.MANAGER, Role.MARKETING, Role.PRODUCT, Role.VIEWER)
+EXPORT_AMBASSADORS = (Role.ADMIN, Role.MANAGER, Role.MARKETING)
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,32 @@ class Principal:
     def can_steer_feedback(self) -> bool:
         """May triage feedback, change its status and link it to a tracker."""
         return self.role in STEER_FEEDBACK
+
+    @property
+    def can_manage_program(self) -> bool:
+        """May nominate, approve, decline, pause, resume, renew and retire ambassadors,
+        read candidates, and record consent on a member's behalf."""
+        return self.role in MANAGE_PROGRAM
+
+    @property
+    def can_read_conduct(self) -> bool:
+        """May report, read, decide and appeal conduct incidents."""
+        return self.role in READ_CONDUCT
+
+    @property
+    def can_read_ambassadors(self) -> bool:
+        """May list the ambassadors (contact fields as the role and consent allow)."""
+        return self.role in READ_AMBASSADORS
+
+    @property
+    def can_export_ambassadors(self) -> bool:
+        """May run the audited marketing export of ambassadors."""
+        return self.role in EXPORT_AMBASSADORS
+
+    @property
+    def is_marketing(self) -> bool:
+        """Marketing sees members only as consenting ambassadors (see api/graphql/masking)."""
+        return self.role is Role.MARKETING
 
     @property
     def can_read_personal_data(self) -> bool:

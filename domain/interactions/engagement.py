@@ -33,6 +33,8 @@ MAX_EXPONENT = math.log2(sys.float_info.max)
 # weights): building and helping weigh most, passive signals least.
 DEFAULT_WEIGHTS: dict[InteractionKind, float] = {
     InteractionKind.PULL_REQUEST: 10.0,
+    InteractionKind.EVENT_HOSTED: 10.0,
+    InteractionKind.TALK_GIVEN: 9.0,
     InteractionKind.ANSWER_ACCEPTED: 8.0,
     InteractionKind.ISSUE: 8.0,
     InteractionKind.EVENT_ATTENDED: 7.0,

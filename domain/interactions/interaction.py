@@ -31,6 +31,9 @@ class InteractionKind(StrEnum):
     CONTENT_SHARED = "content_shared"
     REFERRAL = "referral"
     SUPPORT_REQUEST = "support_request"
+    # Ambassador activity: a talk given, an event hosted (with content shared and referrals).
+    TALK_GIVEN = "talk_given"
+    EVENT_HOSTED = "event_hosted"
     # Praise or criticism given as feedback: the FeedbackItem is the one record of it.
     FEEDBACK = "feedback"
 

@@ -47,6 +47,18 @@ EXPECTED_TABLES = {
     "feedback_response_histogram",
     "feedback_response_rollup",
     "feedback_terms",
+    "ambassadors",
+    "ambassador_history",
+    "ambassador_candidacy_runs",
+    "ambassador_candidates",
+    "consent_texts",
+    "member_consents",
+    "consent_history",
+    "conduct_incidents",
+    "member_standing",
+    "conduct_history",
+    "disclosures",
+    "disclosure_members",
 }
 
 

@@ -1,0 +1,1 @@
+"""The ambassadors context over GraphQL; what other contexts may use of it is exported here."""

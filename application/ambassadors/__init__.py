@@ -1,0 +1,1 @@
+"""The ambassadors context's use cases."""

@@ -1,0 +1,1 @@
+"""The conduct context's use cases."""

@@ -1,0 +1,1 @@
+"""The consent context's use cases."""

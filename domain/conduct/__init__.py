@@ -1,0 +1,1 @@
+"""Conduct: code-of-conduct incidents, their decisions and appeals, and the standing they give."""

@@ -1,0 +1,1 @@
+"""Disclosures: every export of members' personal data, who received it, and when."""

@@ -1,0 +1,1 @@
+"""The disclosures context's read models."""
