@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
+from application.ambassadors.expiry import ExpirySchedule
+from application.ambassadors.ports import CandidacySnapshot
+from application.ambassadors.program import ProgramDesk
 from application.feedback.desk import FeedbackDesk
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
@@ -25,6 +28,7 @@ from application.members.demo import DemoCommunity, seed_demo_community
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
+from projections.ambassadors.queries import AmbassadorQueries
 from projections.compaction import ErasureCompactor
 from projections.engine import ProjectionRunner
 from projections.feedback.voice import VoiceRefresh
@@ -49,6 +53,8 @@ class UseCases:
     recording: RecordInteractions
     # Feedback commands; praise and criticism bring a quiet author back as interactions do.
     feedback: FeedbackDesk
+    # The ambassador program's moves, and the expiry of unrenewed terms.
+    program: ProgramDesk
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -66,7 +72,26 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         returns,
         RecordInteractions(community, returns),
         FeedbackDesk(community, _SpokeReturns(returns)),
+        program_desk(runtime),
     )
+
+
+def program_desk(runtime: Runtime) -> ProgramDesk:
+    """The program desk: terms as configured, due terms found in the `ambassadors` projection."""
+    return ProgramDesk(
+        runtime.community,
+        _NoCandidacyRule(),
+        AmbassadorQueries(runtime.pool, personal_data(runtime)),
+        term=timedelta(days=runtime.settings.ambassador_term_days),
+    )
+
+
+class _NoCandidacyRule:
+    """CandidacyFactors until the candidacy rule is wired: nominations keep no factors."""
+
+    def snapshot(self, member_id: UUID) -> CandidacySnapshot:
+        """No rule yet: version "none", no factors."""
+        return CandidacySnapshot(rule_version="none", factors={})
 
 
 class _SpokeReturns:
@@ -93,16 +118,23 @@ class _SpokeReturns:
 
 
 def projection_worker(runtime: Runtime, watcher: PositionWatcher | None = None) -> ProjectionWorker:
-    """Every projection following the log; its maintenance: the erasure compaction, and
-    feedback's voice recomputed from the members' engagement now and then."""
+    """Every projection following the log; its maintenance: the erasure compaction,
+    feedback's voice recomputed from the members' engagement now and then, and the
+    ambassadors' unrenewed terms expired."""
     voice = VoiceRefresh(runtime.pool, runtime.settings.feedback_voice_refresh_seconds)
     compactor = erasure_compactor(runtime)
+    expiry = ExpirySchedule(
+        program_desk(runtime), runtime.settings.ambassador_expiry_seconds, runtime.community.clock
+    )
 
     def maintenance() -> None:
         try:
             compactor.run_if_due()
-        finally:  # one failing never starves the other
-            voice.run_if_due()
+        finally:  # one failing never starves the others
+            try:
+                voice.run_if_due()
+            finally:
+                expiry.run_if_due()
 
     return ProjectionWorker(
         runtime.database_url,

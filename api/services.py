@@ -17,6 +17,7 @@ from application.runtime import Runtime
 from application.settings import Settings
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.rule import StageRule
+from projections.ambassadors.queries import AmbassadorQueries
 from projections.feedback.levels import EngagementLevels
 from projections.feedback.queries import FeedbackQueries
 from projections.feedback.reports import FeedbackReports
@@ -46,6 +47,8 @@ class Services:
     api_keys: ApiKeys
     watcher: PositionWatcher
     use_cases: UseCases
+    # The ambassador program's read model (projections/ambassadors).
+    ambassadors: AmbassadorQueries
     worker: ProjectionWorker | None = None
 
     @property
@@ -86,6 +89,7 @@ class Services:
             ApiKeys(pool),
             watcher,
             use_cases(runtime, lifecycle),
+            AmbassadorQueries(pool, personal),
             worker,
         )
 

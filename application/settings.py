@@ -156,6 +156,10 @@ class Settings(BaseSettings):
     feedback_response_targets: dict[str, Annotated[float, Field(gt=0, le=24 * 366)]] = Field(
         default_factory=dict
     )
+    # The ambassador program (PROGRAM): how long a term lasts (approval and each renewal), and
+    # how often the projection worker expires the terms that ended unrenewed.
+    ambassador_term_days: int = Field(default=365, ge=1, le=10 * 366)
+    ambassador_expiry_seconds: float = Field(default=3600.0, ge=60, le=7 * 24 * 3600)
 
     @model_validator(mode="before")
     @classmethod

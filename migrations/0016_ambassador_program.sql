@@ -4,6 +4,8 @@
 -- managers only and are deleted when the member is erased.
 CREATE TABLE IF NOT EXISTS ambassadors (
     member_id uuid PRIMARY KEY,
+    -- The member's Ambassadorship record (its events name it, not the member).
+    record_id uuid NOT NULL,
     -- nominated, declined, active, paused, expired, retired (domain/ambassadors/program.py)
     status text NOT NULL,
     tier text,
@@ -23,6 +25,7 @@ CREATE TABLE IF NOT EXISTS ambassadors (
     changed_at timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ambassadors_status_idx ON ambassadors (status, since DESC, member_id);
+CREATE UNIQUE INDEX IF NOT EXISTS ambassadors_record_idx ON ambassadors (record_id);
 CREATE INDEX IF NOT EXISTS ambassadors_term_idx ON ambassadors (term_ends)
     WHERE status IN ('active', 'paused');
 

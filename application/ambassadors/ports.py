@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -21,4 +22,12 @@ class CandidacyFactors(Protocol):
 
     def snapshot(self, member_id: UUID) -> CandidacySnapshot:
         """The member's factors and the rule version that computed them."""
+        ...
+
+
+class TermsDue(Protocol):
+    """The read model's ambassadorships whose term has ended by an instant (PROGRAM's expiry)."""
+
+    def terms_due(self, now: datetime) -> list[UUID]:
+        """Members whose active or paused term ended at or before `now`, earliest first."""
         ...

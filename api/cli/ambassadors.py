@@ -1,0 +1,40 @@
+"""`crm ambassadors`: the ambassador program's jobs, run by hand (the worker runs them when due)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from api import bootstrap
+from api.bootstrap import catch_up_all
+from api.cli.common import app, console, load_settings
+from api.cli.data import parse_instant
+from application.runtime import Runtime
+
+ambassadors_app = typer.Typer(help="The ambassador program's jobs.")
+app.add_typer(ambassadors_app, name="ambassadors")
+
+
+@ambassadors_app.command("expire")
+def expire(
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="Expire the terms that ended by this ISO 8601 time (UTC when no zone);"
+            " default now.",
+        ),
+    ] = None,
+) -> None:
+    """End every active or paused ambassador's term that ended unrenewed."""
+    now = parse_instant(at, "--at") if at else datetime.now(UTC)
+    runtime = Runtime.start(load_settings())
+    try:
+        catch_up_all(runtime)  # due terms are found in the `ambassadors` projection
+        expired = bootstrap.program_desk(runtime).expire_due(now)
+        catch_up_all(runtime)  # and the expiries shown there at once
+    finally:
+        runtime.close()
+    console.print(f"{expired} ambassador term(s) expired as of {now:%Y-%m-%d %H:%M} UTC")
