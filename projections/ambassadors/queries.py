@@ -19,7 +19,7 @@ from uuid import UUID
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from projections.cursors import Keyset, Row
+from projections.cursors import Keyset, Page, Row
 from projections.personal import EMAIL, PersonalData, open_value
 
 # Newest nominations first; ties by member id.
@@ -94,8 +94,8 @@ class AmbassadorQueries:
 
     def page(
         self, where: AmbassadorFilter, first: int, after: str | None, contact: ContactAccess
-    ) -> tuple[list[Row], list[str], bool]:
-        """A page after the cursor: (rows, a cursor per row, whether more follow)."""
+    ) -> Page:
+        """A page after the cursor: its rows (e-mails opened as allowed) and cursors."""
         found, params = _conditions(where)
         params["now"] = self.clock()
         if after:
@@ -107,7 +107,8 @@ class AmbassadorQueries:
             " ORDER BY a.nominated_at DESC, a.member_id DESC LIMIT %(limit)s"
         )
         page = KEYSET.page(self._rows(query, params), first)
-        return self._opened(page.rows, contact), page.cursors, page.has_next
+        self._opened(page.rows, contact)
+        return page
 
     def by_member(self, member_id: UUID, contact: ContactAccess) -> Row | None:
         """The member's ambassadorship row; None if never nominated."""

@@ -28,6 +28,7 @@ from domain.values import Channel as DomainChannel
 from projections.members.queries import MemberFilter
 
 if TYPE_CHECKING:
+    from api.graphql.ambassadors import Ambassadorship
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 EngagementRef = Annotated["MemberEngagement", strawberry.lazy("api.graphql.interactions")]
 StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle")]
 MemberFeedbackRef = Annotated["MemberFeedback", strawberry.lazy("api.graphql.feedback")]
+AmbassadorshipRef = Annotated["Ambassadorship", strawberry.lazy("api.graphql.ambassadors")]
 InteractionConnectionRef = Annotated[
     "InteractionConnection", strawberry.lazy("api.graphql.interactions")
 ]
@@ -174,6 +176,13 @@ class Member(Node):
     ) -> list[MemberFeedbackRef]:
         check_first(first, MAX_FEEDBACK)
         return await info.context.member_fields.feedback(info, UUID(self.id), first)
+
+    @strawberry.field(
+        description="The member's place in the ambassador program (status, tier, term, "
+        "history, activity per quarter); null if never nominated."
+    )
+    async def ambassadorship(self, info: Info) -> AmbassadorshipRef | None:
+        return await info.context.member_fields.ambassadorship(info, UUID(self.id))
 
 
 @relay_type(

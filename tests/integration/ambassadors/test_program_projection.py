@@ -118,22 +118,22 @@ def test_pages_follow_the_keyset_and_the_filters(runtime: Runtime) -> None:
     seen: list[UUID] = []
     after = None
     while True:
-        page, cursors, more = q.page(AmbassadorFilter(), 2, after, none)
-        seen += [r["member_id"] for r in page]
-        if not more:
+        page = q.page(AmbassadorFilter(), 2, after, none)
+        seen += [r["member_id"] for r in page.rows]
+        if not page.has_next:
             break
-        after = cursors[-1]
+        after = page.cursors[-1]
     assert seen == list(reversed(members))  # newest nomination first, each once
-    active, _, _ = q.page(AmbassadorFilter(status="active"), 10, None, none)
+    active = q.page(AmbassadorFilter(status="active"), 10, None, none).rows
     assert {r["member_id"] for r in active} == {members[0], members[2], members[4]}
-    gold, _, _ = q.page(AmbassadorFilter(status="active", tier="gold"), 10, None, none)
+    gold = q.page(AmbassadorFilter(status="active", tier="gold"), 10, None, none).rows
     assert {r["member_id"] for r in gold} == {members[2], members[4]}
     execute(
         runtime.database_url,
         "UPDATE members SET channels = '{discord}' WHERE member_id = %s",
         (members[2],),
     )
-    on_discord, _, _ = q.page(AmbassadorFilter(channel="discord"), 10, None, none)
+    on_discord = q.page(AmbassadorFilter(channel="discord"), 10, None, none).rows
     assert [r["member_id"] for r in on_discord] == [members[2]]
 
 
@@ -156,8 +156,8 @@ def test_contact_fields_follow_access_and_marketing_consent(runtime: Runtime) ->
     q = queries(runtime)
 
     def emails(access: ContactAccess) -> dict[UUID, str | None]:
-        page, _, _ = q.page(AmbassadorFilter(), 10, None, access)
-        return {r["member_id"]: r["email"] for r in page}
+        page = q.page(AmbassadorFilter(), 10, None, access)
+        return {r["member_id"]: r["email"] for r in page.rows}
 
     assert emails(ContactAccess.ALL) == {
         consenting: "yes@example.org",
