@@ -112,7 +112,8 @@ class ProgramDesk:
     ) -> bool:
         """RetireOnBan: an upheld BAN retires a running ambassadorship, naming the incident.
 
-        A member outside the program, or whose ambassadorship is not running, is left alone.
+        A member outside the program, or whose ambassadorship is not running, is left alone;
+        so is an erased member's (the reason could not be sealed under their shredded key).
         """
         retired = False
 
@@ -128,7 +129,10 @@ class ProgramDesk:
 
         if self.store.find(member_id) is None:
             return False
-        self.store.change(member_id, None, retire)
+        try:
+            self.store.change(member_id, None, retire)
+        except MemberIsErased:
+            return False
         return retired
 
     def expire_due(self, now: datetime) -> int:

@@ -13,12 +13,14 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from application.crypto import SubjectErased
 from application.members.community import Community
 from domain.ambassadors.ambassadorship import Ambassadorship
 from domain.ambassadors.errors import (
     AmbassadorshipModifiedConcurrently,
     AmbassadorshipVersionMismatch,
 )
+from domain.errors import MemberIsErased
 
 # A move is retried this often when another writer saved the same record first, after a
 # short random pause so that the writers do not collide again in step (as for feedback).
@@ -72,6 +74,9 @@ class ProgramStore:
             act(record)
             try:
                 recordings = self.community.save(record)
+            except SubjectErased:
+                # The member was erased: a reason about them can no longer be sealed.
+                raise MemberIsErased(member_id) from None
             except IntegrityError:
                 # Another writer saved this record first: the caller's version is stale.
                 if expected is not None:

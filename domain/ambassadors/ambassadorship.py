@@ -93,7 +93,7 @@ class Ambassadorship(Aggregate):
         after_move(self.status, ProgramMove.DECLINE)
         if not reason.strip():
             raise InvalidField("reason", "must say why")
-        self.trigger_event(Declined, reason=reason, declined_by=by)
+        self.trigger_event(Declined, member_id=self.member_id, reason=reason, declined_by=by)
 
     def change_tier(self, tier: str, *, by: UUID) -> None:
         """Move the ambassador to another tier (the same tier again records nothing)."""
@@ -105,7 +105,7 @@ class Ambassadorship(Aggregate):
     def pause(self, *, by: UUID, reason: str | None = None) -> None:
         """Let the ambassador step back for a while."""
         after_move(self.status, ProgramMove.PAUSE)
-        self.trigger_event(Paused, reason=reason, paused_by=by)
+        self.trigger_event(Paused, member_id=self.member_id, reason=reason, paused_by=by)
 
     def resume(self, *, by: UUID) -> None:
         """Take the ambassador back from a pause."""
@@ -133,7 +133,9 @@ class Ambassadorship(Aggregate):
         after_move(self.status, ProgramMove.RETIRE)
         if not reason.strip():
             raise InvalidField("reason", "must say why")
-        self.trigger_event(Retired, reason=reason, retired_by=by, incident_id=incident_id)
+        self.trigger_event(
+            Retired, member_id=self.member_id, reason=reason, retired_by=by, incident_id=incident_id
+        )
 
 
 def _check_tier(tier: str) -> None:

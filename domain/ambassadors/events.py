@@ -78,6 +78,10 @@ class Declined(ProgramEvent):
 
     TOPIC = "crm.ambassadors.Declined"
     MOVE = ProgramMove.DECLINE
+    # Why is free text about the member: sealed under their key, shredded on erasure.
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("reason",)
+    PERSONAL_SUBJECT: ClassVar[str] = "member_id"
+    member_id: UUID
     reason: str
     declined_by: UUID
 
@@ -100,6 +104,9 @@ class Paused(ProgramEvent):
 
     TOPIC = "crm.ambassadors.Paused"
     MOVE = ProgramMove.PAUSE
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("reason",)
+    PERSONAL_SUBJECT: ClassVar[str] = "member_id"
+    member_id: UUID
     reason: str | None
     paused_by: UUID
 
@@ -138,6 +145,10 @@ class Retired(ProgramEvent):
 
     TOPIC = "crm.ambassadors.Retired"
     MOVE = ProgramMove.RETIRE
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("reason",)
+    PERSONAL_SUBJECT: ClassVar[str] = "member_id"
+    member_id: UUID
+    # None once the member is erased (the sealed reason cannot be opened any more).
     reason: str
     retired_by: UUID | None
     incident_id: UUID | None

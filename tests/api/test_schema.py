@@ -38,6 +38,14 @@ MUTATIONS = {
     "linkFeedbackToTracker",
     "unlinkFeedbackFromTracker",
     "recordFeedbackLoopClosed",
+    "nominateAmbassador",
+    "approveAmbassador",
+    "declineAmbassador",
+    "changeAmbassadorTier",
+    "pauseAmbassador",
+    "resumeAmbassador",
+    "renewAmbassador",
+    "retireAmbassador",
 }
 INTROSPECT = """
 {
@@ -112,6 +120,7 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "feedbackSummary",
         "responseTimes",
         "feedbackChanges",
+        "ambassadors",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}

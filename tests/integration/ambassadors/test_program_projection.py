@@ -99,6 +99,8 @@ def test_erasure_deletes_the_members_reasons(runtime: Runtime) -> None:
         " UNION ALL SELECT member_id, reason FROM ambassador_history WHERE reason IS NOT NULL",
     )
     assert {member for member, _ in reasons} == {kept}
+    states = rows(runtime.database_url, "SELECT state FROM community_events")
+    assert not any(b"xyloquent" in bytes(state).lower() for (state,) in states)  # sealed
     statuses = rows(
         runtime.database_url, "SELECT status FROM ambassadors WHERE member_id = %s", (erased,)
     )

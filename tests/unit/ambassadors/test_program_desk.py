@@ -246,6 +246,25 @@ def test_retire_for_conduct_leaves_others_alone(world: ProgramWorld, where: str)
     assert (len(events(world, member)) if where != "outside" else 0) == before
 
 
+def test_an_erased_members_ambassadorship_takes_no_reasons(world: ProgramWorld) -> None:
+    member = world.active()
+    world.community.erase_member(mc.EraseMember(member_id=member))
+    with pytest.raises(MemberIsErased):
+        world.retire(member)
+    assert world.desk.retire_for_conduct(member, uuid4(), world.manager) is False
+    assert status(world, member) is ProgramStatus.ACTIVE
+
+
+def test_reasons_are_sealed_under_the_members_key(world: ProgramWorld) -> None:
+    member = world.active()
+    world.retire(member)
+    retired = [e for e in events(world, member) if isinstance(e, Retired)]
+    assert retired[-1].reason == "moved on"
+    world.community.keyring.shred([member])  # as an erasure does
+    retired = [e for e in events(world, member) if isinstance(e, Retired)]
+    assert retired[-1].reason is None and status(world, member) is ProgramStatus.RETIRED
+
+
 def test_expire_due_ends_unrenewed_terms_only_once(world: ProgramWorld) -> None:
     unrenewed, renewed, paused = world.active(), world.active(), world.active()
     world.pause(paused)
