@@ -31,6 +31,9 @@ COMPACTED_TABLES = (
     "identity_claims",
     "personal_data_keys",
     "feedback_terms",
+    # The program's free-text reasons, deleted on erasure (projections/ambassadors).
+    "ambassadors",
+    "ambassador_history",
 )
 # Any constant works: one compaction at a time, whichever process runs it.
 COMPACTION_LOCK_KEY = 0x43524D43  # "CRMC"

@@ -8,8 +8,9 @@ from uuid import UUID
 import pytest
 from typer.testing import CliRunner
 
-from api.bootstrap import build_runners, personal_data, program_desk
+from api.bootstrap import build_runners, personal_data, program_desk, projection_worker
 from api.cli.common import app
+from application.ambassadors.expiry import ExpirySchedule
 from application.ambassadors.program import ProgramDesk
 from application.runtime import Runtime
 from domain.ambassadors import commands as ac
@@ -21,6 +22,8 @@ from projections.ambassadors.queries import (
     ContactAccess,
     QuarterActivity,
 )
+from projections.compaction import ErasureCompactor
+from projections.feedback.voice import VoiceRefresh
 from tests.integration.conftest import execute, rows
 from tests.integration.test_cli import crm_env
 
@@ -231,3 +234,22 @@ def test_the_expiry_job_ends_unrenewed_terms_once(database: str, runtime: Runtim
         (unrenewed,),
     )
     assert move == ("expire",)
+
+
+def test_the_worker_expires_terms_even_when_other_maintenance_fails(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[str] = []
+
+    def failing(self: object) -> None:
+        ran.append(type(self).__name__)
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(ErasureCompactor, "run_if_due", failing)
+    monkeypatch.setattr(VoiceRefresh, "run_if_due", failing)
+    monkeypatch.setattr(ExpirySchedule, "run_if_due", lambda self: ran.append("expiry"))
+    worker = projection_worker(runtime)
+    assert worker.maintenance is not None
+    with pytest.raises(RuntimeError):  # logged by the worker, which retries later
+        worker.maintenance()
+    assert ran == ["ErasureCompactor", "VoiceRefresh", "expiry"]
