@@ -160,6 +160,7 @@ class ProgramDesk:
 
         def checked(record: Ambassadorship) -> None:
             if record.status is None:  # never nominated: nothing to move
+                self.community.get_member(command.member_id)  # MemberNotFound if no member
                 raise IllegalProgramMove(None, move)
             act(record)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from api.cli.common import app
 from application.ambassadors.expiry import ExpirySchedule
 from application.ambassadors.program import ProgramDesk
 from application.runtime import Runtime
+from domain.ambassadors import IllegalProgramMove
 from domain.ambassadors import commands as ac
 from domain.interactions.commands import RecordInteraction
 from domain.members import commands as mc
@@ -253,3 +255,27 @@ def test_the_worker_expires_terms_even_when_other_maintenance_fails(
     with pytest.raises(RuntimeError):  # logged by the worker, which retries later
         worker.maintenance()
     assert ran == ["ErasureCompactor", "VoiceRefresh", "expiry"]
+
+
+def test_nominations_racing_in_threads_open_one_record(runtime: Runtime) -> None:
+    desk, manager, member = (
+        program_desk(runtime),
+        joined(runtime, "Manager"),
+        joined(runtime, "Ada"),
+    )
+    outcomes: list[str] = []
+
+    def nominate() -> None:
+        try:
+            desk.nominate(ac.NominateAmbassador(member_id=member, by=manager))
+            outcomes.append("nominated")
+        except IllegalProgramMove:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=nominate) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["nominated"] + ["refused"] * 5
+    assert desk.get(member).version == 2  # type: ignore[union-attr]  # opened, nominated once

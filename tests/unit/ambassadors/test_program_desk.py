@@ -83,6 +83,11 @@ def test_a_move_by_an_unknown_actor_is_refused(world: ProgramWorld) -> None:
     assert status(world, member) is ProgramStatus.NOMINATED
 
 
+def test_a_move_of_an_unknown_member_is_not_found(world: ProgramWorld) -> None:
+    with pytest.raises(MemberNotFound):
+        world.retire(uuid4())
+
+
 def test_approve_starts_a_term_of_the_configured_length(world: ProgramWorld) -> None:
     member = world.nominate()
     change = world.approve(member, "gold")
