@@ -17,6 +17,7 @@ from application.runtime import Runtime
 from application.settings import Settings
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.rule import StageRule
+from projections.consent.queries import ConsentQueries
 from projections.feedback.levels import EngagementLevels
 from projections.feedback.queries import FeedbackQueries
 from projections.feedback.reports import FeedbackReports
@@ -44,6 +45,8 @@ class Services:
     # Supporters' stage and score, shown beside feedback (projections/feedback/levels.py).
     engagement_levels: EngagementLevels
     api_keys: ApiKeys
+    # Consent texts and members' consents (the note opened with the member's key).
+    consent: ConsentQueries
     watcher: PositionWatcher
     use_cases: UseCases
     worker: ProjectionWorker | None = None
@@ -84,6 +87,7 @@ class Services:
             FeedbackReports(pool),
             EngagementLevels(pool),
             ApiKeys(pool),
+            ConsentQueries(pool, personal),
             watcher,
             use_cases(runtime, lifecycle),
             worker,

@@ -38,6 +38,9 @@ MUTATIONS = {
     "linkFeedbackToTracker",
     "unlinkFeedbackFromTracker",
     "recordFeedbackLoopClosed",
+    "registerConsentText",
+    "giveConsent",
+    "withdrawConsent",
 }
 INTROSPECT = """
 {
@@ -112,6 +115,7 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "feedbackSummary",
         "responseTimes",
         "feedbackChanges",
+        "consentTexts",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}

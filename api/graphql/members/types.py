@@ -28,12 +28,14 @@ from domain.values import Channel as DomainChannel
 from projections.members.queries import MemberFilter
 
 if TYPE_CHECKING:
+    from api.graphql.consent import MemberConsent
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
 
 EngagementRef = Annotated["MemberEngagement", strawberry.lazy("api.graphql.interactions")]
 StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle")]
+MemberConsentRef = Annotated["MemberConsent", strawberry.lazy("api.graphql.consent")]
 MemberFeedbackRef = Annotated["MemberFeedback", strawberry.lazy("api.graphql.feedback")]
 InteractionConnectionRef = Annotated[
     "InteractionConnection", strawberry.lazy("api.graphql.interactions")
@@ -174,6 +176,14 @@ class Member(Node):
     ) -> list[MemberFeedbackRef]:
         check_first(first, MAX_FEEDBACK)
         return await info.context.member_fields.feedback(info, UUID(self.id), first)
+
+    @strawberry.field(
+        description="Consent per purpose: the current answer with its proof, whether it holds "
+        "now, and every answer. No record means no consent. Admin and manager only "
+        "(FORBIDDEN otherwise)."
+    )
+    async def consents(self, info: Info) -> list[MemberConsentRef] | None:
+        return await info.context.member_fields.consents(info, UUID(self.id))
 
 
 @relay_type(
