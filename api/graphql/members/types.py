@@ -272,8 +272,15 @@ def member_from_aggregate(member: MemberAggregate, reveal: bool) -> Member:
     return member_from_row(row, identities, reveal)
 
 
+# A consent answer is personal data as a whole (what the person agreed to): roles that may
+# not read personal data see that one was recorded, and nothing of it.
+_WHOLLY_PERSONAL = (MemberAggregate.ConsentGiven, MemberAggregate.ConsentWithdrawn)
+
+
 def _event(event: Any, reveal: bool) -> MemberEvent:
     hidden = set(type(event).PERSONAL_FIELDS) if not reveal else set()
+    if not reveal and isinstance(event, _WHOLLY_PERSONAL):
+        hidden = set(vars(event))
     data = {
         key: None if key in hidden else value
         for key, value in vars(event).items()

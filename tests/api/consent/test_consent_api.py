@@ -195,3 +195,18 @@ def test_only_admins_and_managers_record_and_read_consents(
     assert body["data"]["member"]["consents"] is None
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert api.graphql(TEXTS, {"p": "MARKETING_EMAIL"}, key=key)["data"]["consentTexts"]
+
+
+def test_the_audit_trail_shows_other_roles_no_consent_details(api: Api, admin_key: str) -> None:
+    version, _ = registered(api, admin_key)
+    member = join(api, admin_key)["id"]
+    run(api, GIVE, _give(member, version, note="Private remark"), admin_key)
+    history = "query H($id: ID!) { member(id: $id) { history { type data } } }"
+    seen = {}
+    for role, key in (("admin", admin_key), ("viewer", api.key(Role.VIEWER))):
+        body = api.graphql(history, {"id": member}, key=key)
+        (event,) = [e for e in body["data"]["member"]["history"] if e["type"] == "CONSENT_GIVEN"]
+        seen[role] = event["data"]
+    assert seen["admin"]["purpose"] == "marketing_email"
+    assert seen["admin"]["note"] == "Private remark"
+    assert seen["viewer"] and set(seen["viewer"].values()) == {None}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -125,3 +126,31 @@ def test_an_erased_members_consents_and_note_are_gone(runtime: Runtime) -> None:
     history = runtime.community.member_history(member)
     assert [e.note for e in history if hasattr(e, "note")] == [None, None]
     assert scalar(url, "SELECT count(*) FROM consent_texts") == 1  # texts are no one's data
+
+
+def test_concurrent_answers_are_all_kept_and_a_version_is_registered_once(
+    runtime: Runtime,
+) -> None:
+    desk = setup(runtime)
+    member = joined(runtime)
+
+    def answer(i: int) -> None:
+        if i % 2:
+            desk.withdraw(WithdrawConsent(member_id=member, purpose=MAIL, source="form"))
+        else:
+            give(desk, member)
+
+    def register(_: int) -> str:
+        try:
+            desk.register_text(RegisterConsentText(purpose=MAIL, version="race", text="Yes"))
+        except ConsentTextAlreadyRegistered:
+            return "refused"
+        return "registered"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(answer, range(8)))
+        outcomes = sorted(pool.map(register, range(4)))
+    assert outcomes == ["refused"] * 3 + ["registered"]
+    project(runtime)
+    url = runtime.database_url
+    assert scalar(url, "SELECT count(*) FROM consent_history WHERE member_id = %s", (member,)) == 8
