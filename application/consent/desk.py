@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -66,16 +68,7 @@ class ConsentDesk:
         self._check_recorder("recorded_by", command.recorded_by)
         text = self.get_text(command.purpose, command.text_version)
         now = self.community.clock()
-        answer = Answer(
-            purpose=command.purpose,
-            source=command.source,
-            at=command.at or now,
-            recorded_by=command.recorded_by,
-            recorded_with=command.recorded_with,
-            note=command.note,
-            text=text,
-            expires_at=command.expires_at,
-        )
+        answer = _answer(command, now, text=text, expires_at=command.expires_at)
         bounds = self.community.bounds
         return self.community.change_member(
             command, lambda m: m.give_consent(answer, now=now, bounds=bounds)
@@ -85,14 +78,7 @@ class ConsentDesk:
         """Record that the member withdrew consent: one command, no text needed."""
         self._check_recorder("recorded_by", command.recorded_by)
         now = self.community.clock()
-        answer = Answer(
-            purpose=command.purpose,
-            source=command.source,
-            at=command.at or now,
-            recorded_by=command.recorded_by,
-            recorded_with=command.recorded_with,
-            note=command.note,
-        )
+        answer = _answer(command, now)
         bounds = self.community.bounds
         return self.community.change_member(
             command, lambda m: m.withdraw_consent(answer, now=now, bounds=bounds)
@@ -110,3 +96,16 @@ class ConsentDesk:
             raise InvalidField(field, "names an erased member")
         if not member.is_staff:
             raise InvalidField(field, "names a member who is not marked as staff")
+
+
+def _answer(command: GiveConsent | WithdrawConsent, now: datetime, **proof: Any) -> Answer:
+    """The answer a command records (at: now unless given); `proof` adds what giving needs."""
+    return Answer(
+        purpose=command.purpose,
+        source=command.source,
+        at=command.at or now,
+        recorded_by=command.recorded_by,
+        recorded_with=command.recorded_with,
+        note=command.note,
+        **proof,
+    )

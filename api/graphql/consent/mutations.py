@@ -99,19 +99,11 @@ class ConsentMutation:
         "its text. The member's latest answer per purpose wins."
     )
     async def give_consent(self, info: Info, input: i.GiveConsentInput) -> p.GiveConsentResult:
-        key = info.context.principal.key_id
+        answer = _answer(info, input)
 
         def build() -> GiveConsent:
             return GiveConsent(
-                member_id=input.member_id,
-                purpose=input.purpose,
-                text_version=input.text_version,
-                source=input.source,
-                at=input.at,
-                expires_at=input.expires_at,
-                recorded_by=input.recorded_by,
-                recorded_with=key,
-                note=input.note,
+                **answer, text_version=input.text_version, expires_at=input.expires_at
             )
 
         outcome = await _execute(info, "record consent", build, ConsentDesk.give)
@@ -126,23 +118,28 @@ class ConsentMutation:
     async def withdraw_consent(
         self, info: Info, input: i.WithdrawConsentInput
     ) -> p.WithdrawConsentResult:
-        key = info.context.principal.key_id
+        answer = _answer(info, input)
 
         def build() -> WithdrawConsent:
-            return WithdrawConsent(
-                member_id=input.member_id,
-                purpose=input.purpose,
-                source=input.source,
-                at=input.at,
-                recorded_by=input.recorded_by,
-                recorded_with=key,
-                note=input.note,
-            )
+            return WithdrawConsent(**answer)
 
         outcome = await _execute(info, "record consent", build, ConsentDesk.withdraw)
         if isinstance(outcome, Change):
             return p.ConsentWithdrawn(**await _changed(info, outcome, input.purpose))
         return outcome
+
+
+def _answer(info: Info, input: i.GiveConsentInput | i.WithdrawConsentInput) -> dict[str, Any]:
+    """The fields both consent commands take; the caller's API key is the recorder."""
+    return {
+        "member_id": input.member_id,
+        "purpose": input.purpose,
+        "source": input.source,
+        "at": input.at,
+        "recorded_by": input.recorded_by,
+        "recorded_with": info.context.principal.key_id,
+        "note": input.note,
+    }
 
 
 async def _changed(info: Info, change: Change, purpose: ConsentPurpose) -> dict[str, Any]:
