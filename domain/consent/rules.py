@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.consent.purposes import ConsentPurpose
 from domain.errors import InvalidField
+
+# An expiry further off is a typo (and past what the read models' clients can hold):
+# a consent that does not expire has no expiry.
+MAX_TERM = timedelta(days=100 * 366)
 
 
 class ConsentState(StrEnum):
@@ -66,6 +70,10 @@ def holds(record: ConsentRecord | None, at: datetime) -> bool:
 
 
 def check_expiry(expires_at: datetime | None, at: datetime) -> None:
-    """A consent expires after it was given, never at or before."""
-    if expires_at is not None and expires_at <= at:
+    """A consent expires after it was given, never at or before, and within a century."""
+    if expires_at is None:
+        return
+    if expires_at <= at:
         raise InvalidField("expires_at", "must be after the moment consent was given (at)")
+    if expires_at - at > MAX_TERM:
+        raise InvalidField("expires_at", "must be within 100 years of `at`; omit it for none")

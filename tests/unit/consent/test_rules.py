@@ -63,13 +63,14 @@ def test_a_consent_holds_until_its_expiry_and_not_at_it() -> None:
     assert not holds(consent, ends + timedelta(days=1))
 
 
-@pytest.mark.parametrize("offset", [timedelta(0), -timedelta(days=1)])
-def test_an_expiry_must_come_after_the_consent(offset: timedelta) -> None:
+@pytest.mark.parametrize("offset", [timedelta(0), -timedelta(days=1), timedelta(days=36_601)])
+def test_an_expiry_must_come_after_the_consent_and_within_a_century(offset: timedelta) -> None:
     with pytest.raises(InvalidField) as refused:
         check_expiry(T0 + offset, T0)
     assert refused.value.field == "expires_at"
     check_expiry(None, T0)
     check_expiry(T0 + timedelta(seconds=1), T0)
+    check_expiry(T0 + timedelta(days=36_600), T0)
 
 
 def test_a_text_keeps_its_exact_wording_and_digest_and_its_id_derives_from_the_version() -> None:
