@@ -46,7 +46,8 @@ class GiveConsentInput:
     source: ConsentSource = strawberry.field(description="Where the answer came from.")
     at: datetime | None = strawberry.field(default=None, description=_AT)
     expires_at: datetime | None = strawberry.field(
-        default=None, description="When the consent stops holding, if ever; after `at`."
+        default=None,
+        description="When the consent stops holding, if ever: after `at`, within 100 years.",
     )
     recorded_by: strawberry.ID | None = strawberry.field(default=None, description=_RECORDED_BY)
     note: str | None = strawberry.field(default=None, description=_NOTE)
