@@ -14,6 +14,7 @@ from uuid import UUID
 from application.ambassadors.expiry import ExpirySchedule
 from application.ambassadors.ports import CandidacySnapshot
 from application.ambassadors.program import ProgramDesk
+from application.consent.desk import ConsentDesk
 from application.feedback.desk import FeedbackDesk
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
@@ -55,6 +56,8 @@ class UseCases:
     feedback: FeedbackDesk
     # The ambassador program's moves, and the expiry of unrenewed terms.
     program: ProgramDesk
+    # Consent texts, and consent given or withdrawn as member events.
+    consent: ConsentDesk
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -73,6 +76,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         RecordInteractions(community, returns),
         FeedbackDesk(community, _SpokeReturns(returns)),
         program_desk(runtime),
+        ConsentDesk(community),
     )
 
 

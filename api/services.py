@@ -18,6 +18,7 @@ from application.settings import Settings
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.rule import StageRule
 from projections.ambassadors.queries import AmbassadorQueries
+from projections.consent.queries import ConsentQueries
 from projections.feedback.levels import EngagementLevels
 from projections.feedback.queries import FeedbackQueries
 from projections.feedback.reports import FeedbackReports
@@ -45,6 +46,8 @@ class Services:
     # Supporters' stage and score, shown beside feedback (projections/feedback/levels.py).
     engagement_levels: EngagementLevels
     api_keys: ApiKeys
+    # Consent texts and members' consents (the note opened with the member's key).
+    consent: ConsentQueries
     watcher: PositionWatcher
     use_cases: UseCases
     # The ambassador program's read model (projections/ambassadors).
@@ -87,6 +90,7 @@ class Services:
             FeedbackReports(pool),
             EngagementLevels(pool),
             ApiKeys(pool),
+            ConsentQueries(pool, personal),
             watcher,
             use_cases(runtime, lifecycle),
             AmbassadorQueries(pool, personal),

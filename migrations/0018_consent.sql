@@ -41,5 +41,6 @@ CREATE TABLE IF NOT EXISTS consent_history (
     at timestamptz NOT NULL,
     expires_at timestamptz,
     sealed_note bytea,
+    recorded_with uuid,           -- the API key that recorded it (added by CONSENT)
     PRIMARY KEY (member_id, position)
 );

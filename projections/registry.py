@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.interactions.engagement import DEFAULT_RULE, EngagementRule
 from projections.ambassadors.projection import AmbassadorsProjection
+from projections.consent.projection import ConsentProjection
 from projections.feedback.projection import FeedbackProjection
 from projections.interactions.projection import EngagementProjection
 from projections.lifecycle.projection import LifecycleProjection
@@ -25,6 +26,7 @@ def all_projections(
         LifecycleProjection(),
         FeedbackProjection(personal),
         AmbassadorsProjection(),
+        ConsentProjection(personal),
     ]
 
 

@@ -15,6 +15,7 @@ from uuid import UUID
 
 if TYPE_CHECKING:
     from api.graphql.ambassadors import Ambassadorship
+    from api.graphql.consent import MemberConsent
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
@@ -38,3 +39,5 @@ class MemberFields:
     feedback: Callable[[Info, UUID, int], Awaitable[list[MemberFeedback]]]
     # (info, member id): the member's place in the ambassador program, if ever nominated.
     ambassadorship: Callable[[Info, UUID], Awaitable[Ambassadorship | None]]
+    # (info, member id): consent per purpose with proof and history (FORBIDDEN for most roles).
+    consents: Callable[[Info, UUID], Awaitable[list[MemberConsent]]]

@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from api.graphql.ambassadors import AmbassadorQuery, ProgramMutation, member_ambassadorship
+from api.graphql.consent import ConsentMutation, ConsentQuery, member_consents
 from api.graphql.feedback import FeedbackQuery, member_feedback
 from api.graphql.feedback.mutations import FeedbackMutation
 from api.graphql.interactions import (
@@ -43,6 +44,7 @@ MEMBER_FIELDS = MemberFields(
     stage_history=stage_history,
     feedback=member_feedback,
     ambassadorship=member_ambassadorship,
+    consents=member_consents,
 )
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -53,13 +55,25 @@ MAX_ALIASES = 20
 
 @strawberry.type(description="Everything that can be read.")
 class Query(
-    MemberQuery, EngagementQuery, LifecycleQuery, FeedbackQuery, AmbassadorQuery, NodeQuery
+    MemberQuery,
+    EngagementQuery,
+    LifecycleQuery,
+    FeedbackQuery,
+    AmbassadorQuery,
+    ConsentQuery,
+    NodeQuery,
 ):
     pass
 
 
 @strawberry.type(description="Everything that can be changed; each returns a result union.")
-class Mutation(MemberMutation, EngagementMutation, FeedbackMutation, ProgramMutation):
+class Mutation(
+    MemberMutation,
+    EngagementMutation,
+    FeedbackMutation,
+    ProgramMutation,
+    ConsentMutation,
+):
     pass
 
 

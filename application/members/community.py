@@ -190,6 +190,11 @@ class Community(Application[UUID]):
         """Record each member's planned stage changes; returns how many members changed."""
         return record_stage_changes(self, plans)
 
+    def change_member(self, command: cmd.MemberCommand, act: Callable[[Member], Any]) -> Change:
+        """Load, act, save with retries: for other contexts' use cases that record member
+        events (consent)."""
+        return self._change(command, act)
+
     def save_members(self, *members: Member) -> Change:
         """Save members changed by a use case of this application (claims included)."""
         return self._save_members(*members)

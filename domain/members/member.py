@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from domain.errors import IdentityNotLinked, MemberAlreadyLeft, MemberHasNotLeft, MemberIsErased
+from domain.members import consents
 from domain.members.identities import HeldIdentity, held_handle, without_identity
 from domain.members.membership import (
     ACTIVE,
@@ -175,6 +176,16 @@ class Member(Aggregate):
             aggregate.stage = self.stage
             aggregate.stage_since = self.effective_at
 
+    class ConsentGiven(consents.ConsentGivenEvent, Event):
+        """The member agreed to a purpose, with its proof (domain/members/consents.py)."""
+
+        TOPIC = "crm.member.ConsentGiven"
+
+    class ConsentWithdrawn(consents.ConsentWithdrawnEvent, Event):
+        """The member withdrew consent to a purpose (or said no with none on record)."""
+
+        TOPIC = "crm.member.ConsentWithdrawn"
+
     class Erased(Event):
         """The person's data was erased (GDPR): their key is shredded, history stays."""
 
@@ -324,6 +335,22 @@ class Member(Aggregate):
         )
         self.trigger_event(self.StageChanged, **change)
         return True
+
+    def give_consent(
+        self, answer: consents.Answer, *, now: datetime, bounds: TimeBounds = DEFAULT_BOUNDS
+    ) -> None:
+        """Record consent given to a registered text; refused once the member is erased."""
+        self._refuse_if_erased()
+        self.trigger_event(self.ConsentGiven, **consents.given(answer, now=now, bounds=bounds))
+
+    def withdraw_consent(
+        self, answer: consents.Answer, *, now: datetime, bounds: TimeBounds = DEFAULT_BOUNDS
+    ) -> None:
+        """Record consent withdrawn, whatever was on record before: the member said no."""
+        self._refuse_if_erased()
+        self.trigger_event(
+            self.ConsentWithdrawn, **consents.withdrawn(answer, now=now, bounds=bounds)
+        )
 
     def erase(self) -> None:
         """Erase the person's data; erasing is final."""

@@ -127,8 +127,10 @@ def check_answer(response: httpx.Response, kind: str, name: str, sent: dict[str,
         assert body["errors"], body
         return
     answer = body["data"][name]
-    if answer is not None:
-        assert answer["__typename"] in _result_types(kind, name), answer
+    # A list field (consentTexts) answers a list of the type.
+    for item in answer if isinstance(answer, list) else [answer]:
+        if item is not None:
+            assert item["__typename"] in _result_types(kind, name), item
 
 
 def _run(api: Api, key: str, kind: str, name: str, sent: dict[str, Any]) -> None:
@@ -147,6 +149,8 @@ def _outcome(response: httpx.Response, name: str) -> str:
     data = body.get("data") or {}
     if data.get(name) is not None:
         answer = data[name]
+        if isinstance(answer, list):
+            return f"{response.status_code} list of {len(answer)}"
         errors = answer.get("fieldErrors") if isinstance(answer, dict) else None
         detail = f" {errors[0]['field']}" if errors else ""
         return f"{response.status_code} {answer.get('__typename')}{detail}"

@@ -46,6 +46,9 @@ MUTATIONS = {
     "resumeAmbassador",
     "renewAmbassador",
     "retireAmbassador",
+    "registerConsentText",
+    "giveConsent",
+    "withdrawConsent",
 }
 INTROSPECT = """
 {
@@ -121,6 +124,7 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "responseTimes",
         "feedbackChanges",
         "ambassadors",
+        "consentTexts",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}

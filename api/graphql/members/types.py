@@ -29,12 +29,14 @@ from projections.members.queries import MemberFilter
 
 if TYPE_CHECKING:
     from api.graphql.ambassadors import Ambassadorship
+    from api.graphql.consent import MemberConsent
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
 
 EngagementRef = Annotated["MemberEngagement", strawberry.lazy("api.graphql.interactions")]
 StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle")]
+MemberConsentRef = Annotated["MemberConsent", strawberry.lazy("api.graphql.consent")]
 MemberFeedbackRef = Annotated["MemberFeedback", strawberry.lazy("api.graphql.feedback")]
 AmbassadorshipRef = Annotated["Ambassadorship", strawberry.lazy("api.graphql.ambassadors")]
 InteractionConnectionRef = Annotated[
@@ -184,6 +186,14 @@ class Member(Node):
     async def ambassadorship(self, info: Info) -> AmbassadorshipRef | None:
         return await info.context.member_fields.ambassadorship(info, UUID(self.id))
 
+    @strawberry.field(
+        description="Consent per purpose: the current answer with its proof, whether it holds "
+        "now, and every answer. No record means no consent. Admin and manager only "
+        "(FORBIDDEN otherwise)."
+    )
+    async def consents(self, info: Info) -> list[MemberConsentRef] | None:
+        return await info.context.member_fields.consents(info, UUID(self.id))
+
 
 @relay_type(
     "A member with its cursor in the list.",
@@ -271,8 +281,15 @@ def member_from_aggregate(member: MemberAggregate, reveal: bool) -> Member:
     return member_from_row(row, identities, reveal)
 
 
+# A consent answer is personal data as a whole (what the person agreed to): roles that may
+# not read personal data see that one was recorded, and nothing of it.
+_WHOLLY_PERSONAL = (MemberAggregate.ConsentGiven, MemberAggregate.ConsentWithdrawn)
+
+
 def _event(event: Any, reveal: bool) -> MemberEvent:
     hidden = set(type(event).PERSONAL_FIELDS) if not reveal else set()
+    if not reveal and isinstance(event, _WHOLLY_PERSONAL):
+        hidden = set(vars(event))
     data = {
         key: None if key in hidden else value
         for key, value in vars(event).items()

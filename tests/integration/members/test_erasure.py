@@ -11,10 +11,13 @@ import pytest
 from psycopg import sql
 
 from api.bootstrap import build_runners
+from application.consent.desk import ConsentDesk
 from application.crypto import SubjectErased
 from application.runtime import Runtime
 from domain.commands import IdentityRef
+from domain.consent.commands import RegisterConsentText
 from domain.members import commands as cmd
+from domain.members.consents import GiveConsent
 from domain.members.member import Member
 from domain.members.membership import ERASED
 from tests.conftest import test_settings
@@ -65,8 +68,25 @@ def distinctive_member(runtime: Runtime) -> Person:
         )
     )
     community.tag_member(cmd.TagMember(member_id=member_id, tag="speaker"))
-    secrets = (name, email, handle, late_handle, city, employer, new_name, new_email, mark)
+    note = f"Agreed by phone to Quillon {mark}"
+    record_consent(runtime, member_id, note)
+    secrets = (name, email, handle, late_handle, city, employer, new_name, new_email, note, mark)
     return Person(member_id, secrets)
+
+
+def record_consent(runtime: Runtime, member_id: UUID, note: str) -> None:
+    """Consent given with a note (free text about the person, sealed like the rest)."""
+    desk, version = ConsentDesk(runtime.community), f"v{uuid.uuid4().hex[:8]}"
+    desk.register_text(RegisterConsentText(purpose="case_study", version=version, text="Yes"))
+    desk.give(
+        GiveConsent(
+            member_id=member_id,
+            purpose="case_study",
+            text_version=version,
+            source="staff",
+            note=note,
+        )
+    )
 
 
 def project(runtime: Runtime) -> None:
@@ -183,15 +203,17 @@ def test_erasure_leaves_no_personal_value_in_any_table(runtime: Runtime) -> None
         "IdentityLinked",
         "ProfileUpdated",
         "Tagged",
+        "ConsentGiven",
         "Erased",
     ]
-    joined, discord, github, updated, tagged, _ = events
+    joined, discord, github, updated, tagged, consent, _ = events
     assert (joined.display_name, joined.email, joined.attributes) == (None, None, None)
     assert joined.source_channel == "discord"
     assert (discord.channel, discord.handle) == ("discord", None)
     assert (github.channel, github.handle) == ("github", None)
     assert updated.changes is None
     assert tagged.tag == "speaker"
+    assert (consent.purpose, consent.note) == ("case_study", None)
     member = runtime.community.get_member(person.member_id)
     assert (member.status, member.display_name, member.email) == (ERASED, None, None)
     assert (member.attributes, member.identities, member.tags) == ({}, [], ["speaker"])
