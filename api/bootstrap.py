@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from application.conduct.desk import ConductDesk
 from application.feedback.desk import FeedbackDesk
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
@@ -49,6 +50,9 @@ class UseCases:
     recording: RecordInteractions
     # Feedback commands; praise and criticism bring a quiet author back as interactions do.
     feedback: FeedbackDesk
+    # Conduct incidents; an upheld BAN retires the ambassadorship (a no-op until the
+    # program's ProgramDesk.retire_for_conduct is wired as its RetireOnBan port).
+    conduct: ConductDesk
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -66,6 +70,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         returns,
         RecordInteractions(community, returns),
         FeedbackDesk(community, _SpokeReturns(returns)),
+        ConductDesk(community),
     )
 
 

@@ -18,6 +18,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.graphql.conduct import ConductMutation, ConductQuery, member_standing
 from api.graphql.feedback import FeedbackQuery, member_feedback
 from api.graphql.feedback.mutations import FeedbackMutation
 from api.graphql.interactions import (
@@ -41,6 +42,7 @@ MEMBER_FIELDS = MemberFields(
     interactions=member_interactions,
     stage_history=stage_history,
     feedback=member_feedback,
+    standing=member_standing,
 )
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -50,12 +52,12 @@ MAX_ALIASES = 20
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(MemberQuery, EngagementQuery, LifecycleQuery, FeedbackQuery, NodeQuery):
+class Query(MemberQuery, EngagementQuery, LifecycleQuery, FeedbackQuery, ConductQuery, NodeQuery):
     pass
 
 
 @strawberry.type(description="Everything that can be changed; each returns a result union.")
-class Mutation(MemberMutation, EngagementMutation, FeedbackMutation):
+class Mutation(MemberMutation, EngagementMutation, FeedbackMutation, ConductMutation):
     pass
 
 

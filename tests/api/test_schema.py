@@ -38,6 +38,11 @@ MUTATIONS = {
     "linkFeedbackToTracker",
     "unlinkFeedbackFromTracker",
     "recordFeedbackLoopClosed",
+    "reportConductIncident",
+    "reviewConductIncident",
+    "decideConductIncident",
+    "appealConductIncident",
+    "decideConductAppeal",
 }
 INTROSPECT = """
 {
@@ -112,6 +117,8 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "feedbackSummary",
         "responseTimes",
         "feedbackChanges",
+        "conductIncidents",
+        "conductIncident",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}

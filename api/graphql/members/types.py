@@ -28,6 +28,7 @@ from domain.values import Channel as DomainChannel
 from projections.members.queries import MemberFilter
 
 if TYPE_CHECKING:
+    from api.graphql.conduct import MemberStanding
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 EngagementRef = Annotated["MemberEngagement", strawberry.lazy("api.graphql.interactions")]
 StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle")]
 MemberFeedbackRef = Annotated["MemberFeedback", strawberry.lazy("api.graphql.feedback")]
+MemberStandingRef = Annotated["MemberStanding", strawberry.lazy("api.graphql.conduct")]
 InteractionConnectionRef = Annotated[
     "InteractionConnection", strawberry.lazy("api.graphql.interactions")
 ]
@@ -174,6 +176,13 @@ class Member(Node):
     ) -> list[MemberFeedbackRef]:
         check_first(first, MAX_FEEDBACK)
         return await info.context.member_fields.feedback(info, UUID(self.id), first)
+
+    @strawberry.field(
+        description="The member's standing now from upheld conduct incidents: GOOD, SUSPENDED "
+        "(until) or BANNED. Shown to every role; the incidents themselves are not."
+    )
+    async def standing(self, info: Info) -> MemberStandingRef:
+        return await info.context.member_fields.standing(info, UUID(self.id))
 
 
 @relay_type(
