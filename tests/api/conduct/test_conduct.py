@@ -291,3 +291,26 @@ def test_hostile_input_gets_typed_errors(api: Api, admin_key: str, manager_key: 
         manager_key,
     )
     assert missing["__typename"] == "NotFound"
+
+
+def test_a_page_of_members_reads_their_standing_in_one_query(
+    api: Api, admin_key: str, viewer_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(3):
+        join(api, admin_key)
+    conduct = api.services.conduct
+    asked: list[list[Any]] = []
+    read = conduct.standings
+
+    def counted(member_ids: Any) -> Any:
+        asked.append(list(member_ids))
+        return read(member_ids)
+
+    monkeypatch.setattr(conduct, "standings", counted)
+    body = api.graphql(
+        "{ members(first: 3) { nodes { id standing { standing } } } }", key=viewer_key
+    )
+    assert "errors" not in body, body
+    nodes = body["data"]["members"]["nodes"]
+    assert len(nodes) == 3 and len(asked) == 1
+    assert sorted(map(str, asked[0])) == sorted(n["id"] for n in nodes)
