@@ -7,12 +7,14 @@ from uuid import UUID
 
 import pytest
 
+from api.bootstrap import personal_data
 from application.runtime import Runtime
 from domain.conduct import Incident, Severity
 from domain.conduct.commands import StartConductReview
 from projections.conduct.queries import GOOD, IncidentFilter, Standing
+from projections.members.queries import MemberFilter, MemberOrder, MemberQueries
 from tests.integration.conduct.helpers import Conduct, catch_up, joined, queries
-from tests.integration.conftest import rows
+from tests.integration.conftest import members_runner, rows
 
 pytestmark = pytest.mark.integration
 
@@ -96,8 +98,15 @@ def test_a_suspension_whose_end_has_passed_reads_good(runtime: Runtime) -> None:
     )
     runtime.community.save(incident)
     catch_up(runtime)
+    members_runner(runtime).catch_up()
     assert standing(runtime, member) == GOOD
     assert rows(runtime.database_url, "SELECT count(*) FROM member_standing") == [(1,)]
+    # The member list reads standing the same way: the ended suspension counts as good.
+    listed = MemberQueries(runtime.pool, personal_data(runtime))
+    for kind, expected in (("good", True), ("suspended", False), ("banned", False)):
+        page = listed.page(MemberFilter(standing=kind), MemberOrder.JOINED_AT_DESC, None, 50)
+        assert (member in {r["member_id"] for r in page.rows}) is expected, kind
+        assert listed.count(MemberFilter(standing=kind)) == len(page.rows)
 
 
 def test_a_dismissal_confirmed_on_appeal_leaves_the_member_in_good_standing(
