@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from uuid import UUID
-from weakref import WeakKeyDictionary
-
-from strawberry.dataloader import DataLoader
 
 from api.graphql.conduct.types import MemberStanding, standing_of
 from api.graphql.context import Context, Info
+from api.graphql.loaders import request_loader
 from api.services import in_thread
-
-# One loader per request (its context), gone with it: a page of members asks once.
-_LOADERS: WeakKeyDictionary[Context, DataLoader[UUID, MemberStanding]] = WeakKeyDictionary()
 
 
 async def member_standing(info: Info, member_id: UUID) -> MemberStanding:
@@ -20,12 +15,7 @@ async def member_standing(info: Info, member_id: UUID) -> MemberStanding:
 
     Shown to every role that may see the member: it is the member's status, not the record.
     """
-    context = info.context
-    loader = _LOADERS.get(context)
-    if loader is None:
-        loader = DataLoader(lambda ids: _load(context, ids))
-        _LOADERS[context] = loader
-    return await loader.load(member_id)
+    return await request_loader(info, "conduct.standing", _load).load(member_id)
 
 
 async def _load(context: Context, ids: list[UUID]) -> list[MemberStanding]:
