@@ -14,6 +14,7 @@ from uuid import UUID
 from application.ambassadors.expiry import ExpirySchedule
 from application.ambassadors.ports import CandidacySnapshot
 from application.ambassadors.program import ProgramDesk
+from application.conduct.desk import ConductDesk
 from application.consent.desk import ConsentDesk
 from application.feedback.desk import FeedbackDesk
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
@@ -58,6 +59,8 @@ class UseCases:
     program: ProgramDesk
     # Consent texts, and consent given or withdrawn as member events.
     consent: ConsentDesk
+    # Conduct incidents; an upheld BAN retires the ambassadorship (the program's RetireOnBan).
+    conduct: ConductDesk
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -67,6 +70,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
     rule, engagement = settings.stage_rule(), settings.engagement_rule()
     histories = MemberHistories(runtime.pool)
     returns = RecordReturns(community, histories, lifecycle, rule=rule, engagement=engagement)
+    program = program_desk(runtime)
     return UseCases(
         StageEvaluation(community, histories, lifecycle, rule=rule, engagement=engagement),
         RuleSimulation(community.bounds, histories, current=rule, engagement=engagement),
@@ -75,8 +79,10 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         returns,
         RecordInteractions(community, returns),
         FeedbackDesk(community, _SpokeReturns(returns)),
-        program_desk(runtime),
+        program,
         ConsentDesk(community),
+        # An upheld BAN retires the member's ambassadorship, naming the incident.
+        ConductDesk(community, retire_on_ban=program.retire_for_conduct),
     )
 
 

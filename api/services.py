@@ -18,6 +18,7 @@ from application.settings import Settings
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.rule import StageRule
 from projections.ambassadors.queries import AmbassadorQueries
+from projections.conduct.queries import ConductQueries
 from projections.consent.queries import ConsentQueries
 from projections.feedback.levels import EngagementLevels
 from projections.feedback.queries import FeedbackQueries
@@ -45,6 +46,8 @@ class Services:
     feedback_reports: FeedbackReports
     # Supporters' stage and score, shown beside feedback (projections/feedback/levels.py).
     engagement_levels: EngagementLevels
+    # Conduct incidents (admin and manager) and members' standing (everyone).
+    conduct: ConductQueries
     api_keys: ApiKeys
     # Consent texts and members' consents (the note opened with the member's key).
     consent: ConsentQueries
@@ -89,6 +92,7 @@ class Services:
             FeedbackQueries(pool, personal),
             FeedbackReports(pool),
             EngagementLevels(pool),
+            ConductQueries(pool, personal),
             ApiKeys(pool),
             ConsentQueries(pool, personal),
             watcher,

@@ -8,7 +8,11 @@ CREATE TABLE IF NOT EXISTS conduct_incidents (
     channel text NOT NULL,
     sealed_description bytea,
     sealed_evidence_url bytea,
-    -- reported, under_review, upheld, dismissed, appealed; see domain/conduct
+    -- The decision in force: reported, under_review, upheld, dismissed, or overturned (an
+    -- upheld decision overturned on appeal). An appealed decision keeps its status until
+    -- the appeal is decided (it stays in force meanwhile): the appeal is pending when
+    -- appealed_at is set and appeal_outcome is NULL. An overturned dismissal reopens the
+    -- incident (under_review) for a new decision. See domain/conduct/moves.py.
     status text NOT NULL,
     severity text,                -- warning, suspension, ban (when upheld)
     suspended_until timestamptz,
@@ -19,6 +23,14 @@ CREATE TABLE IF NOT EXISTS conduct_incidents (
     appeal_decided_at timestamptz,
     -- upheld (the decision stands) or overturned, once the appeal is decided
     appeal_outcome text,
+    reviewed_at timestamptz,
+    reviewed_by uuid,
+    appeal_decided_by uuid,
+    -- Why it was upheld or dismissed, why it was appealed, why the appeal went as it did:
+    -- free text about the member, sealed under their key like the description.
+    sealed_decision_reason bytea,
+    sealed_appeal_reason bytea,
+    sealed_appeal_decision_reason bytea,
     member_erased boolean NOT NULL DEFAULT false,
     version integer NOT NULL,
     position bigint NOT NULL,
@@ -28,6 +40,9 @@ CREATE INDEX IF NOT EXISTS conduct_incidents_member_idx
     ON conduct_incidents (member_id, reported_at DESC);
 CREATE INDEX IF NOT EXISTS conduct_incidents_newest_idx
     ON conduct_incidents (reported_at DESC, incident_id DESC);
+-- The incident list filtered by status, newest first.
+CREATE INDEX IF NOT EXISTS conduct_incidents_status_idx
+    ON conduct_incidents (status, reported_at DESC, incident_id DESC);
 -- The candidacy gate: upheld incidents (in force) by member and decision date.
 CREATE INDEX IF NOT EXISTS conduct_incidents_upheld_idx
     ON conduct_incidents (member_id, decided_at) WHERE status = 'upheld';

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.interactions.engagement import DEFAULT_RULE, EngagementRule
 from projections.ambassadors.projection import AmbassadorsProjection
+from projections.conduct.projection import ConductProjection
 from projections.consent.projection import ConsentProjection
 from projections.feedback.projection import FeedbackProjection
 from projections.interactions.projection import EngagementProjection
@@ -27,6 +28,7 @@ def all_projections(
         FeedbackProjection(personal),
         AmbassadorsProjection(),
         ConsentProjection(personal),
+        ConductProjection(personal),
     ]
 
 

@@ -15,6 +15,7 @@ from uuid import UUID
 
 if TYPE_CHECKING:
     from api.graphql.ambassadors import Ambassadorship
+    from api.graphql.conduct import MemberStanding
     from api.graphql.consent import MemberConsent
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
@@ -41,3 +42,5 @@ class MemberFields:
     ambassadorship: Callable[[Info, UUID], Awaitable[Ambassadorship | None]]
     # (info, member id): consent per purpose with proof and history (FORBIDDEN for most roles).
     consents: Callable[[Info, UUID], Awaitable[list[MemberConsent]]]
+    # The member's standing now (good, suspended until, banned), batched per request.
+    standing: Callable[[Info, UUID], Awaitable[MemberStanding]]

@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from api.graphql.ambassadors import AmbassadorQuery, ProgramMutation, member_ambassadorship
+from api.graphql.conduct import ConductMutation, ConductQuery, member_standing
 from api.graphql.consent import ConsentMutation, ConsentQuery, member_consents
 from api.graphql.feedback import FeedbackQuery, member_feedback
 from api.graphql.feedback.mutations import FeedbackMutation
@@ -45,6 +46,7 @@ MEMBER_FIELDS = MemberFields(
     feedback=member_feedback,
     ambassadorship=member_ambassadorship,
     consents=member_consents,
+    standing=member_standing,
 )
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -61,6 +63,7 @@ class Query(
     FeedbackQuery,
     AmbassadorQuery,
     ConsentQuery,
+    ConductQuery,
     NodeQuery,
 ):
     pass
@@ -73,6 +76,7 @@ class Mutation(
     FeedbackMutation,
     ProgramMutation,
     ConsentMutation,
+    ConductMutation,
 ):
     pass
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Annotated
-from urllib.parse import urlsplit
 from uuid import UUID
 
 from pydantic import AfterValidator, Field
@@ -13,58 +11,26 @@ from pydantic import AfterValidator, Field
 from domain.commands import AwareDatetime, Command
 from domain.feedback.item import MAX_TEXT
 from domain.feedback.workflow import FeedbackKind, FeedbackStatus, Importance, Priority
-from domain.values import DIRECTION_CONTROLS, Channel, check_plain_text
+from domain.texts import check_free_text, check_http_url
+from domain.values import Channel, check_plain_text
 
-MAX_URL = 2000
 MAX_LABEL = 100
 MAX_REASON = 2000
 MAX_TRACKER_KEY = 100
-# Line breaks and tabs belong in what people write; other control characters do not.
-_TEXT_CONTROLS_ALLOWED = frozenset("\n\r\t")
 # Keys as trackers write them: PROJ-123, #42, owner/repo#42, 12345.
 _TRACKER_KEY = re.compile(r"^[A-Za-z0-9#][A-Za-z0-9_.\-#/:]*$")
 
 
-def _free_text(value: str, what: str, limit: int) -> str:
-    text = unicodedata.normalize("NFC", value)
-    for char in text:
-        if char in DIRECTION_CONTROLS:
-            raise ValueError(
-                f"{what} must not contain the invisible direction control U+{ord(char):04X}"
-            )
-        if unicodedata.category(char) in ("Cc", "Cs") and char not in _TEXT_CONTROLS_ALLOWED:
-            raise ValueError(f"{what} must not contain the control character U+{ord(char):04X}")
-    if not text.strip():
-        raise ValueError(f"{what} must not be empty")
-    if len(text) > limit:
-        raise ValueError(f"{what} must be at most {limit} characters")
-    return text
-
-
 def _feedback_text(value: str) -> str:
-    return _free_text(value, "text", MAX_TEXT)
+    return check_free_text(value, "text", MAX_TEXT)
 
 
 def _reason(value: str | None) -> str | None:
-    return None if value is None else _free_text(value, "reason", MAX_REASON)
+    return None if value is None else check_free_text(value, "reason", MAX_REASON)
 
 
 def _url(value: str | None) -> str | None:
-    """An absolute http(s) URL with a host; anything else (javascript:, ftp:) is refused."""
-    if value is None:
-        return None
-    if len(value) > MAX_URL:
-        raise ValueError(f"must be at most {MAX_URL} characters")
-    if any(char.isspace() or unicodedata.category(char) == "Cc" for char in value):
-        raise ValueError("must not contain spaces or control characters")
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 (an out-of-range port raises here)
-    except ValueError:
-        raise ValueError("must be an http(s) URL, e.g. https://example.org/x") from None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http(s) URL with a host, e.g. https://example.org/x")
-    return value
+    return None if value is None else check_http_url(value)
 
 
 def _label(value: str | None) -> str | None:

@@ -1,1 +1,1 @@
-"""The conduct context's read models."""
+"""The conduct read model: incidents, their history, and members' standing."""

@@ -61,6 +61,8 @@ class MemberFilter:
     search: str | None = None
     is_staff: bool | None = None
     is_bot: bool | None = None
+    # good, suspended or banned now, from the conduct read model's member_standing.
+    standing: str | None = None
     # Blind indexes of the search text: an exact e-mail or handle (see PersonalData).
     search_keys: tuple[bytes, ...] = ()
 
@@ -184,12 +186,23 @@ def _conditions(where: MemberFilter) -> tuple[list[sql.Composable], list[Any]]:
         if getattr(where, column) is not None:
             conditions.append(sql.SQL(f"{column} = %s"))
             params.append(getattr(where, column))
+    if where.standing is not None:
+        conditions.append(sql.SQL(_STANDING[where.standing]))
     return conditions, params
+
+
+# A member's standing now (see migrations/0019_conduct.sql): a suspension counts until it ends.
+_STANDING_IS = "EXISTS (SELECT FROM member_standing s WHERE s.member_id = members.member_id AND "
+_STANDING = {
+    "banned": _STANDING_IS + "s.standing = 'banned')",
+    "suspended": _STANDING_IS + "s.standing = 'suspended' AND s.until > now())",
+    "good": "NOT " + _STANDING_IS + "(s.standing = 'banned' OR s.until > now()))",
+}
 
 
 def _counter_for(where: MemberFilter) -> tuple[str | None, str | None]:
     """The counter dimension answering this filter, or (None, None) when none can."""
-    if where.search or where.is_staff is not None or where.is_bot is not None:
+    if where.search or where.is_staff is not None or where.is_bot is not None or where.standing:
         return None, None
     if where.tag is not None and where.channel is not None:
         return None, None

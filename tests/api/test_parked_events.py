@@ -136,6 +136,7 @@ def test_a_parked_event_is_reported_then_applied_once_its_cause_is_fixed(poisone
         "engagement": "1",
         "lifecycle": "0",
         "feedback": "0",
+        "conduct": "0",
     }
 
     execute(url, MIGRATION_0013.read_text())  # the fix

@@ -49,6 +49,11 @@ MUTATIONS = {
     "registerConsentText",
     "giveConsent",
     "withdrawConsent",
+    "reportConductIncident",
+    "reviewConductIncident",
+    "decideConductIncident",
+    "appealConductIncident",
+    "decideConductAppeal",
 }
 INTROSPECT = """
 {
@@ -125,6 +130,8 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "feedbackChanges",
         "ambassadors",
         "consentTexts",
+        "conductIncidents",
+        "conductIncident",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}

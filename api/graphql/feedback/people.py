@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 from uuid import UUID
-from weakref import WeakKeyDictionary
-
-from strawberry.dataloader import DataLoader
 
 from api.graphql.context import Context, Info
+from api.graphql.loaders import request_loader
 from api.graphql.members import Member, load_members
 from api.services import in_thread
-
-# One loader per request (its context), gone with it; masking follows the request's role.
-_LOADERS: WeakKeyDictionary[Context, DataLoader[UUID, Member | None]] = WeakKeyDictionary()
 
 
 async def member_of(info: Info, member_id: UUID) -> Member | None:
     """The member, masked for the caller, batched with the others the request names."""
-    context = info.context
-    loader = _LOADERS.get(context)
-    if loader is None:
-        loader = DataLoader(lambda ids: _load(context, ids))
-        _LOADERS[context] = loader
-    return await loader.load(member_id)
+    return await request_loader(info, "feedback.members", _load).load(member_id)
 
 
 async def _load(context: Context, ids: list[UUID]) -> list[Member | None]:

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.members.types import Channel, MemberStatus
+
+if TYPE_CHECKING:
+    from api.graphql.conduct import Standing
+
+# The conduct context owns standing; named lazily, as Member's fields from other contexts are.
+StandingRef = Annotated["Standing", strawberry.lazy("api.graphql.conduct")]
 
 
 @strawberry.input(description="A handle on a channel.")
@@ -112,3 +119,7 @@ class MemberFilterInput:
     )
     is_staff: bool | None = strawberry.field(default=None, description="Staff or not.")
     is_bot: bool | None = strawberry.field(default=None, description="Bot or not.")
+    standing: StandingRef | None = strawberry.field(
+        default=None,
+        description="In this standing now: a suspension whose end has passed counts as GOOD.",
+    )

@@ -132,4 +132,5 @@ def _filter(given: MemberFilterInput | None, reveal: bool) -> MemberFilter:
         search=search or None,
         is_staff=given.is_staff,
         is_bot=given.is_bot,
+        standing=given.standing.value if given.standing else None,
     )

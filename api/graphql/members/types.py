@@ -29,6 +29,7 @@ from projections.members.queries import MemberFilter
 
 if TYPE_CHECKING:
     from api.graphql.ambassadors import Ambassadorship
+    from api.graphql.conduct import MemberStanding
     from api.graphql.consent import MemberConsent
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
@@ -39,6 +40,7 @@ StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle
 MemberConsentRef = Annotated["MemberConsent", strawberry.lazy("api.graphql.consent")]
 MemberFeedbackRef = Annotated["MemberFeedback", strawberry.lazy("api.graphql.feedback")]
 AmbassadorshipRef = Annotated["Ambassadorship", strawberry.lazy("api.graphql.ambassadors")]
+MemberStandingRef = Annotated["MemberStanding", strawberry.lazy("api.graphql.conduct")]
 InteractionConnectionRef = Annotated[
     "InteractionConnection", strawberry.lazy("api.graphql.interactions")
 ]
@@ -193,6 +195,13 @@ class Member(Node):
     )
     async def consents(self, info: Info) -> list[MemberConsentRef] | None:
         return await info.context.member_fields.consents(info, UUID(self.id))
+
+    @strawberry.field(
+        description="The member's standing now from upheld conduct incidents: GOOD, SUSPENDED "
+        "(until) or BANNED. Shown to every role; the incidents themselves are not."
+    )
+    async def standing(self, info: Info) -> MemberStandingRef:
+        return await info.context.member_fields.standing(info, UUID(self.id))
 
 
 @relay_type(
