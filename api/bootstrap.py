@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from application.ambassadors.candidacy import CandidacyEvaluation, CandidacySchedule
+from application.ambassadors.candidacy_simulation import CandidacyRuleSimulation
 from application.feedback.desk import FeedbackDesk
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
@@ -25,6 +27,7 @@ from application.members.demo import DemoCommunity, seed_demo_community
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
+from projections.ambassadors.candidacy_runs import CandidacyRunsSql
 from projections.compaction import ErasureCompactor
 from projections.engine import ProjectionRunner
 from projections.feedback.voice import VoiceRefresh
@@ -49,6 +52,9 @@ class UseCases:
     recording: RecordInteractions
     # Feedback commands; praise and criticism bring a quiet author back as interactions do.
     feedback: FeedbackDesk
+    # Ambassador candidacy: the evaluation job (also the CandidacyFactors port) and drafts.
+    candidacy: CandidacyEvaluation
+    candidacy_simulation: CandidacyRuleSimulation
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -66,6 +72,18 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         returns,
         RecordInteractions(community, returns),
         FeedbackDesk(community, _SpokeReturns(returns)),
+        *candidacy(runtime),
+    )
+
+
+def candidacy(runtime: Runtime) -> tuple[CandidacyEvaluation, CandidacyRuleSimulation]:
+    """The candidacy job and simulation under the configured rule and engagement weights."""
+    runs, bounds = CandidacyRunsSql(runtime.pool), runtime.community.bounds
+    rule = runtime.settings.candidacy_rule()
+    weights = {str(k): w for k, w in runtime.settings.engagement_rule().weights.items()}
+    return (
+        CandidacyEvaluation(runs, bounds, rule=rule, weights=weights),
+        CandidacyRuleSimulation(runs, bounds, current=rule, weights=weights),
     )
 
 
@@ -93,16 +111,23 @@ class _SpokeReturns:
 
 
 def projection_worker(runtime: Runtime, watcher: PositionWatcher | None = None) -> ProjectionWorker:
-    """Every projection following the log; its maintenance: the erasure compaction, and
-    feedback's voice recomputed from the members' engagement now and then."""
+    """Every projection following the log; its maintenance: the erasure compaction,
+    feedback's voice recomputed from the members' engagement now and then, and the
+    ambassador candidacy evaluation when due."""
     voice = VoiceRefresh(runtime.pool, runtime.settings.feedback_voice_refresh_seconds)
     compactor = erasure_compactor(runtime)
+    candidates = CandidacySchedule(
+        candidacy(runtime)[0], runtime.settings.candidacy_evaluation_seconds
+    )
 
     def maintenance() -> None:
         try:
             compactor.run_if_due()
-        finally:  # one failing never starves the other
-            voice.run_if_due()
+        finally:  # one failing never starves the others
+            try:
+                voice.run_if_due()
+            finally:
+                candidates.run_if_due()
 
     return ProjectionWorker(
         runtime.database_url,

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from api.cli import data, exports, keys, lifecycle, rebuild, server  # noqa: F401  (each registers its commands)
+from api.cli import (  # noqa: F401  (each registers its commands)
+    ambassadors,
+    data,
+    exports,
+    keys,
+    lifecycle,
+    rebuild,
+    server,
+)
 from api.cli.common import app
 
 

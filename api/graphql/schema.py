@@ -18,6 +18,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.graphql.ambassadors import CandidacyQuery
 from api.graphql.feedback import FeedbackQuery, member_feedback
 from api.graphql.feedback.mutations import FeedbackMutation
 from api.graphql.interactions import (
@@ -50,7 +51,7 @@ MAX_ALIASES = 20
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(MemberQuery, EngagementQuery, LifecycleQuery, FeedbackQuery, NodeQuery):
+class Query(MemberQuery, EngagementQuery, LifecycleQuery, FeedbackQuery, CandidacyQuery, NodeQuery):
     pass
 
 
