@@ -209,18 +209,19 @@ class CandidacySimulation:
 
 
 def why_from(factors: dict[str, Any]) -> list[CandidacyFactorWhy]:
-    """The why of a recorded candidate (factor -> its judgement as a run stored it)."""
+    """The why of a recorded candidate (factor -> its judgement as a run stored it), in the
+    rule's order of factors."""
     return [
         CandidacyFactorWhy(
-            factor=Factor(name),
+            factor=factor,
             value=float(f["value"]),
             threshold=float(f["threshold"]),
             floor=float(f["floor"]),
             met=bool(f["met"]),
             contribution=float(f["contribution"]),
         )
-        for name, f in factors.items()
-        if name in Factor.__members__.values()
+        for factor in Factor
+        if (f := factors.get(factor.value)) is not None
     ]
 
 
