@@ -30,6 +30,7 @@ from api.bootstrap import use_cases
 from application.embedded import database_url
 from application.migrations import apply_migrations
 from bench.ambassadors_seed import END, seed
+from bench.feedback_reads import _post  # one GraphQL POST, failing loudly
 from bench.harness import (
     Bench,
     api_key,
@@ -150,14 +151,6 @@ def _http(bench: Bench, samples: int) -> dict[str, Any]:
         "ratio_p95_to_baseline": ratio(overall["p95_ms"], baseline["p95_ms"]),
         "target_met": overall["p95_ms"] < TARGET_P95_MS,
     }
-
-
-def _post(client: httpx.Client, document: str, variables: dict[str, Any]) -> dict[str, Any]:
-    response = client.post("/graphql", json={"query": document, "variables": variables})
-    body = response.json() if response.status_code == 200 else None
-    if not body or body.get("errors") or not body.get("data"):
-        raise RuntimeError(f"GraphQL read failed ({response.status_code}): {response.text[:2000]}")
-    return dict(body["data"])
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -24,13 +24,13 @@ from api.graphql.ambassadors.candidate_types import (
 )
 from api.graphql.context import Info
 from api.graphql.errors import bad_field, bad_input, forbidden_query
+from api.graphql.instants import check_as_of
 from api.graphql.members import Channel, Member, load_members
 from api.graphql.relay import DEFAULT_FIRST, After, First, PageRequest, check_first
 from api.services import Services, in_thread
 from application.ambassadors.candidacy_simulation import Simulated
 from application.clock import utc_now
 from domain.ambassadors.candidacy import InvalidCandidacyRule
-from domain.errors import InvalidField
 from domain.values import Channel as DomainChannel
 from projections.ambassadors.candidates import CandidateFilter, CandidateQueries
 from projections.cursors import Page
@@ -75,7 +75,7 @@ class CandidacyQuery:
         _may_manage(info, "read ambassador candidates")
         services = info.context.services
         request = PageRequest.checked(info, first, after)
-        _check_as_of(services, as_of)
+        check_as_of(services, as_of)
         where = _filter(filter)
         queries = CandidateQueries(services.pool)
         version = services.settings.candidacy_rule().version
@@ -122,7 +122,7 @@ class CandidacyQuery:
         _may_manage(info, "simulate candidacy rules")
         check_first(first, MAX_LISTED)
         services = info.context.services
-        _check_as_of(services, as_of)
+        check_as_of(services, as_of)
         current = services.settings.candidacy_rule()
         try:
             draft = rule.to_rule(current)
@@ -150,18 +150,6 @@ def _may_manage(info: Info, action: str) -> None:
     """Candidates are the community manager's: FORBIDDEN for every other role."""
     if not info.context.principal.can_manage_program:
         raise forbidden_query(f"your role may not {action} (admin or manager only)")
-
-
-def _check_as_of(services: Services, as_of: datetime | None) -> None:
-    """Refuse an asOf without a zone, or outside the span the community accepts."""
-    if as_of is None:
-        return
-    if as_of.utcoffset() is None:
-        raise bad_input("asOf: must include a timezone offset")
-    try:
-        services.community.bounds.check("as_of", as_of, utc_now())
-    except InvalidField as error:
-        raise bad_field(error) from None
 
 
 def _filter(given: AmbassadorCandidateFilter | None) -> CandidateFilter:
