@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from psycopg_pool import PoolClosed
+
 from application.ambassadors.candidacy_ports import CandidacyRuns
 from application.ambassadors.ports import CandidacySnapshot
 from application.clock import Clock, utc_now
@@ -133,6 +135,8 @@ class CandidacySchedule:
     def _run(self) -> None:
         try:
             report = self.evaluation.evaluate()
+        except PoolClosed:
+            return  # the process is stopping
         except Exception:
             log.exception("candidacy evaluation failed; retrying when next due")
             return
