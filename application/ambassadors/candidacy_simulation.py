@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
 from application.ambassadors.candidacy_ports import CandidacyRuns
 from application.clock import Clock, utc_now
-from domain.ambassadors.candidacy import CandidacyRule, Verdict, judge
-from domain.ambassadors.runs import FactorQuery, Memory
+from domain.ambassadors.candidacy import CandidacyRule, Factor, Verdict, judge
+from domain.ambassadors.runs import FactorQuery, MemberFactors, Memory
 from domain.moments import TimeBounds
 
 
@@ -23,7 +23,8 @@ class Simulated:
     """A member a rule lists, with its verdict under the draft and the current rule."""
 
     member_id: UUID
-    # None: below a floor of that rule (not within its reach), its why unknown
+    # None: below a floor of that rule when the rules read different windows (each then
+    # reads only the members within its own reach), its why unknown
     draft: Verdict | None
     current: Verdict | None
 
@@ -67,8 +68,7 @@ class CandidacyRuleSimulation:
         latest run before `at`; lists keep the `listed` best-scored members."""
         at = self.bounds.check("as_of", at, self.clock()) if at else self.clock()
         memory = self.runs.memory(self.current.version, at)
-        examined, current = self._read(self.current, memory, at)
-        drafted = current if draft == self.current else self._read(draft, memory, at)[1]
+        examined, drafted, current = self._judged(draft, memory, at)
         lists: dict[str, list[tuple[float, str, Simulated]]] = {"draft": [], "new": [], "gone": []}
         by_draft = by_current = 0
         for member_id in drafted.keys() | current.keys():
@@ -78,8 +78,6 @@ class CandidacyRuleSimulation:
             by_current += in_current
             if not (in_draft or in_current):
                 continue
-            if d is None:  # below a floor of the draft: judged on the current reading
-                d = _rejudged(draft, self.current, c, member_id in memory.since)
             shown = Simulated(member_id, d, c)
             for name, keep in (
                 ("draft", in_draft),
@@ -97,25 +95,38 @@ class CandidacyRuleSimulation:
             *(_ranked(lists[name]) for name in ("draft", "new", "gone")),
         )
 
+    def _judged(
+        self, draft: CandidacyRule, memory: Memory, at: datetime
+    ) -> tuple[int, dict[UUID, Verdict], dict[UUID, Verdict]]:
+        """Members examined, and the verdicts of both rules on those within reach of either.
+
+        Over the same window one reading serves both rules (everyone at or above the lower
+        of their floors); over different windows each rule reads its own.
+        """
+        current = self.current
+        if draft.window != current.window:
+            examined, drafted = self._read(draft, draft, memory, at)
+            return examined, drafted, self._read(current, current, memory, at)[1]
+        lower = {f: min(draft.floor(f), current.floor(f)) for f in Factor}
+        reach = replace(current, version="reach", hysteresis=1.0, thresholds=lower)
+        reading = self.runs.read(FactorQuery(reach, self.weights, at))
+        return (
+            reading.examined,
+            _verdicts(draft, reading.within_reach, memory),
+            _verdicts(current, reading.within_reach, memory),
+        )
+
     def _read(
-        self, rule: CandidacyRule, memory: Memory, at: datetime
+        self, reach: CandidacyRule, rule: CandidacyRule, memory: Memory, at: datetime
     ) -> tuple[int, dict[UUID, Verdict]]:
-        reading = self.runs.read(FactorQuery(rule, self.weights, at))
-        verdicts = {
-            m.member_id: judge(rule, m.factors, m.member_id in memory.since)
-            for m in reading.within_reach
-        }
-        return reading.examined, verdicts
+        reading = self.runs.read(FactorQuery(reach, self.weights, at))
+        return reading.examined, _verdicts(rule, reading.within_reach, memory)
 
 
-def _rejudged(
-    draft: CandidacyRule, current: CandidacyRule, verdict: Verdict | None, was: bool
-) -> Verdict | None:
-    """The draft's verdict from the factors the current rule read, when both rules read
-    the same window (otherwise the draft's why is unknown: None)."""
-    if verdict is None or draft.window != current.window:
-        return None
-    return judge(draft, {j.factor: j.value for j in verdict.why}, was)
+def _verdicts(
+    rule: CandidacyRule, members: list[MemberFactors], memory: Memory
+) -> dict[UUID, Verdict]:
+    return {m.member_id: judge(rule, m.factors, m.member_id in memory.since) for m in members}
 
 
 def _keep_top(heap: list[tuple[float, str, Simulated]], shown: Simulated, size: int) -> None:

@@ -177,7 +177,8 @@ class SimulatedCandidate:
         "member is below one of its floors."
     )
     current_score: float | None = strawberry.field(
-        description="Score under the current rule; null when below one of its floors."
+        description="Score under the current rule; null when the draft reads another window "
+        "and the member is below one of the current rule's floors."
     )
     why: list[CandidacyFactorWhy] = strawberry.field(
         description="Every factor under the draft (under the current rule when the draft's "
