@@ -65,6 +65,14 @@ VARIANTS: list[tuple[str, Any]] = [
     ("channel", lambda n: {"channel": ("DISCORD", "GITHUB", "MEETUP")[n % 3]}),
     ("min_score", lambda n: {"minScore": 12.0}),
 ]
+# The same list without `why`: what the list costs apart from resolving its factors.
+WITHOUT_WHY_DOCUMENT = """
+query Candidates {
+  ambassadorCandidates(first: 50) {
+    edges { node { member { id displayName channels } score candidateSince marketingConsent } }
+  }
+}
+"""
 MEMBERS_DOCUMENT = """
 query Members { members(first: 50) { edges { node { id displayName channels joinedAt } } } }
 """
@@ -140,6 +148,15 @@ def _http(bench: Bench, samples: int) -> dict[str, Any]:
                 timings = timed(name, call, samples)
                 every += timings
                 found[name] = percentiles(timings)
+            bare = percentiles(
+                timed(
+                    "without why",
+                    lambda n: len(
+                        _post(client, WITHOUT_WHY_DOCUMENT, {})["ambassadorCandidates"]["edges"]
+                    ),
+                    samples,
+                )
+            )
             baseline = percentiles(
                 timed("members", lambda n: len(_post(client, MEMBERS_DOCUMENT, {})), samples)
             )
@@ -147,6 +164,7 @@ def _http(bench: Bench, samples: int) -> dict[str, Any]:
     return {
         "candidates_first_page": overall,
         "variants": found,
+        "candidates_without_why": bare,
         "baseline_members_first_page": baseline,
         "ratio_p95_to_baseline": ratio(overall["p95_ms"], baseline["p95_ms"]),
         "target_met": overall["p95_ms"] < TARGET_P95_MS,
