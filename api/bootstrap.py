@@ -6,13 +6,14 @@ their use cases here, so no use case reaches through a Runtime for its collabora
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from application.ambassadors.candidacy import CandidacyEvaluation, CandidacySchedule
+from application.ambassadors.candidacy_simulation import CandidacyRuleSimulation
 from application.ambassadors.expiry import ExpirySchedule
-from application.ambassadors.ports import CandidacySnapshot
 from application.ambassadors.program import ProgramDesk
 from application.conduct.desk import ConductDesk
 from application.consent.desk import ConsentDesk
@@ -30,6 +31,7 @@ from application.members.demo import DemoCommunity, seed_demo_community
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
+from projections.ambassadors.candidacy_runs import CandidacyRunsSql
 from projections.ambassadors.queries import AmbassadorQueries
 from projections.compaction import ErasureCompactor
 from projections.engine import ProjectionRunner
@@ -61,6 +63,9 @@ class UseCases:
     consent: ConsentDesk
     # Conduct incidents; an upheld BAN retires the ambassadorship (the program's RetireOnBan).
     conduct: ConductDesk
+    # Ambassador candidacy: the evaluation job (also the CandidacyFactors port) and drafts.
+    candidacy: CandidacyEvaluation
+    candidacy_simulation: CandidacyRuleSimulation
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -83,25 +88,30 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         ConsentDesk(community),
         # An upheld BAN retires the member's ambassadorship, naming the incident.
         ConductDesk(community, retire_on_ban=program.retire_for_conduct),
+        *candidacy(runtime),
+    )
+
+
+def candidacy(runtime: Runtime) -> tuple[CandidacyEvaluation, CandidacyRuleSimulation]:
+    """The candidacy job and simulation under the configured rule and engagement weights."""
+    runs, bounds = CandidacyRunsSql(runtime.pool), runtime.community.bounds
+    rule = runtime.settings.candidacy_rule()
+    weights = {str(k): w for k, w in runtime.settings.engagement_rule().weights.items()}
+    return (
+        CandidacyEvaluation(runs, bounds, rule=rule, weights=weights),
+        CandidacyRuleSimulation(runs, bounds, current=rule, weights=weights),
     )
 
 
 def program_desk(runtime: Runtime) -> ProgramDesk:
-    """The program desk: terms as configured, due terms found in the `ambassadors` projection."""
+    """The program desk: terms as configured, due terms found in the `ambassadors` projection,
+    nominations keeping the member's candidacy factors under the configured rule."""
     return ProgramDesk(
         runtime.community,
-        _NoCandidacyRule(),
+        candidacy(runtime)[0],
         AmbassadorQueries(runtime.pool, personal_data(runtime)),
         term=timedelta(days=runtime.settings.ambassador_term_days),
     )
-
-
-class _NoCandidacyRule:
-    """CandidacyFactors until the candidacy rule is wired: nominations keep no factors."""
-
-    def snapshot(self, member_id: UUID) -> CandidacySnapshot:
-        """No rule yet: version "none", no factors."""
-        return CandidacySnapshot(rule_version="none", factors={})
 
 
 class _SpokeReturns:
@@ -128,23 +138,24 @@ class _SpokeReturns:
 
 
 def projection_worker(runtime: Runtime, watcher: PositionWatcher | None = None) -> ProjectionWorker:
-    """Every projection following the log; its maintenance: the erasure compaction,
-    feedback's voice recomputed from the members' engagement now and then, and the
-    ambassadors' unrenewed terms expired."""
-    voice = VoiceRefresh(runtime.pool, runtime.settings.feedback_voice_refresh_seconds)
-    compactor = erasure_compactor(runtime)
-    expiry = ExpirySchedule(
-        program_desk(runtime), runtime.settings.ambassador_expiry_seconds, runtime.community.clock
+    """Every projection following the log; its maintenance, each job when due: the erasure
+    compaction, feedback's voice recomputed from the members' engagement, the ambassadors'
+    unrenewed terms expired, and the ambassador candidacy evaluated."""
+    jobs = (
+        erasure_compactor(runtime).run_if_due,
+        VoiceRefresh(runtime.pool, runtime.settings.feedback_voice_refresh_seconds).run_if_due,
+        ExpirySchedule(
+            program_desk(runtime),
+            runtime.settings.ambassador_expiry_seconds,
+            runtime.community.clock,
+        ).run_if_due,
+        CandidacySchedule(
+            candidacy(runtime)[0], runtime.settings.candidacy_evaluation_seconds
+        ).run_if_due,
     )
 
     def maintenance() -> None:
-        try:
-            compactor.run_if_due()
-        finally:  # one failing never starves the others
-            try:
-                voice.run_if_due()
-            finally:
-                expiry.run_if_due()
+        run_each(jobs)
 
     return ProjectionWorker(
         runtime.database_url,
@@ -152,6 +163,18 @@ def projection_worker(runtime: Runtime, watcher: PositionWatcher | None = None) 
         poll_seconds=runtime.settings.projection_poll_seconds,
         maintenance=maintenance,
     )
+
+
+def run_each(jobs: Sequence[Callable[[], object]]) -> None:
+    """Run every job, one failing never starving the others; then raise the first failure."""
+    failure: Exception | None = None
+    for job in jobs:
+        try:
+            job()
+        except Exception as error:  # noqa: BLE001  (re-raised once the others have run)
+            failure = failure or error
+    if failure is not None:
+        raise failure
 
 
 def ingestion(

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.ambassadors.candidacy import CandidacyRule, Factor, InvalidCandidacyRule
 from domain.feedback.workflow import Priority
 from domain.interactions.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
 from domain.interactions.interaction import InteractionKind
@@ -35,6 +36,7 @@ RETIRED_STAGE_SETTINGS = (
     "inactive_silent_days",
 )
 DEFAULT_STAGE_RULE = StageRule()
+DEFAULT_CANDIDACY_RULE = CandidacyRule()
 MIB = 1024 * 1024
 
 # What a rate limit applies to: GraphQL queries, GraphQL mutations, and REST ingest lines.
@@ -161,6 +163,18 @@ class Settings(BaseSettings):
     ambassador_term_days: int = Field(default=365, ge=1, le=10 * 366)
     ambassador_expiry_seconds: float = Field(default=3600.0, ge=60, le=7 * 24 * 3600)
 
+    # Ambassador candidacy (the ambassadors context): the rule of application/ambassadors/
+    # candidacy.py. Thresholds and weights override the defaults per factor, e.g.
+    # CRM_CANDIDACY_THRESHOLDS='{"helpfulness": 20}'; a changed rule needs a new version.
+    candidacy_rule_version: str = Field(default=DEFAULT_CANDIDACY_RULE.version, min_length=1)
+    candidacy_window_days: int = Field(default=DEFAULT_CANDIDACY_RULE.window_days, ge=1)
+    candidacy_hysteresis: float = Field(default=DEFAULT_CANDIDACY_RULE.hysteresis, gt=0, le=1)
+    candidacy_score_cap: float = Field(default=DEFAULT_CANDIDACY_RULE.cap, ge=1)
+    candidacy_thresholds: dict[Factor, float] = Field(default_factory=dict)
+    candidacy_weights: dict[Factor, float] = Field(default_factory=dict)
+    # How often the projection worker runs the candidacy evaluation (default daily; 0: never).
+    candidacy_evaluation_seconds: float = Field(default=86_400.0, ge=0)
+
     @model_validator(mode="before")
     @classmethod
     def _no_retired_stage_settings(cls, data: Any) -> Any:
@@ -233,6 +247,28 @@ class Settings(BaseSettings):
             if self.stage_rule_version == DEFAULT_STAGE_RULE.version:
                 raise ValueError("a changed stage rule needs CRM_STAGE_RULE_VERSION")
         return self
+
+    @model_validator(mode="after")
+    def _candidacy_rule_is_valid_and_renamed(self) -> Settings:
+        try:
+            rule = self.candidacy_rule()
+        except InvalidCandidacyRule as error:
+            raise ValueError(f"CRM_CANDIDACY_{error.field.upper()}: {error.message}") from None
+        if replace(rule, version=DEFAULT_CANDIDACY_RULE.version) != DEFAULT_CANDIDACY_RULE:
+            if rule.version == DEFAULT_CANDIDACY_RULE.version:
+                raise ValueError("a changed candidacy rule needs CRM_CANDIDACY_RULE_VERSION")
+        return self
+
+    def candidacy_rule(self) -> CandidacyRule:
+        """The configured candidacy rule."""
+        return CandidacyRule(
+            version=self.candidacy_rule_version,
+            window=timedelta(days=self.candidacy_window_days),
+            hysteresis=self.candidacy_hysteresis,
+            cap=self.candidacy_score_cap,
+            thresholds={**DEFAULT_CANDIDACY_RULE.thresholds, **self.candidacy_thresholds},
+            weights={**DEFAULT_CANDIDACY_RULE.weights, **self.candidacy_weights},
+        )
 
     def engagement_rule(self) -> EngagementRule:
         """The configured engagement rule."""

@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS ambassador_candidates (
     factors jsonb NOT NULL,
     -- When this member's unbroken candidacy under this rule version began.
     candidate_since timestamptz NOT NULL,
+    -- The channels the member was active on within the window (the list's channel filter).
+    channels text[] NOT NULL DEFAULT '{}',
     PRIMARY KEY (rule_version, evaluated_at, member_id),
     FOREIGN KEY (rule_version, evaluated_at)
         REFERENCES ambassador_candidacy_runs (rule_version, evaluated_at) ON DELETE CASCADE

@@ -18,7 +18,12 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from api.graphql.ambassadors import AmbassadorQuery, ProgramMutation, member_ambassadorship
+from api.graphql.ambassadors import (
+    AmbassadorQuery,
+    CandidacyQuery,
+    ProgramMutation,
+    member_ambassadorship,
+)
 from api.graphql.conduct import ConductMutation, ConductQuery, member_standing
 from api.graphql.consent import ConsentMutation, ConsentQuery, member_consents
 from api.graphql.feedback import FeedbackQuery, member_feedback
@@ -62,6 +67,7 @@ class Query(
     LifecycleQuery,
     FeedbackQuery,
     AmbassadorQuery,
+    CandidacyQuery,
     ConsentQuery,
     ConductQuery,
     NodeQuery,

@@ -9,7 +9,8 @@ from uuid import UUID
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.errors import bad_field, bad_input, checked_tag
+from api.graphql.errors import bad_field, checked_tag
+from api.graphql.instants import check_as_of
 from api.graphql.lifecycle.backtest import (
     BacktestInput,
     BacktestReport,
@@ -33,7 +34,6 @@ from api.graphql.relay import DEFAULT_FIRST, After, First, PageRequest, check_fi
 from api.services import Services, in_thread
 from application.clock import utc_now
 from application.lifecycle.simulation import Flagged
-from domain.errors import InvalidField
 from domain.lifecycle.rule import InvalidRule
 from domain.lifecycle.stages import Assessment, Stage
 from domain.values import Channel as DomainChannel
@@ -69,7 +69,7 @@ class LifecycleQuery:
     ) -> AtRiskMemberConnection:
         services = info.context.services
         request = PageRequest.checked(info, first, after)
-        _check_as_of(services, as_of)
+        check_as_of(services, as_of)
         channel, tag = _filter(filter)
         reveal = info.context.principal.can_read_personal_data
         at = as_of or utc_now()
@@ -101,7 +101,7 @@ class LifecycleQuery:
     ) -> RuleSimulation:
         check_first(first, MAX_LISTED)
         services = info.context.services
-        _check_as_of(services, as_of)
+        check_as_of(services, as_of)
         try:
             draft = rule.to_rule(services.stage_rule)
         except InvalidRule as error:
@@ -178,18 +178,6 @@ async def stage_history(info: Info, member_id: UUID) -> list[StageChange]:
         )
         for row in rows
     ]
-
-
-def _check_as_of(services: Services, as_of: datetime | None) -> None:
-    """Refuse an asOf without a zone, or outside the span the community accepts."""
-    if as_of is None:
-        return
-    if as_of.utcoffset() is None:
-        raise bad_input("asOf: must include a timezone offset")
-    try:
-        services.community.bounds.check("as_of", as_of, utc_now())
-    except InvalidField as error:
-        raise bad_field(error) from None
 
 
 def _filter(given: AtRiskFilter | None) -> tuple[str | None, str | None]:
