@@ -45,11 +45,13 @@ def test_the_whole_path_of_an_ambassadorship(api: Api, keys: dict[Role, str], ma
     ada = member(api, key)
     at = {"memberId": ada, "by": manager}
     found = moved(api, "nominateAmbassador", at, key=key)
+    rule = api.graphql("{ candidacyRule { version } }", key=key)["data"]["candidacyRule"]
     assert (found["status"], found["nominatedBy"], found["ruleVersion"]) == (
         "NOMINATED",
         manager,
-        "none",
+        rule["version"],
     )
+    assert found["factors"]["tenure_days"] == 0
     found = moved(api, "approveAmbassador", at | {"tier": "silver"}, key=key)
     assert (found["status"], found["tier"]) == ("ACTIVE", "silver")
     since, ends = datetime.fromisoformat(found["since"]), datetime.fromisoformat(found["termEnds"])

@@ -16,6 +16,7 @@ from application.ambassadors.program import ProgramDesk
 from application.runtime import Runtime
 from domain.ambassadors import IllegalProgramMove
 from domain.ambassadors import commands as ac
+from domain.ambassadors.candidacy import Factor
 from domain.interactions.commands import RecordInteraction
 from domain.members import commands as mc
 from projections.ambassadors.queries import (
@@ -69,11 +70,12 @@ def test_every_move_shows_in_the_row_and_the_history(runtime: Runtime) -> None:
     project(runtime)
     row = queries(runtime).by_member(member, ContactAccess.NONE)
     assert row is not None
+    version = runtime.settings.candidacy_rule().version
     assert (row["status"], row["tier"], row["reason"], row["rule_version"]) == (
         "retired",
         "gold",
         "Xyloquent burnout",
-        "none",
+        version,
     )
     assert row["nominated_by"] == manager and row["version"] == 8 and row["since"] is not None
     history = queries(runtime).history(member)
@@ -89,7 +91,11 @@ def test_every_move_shows_in_the_row_and_the_history(runtime: Runtime) -> None:
     assert {h["actor_id"] for h in history} == {manager}
     assert history[3]["reason"] == "parental leave"
     assert history[5]["term_ends"] - history[1]["term_ends"] == timedelta(days=365)
-    assert history[0]["detail"] == {"ruleVersion": "none", "factors": {}}
+    # The nomination kept what the candidacy rule saw: every factor, for a new member none.
+    assert history[0]["detail"]["ruleVersion"] == version
+    factors = history[0]["detail"]["factors"]
+    assert set(factors) == {factor.value for factor in Factor}
+    assert all(value == 0 for value in factors.values())
 
 
 def test_erasure_deletes_the_members_reasons(runtime: Runtime) -> None:

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 from api.bootstrap import build_runners, use_cases
 from application.ambassadors.candidacy import CandidacyEvaluation
 from application.runtime import Runtime
+from domain.ambassadors.ambassadorship import Ambassadorship
 from domain.ambassadors.candidacy import CandidacyRule, Factor
 from domain.feedback.commands import SubmitFeedback
 from domain.interactions.commands import RecordInteraction
@@ -103,10 +104,10 @@ def upheld_incident(runtime: Runtime, member_id: UUID, decided_at: datetime, sta
 
 
 def in_program(runtime: Runtime, member_id: UUID, status: str) -> None:
-    """An ambassadors row as the program projection keeps it (another helper's table)."""
+    """An ambassadors row as the program projection keeps it, in any status."""
     execute(
         runtime.database_url,
-        "INSERT INTO ambassadors (member_id, status, nominated_at, version, position, changed_at)"
-        " VALUES (%s, %s, %s, 1, 1, %s)",
-        [member_id, status, T - 5 * DAY, T - 5 * DAY],
+        "INSERT INTO ambassadors (member_id, record_id, status, nominated_at, version, position,"
+        " changed_at) VALUES (%s, %s, %s, %s, 1, 1, %s)",
+        [member_id, Ambassadorship.id_for(member_id), status, T - 5 * DAY, T - 5 * DAY],
     )
