@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from application.disclosures import DisclosureLog
 from application.feedback.desk import FeedbackDesk
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
@@ -49,6 +50,8 @@ class UseCases:
     recording: RecordInteractions
     # Feedback commands; praise and criticism bring a quiet author back as interactions do.
     feedback: FeedbackDesk
+    # Records every export of members' data (marketing's list, Art. 15) before it leaves.
+    disclosures: DisclosureLog
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -66,6 +69,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         returns,
         RecordInteractions(community, returns),
         FeedbackDesk(community, _SpokeReturns(returns)),
+        DisclosureLog(community),
     )
 
 

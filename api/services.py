@@ -17,6 +17,7 @@ from application.runtime import Runtime
 from application.settings import Settings
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.rule import StageRule
+from projections.disclosures.queries import DisclosureQueries
 from projections.feedback.levels import EngagementLevels
 from projections.feedback.queries import FeedbackQueries
 from projections.feedback.reports import FeedbackReports
@@ -43,6 +44,8 @@ class Services:
     feedback_reports: FeedbackReports
     # Supporters' stage and score, shown beside feedback (projections/feedback/levels.py).
     engagement_levels: EngagementLevels
+    # Exports of members' data and whom each held (projections/disclosures).
+    disclosures: DisclosureQueries
     api_keys: ApiKeys
     watcher: PositionWatcher
     use_cases: UseCases
@@ -83,6 +86,7 @@ class Services:
             FeedbackQueries(pool, personal),
             FeedbackReports(pool),
             EngagementLevels(pool),
+            DisclosureQueries(pool),
             ApiKeys(pool),
             watcher,
             use_cases(runtime, lifecycle),

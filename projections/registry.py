@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.interactions.engagement import DEFAULT_RULE, EngagementRule
+from projections.disclosures.projection import DisclosuresProjection
 from projections.feedback.projection import FeedbackProjection
 from projections.interactions.projection import EngagementProjection
 from projections.lifecycle.projection import LifecycleProjection
@@ -23,6 +24,7 @@ def all_projections(
         EngagementProjection(engagement, personal),
         LifecycleProjection(),
         FeedbackProjection(personal),
+        DisclosuresProjection(),
     ]
 
 

@@ -1,0 +1,179 @@
+"""Marketing's export of ambassadors: the member set fixed and recorded, then streamed as CSV.
+
+One REPEATABLE READ snapshot serves the whole export: the ids of the members it holds are
+read first and handed to `record` (which records the disclosure event), then exactly the
+same rows stream from the same snapshot through a server-side cursor, a page at a time,
+in constant memory. The file and its record therefore always name the same members. Only
+members whose MARKETING_EMAIL consent holds at the moment of export, and who are not
+erased, are in it; e-mails are opened with one key query per page, so a member erased
+while the file streams comes out without name or e-mail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from psycopg import Connection, sql
+from psycopg_pool import ConnectionPool
+
+from domain.interactions.engagement import EngagementRule
+from projections.csv_cells import csv_bytes
+from projections.personal import EMAIL, PageOpeners, PersonalData
+
+EXPORT_PAGE = 2_000
+MARKETING_EMAIL = "marketing_email"
+
+COLUMNS = (
+    "member id",
+    "display name",
+    "email",
+    "tier",
+    "since",
+    "term ends",
+    "channels",
+    "engagement score",
+)
+HEADER = csv_bytes([list(COLUMNS)])
+
+# The contract's consent predicate (CONTRACT14.md): the latest event per purpose gives it,
+# and an expiry at or before the moment of export ends it. No row: no consent.
+_CONSENTS = (
+    "EXISTS (SELECT FROM member_consents c WHERE c.member_id = a.member_id"
+    " AND c.purpose = %(purpose)s AND c.given"
+    " AND (c.expires_at IS NULL OR c.expires_at > %(at)s))"
+)
+_FROM = (
+    " FROM ambassadors a JOIN members m USING (member_id)"
+    " LEFT JOIN member_engagement e USING (member_id)"
+    " WHERE a.status = %(status)s AND m.status <> 'erased' AND " + _CONSENTS
+)
+_ROWS = (
+    "SELECT a.member_id::text, m.display_name, m.sealed_email, a.tier, a.since, a.term_ends,"
+    " m.channels, e.rank_key" + _FROM
+)
+# The candidacy rule the program's lists came from: the latest evaluation run's.
+_CANDIDACY_RULE = (
+    "SELECT rule_version FROM ambassador_candidacy_runs ORDER BY finished_at DESC LIMIT 1"
+)
+
+
+@dataclass(frozen=True)
+class AmbassadorFilter:
+    """Which ambassadors to export: a program status (active by default), a tier, a channel."""
+
+    status: str = "active"
+    tier: str | None = None
+    channel: str | None = None
+
+    def as_record(self) -> dict[str, str]:
+        """The filter as the disclosure records it (only what was asked, and the status)."""
+        found = {"status": self.status, "tier": self.tier, "channel": self.channel}
+        return {name: value for name, value in found.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What an export holds, fixed before any row leaves: the members and the rule in force."""
+
+    member_ids: list[UUID]
+    candidacy_rule: str | None
+    at: datetime
+
+
+# Records the disclosure of the snapshot's members; raises to stop the export unsent.
+Record = Callable[[Snapshot], object]
+
+
+class AmbassadorExport:
+    """Consenting ambassadors as RFC 4180 CSV, recorded as a disclosure before they stream."""
+
+    def __init__(
+        self,
+        pool: ConnectionPool,
+        personal: PersonalData,
+        engagement: EngagementRule,
+        *,
+        page_size: int = EXPORT_PAGE,
+    ) -> None:
+        self.pool = pool
+        self.personal = personal
+        self.engagement = engagement
+        self.page_size = page_size
+
+    def csv(self, where: AmbassadorFilter, at: datetime, record: Record) -> Iterator[bytes]:
+        """The header (once the export is recorded), then one chunk of CSV bytes per page.
+
+        Nothing is yielded before `record` returned: a caller may take the first chunk to
+        learn, before answering, that the export was recorded (or why it could not be).
+        """
+        query, params = _query(where, at)
+        with self.pool.connection() as conn, conn.transaction():
+            # One snapshot for the ids and the rows: what is recorded is what is sent.
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            snapshot = _snapshot(conn, query, params, at)
+            record(snapshot)
+            yield HEADER
+            yield from self._pages(conn, query, params, at)
+
+    def _pages(
+        self, conn: Connection[Any], query: sql.Composed, params: dict[str, Any], at: datetime
+    ) -> Iterator[bytes]:
+        """The rows of the snapshot from a server-side cursor (binary: e-mails come as bytes)."""
+        openers = PageOpeners(self.personal.keyring, EMAIL)
+        with conn.cursor(f"ambassador_export_{uuid4().hex}", binary=True) as cursor:
+            cursor.itersize = self.page_size
+            cursor.execute(query, params)
+            while rows := cursor.fetchmany(self.page_size):
+                yield self._lines(rows, openers.page({r[0] for r in rows}), at)
+
+    def _lines(
+        self, rows: list[Any], openers: dict[str, Callable[[bytes, object], Any]], at: datetime
+    ) -> bytes:
+        """A page as CSV lines; a member whose key is gone (erased meanwhile) has no name."""
+        score_at = self.engagement.score_at
+        lines = []
+        for member_id, name, sealed, tier, since, term_ends, channels, rank_key in rows:
+            opener = openers.get(member_id)
+            email = opener(sealed, member_id) if opener and sealed is not None else None
+            score = 0.0 if rank_key is None else round(score_at(rank_key, at), 3)
+            lines.append(
+                (
+                    member_id,
+                    name if opener else None,
+                    email,
+                    tier,
+                    since,
+                    term_ends,
+                    ";".join(channels),
+                    score,
+                )
+            )
+        return csv_bytes(lines)
+
+
+def _snapshot(
+    conn: Connection[Any], query: sql.Composed, params: dict[str, Any], at: datetime
+) -> Snapshot:
+    """The members the export holds, read in the export's snapshot."""
+    ids = sql.SQL("SELECT member_id FROM ({}) AS exported").format(query)
+    members = [UUID(row[0]) for row in conn.execute(ids, params)]
+    rule = conn.execute(_CANDIDACY_RULE).fetchone()
+    return Snapshot(members, rule[0] if rule else None, at)
+
+
+def _query(where: AmbassadorFilter, at: datetime) -> tuple[sql.Composed, dict[str, Any]]:
+    """The rows' SELECT with only the conditions asked for, in member id order."""
+    conditions = [sql.SQL(_ROWS)]
+    params: dict[str, Any] = {"status": where.status, "purpose": MARKETING_EMAIL, "at": at}
+    if where.tier is not None:
+        conditions.append(sql.SQL(" AND a.tier = %(tier)s"))
+        params["tier"] = where.tier
+    if where.channel is not None:
+        conditions.append(sql.SQL(" AND %(channel)s = ANY(m.channels)"))
+        params["channel"] = where.channel
+    conditions.append(sql.SQL(" ORDER BY a.member_id"))
+    return sql.Composed(conditions), params
