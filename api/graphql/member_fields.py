@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 if TYPE_CHECKING:
+    from api.graphql.disclosures import DisclosureConnection
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
@@ -35,3 +36,5 @@ class MemberFields:
     stage_history: Callable[[Info, UUID], Awaitable[list[StageChange]]]
     # (info, member id, first): items the member gave or supported.
     feedback: Callable[[Info, UUID, int], Awaitable[list[MemberFeedback]]]
+    # (info, member id, first, after): the exports that held the member's data.
+    disclosures: Callable[[Info, UUID, int, str | None], Awaitable[DisclosureConnection]]

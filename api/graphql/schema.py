@@ -18,6 +18,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.graphql.disclosures import DisclosureQuery, member_disclosures
 from api.graphql.feedback import FeedbackQuery, member_feedback
 from api.graphql.feedback.mutations import FeedbackMutation
 from api.graphql.interactions import (
@@ -41,6 +42,7 @@ MEMBER_FIELDS = MemberFields(
     interactions=member_interactions,
     stage_history=stage_history,
     feedback=member_feedback,
+    disclosures=member_disclosures,
 )
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -50,7 +52,9 @@ MAX_ALIASES = 20
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(MemberQuery, EngagementQuery, LifecycleQuery, FeedbackQuery, NodeQuery):
+class Query(
+    MemberQuery, EngagementQuery, LifecycleQuery, FeedbackQuery, DisclosureQuery, NodeQuery
+):
     pass
 
 

@@ -28,6 +28,7 @@ from domain.values import Channel as DomainChannel
 from projections.members.queries import MemberFilter
 
 if TYPE_CHECKING:
+    from api.graphql.disclosures import DisclosureConnection
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 EngagementRef = Annotated["MemberEngagement", strawberry.lazy("api.graphql.interactions")]
 StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle")]
 MemberFeedbackRef = Annotated["MemberFeedback", strawberry.lazy("api.graphql.feedback")]
+DisclosureConnectionRef = Annotated[
+    "DisclosureConnection", strawberry.lazy("api.graphql.disclosures")
+]
 InteractionConnectionRef = Annotated[
     "InteractionConnection", strawberry.lazy("api.graphql.interactions")
 ]
@@ -174,6 +178,15 @@ class Member(Node):
     ) -> list[MemberFeedbackRef]:
         check_first(first, MAX_FEEDBACK)
         return await info.context.member_fields.feedback(info, UUID(self.id), first)
+
+    @strawberry.field(
+        description="The exports that held this member's data, newest first: who received"
+        " it, and when. Admin and manager only."
+    )
+    async def disclosures(
+        self, info: Info, first: First = DEFAULT_FIRST, after: After = None
+    ) -> DisclosureConnectionRef:
+        return await info.context.member_fields.disclosures(info, UUID(self.id), first, after)
 
 
 @relay_type(
