@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from api.auth import Role
+from projections.positions import head_of_log
 from tests.api.conftest import Api, served_api
 
 CSV_URL = "/exports/ambassadors.csv"
@@ -105,16 +106,15 @@ query Exports($first: Int!) {
 
 def recorded_exports(api: Api, key: str) -> list[dict[str, Any]]:
     """Every recorded export, newest first, once the projection has them all."""
-    api.services.wait_for("disclosures", _head(api))
+    wait_for_disclosures(api)
     body = api.graphql(EXPORTS_QUERY, {"first": 100}, key=key)
     assert "errors" not in body, body
     return [edge["node"] for edge in body["data"]["exports"]["edges"]]
 
 
-def _head(api: Api) -> int:
-    with api.services.pool.connection() as conn:
-        row = conn.execute("SELECT max(notification_id) FROM community_events").fetchone()
-    return int(row[0]) if row and row[0] else 0
+def wait_for_disclosures(api: Api) -> None:
+    """Until the disclosures projection has applied the whole log."""
+    assert api.services.wait_for("disclosures", head_of_log(api.services.pool))
 
 
 def member_uuid(member: dict[str, Any]) -> UUID:
