@@ -21,8 +21,8 @@ from api.auth import EXPORT_AMBASSADORS, Principal
 from api.bootstrap import personal_data
 from api.deps import PrincipalDep, ServicesDep, charge
 from api.export_slots import ExportSlots
-from api.exports import CSV, EXPORT_RETRY_SECONDS, _checked
-from api.services import in_thread
+from api.exports import CSV, EXPORT_RETRY_SECONDS, checked
+from api.services import Services, in_thread
 from application.disclosures import Recipient
 from domain.disclosures import DisclosureKind
 from projections.disclosures.data_subject import DataSubjectExport
@@ -71,7 +71,7 @@ async def ambassadors_csv(
     if not principal.can_export_ambassadors:
         roles = ", ".join(role.value for role in EXPORT_AMBASSADORS)
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"exporting ambassadors needs {roles}")
-    where = _checked(lambda: ambassador_filter(program_status, tier, channel))
+    where = checked(lambda: ambassador_filter(program_status, tier, channel))
     try:
         await in_thread(wait_for_read_models, services.runtime, services.watcher)
     except ReadModelsBehind as behind:
@@ -129,7 +129,7 @@ async def data_export(
     return Response(orjson.dumps(document), media_type="application/json")
 
 
-def _record_access(services: Any, principal: Principal, member_id: UUID) -> dict[str, Any]:
+def _record_access(services: Services, principal: Principal, member_id: UUID) -> dict[str, Any]:
     """Record the access export; its id and time, as the document names them."""
     recorded = services.use_cases.disclosures.record(
         DisclosureKind.DATA_SUBJECT_ACCESS, recipient(principal), [member_id]

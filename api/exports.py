@@ -66,7 +66,7 @@ async def feedback_feed(
 ) -> StreamingResponse:
     """Fix the span first, so the next cursor is known before the body streams."""
     charge(request, principal, "read")  # one read token per export
-    after = _checked(lambda: feed_position(since))
+    after = checked(lambda: feed_position(since))
     stream = FeedStream(services.pool, services.feedback)
     span = await in_thread(stream.span, after, limit)
     end_cursor = encode_feed_cursor(span.end)
@@ -106,7 +106,7 @@ async def feedback_csv(
 ) -> StreamingResponse:
     """Stream the items from a server-side cursor, a page at a time."""
     charge(request, principal, "read")  # one read token per export
-    where = _checked(lambda: export_filter(submitted_from, submitted_to, statuses, product_areas))
+    where = checked(lambda: export_filter(submitted_from, submitted_to, statuses, product_areas))
     slots: ExportSlots = request.app.state.export_slots
     if not slots.take():
         raise HTTPException(
@@ -120,7 +120,7 @@ async def feedback_csv(
     return StreamingResponse(slots.held(export.csv(where)), media_type=CSV, headers=headers)
 
 
-def _checked(parse: Callable[[], T]) -> T:
+def checked(parse: Callable[[], T]) -> T:
     """The parsed parameters, or 422 naming the parameter and what is wrong with it."""
     try:
         return parse()

@@ -52,7 +52,7 @@ class DisclosureLog:
         self,
         kind: DisclosureKind,
         recipient: Recipient,
-        member_ids: Sequence[UUID],
+        member_ids: Sequence[UUID | str],
         *,
         filter: Mapping[str, Any] | None = None,
         rule_versions: Mapping[str, str] | None = None,

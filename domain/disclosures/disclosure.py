@@ -72,12 +72,13 @@ class Disclosure(Aggregate):
         role: str,
         key_id: UUID | None,
         at: datetime,
-        member_ids: Sequence[UUID],
+        member_ids: Sequence[UUID | str],
         filter: Mapping[str, Any] | None = None,
         rule_versions: Mapping[str, str] | None = None,
         export_id: UUID | None = None,
     ) -> Disclosure:
-        """A new record of an export; every member counted once, in the order given."""
+        """A new record of an export; every member (by id, or its text) counted once, in
+        the order given."""
         requested_by = requested_by.strip()
         if not requested_by:
             raise InvalidField("requested_by", "must name who received the data")
@@ -124,4 +125,10 @@ class Disclosure(Aggregate):
         self.filter = filter
         self.rule_versions = rule_versions
         self.row_count = row_count
-        self.member_ids = [UUID(m) for m in member_ids]
+        # As text until asked for: an export of 100k members records without parsing them.
+        self._member_ids = member_ids
+
+    @property
+    def member_ids(self) -> list[UUID]:
+        """The members whose data the export held, in the order recorded."""
+        return [UUID(m) for m in self._member_ids]

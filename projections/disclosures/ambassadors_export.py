@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from psycopg import Connection, sql
 from psycopg_pool import ConnectionPool
@@ -79,7 +79,7 @@ class AmbassadorFilter:
 class Snapshot:
     """What an export holds, fixed before any row leaves: the members and the rule in force."""
 
-    member_ids: list[UUID]
+    member_ids: list[str]  # as text, as the disclosure records them
     candidacy_rule: str | None
     at: datetime
 
@@ -160,7 +160,7 @@ def _snapshot(
 ) -> Snapshot:
     """The members the export holds, read in the export's snapshot."""
     ids = sql.SQL("SELECT member_id FROM ({}) AS exported").format(query)
-    members = [UUID(row[0]) for row in conn.execute(ids, params)]
+    members = [row[0] for row in conn.execute(ids, params)]
     rule = conn.execute(_CANDIDACY_RULE).fetchone()
     return Snapshot(members, rule[0] if rule else None, at)
 

@@ -112,6 +112,7 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "feedbackSummary",
         "responseTimes",
         "feedbackChanges",
+        "exports",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}
