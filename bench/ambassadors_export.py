@@ -34,7 +34,7 @@ from application.embedded import database_url
 from application.migrations import apply_migrations
 from bench.harness import Bench, crm, open_runtime, ratio, recreate_database
 from domain.interactions.engagement import DEFAULT_RULE
-from projections.disclosures.ambassadors_export import AmbassadorFilter, _query
+from projections.disclosures.ambassadors_export import _ROWS, AmbassadorFilter, _params, _query
 from projections.personal import EMAIL, seal_value
 
 DATABASE = "crm_bench_ambassadors"
@@ -191,7 +191,8 @@ def _in_process(bench: Bench) -> dict[str, Any]:
 
 def _copy(bench: Bench, rows: int) -> dict[str, Any]:
     """COPY of the export's rows by the export's own query, e-mails left sealed."""
-    query, params = _query(AmbassadorFilter(), NOW)
+    where = AmbassadorFilter()
+    query, params = _query(_ROWS, where), _params(where, NOW) | {"halvings": 0.0}
     with bench.connect() as conn:
         bound = psycopg.ClientCursor(conn).mogrify(query, params)
         started = time.perf_counter()

@@ -21,7 +21,7 @@ from psycopg import Connection, sql
 from psycopg_pool import ConnectionPool
 
 from domain.interactions.engagement import EngagementRule
-from projections.csv_cells import csv_bytes
+from projections.csv_cells import csv_bytes, text_cell
 from projections.personal import EMAIL, PageOpeners, PersonalData
 
 EXPORT_PAGE = 2_000
@@ -46,15 +46,37 @@ _CONSENTS = (
     " AND c.purpose = %(purpose)s AND c.given"
     " AND (c.expires_at IS NULL OR c.expires_at > %(at)s))"
 )
-_FROM = (
+# Who is in the export; engagement joins only the rows (one row per member at most).
+_WHO = (
+    " FROM ambassadors a JOIN members m USING (member_id)"
+    " WHERE a.status = %(status)s AND m.status <> 'erased' AND " + _CONSENTS
+)
+_ISO = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+# The score now from the rank key (domain/interactions/engagement.py score_at):
+# 2^(rank key - half-lives since the epoch), the exponent kept where float8 neither
+# overflows nor underflows (no activity, -Infinity, scores 0).
+_SCORE = (
+    "round(power(2::float8, greatest(least(coalesce(e.rank_key, '-Infinity')"
+    " - %(halvings)s, 1000), -1000))::numeric, 3)::text"
+)
+# PostgreSQL renders every cell but the e-mail (sealed): the member id, the name cell (kept
+# apart: a member erased while the file streams has it blanked), and the rest of the line.
+# Ids, times and scores never need quoting nor neutralising (a score is never negative).
+_AFTER_EMAIL = (
+    "crm_csv_cell(a.tier)",
+    f"coalesce({_ISO.format('a.since')}, '')",
+    f"coalesce({_ISO.format('a.term_ends')}, '')",
+    "crm_csv_cell(array_to_string(m.channels, ';'))",
+    _SCORE,
+)
+_ROWS = (
+    "SELECT a.member_id::text, crm_csv_cell(m.display_name), m.sealed_email,"
+    f" ',' || concat_ws(',', {', '.join(_AFTER_EMAIL)}) || E'\\r\\n'"
     " FROM ambassadors a JOIN members m USING (member_id)"
     " LEFT JOIN member_engagement e USING (member_id)"
     " WHERE a.status = %(status)s AND m.status <> 'erased' AND " + _CONSENTS
 )
-_ROWS = (
-    "SELECT a.member_id::text, m.display_name, m.sealed_email, a.tier, a.since, a.term_ends,"
-    " m.channels, e.rank_key" + _FROM
-)
+_IDS = "SELECT a.member_id::text" + _WHO
 # The candidacy rule the program's lists came from: the latest evaluation run's.
 _CANDIDACY_RULE = (
     "SELECT rule_version FROM ambassador_candidacy_runs ORDER BY finished_at DESC LIMIT 1"
@@ -110,17 +132,19 @@ class AmbassadorExport:
         Nothing is yielded before `record` returned: a caller may take the first chunk to
         learn, before answering, that the export was recorded (or why it could not be).
         """
-        query, params = _query(where, at)
+        params = _params(where, at) | {"halvings": self.engagement.halvings(at)}
         with self.pool.connection() as conn, conn.transaction():
             # One snapshot for the ids and the rows: what is recorded is what is sent.
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            snapshot = _snapshot(conn, query, params, at)
+            # The whole result is read: plan for all of it, not for its first rows.
+            conn.execute("SET LOCAL cursor_tuple_fraction = 1")
+            snapshot = _snapshot(conn, where, params, at)
             record(snapshot)
             yield HEADER
-            yield from self._pages(conn, query, params, at)
+            yield from self._pages(conn, _query(_ROWS, where), params)
 
     def _pages(
-        self, conn: Connection[Any], query: sql.Composed, params: dict[str, Any], at: datetime
+        self, conn: Connection[Any], query: sql.Composed, params: dict[str, Any]
     ) -> Iterator[bytes]:
         """The rows of the snapshot from a server-side cursor (binary: e-mails come as bytes)."""
         openers = PageOpeners(self.personal.keyring, EMAIL)
@@ -128,52 +152,45 @@ class AmbassadorExport:
             cursor.itersize = self.page_size
             cursor.execute(query, params)
             while rows := cursor.fetchmany(self.page_size):
-                yield self._lines(rows, openers.page({r[0] for r in rows}), at)
+                yield _lines(rows, openers.page([r[0] for r in rows]))
 
-    def _lines(
-        self, rows: list[Any], openers: dict[str, Callable[[bytes, object], Any]], at: datetime
-    ) -> bytes:
-        """A page as CSV lines; a member whose key is gone (erased meanwhile) has no name."""
-        score_at = self.engagement.score_at
-        lines = []
-        for member_id, name, sealed, tier, since, term_ends, channels, rank_key in rows:
-            opener = openers.get(member_id)
-            email = opener(sealed, member_id) if opener and sealed is not None else None
-            score = 0.0 if rank_key is None else round(score_at(rank_key, at), 3)
-            lines.append(
-                (
-                    member_id,
-                    name if opener else None,
-                    email,
-                    tier,
-                    since,
-                    term_ends,
-                    ";".join(channels),
-                    score,
-                )
-            )
-        return csv_bytes(lines)
+
+def _lines(rows: list[Any], openers: dict[str, Callable[[bytes, object], Any]]) -> bytes:
+    """A page's CSV lines: SQL's cells around the opened e-mail. A member whose key is gone
+    (erased while the file streams) has neither name nor e-mail."""
+    lines: list[str] = []
+    append = lines.append
+    for member_id, name, sealed, after in rows:
+        opener = openers.get(member_id)
+        if opener is None:
+            append(member_id + ",," + after)
+            continue
+        email = opener(sealed, member_id) if sealed is not None else None
+        append(member_id + "," + name + "," + text_cell(email) + after)
+    return "".join(lines).encode()
 
 
 def _snapshot(
-    conn: Connection[Any], query: sql.Composed, params: dict[str, Any], at: datetime
+    conn: Connection[Any], where: AmbassadorFilter, params: dict[str, Any], at: datetime
 ) -> Snapshot:
     """The members the export holds, read in the export's snapshot."""
-    ids = sql.SQL("SELECT member_id FROM ({}) AS exported").format(query)
-    members = [row[0] for row in conn.execute(ids, params)]
+    members = [row[0] for row in conn.execute(_query(_IDS, where), params)]
     rule = conn.execute(_CANDIDACY_RULE).fetchone()
     return Snapshot(members, rule[0] if rule else None, at)
 
 
-def _query(where: AmbassadorFilter, at: datetime) -> tuple[sql.Composed, dict[str, Any]]:
-    """The rows' SELECT with only the conditions asked for, in member id order."""
-    conditions = [sql.SQL(_ROWS)]
+def _params(where: AmbassadorFilter, at: datetime) -> dict[str, Any]:
+    """The query parameters of a filter at the moment of export."""
     params: dict[str, Any] = {"status": where.status, "purpose": MARKETING_EMAIL, "at": at}
+    return params | {"tier": where.tier, "channel": where.channel}
+
+
+def _query(select: str, where: AmbassadorFilter) -> sql.Composed:
+    """The SELECT with only the conditions asked for, in member id order."""
+    parts = [sql.SQL(select)]
     if where.tier is not None:
-        conditions.append(sql.SQL(" AND a.tier = %(tier)s"))
-        params["tier"] = where.tier
+        parts.append(sql.SQL(" AND a.tier = %(tier)s"))
     if where.channel is not None:
-        conditions.append(sql.SQL(" AND %(channel)s = ANY(m.channels)"))
-        params["channel"] = where.channel
-    conditions.append(sql.SQL(" ORDER BY a.member_id"))
-    return sql.Composed(conditions), params
+        parts.append(sql.SQL(" AND %(channel)s = ANY(m.channels)"))
+    parts.append(sql.SQL(" ORDER BY a.member_id"))
+    return sql.Composed(parts)

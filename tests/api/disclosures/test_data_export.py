@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+import pytest
 from psycopg.types.json import Jsonb
 
 from api.auth import Role
@@ -16,6 +17,7 @@ from domain.feedback.workflow import FeedbackKind
 from domain.values import Channel
 from projections.disclosures.data_subject import CONDUCT_DESCRIPTION, CONDUCT_EVIDENCE_URL
 from projections.personal import seal_value
+from projections.positions import head_of_log
 from tests.api.conftest import Api, join, succeed, unique
 from tests.api.disclosures.conftest import (
     export_rows,
@@ -31,6 +33,7 @@ mutation Record($input: RecordInteractionInput!) {
   recordInteraction(input: $input) { __typename }
 }
 """
+SCORE = "query Score($id: ID!) { member(id: $id) { engagement { score } } }"
 MEMBER_DISCLOSURES = """
 query Of($id: ID!) { member(id: $id) { disclosures(first: 10) { edges { node { id kind } } } } }
 """
@@ -134,7 +137,11 @@ def test_the_access_export_holds_the_person_in_every_context(
     record_program_history_by_sql(api, ada)
     give_marketing_consent_by_sql(api, ada)
     incident = record_conduct_incident_by_sql(api, ada, "Insulted a newcomer")
-    assert len(export_rows(api, keys[Role.MARKETING], tier=tier)) == 1
+    api.services.wait_for("engagement", head_of_log(api.services.pool))
+    (row,) = export_rows(api, keys[Role.MARKETING], tier=tier)
+    # The export's score is the member's engagement score now, as GraphQL shows it.
+    score = api.graphql(SCORE, {"id": ada}, key=admin)["data"]["member"]["engagement"]["score"]
+    assert score > 0 and float(row["engagement score"]) == pytest.approx(score, rel=1e-3)
     wait_for_disclosures(api)
 
     document = data_export(api, ada, keys[Role.MANAGER])
