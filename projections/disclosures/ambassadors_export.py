@@ -12,17 +12,21 @@ while the file streams comes out without name or e-mail.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from psycopg import Connection, sql
+from psycopg import Connection, ServerCursor, sql
 from psycopg_pool import ConnectionPool
 
 from domain.interactions.engagement import EngagementRule
+from projections.ahead import read_ahead
 from projections.csv_cells import csv_bytes, text_cell
 from projections.personal import EMAIL, PageOpeners, PersonalData
+
+Openers = dict[str, Callable[[bytes, object], Any]]
 
 EXPORT_PAGE = 2_000
 MARKETING_EMAIL = "marketing_email"
@@ -151,11 +155,28 @@ class AmbassadorExport:
         with conn.cursor(f"ambassador_export_{uuid4().hex}", binary=True) as cursor:
             cursor.itersize = self.page_size
             cursor.execute(query, params)
-            while rows := cursor.fetchmany(self.page_size):
-                yield _lines(rows, openers.page([r[0] for r in rows]))
+            # Three stages, each waiting on its own: one thread fetches pages, one looks up
+            # their keys, and this one opens e-mails and joins lines (as the feedback export).
+            with (
+                closing(read_ahead(self._fetched(cursor))) as pages,
+                closing(read_ahead(_keyed(pages, openers))) as keyed,
+            ):
+                for rows, page_openers in keyed:
+                    yield _lines(rows, page_openers)
+
+    def _fetched(self, cursor: ServerCursor[Any]) -> Iterator[list[Any]]:
+        """The cursor's rows, a page at a time."""
+        while rows := cursor.fetchmany(self.page_size):
+            yield rows
 
 
-def _lines(rows: list[Any], openers: dict[str, Callable[[bytes, object], Any]]) -> bytes:
+def _keyed(pages: Iterator[list[Any]], openers: PageOpeners) -> Iterator[tuple[list[Any], Openers]]:
+    """Each page with the openers of its members' e-mails (one key query per page)."""
+    for rows in pages:
+        yield rows, openers.page([r[0] for r in rows])
+
+
+def _lines(rows: list[Any], openers: Openers) -> bytes:
     """A page's CSV lines: SQL's cells around the opened e-mail. A member whose key is gone
     (erased while the file streams) has neither name nor e-mail."""
     lines: list[str] = []

@@ -20,8 +20,8 @@ from uuid import uuid4
 from psycopg import ServerCursor, sql
 from psycopg_pool import ConnectionPool
 
+from projections.ahead import read_ahead
 from projections.csv_cells import csv_bytes, text_cell
-from projections.feedback.ahead import read_ahead
 from projections.personal import FEEDBACK_TEXT, PageOpeners, PersonalData
 
 Openers = dict[str, Callable[[bytes, object], Any]]
