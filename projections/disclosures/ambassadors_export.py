@@ -151,7 +151,8 @@ class AmbassadorExport:
         self, conn: Connection[Any], query: sql.Composed, params: dict[str, Any]
     ) -> Iterator[bytes]:
         """The rows of the snapshot from a server-side cursor (binary: e-mails come as bytes)."""
-        openers = PageOpeners(self.personal.keyring, EMAIL)
+        # Each member comes once: remembering keys past a page would only cost memory.
+        openers = PageOpeners(self.personal.keyring, EMAIL, limit=self.page_size)
         with conn.cursor(f"ambassador_export_{uuid4().hex}", binary=True) as cursor:
             cursor.itersize = self.page_size
             cursor.execute(query, params)
