@@ -20,8 +20,7 @@ from api.ambassador_export import (
 from api.auth import EXPORT_AMBASSADORS, Principal
 from api.bootstrap import personal_data
 from api.deps import PrincipalDep, ServicesDep, charge
-from api.export_slots import ExportSlots
-from api.exports import CSV, EXPORT_RETRY_SECONDS, checked
+from api.exports import CSV, checked, export_slot
 from api.services import Services, in_thread
 from application.disclosures import Recipient
 from domain.disclosures import DisclosureKind
@@ -80,13 +79,7 @@ async def ambassadors_csv(
             str(behind),
             headers={"Retry-After": str(READ_MODELS_RETRY_SECONDS)},
         ) from None
-    slots: ExportSlots = request.app.state.export_slots
-    if not slots.take():
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            f"{slots.count} CSV exports are streaming already; try again shortly",
-            headers={"Retry-After": str(EXPORT_RETRY_SECONDS)},
-        )
+    slots = export_slot(request)
     log, at = services.use_cases.disclosures, services.community.clock()
     chunks = slots.held(exported_csv(services.runtime, log, recipient(principal), where, at))
     # The first chunk comes once the disclosure is recorded: a failure is still an answer.

@@ -107,6 +107,15 @@ async def feedback_csv(
     """Stream the items from a server-side cursor, a page at a time."""
     charge(request, principal, "read")  # one read token per export
     where = checked(lambda: export_filter(submitted_from, submitted_to, statuses, product_areas))
+    slots = export_slot(request)
+    export = FeedbackExport(services.pool, personal_data(services.runtime))
+    filename = f"feedback-{datetime.now().astimezone():%Y%m%dT%H%M%S}.csv"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return StreamingResponse(slots.held(export.csv(where)), media_type=CSV, headers=headers)
+
+
+def export_slot(request: Request) -> ExportSlots:
+    """The process's CSV export slots, one of them taken; 429 with Retry-After if none is free."""
     slots: ExportSlots = request.app.state.export_slots
     if not slots.take():
         raise HTTPException(
@@ -114,10 +123,7 @@ async def feedback_csv(
             f"{slots.count} CSV exports are streaming already; try again shortly",
             headers={"Retry-After": str(EXPORT_RETRY_SECONDS)},
         )
-    export = FeedbackExport(services.pool, personal_data(services.runtime))
-    filename = f"feedback-{datetime.now().astimezone():%Y%m%dT%H%M%S}.csv"
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    return StreamingResponse(slots.held(export.csv(where)), media_type=CSV, headers=headers)
+    return slots
 
 
 def checked(parse: Callable[[], T]) -> T:

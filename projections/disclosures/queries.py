@@ -18,15 +18,12 @@ Row = dict[str, Any]
 EXPORT_COLUMNS = (
     "export_id, kind, requested_by, role, key_id, at, filter, rule_versions, row_count, position"
 )
+# Exports newest first: all of them (TRUE), or those that held a member.
 EXPORTS = f"""
-SELECT {EXPORT_COLUMNS} FROM disclosures {{where}}
+SELECT {EXPORT_COLUMNS} FROM disclosures WHERE {{which}} {{after}}
 ORDER BY at DESC, export_id DESC LIMIT %s
 """
-MEMBER_EXPORTS = f"""
-SELECT {EXPORT_COLUMNS} FROM disclosures d
-WHERE export_id IN (SELECT export_id FROM disclosure_members WHERE member_id = %s) {{after}}
-ORDER BY at DESC, export_id DESC LIMIT %s
-"""
+HELD_MEMBER = "export_id IN (SELECT export_id FROM disclosure_members WHERE member_id = %s)"
 # Members of one export, by id: the member's status says whether they were erased since.
 EXPORT_MEMBERS = """
 SELECT dm.member_id, m.status = 'erased' OR m.member_id IS NULL AS erased,
@@ -48,21 +45,18 @@ class DisclosureQueries:
 
     def exports(self, after: str | None, limit: int) -> Page:
         """Every export, newest first, keyset-paged."""
-        where, params = "", []
-        if after is not None:
-            at, export_id = EXPORT_KEYS.decode(after)
-            where, params = "WHERE (at, export_id) < (%s, %s)", [at, export_id]
-        rows = self._rows(EXPORTS.format(where=where), [*params, limit + 1])
-        return EXPORT_KEYS.page(rows, limit)
+        return self._exports("TRUE", [], after, limit)
 
     def member_exports(self, member_id: UUID, after: str | None, limit: int) -> Page:
         """The exports that held this member, newest first."""
-        condition, params = "", [member_id]
+        return self._exports(HELD_MEMBER, [member_id], after, limit)
+
+    def _exports(self, which: str, params: list[Any], after: str | None, limit: int) -> Page:
+        condition = ""
         if after is not None:
             at, export_id = EXPORT_KEYS.decode(after)
-            condition = "AND (at, export_id) < (%s, %s)"
-            params += [at, export_id]
-        rows = self._rows(MEMBER_EXPORTS.format(after=condition), [*params, limit + 1])
+            condition, params = "AND (at, export_id) < (%s, %s)", [*params, at, export_id]
+        rows = self._rows(EXPORTS.format(which=which, after=condition), [*params, limit + 1])
         return EXPORT_KEYS.page(rows, limit)
 
     def export_members(self, export_id: UUID, after: str | None, limit: int) -> Page:
@@ -75,15 +69,6 @@ class DisclosureQueries:
         for row in rows:
             row["member_id_text"] = str(row["member_id"])
         return MEMBER_KEYS.page(rows, limit)
-
-    def all_member_exports(self, member_id: UUID) -> list[Row]:
-        """Every export that held this member, oldest first (a data-subject access export)."""
-        return self._rows(
-            f"SELECT {EXPORT_COLUMNS} FROM disclosures WHERE export_id IN"
-            " (SELECT export_id FROM disclosure_members WHERE member_id = %s)"
-            " ORDER BY at, export_id",
-            (member_id,),
-        )
 
     def _rows(self, query: str, params: Any) -> list[Row]:
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
