@@ -19,7 +19,6 @@ from eventsourcing.utils import register_topic
 from domain.errors import InvalidField
 
 MAX_REQUESTER = 200
-MAX_FILTER_VALUE = 200
 
 
 class DisclosureKind(StrEnum):
@@ -88,7 +87,7 @@ class Disclosure(Aggregate):
             raise InvalidField("role", "must not be empty")
         if at.tzinfo is None:
             raise InvalidField("at", "must carry a time zone")
-        members = [str(m) for m in dict.fromkeys(member_ids)]
+        members = list(dict.fromkeys(str(m) for m in member_ids))
         return cls._create(
             DataDisclosed,
             id=export_id or uuid4(),
