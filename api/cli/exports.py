@@ -137,7 +137,8 @@ def export_ambassadors(
         try:
             wait_for_read_models(runtime, PositionWatcher(runtime.pool))
         except ReadModelsBehind as behind:
-            raise typer.BadParameter(f"{behind} (is `crm worker` running?)") from None
+            console.print(f"[red]{behind}[/red] (is `crm worker` or `crm serve` running?)")
+            raise typer.Exit(1) from None
         with partial.open("wb") as target:
             written = _ambassadors(runtime, recipient, where, target)
         partial.replace(out)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import pytest
 
-from api.ambassador_export import exported_csv
+from api.ambassador_export import ReadModelsBehind, exported_csv, wait_for_read_models
 from api.bootstrap import catch_up_all, use_cases
 from application.disclosures import Recipient
 from application.runtime import Runtime
@@ -17,6 +17,8 @@ from domain.errors import InvalidField
 from domain.members import commands as mc
 from projections.disclosures.ambassadors_export import AmbassadorFilter, Snapshot
 from projections.disclosures.queries import DisclosureQueries
+from projections.positions import PositionWatcher
+from tests.conftest import test_settings
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -94,6 +96,21 @@ def test_an_export_that_cannot_be_recorded_sends_nothing(runtime: Runtime) -> No
         next(chunks)
     catch_up_all(runtime)
     assert DisclosureQueries(runtime.pool).exports(None, 10).rows == []
+
+
+def test_the_export_waits_for_the_read_models_it_reads_and_says_which_lag(
+    database: str,
+) -> None:
+    runtime = Runtime.start(test_settings(database, read_your_writes_timeout=0.2))
+    try:
+        ambassador_with_consent_by_sql(runtime, "Ada")  # a Joined event no projection read
+        with pytest.raises(ReadModelsBehind) as behind:
+            wait_for_read_models(runtime, PositionWatcher(runtime.pool))
+        assert "members" in behind.value.names  # (with ambassadors and consent, once merged)
+        catch_up_all(runtime)
+        wait_for_read_models(runtime, PositionWatcher(runtime.pool))
+    finally:
+        runtime.close()
 
 
 def test_the_projection_keeps_a_record_once_and_pages_newest_first(runtime: Runtime) -> None:
