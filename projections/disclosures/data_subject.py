@@ -31,6 +31,9 @@ Row = dict[str, Any]
 # concerned member's key, bound to the incident (CONTRACT14.md, migration 0019).
 CONDUCT_DESCRIPTION = "conduct_incidents.description"
 CONDUCT_EVIDENCE_URL = "conduct_incidents.evidence_url"
+# The consent projection seals a consent event's note under the member's key, bound to the
+# member and the event's position (migration 0018).
+CONSENT_NOTE = "consent_history.note"
 
 PROFILE = """
 SELECT member_id, display_name, sealed_email, sealed_attributes, status, joined_at,
@@ -49,7 +52,7 @@ FROM member_consents c LEFT JOIN consent_texts t
 WHERE c.member_id = %s ORDER BY c.purpose
 """
 CONSENT_HISTORY = """
-SELECT purpose, given, text_version, source, recorded_by, at, expires_at
+SELECT position, purpose, given, text_version, source, recorded_by, at, expires_at, sealed_note
 FROM consent_history WHERE member_id = %s ORDER BY position
 """
 INTERACTIONS = """
@@ -130,7 +133,9 @@ def _sections(cur: Cursor[Row], member_id: UUID, key: bytes | None, profile: Row
         ],
         "consents": {
             "current": _camel(_all(cur, CONSENTS, member_id)),
-            "history": _camel(_all(cur, CONSENT_HISTORY, member_id)),
+            "history": [
+                _consent_event(c, key, member_id) for c in _all(cur, CONSENT_HISTORY, member_id)
+            ],
         },
         "interactions": [_interaction(i, key) for i in _all(cur, INTERACTIONS, member_id)],
         "feedback": {
@@ -158,6 +163,12 @@ def _profile(row: Row, key: bytes | None) -> Row:
     opened["email"] = open_value(key, row["sealed_email"], EMAIL, member_id)
     opened["attributes"] = open_value(key, row["sealed_attributes"], ATTRIBUTES, member_id) or {}
     return _camel_one(opened) or {}
+
+
+def _consent_event(row: Row, key: bytes | None, member_id: UUID) -> Row:
+    owner = f"{member_id}:{row.pop('position')}"
+    note = open_value(key, row.pop("sealed_note"), CONSENT_NOTE, owner)
+    return _camel_one(row | {"note": note}) or {}
 
 
 def _interaction(row: Row, key: bytes | None) -> Row:

@@ -15,7 +15,11 @@ from application.feedback.saving import FeedbackChange
 from domain.feedback import commands as fc
 from domain.feedback.workflow import FeedbackKind
 from domain.values import Channel
-from projections.disclosures.data_subject import CONDUCT_DESCRIPTION, CONDUCT_EVIDENCE_URL
+from projections.disclosures.data_subject import (
+    CONDUCT_DESCRIPTION,
+    CONDUCT_EVIDENCE_URL,
+    CONSENT_NOTE,
+)
 from projections.personal import seal_value
 from projections.positions import head_of_log
 from tests.api.conftest import Api, join, succeed, unique
@@ -69,6 +73,21 @@ def record_conduct_incident_by_sql(api: Api, member_id: str, description: str) -
             ),
         )
     return incident
+
+
+def record_consent_history_by_sql(api: Api, member_id: str, note: str) -> None:
+    """A consent event as the consent projection keeps it (giveConsent with a note), the
+    note sealed under the member's key, bound to member and position."""
+    member = UUID(member_id)
+    key = api.services.runtime.community.keyring.key_for(member, create=False)
+    sealed = seal_value(key, note, CONSENT_NOTE, f"{member}:77")
+    with api.services.pool.connection() as conn:
+        conn.execute(
+            "INSERT INTO consent_history (member_id, position, purpose, given, text_version,"
+            " source, at, sealed_note) VALUES (%s, 77, 'marketing_email', true, 'v1', 'staff',"
+            " %s, %s)",
+            (member, NOW, sealed),
+        )
 
 
 def record_program_history_by_sql(api: Api, member_id: str) -> None:
@@ -136,6 +155,7 @@ def test_the_access_export_holds_the_person_in_every_context(
     make_ambassador_by_sql(api, ada, tier=tier)
     record_program_history_by_sql(api, ada)
     give_marketing_consent_by_sql(api, ada)
+    record_consent_history_by_sql(api, ada, "Asked at the meetup, by phone")
     incident = record_conduct_incident_by_sql(api, ada, "Insulted a newcomer")
     api.services.wait_for("engagement", head_of_log(api.services.pool))
     (row,) = export_rows(api, keys[Role.MARKETING], tier=tier)
@@ -157,6 +177,8 @@ def test_the_access_export_holds_the_person_in_every_context(
         True,
         "v1",
     )
+    (proof,) = document["consents"]["history"]
+    assert (proof["source"], proof["note"]) == ("staff", "Asked at the meetup, by phone")
     (talk,) = document["interactions"]
     assert (talk["kind"], talk["summary"]) == ("talk_given", "Talk on event sourcing")
     (mine,) = document["feedback"]["given"]
