@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.requests import HTTPConnection
 
 from api.deps import PrincipalDep, ServicesDep, authenticate
+from api.disclosure_routes import router as disclosures_router
 from api.export_slots import ExportSlots
 from api.exports import router as exports_router
 from api.graphql.context import Context
@@ -89,6 +90,7 @@ def create_app(
     app.include_router(router, prefix="/graphql")
     app.include_router(ingestion_router)
     app.include_router(exports_router)
+    app.include_router(disclosures_router)
     # Each process keeps its own buckets; ingestion streams any size and bounds each line.
     app.state.rate_limiter = RateLimiter(settings)
     # Each streaming CSV export holds a pooled connection: half the pool at most.

@@ -17,6 +17,7 @@ from application.ambassadors.expiry import ExpirySchedule
 from application.ambassadors.program import ProgramDesk
 from application.conduct.desk import ConductDesk
 from application.consent.desk import ConsentDesk
+from application.disclosures import DisclosureLog
 from application.feedback.desk import FeedbackDesk
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
@@ -66,6 +67,8 @@ class UseCases:
     # Ambassador candidacy: the evaluation job (also the CandidacyFactors port) and drafts.
     candidacy: CandidacyEvaluation
     candidacy_simulation: CandidacyRuleSimulation
+    # Records every export of members' data (marketing's list, Art. 15) before it leaves.
+    disclosures: DisclosureLog
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -89,6 +92,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         # An upheld BAN retires the member's ambassadorship, naming the incident.
         ConductDesk(community, retire_on_ban=program.retire_for_conduct),
         *candidacy(runtime),
+        DisclosureLog(community),
     )
 
 

@@ -66,7 +66,7 @@ async def feedback_feed(
 ) -> StreamingResponse:
     """Fix the span first, so the next cursor is known before the body streams."""
     charge(request, principal, "read")  # one read token per export
-    after = _checked(lambda: feed_position(since))
+    after = checked(lambda: feed_position(since))
     stream = FeedStream(services.pool, services.feedback)
     span = await in_thread(stream.span, after, limit)
     end_cursor = encode_feed_cursor(span.end)
@@ -106,7 +106,16 @@ async def feedback_csv(
 ) -> StreamingResponse:
     """Stream the items from a server-side cursor, a page at a time."""
     charge(request, principal, "read")  # one read token per export
-    where = _checked(lambda: export_filter(submitted_from, submitted_to, statuses, product_areas))
+    where = checked(lambda: export_filter(submitted_from, submitted_to, statuses, product_areas))
+    slots = export_slot(request)
+    export = FeedbackExport(services.pool, personal_data(services.runtime))
+    filename = f"feedback-{datetime.now().astimezone():%Y%m%dT%H%M%S}.csv"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return StreamingResponse(slots.held(export.csv(where)), media_type=CSV, headers=headers)
+
+
+def export_slot(request: Request) -> ExportSlots:
+    """The process's CSV export slots, one of them taken; 429 with Retry-After if none is free."""
     slots: ExportSlots = request.app.state.export_slots
     if not slots.take():
         raise HTTPException(
@@ -114,13 +123,10 @@ async def feedback_csv(
             f"{slots.count} CSV exports are streaming already; try again shortly",
             headers={"Retry-After": str(EXPORT_RETRY_SECONDS)},
         )
-    export = FeedbackExport(services.pool, personal_data(services.runtime))
-    filename = f"feedback-{datetime.now().astimezone():%Y%m%dT%H%M%S}.csv"
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    return StreamingResponse(slots.held(export.csv(where)), media_type=CSV, headers=headers)
+    return slots
 
 
-def _checked(parse: Callable[[], T]) -> T:
+def checked(parse: Callable[[], T]) -> T:
     """The parsed parameters, or 422 naming the parameter and what is wrong with it."""
     try:
         return parse()

@@ -20,6 +20,7 @@ from domain.lifecycle.rule import StageRule
 from projections.ambassadors.queries import AmbassadorQueries
 from projections.conduct.queries import ConductQueries
 from projections.consent.queries import ConsentQueries
+from projections.disclosures.queries import DisclosureQueries
 from projections.feedback.levels import EngagementLevels
 from projections.feedback.queries import FeedbackQueries
 from projections.feedback.reports import FeedbackReports
@@ -48,6 +49,8 @@ class Services:
     engagement_levels: EngagementLevels
     # Conduct incidents (admin and manager) and members' standing (everyone).
     conduct: ConductQueries
+    # Exports of members' data and whom each held (projections/disclosures).
+    disclosures: DisclosureQueries
     api_keys: ApiKeys
     # Consent texts and members' consents (the note opened with the member's key).
     consent: ConsentQueries
@@ -93,6 +96,7 @@ class Services:
             FeedbackReports(pool),
             EngagementLevels(pool),
             ConductQueries(pool, personal),
+            DisclosureQueries(pool),
             ApiKeys(pool),
             ConsentQueries(pool, personal),
             watcher,

@@ -6,6 +6,7 @@ from domain.interactions.engagement import DEFAULT_RULE, EngagementRule
 from projections.ambassadors.projection import AmbassadorsProjection
 from projections.conduct.projection import ConductProjection
 from projections.consent.projection import ConsentProjection
+from projections.disclosures.projection import DisclosuresProjection
 from projections.feedback.projection import FeedbackProjection
 from projections.interactions.projection import EngagementProjection
 from projections.lifecycle.projection import LifecycleProjection
@@ -29,6 +30,7 @@ def all_projections(
         AmbassadorsProjection(),
         ConsentProjection(personal),
         ConductProjection(personal),
+        DisclosuresProjection(),
     ]
 
 

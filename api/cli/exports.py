@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Annotated, BinaryIO
 
 import typer
 from rich.progress import Progress
 
-from api.bootstrap import personal_data
+from api.ambassador_export import (
+    ReadModelsBehind,
+    ambassador_filter,
+    exported_csv,
+    wait_for_read_models,
+)
+from api.bootstrap import personal_data, use_cases
 from api.cli.common import console, export_app, load_settings
 from api.export_params import ParamError, export_filter, feed_position
+from application.disclosures import Recipient
 from application.runtime import Runtime
+from projections.disclosures.ambassadors_export import AmbassadorFilter
 from projections.feedback.export import HEADER, ExportFilter, FeedbackExport
 from projections.feedback.feed import encode_feed_cursor
 from projections.feedback.feed_export import FeedSpan, FeedStream, end_line, entry_line
 from projections.feedback.queries import FeedbackQueries
+from projections.positions import PositionWatcher
+
+# The role a CLI export is recorded with: the operator holds the database, not an API key.
+CLI_ROLE = "cli"
 
 
 @export_app.command("feedback")
@@ -99,3 +112,52 @@ def _ndjson(runtime: Runtime, after: int, limit: int | None, target: BinaryIO) -
             progress.update(task, completed=entry.position - span.after)
         target.write(end_line(cursor, span.has_more))
     return written, cursor
+
+
+@export_app.command("ambassadors")
+def export_ambassadors(
+    out: Annotated[Path, typer.Option(dir_okay=False, help="The file to write (replaced).")],
+    tier: Annotated[str | None, typer.Option(help="Only ambassadors of this tier.")] = None,
+    channel: Annotated[str | None, typer.Option(help="Only members on this channel.")] = None,
+    status: Annotated[str | None, typer.Option(help="A program status (default: active).")] = None,
+    operator: Annotated[
+        str | None,
+        typer.Option(help="Who receives the file, as recorded (default: your login name)."),
+    ] = None,
+) -> None:
+    """Write consenting ambassadors as CSV for marketing, recorded as a disclosure first."""
+    try:
+        where = ambassador_filter(status, tier, channel)
+    except ParamError as error:
+        raise typer.BadParameter(error.reason, param_hint=f"--{error.param}") from None
+    recipient = Recipient(f"cli:{operator or getpass.getuser()}", CLI_ROLE)
+    runtime = Runtime.start(load_settings())
+    partial = out.with_name(out.name + ".partial")
+    try:
+        try:
+            wait_for_read_models(runtime, PositionWatcher(runtime.pool))
+        except ReadModelsBehind as behind:
+            console.print(f"[red]{behind}[/red] (is `crm worker` or `crm serve` running?)")
+            raise typer.Exit(1) from None
+        with partial.open("wb") as target:
+            written = _ambassadors(runtime, recipient, where, target)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+        runtime.close()
+    console.print(f"{written} ambassadors written to {out}; the export is recorded")
+
+
+def _ambassadors(
+    runtime: Runtime, recipient: Recipient, where: AmbassadorFilter, target: BinaryIO
+) -> int:
+    """The export into the file; how many ambassadors (as recorded)."""
+    counted: list[int] = []
+    log = use_cases(runtime).disclosures
+    chunks = exported_csv(runtime, log, recipient, where, runtime.community.clock(), counted.append)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("exporting ambassadors", total=None)
+        for chunk in chunks:
+            target.write(chunk)
+            progress.update(task, total=counted[0] if counted else None, advance=chunk.count(b"\n"))
+    return counted[0] if counted else 0

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from api.graphql.ambassadors import Ambassadorship
     from api.graphql.conduct import MemberStanding
     from api.graphql.consent import MemberConsent
+    from api.graphql.disclosures import DisclosureConnection
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
@@ -44,3 +45,5 @@ class MemberFields:
     consents: Callable[[Info, UUID], Awaitable[list[MemberConsent]]]
     # The member's standing now (good, suspended until, banned), batched per request.
     standing: Callable[[Info, UUID], Awaitable[MemberStanding]]
+    # (info, member id, first, after): the exports that held the member's data.
+    disclosures: Callable[[Info, UUID, int, str | None], Awaitable[DisclosureConnection]]

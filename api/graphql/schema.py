@@ -26,6 +26,7 @@ from api.graphql.ambassadors import (
 )
 from api.graphql.conduct import ConductMutation, ConductQuery, member_standing
 from api.graphql.consent import ConsentMutation, ConsentQuery, member_consents
+from api.graphql.disclosures import DisclosureQuery, member_disclosures
 from api.graphql.feedback import FeedbackQuery, member_feedback
 from api.graphql.feedback.mutations import FeedbackMutation
 from api.graphql.interactions import (
@@ -52,6 +53,7 @@ MEMBER_FIELDS = MemberFields(
     ambassadorship=member_ambassadorship,
     consents=member_consents,
     standing=member_standing,
+    disclosures=member_disclosures,
 )
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -70,6 +72,7 @@ class Query(
     CandidacyQuery,
     ConsentQuery,
     ConductQuery,
+    DisclosureQuery,
     NodeQuery,
 ):
     pass

@@ -5,7 +5,7 @@ each as the CSV line PostgreSQL rendered around its two sealed cells; each page 
 authors' texts with one key query, so an author erased before the page was read exports
 an empty text. A thread fetches the next pages and another looks up their keys while
 this one opens and joins (read_ahead). The bytes are RFC 4180 CSV in UTF-8 with a header
-row, spreadsheet-safe (see projections/feedback/csv_cells.py).
+row, spreadsheet-safe (see projections.csv_cells.py).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from uuid import uuid4
 from psycopg import ServerCursor, sql
 from psycopg_pool import ConnectionPool
 
-from projections.feedback.ahead import read_ahead
-from projections.feedback.csv_cells import csv_bytes, text_cell
+from projections.ahead import read_ahead
+from projections.csv_cells import csv_bytes, text_cell
 from projections.personal import FEEDBACK_TEXT, PageOpeners, PersonalData
 
 Openers = dict[str, Callable[[bytes, object], Any]]

@@ -1,8 +1,8 @@
 """Schemathesis over the REST endpoints of the app's own OpenAPI, with a valid admin key.
 
 Positive and negative examples for /ingest/interactions (its NDJSON body as described in
-the OpenAPI), /healthz, /metrics and the feedback exports: never a 5xx, always the
-documented kind of answer.
+the OpenAPI), /healthz, /metrics, the feedback and ambassador exports and a member's data
+export: never a 5xx, always the documented kind of answer.
 Deterministic, so CI runs the same examples each time.
 """
 
@@ -40,7 +40,7 @@ def _rest_schema() -> Any:
     """
     app = create_app(test_settings("postgresql://localhost/openapi-only"))
     loaded = schemathesis.openapi.from_dict(app.openapi()).include(
-        path_regex="^/(ingest/|healthz|metrics|exports/)"
+        path_regex="^/(ingest/|healthz|metrics|exports/|members/)"
     )
     loaded.config.generation.update(
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], deterministic=True
@@ -104,6 +104,11 @@ def test_rest_fuzz(case: Any, api: Api, rest_key: str) -> None:
     elif case.path == "/exports/feedback.csv":
         assert content_type.startswith("text/csv"), content_type
         assert response.text.startswith("item id,submitted at,"), response.text[:200]
+    elif case.path == "/exports/ambassadors.csv":
+        assert content_type.startswith("text/csv"), content_type
+        assert response.text.startswith("member id,display name,"), response.text[:200]
+    elif case.path.endswith("/data-export"):
+        assert response.json()["memberId"], response.text
     else:
         body = response.json()
         assert {"accepted", "duplicates", "rejected", "rejections"} <= body.keys(), body

@@ -423,6 +423,8 @@ def test_each_curl_example_of_the_readme_runs_clean(demo: Demo, curl: Curl) -> N
         if curl.body_file.endswith(".gz"):
             body = gzip.compress(body)
     url = curl.url.replace(README_HOST, demo.api.url)
+    for placeholder in PLACEHOLDERS:  # "…" in a path: the demo member, as in GraphQL
+        url = url.replace(placeholder, demo.member_id)
     assert url.startswith(demo.api.url), f"{curl}: not a URL of the API: {curl.url}"
     method = curl.method or ("POST" if body is not None else "GET")
     response = demo.api.client.request(method, url, content=body, headers=headers)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from api.graphql.ambassadors import Ambassadorship
     from api.graphql.conduct import MemberStanding
     from api.graphql.consent import MemberConsent
+    from api.graphql.disclosures import DisclosureConnection
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
@@ -41,6 +42,9 @@ MemberConsentRef = Annotated["MemberConsent", strawberry.lazy("api.graphql.conse
 MemberFeedbackRef = Annotated["MemberFeedback", strawberry.lazy("api.graphql.feedback")]
 AmbassadorshipRef = Annotated["Ambassadorship", strawberry.lazy("api.graphql.ambassadors")]
 MemberStandingRef = Annotated["MemberStanding", strawberry.lazy("api.graphql.conduct")]
+DisclosureConnectionRef = Annotated[
+    "DisclosureConnection", strawberry.lazy("api.graphql.disclosures")
+]
 InteractionConnectionRef = Annotated[
     "InteractionConnection", strawberry.lazy("api.graphql.interactions")
 ]
@@ -202,6 +206,15 @@ class Member(Node):
     )
     async def standing(self, info: Info) -> MemberStandingRef:
         return await info.context.member_fields.standing(info, UUID(self.id))
+
+    @strawberry.field(
+        description="The exports that held this member's data, newest first: who received"
+        " it, and when. Admin and manager only."
+    )
+    async def disclosures(
+        self, info: Info, first: First = DEFAULT_FIRST, after: After = None
+    ) -> DisclosureConnectionRef:
+        return await info.context.member_fields.disclosures(info, UUID(self.id), first, after)
 
 
 @relay_type(

@@ -11,7 +11,7 @@ from cryptography.exceptions import InvalidTag
 
 from api.bootstrap import personal_data
 from application.runtime import Runtime
-from projections.feedback.csv_cells import csv_bytes
+from projections.csv_cells import csv_bytes
 from projections.feedback.export import HEADER, ExportFilter, FeedbackExport
 from projections.personal import FEEDBACK_TEXT, PageOpeners
 from tests.api.feedback.read_model import START, write_item

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from projections.feedback.csv_cells import csv_bytes, neutralise, text_cell
+from projections.csv_cells import csv_bytes, neutralise, text_cell
 
 
 def _read(data: bytes) -> list[list[str]]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from projections.feedback.ahead import read_ahead
+from projections.ahead import read_ahead
 
 
 def _readers() -> list[threading.Thread]:

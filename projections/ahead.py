@@ -1,6 +1,6 @@
 """Read ahead: the next items of an iterator made in a thread while the caller uses this one.
 
-The export's pages cost PostgreSQL time (rendering the page, looking up its authors' keys)
+An export's pages cost PostgreSQL time (rendering the page, looking up its members' keys)
 and Python time (opening texts, joining lines). Fetching the next page in a thread while
 this one is opened overlaps the two: psycopg releases the GIL while it waits on the server.
 """

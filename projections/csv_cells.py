@@ -1,4 +1,4 @@
-"""RFC 4180 CSV in UTF-8, spreadsheet-safe: what every feedback CSV export writes.
+"""RFC 4180 CSV in UTF-8, spreadsheet-safe: what every CSV export writes (feedback, ambassadors).
 
 Python's csv module with QUOTE_MINIMAL and CRLF line ends is RFC 4180: a field is quoted
 when it holds a comma, a double quote, CR or LF, and a double quote inside is doubled.
