@@ -28,7 +28,6 @@ from application.lifecycle.evaluation import EvaluationSchedule, StageEvaluation
 from application.lifecycle.explanations import StageExplanations
 from application.lifecycle.returns import RecordReturns
 from application.lifecycle.simulation import RuleSimulation
-from application.members.demo import DemoCommunity, seed_demo_community
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
@@ -204,22 +203,6 @@ def evaluation_schedule(
     """The background stage evaluation of `crm serve` and `crm worker`."""
     return EvaluationSchedule(
         runtime.pool, evaluation or use_cases(runtime).evaluation, interval_seconds
-    )
-
-
-def demo_community(
-    runtime: Runtime,
-    count: int,
-    *,
-    progress: Callable[[int], None] | None = None,
-) -> DemoCommunity:
-    """The demo community, its stage history evaluated with projections caught up."""
-    return seed_demo_community(
-        runtime.community,
-        use_cases(runtime).evaluation,
-        lambda: catch_up_all(runtime),
-        count,
-        progress=progress,
     )
 
 

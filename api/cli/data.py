@@ -17,6 +17,7 @@ from rich.progress import Progress
 from api import bootstrap
 from api.bootstrap import catch_up_all
 from api.cli.common import app, console, import_app, load_settings
+from api.demo import demo_community
 from application.interactions.importer import (
     Format,
     Part,
@@ -244,7 +245,7 @@ def seed_if_empty(runtime: Runtime) -> None:
         return
     with Progress(console=console, transient=True) as progress:
         members = progress.add_task("seeding demo community", total=DEMO_MEMBERS)
-        demo = bootstrap.demo_community(
+        demo = demo_community(
             runtime, DEMO_MEMBERS, progress=lambda n: progress.advance(members, n)
         )
     console.print(

@@ -44,7 +44,7 @@ from graphql import (
 
 from api.app import create_app
 from api.auth import Role
-from api.bootstrap import demo_community
+from api.demo import demo_community
 from api.graphql.schema import build_schema
 from api.services import Services
 from application.runtime import Runtime
@@ -315,14 +315,16 @@ def demo(server_url: str, template_database: str) -> Iterator[Demo]:
 
 
 def _richest_history(runtime: Runtime) -> str:
-    """The demo member with the most stage changes who is still around and has a handle."""
+    """The demo member with the most stage changes who is still around, has a handle, and
+    may be nominated (neither staff nor in the demo's ambassador program)."""
     with runtime.pool.connection() as conn:
         row = conn.execute(
             """
             SELECT h.member_id FROM member_stage_history h
             JOIN members m USING (member_id)
-            WHERE m.status = 'active' AND NOT m.is_bot
+            WHERE m.status = 'active' AND NOT m.is_bot AND NOT m.is_staff
               AND EXISTS (SELECT 1 FROM member_identities i WHERE i.member_id = h.member_id)
+              AND NOT EXISTS (SELECT 1 FROM ambassadors a WHERE a.member_id = h.member_id)
             GROUP BY h.member_id ORDER BY count(*) DESC, h.member_id LIMIT 1
             """
         ).fetchone()
