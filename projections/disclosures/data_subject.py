@@ -27,10 +27,16 @@ from projections.personal import (
 )
 
 Row = dict[str, Any]
-# The conduct projection seals an incident's description and evidence url under the
-# concerned member's key, bound to the incident (CONTRACT14.md, migration 0019).
-CONDUCT_DESCRIPTION = "conduct_incidents.description"
-CONDUCT_EVIDENCE_URL = "conduct_incidents.evidence_url"
+# The conduct projection seals an incident's free text about the member under their key,
+# bound to the incident: column sealed_<name>, context conduct_incidents.<name>
+# (CONTRACT14.md, migration 0019, projections/conduct/queries.py).
+CONDUCT_SEALED = (
+    "description",
+    "evidence_url",
+    "decision_reason",
+    "appeal_reason",
+    "appeal_decision_reason",
+)
 # The consent projection seals a consent event's note under the member's key, bound to the
 # member and the event's position (migration 0018).
 CONSENT_NOTE = "consent_history.note"
@@ -72,13 +78,17 @@ SELECT status, tier, nominated_at, since, term_ends, rule_version, factors, reas
     incident_id, changed_at
 FROM ambassadors WHERE member_id = %s
 """
+# The program's reasons (why declined, paused, retired) are free text about the member: its
+# events seal them under the member's key, and its read model keeps them opened until the
+# member's erasure deletes them (migration 0016), so they are read here as they are.
 PROGRAM_HISTORY = """
 SELECT move, status, tier, at, reason, incident_id, term_ends FROM ambassador_history
 WHERE member_id = %s ORDER BY position
 """
 CONDUCT = """
 SELECT incident_id, channel, sealed_description, sealed_evidence_url, status, severity,
-    suspended_until, reported_at, decided_at, appealed_at, appeal_decided_at, appeal_outcome
+    suspended_until, reported_at, decided_at, sealed_decision_reason, appealed_at,
+    sealed_appeal_reason, appeal_decided_at, appeal_outcome, sealed_appeal_decision_reason
 FROM conduct_incidents WHERE member_id = %s ORDER BY reported_at, incident_id
 """
 STANDING = "SELECT standing, until FROM member_standing WHERE member_id = %s"
@@ -184,9 +194,10 @@ def _feedback(row: Row, key: bytes | None) -> Row:
 
 def _incident(row: Row, key: bytes | None) -> Row:
     incident = row["incident_id"]
-    description = open_value(key, row.pop("sealed_description"), CONDUCT_DESCRIPTION, incident)
-    evidence = open_value(key, row.pop("sealed_evidence_url"), CONDUCT_EVIDENCE_URL, incident)
-    return _camel_one(row | {"description": description, "evidence_url": evidence}) or {}
+    for name in CONDUCT_SEALED:
+        sealed = row.pop(f"sealed_{name}")
+        row[name] = open_value(key, sealed, f"conduct_incidents.{name}", incident)
+    return _camel_one(row) or {}
 
 
 def _one(cur: Cursor[Row], query: str, member_id: UUID) -> Row | None:

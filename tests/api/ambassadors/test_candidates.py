@@ -12,8 +12,8 @@ import pytest
 
 from api.auth import Role
 from tests.api.conftest import Api, served_api
+from tests.api.consent.helpers import give_consent, registered
 from tests.integration.ambassadors.world import DAY, RULE, STAR_REPLIES, T, interact, member
-from tests.integration.conftest import execute
 
 pytestmark = pytest.mark.integration
 
@@ -86,12 +86,9 @@ def world(server_url: str, template_database: str) -> Iterator[World]:
         head = runtime.community.recorder.max_notification_id()
         for projection in ("members", "engagement"):
             assert api.services.wait_for(projection, head)
-        execute(
-            runtime.database_url,
-            "INSERT INTO member_consents (member_id, purpose, given, source, at, position)"
-            " VALUES (%s, 'marketing_email', true, 'form', %s, 1)",
-            [ids["star"], T - DAY],
-        )
+        admin = api.key(Role.ADMIN)
+        version, _ = registered(api, admin)
+        give_consent(api, admin, str(ids["star"]), version, at=(T - DAY).isoformat())
         job = api.services.use_cases.candidacy
         job.evaluate(T)
         job.evaluate(T + DAY)

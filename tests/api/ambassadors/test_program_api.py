@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -18,6 +18,7 @@ from tests.api.ambassadors.helpers import (
     moved,
 )
 from tests.api.conftest import Api, succeed
+from tests.api.consent.helpers import give_consent, registered, withdraw_consent
 
 
 @pytest.fixture(scope="module")
@@ -168,14 +169,10 @@ def test_marketing_sees_an_ambassadors_email_only_with_consent(
     consenting = active(api, admin, manager, email="yes.amb@example.org")
     withdrawn = active(api, admin, manager, email="withdrawn.amb@example.org")
     silent = active(api, admin, manager, email="silent.amb@example.org")
-    now = datetime.now(UTC)
-    with api.services.pool.connection() as conn:
-        conn.execute(
-            "INSERT INTO member_consents (member_id, purpose, given, source, at, position)"
-            " VALUES (%s, 'marketing_email', true, 'form', %s, 1),"
-            " (%s, 'marketing_email', false, 'form', %s, 2)",
-            (consenting, now, withdrawn, now),
-        )
+    version, _ = registered(api, admin)
+    for member_id in (consenting, withdrawn):
+        give_consent(api, admin, member_id, version)
+    withdraw_consent(api, admin, withdrawn)
 
     def emails(role: Role) -> dict[str, str | None]:
         found = {}

@@ -9,62 +9,10 @@ import pytest
 
 from api.auth import Role
 from tests.api.conftest import Api, join, mutate, unique
+from tests.api.consent.helpers import CONSENT, GIVE, REGISTER, WITHDRAW, registered, run
 
-ERRORS = """
-  ... on Error { message }
-  ... on ValidationFailed { fieldErrors { field code } }
-  ... on Conflict { code }
-  ... on Forbidden { requiredRoles }
-  ... on NotFound { id }
-"""
-PROOF = "textVersion text textSha256 source at recordedBy expiresAt"
-HISTORY = "given textVersion source at recordedBy recordedWith expiresAt note"
-CONSENT = f"purpose state holds proof {{ {PROOF} }} history {{ {HISTORY} }}"
-REGISTER = f"""
-mutation Run($input: RegisterConsentTextInput!) {{
-  registerConsentText(input: $input) {{
-    __typename
-    ... on ConsentTextRegistered {{ text {{ purpose version text sha256 registeredAt }} }}
-    ... on ConsentTextAlreadyRegistered {{ code purpose version }}
-    {ERRORS}
-  }}
-}}
-"""
-GIVE = f"""
-mutation Run($input: GiveConsentInput!) {{
-  giveConsent(input: $input) {{
-    __typename
-    ... on ConsentGiven {{ memberId version consent {{ {CONSENT} }} }}
-    {ERRORS}
-  }}
-}}
-"""
-WITHDRAW = f"""
-mutation Run($input: WithdrawConsentInput!) {{
-  withdrawConsent(input: $input) {{
-    __typename
-    ... on ConsentWithdrawn {{ memberId version consent {{ {CONSENT} }} }}
-    {ERRORS}
-  }}
-}}
-"""
 CONSENTS = f"query One($id: ID!) {{ member(id: $id) {{ id consents {{ {CONSENT} }} }} }}"
 TEXTS = "query T($p: ConsentPurpose!) { consentTexts(purpose: $p) { version text sha256 } }"
-
-
-def run(api: Api, document: str, input: dict[str, Any], key: str) -> dict[str, Any]:
-    body = api.graphql(document, {"input": input}, key=key)
-    assert "errors" not in body, body
-    result: dict[str, Any] = next(iter(body["data"].values()))
-    return result
-
-
-def registered(api: Api, key: str, purpose: str = "MARKETING_EMAIL") -> tuple[str, str]:
-    """A new text version of the purpose: (version, wording)."""
-    version, wording = unique("v"), unique("Yes, e-mail me the newsletter. ")
-    result = run(api, REGISTER, {"purpose": purpose, "version": version, "text": wording}, key)
-    assert result["__typename"] == "ConsentTextRegistered", result
-    return version, wording
 
 
 def consents(api: Api, member_id: str, key: str) -> dict[str, dict[str, Any]]:

@@ -1,17 +1,11 @@
-"""A server of the disclosures tests' own, and the contract rows they set up by SQL.
-
-The ambassadors and consent contexts land with other branches: until then these tests put
-ambassadors and consents in place by writing the contract's tables (migrations 0016 and
-0018) directly. Each helper named `..._by_sql` stands for one mutation of those contexts
-(nominate and approve; giveConsent; withdrawConsent) and can be switched to it.
-"""
+"""The disclosures tests' fixtures: the shared server, and the other contexts' mutations
+(program moves, consent) that put ambassadors and consents in place as a user would."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -20,17 +14,46 @@ import pytest
 
 from api.auth import Role
 from projections.positions import head_of_log
-from tests.api.conftest import Api, served_api
+from tests.api.ambassadors.helpers import moved
+from tests.api.conftest import Api, join
+from tests.api.consent.helpers import give_consent, registered, withdraw_consent
 
 CSV_URL = "/exports/ambassadors.csv"
-MARKETING_EMAIL = "marketing_email"
+
+
+@dataclass(frozen=True)
+class Contexts:
+    """The program's and consent's mutations, run by an admin: the staff member who makes
+    the program's moves, and the MARKETING_EMAIL text version members consent to."""
+
+    api: Api
+    admin: str
+    staff: str
+    text_version: str
+
+    def move(self, name: str, member_id: str, **fields: Any) -> dict[str, Any]:
+        """One program mutation by the staff member, which must succeed: the ambassadorship."""
+        by = {"memberId": member_id, "by": self.staff}
+        return moved(self.api, name, by | fields, key=self.admin)
+
+    def ambassador(self, member_id: str, *, tier: str) -> dict[str, Any]:
+        """nominateAmbassador then approveAmbassador at `tier`: the ambassadorship."""
+        self.move("nominateAmbassador", member_id)
+        return self.move("approveAmbassador", member_id, tier=tier)
+
+    def give_consent(self, member_id: str, **fields: Any) -> None:
+        """giveConsent to MARKETING_EMAIL (`fields`: at, expiresAt, source, note...)."""
+        give_consent(self.api, self.admin, member_id, self.text_version, **fields)
+
+    def withdraw_consent(self, member_id: str) -> None:
+        """withdrawConsent from MARKETING_EMAIL."""
+        withdraw_consent(self.api, self.admin, member_id)
 
 
 @pytest.fixture(scope="package")
-def disclosures_api(server_url: str, template_database: str) -> Iterator[Api]:
-    """A server on a database of its own: these tests write contract tables directly."""
-    with served_api(server_url, template_database) as served:
-        yield served
+def disclosures_api(api: Api) -> Api:
+    """The shared server: every context is set up through its own mutations."""
+    return api
 
 
 @pytest.fixture(scope="package")
@@ -39,43 +62,13 @@ def keys(disclosures_api: Api) -> dict[Role, str]:
     return {role: disclosures_api.key(role) for role in Role}
 
 
-def make_ambassador_by_sql(
-    api: Api, member_id: str, *, tier: str, status: str = "active", since: datetime | None = None
-) -> None:
-    """An ambassador row as the program's projection writes it (nominateAmbassador then
-    approveAmbassador, once the PROGRAM context is merged)."""
-    since = since or datetime(2026, 1, 5, tzinfo=UTC)
-    with api.services.pool.connection() as conn:
-        conn.execute(
-            "INSERT INTO ambassadors (member_id, status, tier, nominated_at, since, term_ends,"
-            " version, position, changed_at) VALUES (%s, %s, %s, %s, %s, %s, 2, 0, %s)"
-            " ON CONFLICT (member_id) DO UPDATE SET status = EXCLUDED.status,"
-            " tier = EXCLUDED.tier",
-            (member_id, status, tier, since, since, since.replace(year=since.year + 1), since),
-        )
-
-
-def give_marketing_consent_by_sql(
-    api: Api, member_id: str, *, expires_at: datetime | None = None
-) -> None:
-    """MARKETING_EMAIL consent as the consent projection writes it (giveConsent)."""
-    _consent(api, member_id, given=True, expires_at=expires_at)
-
-
-def withdraw_marketing_consent_by_sql(api: Api, member_id: str) -> None:
-    """The consent withdrawn, as the consent projection writes it (withdrawConsent)."""
-    _consent(api, member_id, given=False, expires_at=None)
-
-
-def _consent(api: Api, member_id: str, *, given: bool, expires_at: datetime | None) -> None:
-    with api.services.pool.connection() as conn:
-        conn.execute(
-            "INSERT INTO member_consents (member_id, purpose, given, text_version, source, at,"
-            " expires_at, position) VALUES (%s, %s, %s, 'v1', 'form', now(), %s, 0)"
-            " ON CONFLICT (member_id, purpose) DO UPDATE SET given = EXCLUDED.given,"
-            " expires_at = EXCLUDED.expires_at, at = EXCLUDED.at",
-            (member_id, MARKETING_EMAIL, given, expires_at),
-        )
+@pytest.fixture(scope="package")
+def contexts(disclosures_api: Api, keys: dict[Role, str]) -> Contexts:
+    """The other contexts' mutations, with a staff member and a consent text of their own."""
+    admin = keys[Role.ADMIN]
+    staff = join(disclosures_api, admin)["id"]
+    version, _ = registered(disclosures_api, admin)
+    return Contexts(disclosures_api, admin, staff, version)
 
 
 def get(api: Api, path: str, key: str | None, **params: Any) -> httpx.Response:

@@ -13,41 +13,38 @@ from api.auth import Role
 from api.cli.common import app
 from projections.disclosures.ambassadors_export import COLUMNS
 from tests.api.conftest import Api, join, succeed, unique
-from tests.api.disclosures.conftest import (
-    CSV_URL,
-    export_rows,
-    get,
-    give_marketing_consent_by_sql,
-    make_ambassador_by_sql,
-    recorded_exports,
-    withdraw_marketing_consent_by_sql,
-)
+from tests.api.disclosures.conftest import CSV_URL, Contexts, export_rows, get, recorded_exports
 from tests.integration.test_cli import crm_env
 
 
-def consenting_ambassador(api: Api, key: str, tier: str, **fields: object) -> str:
+def consenting_ambassador(contexts: Contexts, tier: str, **fields: object) -> str:
     """A member who is an active ambassador of `tier` with MARKETING_EMAIL consent."""
-    member = join(api, key, email=f"{unique('amb')}@example.org", **fields)
-    make_ambassador_by_sql(api, member["id"], tier=tier)
-    give_marketing_consent_by_sql(api, member["id"])
-    return str(member["id"])
+    email = f"{unique('amb')}@example.org"
+    member = str(join(contexts.api, contexts.admin, email=email, **fields)["id"])
+    contexts.ambassador(member, tier=tier)
+    contexts.give_consent(member)
+    return member
 
 
 def test_a_consent_withdrawn_between_two_exports_leaves_the_second(
-    disclosures_api: Api, keys: dict[Role, str]
+    disclosures_api: Api, keys: dict[Role, str], contexts: Contexts
 ) -> None:
     api, tier = disclosures_api, unique("tier-")
-    stays = consenting_ambassador(api, keys[Role.ADMIN], tier, displayName="Stays")
-    leaves = consenting_ambassador(api, keys[Role.ADMIN], tier, displayName="Leaves")
+    stays = consenting_ambassador(contexts, tier, displayName="Stays")
+    email = f"{unique('leaves')}@example.org"
+    leaves = str(join(api, keys[Role.ADMIN], displayName="Leaves", email=email)["id"])
+    since = datetime.fromisoformat(contexts.ambassador(leaves, tier=tier)["since"])
+    contexts.give_consent(leaves)
     first = export_rows(api, keys[Role.MARKETING], tier=tier)
     assert list(first[0]) == list(COLUMNS)
     assert {r["member id"] for r in first} == {stays, leaves}
     row = next(r for r in first if r["member id"] == leaves)
     assert row["display name"] == "Leaves" and row["email"].endswith("@example.org")
-    assert row["tier"] == tier and row["since"].startswith("2026-01-05")
+    assert row["tier"] == tier
+    assert datetime.fromisoformat(row["since"]) == since.replace(microsecond=0)
     assert float(row["engagement score"]) == 0.0  # no interactions yet
 
-    withdraw_marketing_consent_by_sql(api, leaves)
+    contexts.withdraw_consent(leaves)
     second = export_rows(api, keys[Role.MARKETING], tier=tier)
     assert [r["member id"] for r in second] == [stays]
 
@@ -67,37 +64,41 @@ def test_a_consent_withdrawn_between_two_exports_leaves_the_second(
 
 
 def test_an_expired_consent_or_another_status_is_not_exported(
-    disclosures_api: Api, keys: dict[Role, str]
+    disclosures_api: Api, keys: dict[Role, str], contexts: Contexts
 ) -> None:
     api, tier = disclosures_api, unique("tier-")
-    kept = consenting_ambassador(api, keys[Role.ADMIN], tier)
-    expired = consenting_ambassador(api, keys[Role.ADMIN], tier)
-    give_marketing_consent_by_sql(api, expired, expires_at=datetime.now(UTC) - timedelta(days=1))
-    paused = consenting_ambassador(api, keys[Role.ADMIN], tier)
-    make_ambassador_by_sql(api, paused, tier=tier, status="paused")
+    kept = consenting_ambassador(contexts, tier)
+    expired = join(api, keys[Role.ADMIN])["id"]
+    contexts.ambassador(expired, tier=tier)
+    # Given two days ago for one day: it held, and ended yesterday.
+    given_at = datetime.now(UTC) - timedelta(days=2)
+    ended = {"at": given_at.isoformat(), "expiresAt": (given_at + timedelta(days=1)).isoformat()}
+    contexts.give_consent(expired, **ended)
+    paused = consenting_ambassador(contexts, tier)
+    contexts.move("pauseAmbassador", paused, reason="on leave")
     unconsenting = join(api, keys[Role.ADMIN])["id"]
-    make_ambassador_by_sql(api, unconsenting, tier=tier)  # no consent record: no consent
+    contexts.ambassador(unconsenting, tier=tier)  # no consent record: no consent
     assert [r["member id"] for r in export_rows(api, keys[Role.MANAGER], tier=tier)] == [kept]
     paused_rows = export_rows(api, keys[Role.MANAGER], tier=tier, status="PAUSED")
     assert [r["member id"] for r in paused_rows] == [paused]
 
 
 def test_the_channel_filter_keeps_members_on_that_channel(
-    disclosures_api: Api, keys: dict[Role, str]
+    disclosures_api: Api, keys: dict[Role, str], contexts: Contexts
 ) -> None:
     api, tier = disclosures_api, unique("tier-")
-    on_discord = consenting_ambassador(api, keys[Role.ADMIN], tier, sourceChannel="DISCORD")
-    consenting_ambassador(api, keys[Role.ADMIN], tier, sourceChannel="GITHUB")
+    on_discord = consenting_ambassador(contexts, tier, sourceChannel="DISCORD")
+    consenting_ambassador(contexts, tier, sourceChannel="GITHUB")
     rows = export_rows(api, keys[Role.ADMIN], tier=tier, channel="discord")
     assert [(r["member id"], r["channels"]) for r in rows] == [(on_discord, "discord")]
 
 
 def test_an_erased_ambassador_leaves_the_export_and_shows_erased_in_its_records(
-    disclosures_api: Api, keys: dict[Role, str]
+    disclosures_api: Api, keys: dict[Role, str], contexts: Contexts
 ) -> None:
     api, tier = disclosures_api, unique("tier-")
-    erased = consenting_ambassador(api, keys[Role.ADMIN], tier, displayName="Gone Soon")
-    kept = consenting_ambassador(api, keys[Role.ADMIN], tier, displayName="Still Here")
+    erased = consenting_ambassador(contexts, tier, displayName="Gone Soon")
+    kept = consenting_ambassador(contexts, tier, displayName="Still Here")
     assert {r["member id"] for r in export_rows(api, keys[Role.MARKETING], tier=tier)} == {
         erased,
         kept,
@@ -114,11 +115,12 @@ def test_an_erased_ambassador_leaves_the_export_and_shows_erased_in_its_records(
     assert members[kept] == {"id": kept, "erased": False, "displayName": "Still Here"}
 
 
-def test_a_formula_in_a_name_is_neutralised(disclosures_api: Api, keys: dict[Role, str]) -> None:
+def test_a_formula_in_a_name_is_neutralised(
+    disclosures_api: Api, keys: dict[Role, str], contexts: Contexts
+) -> None:
     api, tier = disclosures_api, unique("tier-")
     formula = '=HYPERLINK("http://evil.example","click")'
-    hostile = consenting_ambassador(api, keys[Role.ADMIN], tier, displayName=formula)
-    make_ambassador_by_sql(api, hostile, tier=tier)
+    consenting_ambassador(contexts, tier, displayName=formula)
     response = get(api, CSV_URL, keys[Role.MARKETING], tier=tier)
     assert response.status_code == 200
     # Quoted (it holds a comma and quotes), with its double quotes doubled, and inert.
@@ -152,10 +154,10 @@ def test_bad_filters_name_the_parameter(disclosures_api: Api, keys: dict[Role, s
 
 
 def test_the_cli_writes_the_same_file_and_records_it(
-    disclosures_api: Api, keys: dict[Role, str], tmp_path: Path
+    disclosures_api: Api, keys: dict[Role, str], contexts: Contexts, tmp_path: Path
 ) -> None:
     api, tier = disclosures_api, unique("tier-")
-    member = consenting_ambassador(api, keys[Role.ADMIN], tier)
+    member = consenting_ambassador(contexts, tier)
     out = tmp_path / "ambassadors.csv"
     url = api.services.runtime.database_url
     result = CliRunner().invoke(

@@ -8,28 +8,16 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from psycopg.types.json import Jsonb
 
 from api.auth import Role
 from application.feedback.saving import FeedbackChange
 from domain.feedback import commands as fc
 from domain.feedback.workflow import FeedbackKind
 from domain.values import Channel
-from projections.disclosures.data_subject import (
-    CONDUCT_DESCRIPTION,
-    CONDUCT_EVIDENCE_URL,
-    CONSENT_NOTE,
-)
-from projections.personal import seal_value
 from projections.positions import head_of_log
+from tests.api.conduct.helpers import ok
 from tests.api.conftest import Api, join, succeed, unique
-from tests.api.disclosures.conftest import (
-    export_rows,
-    get,
-    give_marketing_consent_by_sql,
-    make_ambassador_by_sql,
-    wait_for_disclosures,
-)
+from tests.api.disclosures.conftest import Contexts, export_rows, get, wait_for_disclosures
 
 NOW = datetime.now(UTC)
 RECORD = """
@@ -51,56 +39,27 @@ def data_export(api: Api, member_id: str, key: str) -> dict[str, Any]:
     return document
 
 
-def record_conduct_incident_by_sql(api: Api, member_id: str, description: str) -> UUID:
-    """An upheld incident as the conduct projection writes it (reportConductIncident then
-    decideConductIncident, once the CONDUCT context is merged): sealed under the member's key."""
-    incident, member = uuid4(), UUID(member_id)
-    key = api.services.runtime.community.keyring.key_for(member, create=False)
-    with api.services.pool.connection() as conn:
-        conn.execute(
-            "INSERT INTO conduct_incidents (incident_id, member_id, channel, sealed_description,"
-            " sealed_evidence_url, status, severity, reported_at, decided_at, version, position,"
-            " changed_at) VALUES (%s, %s, 'discord', %s, %s, 'upheld', 'warning', %s, %s, 3, 0,"
-            " %s)",
-            (
-                incident,
-                member,
-                seal_value(key, description, CONDUCT_DESCRIPTION, incident),
-                seal_value(key, "https://chat.example/m/1", CONDUCT_EVIDENCE_URL, incident),
-                NOW - timedelta(days=3),
-                NOW - timedelta(days=2),
-                NOW,
-            ),
-        )
+def report_incident(contexts: Contexts, member_id: str, description: str) -> str:
+    """reportConductIncident about the member: the incident's id."""
+    report = {
+        "memberId": member_id,
+        "channel": "DISCORD",
+        "description": description,
+        "evidenceUrl": "https://chat.example/m/1",
+    }
+    reported = ok(contexts.api, "reportConductIncident", report, contexts.admin)
+    incident: str = reported["incidentId"]
     return incident
 
 
-def record_consent_history_by_sql(api: Api, member_id: str, note: str) -> None:
-    """A consent event as the consent projection keeps it (giveConsent with a note), the
-    note sealed under the member's key, bound to member and position."""
-    member = UUID(member_id)
-    key = api.services.runtime.community.keyring.key_for(member, create=False)
-    sealed = seal_value(key, note, CONSENT_NOTE, f"{member}:77")
-    with api.services.pool.connection() as conn:
-        conn.execute(
-            "INSERT INTO consent_history (member_id, position, purpose, given, text_version,"
-            " source, at, sealed_note) VALUES (%s, 77, 'marketing_email', true, 'v1', 'staff',"
-            " %s, %s)",
-            (member, NOW, sealed),
-        )
-
-
-def record_program_history_by_sql(api: Api, member_id: str) -> None:
-    """The program's moves as its projection writes them (nominate, approve)."""
-    with api.services.pool.connection() as conn:
-        for position, (move, status) in enumerate(
-            (("nominate", "nominated"), ("approve", "active"))
-        ):
-            conn.execute(
-                "INSERT INTO ambassador_history (member_id, position, move, status, tier, at,"
-                " detail) VALUES (%s, %s, %s, %s, 'gold', %s, %s)",
-                (member_id, position + 1, move, status, NOW, Jsonb({})),
-            )
+def upheld_and_appealed(contexts: Contexts, incident: str) -> None:
+    """A warning upheld, appealed, and the appeal decided: each with its reason."""
+    api, admin, by = contexts.api, contexts.admin, {"incidentId": incident}
+    decision = {"decidedBy": contexts.staff, "decision": "UPHOLD", "severity": "WARNING"}
+    ok(api, "decideConductIncident", by | decision | {"reason": "Seen by two moderators"}, admin)
+    ok(api, "appealConductIncident", by | {"reason": "It was a joke between friends"}, admin)
+    outcome = {"decidedBy": contexts.staff, "outcome": "UPHELD", "reason": "Not a joke to them"}
+    ok(api, "decideConductAppeal", by | outcome, admin)
 
 
 def feedback_from(api: Api, author: str, supporter: str) -> FeedbackChange:
@@ -121,7 +80,7 @@ def feedback_from(api: Api, author: str, supporter: str) -> FeedbackChange:
 
 
 def test_the_access_export_holds_the_person_in_every_context(
-    disclosures_api: Api, keys: dict[Role, str]
+    disclosures_api: Api, keys: dict[Role, str], contexts: Contexts
 ) -> None:
     api, admin = disclosures_api, keys[Role.ADMIN]
     email = f"{unique('ada')}@example.org"
@@ -152,12 +111,15 @@ def test_the_access_export_holds_the_person_in_every_context(
     given = feedback_from(api, ada, other)
     feedback_from(api, other, ada)
     tier = unique("tier-")
-    make_ambassador_by_sql(api, ada, tier=tier)
-    record_program_history_by_sql(api, ada)
-    give_marketing_consent_by_sql(api, ada)
-    record_consent_history_by_sql(api, ada, "Asked at the meetup, by phone")
-    incident = record_conduct_incident_by_sql(api, ada, "Insulted a newcomer")
-    api.services.wait_for("engagement", head_of_log(api.services.pool))
+    contexts.ambassador(ada, tier=tier)
+    contexts.move("pauseAmbassador", ada, reason="Caring for a parent")
+    contexts.move("resumeAmbassador", ada)
+    contexts.give_consent(ada, source="STAFF", note="Asked at the meetup, by phone")
+    incident = report_incident(contexts, ada, "Insulted a newcomer")
+    upheld_and_appealed(contexts, incident)
+    head = head_of_log(api.services.pool)
+    for projection in ("engagement", "ambassadors", "consent", "conduct"):
+        assert api.services.wait_for(projection, head)
     (row,) = export_rows(api, keys[Role.MARKETING], tier=tier)
     # The export's score is the member's engagement score now, as GraphQL shows it.
     score = api.graphql(SCORE, {"id": ada}, key=admin)["data"]["member"]["engagement"]["score"]
@@ -175,8 +137,9 @@ def test_the_access_export_holds_the_person_in_every_context(
     assert (consent["purpose"], consent["given"], consent["textVersion"]) == (
         "marketing_email",
         True,
-        "v1",
+        contexts.text_version,
     )
+    assert consent["consentText"].startswith("Yes, e-mail me")
     (proof,) = document["consents"]["history"]
     assert (proof["source"], proof["note"]) == ("staff", "Asked at the meetup, by phone")
     (talk,) = document["interactions"]
@@ -187,11 +150,20 @@ def test_the_access_export_holds_the_person_in_every_context(
     assert mine["sourceUrl"] == "https://forum.example/t/42"
     assert len(document["feedback"]["supported"]) == 1
     assert document["ambassadorProgram"]["current"]["tier"] == tier
-    assert [h["move"] for h in document["ambassadorProgram"]["history"]] == ["nominate", "approve"]
+    history = document["ambassadorProgram"]["history"]
+    assert [h["move"] for h in history] == ["nominate", "approve", "pause", "resume"]
+    assert [h["reason"] for h in history] == [None, None, "Caring for a parent", None]
     (conduct,) = document["conduct"]["incidents"]
-    assert conduct["incidentId"] == str(incident)
+    assert (conduct["incidentId"], conduct["status"]) == (incident, "upheld")
     assert conduct["description"] == "Insulted a newcomer"
     assert conduct["evidenceUrl"] == "https://chat.example/m/1"
+    assert conduct["decisionReason"] == "Seen by two moderators"
+    assert conduct["appealReason"] == "It was a joke between friends"
+    assert (conduct["appealOutcome"], conduct["appealDecisionReason"]) == (
+        "upheld",
+        "Not a joke to them",
+    )
+    assert document["conduct"]["standing"] is None  # a warning leaves the standing good
     (disclosed,) = document["disclosures"]
     assert (disclosed["kind"], disclosed["filter"]["tier"]) == ("marketing_ambassadors", tier)
 
@@ -209,11 +181,11 @@ def test_the_access_export_holds_the_person_in_every_context(
 
 
 def test_an_erased_members_export_says_only_that(
-    disclosures_api: Api, keys: dict[Role, str]
+    disclosures_api: Api, keys: dict[Role, str], contexts: Contexts
 ) -> None:
     api, admin = disclosures_api, keys[Role.ADMIN]
     gone = join(api, admin, displayName="Erased Person", email="erased@example.org")["id"]
-    record_conduct_incident_by_sql(api, gone, "Something about them")
+    report_incident(contexts, gone, "Something about them")
     erased = succeed(api, "eraseMember", {"memberId": gone}, key=admin)
     document = data_export(api, gone, admin)
     assert set(document) == {"memberId", "erased", "erasedAt"}
