@@ -40,6 +40,7 @@ from bench.harness import (
     ratio,
     recreate_database,
 )
+from domain.ambassadors.ambassadorship import Ambassadorship
 from domain.interactions.engagement import DEFAULT_RULE
 from projections.disclosures.ambassadors_export import _ROWS, AmbassadorFilter, _params, _query
 from projections.personal import EMAIL, seal_value
@@ -61,14 +62,16 @@ SELECT md5('member-' || n)::uuid,
     1, %(now)s
 FROM generate_series(1, %(members)s) AS n
 """
-# Ambassadors are members 1..N: nineteen in twenty active, in three tiers.
+# Ambassadors are members 1..N: nineteen in twenty active, in three tiers. Their record
+# ids (uuid5, Ambassadorship.id_for) come from Python, in member order.
 _AMBASSADORS = """
-INSERT INTO ambassadors (member_id, status, tier, nominated_at, since, term_ends, version,
-    position, changed_at)
-SELECT md5('member-' || n)::uuid, CASE WHEN n %% 20 = 0 THEN 'paused' ELSE 'active' END,
+INSERT INTO ambassadors (member_id, record_id, status, tier, nominated_at, since, term_ends,
+    version, position, changed_at)
+SELECT md5('member-' || n)::uuid, record_id,
+    CASE WHEN n %% 20 = 0 THEN 'paused' ELSE 'active' END,
     (ARRAY['bronze', 'silver', 'gold'])[n %% 3 + 1], %(now)s - interval '200 days',
     %(now)s - interval '180 days', %(now)s + interval '185 days', 2, n, %(now)s
-FROM generate_series(1, %(ambassadors)s) AS n
+FROM unnest(%(records)s::uuid[]) WITH ORDINALITY AS r (record_id, n)
 """
 # Consent: none for one in ten, expired for one in twenty, given otherwise.
 _CONSENTS = """
@@ -144,7 +147,8 @@ def seed(bench: Bench, members: int, ambassadors: int) -> dict[str, Any]:
             " WHERE m.member_id = e.member_id"
         )
         conn.execute("DROP TABLE bench_emails")
-        conn.execute(_AMBASSADORS, params)
+        records = [Ambassadorship.id_for(member) for member in ids]
+        conn.execute(_AMBASSADORS, params | {"records": records})
         conn.execute(_CONSENTS, params)
         conn.execute(_ENGAGEMENT, params | {"base": DEFAULT_RULE.halvings(NOW - timedelta(days=3))})
         conn.execute("VACUUM ANALYZE members, ambassadors, member_consents, member_engagement")
