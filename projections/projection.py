@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from psycopg import Cursor
+
+if TYPE_CHECKING:
+    from projections.personal import PersonalData
 
 
 class ProjectionMisconfigured(Exception):
@@ -58,3 +61,21 @@ class Projection(ABC):
     def finish_replay(self, cursor: Cursor[Any]) -> None:
         """Complete what `apply_replay` deferred, once the replay tables have their indexes."""
         return None  # by default nothing is deferred
+
+
+class SealingProjection(Projection):
+    """A read model that seals personal values under the members' keys: it runs only with
+    them, though it may be built without them where it is only named."""
+
+    def __init__(self, personal: PersonalData | None = None) -> None:
+        # None only where the projection is named, not run (e.g. listing projections).
+        self._personal = personal
+
+    @property
+    def personal(self) -> PersonalData:
+        """The member keys it seals (and computes blind indexes) with."""
+        if self._personal is None:
+            raise ProjectionMisconfigured(
+                f"the {self.name} projection runs only with the member keys"
+            )
+        return self._personal

@@ -16,8 +16,7 @@ from psycopg import Cursor
 from domain.conduct.events import CONDUCT_EVENTS, Reported
 from domain.members.member import Member
 from projections.conduct.writes import ERASE, write_event
-from projections.personal import PersonalData
-from projections.projection import Projection, ProjectionMisconfigured, notification_ids
+from projections.projection import SealingProjection, notification_ids
 
 # A member's standing from their upheld incidents: banned if any ban is upheld, else
 # suspended until the latest end of their upheld suspensions (readers compare it with now),
@@ -37,7 +36,7 @@ ORDER BY member_id, severity = 'ban' DESC, suspended_until DESC NULLS LAST, deci
 MEMBERS_OF = "SELECT DISTINCT member_id FROM conduct_incidents WHERE incident_id = ANY(%s)"
 
 
-class ConductProjection(Projection):
+class ConductProjection(SealingProjection):
     """Conduct incidents for admins and managers, and every member's standing for all."""
 
     name: ClassVar[str] = "conduct"
@@ -45,17 +44,6 @@ class ConductProjection(Projection):
     topics: ClassVar[frozenset[str]] = frozenset(
         {Member.Erased.TOPIC, *(kind.TOPIC for kind in CONDUCT_EVENTS)}
     )
-
-    def __init__(self, personal: PersonalData | None = None) -> None:
-        # None only where the projection is named, not run (e.g. listing projections).
-        self._personal = personal
-
-    @property
-    def personal(self) -> PersonalData:
-        """How this projection seals descriptions, evidence urls and reasons."""
-        if self._personal is None:
-            raise ProjectionMisconfigured("the conduct projection runs only with the member keys")
-        return self._personal
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Each event in log order, then the standing of every member the page touched."""

@@ -15,8 +15,8 @@ from psycopg import Cursor
 
 from domain.consent import ConsentText
 from domain.members.member import Member
-from projections.personal import Keys, PersonalData, seal_value
-from projections.projection import Projection, ProjectionMisconfigured, notification_ids
+from projections.personal import Keys, seal_value
+from projections.projection import SealingProjection, notification_ids
 
 # The context a note is sealed in: bound to its member and position (see note_owner).
 CONSENT_NOTE = "consent_history.note"
@@ -56,7 +56,7 @@ def note_owner(member_id: object, position: object) -> str:
     return f"{member_id}:{position}"
 
 
-class ConsentProjection(Projection):
+class ConsentProjection(SealingProjection):
     """Consent texts and members' consents, for member.consents, the program and exports."""
 
     name: ClassVar[str] = "consent"
@@ -64,17 +64,6 @@ class ConsentProjection(Projection):
     topics: ClassVar[frozenset[str]] = frozenset(
         kind.TOPIC for kind in (ConsentText.TextRegistered, *_CONSENT_EVENTS, Member.Erased)
     )
-
-    def __init__(self, personal: PersonalData | None = None) -> None:
-        # None only where the projection is named, not run (e.g. listing projections).
-        self._personal = personal
-
-    @property
-    def personal(self) -> PersonalData:
-        """How this projection seals the notes under the members' keys."""
-        if self._personal is None:
-            raise ProjectionMisconfigured("the consent projection runs only with the member keys")
-        return self._personal
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Apply each event in log order: consent events are few, statements are pipelined."""

@@ -28,11 +28,10 @@ from projections.feedback.writes import (
     write_loops,
     write_supports,
 )
-from projections.personal import PersonalData
-from projections.projection import Projection, ProjectionMisconfigured, notification_ids
+from projections.projection import SealingProjection, notification_ids
 
 
-class FeedbackProjection(Projection):
+class FeedbackProjection(SealingProjection):
     """Feedback items for lists, search, reports, the change feed and exports."""
 
     name: ClassVar[str] = "feedback"
@@ -48,17 +47,6 @@ class FeedbackProjection(Projection):
     topics: ClassVar[frozenset[str]] = frozenset(
         {Member.Erased.TOPIC, *(kind.TOPIC for kind in FEEDBACK_EVENTS)}
     )
-
-    def __init__(self, personal: PersonalData | None = None) -> None:
-        # None only where the projection is named, not run (e.g. listing projections).
-        self._personal = personal
-
-    @property
-    def personal(self) -> PersonalData:
-        """How this projection seals the items' text and computes the words' blind indexes."""
-        if self._personal is None:
-            raise ProjectionMisconfigured("the feedback projection runs only with the member keys")
-        return self._personal
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Fold the page into its items, write them, recount their groups, then erasures."""

@@ -26,7 +26,7 @@ from domain.moments import week_of
 from projections.interactions.feedback import interactions_of
 from projections.interactions.replay_totals import write_replay_totals
 from projections.personal import CONTENT, Keys, PersonalData, seal_value
-from projections.projection import Projection, ProjectionMisconfigured
+from projections.projection import SealingProjection
 
 # Rows travel as one JSON document per statement: orjson writes it far faster than
 # psycopg adapts arrays or COPY rows value by value.
@@ -112,7 +112,7 @@ class _Totals:
         self.last = moment if self.last is None else max(self.last, moment)
 
 
-class EngagementProjection(Projection):
+class EngagementProjection(SealingProjection):
     """Scores and activity that answer "who matters, and who is going quiet"."""
 
     name: ClassVar[str] = "engagement"
@@ -132,19 +132,9 @@ class EngagementProjection(Projection):
     def __init__(
         self, rule: EngagementRule = DEFAULT_RULE, personal: PersonalData | None = None
     ) -> None:
+        super().__init__(personal)
         self.rule = rule
         self.rule_version = rule.version
-        # None only where the projection is named, not run (e.g. listing projections).
-        self._personal = personal
-
-    @property
-    def personal(self) -> PersonalData:
-        """How this projection seals the interactions' urls and summaries."""
-        if self._personal is None:
-            raise ProjectionMisconfigured(
-                "the engagement projection runs only with the member keys"
-            )
-        return self._personal
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Add the page's interactions in bulk, then apply member flags in log order."""

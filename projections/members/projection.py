@@ -18,7 +18,7 @@ from domain.members.membership import ACTIVE, ERASED, LEFT
 from projections.members.identity_rows import IdentityChanges, load_identities, write_identities
 from projections.members.member_rows import MemberChange, write_members
 from projections.personal import PersonalData
-from projections.projection import Projection, ProjectionMisconfigured
+from projections.projection import SealingProjection
 from projections.unnest import as_columns
 
 # Erasures whose tables the worker rewrites later (projections/compaction.py). A replay
@@ -50,23 +50,12 @@ _APPLIED: tuple[type[Member.Event], ...] = (
 )
 
 
-class MembersProjection(Projection):
+class MembersProjection(SealingProjection):
     """Current state of every member, for lists, filters, search and member pages."""
 
     name: ClassVar[str] = "members"
     tables: ClassVar[tuple[str, ...]] = ("members", "member_identities", "member_counts")
     topics: ClassVar[frozenset[str]] = frozenset(kind.TOPIC for kind in _APPLIED)
-
-    def __init__(self, personal: PersonalData | None = None) -> None:
-        # None only where the projection is named, not run (e.g. listing projections).
-        self._personal = personal
-
-    @property
-    def personal(self) -> PersonalData:
-        """How this projection seals personal values and computes their blind indexes."""
-        if self._personal is None:
-            raise ProjectionMisconfigured("the members projection runs only with the member keys")
-        return self._personal
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Fold the page per member and per identity, then write each once."""
