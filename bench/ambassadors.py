@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -27,17 +26,16 @@ import httpx
 from rich.console import Console
 
 from api.bootstrap import use_cases
-from application.embedded import database_url
 from application.migrations import apply_migrations
 from bench.ambassadors_seed import END, seed
 from bench.feedback_reads import _post  # one GraphQL POST, failing loudly
 from bench.harness import (
     Bench,
     api_key,
+    bench_database,
     open_runtime,
     percentiles,
     ratio,
-    recreate_database,
     server,
 )
 from bench.read_samples import timed
@@ -82,12 +80,9 @@ console = Console(stderr=True)
 def main(argv: list[str] | None = None) -> None:
     """Seed (unless reused), run the job once, time the reads, write the results file."""
     args = _parser().parse_args(argv)
-    server_url = os.environ.get("CRM_DATABASE_URL")
-    if not server_url:
-        sys.exit("set CRM_DATABASE_URL to a PostgreSQL server (a database is created there)")
     members = QUICK_MEMBERS if args.quick else args.members
     name = args.database or (QUICK_DATABASE if args.quick else DATABASE)
-    url = database_url(server_url, name) if args.reuse else recreate_database(server_url, name)
+    url = bench_database(name, reuse=args.reuse)
     workdir = Path(tempfile.mkdtemp(prefix="crm-bench-candidacy-"))
     bench = Bench(url, workdir, members=members, interactions=0, quick=args.quick, scale=1.0)
     apply_migrations(url)

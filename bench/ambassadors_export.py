@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import sys
 import tempfile
 import time
@@ -30,15 +29,14 @@ import psycopg
 from psycopg import sql
 from rich.console import Console
 
-from application.embedded import database_url
 from application.migrations import apply_migrations
 from bench.harness import (
     Bench,
+    bench_database,
     catch_up_projections,
     crm,
     open_runtime,
     ratio,
-    recreate_database,
 )
 from domain.ambassadors.ambassadorship import Ambassadorship
 from domain.interactions.engagement import DEFAULT_RULE
@@ -92,13 +90,10 @@ FROM generate_series(1, %(members)s) AS n
 def main(argv: list[str] | None = None) -> None:
     """Seed, measure the export three ways, write the results file."""
     args = _parser().parse_args(argv)
-    server_url = os.environ.get("CRM_DATABASE_URL")
-    if not server_url:
-        sys.exit("set CRM_DATABASE_URL to a PostgreSQL server (a database is created there)")
     ambassadors = 5_000 if args.quick else args.ambassadors
     members = ambassadors * 2 if args.quick else args.members
     name = QUICK_DATABASE if args.quick else DATABASE
-    url = database_url(server_url, name) if args.reuse else recreate_database(server_url, name)
+    url = bench_database(name, reuse=args.reuse)
     workdir = Path(tempfile.mkdtemp(prefix="crm-bench-ambassadors-"))
     bench = Bench(url, workdir, members=members, interactions=0, quick=args.quick, scale=1.0)
     apply_migrations(url)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -25,12 +24,11 @@ from typing import Any
 
 from rich.console import Console
 
-from application.embedded import database_url
 from application.migrations import apply_migrations
 from bench.feedback_reads import TARGETS, exports, feed_pages, first_pages, http_pages
 from bench.feedback_response_times import reports
 from bench.feedback_seed import refresh_reused, seed
-from bench.harness import Bench, open_runtime, recreate_database
+from bench.harness import Bench, bench_database, open_runtime
 from bench.run import _machine as machine
 
 DATABASE = "crm_bench_feedback"
@@ -49,12 +47,9 @@ console = Console(stderr=True)
 def main(argv: list[str] | None = None) -> None:
     """Seed (unless reused), measure every section, write the results file."""
     args = _parser().parse_args(argv)
-    server_url = os.environ.get("CRM_DATABASE_URL")
-    if not server_url:
-        sys.exit("set CRM_DATABASE_URL to a PostgreSQL server (a database is created there)")
     items = QUICK_ITEMS if args.quick else args.items
     name = args.database or (QUICK_DATABASE if args.quick else DATABASE)
-    url = database_url(server_url, name) if args.reuse else recreate_database(server_url, name)
+    url = bench_database(name, reuse=args.reuse)
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="crm-bench-feedback-"))
     workdir.mkdir(parents=True, exist_ok=True)
     bench = Bench(url, workdir, members=0, interactions=0, quick=args.quick, scale=1.0)

@@ -67,6 +67,14 @@ def recreate_database(server_url: str, name: str = BENCH_DATABASE) -> str:
     return database_url(server_url, name)
 
 
+def bench_database(name: str, *, reuse: bool) -> str:
+    """The benchmark database on CRM_DATABASE_URL's server, created afresh unless reused."""
+    server_url = os.environ.get("CRM_DATABASE_URL")
+    if not server_url:
+        sys.exit("set CRM_DATABASE_URL to a PostgreSQL server (a database is created there)")
+    return database_url(server_url, name) if reuse else recreate_database(server_url, name)
+
+
 @dataclass
 class Finished:
     """A `crm` command that ran to its end."""
