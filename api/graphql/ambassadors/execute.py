@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 import strawberry
-from pydantic import ValidationError
 
 from api.auth import MANAGE_PROGRAM
 from api.graphql.ambassadors.payloads import AmbassadorMoveConflict, AmbassadorshipChanged
 from api.graphql.ambassadors.types import load_ambassadorship
+from api.graphql.commands import attempt
 from api.graphql.context import Info
 from api.graphql.errors import (
     Conflict,
@@ -19,9 +20,7 @@ from api.graphql.errors import (
     ValidationFailed,
     domain_error,
     forbidden,
-    validation_failed,
 )
-from api.services import in_thread
 from application.ambassadors.program import ProgramDesk
 from application.ambassadors.saving import ProgramChange
 from domain.ambassadors.commands import ProgramCommand
@@ -43,23 +42,23 @@ async def execute(
     """Run a program command as admin or manager; the success type, or a typed refusal."""
     if not info.context.principal.can_manage_program:
         return forbidden(action, MANAGE_PROGRAM)
-    try:
-        command = build()
-    except ValidationError as error:
-        return validation_failed(error)
     desk = info.context.services.use_cases.program
-    try:
-        change = await in_thread(handle, desk, command)
-    except IllegalProgramMove as error:
-        return move_conflict(error)
-    except DomainError as error:
-        return domain_error(error)
+    change = await attempt(build, partial(handle, desk), refused=_refused)
+    if not isinstance(change, ProgramChange):
+        return change
     record = change.ambassadorship
     return success(
         ambassadorship=await load_ambassadorship(info, record.member_id, change.position),
         member_id=strawberry.ID(str(record.member_id)),
         version=record.version,
     )
+
+
+def _refused(error: DomainError) -> AmbassadorMoveConflict | NotFound | ValidationFailed | Conflict:
+    """A refusal typed: a move the program does not allow, or any other."""
+    if isinstance(error, IllegalProgramMove):
+        return move_conflict(error)
+    return domain_error(error)
 
 
 def move_conflict(error: IllegalProgramMove) -> AmbassadorMoveConflict:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import strawberry
-from pydantic import ValidationError
 
 from api.auth import READ_CONDUCT
+from api.graphql.commands import attempt
 from api.graphql.conduct import enums  # noqa: F401 (registers the enums)
 from api.graphql.conduct.payloads import ConductMoveConflict
 from api.graphql.conduct.types import load_incident
@@ -20,9 +21,7 @@ from api.graphql.errors import (
     ValidationFailed,
     domain_error,
     forbidden,
-    validation_failed,
 )
-from api.services import in_thread
 from application.conduct.desk import ConductDesk
 from application.conduct.saving import IncidentChange
 from domain.commands import Command
@@ -42,19 +41,17 @@ async def execute(
     """Run a conduct command as an admin or manager; a typed error if refused."""
     if not info.context.principal.can_read_conduct:
         return forbidden(action, READ_CONDUCT)
-    try:
-        command = build()
-    except ValidationError as error:
-        return validation_failed(error)
     desk = info.context.services.use_cases.conduct
-    try:
-        return await in_thread(handle, desk, command)
-    except IncidentNotFound as error:
+    return await attempt(build, partial(handle, desk), refused=_refused)
+
+
+def _refused(error: DomainError) -> NotFound | ValidationFailed | Conflict | ConductMoveConflict:
+    """A refusal typed: an unknown incident, a move the process does not allow, or other."""
+    if isinstance(error, IncidentNotFound):
         return NotFound(message=str(error), id=strawberry.ID(str(error.incident_id)))
-    except IllegalIncidentMove as error:
+    if isinstance(error, IllegalIncidentMove):
         return move_conflict(error)
-    except DomainError as error:
-        return domain_error(error)
+    return domain_error(error)
 
 
 def move_conflict(error: IllegalIncidentMove) -> ConductMoveConflict:

@@ -7,12 +7,13 @@ key that records it is kept in the event with the optional staff member named.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import strawberry
-from pydantic import ValidationError
 
 from api.auth import MANAGE_PROGRAM
+from api.graphql.commands import attempt
 from api.graphql.consent import inputs as i
 from api.graphql.consent import payloads as p
 from api.graphql.consent.types import consent_after, text_of
@@ -24,7 +25,6 @@ from api.graphql.errors import (
     ValidationFailed,
     domain_error,
     forbidden,
-    validation_failed,
 )
 from api.services import in_thread
 from application.consent.desk import ConsentDesk, TextChange
@@ -32,7 +32,6 @@ from application.members.community import Change
 from domain.commands import Command
 from domain.consent import ConsentPurpose, ConsentTextAlreadyRegistered
 from domain.consent.commands import RegisterConsentText
-from domain.errors import DomainError
 from domain.members.consents import GiveConsent, WithdrawConsent
 from projections.consent.projection import ConsentProjection
 
@@ -46,14 +45,8 @@ async def _execute(
     """Run a consent command as a role that runs the program; a typed error if refused."""
     if not info.context.principal.can_manage_program:
         return forbidden(action, MANAGE_PROGRAM)
-    try:
-        command = build()
-    except ValidationError as error:
-        return validation_failed(error)
-    try:
-        return await in_thread(handle, info.context.services.use_cases.consent, command)
-    except DomainError as error:
-        return domain_error(error)
+    desk = info.context.services.use_cases.consent
+    return await attempt(build, partial(handle, desk), refused=domain_error)
 
 
 def _register(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import strawberry
-from pydantic import ValidationError
 
 from api.auth import Role
+from api.graphql.commands import attempt
 from api.graphql.context import Info
 from api.graphql.errors import (
     Conflict,
@@ -17,11 +18,9 @@ from api.graphql.errors import (
     ValidationFailed,
     domain_error,
     forbidden,
-    validation_failed,
 )
 from api.graphql.feedback.payloads import FeedbackGroupConflict, FeedbackStatusConflict
 from api.graphql.feedback.types import load_feedback_item
-from api.services import in_thread
 from application.feedback.desk import FeedbackDesk
 from application.feedback.saving import FeedbackChange
 from domain.commands import Command
@@ -49,17 +48,15 @@ async def execute(
     """Run a feedback command as one of the allowed roles; a typed error if refused."""
     if info.context.principal.role not in allowed:
         return forbidden(action, allowed)
-    try:
-        command = build()
-    except ValidationError as error:
-        return validation_failed(error)
     desk = info.context.services.use_cases.feedback
-    try:
-        return await in_thread(handle, desk, command)
-    except FeedbackNotFound as error:
+    return await attempt(build, partial(handle, desk), refused=_refused)
+
+
+def _refused(error: DomainError) -> NotFound | ValidationFailed | Conflict:
+    """A refusal typed: an unknown item, or any other."""
+    if isinstance(error, FeedbackNotFound):
         return NotFound(message=str(error), id=strawberry.ID(str(error.item_id)))
-    except DomainError as error:
-        return domain_error(error)
+    return domain_error(error)
 
 
 async def changed(info: Info, change: FeedbackChange) -> dict[str, Any]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from pydantic import ValidationError
-
 from api.auth import Principal, Role
+from api.graphql.commands import attempt
 from api.graphql.context import Info
 from api.graphql.errors import (
     Conflict,
@@ -16,14 +15,12 @@ from api.graphql.errors import (
     ValidationFailed,
     domain_error,
     forbidden,
-    validation_failed,
 )
 from api.graphql.members.payloads import MemberChanged
 from api.graphql.members.types import Member, member_from_aggregate, member_from_row
 from api.services import Services, in_thread
 from application.members.community import Change
 from domain.commands import Command
-from domain.errors import DomainError
 
 WRITE_ROLES = (Role.ADMIN, Role.MANAGER)
 
@@ -41,14 +38,9 @@ async def execute(
     principal = info.context.principal
     if not principal.can_write_members:
         return forbidden("change members", WRITE_ROLES)
-    try:
-        command = build()
-    except ValidationError as error:
-        return validation_failed(error)
-    try:
-        change = await in_thread(handle, command)
-    except DomainError as error:
-        return domain_error(error)
+    change = await attempt(build, handle, refused=domain_error)
+    if not isinstance(change, Change):
+        return change
     member = await in_thread(_member_after, info.context.services, change, principal)
     return success(member=member)
 
