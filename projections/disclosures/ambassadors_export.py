@@ -13,6 +13,7 @@ while the file streams comes out without name or e-mail.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
@@ -144,28 +145,34 @@ class AmbassadorExport:
             # Bound on the client: PostgreSQL takes no parameters in CREATE TABLE AS.
             ClientCursor(conn).execute(_query(_KEEP + _ROWS, where, ordered=False), params)
             snapshot = _snapshot(conn, at)
-            record(snapshot)
-            yield HEADER
-            yield from self._pages(conn)
+            # The kept rows from a server-side cursor (binary: e-mails come as bytes).
+            with conn.cursor(f"ambassador_export_{uuid4().hex}", binary=True) as cursor:
+                cursor.execute(_KEPT_ROWS)
+                # The rows are sorted and their first page read while the export is
+                # recorded (the record is saved on another connection); none leaves before.
+                with ThreadPoolExecutor(1, thread_name_prefix="export-record") as recording:
+                    recorded = recording.submit(record, snapshot)
+                    first = cursor.fetchmany(self.page_size)
+                    recorded.result()
+                yield HEADER
+                yield from self._pages(cursor, first)
 
-    def _pages(self, conn: Connection[Any]) -> Iterator[bytes]:
-        """The kept rows from a server-side cursor (binary: e-mails come as bytes)."""
-        with conn.cursor(f"ambassador_export_{uuid4().hex}", binary=True) as cursor:
-            cursor.itersize = self.page_size
-            cursor.execute(_KEPT_ROWS)
-            # Three stages, each waiting on its own: one thread fetches pages, one looks up
-            # their keys, and this one opens e-mails and joins lines (as the feedback export).
-            with (
-                closing(read_ahead(self._fetched(cursor))) as pages,
-                closing(read_ahead(self._keyed(pages))) as keyed,
-            ):
-                for rows, decrypters in keyed:
-                    yield _lines(rows, decrypters)
+    def _pages(self, cursor: ServerCursor[Any], first: list[Any]) -> Iterator[bytes]:
+        """The CSV chunks of the cursor's rows, its first page already read."""
+        # Three stages, each waiting on its own: one thread fetches pages, one looks up
+        # their keys, and this one opens e-mails and joins lines (as the feedback export).
+        with (
+            closing(read_ahead(self._fetched(cursor, first))) as pages,
+            closing(read_ahead(self._keyed(pages))) as keyed,
+        ):
+            for rows, decrypters in keyed:
+                yield _lines(rows, decrypters)
 
-    def _fetched(self, cursor: ServerCursor[Any]) -> Iterator[list[Any]]:
-        """The cursor's rows, a page at a time."""
-        while rows := cursor.fetchmany(self.page_size):
+    def _fetched(self, cursor: ServerCursor[Any], rows: list[Any]) -> Iterator[list[Any]]:
+        """The cursor's rows, a page at a time, from the first page read."""
+        while rows:
             yield rows
+            rows = cursor.fetchmany(self.page_size)
 
     def _keyed(self, pages: Iterator[list[Any]]) -> Iterator[tuple[list[Any], dict[str, Decrypt]]]:
         """Each page with its members' decrypters, their keys read fresh (one query a page):
