@@ -4,10 +4,10 @@ One REPEATABLE READ transaction serves the whole export: its rows are selected o
 a temporary table dropped at commit; the ids of the members it holds are read from it and
 handed to `record` (which records the disclosure event), then exactly those rows stream
 from it through a server-side cursor, a page at a time, in constant memory. The file and
-its record therefore always name the same members. Only
-members whose MARKETING_EMAIL consent holds at the moment of export, and who are not
-erased, are in it; e-mails are opened with one key query per page, so a member erased
-while the file streams comes out without name or e-mail.
+its record therefore always name the same members. Only members whose MARKETING_EMAIL
+consent holds at the moment of export, and who are not erased, are in it; e-mails are
+opened with one key query per page, read after the record, so a member erased while the
+file streams comes out without name or e-mail.
 """
 
 from __future__ import annotations
