@@ -43,6 +43,7 @@ from api.graphql.member_fields import MemberFields
 from api.graphql.members import MemberMutation, MemberQuery, member_by_id
 from api.graphql.nodes import NodeQuery
 from api.graphql.ratelimit import RateLimitOperations
+from api.graphql.validation_memo import RememberedValidation, ValidationMemo
 
 # Member's fields that other contexts answer, wired here where every context is in view.
 MEMBER_FIELDS = MemberFields(
@@ -109,6 +110,9 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         RateLimitOperations,
         MaskUnexpectedErrors,
     ]
+    # Each document text is validated once per schema (its limits are fixed here).
+    memo = ValidationMemo()
+    extensions.append(lambda: RememberedValidation(memo))
     if not introspection:
         extensions.append(DisableIntrospection)
     return QuietSchema(
