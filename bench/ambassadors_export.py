@@ -8,7 +8,9 @@ the read-model rows the export reads, written set-based (not projected): members
 ambassadors among them with real keys and e-mails sealed under them (so the export pays the
 real cost of opening), their MARKETING_EMAIL consents (a tenth without, some expired) and
 engagement. Then runs `crm export ambassadors` in a process of its own (rows/s and its peak
-RSS, start-up included), the same export in this process (streaming alone), and the
+RSS, start-up included; and without start-up, taken as the time `crm export ambassadors
+--help` needs), the same export in this process (streaming alone), `GET
+/exports/ambassadors.csv` from `crm serve` (twice: the first request pays warm-up), and the
 baseline: COPY … TO STDOUT CSV of the same rows, by the same query, without opening e-mails.
 """
 
@@ -25,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 from psycopg import sql
 from rich.console import Console
@@ -32,16 +35,20 @@ from rich.console import Console
 from application.migrations import apply_migrations
 from bench.harness import (
     Bench,
+    api_key,
     bench_database,
     catch_up_projections,
     crm,
     open_runtime,
+    peak_rss_mb,
     ratio,
+    server,
 )
 from domain.ambassadors.ambassadorship import Ambassadorship
 from domain.interactions.engagement import DEFAULT_RULE
 from projections.disclosures.ambassadors_export import _ROWS, AmbassadorFilter, _params, _query
 from projections.personal import EMAIL, seal_value
+from projections.positions import EVENTS_TABLE
 
 DATABASE = "crm_bench_ambassadors"
 QUICK_DATABASE = "crm_bench_ambassadors_quick"
@@ -92,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     ambassadors = 5_000 if args.quick else args.ambassadors
     members = ambassadors * 2 if args.quick else args.members
-    name = QUICK_DATABASE if args.quick else DATABASE
+    name = args.database or (QUICK_DATABASE if args.quick else DATABASE)
     url = bench_database(name, reuse=args.reuse)
     workdir = Path(tempfile.mkdtemp(prefix="crm-bench-ambassadors-"))
     bench = Bench(url, workdir, members=members, interactions=0, quick=args.quick, scale=1.0)
@@ -165,7 +172,14 @@ def measure(bench: Bench) -> dict[str, Any]:
         },
     }
     out.unlink()
+    startup = crm(bench, "export", "ambassadors", "--help").seconds
+    streaming = finished.seconds - startup
+    found["cli"] |= {
+        "startup_seconds": round(startup, 2),
+        "rows_per_s_without_startup": round(rows / streaming),
+    }
     found["in_process"] = _in_process(bench)
+    found["http"] = _http(bench)
     found["baseline_copy_csv"] = _copy(bench, rows)
     found["cli_ratio_to_copy"] = ratio(
         found["cli"]["rows_per_s"], found["baseline_copy_csv"]["rows_per_s"]
@@ -195,6 +209,54 @@ def _in_process(bench: Bench) -> dict[str, Any]:
     finally:
         runtime.close()
     return {"seconds": round(seconds, 2), "rows_per_s": round(lines / seconds)}
+
+
+def _http(bench: Bench) -> dict[str, Any]:
+    """GET /exports/ambassadors.csv from `crm serve`, twice; the server's RSS around them.
+
+    Each request starts once the server's projections have applied the log (the previous
+    export's record among it: 85,000 rows for the disclosures projection to write), so that
+    it pays for its own record's projection only."""
+    key = api_key(bench, "marketing")
+    runs = []
+    with server(bench, projections=True) as (url, service):
+        assert service.process is not None
+        rss_before = peak_rss_mb(service.process.pid)
+        headers = {"Authorization": f"Bearer {key}"}
+        with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
+            for _ in range(2):
+                _settled(bench)
+                started = time.perf_counter()
+                with client.stream("GET", "/exports/ambassadors.csv") as response:
+                    response.raise_for_status()
+                    # \n alone: a chunk may end between the \r and the \n of a line.
+                    lines = sum(chunk.count(b"\n") for chunk in response.iter_bytes()) - 1
+                seconds = time.perf_counter() - started
+                runs.append({"seconds": round(seconds, 2), "rows_per_s": round(lines / seconds)})
+        rss_after = peak_rss_mb(service.process.pid)
+    return {
+        "runs": runs,
+        "rows_per_s_best": max(run["rows_per_s"] for run in runs),
+        "server_peak_rss_mb_before": round(rss_before, 1),
+        "server_peak_rss_mb_after": round(rss_after, 1),
+    }
+
+
+def _settled(bench: Bench, timeout: float = 120.0) -> None:
+    """Wait until every projection's position is the head of the log."""
+    deadline = time.monotonic() + timeout
+    with bench.connect() as conn:
+        while time.monotonic() < deadline:
+            head = conn.execute(f"SELECT coalesce(max(notification_id), 0) FROM {EVENTS_TABLE}")
+            row = head.fetchone()
+            behind = conn.execute(
+                "SELECT count(*) FROM projection_positions WHERE position < %s",
+                (row[0] if row else 0,),
+            ).fetchone()
+            if not behind or behind[0] == 0:
+                return
+            time.sleep(0.2)
+    raise RuntimeError("the server's projections did not reach the head of the log")
 
 
 def _copy(bench: Bench, rows: int) -> dict[str, Any]:
@@ -229,6 +291,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--ambassadors", type=int, default=100_000, help="Ambassadors to seed.")
     parser.add_argument("--members", type=int, default=1_000_000, help="Members to seed.")
     parser.add_argument("--reuse", action="store_true", help="Measure the seeded database again.")
+    parser.add_argument("--database", help=f"Database name (default {DATABASE}).")
     parser.add_argument("--output", help="Results file (default bench/results/…).")
     return parser
 

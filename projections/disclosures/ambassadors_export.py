@@ -1,32 +1,32 @@
 """Marketing's export of ambassadors: the member set fixed and recorded, then streamed as CSV.
 
-One REPEATABLE READ snapshot serves the whole export: the ids of the members it holds are
-read first and handed to `record` (which records the disclosure event), then exactly the
-same rows stream from the same snapshot through a server-side cursor, a page at a time,
-in constant memory. The file and its record therefore always name the same members. Only
-members whose MARKETING_EMAIL consent holds at the moment of export, and who are not
-erased, are in it; e-mails are opened with one key query per page, so a member erased
-while the file streams comes out without name or e-mail.
+One REPEATABLE READ transaction serves the whole export: its rows are selected once, into
+a temporary table dropped at commit; the ids of the members it holds are read from it and
+handed to `record` (which records the disclosure event), then exactly those rows stream
+from it through a server-side cursor, a page at a time, in constant memory. The file and
+its record therefore always name the same members. Only members whose MARKETING_EMAIL
+consent holds at the moment of export, and who are not erased, are in it; e-mails are
+opened with one key query per page, read after the record, so a member erased while the
+file streams comes out without name or e-mail.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from psycopg import Connection, ServerCursor, sql
+from psycopg import ClientCursor, Connection, ServerCursor, sql
 from psycopg_pool import ConnectionPool
 
 from domain.interactions.engagement import EngagementRule
 from projections.ahead import read_ahead
 from projections.csv_cells import csv_bytes, text_cell
-from projections.personal import EMAIL, PageOpeners, PersonalData
-
-Openers = dict[str, Callable[[bytes, object], Any]]
+from projections.personal import EMAIL, Decrypt, PersonalData, open_with, page_decrypters
 
 EXPORT_PAGE = 2_000
 MARKETING_EMAIL = "marketing_email"
@@ -50,11 +50,6 @@ _CONSENTS = (
     " AND c.purpose = %(purpose)s AND c.given"
     " AND (c.expires_at IS NULL OR c.expires_at > %(at)s))"
 )
-# Who is in the export; engagement joins only the rows (one row per member at most).
-_WHO = (
-    " FROM ambassadors a JOIN members m USING (member_id)"
-    " WHERE a.status = %(status)s AND m.status <> 'erased' AND " + _CONSENTS
-)
 _ISO = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 # The score now from the rank key (domain/interactions/engagement.py score_at):
 # 2^(rank key - half-lives since the epoch), the exponent kept where float8 neither
@@ -74,13 +69,19 @@ _AFTER_EMAIL = (
     _SCORE,
 )
 _ROWS = (
-    "SELECT a.member_id::text, crm_csv_cell(m.display_name), m.sealed_email,"
-    f" ',' || concat_ws(',', {', '.join(_AFTER_EMAIL)}) || E'\\r\\n'"
+    "SELECT a.member_id, crm_csv_cell(m.display_name) AS name, m.sealed_email,"
+    f" ',' || concat_ws(',', {', '.join(_AFTER_EMAIL)}) || E'\\r\\n' AS after"
     " FROM ambassadors a JOIN members m USING (member_id)"
     " LEFT JOIN member_engagement e USING (member_id)"
     " WHERE a.status = %(status)s AND m.status <> 'erased' AND " + _CONSENTS
 )
-_IDS = "SELECT a.member_id::text" + _WHO
+# The export's rows, selected once into a table of the transaction (the heavy query: a
+# join over every member); the member set and the file are both read from it.
+_KEEP = "CREATE TEMPORARY TABLE ambassador_export ON COMMIT DROP AS "
+_KEPT_IDS = "SELECT member_id::text FROM ambassador_export"
+_KEPT_ROWS = (
+    "SELECT member_id::text, name, sealed_email, after FROM ambassador_export ORDER BY member_id"
+)
 # The candidacy rule the program's lists came from: the latest evaluation run's.
 _CANDIDACY_RULE = (
     "SELECT rule_version FROM ambassador_candidacy_runs ORDER BY finished_at DESC LIMIT 1"
@@ -138,65 +139,66 @@ class AmbassadorExport:
         """
         params = _params(where, at) | {"halvings": self.engagement.halvings(at)}
         with self.pool.connection() as conn, conn.transaction():
-            # One snapshot for the ids and the rows: what is recorded is what is sent.
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            # The whole result is read: plan for all of it, not for its first rows.
-            conn.execute("SET LOCAL cursor_tuple_fraction = 1")
-            snapshot = _snapshot(conn, where, params, at)
-            record(snapshot)
-            yield HEADER
-            yield from self._pages(conn, _query(_ROWS, where), params)
+            # One snapshot for the ids and the rows: what is recorded is what is sent. Not
+            # READ ONLY: the rows are kept in a temporary table (nothing else is written).
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            # Bound on the client: PostgreSQL takes no parameters in CREATE TABLE AS.
+            ClientCursor(conn).execute(_query(_KEEP + _ROWS, where, ordered=False), params)
+            snapshot = _snapshot(conn, at)
+            # The kept rows from a server-side cursor (binary: e-mails come as bytes).
+            with conn.cursor(f"ambassador_export_{uuid4().hex}", binary=True) as cursor:
+                cursor.execute(_KEPT_ROWS)
+                # The rows are sorted and their first page read while the export is
+                # recorded (the record is saved on another connection); none leaves before.
+                with ThreadPoolExecutor(1, thread_name_prefix="export-record") as recording:
+                    recorded = recording.submit(record, snapshot)
+                    first = cursor.fetchmany(self.page_size)
+                    recorded.result()
+                yield HEADER
+                yield from self._pages(cursor, first)
 
-    def _pages(
-        self, conn: Connection[Any], query: sql.Composed, params: dict[str, Any]
-    ) -> Iterator[bytes]:
-        """The rows of the snapshot from a server-side cursor (binary: e-mails come as bytes)."""
-        # Each member comes once: remembering keys past a page would only cost memory.
-        openers = PageOpeners(self.personal.keyring, EMAIL, limit=self.page_size)
-        with conn.cursor(f"ambassador_export_{uuid4().hex}", binary=True) as cursor:
-            cursor.itersize = self.page_size
-            cursor.execute(query, params)
-            # Three stages, each waiting on its own: one thread fetches pages, one looks up
-            # their keys, and this one opens e-mails and joins lines (as the feedback export).
-            with (
-                closing(read_ahead(self._fetched(cursor))) as pages,
-                closing(read_ahead(_keyed(pages, openers))) as keyed,
-            ):
-                for rows, page_openers in keyed:
-                    yield _lines(rows, page_openers)
+    def _pages(self, cursor: ServerCursor[Any], first: list[Any]) -> Iterator[bytes]:
+        """The CSV chunks of the cursor's rows, its first page already read."""
+        # Three stages, each waiting on its own: one thread fetches pages, one looks up
+        # their keys, and this one opens e-mails and joins lines (as the feedback export).
+        with (
+            closing(read_ahead(self._fetched(cursor, first))) as pages,
+            closing(read_ahead(self._keyed(pages))) as keyed,
+        ):
+            for rows, decrypters in keyed:
+                yield _lines(rows, decrypters)
 
-    def _fetched(self, cursor: ServerCursor[Any]) -> Iterator[list[Any]]:
-        """The cursor's rows, a page at a time."""
-        while rows := cursor.fetchmany(self.page_size):
+    def _fetched(self, cursor: ServerCursor[Any], rows: list[Any]) -> Iterator[list[Any]]:
+        """The cursor's rows, a page at a time, from the first page read."""
+        while rows:
             yield rows
+            rows = cursor.fetchmany(self.page_size)
+
+    def _keyed(self, pages: Iterator[list[Any]]) -> Iterator[tuple[list[Any], dict[str, Decrypt]]]:
+        """Each page with its members' decrypters, their keys read fresh (one query a page):
+        a member erased since the export was recorded has none."""
+        for rows in pages:
+            yield rows, page_decrypters(self.personal.keyring, [r[0] for r in rows])
 
 
-def _keyed(pages: Iterator[list[Any]], openers: PageOpeners) -> Iterator[tuple[list[Any], Openers]]:
-    """Each page with the openers of its members' e-mails (one key query per page)."""
-    for rows in pages:
-        yield rows, openers.page([r[0] for r in rows])
-
-
-def _lines(rows: list[Any], openers: Openers) -> bytes:
+def _lines(rows: list[Any], decrypters: dict[str, Decrypt]) -> bytes:
     """A page's CSV lines: SQL's cells around the opened e-mail. A member whose key is gone
     (erased while the file streams) has neither name nor e-mail."""
     lines: list[str] = []
     append = lines.append
     for member_id, name, sealed, after in rows:
-        opener = openers.get(member_id)
-        if opener is None:
+        decrypt = decrypters.get(member_id)
+        if decrypt is None:
             append(member_id + ",," + after)
             continue
-        email = opener(sealed, member_id) if sealed is not None else None
+        email = open_with(decrypt, sealed, EMAIL, member_id) if sealed is not None else None
         append(member_id + "," + name + "," + text_cell(email) + after)
     return "".join(lines).encode()
 
 
-def _snapshot(
-    conn: Connection[Any], where: AmbassadorFilter, params: dict[str, Any], at: datetime
-) -> Snapshot:
-    """The members the export holds, read in the export's snapshot."""
-    members = [row[0] for row in conn.execute(_query(_IDS, where), params)]
+def _snapshot(conn: Connection[Any], at: datetime) -> Snapshot:
+    """The members the export holds (as kept), and the rule in force in its snapshot."""
+    members = [row[0] for row in conn.execute(_KEPT_IDS)]
     rule = conn.execute(_CANDIDACY_RULE).fetchone()
     return Snapshot(members, rule[0] if rule else None, at)
 
@@ -207,12 +209,13 @@ def _params(where: AmbassadorFilter, at: datetime) -> dict[str, Any]:
     return params | {"tier": where.tier, "channel": where.channel}
 
 
-def _query(select: str, where: AmbassadorFilter) -> sql.Composed:
-    """The SELECT with only the conditions asked for, in member id order."""
+def _query(select: str, where: AmbassadorFilter, *, ordered: bool = True) -> sql.Composed:
+    """The SELECT with only the conditions asked for, in member id order if `ordered`."""
     parts = [sql.SQL(select)]
     if where.tier is not None:
         parts.append(sql.SQL(" AND a.tier = %(tier)s"))
     if where.channel is not None:
         parts.append(sql.SQL(" AND %(channel)s = ANY(m.channels)"))
-    parts.append(sql.SQL(" ORDER BY a.member_id"))
+    if ordered:
+        parts.append(sql.SQL(" ORDER BY a.member_id"))
     return sql.Composed(parts)

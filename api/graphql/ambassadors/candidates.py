@@ -32,8 +32,8 @@ from application.ambassadors.candidacy_simulation import Simulated
 from application.clock import utc_now
 from domain.ambassadors.candidacy import InvalidCandidacyRule
 from domain.values import Channel as DomainChannel
-from projections.ambassadors.candidates import CandidateFilter, CandidateQueries
-from projections.cursors import Page
+from projections.ambassadors.candidates import CandidacyRun, CandidateFilter, CandidateQueries
+from projections.cursors import InvalidCursor, Page
 
 MAX_LISTED = 100
 AsOf = Annotated[
@@ -77,20 +77,15 @@ class CandidacyQuery:
         request = PageRequest.checked(info, first, after)
         check_as_of(services, as_of)
         where = _filter(filter)
-        queries = CandidateQueries(services.pool)
-        version = services.settings.candidacy_rule().version
-        run = await in_thread(queries.run, version, as_of)
+        try:
+            # One trip off the event loop for the run, its page and the page's members:
+            # each trip waits for a worker thread, and more so on a busy machine.
+            run, page, nodes = await in_thread(_listed, services, where, request, as_of)
+        except InvalidCursor as error:
+            raise bad_input(f"after: {error}") from None
         if run is None:
-            return AmbassadorCandidateConnection.of(
-                Page([], False), after, [], rule_version=version
-            )
-        now = utc_now()
-        page = await request.read(
-            lambda cursor, size: queries.candidates(
-                run, where, cursor, size, now=now, current=as_of is None
-            )
-        )
-        nodes = await in_thread(_candidates, services, page)
+            version = services.settings.candidacy_rule().version
+            return AmbassadorCandidateConnection.of(page, after, [], rule_version=version)
         return AmbassadorCandidateConnection.of(
             page,
             after,
@@ -158,6 +153,21 @@ def _filter(given: AmbassadorCandidateFilter | None) -> CandidateFilter:
     if given.min_score is not None and not abs(given.min_score) < float("inf"):
         raise bad_input("filter.minScore: must be a finite number")
     return CandidateFilter(given.channel.value if given.channel else None, given.min_score)
+
+
+def _listed(
+    services: Services, where: CandidateFilter, request: PageRequest, as_of: datetime | None
+) -> tuple[CandidacyRun | None, Page, list[AmbassadorCandidate | None]]:
+    """The configured rule's run (the latest, or the one in force at as_of), its page of
+    candidates, and their nodes; no run: an empty page."""
+    queries = CandidateQueries(services.pool)
+    run = queries.run(services.settings.candidacy_rule().version, as_of)
+    if run is None:
+        return None, Page([], False), []
+    page = queries.candidates(
+        run, where, request.after, request.first, now=utc_now(), current=as_of is None
+    )
+    return run, page, _candidates(services, page)
 
 
 def _members_of(services: Services, ids: list[UUID]) -> dict[UUID, Member]:
