@@ -27,7 +27,6 @@ from api.graphql.ambassadors import (
 from api.graphql.conduct import ConductMutation, ConductQuery, member_standing
 from api.graphql.consent import ConsentMutation, ConsentQuery, member_consents
 from api.graphql.disclosures import DisclosureQuery, member_disclosures
-from api.graphql.execution import PlainObjectExecution
 from api.graphql.feedback import FeedbackQuery, member_feedback
 from api.graphql.feedback.mutations import FeedbackMutation
 from api.graphql.interactions import (
@@ -121,8 +120,6 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
         scalar_overrides=SCALAR_OVERRIDES,
-        # Plain objects' leaves in one loop: a candidate page's 1,400 `why` fields.
-        execution_context_class=PlainObjectExecution,
     )
 
 
