@@ -18,6 +18,9 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 MEMO_SIZE = 256
+# Only documents up to this size are remembered: clients' documents are a few KB, and a
+# bound on each keeps the memo's memory small whatever a caller sends.
+MAX_REMEMBERED_CHARS = 16_384
 
 
 class ValidationMemo:
@@ -38,6 +41,8 @@ class ValidationMemo:
 
     def put(self, text: str, errors: tuple[GraphQLError, ...]) -> None:
         """Remember the text's errors, forgetting the least recently used beyond the size."""
+        if len(text) > MAX_REMEMBERED_CHARS:
+            return
         with self._lock:
             self._found[text] = errors
             self._found.move_to_end(text)

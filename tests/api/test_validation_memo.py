@@ -6,7 +6,7 @@ import pytest
 from graphql import GraphQLError
 
 from api.graphql.schema import MAX_ALIASES, MAX_DEPTH, build_schema
-from api.graphql.validation_memo import ValidationMemo
+from api.graphql.validation_memo import MAX_REMEMBERED_CHARS, ValidationMemo
 
 
 def nested(depth: int) -> str:
@@ -41,3 +41,11 @@ def test_the_memo_forgets_the_least_recently_used() -> None:
     assert memo.get("a") == ()  # a is now the most recent
     memo.put("c", ())
     assert memo.get("b") is None and memo.get("a") == () and memo.get("c") == ()
+
+
+def test_a_document_past_the_size_bound_is_validated_each_time_not_kept() -> None:
+    memo = ValidationMemo()
+    big = "{ __typename }" + " " * MAX_REMEMBERED_CHARS
+    memo.put(big, ())
+    memo.put("{ __typename }", ())
+    assert memo.get(big) is None and memo.get("{ __typename }") == ()
