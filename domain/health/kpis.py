@@ -140,7 +140,6 @@ class _Counts:
     def of(self, first_day: date) -> dict[str, int]:
         """Every count of the period starting on `first_day`."""
         last_day = self.end_of(first_day)
-        inactive_after = timedelta(weeks=self.rule.inactive_weeks)
         within = _within(first_day, last_day)
         active = [g[first_day] for g in self.per_period if g.get(first_day, 0) > 0]
         repeat = sum(1 for n in active if n >= self.rule.repeat_threshold)
@@ -148,14 +147,7 @@ class _Counts:
             "new": sum(1 for m in self.members if within(m.first_interaction)),
             "active": len(active),
             "returning": sum(1 for r in self.returned if first_day in r),
-            # CHAOSS: counted in the period of the last interaction, once it is N weeks old.
-            "newly_inactive": sum(
-                1
-                for m in self.members
-                if within(m.last_interaction)
-                and m.last_interaction is not None
-                and self.judged_at - m.last_interaction >= inactive_after
-            ),
+            "newly_inactive": sum(1 for m in self.members if self._newly_inactive(m, within)),
             "left": sum(1 for m in self.members if any(within(s.left) for s in m.spells)),
             "total": sum(1 for m in self.members if m.member_until(_instant(last_day))),
             "interactions": sum(active),
@@ -163,6 +155,14 @@ class _Counts:
             "repeat": repeat,
             "absence_factor": absence_factor(active),
         }
+
+    def _newly_inactive(
+        self, member: MemberFacts, within: Callable[[datetime | None], bool]
+    ) -> bool:
+        # CHAOSS: counted in the period of the last interaction, once it is N weeks old.
+        last = member.last_interaction
+        silence = timedelta(weeks=self.rule.inactive_weeks)
+        return last is not None and within(last) and self.judged_at - last >= silence
 
 
 def _within(first_day: date, last_day: date) -> Callable[[datetime | None], bool]:

@@ -72,6 +72,9 @@ def periods(start: date, end: date, granularity: Granularity) -> list[date]:
     """
     if not isinstance(granularity, Granularity):
         raise InvalidField("granularity", f"must be one of {', '.join(Granularity)}")
+    for field, instant in (("from", start), ("to", end)):
+        if isinstance(instant, datetime) and instant.tzinfo is None:
+            raise InvalidField(field, "must carry a time zone")
     first, last = utc_day(start), _day_after_last(end)
     if not 2 <= first.year <= 9998:
         raise InvalidField("from", "must be between the years 2 and 9998")

@@ -88,3 +88,15 @@ def test_spans_out_of_bounds_are_refused(
         periods(start, end, granularity)
 
     assert refused.value.field == field
+
+
+@pytest.mark.parametrize("field", ["from", "to"])
+def test_a_naive_instant_is_refused(field: str) -> None:
+    naive = datetime(2026, 1, 1)  # the mistake under test
+    aware = at("2026-03-01")
+    start, end = (naive, aware) if field == "from" else (at("2025-12-01"), naive)
+
+    with pytest.raises(InvalidField) as refused:
+        periods(start, end, Granularity.MONTH)
+
+    assert refused.value.field == field
