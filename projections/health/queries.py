@@ -6,6 +6,9 @@ from datetime import date
 
 from psycopg_pool import ConnectionPool
 
+from domain.errors import InvalidField
+from projections.health.periods import ROLLED_UP
+
 COUNTS = """
 SELECT period, metric, sum(delta)::bigint
 FROM health_counts
@@ -28,6 +31,10 @@ def counts(
     One index range of health_counts' key: a few rows per period and metric whatever the
     number of members or interactions.
     """
+    if granularity not in ROLLED_UP:
+        raise InvalidField("granularity", f"must be one of {', '.join(ROLLED_UP)}")
+    if end < start:
+        raise InvalidField("to", "must not be before from")
     found: dict[date, dict[str, int]] = {}
     with pool.connection() as connection:
         rows = connection.execute(

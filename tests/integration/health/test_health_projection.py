@@ -10,6 +10,8 @@ from eventsourcing.domain import CanCreateTimestamp
 
 from api.bootstrap import build_runners
 from application.runtime import Runtime
+from domain.errors import InvalidField
+from domain.feedback import FeedbackItem, FeedbackKind
 from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 from projections.engine import ProjectionRunner
@@ -226,3 +228,40 @@ def test_a_rebuild_gives_the_rows_of_live_processing(runtime: Runtime, clock: Cl
     runner.reset(replay=True)
     runner.catch_up()
     assert snapshot(runtime) == live
+
+
+def feedback(runtime: Runtime, author: object, kind: FeedbackKind, when: str) -> None:
+    """Feedback the author gave on Slack, saved through the Community."""
+    item = FeedbackItem.submit(
+        author_id=author,  # type: ignore[arg-type]
+        channel="slack",
+        kind=kind,
+        text=f"{kind.value} from {author}",
+        submitted_at=at(when),
+        now=datetime.now(UTC),
+    )
+    runtime.community.save(item)
+
+
+def test_praise_counts_as_an_interaction_and_a_bug_report_does_not(
+    runtime: Runtime, clock: Clock
+) -> None:
+    alice, bob = join(runtime, "Alice"), join(runtime, "Bob")
+    feedback(runtime, alice, FeedbackKind.PRAISE, "2026-03-10T09:00:00")
+    feedback(runtime, bob, FeedbackKind.BUG, "2026-03-10T09:00:00")
+    health_runner(runtime).catch_up()
+    assert totals(runtime, "week") == {"2026-03-09": {"active": 1, "interactions": 1, "new": 1}}
+    assert rows(
+        runtime.database_url, "SELECT day::text, channel, kind, interactions FROM health_daily"
+    ) == [("2026-03-10", "slack", "feedback", 1)]
+
+
+def test_counts_refuse_a_granularity_without_rollups_and_a_reversed_span(
+    runtime: Runtime,
+) -> None:
+    with pytest.raises(InvalidField) as refused:
+        counts(runtime.pool, "year", date(2026, 1, 1), date(2027, 1, 1))
+    assert refused.value.field == "granularity"
+    with pytest.raises(InvalidField) as refused:
+        counts(runtime.pool, "week", date(2026, 2, 1), date(2026, 1, 1))
+    assert refused.value.field == "to"
