@@ -23,7 +23,7 @@ from domain.interactions.interaction import Interaction
 from domain.members.member import Member
 from domain.members.membership import ACTIVE, ERASED, LEFT
 from domain.moments import week_of
-from projections.interactions.feedback import interactions_of
+from projections.feedback_interactions import interactions_of
 from projections.interactions.replay_totals import write_replay_totals
 from projections.personal import CONTENT, Keys, PersonalData, seal_value
 from projections.projection import SealingProjection

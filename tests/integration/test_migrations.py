@@ -59,6 +59,10 @@ EXPECTED_TABLES = {
     "conduct_history",
     "disclosures",
     "disclosure_members",
+    "health_members",
+    "health_member_periods",
+    "health_counts",
+    "health_daily",
 }
 
 
