@@ -1,18 +1,10 @@
-"""UTC periods as the health rollups key them: weeks start on Monday, months on the 1st."""
+"""The periods the health rollups key, as the domain defines them (UTC, weeks from Monday)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from domain.health.periods import Granularity, period_start
 
-DAY, WEEK, MONTH = "day", "week", "month"
-ROLLED_UP = (WEEK, MONTH)  # the granularities health_counts holds
+DAY = Granularity.DAY
+ROLLED_UP = (Granularity.WEEK, Granularity.MONTH)  # the granularities health_counts holds
 
-
-def period_start(granularity: str, instant: datetime) -> date:
-    """The first day of the UTC period holding an instant."""
-    day = instant.astimezone(UTC).date()
-    if granularity == WEEK:
-        return day - timedelta(days=day.weekday())
-    if granularity == MONTH:
-        return day.replace(day=1)
-    return day
+__all__ = ["DAY", "ROLLED_UP", "period_start"]

@@ -13,6 +13,7 @@ import orjson
 from psycopg import Cursor
 
 from domain.feedback.events import Submitted as FeedbackSubmitted
+from domain.health.periods import Granularity
 from domain.interactions.interaction import Interaction
 from domain.members.member import Member
 from projections.feedback_interactions import interactions_of
@@ -207,7 +208,7 @@ class _Page:
             member.last_at = occurred
 
     def _move_new(
-        self, granularity: str, before: datetime | None, after: datetime, day: date
+        self, granularity: Granularity, before: datetime | None, after: datetime, day: date
     ) -> None:
         start = period_start(granularity, after)
         if before is not None:
