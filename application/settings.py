@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.ambassadors.candidacy import CandidacyRule, Factor, InvalidCandidacyRule
 from domain.feedback.workflow import Priority
+from domain.health.rule import InvalidHealthRule
+from domain.health.spikes import SpikeRule
 from domain.interactions.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
 from domain.interactions.interaction import InteractionKind
 from domain.lifecycle.rule import (
@@ -175,6 +177,14 @@ class Settings(BaseSettings):
     # How often the projection worker runs the candidacy evaluation (default daily; 0: never).
     candidacy_evaluation_seconds: float = Field(default=86_400.0, ge=0)
 
+    # Activity spikes (the health context): a day stands out above the median of the
+    # trailing CRM_HEALTH_SPIKE_WINDOW days by more than K scaled MADs (domain/health/spikes.py).
+    health_spike_k: float = SpikeRule.k
+    health_spike_window: int = SpikeRule.window
+    health_spike_min_history: int = SpikeRule.min_history
+    health_spike_min_band: float = SpikeRule.min_band
+    health_spike_min_band_share: float = SpikeRule.min_band_share
+
     @model_validator(mode="before")
     @classmethod
     def _no_retired_stage_settings(cls, data: Any) -> Any:
@@ -258,6 +268,24 @@ class Settings(BaseSettings):
             if rule.version == DEFAULT_CANDIDACY_RULE.version:
                 raise ValueError("a changed candidacy rule needs CRM_CANDIDACY_RULE_VERSION")
         return self
+
+    @model_validator(mode="after")
+    def _spike_rule_is_valid(self) -> Settings:
+        try:
+            self.spike_rule()
+        except InvalidHealthRule as error:
+            raise ValueError(f"CRM_HEALTH_SPIKE_{error.field.upper()}: {error.message}") from None
+        return self
+
+    def spike_rule(self) -> SpikeRule:
+        """The configured rule of activity spikes."""
+        return SpikeRule(
+            k=self.health_spike_k,
+            window=self.health_spike_window,
+            min_history=self.health_spike_min_history,
+            min_band=self.health_spike_min_band,
+            min_band_share=self.health_spike_min_band_share,
+        )
 
     def candidacy_rule(self) -> CandidacyRule:
         """The configured candidacy rule."""

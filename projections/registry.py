@@ -8,6 +8,7 @@ from projections.conduct.projection import ConductProjection
 from projections.consent.projection import ConsentProjection
 from projections.disclosures.projection import DisclosuresProjection
 from projections.feedback.projection import FeedbackProjection
+from projections.health.annotations import HealthAnnotationsProjection
 from projections.health.projection import HealthProjection
 from projections.interactions.projection import EngagementProjection
 from projections.lifecycle.projection import LifecycleProjection
@@ -33,6 +34,7 @@ def all_projections(
         ConductProjection(personal),
         DisclosuresProjection(),
         HealthProjection(),
+        HealthAnnotationsProjection(),
     ]
 
 

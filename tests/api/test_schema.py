@@ -54,6 +54,7 @@ MUTATIONS = {
     "decideConductIncident",
     "appealConductIncident",
     "decideConductAppeal",
+    "annotateActivitySpike",
 }
 INTROSPECT = """
 {

@@ -1,0 +1,1 @@
+"""Community health use cases: KPIs, cohorts, and activity spikes with their causes."""
