@@ -10,7 +10,7 @@ from application.health.spike_ports import SpikeSources
 from application.members.community import Community
 from domain.errors import InvalidField, MemberNotFound
 from domain.health import Cause, Spike, SpikeRule, likely_causes, spikes
-from domain.health.annotations import AnnotateSpike, SpikeAnnotation
+from domain.health.annotations import AnnotateSpike, SpikeAnnotation, check_day
 from domain.health.windows import SpikeNote, SpikeWindow
 
 # Spikes are found per UTC day (the finest rollup): a one-day burst is diluted in a week.
@@ -46,6 +46,8 @@ class ActivitySpikes:
 
     def spikes(self, start: date, end: date, channel: str = "") -> list[ExplainedSpike]:
         """The spikes of days in [start, end), oldest first."""
+        check_day(start, "from")
+        check_day(end, "to")
         if end < start:
             raise InvalidField("to", "must not be before from")
         if (end - start).days > MAX_DAYS:

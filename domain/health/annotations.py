@@ -18,6 +18,25 @@ from domain.values import Channel
 MAX_CAUSE = 500
 
 
+# Days a community can have had activity on: interactions before 1990 are refused.
+EARLIEST_DAY = date(1990, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+
+
+def check_day(value: date, field: str = "day") -> date:
+    """A day between EARLIEST_DAY and LATEST_DAY (far dates would overflow the windows)."""
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise InvalidField(field, f"must be between {EARLIEST_DAY} and {LATEST_DAY}")
+    return value
+
+
+def _day(value: date) -> date:
+    try:
+        return check_day(value)
+    except InvalidField as error:
+        raise ValueError(error.message) from None
+
+
 def check_cause(value: str) -> str:
     """Free text without hidden controls, within MAX_CAUSE (not personal data, but typed)."""
     return check_free_text(value, "cause", MAX_CAUSE)
@@ -26,7 +45,7 @@ def check_cause(value: str) -> str:
 class AnnotateSpike(Command):
     """Say what caused the activity of a day (all channels when channel is None)."""
 
-    day: date
+    day: Annotated[date, AfterValidator(_day)]
     channel: Channel | None = None
     cause: Annotated[str, AfterValidator(check_cause)]
     by: UUID | None = None  # the staff member who annotates, if named

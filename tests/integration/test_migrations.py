@@ -63,6 +63,7 @@ EXPECTED_TABLES = {
     "health_member_periods",
     "health_counts",
     "health_daily",
+    "health_annotations",
 }
 
 
