@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.domain import CanCreateTimestamp
 
 from api.bootstrap import build_runners
+from application.feedback.desk import FeedbackDesk
 from application.health.spikes import ActivitySpikes
 from application.runtime import Runtime
 from domain.errors import InvalidField
+from domain.feedback import commands as fb
 from domain.health import CauseKind, SpikeRule
 from domain.health.annotations import AnnotateSpike
 from domain.interactions.commands import RecordInteraction
@@ -44,7 +48,7 @@ def said(
     )
 
 
-def plant(runtime: Runtime) -> dict[str, UUID]:
+def plant(runtime: Runtime) -> dict[str, Any]:
     """Alice on slack and Bob on discord daily from 1 to 14 March (2 a day); on 12 March five
     github newcomers say 2 each in one thread, Carol gives a talk at a meetup; a staff member
     and a bot say 10 each in the thread that day (left out)."""
@@ -62,7 +66,7 @@ def plant(runtime: Runtime) -> dict[str, UUID]:
     batch.append(said(carol, SPIKE, 3, "meetup", "berlin-meetup", kind="talk_given"))
     runtime.community.record_interactions(batch, create_unknown_members=False)
     catch_up(runtime)
-    return {"alice": alice, "staff": staff}
+    return {"alice": alice, "staff": staff, "new": new}
 
 
 def catch_up(runtime: Runtime) -> None:
@@ -104,6 +108,26 @@ def test_on_one_channel_its_threads_explain_the_spike(runtime: Runtime) -> None:
         (CauseKind.THREAD, THREAD),
         (CauseKind.NEWCOMERS, "github"),
     ]
+
+
+def test_a_feedback_item_that_drew_supporters_that_day_is_a_cause(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Supports are dated when recorded: five on the day of the burst (staff's left out)."""
+    people = plant(runtime)
+    desk = FeedbackDesk(runtime.community)
+    submit = fb.SubmitFeedback(
+        author_id=people["alice"], channel=Channel.GITHUB, kind="bug", text="It crashes"
+    )
+    item = desk.submit(submit).item.id
+    noon = datetime(2026, 3, 12, 12, tzinfo=UTC)
+    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(lambda: noon))
+    for supporter in (*people["new"], people["staff"]):
+        desk.support(fb.SupportFeedback(item_id=item, member_id=supporter))
+    catch_up(runtime)
+    (found,) = spikes_of(runtime).spikes(MARCH, date(2026, 3, 15))
+    feedback = [(c.name, c.excess) for c in found.causes if c.kind is CauseKind.FEEDBACK]
+    assert feedback == [(str(item), 5)]
 
 
 def test_a_flat_series_has_no_spike(runtime: Runtime) -> None:
