@@ -47,12 +47,13 @@ def community(server_url: str, template_database: str) -> Iterator[Api]:
 
 
 @pytest.fixture
-def browser() -> Iterator[object]:
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """Headless Chromium, its console log kept for the checks."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    os.environ["SE_OFFLINE"] = "true"  # belt and braces: Selenium Manager must not download
+    # The driver's path is given, so Selenium Manager is not consulted; offline in any case.
+    monkeypatch.setenv("SE_OFFLINE", "true")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
