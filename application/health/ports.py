@@ -24,6 +24,11 @@ class HealthFigures(Protocol):
     ) -> dict[date, tuple[int, int]]:
         """(left, total at the end) per period."""
 
+    def stages(
+        self, granularity: str, starts: list[date], channel: str, as_of: date | None
+    ) -> dict[date, dict[str, int]]:
+        """Active members per period by their lifecycle stage now ("" never evaluated)."""
+
     def response_times(
         self, starts: list[date], ends: list[date], as_of: date | None
     ) -> dict[date, tuple[float, float]]:

@@ -13,6 +13,7 @@ from domain.health.cohorts import Cohort, cohort_retention
 from domain.health.kpis import Figure, PeriodKpis, community_kpis
 from domain.health.periods import Granularity, next_period, periods, previous_period
 from domain.health.rule import HealthRule
+from domain.lifecycle.stages import Stage
 from domain.values import Channel
 
 # The granularities the rollups hold: a series per day would read day rows, not rollups.
@@ -68,6 +69,7 @@ class CommunityHealth:
         ends = [next_period(granularity, s) for s in all_starts]
         membership = self.figures.membership(all_starts, ends, as_of)
         responses = self.figures.response_times(starts, ends[1:], as_of)
+        stages = self.figures.stages(granularity, all_starts, scope, as_of)
 
         def held(period: date) -> dict[str, int]:
             left, total = membership.get(period, (0, 0))
@@ -80,20 +82,22 @@ class CommunityHealth:
                 "total": total,
             }
 
-        result, previous = [], held(first)
+        result, previous, previous_start = [], held(first), first
         for period in reference:
             current = held(period.start)
             figures = {n: Figure.between(current[n], previous[n]) for n in current}
             median, p90 = responses.get(period.start, (None, None))
+            by_stage = _by_stage(stages.get(period.start, {}), stages.get(previous_start, {}))
             result.append(
                 replace(
                     period,
                     **cast(dict[str, Any], figures),
                     first_response_median=median,
                     first_response_p90=p90,
+                    active_by_stage=by_stage,
                 )
             )
-            previous = current
+            previous, previous_start = current, period.start
         return result
 
     def cohorts(self, start: date, end: date, granularity: Granularity) -> list[Cohort]:
@@ -118,6 +122,15 @@ def _channel(channel: str | None) -> str:
         return Channel(channel).value
     except ValueError:
         raise InvalidField("channel", f"must be one of {', '.join(Channel)}") from None
+
+
+def _by_stage(current: dict[str, int], previous: dict[str, int]) -> tuple[tuple[str, Figure], ...]:
+    """Active members per stage with their change, in the lifecycle's order, unknown last."""
+    order = [*Stage, ""]
+    found = sorted(
+        current.keys() | previous.keys(), key=lambda s: order.index(s) if s in order else len(order)
+    )
+    return tuple((s, Figure.between(current.get(s, 0), previous.get(s, 0))) for s in found)
 
 
 def _end(granularity: Granularity, starts: list[date]) -> date:

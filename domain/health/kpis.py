@@ -66,6 +66,8 @@ class PeriodKpis:
     # Seconds from submission to first response of the period's feedback; None: none answered.
     first_response_median: float | None = None
     first_response_p90: float | None = None
+    # Active members per engagement level (their lifecycle stage now; "" never evaluated).
+    active_by_stage: tuple[tuple[str, Figure], ...] = ()
 
 
 def community_kpis(

@@ -35,6 +35,16 @@ CROSS JOIN health_members m
 WHERE m.counted AND m.joined_at IS NOT NULL AND m.joined_at < %(known)s
 GROUP BY s.start
 """
+# Active members per period by their lifecycle stage now (member_stages, lifecycle's read
+# model; "" for a member never evaluated). O(active members in the periods).
+STAGES = """
+SELECT p.period, coalesce(s.stage, ''), count(*)
+FROM health_member_periods p JOIN health_members m USING (member_id)
+LEFT JOIN member_stages s USING (member_id)
+WHERE p.granularity = %(granularity)s AND p.period = ANY(%(starts)s::date[])
+    AND p.channel = %(channel)s AND p.first_recorded_at < %(known)s AND m.counted
+GROUP BY 1, 2
+"""
 # The members first seen in a span, with their interactions per day there (cohorts).
 COHORTS = """
 SELECT m.member_id, m.first_at, p.period, p.interactions
@@ -107,6 +117,22 @@ class HealthReads:
         with self.pool.connection() as connection:
             rows = connection.execute(MEMBERSHIP, params).fetchall()
         return {start: (int(left), int(total)) for start, left, total in rows}
+
+    def stages(
+        self, granularity: str, starts: list[date], channel: str, as_of: date | None
+    ) -> dict[date, dict[str, int]]:
+        """Active members per period by their lifecycle stage now ("" never evaluated)."""
+        params = {
+            "granularity": granularity,
+            "starts": starts,
+            "channel": channel,
+            "known": known_until(as_of),
+        }
+        found: dict[date, dict[str, int]] = {}
+        with self.pool.connection() as connection:
+            for period, stage, active in connection.execute(STAGES, params).fetchall():
+                found.setdefault(period, {})[stage] = int(active)
+        return found
 
     def response_times(
         self, starts: list[date], ends: list[date], as_of: date | None

@@ -35,6 +35,15 @@ def figure_of(figure: Figure) -> HealthFigure:
     return HealthFigure(value=figure.value, change=figure.change, relative=figure.relative)
 
 
+@strawberry.type(description="Active members of one engagement level, and their change.")
+class StageFigure:
+    stage: str | None = strawberry.field(
+        description="The members' lifecycle stage now (new, active, occasional, at_risk,"
+        " inactive, returning, left); null for members never evaluated."
+    )
+    active: HealthFigure = strawberry.field(description="Of them, active in the period.")
+
+
 @strawberry.type(
     description="The community's numbers in one period [start, end). Staff, bots and erased"
     " members are never counted; no figure names anyone."
@@ -71,6 +80,9 @@ class HealthPeriod:
     absence_factor: HealthFigure = strawberry.field(
         description="The fewest members making half of the period's interactions (CHAOSS)."
     )
+    active_by_stage: list[StageFigure] = strawberry.field(
+        description="Active members by engagement level (lifecycle stage as it is now)."
+    )
     first_response_median_seconds: float | None = strawberry.field(
         description="Median seconds to first response of the feedback submitted in the"
         " period; null when none was answered."
@@ -95,6 +107,10 @@ def period_of(kpis: DomainPeriodKpis) -> HealthPeriod:
         one_off=figure_of(kpis.one_off),
         repeat=figure_of(kpis.repeat),
         absence_factor=figure_of(kpis.absence_factor),
+        active_by_stage=[
+            StageFigure(stage=stage or None, active=figure_of(f))
+            for stage, f in kpis.active_by_stage
+        ],
         first_response_median_seconds=kpis.first_response_median,
         first_response_p90_seconds=kpis.first_response_p90,
     )

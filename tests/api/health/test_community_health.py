@@ -23,6 +23,7 @@ query Health($from: Date!, $to: Date!, $granularity: HealthGranularity!, $channe
     interactions { value change relative }
     returning { value } newlyInactive { value } left { value } total { value }
     oneOff { value } repeat { value } absenceFactor { value }
+    activeByStage { stage active { value change } }
     firstResponseMedianSeconds firstResponseP90Seconds
   }
 }
@@ -78,6 +79,8 @@ def test_community_health_over_http(api: Api, admin_key: str, viewer_key: str) -
     assert found[1]["active"] == {"value": 1, "change": 0, "relative": 0.0}
     assert [p["oneOff"]["value"] for p in found] == [1, 1]
     assert found[0]["firstResponseMedianSeconds"] is None
+    # One level (never evaluated, or whatever stage the lifecycle gave the member).
+    assert [s["active"] for s in found[1]["activeByStage"]] == [{"value": 1, "change": 0}]
     assert health(api, viewer_key, channel="GITHUB")[0]["active"]["value"] == 0
     cohorts = api.graphql(COHORTS, {"from": SPAN["from"], "to": SPAN["to"]}, key=viewer_key)
     assert cohorts["data"]["cohortRetention"] == [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -25,7 +25,7 @@ from domain.health import (
 )
 from domain.members import commands as cmd
 from projections.health.reads import HealthReads
-from tests.integration.conftest import rows
+from tests.integration.conftest import execute, rows
 from tests.integration.health.test_health_projection import Clock, at, health_runner, record
 
 pytestmark = pytest.mark.integration
@@ -141,12 +141,49 @@ def test_every_kpi_is_the_domain_reference(
     s = scripted(runtime, clock)
     found = health(runtime).kpis(start, end, granularity, None, as_of)
     expected = reference(runtime, s, granularity, start, end, as_of)
-    assert [replace_responses(p) for p in found] == expected
+    assert [comparable(p) for p in found] == expected
 
 
-def replace_responses(kpis: PeriodKpis) -> PeriodKpis:
+def comparable(kpis: PeriodKpis) -> PeriodKpis:
+    """The KPIs the domain reference holds: no feedback here, every active member a level."""
     assert kpis.first_response_median is None and kpis.first_response_p90 is None
-    return kpis
+    assert sum(f.value for _, f in kpis.active_by_stage) == kpis.active.value
+    return replace(kpis, active_by_stage=())
+
+
+def test_active_by_stage_and_time_to_first_response(runtime: Runtime, clock: Clock) -> None:
+    s = scripted(runtime, clock)
+    url = runtime.database_url
+    for name, stage in (("alice", "active"), ("bob", "at_risk"), ("carol", "active")):
+        execute(
+            url,
+            "INSERT INTO member_stages (member_id, stage, since) VALUES (%s, %s, now())",
+            (s.members[name], stage),
+        )
+    # Answered after 1 h, 2 h and 10 h in March; one unanswered; one answered after DAY1.
+    for hours, submitted in ((1, 2), (2, 3), (10, 4), (None, 5), (24 * 30, 6)):
+        submitted_at = datetime(2026, 3, submitted, 9, tzinfo=UTC)
+        answered = submitted_at + timedelta(hours=hours) if hours else None
+        execute(
+            url,
+            "INSERT INTO feedback_items (item_id, author_id, channel, kind, status,"
+            " submitted_at, first_response_at, version, position, changed_at,"
+            " status_changed_at) VALUES (gen_random_uuid(), %s, 'slack', 'idea', 'new',"
+            " %s, %s, 1, 1, now(), now())",
+            (s.members["alice"], submitted_at, answered),
+        )
+    months = health(runtime).kpis(date(2026, 2, 1), date(2026, 4, 1), MONTH)
+    # Carol is staff: out. Dan and Erin were never evaluated.
+    assert [(stage, f.value, f.change) for stage, f in months[1].active_by_stage] == [
+        ("active", 1, 0),
+        ("at_risk", 1, 0),
+        ("", 2, 1),
+    ]
+    assert months[0].first_response_median is None
+    assert months[1].first_response_median == 6 * 3600  # median of 1, 2, 10 and 720 h
+    on_day1 = health(runtime).kpis(date(2026, 3, 1), date(2026, 4, 1), MONTH, as_of=DAY1)[0]
+    assert on_day1.first_response_median == 2 * 3600
+    assert on_day1.first_response_p90 == pytest.approx(3600 * (2 + 0.8 * 8))
 
 
 def test_hand_computed_numbers(runtime: Runtime, clock: Clock) -> None:
