@@ -62,7 +62,7 @@ class HealthQuery:
             )
         except InvalidField as error:
             raise bad_field(error) from None
-        return [period_of(p) for p in found]
+        return [period_of(p, health.rule.version) for p in found]
 
     @strawberry.field(
         description="Cohorts of the members first seen in each period of [from, to), each"

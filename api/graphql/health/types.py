@@ -51,6 +51,9 @@ class StageFigure:
 class HealthPeriod:
     start: date = strawberry.field(description="The first day of the period (UTC).")
     end: date = strawberry.field(description="The first day after the period.")
+    rule_version: str = strawberry.field(
+        description="The health rule the numbers were judged under (CRM_HEALTH_RULE_VERSION)."
+    )
     new: HealthFigure = strawberry.field(
         description="Members whose first interaction ever fell in the period (any channel)."
     )
@@ -92,11 +95,12 @@ class HealthPeriod:
     )
 
 
-def period_of(kpis: DomainPeriodKpis) -> HealthPeriod:
+def period_of(kpis: DomainPeriodKpis, rule_version: str) -> HealthPeriod:
     """The GraphQL period of the domain's PeriodKpis."""
     return HealthPeriod(
         start=kpis.start,
         end=kpis.end,
+        rule_version=rule_version,
         new=figure_of(kpis.new),
         active=figure_of(kpis.active),
         returning=figure_of(kpis.returning),

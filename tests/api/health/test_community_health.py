@@ -17,7 +17,7 @@ query Health($from: Date!, $to: Date!, $granularity: HealthGranularity!, $channe
     $asOf: Date) {
   communityHealth(from: $from, to: $to, granularity: $granularity, channel: $channel,
       asOf: $asOf) {
-    start end
+    start end ruleVersion
     new { value change relative }
     active { value change relative }
     interactions { value change relative }
@@ -71,6 +71,7 @@ def test_community_health_over_http(api: Api, admin_key: str, viewer_key: str) -
         ("1997-03-03", "1997-03-10"),
         ("1997-03-10", "1997-03-17"),
     ]
+    assert found[0]["ruleVersion"] == "health-2026-12"
     assert [p["new"] for p in found] == [
         {"value": 1, "change": 1, "relative": None},
         {"value": 0, "change": -1, "relative": -1.0},
