@@ -271,6 +271,15 @@ class Settings(BaseSettings):
                 raise ValueError("a changed candidacy rule needs CRM_CANDIDACY_RULE_VERSION")
         return self
 
+    @model_validator(mode="after")
+    def _health_rule_is_renamed(self) -> Settings:
+        # A rule that changes under an old name would make the versions answers name meaningless.
+        rule = self.health_rule()
+        if replace(rule, version=DEFAULT_HEALTH_RULE.version) != DEFAULT_HEALTH_RULE:
+            if rule.version == DEFAULT_HEALTH_RULE.version:
+                raise ValueError("a changed health rule needs CRM_HEALTH_RULE_VERSION")
+        return self
+
     def candidacy_rule(self) -> CandidacyRule:
         """The configured candidacy rule."""
         return CandidacyRule(
