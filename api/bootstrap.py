@@ -19,6 +19,7 @@ from application.conduct.desk import ConductDesk
 from application.consent.desk import ConsentDesk
 from application.disclosures import DisclosureLog
 from application.feedback.desk import FeedbackDesk
+from application.health.reports import CommunityHealth
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
 from application.interactions.record import RecordInteractions
@@ -36,6 +37,7 @@ from projections.ambassadors.queries import AmbassadorQueries
 from projections.compaction import ErasureCompactor
 from projections.engine import ProjectionRunner
 from projections.feedback.voice import VoiceRefresh
+from projections.health.reads import HealthReads
 from projections.lifecycle.histories import MemberHistories
 from projections.lifecycle.queries import LifecycleQueries
 from projections.personal import PersonalData
@@ -68,6 +70,8 @@ class UseCases:
     candidacy_simulation: CandidacyRuleSimulation
     # Records every export of members' data (marketing's list, Art. 15) before it leaves.
     disclosures: DisclosureLog
+    # The community health KPIs and cohorts, read from the `health` projection.
+    health: CommunityHealth
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -92,6 +96,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         ConductDesk(community, retire_on_ban=program.retire_for_conduct),
         *candidacy(runtime),
         DisclosureLog(community),
+        CommunityHealth(HealthReads(runtime.pool), settings.health_rule()),
     )
 
 

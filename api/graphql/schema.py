@@ -29,6 +29,7 @@ from api.graphql.consent import ConsentMutation, ConsentQuery, member_consents
 from api.graphql.disclosures import DisclosureQuery, member_disclosures
 from api.graphql.feedback import FeedbackQuery, member_feedback
 from api.graphql.feedback.mutations import FeedbackMutation
+from api.graphql.health import HealthQuery
 from api.graphql.interactions import (
     EngagementMutation,
     EngagementQuery,
@@ -74,6 +75,7 @@ class Query(
     ConsentQuery,
     ConductQuery,
     DisclosureQuery,
+    HealthQuery,
     NodeQuery,
 ):
     pass

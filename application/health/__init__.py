@@ -1,0 +1,1 @@
+"""The health context's use cases: community KPIs per period and cohort retention."""
