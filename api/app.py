@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.requests import HTTPConnection
 
+from api.dashboard import mount_dashboard
 from api.deps import PrincipalDep, ServicesDep, authenticate
 from api.disclosure_routes import router as disclosures_router
 from api.export_slots import ExportSlots
@@ -91,6 +92,8 @@ def create_app(
     app.include_router(ingestion_router)
     app.include_router(exports_router)
     app.include_router(disclosures_router)
+    # The dashboard's pages sign in with a key and keep a session cookie (api/dashboard).
+    mount_dashboard(app)
     # Each process keeps its own buckets; ingestion streams any size and bounds each line.
     app.state.rate_limiter = RateLimiter(settings)
     # Each streaming CSV export holds a pooled connection: half the pool at most.

@@ -19,6 +19,7 @@ from application.conduct.desk import ConductDesk
 from application.consent.desk import ConsentDesk
 from application.disclosures import DisclosureLog
 from application.feedback.desk import FeedbackDesk
+from application.health.reports import CommunityHealth
 from application.health.spikes import ActivitySpikes
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
@@ -37,6 +38,7 @@ from projections.ambassadors.queries import AmbassadorQueries
 from projections.compaction import ErasureCompactor
 from projections.engine import ProjectionRunner
 from projections.feedback.voice import VoiceRefresh
+from projections.health.reads import HealthReads
 from projections.health.spike_queries import SpikeSourcesSql
 from projections.lifecycle.histories import MemberHistories
 from projections.lifecycle.queries import LifecycleQueries
@@ -70,6 +72,8 @@ class UseCases:
     candidacy_simulation: CandidacyRuleSimulation
     # Records every export of members' data (marketing's list, Art. 15) before it leaves.
     disclosures: DisclosureLog
+    # The community health KPIs and cohorts, read from the `health` projection.
+    health: CommunityHealth
     # Activity spikes with their likely causes, and managers' annotations of them.
     spikes: ActivitySpikes
 
@@ -96,6 +100,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         ConductDesk(community, retire_on_ban=program.retire_for_conduct),
         *candidacy(runtime),
         DisclosureLog(community),
+        CommunityHealth(HealthReads(runtime.pool), settings.health_rule()),
         ActivitySpikes(community, SpikeSourcesSql(runtime.pool), settings.spike_rule()),
     )
 

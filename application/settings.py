@@ -14,7 +14,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.ambassadors.candidacy import CandidacyRule, Factor, InvalidCandidacyRule
 from domain.feedback.workflow import Priority
-from domain.health.rule import InvalidHealthRule
+from domain.health.rule import (
+    MAX_INACTIVE_WEEKS,
+    MAX_REPEAT_THRESHOLD,
+    HealthRule,
+    InvalidHealthRule,
+)
 from domain.health.spikes import SpikeRule
 from domain.interactions.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
 from domain.interactions.interaction import InteractionKind
@@ -39,6 +44,7 @@ RETIRED_STAGE_SETTINGS = (
 )
 DEFAULT_STAGE_RULE = StageRule()
 DEFAULT_CANDIDACY_RULE = CandidacyRule()
+DEFAULT_HEALTH_RULE = HealthRule()
 MIB = 1024 * 1024
 
 # What a rate limit applies to: GraphQL queries, GraphQL mutations, and REST ingest lines.
@@ -168,6 +174,16 @@ class Settings(BaseSettings):
     # Ambassador candidacy (the ambassadors context): the rule of application/ambassadors/
     # candidacy.py. Thresholds and weights override the defaults per factor, e.g.
     # CRM_CANDIDACY_THRESHOLDS='{"helpfulness": 20}'; a changed rule needs a new version.
+    # The health rule (community KPIs): answers name the version they were computed under.
+    health_rule_version: str = Field(
+        default=DEFAULT_HEALTH_RULE.version, min_length=1, max_length=MAX_RULE_VERSION
+    )
+    health_inactive_weeks: int = Field(
+        default=DEFAULT_HEALTH_RULE.inactive_weeks, ge=1, le=MAX_INACTIVE_WEEKS
+    )
+    health_repeat_threshold: int = Field(
+        default=DEFAULT_HEALTH_RULE.repeat_threshold, ge=1, le=MAX_REPEAT_THRESHOLD
+    )
     candidacy_rule_version: str = Field(default=DEFAULT_CANDIDACY_RULE.version, min_length=1)
     candidacy_window_days: int = Field(default=DEFAULT_CANDIDACY_RULE.window_days, ge=1)
     candidacy_hysteresis: float = Field(default=DEFAULT_CANDIDACY_RULE.hysteresis, gt=0, le=1)
@@ -270,6 +286,15 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _health_rule_is_renamed(self) -> Settings:
+        # A rule that changes under an old name would make the versions answers name meaningless.
+        rule = self.health_rule()
+        if replace(rule, version=DEFAULT_HEALTH_RULE.version) != DEFAULT_HEALTH_RULE:
+            if rule.version == DEFAULT_HEALTH_RULE.version:
+                raise ValueError("a changed health rule needs CRM_HEALTH_RULE_VERSION")
+        return self
+
+    @model_validator(mode="after")
     def _spike_rule_is_valid(self) -> Settings:
         try:
             self.spike_rule()
@@ -296,6 +321,14 @@ class Settings(BaseSettings):
             cap=self.candidacy_score_cap,
             thresholds={**DEFAULT_CANDIDACY_RULE.thresholds, **self.candidacy_thresholds},
             weights={**DEFAULT_CANDIDACY_RULE.weights, **self.candidacy_weights},
+        )
+
+    def health_rule(self) -> HealthRule:
+        """The configured health rule."""
+        return HealthRule(
+            version=self.health_rule_version,
+            inactive_weeks=self.health_inactive_weeks,
+            repeat_threshold=self.health_repeat_threshold,
         )
 
     def engagement_rule(self) -> EngagementRule:

@@ -109,24 +109,32 @@ def value_opener(key: bytes, context: str) -> Callable[[bytes, object], Any]:
     return opened
 
 
-Decrypt = Callable[[bytes, bytes, bytes | None], bytes]
+def open_page(
+    keyring: KeyStore, sealed: Collection[tuple[str, bytes | None]], context: str
+) -> dict[str, Any]:
+    """Each owner's (id as text) value opened, for the owners whose key still exists, the
+    keys read in one query: for a reader that meets each owner once (an export of members).
+    An owner without a value has None; an owner whose key is gone is left out.
 
-
-def page_decrypters(keyring: KeyStore, members: Collection[str]) -> dict[str, Decrypt]:
-    """A decrypter per member (id as text) whose key still exists, read in one query: for a
-    reader that meets each member once (an export of members). Nothing is remembered and
-    no opener built: a closure per member costs twice its cipher, mostly in collecting."""
-    return {
-        member: cipher(keyring.unwrap(member, bytes(wrapped))).decrypt
-        for member, wrapped in keyring.wrapped_keys(members)
-        if wrapped is not None
-    }
-
-
-def open_with(decrypt: Decrypt, sealed: bytes, context: str, owner: object) -> Any:
-    """What seal_value sealed, opened with the owner's decrypter from page_decrypters."""
-    associated = _associated(context, owner)
-    return orjson.loads(decrypt(sealed[:NONCE_SIZE], sealed[NONCE_SIZE:], associated))
+    One loop, nothing remembered: each key is unwrapped and its cipher used once and
+    dropped (a closure per owner costs twice its cipher, mostly in collecting).
+    """
+    found = dict(keyring.wrapped_keys([owner for owner, _ in sealed]))
+    unwrap = keyring.unwrap
+    loads = orjson.loads
+    prefix = f"{context}:"
+    opened: dict[str, Any] = {}
+    for owner, value in sealed:
+        wrapped = found.get(owner)
+        if wrapped is None:
+            continue
+        if value is None:
+            opened[owner] = None
+            continue
+        decrypt = cipher(unwrap(owner, wrapped)).decrypt
+        associated = (prefix + owner).encode()
+        opened[owner] = loads(decrypt(value[:NONCE_SIZE], value[NONCE_SIZE:], associated))
+    return opened
 
 
 class PageOpeners:

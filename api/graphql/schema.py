@@ -29,6 +29,7 @@ from api.graphql.consent import ConsentMutation, ConsentQuery, member_consents
 from api.graphql.disclosures import DisclosureQuery, member_disclosures
 from api.graphql.feedback import FeedbackQuery, member_feedback
 from api.graphql.feedback.mutations import FeedbackMutation
+from api.graphql.health import HealthQuery
 from api.graphql.health.spike_exports import SpikeMutation, SpikeQuery
 from api.graphql.interactions import (
     EngagementMutation,
@@ -75,6 +76,7 @@ class Query(
     ConsentQuery,
     ConductQuery,
     DisclosureQuery,
+    HealthQuery,
     SpikeQuery,
     NodeQuery,
 ):

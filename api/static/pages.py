@@ -20,6 +20,9 @@ VENDOR_URL = "/static/vendor"
 # Swagger UI is not in strawberry's page: its version is pinned here.
 SWAGGER_UI = "swagger-ui-dist@5.35.0"
 SWAGGER_FILES = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
+# The dashboard's chart library (api/dashboard), pinned like Swagger UI.
+UPLOT = "uplot@1.6.32"
+UPLOT_FILES = ("dist/uPlot.iife.min.js", "dist/uPlot.min.css")
 # A CDN address in strawberry's page: https://unpkg.com/<package>@<version>/<file>.
 CDN_URL = re.compile(r"https://unpkg\.com/((?:@[\w.-]+/)?[\w.-]+@[\w.-]+)/([\w./-]+)")
 

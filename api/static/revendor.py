@@ -3,8 +3,9 @@
     python -m api.static.revendor
 
 The GraphiQL packages and versions are those strawberry's page names (so run this after
-upgrading strawberry); Swagger UI's is pinned in api/static/pages.py. Each package keeps
-its licence files and package.json beside the files used.
+upgrading strawberry); Swagger UI's and uPlot's (the dashboard's charts) are pinned in
+api/static/pages.py. Each package keeps its licence files and package.json beside the files
+used.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from pathlib import Path
 
 from strawberry.http.ides import get_graphql_ide_html
 
-from api.static.pages import SWAGGER_FILES, SWAGGER_UI, VENDOR_DIR, cdn_files
+from api.static.pages import (
+    SWAGGER_FILES,
+    SWAGGER_UI,
+    UPLOT,
+    UPLOT_FILES,
+    VENDOR_DIR,
+    cdn_files,
+)
 
 LICENCES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "NOTICE", "package.json")
 
@@ -30,6 +38,7 @@ def wanted() -> dict[str, set[str]]:
     for package, name in cdn_files(get_graphql_ide_html("graphiql")):
         files[package].add(name)
     files[SWAGGER_UI].update(SWAGGER_FILES)
+    files[UPLOT].update(UPLOT_FILES)
     return files
 
 

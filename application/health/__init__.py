@@ -1,1 +1,1 @@
-"""Community health use cases: KPIs, cohorts, and activity spikes with their causes."""
+"""The health context's use cases: community KPIs per period and cohort retention."""

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, cast
 
 from domain.health.facts import MemberFacts
 from domain.health.periods import (
@@ -62,6 +63,11 @@ class PeriodKpis:
     one_off: Figure  # active with fewer interactions than the repeat threshold
     repeat: Figure  # active with at least the repeat threshold
     absence_factor: Figure  # fewest members making half of the period's interactions
+    # Seconds from submission to first response of the period's feedback; None: none answered.
+    first_response_median: float | None = None
+    first_response_p90: float | None = None
+    # Active members per engagement level (their lifecycle stage now; "" never evaluated).
+    active_by_stage: tuple[tuple[str, Figure], ...] = ()
 
 
 def community_kpis(
@@ -83,7 +89,7 @@ def community_kpis(
         current = counts.of(first_day)
         figures = {n: Figure.between(current[n], previous[n]) for n in COUNTS}
         end_day = counts.end_of(first_day)
-        result.append(PeriodKpis(start=first_day, end=end_day, **figures))
+        result.append(PeriodKpis(start=first_day, end=end_day, **cast(dict[str, Any], figures)))
         previous = current
     return result
 

@@ -26,7 +26,7 @@ from psycopg_pool import ConnectionPool
 from domain.interactions.engagement import EngagementRule
 from projections.ahead import read_ahead
 from projections.csv_cells import csv_bytes, text_cell
-from projections.personal import EMAIL, Decrypt, PersonalData, open_with, page_decrypters
+from projections.personal import EMAIL, PersonalData, open_page
 
 EXPORT_PAGE = 2_000
 MARKETING_EMAIL = "marketing_email"
@@ -165,8 +165,8 @@ class AmbassadorExport:
             closing(read_ahead(self._fetched(cursor, first))) as pages,
             closing(read_ahead(self._keyed(pages))) as keyed,
         ):
-            for rows, decrypters in keyed:
-                yield _lines(rows, decrypters)
+            for rows, emails in keyed:
+                yield _lines(rows, emails)
 
     def _fetched(self, cursor: ServerCursor[Any], rows: list[Any]) -> Iterator[list[Any]]:
         """The cursor's rows, a page at a time, from the first page read."""
@@ -174,31 +174,34 @@ class AmbassadorExport:
             yield rows
             rows = cursor.fetchmany(self.page_size)
 
-    def _keyed(self, pages: Iterator[list[Any]]) -> Iterator[tuple[list[Any], dict[str, Decrypt]]]:
-        """Each page with its members' decrypters, their keys read fresh (one query a page):
-        a member erased since the export was recorded has none."""
+    def _keyed(self, pages: Iterator[list[Any]]) -> Iterator[tuple[list[Any], dict[str, Any]]]:
+        """Each page with its members' e-mails opened, their keys read fresh (one query a
+        page): a member erased since the export was recorded has none."""
+        keyring = self.personal.keyring
         for rows in pages:
-            yield rows, page_decrypters(self.personal.keyring, [r[0] for r in rows])
+            yield rows, open_page(keyring, [(r[0], r[2]) for r in rows], EMAIL)
 
 
-def _lines(rows: list[Any], decrypters: dict[str, Decrypt]) -> bytes:
+_GONE = object()
+
+
+def _lines(rows: list[Any], emails: dict[str, Any]) -> bytes:
     """A page's CSV lines: SQL's cells around the opened e-mail. A member whose key is gone
     (erased while the file streams) has neither name nor e-mail."""
     lines: list[str] = []
     append = lines.append
-    for member_id, name, sealed, after in rows:
-        decrypt = decrypters.get(member_id)
-        if decrypt is None:
-            append(member_id + ",," + after)
-            continue
-        email = open_with(decrypt, sealed, EMAIL, member_id) if sealed is not None else None
-        append(member_id + "," + name + "," + text_cell(email) + after)
+    for member_id, name, _, after in rows:
+        email = emails.get(member_id, _GONE)
+        if email is _GONE:
+            append(f"{member_id},,{after}")
+        else:
+            append(f"{member_id},{name},{text_cell(email)}{after}")
     return "".join(lines).encode()
 
 
 def _snapshot(conn: Connection[Any], at: datetime) -> Snapshot:
     """The members the export holds (as kept), and the rule in force in its snapshot."""
-    members = [row[0] for row in conn.execute(_KEPT_IDS)]
+    members = [row[0] for row in conn.execute(_KEPT_IDS).fetchall()]
     rule = conn.execute(_CANDIDACY_RULE).fetchone()
     return Snapshot(members, rule[0] if rule else None, at)
 

@@ -109,6 +109,14 @@ class EngagementQueries:
             (member_id, since),
         )
 
+    def community_weeks(self, since: date) -> list[Row]:
+        """Interactions of all members per week since a Monday, oldest first (the dashboard)."""
+        return self._rows(
+            "SELECT week, sum(interactions)::bigint AS interactions FROM member_activity_weeks"
+            " WHERE week >= %s GROUP BY week ORDER BY week",
+            (since,),
+        )
+
     def interactions(self, member_id: UUID, after: str | None, limit: int, reveal: bool) -> Page:
         """The member's interactions, newest first, keyset-paged; opened with `reveal`."""
         params: list[Any] = [member_id]

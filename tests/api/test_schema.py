@@ -137,6 +137,8 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "conductIncidents",
         "conductIncident",
         "exports",
+        "communityHealth",
+        "cohortRetention",
         "activitySpikes",
         "node",
     }
