@@ -195,6 +195,7 @@ class Settings(BaseSettings):
 
     # Activity spikes (the health context): a day stands out above the median of the
     # trailing CRM_HEALTH_SPIKE_WINDOW days by more than K scaled MADs (domain/health/spikes.py).
+    health_spike_rule_version: str = SpikeRule.version
     health_spike_k: float = SpikeRule.k
     health_spike_window: int = SpikeRule.window
     health_spike_min_history: int = SpikeRule.min_history
@@ -300,11 +301,19 @@ class Settings(BaseSettings):
             self.spike_rule()
         except InvalidHealthRule as error:
             raise ValueError(f"CRM_HEALTH_SPIKE_{error.field.upper()}: {error.message}") from None
+        # A rule that changes under an old name would make the version spikes name meaningless.
+        rule = self.spike_rule()
+        if (
+            replace(rule, version=SpikeRule.version) != SpikeRule()
+            and rule.version == SpikeRule.version
+        ):
+            raise ValueError("a changed spike rule needs CRM_HEALTH_SPIKE_RULE_VERSION")
         return self
 
     def spike_rule(self) -> SpikeRule:
         """The configured rule of activity spikes."""
         return SpikeRule(
+            version=self.health_spike_rule_version,
             k=self.health_spike_k,
             window=self.health_spike_window,
             min_history=self.health_spike_min_history,

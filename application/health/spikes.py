@@ -26,6 +26,7 @@ class ExplainedSpike:
     channel: str  # "" for all channels
     causes: list[Cause]
     annotations: list[SpikeNote]
+    rule_version: str  # the SpikeRule that found it
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,9 @@ class ActivitySpikes:
             for note in self.sources.annotations(found[0].start, end, channel):
                 notes.setdefault(note.day, []).append(note)
         return [
-            ExplainedSpike(s, channel, self._causes(s, channel), notes.get(s.start, []))
+            ExplainedSpike(
+                s, channel, self._causes(s, channel), notes.get(s.start, []), self.rule.version
+            )
             for s in found
         ]
 

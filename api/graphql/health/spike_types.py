@@ -62,6 +62,9 @@ class ActivitySpike:
     annotations: list[SpikeAnnotation] = strawberry.field(
         description="Causes managers gave, oldest first."
     )
+    rule_version: str = strawberry.field(
+        description="The spike rule that found it (CRM_HEALTH_SPIKE_RULE_VERSION)."
+    )
 
 
 @strawberry.type(description="The annotation is recorded.")
@@ -110,6 +113,7 @@ def spike_of(found: ExplainedSpike) -> ActivitySpike:
         excess=spike.excess,
         causes=[_cause(c) for c in found.causes],
         annotations=[annotation_of(n) for n in found.annotations],
+        rule_version=found.rule_version,
     )
 
 

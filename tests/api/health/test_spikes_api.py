@@ -14,7 +14,7 @@ from tests.api.conftest import Api, join, unique
 SPIKES = """
 query Spikes($from: Date!, $to: Date!, $channel: Channel) {
   activitySpikes(from: $from, to: $to, channel: $channel) {
-    day channel activity level band excess
+    day channel activity level band excess ruleVersion
     causes { kind name excess share explanation }
     annotations { id day channel cause by at }
   }
@@ -87,6 +87,7 @@ def test_a_manager_annotates_a_spike_every_role_reads(api: Api, admin_key: str) 
         6,
         6,
     )
+    assert spike["ruleVersion"] == "spikes-2026-12"
     assert [(c["kind"], c["name"]) for c in spike["causes"]] == [
         ("THREAD", thread),
         ("NEWCOMERS", "other"),
