@@ -12,15 +12,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from domain.ambassadors.candidacy import CandidacyRule, Factor, InvalidCandidacyRule
+from application.rule_settings import AmbassadorSettings, HealthSettings
 from domain.feedback.workflow import Priority
-from domain.health.rule import (
-    MAX_INACTIVE_WEEKS,
-    MAX_REPEAT_THRESHOLD,
-    HealthRule,
-    InvalidHealthRule,
-)
-from domain.health.spikes import SpikeRule
 from domain.interactions.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
 from domain.interactions.interaction import InteractionKind
 from domain.lifecycle.rule import (
@@ -43,8 +36,6 @@ RETIRED_STAGE_SETTINGS = (
     "inactive_silent_days",
 )
 DEFAULT_STAGE_RULE = StageRule()
-DEFAULT_CANDIDACY_RULE = CandidacyRule()
-DEFAULT_HEALTH_RULE = HealthRule()
 MIB = 1024 * 1024
 
 # What a rate limit applies to: GraphQL queries, GraphQL mutations, and REST ingest lines.
@@ -79,7 +70,7 @@ DEFAULT_RATE_LIMITS: dict[RateKind, RateLimit] = {
 }
 
 
-class Settings(BaseSettings):
+class Settings(BaseSettings, AmbassadorSettings, HealthSettings):
     """Configuration, validated at start-up; see README.md for each variable."""
 
     model_config = SettingsConfigDict(
@@ -166,41 +157,6 @@ class Settings(BaseSettings):
     feedback_response_targets: dict[str, Annotated[float, Field(gt=0, le=24 * 366)]] = Field(
         default_factory=dict
     )
-    # The ambassador program (PROGRAM): how long a term lasts (approval and each renewal), and
-    # how often the projection worker expires the terms that ended unrenewed.
-    ambassador_term_days: int = Field(default=365, ge=1, le=10 * 366)
-    ambassador_expiry_seconds: float = Field(default=3600.0, ge=60, le=7 * 24 * 3600)
-
-    # Ambassador candidacy (the ambassadors context): the rule of application/ambassadors/
-    # candidacy.py. Thresholds and weights override the defaults per factor, e.g.
-    # CRM_CANDIDACY_THRESHOLDS='{"helpfulness": 20}'; a changed rule needs a new version.
-    # The health rule (community KPIs): answers name the version they were computed under.
-    health_rule_version: str = Field(
-        default=DEFAULT_HEALTH_RULE.version, min_length=1, max_length=MAX_RULE_VERSION
-    )
-    health_inactive_weeks: int = Field(
-        default=DEFAULT_HEALTH_RULE.inactive_weeks, ge=1, le=MAX_INACTIVE_WEEKS
-    )
-    health_repeat_threshold: int = Field(
-        default=DEFAULT_HEALTH_RULE.repeat_threshold, ge=1, le=MAX_REPEAT_THRESHOLD
-    )
-    candidacy_rule_version: str = Field(default=DEFAULT_CANDIDACY_RULE.version, min_length=1)
-    candidacy_window_days: int = Field(default=DEFAULT_CANDIDACY_RULE.window_days, ge=1)
-    candidacy_hysteresis: float = Field(default=DEFAULT_CANDIDACY_RULE.hysteresis, gt=0, le=1)
-    candidacy_score_cap: float = Field(default=DEFAULT_CANDIDACY_RULE.cap, ge=1)
-    candidacy_thresholds: dict[Factor, float] = Field(default_factory=dict)
-    candidacy_weights: dict[Factor, float] = Field(default_factory=dict)
-    # How often the projection worker runs the candidacy evaluation (default daily; 0: never).
-    candidacy_evaluation_seconds: float = Field(default=86_400.0, ge=0)
-
-    # Activity spikes (the health context): a day stands out above the median of the
-    # trailing CRM_HEALTH_SPIKE_WINDOW days by more than K scaled MADs (domain/health/spikes.py).
-    health_spike_rule_version: str = SpikeRule.version
-    health_spike_k: float = SpikeRule.k
-    health_spike_window: int = SpikeRule.window
-    health_spike_min_history: int = SpikeRule.min_history
-    health_spike_min_band: float = SpikeRule.min_band
-    health_spike_min_band_share: float = SpikeRule.min_band_share
 
     @model_validator(mode="before")
     @classmethod
@@ -274,71 +230,6 @@ class Settings(BaseSettings):
             if self.stage_rule_version == DEFAULT_STAGE_RULE.version:
                 raise ValueError("a changed stage rule needs CRM_STAGE_RULE_VERSION")
         return self
-
-    @model_validator(mode="after")
-    def _candidacy_rule_is_valid_and_renamed(self) -> Settings:
-        try:
-            rule = self.candidacy_rule()
-        except InvalidCandidacyRule as error:
-            raise ValueError(f"CRM_CANDIDACY_{error.field.upper()}: {error.message}") from None
-        if replace(rule, version=DEFAULT_CANDIDACY_RULE.version) != DEFAULT_CANDIDACY_RULE:
-            if rule.version == DEFAULT_CANDIDACY_RULE.version:
-                raise ValueError("a changed candidacy rule needs CRM_CANDIDACY_RULE_VERSION")
-        return self
-
-    @model_validator(mode="after")
-    def _health_rule_is_renamed(self) -> Settings:
-        # A rule that changes under an old name would make the versions answers name meaningless.
-        rule = self.health_rule()
-        if replace(rule, version=DEFAULT_HEALTH_RULE.version) != DEFAULT_HEALTH_RULE:
-            if rule.version == DEFAULT_HEALTH_RULE.version:
-                raise ValueError("a changed health rule needs CRM_HEALTH_RULE_VERSION")
-        return self
-
-    @model_validator(mode="after")
-    def _spike_rule_is_valid(self) -> Settings:
-        try:
-            self.spike_rule()
-        except InvalidHealthRule as error:
-            raise ValueError(f"CRM_HEALTH_SPIKE_{error.field.upper()}: {error.message}") from None
-        # A rule that changes under an old name would make the version spikes name meaningless.
-        rule = self.spike_rule()
-        if (
-            replace(rule, version=SpikeRule.version) != SpikeRule()
-            and rule.version == SpikeRule.version
-        ):
-            raise ValueError("a changed spike rule needs CRM_HEALTH_SPIKE_RULE_VERSION")
-        return self
-
-    def spike_rule(self) -> SpikeRule:
-        """The configured rule of activity spikes."""
-        return SpikeRule(
-            version=self.health_spike_rule_version,
-            k=self.health_spike_k,
-            window=self.health_spike_window,
-            min_history=self.health_spike_min_history,
-            min_band=self.health_spike_min_band,
-            min_band_share=self.health_spike_min_band_share,
-        )
-
-    def candidacy_rule(self) -> CandidacyRule:
-        """The configured candidacy rule."""
-        return CandidacyRule(
-            version=self.candidacy_rule_version,
-            window=timedelta(days=self.candidacy_window_days),
-            hysteresis=self.candidacy_hysteresis,
-            cap=self.candidacy_score_cap,
-            thresholds={**DEFAULT_CANDIDACY_RULE.thresholds, **self.candidacy_thresholds},
-            weights={**DEFAULT_CANDIDACY_RULE.weights, **self.candidacy_weights},
-        )
-
-    def health_rule(self) -> HealthRule:
-        """The configured health rule."""
-        return HealthRule(
-            version=self.health_rule_version,
-            inactive_weeks=self.health_inactive_weeks,
-            repeat_threshold=self.health_repeat_threshold,
-        )
 
     def engagement_rule(self) -> EngagementRule:
         """The configured engagement rule."""
