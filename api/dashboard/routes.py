@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -10,12 +11,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from api.dashboard.health_panels import CHANNELS, health_view, shade, span_of
 from api.dashboard.panels import overview
 from api.dashboard.security import check_csrf, check_origin, secured
 from api.dashboard.sessions import COOKIE, Session, Sessions
 from api.deps import ServicesDep
 from api.services import in_thread
 from api.static.pages import UPLOT, VENDOR_DIR
+from domain.errors import InvalidField
 
 HERE = Path(__file__).resolve().parent
 STATIC_URL = "/dashboard/static"
@@ -73,8 +76,30 @@ async def dashboard(request: Request, services: ServicesDep) -> Response:
     session = _session(request)
     if session is None:
         return _redirect(SIGN_IN)
+    query = dict(request.query_params)
+    try:
+        span = span_of(query, datetime.now(UTC).date())
+        health = await in_thread(health_view, services, span)
+        code, error = 200, None
+    except InvalidField as bad:
+        # A bad picker value: the page says which, and shows no health figures.
+        health, code, error = None, status.HTTP_400_BAD_REQUEST, bad
     panels = await in_thread(overview, services, session.principal)
-    return _page("dashboard.html", session=session, panels=panels, charts=panels.chart_data())
+    charts = panels.chart_data()
+    if health is not None:
+        charts["new-vs-inactive"] = health.chart()
+    return _page(
+        "dashboard.html",
+        code,
+        session=session,
+        panels=panels,
+        charts=charts,
+        health=health,
+        error=error,
+        query=query,
+        channels=CHANNELS,
+        shade=shade,
+    )
 
 
 @router.get("/sign-in")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
@@ -127,3 +128,79 @@ def test_the_chart_library_and_script_are_served_without_a_session(community: Ap
     for path in ("/dashboard/vendor/uplot/uPlot.iife.min.js", "/dashboard/static/dashboard.js"):
         answer = httpx.get(f"{community.url}{path}")
         assert answer.status_code == 200 and "javascript" in answer.headers["content-type"]
+
+
+HEALTH = """
+query Health($from: Date!, $to: Date!) {
+  communityHealth(from: $from, to: $to, granularity: MONTH) {
+    start new { value } active { value } interactions { value }
+  }
+}
+"""
+
+
+def _shown(page: str, month: str, kpi: str) -> int:
+    """The figure the page shows for one month and KPI."""
+    rows = [row.split("</tr>")[0] for row in page.split(f'<tr data-month="{month}">')[1:]]
+    (row,) = [row for row in rows if f'data-kpi="{kpi}"' in row]
+    return int(row.split(f'data-kpi="{kpi}">')[1].split("<")[0])
+
+
+def _seeded_month() -> date:
+    return (datetime.now(UTC) - timedelta(days=1)).date().replace(day=1)
+
+
+def test_the_health_panels_show_what_graphql_reports(community: Api) -> None:
+    month = _seeded_month()
+    key = community.key(Role.ADMIN)
+    with signed_in(community, key) as client:
+        page = client.get("/dashboard").text
+    after = (month + timedelta(days=31)).replace(day=1)
+    body = community.graphql(HEALTH, {"from": str(month), "to": str(after)}, key=key)
+    assert "errors" not in body, body
+    (period,) = [p for p in body["data"]["communityHealth"] if p["start"] == str(month)]
+    label = month.strftime("%Y-%m")
+    assert _shown(page, label, "interactions") == period["interactions"]["value"] == 6
+    assert _shown(page, label, "new") == period["new"]["value"] == 3
+    assert _shown(page, label, "active") == period["active"]["value"] == 3
+    # The default span: twelve months, ending with the current one.
+    assert page.count('<tr data-month="') == 3 * 12
+    for slot in ("new-vs-inactive", "active-by-level", "by-channel", "spikes", "cohorts"):
+        assert f'id="health-{slot}"' in page
+    assert 'class="number heat-4">100%' in page and "style=" not in page
+
+
+def test_the_pickers_change_the_figures(community: Api) -> None:
+    month = _seeded_month()
+    earlier = (month - timedelta(days=1)).replace(day=1).strftime("%Y-%m")
+    label = month.strftime("%Y-%m")
+    with signed_in(community, community.key(Role.ADMIN)) as client:
+        before = client.get("/dashboard", params={"from": earlier, "to": earlier})
+        slack = client.get("/dashboard", params={"from": label, "to": label, "channel": "slack"})
+    assert before.status_code == slack.status_code == 200
+    assert before.text.count('<tr data-month="') == 3 and f'data-month="{label}"' not in before.text
+    assert _shown(before.text, earlier, "interactions") == 0
+    assert _shown(slack.text, label, "interactions") == 0
+    assert '<option value="slack" selected>' in slack.text
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ({"from": "2026-13"}, "from"),
+        ({"to": "yesterday"}, "to"),
+        ({"from": "2025-06", "to": "2025-01"}, "to"),
+        ({"channel": "<b>carrier-pigeon</b>"}, "channel"),
+        ({"asOf": "2026-02-30"}, "asOf"),
+        ({"asOf": "2999-01-01"}, "asOf"),
+        ({"from": "2001-01"}, "from"),
+    ],
+)
+def test_a_bad_picker_value_is_a_400_naming_it(
+    community: Api, query: dict[str, str], named: str
+) -> None:
+    with signed_in(community, community.key(Role.ADMIN)) as client:
+        answer = client.get("/dashboard", params=query)
+    assert answer.status_code == 400
+    assert f'id="picker-error" data-field="{named}">{named}: ' in answer.text
+    assert "<b>carrier-pigeon" not in answer.text

@@ -18,7 +18,13 @@
       series: [{}, { label: series.title, stroke: "#1d3557", fill: "rgba(29, 53, 87, 0.15)" }],
       axes: [{}, {}],
     };
-    new uPlot(options, [series.x, series.y], target);
+    var data = [series.x, series.y];
+    if (series.y2) {
+      // A second line (newly inactive beside new members).
+      options.series.push({ label: "second", stroke: "#e63946" });
+      data.push(series.y2);
+    }
+    new uPlot(options, data, target);
     target.dataset.drawn = "true";
   });
 })();
