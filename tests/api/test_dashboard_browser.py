@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,19 @@ if (!canvas) return false;
 const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
 for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] !== 0) return true; }
 return false;
+"""
+
+# Picks one month in the health form and submits it, as a manager would.
+PICK = """
+const form = document.getElementById('health-form');
+form.elements['from'].value = arguments[0];
+form.elements['to'].value = arguments[0];
+form.querySelector('button').click();
+"""
+HEALTH = """
+query Health($from: Date!, $to: Date!) {
+  communityHealth(from: $from, to: $to, granularity: MONTH) { interactions { value } }
+}
 """
 
 
@@ -109,6 +123,28 @@ def test_the_dashboard_draws_its_chart_and_shows_graphqls_figures(
     scripts = "return document.querySelectorAll('#top-table script').length"
     assert browser.execute_script(scripts) == 0
 
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == [], errors
+
+    # The period picker: the month before the seeded one, whose figures GraphQL gives.
+    seeded = (datetime.now(UTC) - timedelta(days=1)).date().replace(day=1)
+    earlier = (seeded - timedelta(days=1)).replace(day=1)
+    interactions = 'tr[data-month="{}"] [data-kpi="interactions"]'
+    shown_before = browser.find_element(By.CSS_SELECTOR, interactions.format(f"{seeded:%Y-%m}"))
+    assert shown_before.text == "6"
+    browser.execute_script(PICK, f"{earlier:%Y-%m}")
+    WebDriverWait(browser, 10).until(lambda d: "from=" in d.current_url)
+    wanted = community.graphql(HEALTH, {"from": str(earlier), "to": str(seeded)}, key=admin)
+    (period,) = wanted["data"]["communityHealth"]
+    shown = browser.find_element(By.CSS_SELECTOR, interactions.format(f"{earlier:%Y-%m}")).text
+    assert int(shown) == period["interactions"]["value"] == 0
+    assert not browser.find_elements(By.CSS_SELECTOR, f'tr[data-month="{seeded:%Y-%m}"]')
+    WebDriverWait(browser, 10).until(
+        lambda d: (
+            d.find_element(By.ID, "chart-new-vs-inactive").get_attribute("data-drawn") == "true"
+        )
+    )
+    assert browser.find_element(By.ID, "chart-weekly").get_attribute("data-drawn") == "true"
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == [], errors
 
