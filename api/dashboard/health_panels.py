@@ -47,7 +47,8 @@ class HealthView:
     def chart(self) -> dict[str, Any]:
         """New vs newly inactive members per month, for the chart beside its table."""
         return {
-            "title": "New vs newly inactive members",
+            "title": "New members",
+            "title2": "Newly inactive members",
             "x": [_epoch(k.start) for k in self.kpis],
             "y": [k.new.value for k in self.kpis],
             "y2": [k.newly_inactive.value for k in self.kpis],

@@ -184,6 +184,20 @@ def test_the_pickers_change_the_figures(community: Api) -> None:
     assert '<option value="slack" selected>' in slack.text
 
 
+def test_as_of_yesterday_shows_none_of_todays_recorded_interactions(community: Api) -> None:
+    month = _seeded_month()
+    label = month.strftime("%Y-%m")
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    with signed_in(community, community.key(Role.ADMIN)) as client:
+        then = client.get("/dashboard", params={"from": label, "to": label, "asOf": yesterday})
+        discord = client.get(
+            "/dashboard", params={"from": label, "to": label, "channel": "discord"}
+        )
+    # The seed recorded its interactions today: as known yesterday, there were none.
+    assert then.status_code == 200 and _shown(then.text, label, "interactions") == 0
+    assert _shown(discord.text, label, "interactions") == 6
+
+
 @pytest.mark.parametrize(
     ("query", "named"),
     [

@@ -21,7 +21,7 @@
     var data = [series.x, series.y];
     if (series.y2) {
       // A second line (newly inactive beside new members).
-      options.series.push({ label: "second", stroke: "#e63946" });
+      options.series.push({ label: series.title2, stroke: "#e63946" });
       data.push(series.y2);
     }
     new uPlot(options, data, target);
