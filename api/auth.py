@@ -166,6 +166,14 @@ class ApiKeys:
                 )
         return Principal(row[0], row[1], Role(row[2]))
 
+    def is_active(self, key_id: UUID) -> bool:
+        """Whether the key exists and is not revoked (a session opened with it ends with it)."""
+        with self.pool.connection() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM api_keys WHERE key_id = %s AND revoked_at IS NULL", (key_id,)
+            ).fetchone()
+        return row is not None
+
     def list(self) -> list[KeyInfo]:
         """All keys, newest first."""
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:

@@ -76,6 +76,10 @@ async def dashboard(request: Request, services: ServicesDep) -> Response:
     session = _session(request)
     if session is None:
         return _redirect(SIGN_IN)
+    # A revoked key's sessions end with it, not at their expiry.
+    if not await in_thread(services.api_keys.is_active, session.principal.key_id):
+        _sessions(request).close(request.cookies.get(COOKIE, ""))
+        return _redirect(SIGN_IN)
     query = dict(request.query_params)
     try:
         span = span_of(query, datetime.now(UTC).date())

@@ -67,6 +67,15 @@ def test_a_revoked_key_no_longer_signs_in(community: Api) -> None:
     assert answer.status_code == 401
 
 
+def test_revoking_a_key_ends_the_sessions_opened_with_it(community: Api) -> None:
+    issued = community.services.api_keys.create(name="revoked later", role=Role.MANAGER)
+    with signed_in(community, issued.secret) as client:
+        assert client.get("/dashboard").status_code == 200
+        community.services.api_keys.revoke(issued.key_id)
+        after = client.get("/dashboard")
+    assert after.status_code == 303 and after.headers["location"] == "/dashboard/sign-in"
+
+
 def test_pages_send_a_policy_allowing_only_own_scripts(community: Api) -> None:
     with signed_in(community, community.key(Role.ADMIN)) as client:
         pages = [client.get("/dashboard"), httpx.get(f"{community.url}/dashboard/sign-in")]
