@@ -18,67 +18,18 @@ from domain.interactions.interaction import Interaction
 from domain.members.member import Member
 from projections.feedback_interactions import interactions_of
 from projections.health.periods import DAY, ROLLED_UP, period_start
+from projections.health.statements import (
+    ADD_COUNTS,
+    ADD_DAILY,
+    COUNTS_OF_MEMBER,
+    DAILY_OF_MEMBER,
+    FORGET_PERIODS,
+    LOAD_MEMBERS,
+    LOAD_PERIODS,
+    SAVE_MEMBERS,
+    SAVE_PERIODS,
+)
 from projections.projection import Projection
-
-LOAD_MEMBERS = """
-SELECT member_id, joined_at, left_at, is_staff, is_bot, erased, first_at, last_at
-FROM health_members WHERE member_id = ANY(%s)
-"""
-SAVE_MEMBERS = """
-INSERT INTO health_members AS h
-    (member_id, joined_at, left_at, is_staff, is_bot, erased, first_at, last_at)
-SELECT * FROM json_to_recordset(%s::json) AS r(m uuid, j timestamptz, l timestamptz,
-    s boolean, b boolean, e boolean, f timestamptz, a timestamptz)
-ON CONFLICT (member_id) DO UPDATE SET joined_at = EXCLUDED.joined_at,
-    left_at = EXCLUDED.left_at, is_staff = EXCLUDED.is_staff, is_bot = EXCLUDED.is_bot,
-    erased = EXCLUDED.erased, first_at = EXCLUDED.first_at, last_at = EXCLUDED.last_at
-"""
-LOAD_PERIODS = """
-SELECT p.member_id, p.granularity, p.period, p.channel, p.kind, p.interactions,
-    p.first_recorded_at
-FROM json_to_recordset(%s::json) AS r(m uuid, g text, p date, c text, k text)
-JOIN health_member_periods p ON (p.member_id, p.granularity, p.period, p.channel, p.kind)
-    = (r.m, r.g, r.p, r.c, r.k)
-"""
-SAVE_PERIODS = """
-INSERT INTO health_member_periods AS h
-    (member_id, granularity, period, channel, kind, interactions, first_recorded_at)
-SELECT * FROM json_to_recordset(%s::json) AS r(m uuid, g text, p date, c text, k text,
-    n int, f timestamptz)
-ON CONFLICT (member_id, granularity, period, channel, kind) DO UPDATE SET
-    interactions = EXCLUDED.interactions, first_recorded_at = EXCLUDED.first_recorded_at
-"""
-ADD_COUNTS = """
-INSERT INTO health_counts AS h (granularity, channel, period, metric, recorded_day, delta)
-SELECT * FROM json_to_recordset(%s::json) AS r(g text, c text, p date, m text, d date, n int)
-ON CONFLICT (granularity, channel, period, metric, recorded_day) DO UPDATE SET
-    delta = h.delta + EXCLUDED.delta
-"""
-ADD_DAILY = """
-INSERT INTO health_daily AS h (day, channel, kind, recorded_day, interactions)
-SELECT * FROM json_to_recordset(%s::json) AS r(p date, c text, k text, d date, n int)
-ON CONFLICT (day, channel, kind, recorded_day) DO UPDATE SET
-    interactions = h.interactions + EXCLUDED.interactions
-"""
-# A member's whole contribution, added (sign 1) or taken out (sign -1) on a recorded day,
-# from their rows: active once and interactions per week, month and channel, and per day.
-COUNTS_OF_MEMBER = """
-INSERT INTO health_counts AS h (granularity, channel, period, metric, recorded_day, delta)
-SELECT granularity, channel, period, metric, %(day)s, %(sign)s * n
-FROM health_member_periods,
-    LATERAL (VALUES ('active', 1), ('interactions', interactions)) AS m(metric, n)
-WHERE member_id = %(member)s AND granularity <> 'day'
-ON CONFLICT (granularity, channel, period, metric, recorded_day) DO UPDATE SET
-    delta = h.delta + EXCLUDED.delta
-"""
-DAILY_OF_MEMBER = """
-INSERT INTO health_daily AS h (day, channel, kind, recorded_day, interactions)
-SELECT period, channel, kind, %(day)s, %(sign)s * interactions
-FROM health_member_periods WHERE member_id = %(member)s AND granularity = 'day'
-ON CONFLICT (day, channel, kind, recorded_day) DO UPDATE SET
-    interactions = h.interactions + EXCLUDED.interactions
-"""
-FORGET_PERIODS = "DELETE FROM health_member_periods WHERE member_id = %s"
 
 ALL = ""  # the channel (and kind) of rows for all channels
 _FLAGS: dict[type[Any], tuple[str, bool]] = {
