@@ -42,6 +42,9 @@ READ_CONDUCT = (Role.ADMIN, Role.MANAGER)
 # holds) and runs the audited export; it reads no other member's personal data.
 READ_AMBASSADORS = (Role.ADMIN, Role.MANAGER, Role.MARKETING, Role.PRODUCT, Role.VIEWER)
 EXPORT_AMBASSADORS = (Role.ADMIN, Role.MANAGER, Role.MARKETING)
+# Notes, follow-up tasks, the outreach log and the welcome queue are the staff's working
+# record of the relationship: product, marketing and viewer see none of them.
+MANAGE_OUTREACH = (Role.ADMIN, Role.MANAGER)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,11 @@ class Principal:
     def can_export_ambassadors(self) -> bool:
         """May run the audited marketing export of ambassadors."""
         return self.role in EXPORT_AMBASSADORS
+
+    @property
+    def can_manage_outreach(self) -> bool:
+        """May read and write notes, follow-up tasks, outreach and motivations."""
+        return self.role in MANAGE_OUTREACH
 
     @property
     def is_marketing(self) -> bool:

@@ -1,0 +1,1 @@
+"""The outreach context over GraphQL: notes, tasks, outreach, newcomers and discussions."""

@@ -1,0 +1,1 @@
+"""The outreach context's use cases: notes, follow-up tasks, outreach and its outcomes."""

@@ -1,0 +1,1 @@
+"""The outreach read models: notes, tasks, the outreach log, welcome queue and discussions."""
