@@ -35,6 +35,7 @@ class _Frame:
     """The plot area and the value scale shared by the bars or lines drawn in it."""
 
     top_value: float
+    step: float  # between grid lines
     count: int
 
     @property
@@ -104,18 +105,18 @@ def _frame(labels: Sequence[str], series: Sequence[Series]) -> _Frame:
     if not labels or not series:
         raise ValueError("a chart needs labels and at least one series")
     highest = max((v for s in series for v in s.values), default=0.0)
-    return _Frame(_nice_top(highest), len(labels))
+    step = _step(highest)
+    return _Frame(step * max(1, math.ceil(highest / step)), step, len(labels))
 
 
-def _nice_top(highest: float) -> float:
-    """The axis' top: a round number (1, 2 or 5 times a power of ten) per tick, at least 1."""
+def _step(highest: float) -> float:
+    """A round step between grid lines (1, 2 or 5 times a power of ten, at least 1: counts
+    have no fractions), giving at most TICKS lines above zero."""
     if highest <= 0:
-        return float(TICKS)
-    raw = highest / TICKS
-    power = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= raw)
-    step = max(step, 1.0)  # counts: no fractional grid lines
-    return float(step * math.ceil(highest / step))
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(highest / TICKS))
+    step = next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power * TICKS >= highest)
+    return max(step, 1.0)
 
 
 def _svg(
@@ -139,8 +140,8 @@ def _svg(
 def _axes(frame: _Frame, labels: Sequence[str]) -> str:
     """Grid lines with their values, the baseline, and the x labels (every n-th when many)."""
     out = []
-    for tick in range(TICKS + 1):
-        value = frame.top_value * tick / TICKS
+    for tick in range(round(frame.top_value / frame.step) + 1):
+        value = tick * frame.step
         y = frame.y(value)
         out.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"'
