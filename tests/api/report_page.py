@@ -73,7 +73,9 @@ class ReportPage(HTMLParser):
 
 def crm_report(database_url: str, *args: str) -> Result:
     """`crm report ARGS` in this process, on the test database."""
-    return CliRunner().invoke(app, ["report", *args], env=crm_env(database_url))
+    # Wide, so that rich does not wrap a path or an option name across lines.
+    env = crm_env(database_url, COLUMNS="400")
+    return CliRunner().invoke(app, ["report", *args], env=env)
 
 
 def month_label(day: date) -> str:
