@@ -6,6 +6,8 @@ month, before a late one recorded today, so `--as-of` that day must not see it.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from api.auth import Role
 from api.report.builder import add_months
 from domain.interactions.commands import RecordInteraction
 from tests.api.conftest import Api, join, served_api, succeed
-from tests.api.dashboard_community import settle
+from tests.api.dashboard_community import settle, signed_in
 from tests.api.feedback.helpers import done, submit
 from tests.api.report_page import ReportPage, crm_report, month_label
 
@@ -249,6 +251,29 @@ def test_data_texts_are_escaped_and_nothing_is_fetched(
     assert not re.search(r"url\s*\(|@import|https?:|//\w", page.html, re.I)
     assert len(page.find("style")) == 1 and "@media print" in page.html
     assert "no personal data" in page.html
+
+
+def test_the_dashboard_serves_the_same_file_to_a_session(community: Community) -> None:
+    month = month_label(community.month)
+    anonymous = community.api.client.get(
+        f"{community.api.url}/dashboard/report", params={"month": month}, follow_redirects=False
+    )
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/dashboard/sign-in"
+    with signed_in(community.api, community.viewer) as browser:
+        answer = browser.get("/dashboard/report", params={"month": month})
+        refused = browser.get("/dashboard/report", params={"month": "2026-13"})
+        too_late = browser.get("/dashboard/report", params={"month": month, "asOf": "2999-01-01"})
+    assert answer.status_code == 200, answer.text
+    assert_month_matches(ReportPage(answer.text), health(community)[-1])
+    assert f'filename="community-report-{month}.html"' in answer.headers["content-disposition"]
+    # The page may load nothing: its one stylesheet is allowed by its hash, nothing else.
+    style = re.search(r"<style>(.*?)</style>", answer.text, re.S)
+    assert style, "no stylesheet"
+    digest = base64.b64encode(hashlib.sha256(style.group(1).encode()).digest()).decode()
+    policy = answer.headers["content-security-policy"]
+    assert policy.startswith("default-src 'none'; style-src 'sha256-" + digest + "'")
+    assert refused.status_code == 400 and refused.text.startswith("month: ")
+    assert too_late.status_code == 400 and too_late.text.startswith("asOf: ")
 
 
 def test_as_of_keeps_a_late_interaction_out(community: Community, tmp_path: Path) -> None:
