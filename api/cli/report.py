@@ -14,7 +14,7 @@ import typer
 from api.bootstrap import catch_up_all, use_cases
 from api.cli.common import app, console, load_settings
 from api.report import ReportRequest, monthly_report, render_report
-from api.report.builder import DEFAULT_MONTHS, MAX_MONTHS, parse_as_of, parse_channel, parse_month
+from api.report.builder import DEFAULT_MONTHS, MAX_MONTHS, report_request
 from api.report.files import ReportFile
 from application.runtime import Runtime
 from domain.errors import InvalidField
@@ -41,12 +41,7 @@ def report(
     """Write the month's community health report: one HTML file, no script, no personal data."""
     today = datetime.now(UTC).date()
     try:
-        request = ReportRequest(
-            parse_month(month, today),
-            parse_channel(channel),
-            parse_as_of(as_of, today) if as_of else None,
-            months,
-        )
+        request = report_request(month, channel, as_of, months, today)
     except InvalidField as error:
         raise typer.BadParameter(error.message, param_hint=OPTIONS[error.field]) from None
     with _target(out) as target:

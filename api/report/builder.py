@@ -63,6 +63,19 @@ class MonthlyReport:
         return self.kpis[-1]
 
 
+def report_request(
+    month: str, channel: str | None, as_of: str | None, months: int, today: date
+) -> ReportRequest:
+    """The request typed in (CLI options or query parameters); InvalidField naming the
+    field of the first bad value."""
+    return ReportRequest(
+        parse_month(month, today),
+        parse_channel(channel),
+        parse_as_of(as_of, today) if as_of else None,
+        months,
+    )
+
+
 def parse_month(raw: str, today: date) -> date:
     """The first day of a YYYY-MM month not after today's; InvalidField naming `month`."""
     found = MONTH.fullmatch(raw.strip())

@@ -9,15 +9,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 
 from api.dashboard.sessions import COOKIE, Sessions
 from api.deps import ServicesDep
-from api.report.builder import (
-    DEFAULT_MONTHS,
-    MonthlyReport,
-    ReportRequest,
-    monthly_report,
-    parse_as_of,
-    parse_channel,
-    parse_month,
-)
+from api.report.builder import DEFAULT_MONTHS, MonthlyReport, monthly_report, report_request
 from api.report.render import render_report, style_hash
 from api.services import Services, in_thread
 from domain.errors import InvalidField
@@ -41,12 +33,7 @@ async def report_file(
         return RedirectResponse("/dashboard/sign-in", status_code=status.HTTP_303_SEE_OTHER)
     today = datetime.now(UTC).date()
     try:
-        asked = ReportRequest(
-            parse_month(month, today),
-            parse_channel(channel),
-            parse_as_of(asOf, today) if asOf else None,
-            months,
-        )
+        asked = report_request(month, channel, asOf, months, today)
         found = await in_thread(monthly_report, services.use_cases, services.pool, asked)
     except InvalidField as error:
         name = PARAMETERS.get(error.field, error.field)
