@@ -165,6 +165,11 @@ def health(community: Community, **variables: Any) -> list[dict[str, Any]]:
     return periods
 
 
+def mix(page: ReportPage) -> dict[str, int]:
+    """The month's interactions per channel, as the report lists them."""
+    return {r["data-channel"]: int(r["data-value"]) for r in page.find("tr") if "data-channel" in r}
+
+
 def assert_month_matches(page: ReportPage, period: dict[str, Any]) -> None:
     """Every figure of the month's table equals GraphQL's for the same month."""
     for name, field in FIGURES.items():
@@ -201,9 +206,8 @@ def test_the_month_and_its_trend_are_what_graphql_answers(
         drawn = page.chart_values(chart, element, series)
         assert drawn == [p[field]["value"] for p in periods], chart
         assert page.chart(chart)["data-labels"] == "12"
-    mix = {r["data-channel"]: int(r["data-value"]) for r in page.find("tr") if "data-channel" in r}
-    assert sum(mix.values()) == month["interactions"]["value"]
-    for channel, count in mix.items():  # each channel's share is that channel's own number
+    assert sum(mix(page).values()) == month["interactions"]["value"]
+    for channel, count in mix(page).items():  # each channel's share is that channel's own number
         assert health(community, channel=channel.upper())[-1]["interactions"]["value"] == count
 
 
@@ -231,7 +235,7 @@ def test_cohorts_and_spikes_are_what_graphql_answers(community: Community, tmp_p
 def test_one_channel_is_that_channels_numbers(community: Community, tmp_path: Path) -> None:
     page = report(community, tmp_path, "--channel", "github", "--months", "6")
     assert_month_matches(page, health(community, channel="GITHUB")[-1])
-    assert {r["data-channel"] for r in page.find("tr") if "data-channel" in r} == {"github"}
+    assert set(mix(page)) == {"github"}
     assert page.chart("active")["data-labels"] == "6"
     assert len(page.chart_values("new-vs-inactive", "rect", "New")) == 6
 
@@ -286,6 +290,10 @@ def test_as_of_keeps_a_late_interaction_out(community: Community, tmp_path: Path
     assert [after.kpi(n) for n in FIGURES] == [before.kpi(n) for n in FIGURES]
     assert after_now.kpi("interactions")["value"] == before_now.kpi("interactions")["value"] + 1
     assert after_now.kpi("active")["value"] == before_now.kpi("active")["value"] + 1
+    # Interactions by channel and kind are as known at asOf too.
+    for page in (before, after, after_now):
+        assert mix(page) and sum(mix(page).values()) == page.kpi("interactions")["value"]
+    assert mix(after) == mix(before) and mix(after_now)["discord"] == mix(before)["discord"] + 1
     asked = {"asOf": community.recorded.isoformat()}
     assert_month_matches(after, health(community, **asked)[-1])
     assert_month_matches(after_now, health(community)[-1])
