@@ -22,6 +22,7 @@ from api.graphql.schema import MEMBER_FIELDS, build_schema
 from api.limits import BodySizeLimit
 from api.metrics import render_metrics
 from api.ratelimit import RateLimiter
+from api.report.route import router as report_router
 from api.rest import INGEST_PATH
 from api.rest import router as ingestion_router
 from api.services import Services, in_thread
@@ -94,6 +95,8 @@ def create_app(
     app.include_router(disclosures_router)
     # The dashboard's pages sign in with a key and keep a session cookie (api/dashboard).
     mount_dashboard(app)
+    # The monthly report as a file, for the same sessions (api/report).
+    app.include_router(report_router)
     # Each process keeps its own buckets; ingestion streams any size and bounds each line.
     app.state.rate_limiter = RateLimiter(settings)
     # Each streaming CSV export holds a pooled connection: half the pool at most.

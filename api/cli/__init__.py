@@ -1,4 +1,4 @@
-"""The `crm` command: serve, migrate, run projections, manage keys, import, evaluate, backtest."""
+"""The `crm` command: serve, migrate, projections, keys, import, evaluate, backtest, report."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from api.cli import (  # noqa: F401  (each registers its commands)
     keys,
     lifecycle,
     rebuild,
+    report,
     server,
 )
 from api.cli.common import app
