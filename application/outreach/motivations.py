@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from application.crypto import SubjectErased
 from application.members.community import Community
-from application.outreach.staff import check_member, check_staff
-from domain.errors import MemberIsErased
+from application.outreach.staff import check_member, check_staff, save_about
 from domain.outreach.commands_motivations import RecordMemberMotivation
 from domain.outreach.motivation import DEFAULT_MOTIVATIONS, Motivation
 
@@ -43,9 +41,5 @@ class MotivationDesk:
             now=now,
             bounds=self.community.bounds,
         )
-        try:
-            recordings = self.community.save(motivation)
-        except SubjectErased:
-            raise MemberIsErased(command.member_id) from None
-        position = recordings[-1].notification.id if recordings else None
+        position = save_about(self.community, motivation, command.member_id)
         return MotivationChange(motivation, position)

@@ -10,11 +10,10 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from application.crypto import SubjectErased
 from application.members.community import Community
-from application.outreach.staff import check_member, check_staff
+from application.outreach.staff import check_member, check_staff, save_about
 from domain.conduct import Incident
-from domain.errors import InvalidField, MemberIsErased
+from domain.errors import InvalidField
 from domain.feedback.item import FeedbackItem
 from domain.interactions.interaction import Interaction
 from domain.outreach.commands_notes import AddMemberNote, EditMemberNote
@@ -100,12 +99,7 @@ class NoteDesk:
             raise NoteVersionMismatch(note.id, command.expected_version, current) from None
 
     def _save(self, note: Note) -> NoteChange:
-        try:
-            recordings = self.community.save(note)
-        except SubjectErased:
-            # The member was erased between the check and the save: their key is gone.
-            raise MemberIsErased(note.member_id) from None
-        return NoteChange(note, recordings[-1].notification.id if recordings else None)
+        return NoteChange(note, save_about(self.community, note, note.member_id))
 
     def _check_link(self, member_id: UUID, kind: NoteLinkKind, item_id: UUID) -> None:
         """The linked item exists, is of the kind named, and concerns the note's member:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
+from application.crypto import SubjectErased
 from application.members.community import Community
 from domain.errors import InvalidField, MemberIsErased, MemberNotFound
 
@@ -24,3 +27,13 @@ def check_staff(community: Community, field: str, member_id: UUID) -> None:
         raise InvalidField(field, "names an erased member")
     if not member.is_staff:
         raise InvalidField(field, "names a member who is not marked as staff")
+
+
+def save_about(community: Community, aggregate: Aggregate, member_id: UUID) -> int | None:
+    """Record the aggregate's pending events, sealed under the member's key; where its last
+    event landed. MemberIsErased when the member was erased since the check (no key)."""
+    try:
+        recordings = community.save(aggregate)
+    except SubjectErased:
+        raise MemberIsErased(member_id) from None
+    return recordings[-1].notification.id if recordings else None

@@ -14,18 +14,10 @@ from uuid import UUID
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from api.auth import MANAGE_OUTREACH
-from api.graphql.commands import attempt
 from api.graphql.context import Context, Info
-from api.graphql.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    ValidationFailed,
-    domain_error,
-    forbidden,
-)
+from api.graphql.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from api.graphql.loaders import request_loader
+from api.graphql.outreach.notes_execute import staff_command
 from api.services import in_thread
 from application.outreach.motivations import MotivationChange
 from domain.outreach.commands_motivations import RecordMemberMotivation
@@ -158,9 +150,6 @@ class MotivationMutation:
     async def record_member_motivation(
         self, info: Info, input: RecordMemberMotivationInput
     ) -> RecordMemberMotivationResult:
-        if not info.context.principal.can_manage_outreach:
-            return forbidden("record members' motivations", MANAGE_OUTREACH)
-
         def build() -> RecordMemberMotivation:
             return RecordMemberMotivation(
                 member_id=input.member_id,
@@ -171,7 +160,7 @@ class MotivationMutation:
             )
 
         desk = info.context.services.use_cases.motivations
-        outcome = await attempt(build, desk.record, refused=domain_error)
+        outcome = await staff_command(info, "record members' motivations", build, desk.record)
         if isinstance(outcome, MotivationChange):
             return MemberMotivationRecorded(
                 member_id=strawberry.ID(str(input.member_id)),

@@ -7,17 +7,9 @@ from typing import Annotated, Any
 
 import strawberry
 
-from api.auth import MANAGE_OUTREACH
-from api.graphql.commands import attempt
 from api.graphql.context import Info
-from api.graphql.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    ValidationFailed,
-    domain_error,
-    forbidden,
-)
+from api.graphql.errors import Conflict, Forbidden, NotFound, ValidationFailed, domain_error
+from api.graphql.outreach.notes_execute import staff_command
 from api.graphql.outreach.notes_types import MemberNote, load_note
 from application.outreach.notes import NoteChange
 from domain.errors import DomainError
@@ -114,9 +106,6 @@ class NoteMutation:
         "member's key: erasing the member makes it unreadable."
     )
     async def add_member_note(self, info: Info, input: AddMemberNoteInput) -> AddMemberNoteResult:
-        if not info.context.principal.can_manage_outreach:
-            return forbidden("write notes on members", MANAGE_OUTREACH)
-
         def build() -> AddMemberNote:
             return AddMemberNote(
                 member_id=input.member_id,
@@ -128,7 +117,7 @@ class NoteMutation:
             )
 
         desk = info.context.services.use_cases.notes
-        outcome = await attempt(build, desk.add, refused=_refused)
+        outcome = await staff_command(info, "write notes on members", build, desk.add, _refused)
         if isinstance(outcome, NoteChange):
             return MemberNoteAdded(**await _changed(info, outcome))
         return outcome
@@ -140,9 +129,6 @@ class NoteMutation:
     async def edit_member_note(
         self, info: Info, input: EditMemberNoteInput
     ) -> EditMemberNoteResult:
-        if not info.context.principal.can_manage_outreach:
-            return forbidden("edit notes on members", MANAGE_OUTREACH)
-
         def build() -> EditMemberNote:
             return EditMemberNote(
                 note_id=input.note_id,
@@ -152,7 +138,7 @@ class NoteMutation:
             )
 
         desk = info.context.services.use_cases.notes
-        outcome = await attempt(build, desk.edit, refused=_refused)
+        outcome = await staff_command(info, "edit notes on members", build, desk.edit, _refused)
         if isinstance(outcome, NoteChange):
             return MemberNoteEdited(**await _changed(info, outcome))
         return outcome

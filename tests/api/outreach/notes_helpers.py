@@ -68,4 +68,4 @@ def staff_member(api: Api, key: str) -> str:
     """A new member marked as staff: an author of notes."""
     member = join(api, key)["id"]
     succeed(api, "markMemberAsStaff", {"memberId": member}, key=key)
-    return member
+    return str(member)
