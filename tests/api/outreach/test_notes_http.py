@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
 from api.auth import Role
-from tests.api.conftest import Api, join
+from tests.api.conftest import Api, join, succeed
 from tests.api.outreach.notes_helpers import (
     BY_MOTIVATION,
     MEMBER_MOTIVATION,
@@ -192,3 +195,51 @@ def test_members_are_filtered_and_counted_by_motivation(
     unknown = api.graphql(BY_MOTIVATION, {"motivation": "hiring"}, key=viewer_key)
     assert unknown["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert unknown["errors"][0]["message"].startswith("filter.motivation:")
+
+
+def test_two_concurrent_edits_of_one_note_one_wins_the_other_conflicts(
+    api: Api, admin_key: str, manager_key: str
+) -> None:
+    author, member = staff_member(api, admin_key), join(api, admin_key)["id"]
+    note = ok(
+        api, "addMemberNote", {"memberId": member, "authorId": author, "text": "v1"}, manager_key
+    )["noteId"]
+    start = threading.Barrier(2)
+
+    def edit(text: str) -> dict[str, Any]:
+        start.wait()
+        input = {"noteId": note, "editedBy": author, "text": text, "expectedVersion": 1}
+        return run(api, "editMemberNote", input, manager_key)
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(edit, ["From Ana's desk", "From Bo's desk"]))
+
+    kinds = sorted(r["__typename"] for r in results)
+    assert kinds == ["Conflict", "MemberNoteEdited"], results
+    won = next(r for r in results if r["__typename"] == "MemberNoteEdited")
+    lost = next(r for r in results if r["__typename"] == "Conflict")
+    assert (lost["code"], lost["currentVersion"]) == ("VERSION_MISMATCH", 2)
+    body = api.graphql(MEMBER_NOTES, {"id": member}, key=manager_key)
+    (found,) = body["data"]["member"]["notes"]
+    assert found["text"] == won["note"]["text"]
+    assert [h["text"] for h in found["history"]] == ["v1", won["note"]["text"]]
+
+
+def test_an_erased_member_s_notes_read_as_nothing(
+    api: Api, admin_key: str, manager_key: str
+) -> None:
+    author, member = staff_member(api, admin_key), join(api, admin_key)["id"]
+    secret = f"Lives at {uuid.uuid4().hex[:8]} street"
+    ok(api, "addMemberNote", {"memberId": member, "authorId": author, "text": secret}, manager_key)
+    succeed(api, "eraseMember", {"memberId": member}, key=admin_key)
+
+    body = api.graphql(MEMBER_NOTES, {"id": member}, key=manager_key)
+    assert "errors" not in body, body
+    (note,) = body["data"]["member"]["notes"]
+    assert (note["text"], note["memberErased"], note["authorId"]) == (None, True, author)
+    assert [h["text"] for h in note["history"]] == [None]
+    assert secret not in str(body)
+    again = run(
+        api, "addMemberNote", {"memberId": member, "authorId": author, "text": "x"}, manager_key
+    )
+    assert (again["__typename"], again["code"]) == ("Conflict", "MEMBER_ERASED")
