@@ -30,6 +30,8 @@ from application.lifecycle.evaluation import EvaluationSchedule, StageEvaluation
 from application.lifecycle.explanations import StageExplanations
 from application.lifecycle.returns import RecordReturns
 from application.lifecycle.simulation import RuleSimulation
+from application.outreach.motivations import MotivationDesk
+from application.outreach.notes import NoteDesk
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
@@ -76,6 +78,9 @@ class UseCases:
     health: CommunityHealth
     # Activity spikes with their likely causes, and managers' annotations of them.
     spikes: ActivitySpikes
+    # Notes on members, and why members joined (outreach).
+    notes: NoteDesk
+    motivations: MotivationDesk
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -102,6 +107,8 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         DisclosureLog(community),
         CommunityHealth(HealthReads(runtime.pool), settings.health_rule()),
         ActivitySpikes(community, SpikeSourcesSql(runtime.pool), settings.spike_rule()),
+        NoteDesk(community),
+        MotivationDesk(community, settings.motivation_options()),
     )
 
 

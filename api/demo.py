@@ -27,6 +27,7 @@ from domain.feedback.workflow import FeedbackKind
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
 from domain.members.consents import GiveConsent
+from domain.outreach.commands_motivations import RecordMemberMotivation
 from domain.values import Channel
 
 # How many of the most engaged members get the extra activity, consent, and the program.
@@ -97,12 +98,25 @@ def seed_demo_program(
                 at=now - timedelta(days=30),
             )
         )
+    _motivations(cases, engaged, staff, now)
     for member_id in engaged[:AMBASSADORS]:
         cases.program.nominate(program.NominateAmbassador(member_id=member_id, by=staff))
         cases.program.approve(program.ApproveAmbassador(member_id=member_id, by=staff, tier="gold"))
     catch_up()
     report = cases.candidacy.evaluate(now)
     return DemoProgram(len(engaged), min(AMBASSADORS, len(engaged)), report.candidates)
+
+
+def _motivations(cases: UseCases, engaged: list[UUID], staff: UUID, now: datetime) -> None:
+    """Why the engaged members joined: two configured options each, in turn."""
+    options = cases.motivations.options
+    for i, member_id in enumerate(engaged):
+        chosen = [options[i % len(options)], options[(i + 2) % len(options)]]
+        cases.motivations.record(
+            RecordMemberMotivation(
+                member_id=member_id, recorded_by=staff, options=chosen, at=now - timedelta(days=60)
+            )
+        )
 
 
 def _most_engaged(pool: ConnectionPool) -> tuple[list[UUID], UUID | None]:

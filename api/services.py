@@ -28,6 +28,8 @@ from projections.interactions.queries import EngagementQueries
 from projections.lifecycle.queries import LifecycleQueries
 from projections.members.projection import MembersProjection
 from projections.members.queries import MemberQueries
+from projections.outreach.motivations_queries import MotivationQueries
+from projections.outreach.notes_queries import NoteQueries
 from projections.positions import PositionWatcher
 from projections.worker import ProjectionWorker
 
@@ -58,6 +60,9 @@ class Services:
     use_cases: UseCases
     # The ambassador program's read model (projections/ambassadors).
     ambassadors: AmbassadorQueries
+    # Notes on members and members' motivations (projections/outreach).
+    notes: NoteQueries
+    motivations: MotivationQueries
     worker: ProjectionWorker | None = None
 
     @property
@@ -102,6 +107,8 @@ class Services:
             watcher,
             use_cases(runtime, lifecycle),
             AmbassadorQueries(pool, personal),
+            NoteQueries(pool, personal),
+            MotivationQueries(pool, personal),
             worker,
         )
 

@@ -21,6 +21,7 @@ from domain.health.rule import (
 )
 from domain.health.spikes import SpikeRule
 from domain.lifecycle.rule import MAX_RULE_VERSION
+from domain.outreach.motivation import DEFAULT_MOTIVATIONS, InvalidMotivations, check_options_list
 
 DEFAULT_CANDIDACY_RULE = CandidacyRule()
 DEFAULT_HEALTH_RULE = HealthRule()
@@ -132,3 +133,22 @@ class HealthSettings(BaseModel):
             min_band=self.health_spike_min_band,
             min_band_share=self.health_spike_min_band_share,
         )
+
+
+class OutreachSettings(BaseModel):
+    """The outreach context's settings: the options of why members joined."""
+
+    # Comma-separated option names (a-z, 0-9, _), e.g. "learn,get_help,network,other".
+    outreach_motivations: str = Field(default=",".join(DEFAULT_MOTIVATIONS), max_length=2000)
+
+    @model_validator(mode="after")
+    def _motivations_are_valid(self) -> Self:
+        try:
+            self.motivation_options()
+        except InvalidMotivations as error:
+            raise ValueError(f"CRM_OUTREACH_MOTIVATIONS: {error}") from None
+        return self
+
+    def motivation_options(self) -> tuple[str, ...]:
+        """The configured motivation options, in the order given."""
+        return check_options_list(self.outreach_motivations.split(","))

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
     from api.graphql.members import Member
+    from api.graphql.outreach.motivations import MemberMotivation
+    from api.graphql.outreach.notes_types import MemberNote
 
 # Each resolver takes the request's strawberry Info, as the fields calling it do.
 Info = Any
@@ -47,3 +49,7 @@ class MemberFields:
     standing: Callable[[Info, UUID], Awaitable[MemberStanding]]
     # (info, member id, first, after): the exports that held the member's data.
     disclosures: Callable[[Info, UUID, int, str | None], Awaitable[DisclosureConnection]]
+    # (info, member id, first): staff notes on the member (FORBIDDEN for most roles).
+    notes: Callable[[Info, UUID, int], Awaitable[list[MemberNote]]]
+    # The member's latest answer to why they joined, batched per request.
+    motivation: Callable[[Info, UUID], Awaitable[MemberMotivation | None]]

@@ -43,6 +43,13 @@ from api.graphql.masking import MaskUnexpectedErrors
 from api.graphql.member_fields import MemberFields
 from api.graphql.members import MemberMutation, MemberQuery, member_by_id
 from api.graphql.nodes import NodeQuery
+from api.graphql.outreach import (
+    MotivationMutation,
+    MotivationQuery,
+    NoteMutation,
+    member_motivation,
+    member_notes,
+)
 from api.graphql.ratelimit import RateLimitOperations
 from api.graphql.validation_memo import RememberedValidation, ValidationMemo
 
@@ -57,6 +64,8 @@ MEMBER_FIELDS = MemberFields(
     consents=member_consents,
     standing=member_standing,
     disclosures=member_disclosures,
+    notes=member_notes,
+    motivation=member_motivation,
 )
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -78,6 +87,7 @@ class Query(
     DisclosureQuery,
     HealthQuery,
     SpikeQuery,
+    MotivationQuery,
     NodeQuery,
 ):
     pass
@@ -92,6 +102,8 @@ class Mutation(
     ConsentMutation,
     ConductMutation,
     SpikeMutation,
+    NoteMutation,
+    MotivationMutation,
 ):
     pass
 

@@ -63,6 +63,8 @@ class MemberFilter:
     is_bot: bool | None = None
     # good, suspended or banned now, from the conduct read model's member_standing.
     standing: str | None = None
+    # Chose this option of why they joined, from the outreach read model's member_motivations.
+    motivation: str | None = None
     # Blind indexes of the search text: an exact e-mail or handle (see PersonalData).
     search_keys: tuple[bytes, ...] = ()
 
@@ -188,6 +190,9 @@ def _conditions(where: MemberFilter) -> tuple[list[sql.Composable], list[Any]]:
             params.append(getattr(where, column))
     if where.standing is not None:
         conditions.append(sql.SQL(_STANDING[where.standing]))
+    if where.motivation is not None:
+        conditions.append(sql.SQL(_MOTIVATION))
+        params.append([where.motivation])
     return conditions, params
 
 
@@ -199,10 +204,18 @@ _STANDING = {
     "good": "NOT " + _STANDING_IS + "(s.standing = 'banned' OR s.until > now()))",
 }
 
+# The member's latest answer to why they joined includes the option (migration 0024).
+_MOTIVATION = (
+    "EXISTS (SELECT FROM member_motivations mm"
+    " WHERE mm.member_id = members.member_id AND mm.options @> %s::text[])"
+)
+
 
 def _counter_for(where: MemberFilter) -> tuple[str | None, str | None]:
     """The counter dimension answering this filter, or (None, None) when none can."""
     if where.search or where.is_staff is not None or where.is_bot is not None or where.standing:
+        return None, None
+    if where.motivation is not None:
         return None, None
     if where.tag is not None and where.channel is not None:
         return None, None

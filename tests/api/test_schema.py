@@ -55,6 +55,9 @@ MUTATIONS = {
     "appealConductIncident",
     "decideConductAppeal",
     "annotateActivitySpike",
+    "addMemberNote",
+    "editMemberNote",
+    "recordMemberMotivation",
 }
 INTROSPECT = """
 {
@@ -140,6 +143,7 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "communityHealth",
         "cohortRetention",
         "activitySpikes",
+        "motivationSummary",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}

@@ -123,3 +123,8 @@ class MemberFilterInput:
         default=None,
         description="In this standing now: a suspension whose end has passed counts as GOOD.",
     )
+    motivation: str | None = strawberry.field(
+        default=None,
+        description="Chose this option (one of CRM_OUTREACH_MOTIVATIONS, as motivationSummary "
+        "lists them) in their latest answer to why they joined.",
+    )

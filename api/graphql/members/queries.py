@@ -74,7 +74,9 @@ class MemberQuery:
                 "orderBy: your role may not sort members by name, since names are personal"
                 " data (sort by JOINED_AT_DESC or JOINED_AT_ASC)"
             )
-        where = services.members.search_filter(_filter(filter, reveal))
+        where = services.members.search_filter(
+            _filter(filter, reveal, services.settings.motivation_options())
+        )
         order = MemberOrder(order_by)
         page = await request.read(
             lambda cursor, size: services.members.page(where, order, cursor, size)
@@ -109,7 +111,9 @@ def _uuid(value: str, field: str) -> UUID:
         raise bad_input(f"{field}: not a member id (a UUID)") from None
 
 
-def _filter(given: MemberFilterInput | None, reveal: bool) -> MemberFilter:
+def _filter(
+    given: MemberFilterInput | None, reveal: bool, motivations: tuple[str, ...]
+) -> MemberFilter:
     if given is None:
         return MemberFilter()
     tag = checked_tag(given.tag)
@@ -124,6 +128,8 @@ def _filter(given: MemberFilterInput | None, reveal: bool) -> MemberFilter:
         raise bad_input("filter.search: at most 100 characters")
     if search is not None and "\x00" in search:
         raise bad_input("filter.search: must not contain NUL characters")
+    if given.motivation is not None and given.motivation not in motivations:
+        raise bad_input(f"filter.motivation: not an option; one of {', '.join(motivations)}")
     statuses = tuple(s.value for s in given.status) if given.status else DEFAULT_STATUSES
     return MemberFilter(
         statuses=statuses,
@@ -133,4 +139,5 @@ def _filter(given: MemberFilterInput | None, reveal: bool) -> MemberFilter:
         is_staff=given.is_staff,
         is_bot=given.is_bot,
         standing=given.standing.value if given.standing else None,
+        motivation=given.motivation,
     )

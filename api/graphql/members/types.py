@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
+    from api.graphql.outreach.motivations import MemberMotivation
+    from api.graphql.outreach.notes_types import MemberNote
 
 EngagementRef = Annotated["MemberEngagement", strawberry.lazy("api.graphql.interactions")]
 StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle")]
@@ -45,12 +47,17 @@ MemberStandingRef = Annotated["MemberStanding", strawberry.lazy("api.graphql.con
 DisclosureConnectionRef = Annotated[
     "DisclosureConnection", strawberry.lazy("api.graphql.disclosures")
 ]
+MemberNoteRef = Annotated["MemberNote", strawberry.lazy("api.graphql.outreach.notes_types")]
+MemberMotivationRef = Annotated[
+    "MemberMotivation", strawberry.lazy("api.graphql.outreach.motivations")
+]
 InteractionConnectionRef = Annotated[
     "InteractionConnection", strawberry.lazy("api.graphql.interactions")
 ]
 
 MAX_HISTORY = 500
 MAX_FEEDBACK = 500
+MAX_NOTES = 200
 
 # strawberry.enum attaches the GraphQL definition to the enum itself and returns it; naming
 # the class (not the call's result) keeps it usable as a type in annotations.
@@ -215,6 +222,25 @@ class Member(Node):
         self, info: Info, first: First = DEFAULT_FIRST, after: After = None
     ) -> DisclosureConnectionRef:
         return await info.context.member_fields.disclosures(info, UUID(self.id), first, after)
+
+    @strawberry.field(
+        description="Staff notes on the member, newest first, each with every version of its "
+        "text. Admin and manager only (FORBIDDEN otherwise)."
+    )
+    async def notes(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description="At most this many (1-200).")] = 50,
+    ) -> list[MemberNoteRef] | None:
+        check_first(first, MAX_NOTES)
+        return await info.context.member_fields.notes(info, UUID(self.id), first)
+
+    @strawberry.field(
+        description="The member's latest answer to why they joined, if any: the options for "
+        "every role, their own words for roles that may read personal data."
+    )
+    async def motivation(self, info: Info) -> MemberMotivationRef | None:
+        return await info.context.member_fields.motivation(info, UUID(self.id))
 
 
 @relay_type(
