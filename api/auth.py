@@ -93,7 +93,7 @@ class Principal:
 
     @property
     def can_manage_outreach(self) -> bool:
-        """May read and write notes, follow-up tasks, outreach and motivations."""
+        """May read and write notes, follow-up tasks and outreach, and record motivations."""
         return self.role in MANAGE_OUTREACH
 
     @property
