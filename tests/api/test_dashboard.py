@@ -97,7 +97,8 @@ def test_the_page_shows_the_read_models_figures(community: Api) -> None:
     # Six interactions in one week, in the chart's table and its JSON data.
     assert '<td class="number">6</td>' in page
     weekly = json.loads(page.split('id="chart-data">')[1].split("</script>")[0])["weekly"]
-    assert len(weekly["x"]) == len(weekly["y"]) == 26 and sum(weekly["y"]) == 6
+    (line,) = weekly["lines"]
+    assert len(weekly["x"]) == len(line["y"]) == 26 and sum(line["y"]) == 6
 
 
 def test_a_member_named_like_a_script_shows_as_text(community: Api) -> None:
@@ -172,9 +173,10 @@ def test_the_health_panels_show_what_graphql_reports(community: Api) -> None:
     assert _shown(page, label, "interactions") == period["interactions"]["value"] == 6
     assert _shown(page, label, "new") == period["new"]["value"] == 3
     assert _shown(page, label, "active") == period["active"]["value"] == 3
-    # The default span: twelve months, ending with the current one.
-    assert page.count('<tr data-month="') == 3 * 12
-    for slot in ("new-vs-inactive", "active-by-level", "by-channel", "spikes", "cohorts"):
+    # The default span: twelve months, ending with the current one, in five tables by month.
+    assert page.count('<tr data-month="') == 5 * 12
+    slots = ("new-vs-inactive", "active-by-level", "membership", "by-channel", "mix", "spikes")
+    for slot in (*slots, "cohorts", "first-response"):
         assert f'id="health-{slot}"' in page
     assert 'class="number heat-4">100%' in page and "style=" not in page
 
@@ -187,7 +189,7 @@ def test_the_pickers_change_the_figures(community: Api) -> None:
         before = client.get("/dashboard", params={"from": earlier, "to": earlier})
         slack = client.get("/dashboard", params={"from": label, "to": label, "channel": "slack"})
     assert before.status_code == slack.status_code == 200
-    assert before.text.count('<tr data-month="') == 3 and f'data-month="{label}"' not in before.text
+    assert before.text.count('<tr data-month="') == 5 and f'data-month="{label}"' not in before.text
     assert _shown(before.text, earlier, "interactions") == 0
     assert _shown(slack.text, label, "interactions") == 0
     assert '<option value="slack" selected>' in slack.text
