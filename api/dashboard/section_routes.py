@@ -55,6 +55,17 @@ async def section(request: Request, services: ServicesDep, name: str) -> Respons
     return await _serve(request, services, found, session)
 
 
+@router.get("/{rest:path}")
+async def elsewhere(request: Request, services: ServicesDep, rest: str) -> Response:
+    """Any deeper path under /dashboard: the same 404 page as an unknown section."""
+    session = await signed_in(request, services)
+    if session is None:
+        return redirect(SIGN_IN)
+    if not rest:  # /dashboard/ is the whole page
+        return redirect("/dashboard")
+    return refused(status.HTTP_404_NOT_FOUND, "There is no such dashboard page.", session)
+
+
 async def _serve(
     request: Request, services: Services, shown: Section, session: Session | None = None
 ) -> Response:

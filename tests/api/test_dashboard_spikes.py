@@ -107,9 +107,7 @@ def test_the_activity_section_shows_the_spikes_graphql_finds(community: Api) -> 
     daily, marks = charts["daily"]["lines"]
     days = ((spike_month() + timedelta(days=32)).replace(day=1) - spike_month()).days
     assert marks["points"] and len(daily["y"]) == len(charts["daily"]["x"]) == days
-    assert sorted(y for y in marks["y"] if y is not None) == sorted(
-        s["activity"] for s in expected
-    )
+    assert sorted(y for y in marks["y"] if y is not None) == sorted(s["activity"] for s in expected)
 
 
 def test_the_spikes_csv_holds_the_same_spikes(community: Api) -> None:
