@@ -57,6 +57,17 @@ class HealthView:
     # Interactions per day of the span, for the spikes' chart: (day, interactions).
     daily: list[tuple[date, int]] = field(default_factory=list)
 
+    def mix_table(self) -> tuple[list[str], list[tuple[str, dict[str, int], int]]]:
+        """The span's interactions by channel (rows) and kind (columns): the kinds seen, and
+        per channel its counts by kind and its total."""
+        kinds = sorted({row.kind for row in self.mix})
+        by_channel: dict[str, dict[str, int]] = {}
+        for row in self.mix:
+            counts = by_channel.setdefault(row.channel, {})
+            counts[row.kind] = counts.get(row.kind, 0) + row.interactions
+        rows = [(ch, counts, sum(counts.values())) for ch, counts in sorted(by_channel.items())]
+        return kinds, rows
+
     def charts(self) -> dict[str, Any]:
         """The health charts' series, by the id their page element names."""
         months = [epoch(k.start) for k in self.kpis]

@@ -35,6 +35,11 @@ query Spikes($from: Date!, $to: Date!) {
   }
 }
 """
+INTERACTIONS = """
+query Interactions($from: Date!, $to: Date!) {
+  communityHealth(from: $from, to: $to, granularity: MONTH) { start interactions { value } }
+}
+"""
 RESPONSES = """
 query Responses($from: Date!, $to: Date!) {
   communityHealth(from: $from, to: $to, granularity: MONTH) {
@@ -97,7 +102,8 @@ def test_the_activity_section_shows_the_spikes_graphql_finds(community: Api) -> 
         row = shown[spike["day"]]
         for name in ("activity", "level", "excess"):
             assert row["figures"][name] == round(spike[name], 1)
-        assert row["causes"] == [(c["kind"].lower(), c["name"]) for c in spike["causes"]]
+        # The top three causes; the CSV holds them all.
+        assert row["causes"] == [(c["kind"].lower(), c["name"]) for c in spike["causes"][:3]]
     # The planted burst: 14 messages against a steady 2 a day, carried by its thread.
     (planted,) = [s for s in expected if s["day"] == str(spike_day())]
     assert planted["activity"] == 14 and planted["level"] == 2 and planted["excess"] == 12
@@ -142,6 +148,29 @@ def test_the_responses_section_shows_graphqls_first_response_times(community: Ap
     assert f'data-kpi="first_response_p90">{p90 / 3600:.1f}<' in row
     charts = json.loads(page.split('id="chart-data">')[1].split("</script>")[0])
     assert charts["first-response"]["lines"][0]["y"] == [round(median / 3600, 2)]
+
+
+def test_interactions_by_channel_and_kind_add_up_to_graphqls_per_month(community: Api) -> None:
+    key = community.key(Role.VIEWER)
+    first, last = response_month(), spike_month()
+    span = {"from": f"{first:%Y-%m}", "to": f"{last:%Y-%m}"}
+    with signed_in(community, key) as client:
+        page = client.get("/dashboard/activity", params=span).text
+        table = client.get(
+            "/dashboard/activity",
+            params={**span, "format": "csv"} | {"table": "by-channel-and-kind"},
+        ).text
+    end = (last + timedelta(days=32)).replace(day=1)
+    body = community.graphql(INTERACTIONS, {"from": str(first), "to": str(end)}, key=key)
+    expected = {p["start"]: p["interactions"]["value"] for p in body["data"]["communityHealth"]}
+    summed: dict[str, int] = dict.fromkeys(expected, 0)
+    for month, channel, kind, count in (line.split(",") for line in table.splitlines()[1:]):
+        assert channel and kind
+        summed[month] += int(count)
+    # The spike's month: ten steady days of two messages, and the burst of fourteen.
+    assert summed == expected and expected[str(last)] == 2 * 10 + 14
+    totals = re.findall(r'data-kind="all">(\d+)<', page)
+    assert sum(int(n) for n in totals) == sum(expected.values())
 
 
 def _annotate(client: Any, token: str | None, **fields: str) -> Any:
