@@ -4,18 +4,14 @@
         python -m tests.api.dashboard_screenshot docs/dashboard.png
 
 The community is `crm demo`'s (a smaller one), with the dashboard tests' planted spike and
-answered feedback; it lives in a database of its own, dropped afterwards. Without
-CRM_TEST_DATABASE_URL an embedded PostgreSQL is started, as for the tests.
+answered feedback; it lives in a database of its own on that server, dropped afterwards.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -24,7 +20,6 @@ from api.app import create_app
 from api.auth import Role
 from api.demo import demo_community
 from api.services import Services
-from application.embedded import start_embedded_server
 from application.migrations import apply_migrations
 from application.runtime import Runtime
 from tests.api.chromium import chromium_driver, sign_in, wait_drawn
@@ -38,36 +33,21 @@ MAX_HEIGHT = 2900  # the page's top: overview, members, growth (a PNG under 400 
 CHARTS = ("chart-weekly", "chart-new-vs-inactive", "chart-daily", "chart-first-response")
 
 
-@contextmanager
-def _server() -> Iterator[str]:
-    given = os.environ.get("CRM_TEST_DATABASE_URL")
-    if given:
-        yield given
-        return
-    with tempfile.TemporaryDirectory(prefix="crm-shot-") as folder:
-        server = start_embedded_server(Path(folder))
+def screenshot(server: str, out: Path) -> None:
+    """Seed a demo community, serve it, sign in as a manager and save the dashboard."""
+    name = f"crm_shot_{uuid.uuid4().hex[:12]}"
+    url = create_database(server, name)
+    try:
+        apply_migrations(url)
+        runtime = Runtime.start(test_settings(url))
+        demo_community(runtime, MEMBERS)
+        services = Services.build(runtime, run_projections=True)
         try:
-            yield server.url
+            _shoot(services, out)
         finally:
-            server.stop()
-
-
-def screenshot(out: Path) -> None:
-    """Seed a demo community, serve it, sign in as a manager and save the whole dashboard."""
-    with _server() as server:
-        name = f"crm_shot_{uuid.uuid4().hex[:12]}"
-        url = create_database(server, name)
-        try:
-            apply_migrations(url)
-            runtime = Runtime.start(test_settings(url))
-            demo_community(runtime, MEMBERS)
-            services = Services.build(runtime, run_projections=True)
-            try:
-                _shoot(services, out)
-            finally:
-                services.close()
-        finally:
-            drop_database(server, name)
+            services.close()
+    finally:
+        drop_database(server, name)
 
 
 def _shoot(services: Services, out: Path) -> None:
@@ -91,7 +71,8 @@ def _shoot(services: Services, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python -m tests.api.dashboard_screenshot OUT.png")
-    screenshot(Path(sys.argv[1]))
+    server = os.environ.get("CRM_TEST_DATABASE_URL")
+    if len(sys.argv) != 2 or not server:
+        sys.exit("usage: CRM_TEST_DATABASE_URL=URL python -m tests.api.dashboard_screenshot OUT")
+    screenshot(server, Path(sys.argv[1]))
     print(f"{sys.argv[1]}: {Path(sys.argv[1]).stat().st_size} bytes")
