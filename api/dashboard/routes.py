@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, Request, status
+from fastapi import APIRouter, FastAPI, HTTPException, Request, status
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
@@ -15,6 +15,7 @@ from api.dashboard.pages import (
     page,
     read_form,
     redirect,
+    refused,
     session_of,
     sessions,
 )
@@ -49,7 +50,10 @@ async def sign_in_form(request: Request) -> Response:
 @router.post("/sign-in")
 async def sign_in(request: Request, services: ServicesDep) -> Response:
     """Verify the key; on success a session cookie (the key itself never reaches the cookie)."""
-    check_origin(request)
+    try:
+        check_origin(request)
+    except HTTPException:
+        return refused(status.HTTP_403_FORBIDDEN, "This form was posted from another site.")
     secret = ((await read_form(request)) or {}).get("api_key", "").strip()
     principal = await in_thread(services.api_keys.verify, secret) if secret else None
     if principal is None:
@@ -74,7 +78,10 @@ async def sign_out(request: Request) -> Response:
     session = session_of(request)
     if session is None:
         return redirect(SIGN_IN)
-    check_csrf(session.csrf_token, ((await read_form(request)) or {}).get("csrf_token"))
+    try:
+        check_csrf(session.csrf_token, ((await read_form(request)) or {}).get("csrf_token"))
+    except HTTPException:
+        return refused(status.HTTP_403_FORBIDDEN, "Missing or wrong CSRF token.", session)
     sessions(request).close(request.cookies.get(COOKIE, ""))
     response = redirect(SIGN_IN)
     response.delete_cookie(COOKIE, path="/dashboard")

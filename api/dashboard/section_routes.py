@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -162,7 +163,7 @@ def _bad(session: Session, error: InvalidField) -> Response:
     )
 
 
-def _full_list(services: Services) -> Any:
+def _full_list(services: Services) -> Callable[[str], str | None]:
     """The GraphiQL link of a panel's full list; None when GraphiQL is off (the panel then
     names the query)."""
     if not services.settings.graphiql_enabled:

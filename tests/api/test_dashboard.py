@@ -58,6 +58,7 @@ def test_a_sign_in_posted_from_another_site_is_forbidden(community: Api) -> None
         headers={"Origin": "https://elsewhere.example"},
     )
     assert answer.status_code == 403 and "set-cookie" not in answer.headers
+    assert 'data-code="403"' in answer.text
 
 
 def test_a_revoked_key_no_longer_signs_in(community: Api) -> None:
@@ -120,7 +121,8 @@ def test_a_viewer_sees_no_names_or_e_mails_nor_candidates(community: Api) -> Non
 def test_sign_out_without_the_csrf_token_is_forbidden(community: Api, token: str | None) -> None:
     with signed_in(community, community.key(Role.ADMIN)) as client:
         data = {} if token is None else {"csrf_token": token}
-        assert client.post("/dashboard/sign-out", data=data).status_code == 403
+        refused = client.post("/dashboard/sign-out", data=data)
+        assert refused.status_code == 403 and 'data-code="403"' in refused.text
         assert client.get("/dashboard").status_code == 200  # still signed in
 
 
