@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from api.auth import Principal
+from api.dashboard.health_panels import epoch, series
 from api.services import Services
 from domain.members.member import ACTIVE, ERASED, LEFT
 from projections.ambassadors.candidates import CandidateQueries
@@ -28,38 +29,49 @@ class MemberLine:
 
 
 @dataclass(frozen=True)
-class Overview:
-    """The panels the existing read models fill (the health KPIs plug in beside them)."""
+class CommunityPanel:
+    """Members by status and interactions per week: the overview's read-model panels."""
 
     statuses: list[tuple[str, int]]
+    # Interactions per week, quiet weeks included, for the chart: (Monday, interactions).
+    weeks: list[tuple[date, int]]
+
+    def charts(self) -> dict[str, Any]:
+        """The weekly chart's series, embedded in the page as JSON (never as script)."""
+        x = [epoch(week) for week, _ in self.weeks]
+        return {"weekly": series(x, ("Interactions per week", [n for _, n in self.weeks]))}
+
+
+@dataclass(frozen=True)
+class MemberPanels:
+    """The at-risk list, top members and the candidates' count, as the role may see them."""
+
     at_risk: list[MemberLine]
     top: list[MemberLine]
     # None for roles that may not read candidates (admins and managers only).
     candidates: int | None
-    # Interactions per week, quiet weeks included, for the chart: (Monday, interactions).
-    weeks: list[tuple[date, int]]
     shows_personal_data: bool
-    health: dict[str, Any] = field(default_factory=dict)
-
-    def chart_data(self) -> dict[str, Any]:
-        """The charts' series, embedded in the page as JSON (never as executable script)."""
-        return {
-            "weekly": {
-                "title": "Interactions per week",
-                "x": [_epoch(week) for week in (w for w, _ in self.weeks)],
-                "y": [count for _, count in self.weeks],
-            }
-        }
 
 
-def overview(services: Services, principal: Principal, today: date | None = None) -> Overview:
-    """Read every panel once (call off the event loop: these are blocking queries)."""
+def community_panel(services: Services, today: date | None = None) -> CommunityPanel:
+    """Read members by status and the last weeks' interactions (blocking queries)."""
     today = today or datetime.now(UTC).date()
-    reveal = principal.can_read_personal_data
     statuses = [
         (status, services.members.count(MemberFilter(statuses=(status,))))
         for status in (ACTIVE, LEFT, ERASED)
     ]
+    since = today - timedelta(days=today.weekday() + 7 * (ACTIVITY_WEEKS - 1))
+    counted = {
+        row["week"]: int(row["interactions"]) for row in services.engagement.community_weeks(since)
+    }
+    # Every week of the span, quiet ones as zero, so the chart's line does not skip them.
+    mondays = (since + timedelta(weeks=n) for n in range(ACTIVITY_WEEKS))
+    return CommunityPanel(statuses, [(monday, counted.get(monday, 0)) for monday in mondays])
+
+
+def member_panels(services: Services, principal: Principal) -> MemberPanels:
+    """Read the member lists, opening personal data only for roles that may read it."""
+    reveal = principal.can_read_personal_data
     at_risk = services.lifecycle.at_risk(None, None, LIST_LENGTH).rows
     top = services.engagement.top_members(None, None, LIST_LENGTH).rows
     members = services.members.by_ids([row["member_id"] for row in [*at_risk, *top]])
@@ -68,19 +80,10 @@ def overview(services: Services, principal: Principal, today: date | None = None
     if principal.can_manage_program:
         run = CandidateQueries(services.pool).run(services.settings.candidacy_rule().version)
         candidates = run.candidates if run is not None else 0
-    since = today - timedelta(days=today.weekday() + 7 * (ACTIVITY_WEEKS - 1))
-    counted = {
-        row["week"]: int(row["interactions"]) for row in services.engagement.community_weeks(since)
-    }
-    # Every week of the span, quiet ones as zero, so the chart's line does not skip them.
-    mondays = (since + timedelta(weeks=n) for n in range(ACTIVITY_WEEKS))
-    weeks = [(monday, counted.get(monday, 0)) for monday in mondays]
-    return Overview(
-        statuses=statuses,
+    return MemberPanels(
         at_risk=[_line(members, row, "score_at_change") for row in at_risk],
         top=[_line(members, row, "rank_key") for row in top],
         candidates=candidates,
-        weeks=weeks,
         shows_personal_data=reveal,
     )
 
@@ -93,7 +96,3 @@ def _line(members: dict[Any, dict[str, Any]], row: dict[str, Any], figure: str) 
         email=member.get("email"),
         figure=round(float(row[figure] or 0), 2),
     )
-
-
-def _epoch(day: date) -> int:
-    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())

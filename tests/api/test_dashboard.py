@@ -58,6 +58,7 @@ def test_a_sign_in_posted_from_another_site_is_forbidden(community: Api) -> None
         headers={"Origin": "https://elsewhere.example"},
     )
     assert answer.status_code == 403 and "set-cookie" not in answer.headers
+    assert 'data-code="403"' in answer.text
 
 
 def test_a_revoked_key_no_longer_signs_in(community: Api) -> None:
@@ -97,7 +98,8 @@ def test_the_page_shows_the_read_models_figures(community: Api) -> None:
     # Six interactions in one week, in the chart's table and its JSON data.
     assert '<td class="number">6</td>' in page
     weekly = json.loads(page.split('id="chart-data">')[1].split("</script>")[0])["weekly"]
-    assert len(weekly["x"]) == len(weekly["y"]) == 26 and sum(weekly["y"]) == 6
+    (line,) = weekly["lines"]
+    assert len(weekly["x"]) == len(line["y"]) == 26 and sum(line["y"]) == 6
 
 
 def test_a_member_named_like_a_script_shows_as_text(community: Api) -> None:
@@ -119,7 +121,8 @@ def test_a_viewer_sees_no_names_or_e_mails_nor_candidates(community: Api) -> Non
 def test_sign_out_without_the_csrf_token_is_forbidden(community: Api, token: str | None) -> None:
     with signed_in(community, community.key(Role.ADMIN)) as client:
         data = {} if token is None else {"csrf_token": token}
-        assert client.post("/dashboard/sign-out", data=data).status_code == 403
+        refused = client.post("/dashboard/sign-out", data=data)
+        assert refused.status_code == 403 and 'data-code="403"' in refused.text
         assert client.get("/dashboard").status_code == 200  # still signed in
 
 
@@ -172,9 +175,10 @@ def test_the_health_panels_show_what_graphql_reports(community: Api) -> None:
     assert _shown(page, label, "interactions") == period["interactions"]["value"] == 6
     assert _shown(page, label, "new") == period["new"]["value"] == 3
     assert _shown(page, label, "active") == period["active"]["value"] == 3
-    # The default span: twelve months, ending with the current one.
-    assert page.count('<tr data-month="') == 3 * 12
-    for slot in ("new-vs-inactive", "active-by-level", "by-channel", "spikes", "cohorts"):
+    # The default span: twelve months, ending with the current one, in five tables by month.
+    assert page.count('<tr data-month="') == 5 * 12
+    slots = ("new-vs-inactive", "active-by-level", "membership", "by-channel", "mix", "spikes")
+    for slot in (*slots, "cohorts", "first-response"):
         assert f'id="health-{slot}"' in page
     assert 'class="number heat-4">100%' in page and "style=" not in page
 
@@ -187,7 +191,7 @@ def test_the_pickers_change_the_figures(community: Api) -> None:
         before = client.get("/dashboard", params={"from": earlier, "to": earlier})
         slack = client.get("/dashboard", params={"from": label, "to": label, "channel": "slack"})
     assert before.status_code == slack.status_code == 200
-    assert before.text.count('<tr data-month="') == 3 and f'data-month="{label}"' not in before.text
+    assert before.text.count('<tr data-month="') == 5 and f'data-month="{label}"' not in before.text
     assert _shown(before.text, earlier, "interactions") == 0
     assert _shown(slack.text, label, "interactions") == 0
     assert '<option value="slack" selected>' in slack.text

@@ -1,37 +1,28 @@
-"""The dashboard in a real browser: headless Chromium driven by selenium through chromedriver.
-
-CI installs Debian's chromium and chromium-driver (.ci/run); nothing downloads a browser:
-selenium is given /usr/bin/chromedriver, so Selenium Manager never runs.
-"""
+"""The dashboard in a real browser: headless Chromium driven by selenium (tests/api/chromium.py)."""
 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from api.auth import Role
+from tests.api.chromium import MISSING, available, chromium_driver, sign_in, wait_drawn
 from tests.api.conftest import Api, served_api
 from tests.api.dashboard_community import XSS_NAME, seed
 
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
-    not CHROMEDRIVER.is_file() or CHROMIUM is None,
-    reason="needs Debian's chromium and chromium-driver (apt-get install chromium "
-    "chromium-driver, as .ci/run does)",
-)
+pytestmark = pytest.mark.skipif(not available(), reason=MISSING)
 COUNTS = """
 query { members(filter: {status: [ACTIVE]}) { totalCount }
         topMembers(first: 1) { edges { node { member { displayName } } } } }
 """
-# Whether a canvas holds any drawn (non-transparent) pixel.
+# Whether a chart's canvas holds any drawn (non-transparent) pixel.
 CANVAS_DRAWN = """
-const canvas = document.querySelector('#chart-weekly canvas');
+const canvas = document.querySelector('#' + arguments[0] + ' canvas');
 if (!canvas) return false;
 const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
 for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] !== 0) return true; }
@@ -61,53 +52,29 @@ def community(server_url: str, template_database: str) -> Iterator[Api]:
 
 
 @pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+def browser() -> Iterator[Any]:
     """Headless Chromium, its console log kept for the checks."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    # The driver's path is given, so Selenium Manager is not consulted; offline in any case.
-    monkeypatch.setenv("SE_OFFLINE", "true")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(argument)
-    options.add_argument("--window-size=1280,1400")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(20)
+    driver = chromium_driver()
     try:
         yield driver
     finally:
         driver.quit()
 
 
-def _sign_in(driver: object, api: Api, key: str) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.remote.webdriver import WebDriver
-
-    assert isinstance(driver, WebDriver)
-    driver.delete_all_cookies()
-    driver.get(f"{api.url}/dashboard")
-    assert driver.current_url.endswith("/dashboard/sign-in")  # no session: the sign-in form
-    driver.find_element(By.ID, "api_key").send_keys(key)
-    driver.find_element(By.CSS_SELECTOR, "form.sign-in button").click()
+def _severe(driver: Any) -> list[Any]:
+    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
 def test_the_dashboard_draws_its_chart_and_shows_graphqls_figures(
-    community: Api, browser: object, tmp_path: Path
+    community: Api, browser: Any, tmp_path: Path
 ) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.remote.webdriver import WebDriver
     from selenium.webdriver.support.ui import WebDriverWait
 
-    assert isinstance(browser, WebDriver)
     admin = community.key(Role.ADMIN)
-    _sign_in(browser, community, admin)
-    WebDriverWait(browser, 10).until(
-        lambda d: d.find_element(By.ID, "chart-weekly").get_attribute("data-drawn") == "true"
-    )
-    assert browser.execute_script(CANVAS_DRAWN) is True
+    sign_in(browser, community.url, admin)
+    wait_drawn(browser, "chart-weekly")
+    assert browser.execute_script(CANVAS_DRAWN, "chart-weekly") is True
     browser.save_screenshot(str(tmp_path / "dashboard.png"))
     print(f"screenshot: {tmp_path / 'dashboard.png'}")
     if folder := os.environ.get("CRM_DASHBOARD_SCREENSHOT_DIR"):  # e.g. docs/, when asked
@@ -123,8 +90,7 @@ def test_the_dashboard_draws_its_chart_and_shows_graphqls_figures(
     scripts = "return document.querySelectorAll('#top-table script').length"
     assert browser.execute_script(scripts) == 0
 
-    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
-    assert errors == [], errors
+    assert _severe(browser) == []
 
     # The period picker: the month before the seeded one, whose figures GraphQL gives.
     seeded = (datetime.now(UTC) - timedelta(days=1)).date().replace(day=1)
@@ -139,19 +105,23 @@ def test_the_dashboard_draws_its_chart_and_shows_graphqls_figures(
     shown = browser.find_element(By.CSS_SELECTOR, interactions.format(f"{earlier:%Y-%m}")).text
     assert int(shown) == period["interactions"]["value"] == 0
     assert not browser.find_elements(By.CSS_SELECTOR, f'tr[data-month="{seeded:%Y-%m}"]')
-    WebDriverWait(browser, 10).until(
-        lambda d: (
-            d.find_element(By.ID, "chart-new-vs-inactive").get_attribute("data-drawn") == "true"
-        )
-    )
+    wait_drawn(browser, "chart-new-vs-inactive")
     assert browser.find_element(By.ID, "chart-weekly").get_attribute("data-drawn") == "true"
-    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
-    assert errors == [], errors
+    assert _severe(browser) == []
 
-    _sign_in(browser, community, community.key(Role.VIEWER))
+    # One section on its own, from the nav: its chart draws, and the picked month is kept.
+    browser.find_element(By.CSS_SELECTOR, 'nav.sections a[data-section="activity"]').click()
+    WebDriverWait(browser, 10).until(lambda d: "/dashboard/activity?" in d.current_url)
+    assert f"from={earlier:%Y-%m}" in browser.current_url
+    wait_drawn(browser, "chart-daily")
+    assert browser.execute_script(CANVAS_DRAWN, "chart-daily") is True
+    assert not browser.find_elements(By.ID, "chart-weekly")  # the overview's, not here
+    assert browser.find_elements(By.ID, "annotation-form")  # an admin's page
+    assert _severe(browser) == []
+
+    sign_in(browser, community.url, community.key(Role.VIEWER))
     WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/dashboard"))
     assert "@example.org" not in browser.page_source
     # Names too are personal data for a viewer: each row shows a shortened id instead.
     assert len(browser.find_elements(By.CSS_SELECTOR, "#top-table span.hidden")) == 3
-    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
-    assert errors == [], errors
+    assert _severe(browser) == []

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from uuid import uuid4
 
+from api.auth import Principal, Role
 from api.dashboard.health_panels import CHANNELS, HealthView, Span, shade
-from api.dashboard.routes import templates
+from api.dashboard.pages import templates
+from api.dashboard.section_routes import AnnotationForm
+from api.dashboard.sessions import Session
 from application.health.spikes import ExplainedSpike
 from domain.health.causes import Cause, CauseKind
 from domain.health.spikes import Spike
@@ -18,14 +22,18 @@ def test_a_spike_cause_naming_a_thread_like_markup_is_escaped() -> None:
     cause = Cause(CauseKind.THREAD, THREAD, 30.0, 30 / 35, "a thread drew replies")
     explained = ExplainedSpike(spike, "", [cause], [], "spike-1")
     span = Span(date(2026, 3, 1), date(2026, 4, 1), "", None)
-    html = templates.get_template("health.html").render(
+    manager = Principal(uuid4(), "a manager", Role.MANAGER)
+    html = templates.get_template("sections/activity.html").render(
         health=HealthView(span, [], [], [explained]),
-        query={},
         channels=CHANNELS,
         shade=shade,
-        error=None,
+        csv_url=lambda section, table: f"/dashboard/{section}?table={table}",
+        session=Session(manager, datetime.now(UTC), "token"),
+        annotation=AnnotationForm({"cause": THREAD}),
+        annotation_action="/dashboard/activity/annotations",
     )
-    assert THREAD not in html and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html
+    # In the spike's causes, and in the annotation form sent back with what was typed.
+    assert THREAD not in html and html.count("&lt;img src=x onerror=&#34;alert(1)&#34;&gt;") == 2
     assert "thread: " in html and "(86%)" in html
 
 
