@@ -16,7 +16,7 @@ from domain.health import Granularity
 from domain.health.cohorts import Cohort
 from domain.health.kpis import PeriodKpis
 from domain.values import Channel
-from projections.health.channel_kinds import channel_kinds
+from projections.health.channel_mix import ChannelMix
 
 # The trailing window shown beside the month: a year by default, three at most (as the
 # dashboard's span).
@@ -122,7 +122,7 @@ def monthly_report(
     return MonthlyReport(
         request=request,
         kpis=kpis,
-        mix=channel_kinds(pool, request.month, request.end, request.channel, request.as_of),
+        mix=ChannelMix(pool).totals(request.month, request.end, request.channel, request.as_of),
         spikes=cases.spikes.spikes(request.month, request.end, request.channel),
         cohorts=cases.health.cohorts(request.first, request.end, Granularity.MONTH),
         rule_version=cases.health.rule.version,

@@ -44,3 +44,14 @@ class ChannelMix:
         with self.pool.connection() as conn:
             rows = conn.execute(MIX, params).fetchall()
         return [MixRow(month, ch, kind, int(n)) for month, ch, kind, n in rows]
+
+    def totals(
+        self, start: date, end: date, channel: str = "", as_of: date | None = None
+    ) -> list[tuple[str, str, int]]:
+        """(channel, kind, interactions) over the whole span, largest first."""
+        summed: dict[tuple[str, str], int] = {}
+        for row in self.monthly(start, end, channel, as_of):
+            key = (row.channel, row.kind)
+            summed[key] = summed.get(key, 0) + row.interactions
+        found = [(c, k, n) for (c, k), n in summed.items() if n]
+        return sorted(found, key=lambda row: (-row[2], row[0], row[1]))
