@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
     from api.graphql.members import Member
+    from api.graphql.outreach import FollowUpTaskConnection
 
 # Each resolver takes the request's strawberry Info, as the fields calling it do.
 Info = Any
@@ -47,3 +48,5 @@ class MemberFields:
     standing: Callable[[Info, UUID], Awaitable[MemberStanding]]
     # (info, member id, first, after): the exports that held the member's data.
     disclosures: Callable[[Info, UUID, int, str | None], Awaitable[DisclosureConnection]]
+    # (info, member id, first, after): follow-up tasks about the member (admin, manager).
+    tasks: Callable[[Info, UUID, int, str | None], Awaitable[FollowUpTaskConnection]]

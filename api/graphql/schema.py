@@ -43,6 +43,7 @@ from api.graphql.masking import MaskUnexpectedErrors
 from api.graphql.member_fields import MemberFields
 from api.graphql.members import MemberMutation, MemberQuery, member_by_id
 from api.graphql.nodes import NodeQuery
+from api.graphql.outreach import TaskMutation, TaskQuery, member_tasks
 from api.graphql.ratelimit import RateLimitOperations
 from api.graphql.validation_memo import RememberedValidation, ValidationMemo
 
@@ -57,6 +58,7 @@ MEMBER_FIELDS = MemberFields(
     consents=member_consents,
     standing=member_standing,
     disclosures=member_disclosures,
+    tasks=member_tasks,
 )
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -78,6 +80,7 @@ class Query(
     DisclosureQuery,
     HealthQuery,
     SpikeQuery,
+    TaskQuery,
     NodeQuery,
 ):
     pass
@@ -92,6 +95,7 @@ class Mutation(
     ConsentMutation,
     ConductMutation,
     SpikeMutation,
+    TaskMutation,
 ):
     pass
 

@@ -55,6 +55,10 @@ MUTATIONS = {
     "appealConductIncident",
     "decideConductAppeal",
     "annotateActivitySpike",
+    "createFollowUpTask",
+    "completeFollowUpTask",
+    "reopenFollowUpTask",
+    "cancelFollowUpTask",
 }
 INTROSPECT = """
 {
@@ -140,6 +144,8 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "communityHealth",
         "cohortRetention",
         "activitySpikes",
+        "tasks",
+        "followUpTask",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}

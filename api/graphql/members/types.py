@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
+    from api.graphql.outreach import FollowUpTaskConnection
 
 EngagementRef = Annotated["MemberEngagement", strawberry.lazy("api.graphql.interactions")]
 StageChangeRef = Annotated["StageChange", strawberry.lazy("api.graphql.lifecycle")]
@@ -44,6 +45,9 @@ AmbassadorshipRef = Annotated["Ambassadorship", strawberry.lazy("api.graphql.amb
 MemberStandingRef = Annotated["MemberStanding", strawberry.lazy("api.graphql.conduct")]
 DisclosureConnectionRef = Annotated[
     "DisclosureConnection", strawberry.lazy("api.graphql.disclosures")
+]
+FollowUpTaskConnectionRef = Annotated[
+    "FollowUpTaskConnection", strawberry.lazy("api.graphql.outreach")
 ]
 InteractionConnectionRef = Annotated[
     "InteractionConnection", strawberry.lazy("api.graphql.interactions")
@@ -215,6 +219,15 @@ class Member(Node):
         self, info: Info, first: First = DEFAULT_FIRST, after: After = None
     ) -> DisclosureConnectionRef:
         return await info.context.member_fields.disclosures(info, UUID(self.id), first, after)
+
+    @strawberry.field(
+        description="Follow-up tasks about the member: overdue first, then by due day. "
+        "Admin and manager only (FORBIDDEN otherwise)."
+    )
+    async def tasks(
+        self, info: Info, first: First = DEFAULT_FIRST, after: After = None
+    ) -> FollowUpTaskConnectionRef | None:
+        return await info.context.member_fields.tasks(info, UUID(self.id), first, after)
 
 
 @relay_type(
