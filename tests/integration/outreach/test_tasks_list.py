@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -63,8 +65,8 @@ def test_filters_by_assignee_status_due_day_and_member(runtime: Runtime) -> None
     bob_today = tasks.create(bob, day(0))
     catch_up(runtime)
 
-    def only(**where: object) -> list[object]:
-        return listed(runtime, TODAY, TaskFilter(**where))  # type: ignore[arg-type]
+    def only(**where: Any) -> list[UUID]:
+        return listed(runtime, TODAY, TaskFilter(**where))
 
     assert only(assignee_id=other_staff) == [ann_later]
     assert only(assignee_id=tasks.staff, status="open") == [ann_overdue, bob_today]
