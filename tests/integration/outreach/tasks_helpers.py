@@ -58,6 +58,13 @@ class Tasks:
         command = tc.CreateFollowUpTask(member_id=member_id, due_on=due_on, **fields)
         return self.desk.create(command).task.id
 
+    def desk_create(self, **fields: Any) -> UUID:
+        """A task from a linked record, its member taken from the record."""
+        command = tc.CreateFollowUpTask(
+            title="Follow up", assignee_id=self.staff, due_on=date(2026, 12, 9), **fields
+        )
+        return self.desk.create(command).task.id
+
     def complete(self, task_id: UUID) -> None:
         self.desk.complete(tc.CompleteFollowUpTask(task_id=task_id))
 
