@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from api.task_links import DeskLinks
 from application.ambassadors.candidacy import CandidacyEvaluation, CandidacySchedule
 from application.ambassadors.candidacy_simulation import CandidacyRuleSimulation
 from application.ambassadors.expiry import ExpirySchedule
@@ -32,6 +33,7 @@ from application.lifecycle.returns import RecordReturns
 from application.lifecycle.simulation import RuleSimulation
 from application.outreach.motivations import MotivationDesk
 from application.outreach.notes import NoteDesk
+from application.outreach.tasks import TaskDesk
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
@@ -81,6 +83,8 @@ class UseCases:
     # Notes on members, and why members joined (outreach).
     notes: NoteDesk
     motivations: MotivationDesk
+    # Follow-up tasks; a linked feedback item or nomination is looked up in its desk.
+    tasks: TaskDesk
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -91,6 +95,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
     histories = MemberHistories(runtime.pool)
     returns = RecordReturns(community, histories, lifecycle, rule=rule, engagement=engagement)
     program = program_desk(runtime)
+    feedback = FeedbackDesk(community, _SpokeReturns(returns))
     return UseCases(
         StageEvaluation(community, histories, lifecycle, rule=rule, engagement=engagement),
         RuleSimulation(community.bounds, histories, current=rule, engagement=engagement),
@@ -98,7 +103,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         Backtest(histories, rule=rule, engagement=engagement, bounds=community.bounds),
         returns,
         RecordInteractions(community, returns),
-        FeedbackDesk(community, _SpokeReturns(returns)),
+        feedback,
         program,
         ConsentDesk(community),
         # An upheld BAN retires the member's ambassadorship, naming the incident.
@@ -109,6 +114,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         ActivitySpikes(community, SpikeSourcesSql(runtime.pool), settings.spike_rule()),
         NoteDesk(community),
         MotivationDesk(community, settings.motivation_options()),
+        TaskDesk(community, DeskLinks(feedback, program)),
     )
 
 

@@ -28,12 +28,19 @@ from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
 from domain.members.consents import GiveConsent
 from domain.outreach.commands_motivations import RecordMemberMotivation
+from domain.outreach.commands_tasks import CreateFollowUpTask
 from domain.values import Channel
 
 # How many of the most engaged members get the extra activity, consent, and the program.
 ENGAGED = 12
 CONSENTING = 8
 AMBASSADORS = 3
+# Follow-up tasks of the demo's staff: one overdue, one due today, one next week.
+FOLLOW_UPS = (
+    ("Thank them for the meetup talk", -2),
+    ("Ask about the beta", 0),
+    ("Invite to AMA", 7),
+)
 DEMO_TEXT_VERSION = "demo-2025"
 DEMO_TEXT = (
     "Yes, send me news of the community and its products by e-mail. I can withdraw this"
@@ -102,6 +109,11 @@ def seed_demo_program(
     for member_id in engaged[:AMBASSADORS]:
         cases.program.nominate(program.NominateAmbassador(member_id=member_id, by=staff))
         cases.program.approve(program.ApproveAmbassador(member_id=member_id, by=staff, tier="gold"))
+    for member_id, (title, days) in zip(engaged[AMBASSADORS:], FOLLOW_UPS, strict=False):
+        due_on = (now + timedelta(days=days)).date()
+        cases.tasks.create(
+            CreateFollowUpTask(title=title, member_id=member_id, assignee_id=staff, due_on=due_on)
+        )
     catch_up()
     report = cases.candidacy.evaluate(now)
     return DemoProgram(len(engaged), min(AMBASSADORS, len(engaged)), report.candidates)

@@ -30,6 +30,7 @@ from projections.members.projection import MembersProjection
 from projections.members.queries import MemberQueries
 from projections.outreach.motivations_queries import MotivationQueries
 from projections.outreach.notes_queries import NoteQueries
+from projections.outreach.tasks_queries import TaskQueries
 from projections.positions import PositionWatcher
 from projections.worker import ProjectionWorker
 
@@ -63,6 +64,8 @@ class Services:
     # Notes on members and members' motivations (projections/outreach).
     notes: NoteQueries
     motivations: MotivationQueries
+    # Follow-up tasks (admin and manager), titles opened with the member's key.
+    tasks: TaskQueries
     worker: ProjectionWorker | None = None
 
     @property
@@ -109,6 +112,7 @@ class Services:
             AmbassadorQueries(pool, personal),
             NoteQueries(pool, personal),
             MotivationQueries(pool, personal),
+            TaskQueries(pool, personal),
             worker,
         )
 

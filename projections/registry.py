@@ -15,6 +15,7 @@ from projections.lifecycle.projection import LifecycleProjection
 from projections.members.projection import MembersProjection
 from projections.outreach.motivations import MotivationsProjection
 from projections.outreach.notes import NotesProjection
+from projections.outreach.tasks_projection import TasksProjection
 from projections.personal import PersonalData
 from projections.projection import Projection
 
@@ -39,6 +40,7 @@ def all_projections(
         HealthAnnotationsProjection(),
         NotesProjection(personal),
         MotivationsProjection(personal),
+        TasksProjection(personal),
     ]
 
 

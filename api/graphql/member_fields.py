@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
     from api.graphql.members import Member
+    from api.graphql.outreach import FollowUpTaskConnection
     from api.graphql.outreach.motivations import MemberMotivation
     from api.graphql.outreach.notes_types import MemberNote
 
@@ -53,3 +54,5 @@ class MemberFields:
     notes: Callable[[Info, UUID, int], Awaitable[list[MemberNote]]]
     # The member's latest answer to why they joined, batched per request.
     motivation: Callable[[Info, UUID], Awaitable[MemberMotivation | None]]
+    # (info, member id, first, after): follow-up tasks about the member (admin, manager).
+    tasks: Callable[[Info, UUID, int, str | None], Awaitable[FollowUpTaskConnection]]

@@ -47,8 +47,11 @@ from api.graphql.outreach import (
     MotivationMutation,
     MotivationQuery,
     NoteMutation,
+    TaskMutation,
+    TaskQuery,
     member_motivation,
     member_notes,
+    member_tasks,
 )
 from api.graphql.ratelimit import RateLimitOperations
 from api.graphql.validation_memo import RememberedValidation, ValidationMemo
@@ -66,6 +69,7 @@ MEMBER_FIELDS = MemberFields(
     disclosures=member_disclosures,
     notes=member_notes,
     motivation=member_motivation,
+    tasks=member_tasks,
 )
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -88,6 +92,7 @@ class Query(
     HealthQuery,
     SpikeQuery,
     MotivationQuery,
+    TaskQuery,
     NodeQuery,
 ):
     pass
@@ -104,6 +109,7 @@ class Mutation(
     SpikeMutation,
     NoteMutation,
     MotivationMutation,
+    TaskMutation,
 ):
     pass
 

@@ -16,6 +16,9 @@ LISTS = {
     "atRiskMembers": "atRiskMembers(first: $first, after: $after) { pageInfo { endCursor } }",
     "interactions": 'member(id: "…") { interactions(first: $first, after: $after)'
     " { pageInfo { endCursor } } }",
+    "tasks": "tasks(first: $first, after: $after) { pageInfo { endCursor } }",
+    "memberTasks": 'member(id: "…") { tasks(first: $first, after: $after)'
+    " { pageInfo { endCursor } } }",
 }
 # Lists that are not connections keep their own maximum, with the same message.
 LIMITED = {

@@ -58,6 +58,10 @@ MUTATIONS = {
     "addMemberNote",
     "editMemberNote",
     "recordMemberMotivation",
+    "createFollowUpTask",
+    "completeFollowUpTask",
+    "reopenFollowUpTask",
+    "cancelFollowUpTask",
 }
 INTROSPECT = """
 {
@@ -144,6 +148,8 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "cohortRetention",
         "activitySpikes",
         "motivationSummary",
+        "tasks",
+        "followUpTask",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}

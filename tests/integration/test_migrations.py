@@ -64,6 +64,7 @@ EXPECTED_TABLES = {
     "health_counts",
     "health_daily",
     "health_annotations",
+    "outreach_tasks",
 }
 
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
+    from api.graphql.outreach import FollowUpTaskConnection
     from api.graphql.outreach.motivations import MemberMotivation
     from api.graphql.outreach.notes_types import MemberNote
 
@@ -50,6 +51,9 @@ DisclosureConnectionRef = Annotated[
 MemberNoteRef = Annotated["MemberNote", strawberry.lazy("api.graphql.outreach.notes_types")]
 MemberMotivationRef = Annotated[
     "MemberMotivation", strawberry.lazy("api.graphql.outreach.motivations")
+]
+FollowUpTaskConnectionRef = Annotated[
+    "FollowUpTaskConnection", strawberry.lazy("api.graphql.outreach")
 ]
 InteractionConnectionRef = Annotated[
     "InteractionConnection", strawberry.lazy("api.graphql.interactions")
@@ -241,6 +245,15 @@ class Member(Node):
     )
     async def motivation(self, info: Info) -> MemberMotivationRef | None:
         return await info.context.member_fields.motivation(info, UUID(self.id))
+
+    @strawberry.field(
+        description="Follow-up tasks about the member: overdue first, then by due day. "
+        "Admin and manager only (FORBIDDEN otherwise)."
+    )
+    async def tasks(
+        self, info: Info, first: First = DEFAULT_FIRST, after: After = None
+    ) -> FollowUpTaskConnectionRef | None:
+        return await info.context.member_fields.tasks(info, UUID(self.id), first, after)
 
 
 @relay_type(
