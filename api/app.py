@@ -93,10 +93,11 @@ def create_app(
     app.include_router(ingestion_router)
     app.include_router(exports_router)
     app.include_router(disclosures_router)
+    # The monthly report as a file, for the dashboard's sessions (api/report); before the
+    # dashboard, whose /dashboard/{section} would otherwise take /dashboard/report.
+    app.include_router(report_router)
     # The dashboard's pages sign in with a key and keep a session cookie (api/dashboard).
     mount_dashboard(app)
-    # The monthly report as a file, for the same sessions (api/report).
-    app.include_router(report_router)
     # Each process keeps its own buckets; ingestion streams any size and bounds each line.
     app.state.rate_limiter = RateLimiter(settings)
     # Each streaming CSV export holds a pooled connection: half the pool at most.

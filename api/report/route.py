@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from api.dashboard.sessions import COOKIE, Sessions
+from api.dashboard.pages import signed_in
 from api.deps import ServicesDep
 from api.report.builder import DEFAULT_MONTHS, MonthlyReport, monthly_report, report_request
 from api.report.render import render_report, style_hash
-from api.services import Services, in_thread
+from api.services import in_thread
 from domain.errors import InvalidField
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
@@ -29,7 +29,7 @@ async def report_file(
     months: int = DEFAULT_MONTHS,
 ) -> Response:
     """The monthly report of `crm report`; aggregates only, so every role may have it."""
-    if not await _signed_in(request, services):
+    if await signed_in(request, services) is None:
         return RedirectResponse("/dashboard/sign-in", status_code=status.HTTP_303_SEE_OTHER)
     today = datetime.now(UTC).date()
     try:
@@ -39,15 +39,6 @@ async def report_file(
         name = PARAMETERS.get(error.field, error.field)
         return PlainTextResponse(f"{name}: {error.message}", status.HTTP_400_BAD_REQUEST)
     return _file(found, f"community-report-{asked.month:%Y-%m}.html")
-
-
-async def _signed_in(request: Request, services: Services) -> bool:
-    """A live dashboard session of a key not revoked since (as the dashboard checks)."""
-    sessions: Sessions = request.app.state.dashboard_sessions
-    session = sessions.find(request.cookies.get(COOKIE))
-    return session is not None and await in_thread(
-        services.api_keys.is_active, session.principal.key_id
-    )
 
 
 def _file(found: MonthlyReport, name: str) -> Response:
