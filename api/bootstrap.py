@@ -30,6 +30,7 @@ from application.lifecycle.evaluation import EvaluationSchedule, StageEvaluation
 from application.lifecycle.explanations import StageExplanations
 from application.lifecycle.returns import RecordReturns
 from application.lifecycle.simulation import RuleSimulation
+from application.outreach.discussions import TopDiscussions
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
@@ -42,6 +43,7 @@ from projections.health.reads import HealthReads
 from projections.health.spike_queries import SpikeSourcesSql
 from projections.lifecycle.histories import MemberHistories
 from projections.lifecycle.queries import LifecycleQueries
+from projections.outreach.discussions_queries import DiscussionQueries
 from projections.personal import PersonalData
 from projections.positions import PositionWatcher
 from projections.registry import all_projections
@@ -76,6 +78,8 @@ class UseCases:
     health: CommunityHealth
     # Activity spikes with their likely causes, and managers' annotations of them.
     spikes: ActivitySpikes
+    # The threads that drew the most interest, read from the `discussions` rollups.
+    discussions: TopDiscussions
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -102,6 +106,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         DisclosureLog(community),
         CommunityHealth(HealthReads(runtime.pool), settings.health_rule()),
         ActivitySpikes(community, SpikeSourcesSql(runtime.pool), settings.spike_rule()),
+        TopDiscussions(DiscussionQueries(runtime.pool, personal_data(runtime))),
     )
 
 

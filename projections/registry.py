@@ -13,6 +13,7 @@ from projections.health.projection import HealthProjection
 from projections.interactions.projection import EngagementProjection
 from projections.lifecycle.projection import LifecycleProjection
 from projections.members.projection import MembersProjection
+from projections.outreach.discussions import DiscussionsProjection
 from projections.personal import PersonalData
 from projections.projection import Projection
 
@@ -35,6 +36,7 @@ def all_projections(
         DisclosuresProjection(),
         HealthProjection(),
         HealthAnnotationsProjection(),
+        DiscussionsProjection(personal),
     ]
 
 

@@ -43,6 +43,7 @@ from api.graphql.masking import MaskUnexpectedErrors
 from api.graphql.member_fields import MemberFields
 from api.graphql.members import MemberMutation, MemberQuery, member_by_id
 from api.graphql.nodes import NodeQuery
+from api.graphql.outreach.discussions import DiscussionQuery
 from api.graphql.ratelimit import RateLimitOperations
 from api.graphql.validation_memo import RememberedValidation, ValidationMemo
 
@@ -78,6 +79,7 @@ class Query(
     DisclosureQuery,
     HealthQuery,
     SpikeQuery,
+    DiscussionQuery,
     NodeQuery,
 ):
     pass
