@@ -64,6 +64,10 @@ EXPECTED_TABLES = {
     "health_counts",
     "health_daily",
     "health_annotations",
+    "discussion_threads",
+    "discussion_days",
+    "discussion_messages",
+    "discussion_members",
 }
 
 
