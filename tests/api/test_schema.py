@@ -140,6 +140,7 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "communityHealth",
         "cohortRetention",
         "activitySpikes",
+        "topDiscussions",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}
