@@ -2,7 +2,9 @@
 -- interest. Interactions carrying a thread_ref are rolled up per thread, day and member, so
 -- topDiscussions reads the rows of the period's days, never the log. Whether a member is
 -- staff or a bot is read at query time from discussion_members: a member marked staff
--- later is taken out of every count at once.
+-- later is taken out of every count at once. Each row also says when it was recorded (the
+-- UTC day, or the instant), so that the ranking can be read as known at the end of a past
+-- day (asOf): interactions recorded later do not count.
 
 -- One row per thread (channel, thread_ref; its id derives from both): its first message,
 -- the earliest contribution known (any author; interactions may arrive out of order), and
@@ -15,6 +17,7 @@ CREATE TABLE IF NOT EXISTS discussion_threads (
     first_interaction_id uuid,    -- NULL while the thread has only reactions
     first_member_id uuid,
     first_at timestamptz,
+    first_recorded_at timestamptz,
     sealed_summary bytea
 );
 
@@ -25,10 +28,11 @@ CREATE TABLE IF NOT EXISTS discussion_days (
     day date NOT NULL,
     thread_id uuid NOT NULL,
     member_id uuid NOT NULL,
+    recorded_on date NOT NULL,    -- live, nearly always the day itself; a backfill's own day
     channel text NOT NULL,
     contributions integer NOT NULL,
     reactions integer NOT NULL,
-    PRIMARY KEY (day, thread_id, member_id)
+    PRIMARY KEY (day, thread_id, member_id, recorded_on)
 );
 CREATE INDEX IF NOT EXISTS discussion_days_channel_idx ON discussion_days (channel, day);
 
@@ -37,7 +41,8 @@ CREATE INDEX IF NOT EXISTS discussion_days_channel_idx ON discussion_days (chann
 CREATE TABLE IF NOT EXISTS discussion_messages (
     thread_id uuid NOT NULL,
     occurred_at timestamptz NOT NULL,
-    member_id uuid NOT NULL
+    member_id uuid NOT NULL,
+    recorded_at timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS discussion_messages_thread_idx
     ON discussion_messages (thread_id, occurred_at);

@@ -24,8 +24,16 @@ class TopDiscussions:
         self.sources = sources
 
     def top(
-        self, start: date, end: date, channel: str | None, first: int, *, reveal: bool
+        self,
+        start: date,
+        end: date,
+        channel: str | None,
+        first: int,
+        *,
+        reveal: bool,
+        as_of: date | None = None,
     ) -> list[Discussion]:
-        """The top threads of the days [start, end); InvalidField names a bad argument."""
-        period = DiscussionPeriod.checked(start, end, channel, first)
+        """The top threads of the days [start, end), as known at the end of `as_of` (None:
+        now); InvalidField names a bad argument."""
+        period = DiscussionPeriod.checked(start, end, channel, first, as_of)
         return self.sources.top(period, reveal)

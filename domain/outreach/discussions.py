@@ -29,18 +29,22 @@ MAX_FIRST = 100
 
 @dataclass(frozen=True)
 class DiscussionPeriod:
-    """The question asked: days [start, end) (UTC), one channel or all, the top `first`."""
+    """The question asked: days [start, end) (UTC), one channel or all, the top `first`,
+    as known at the end of the UTC day `as_of` (None: as known now)."""
 
     start: date
     end: date
     channel: str | None
     first: int
+    as_of: date | None = None
 
     @classmethod
-    def checked(cls, start: date, end: date, channel: str | None, first: int) -> DiscussionPeriod:
+    def checked(
+        cls, start: date, end: date, channel: str | None, first: int, as_of: date | None = None
+    ) -> DiscussionPeriod:
         """The period, or InvalidField naming the argument at fault."""
-        for field, day in (("from", start), ("to", end)):
-            if not EARLIEST_DAY <= day <= LATEST_DAY:
+        for field, day in (("from", start), ("to", end), ("as_of", as_of)):
+            if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
                 raise InvalidField(field, f"must be between {EARLIEST_DAY} and {LATEST_DAY}")
         if end <= start:
             raise InvalidField("to", "must be after from")
@@ -48,7 +52,7 @@ class DiscussionPeriod:
             raise InvalidField("to", f"must be at most {MAX_DAYS} days after from")
         if not 1 <= first <= MAX_FIRST:
             raise InvalidField("first", f"must be between 1 and {MAX_FIRST}")
-        return cls(start, end, channel or None, first)
+        return cls(start, end, channel or None, first, as_of)
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,8 @@ class Discussion:
     # The thread's first message (any author); None while only reactions are known.
     first_message_at: datetime | None
     first_interaction_id: UUID | None
-    # Opened only for roles that may see personal data; None once its author is erased.
+    # Opened only for roles that may see personal data; None once its author is erased, and
+    # as of a past day when the first message then known is no longer the first.
     summary: str | None
     # The first staff contribution after the first member's; None when none yet.
     first_member_message_at: datetime | None

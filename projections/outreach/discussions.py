@@ -35,30 +35,34 @@ MIRRORED = InteractionKind.REACTION_RECEIVED.value
 
 UPSERT_THREADS = """
 INSERT INTO discussion_threads AS t (thread_id, channel, thread_ref, first_interaction_id,
-    first_member_id, first_at, sealed_summary)
+    first_member_id, first_at, first_recorded_at, sealed_summary)
 SELECT * FROM json_to_recordset(%s::json) AS r(t uuid, c text, f text, i uuid, m uuid,
-    a timestamptz, s bytea)
+    a timestamptz, r timestamptz, s bytea)
 ON CONFLICT (thread_id) DO UPDATE SET
     first_interaction_id = CASE WHEN {earlier} THEN EXCLUDED.first_interaction_id
         ELSE t.first_interaction_id END,
     first_member_id = CASE WHEN {earlier} THEN EXCLUDED.first_member_id
         ELSE t.first_member_id END,
     sealed_summary = CASE WHEN {earlier} THEN EXCLUDED.sealed_summary ELSE t.sealed_summary END,
+    first_recorded_at = CASE WHEN {earlier} THEN EXCLUDED.first_recorded_at
+        ELSE t.first_recorded_at END,
     first_at = CASE WHEN {earlier} THEN EXCLUDED.first_at ELSE t.first_at END
 """.format(
     earlier="(EXCLUDED.first_at IS NOT NULL AND (t.first_at IS NULL OR"
     " (EXCLUDED.first_at, EXCLUDED.first_interaction_id) < (t.first_at, t.first_interaction_id)))"
 )
 ADD_TO_DAYS = """
-INSERT INTO discussion_days AS d (day, thread_id, member_id, channel, contributions, reactions)
-SELECT * FROM json_to_recordset(%s::json) AS r(d date, t uuid, m uuid, c text, n int, x int)
-ON CONFLICT (day, thread_id, member_id) DO UPDATE SET
+INSERT INTO discussion_days AS d
+    (day, thread_id, member_id, recorded_on, channel, contributions, reactions)
+SELECT * FROM json_to_recordset(%s::json)
+    AS r(d date, t uuid, m uuid, r date, c text, n int, x int)
+ON CONFLICT (day, thread_id, member_id, recorded_on) DO UPDATE SET
     contributions = d.contributions + EXCLUDED.contributions,
     reactions = d.reactions + EXCLUDED.reactions
 """
 INSERT_MESSAGES = """
-INSERT INTO discussion_messages (thread_id, occurred_at, member_id)
-SELECT * FROM json_to_recordset(%s::json) AS r(t uuid, a timestamptz, m uuid)
+INSERT INTO discussion_messages (thread_id, occurred_at, member_id, recorded_at)
+SELECT * FROM json_to_recordset(%s::json) AS r(t uuid, a timestamptz, m uuid, r timestamptz)
 """
 # Members without a row get one (a flag not in the page is false); then the page's last value
 # of each flag wins (null leaves the column as it is).
@@ -130,18 +134,19 @@ class DiscussionsProjection(SealingProjection):
     def _add(self, cursor: Cursor[Any], threaded: list[Any]) -> None:
         threads: dict[UUID, dict[str, Any]] = {}
         firsts: dict[UUID, Any] = {}
-        days: dict[tuple[date, UUID, UUID], list[int]] = defaultdict(lambda: [0, 0])
+        days: dict[tuple[date, UUID, UUID, date], list[int]] = defaultdict(lambda: [0, 0])
         messages: list[dict[str, Any]] = []
         for event in threaded:
             thread = thread_id(event.channel, event.thread_ref)
             threads.setdefault(thread, {"t": thread, "c": event.channel, "f": event.thread_ref})
             at = event.occurred_at.astimezone(UTC)
-            counts = days[(at.date(), thread, event.member_id)]
+            recorded = event.timestamp.astimezone(UTC)
+            counts = days[(at.date(), thread, event.member_id, recorded.date())]
             if event.kind == REACTION:
                 counts[1] += 1
                 continue
             counts[0] += 1
-            messages.append({"t": thread, "a": at, "m": event.member_id})
+            messages.append({"t": thread, "a": at, "m": event.member_id, "r": recorded})
             known = firsts.get(thread)
             if known is None or (at, event.originator_id) < (
                 known.occurred_at.astimezone(UTC),
@@ -159,13 +164,14 @@ class DiscussionsProjection(SealingProjection):
                 i=event.originator_id,
                 m=event.member_id,
                 a=event.occurred_at.astimezone(UTC),
+                r=event.timestamp.astimezone(UTC),
                 s=None if sealed is None else "\\x" + sealed.hex(),  # bytea's text form
             )
         # Sorted, so that concurrent writers (a rebuild beside a live page) lock alike.
         cursor.execute(UPSERT_THREADS, (_json(sorted(threads.values(), key=lambda r: r["t"])),))
         day_rows = [
-            {"d": d, "t": t, "m": m, "c": threads[t]["c"], "n": n, "x": x}
-            for (d, t, m), (n, x) in sorted(days.items())
+            {"d": d, "t": t, "m": m, "r": r, "c": threads[t]["c"], "n": n, "x": x}
+            for (d, t, m, r), (n, x) in sorted(days.items())
         ]
         cursor.execute(ADD_TO_DAYS, (_json(day_rows),))
         if messages:

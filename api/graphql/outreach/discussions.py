@@ -37,7 +37,8 @@ class DiscussionType:
     )
     summary: str | None = strawberry.field(
         description="The first message's summary; null when your role may not see personal "
-        "data, when it had none, or once its author is erased."
+        "data, when it had none, once its author is erased, or (with asOf) when the first "
+        "message then known is no longer the first."
     )
     first_staff_response_at: datetime | None = strawberry.field(
         description="The first staff contribution after the first member's; null when staff "
@@ -73,7 +74,7 @@ class DiscussionQuery:
         description="Threads with activity on the days [from, to) (UTC), ranked by distinct "
         "participants, then replies, then reactions in the period (staff and bots left out), "
         f"at most `first` (1-{d.MAX_FIRST}); a span of at most {d.MAX_DAYS} days. Read from "
-        "rollups as known now (no asOf)."
+        "rollups."
     )
     async def top_discussions(
         self,
@@ -88,12 +89,21 @@ class DiscussionQuery:
         first: Annotated[
             int, strawberry.argument(description=f"How many threads (1-{d.MAX_FIRST}).")
         ] = 10,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="As known at the end of this UTC day: interactions recorded later "
+                "do not count (staff and bots as flagged now). Null: as known now."
+            ),
+        ] = None,
     ) -> list[DiscussionType]:
         discussions = info.context.services.use_cases.discussions
         reveal = info.context.principal.can_read_personal_data
         on = Channel(channel).value if channel is not None else None
         try:
-            found = await in_thread(lambda: discussions.top(from_, to, on, first, reveal=reveal))
+            found = await in_thread(
+                lambda: discussions.top(from_, to, on, first, reveal=reveal, as_of=as_of)
+            )
         except InvalidField as error:
             raise bad_field(error) from None
         return [discussion_of(f, reveal) for f in found]

@@ -15,8 +15,8 @@ mutation Record($input: RecordInteractionInput!) {
 }
 """
 TOP = """
-query Top($from: Date!, $to: Date!, $channel: Channel, $first: Int!) {
-  topDiscussions(from: $from, to: $to, channel: $channel, first: $first) {
+query Top($from: Date!, $to: Date!, $channel: Channel, $first: Int!, $asOf: Date) {
+  topDiscussions(from: $from, to: $to, channel: $channel, first: $first, asOf: $asOf) {
     channel threadRef participants replies reactions firstMessageAt summary
     firstStaffResponseAt staffResponseSeconds
   }
@@ -104,6 +104,8 @@ def test_top_discussions_by_role_and_after_erasure(
     # Another channel or another week: neither thread.
     assert threads(api, viewer_key, wanted, channel="GITHUB") == []
     assert threads(api, viewer_key, wanted, **{"from": "1995-06-12", "to": "1995-06-19"}) == []
+    # As known at the end of a day before they were recorded: nothing yet.
+    assert threads(api, viewer_key, wanted, asOf="2000-01-01") == []
     succeed(api, "eraseMember", {"memberId": alice}, key=admin_key)
     erased = settled(api, manager, wanted, lambda f: f[0]["summary"] is None)
     assert [d["summary"] for d in erased] == [None, "Slides"]
@@ -116,6 +118,7 @@ def test_bad_arguments_are_named(api: Api, viewer_key: str) -> None:
         ({"to": "1999-01-01"}, "to"),  # more than 1098 days
         ({"first": 0}, "first"),
         ({"first": 101}, "first"),
+        ({"asOf": "1989-12-31"}, "asOf"),
     ):
         body = api.graphql(TOP, {**SPAN, **variables}, key=viewer_key)
         error = body["errors"][0]

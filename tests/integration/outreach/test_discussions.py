@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.domain import CanCreateTimestamp
 
 from api.bootstrap import build_runners, use_cases
 from application.runtime import Runtime
@@ -41,6 +42,7 @@ class Community:
         runtime.community.mark_member_as_staff(cmd.MarkMemberAsStaff(member_id=self.m["staff"]))
         runtime.community.mark_member_as_bot(cmd.MarkMemberAsBot(member_id=self.m["bot"]))
         self.batch: list[RecordInteraction] = []
+        self.recorded = 0  # batches recorded: external ids differ from batch to batch
 
     def say(
         self,
@@ -57,7 +59,7 @@ class Community:
                 channel=channel,  # type: ignore[arg-type]
                 kind=kind,  # type: ignore[arg-type]
                 occurred_at=when,
-                external_id=f"{thread}-{len(self.batch)}",
+                external_id=f"{thread}-{len(self.batch)}-{self.recorded}",
                 thread_ref=thread,
                 summary=summary,
             )
@@ -66,6 +68,7 @@ class Community:
     def record(self) -> None:
         self.runtime.community.record_interactions(self.batch, create_unknown_members=False)
         self.batch = []
+        self.recorded += 1
         catch_up(self.runtime)
 
 
@@ -126,8 +129,9 @@ def top(
     channel: str | None = None,
     first: int = 10,
     reveal: bool = True,
+    as_of: date | None = None,
 ) -> list[Discussion]:
-    return use_cases(runtime).discussions.top(*period, channel, first, reveal=reveal)
+    return use_cases(runtime).discussions.top(*period, channel, first, reveal=reveal, as_of=as_of)
 
 
 def counts(found: list[Discussion]) -> list[tuple[str, int, int, int]]:
@@ -224,6 +228,41 @@ def test_summary_hidden_without_reveal_and_gone_after_erasure(runtime: Runtime) 
     assert stored == (0,)
 
 
+def test_as_of_a_past_day_counts_what_was_recorded_by_its_end(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = Community(runtime)
+
+    def recorded_on(day: int) -> None:
+        moment = at(day)
+        monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(lambda: moment))
+        c.record()
+
+    # Recorded on 4 March: Bob asks, Carol replies, staff answers two hours after Bob.
+    c.say("bob", "late", at(3, 10), "message", summary="Bob's question")
+    c.say("carol", "late", at(3, 11))
+    c.say("staff", "late", at(3, 12))
+    recorded_on(4)
+    # Recorded on 10 March: an earlier message by Alice is backfilled, and Dave's reply.
+    c.say("alice", "late", at(2, 9), "message", summary="Backfilled")
+    c.say("dave", "late", at(3, 13))
+    recorded_on(10)
+    (then,) = top(runtime, as_of=date(2026, 3, 4))
+    assert counts([then]) == [("late", 2, 1, 0)]
+    assert (then.first_message_at, then.first_member_message_at) == (at(3, 10), at(3, 10))
+    assert then.staff_response_time is not None
+    assert then.staff_response_time.total_seconds() == 2 * 3600
+    # The first message known then is no longer the first: its summary is not kept.
+    assert then.summary is None
+    assert top(runtime, as_of=date(2026, 3, 3)) == []
+    for as_of in (date(2026, 3, 10), None):
+        (now,) = top(runtime, as_of=as_of)
+        assert counts([now]) == [("late", 4, 3, 0)]
+        assert (now.first_message_at, now.summary) == (at(2, 9), "Backfilled")
+        assert now.staff_response_time is not None
+        assert now.staff_response_time.total_seconds() == 27 * 3600
+
+
 @pytest.mark.parametrize(
     ("arguments", "field"),
     [
@@ -232,6 +271,7 @@ def test_summary_hidden_without_reveal_and_gone_after_erasure(runtime: Runtime) 
         ({"start": date(1900, 1, 1)}, "from"),
         ({"first": 0}, "first"),
         ({"first": 101}, "first"),
+        ({"as_of": date(1989, 12, 31)}, "as_of"),
     ],
 )
 def test_bad_input_names_the_argument(
@@ -240,6 +280,11 @@ def test_bad_input_names_the_argument(
     asked: dict[str, Any] = {"start": MARCH[0], "end": MARCH[1], "first": 10, **arguments}
     with pytest.raises(InvalidField) as refused:
         use_cases(runtime).discussions.top(
-            asked["start"], asked["end"], None, asked["first"], reveal=True
+            asked["start"],
+            asked["end"],
+            None,
+            asked["first"],
+            reveal=True,
+            as_of=asked.get("as_of"),
         )
     assert refused.value.field == field
