@@ -101,6 +101,8 @@ class DiscussionQueries:
             "known": datetime.combine(known_on, time(), UTC) if period.as_of else INFINITY,
         }
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            # A year's rows are sorted by thread to count distinct members: in memory.
+            cur.execute("SET LOCAL work_mem = '64MB'")
             cur.execute(TOP, params)
             rows = cur.fetchall()
         keys = (
