@@ -109,7 +109,9 @@ def seed_demo_program(
 def _discussion(cases: UseCases, engaged: list[UUID], staff: UUID, now: datetime) -> None:
     """A forum thread after the meetup: a question, replies, reactions and a staff answer."""
     asked = now - timedelta(days=13)
-    moves = [(engaged[0], InteractionKind.POST, asked, "Will the meetup slides be shared?")]
+    moves: list[tuple[UUID, InteractionKind, datetime, str | None]] = [
+        (engaged[0], InteractionKind.POST, asked, "Will the meetup slides be shared?")
+    ]
     moves += [(m, InteractionKind.REPLY, asked + timedelta(hours=1), None) for m in engaged[1:6]]
     moves.append((staff, InteractionKind.REPLY, asked + timedelta(hours=3), None))
     moves += [

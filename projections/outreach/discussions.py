@@ -98,7 +98,7 @@ def thread_id(channel: str, thread_ref: str) -> UUID:
 
 
 class DiscussionsProjection(SealingProjection):
-    """The rollups topDiscussions reads: O(threads in the period), not the log."""
+    """The rollups topDiscussions reads: the period's rows (thread, day, member), not the log."""
 
     name: ClassVar[str] = "discussions"
     tables: ClassVar[tuple[str, ...]] = (
