@@ -31,6 +31,7 @@ from application.lifecycle.evaluation import EvaluationSchedule, StageEvaluation
 from application.lifecycle.explanations import StageExplanations
 from application.lifecycle.returns import RecordReturns
 from application.lifecycle.simulation import RuleSimulation
+from application.outreach.discussions import TopDiscussions
 from application.outreach.motivations import MotivationDesk
 from application.outreach.notes import NoteDesk
 from application.outreach.tasks import TaskDesk
@@ -46,6 +47,7 @@ from projections.health.reads import HealthReads
 from projections.health.spike_queries import SpikeSourcesSql
 from projections.lifecycle.histories import MemberHistories
 from projections.lifecycle.queries import LifecycleQueries
+from projections.outreach.discussions_queries import DiscussionQueries
 from projections.personal import PersonalData
 from projections.positions import PositionWatcher
 from projections.registry import all_projections
@@ -85,6 +87,8 @@ class UseCases:
     motivations: MotivationDesk
     # Follow-up tasks; a linked feedback item or nomination is looked up in its desk.
     tasks: TaskDesk
+    # The threads that drew the most interest, read from the `discussions` rollups.
+    discussions: TopDiscussions
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -115,6 +119,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         NoteDesk(community),
         MotivationDesk(community, settings.motivation_options()),
         TaskDesk(community, DeskLinks(feedback, program)),
+        TopDiscussions(DiscussionQueries(runtime.pool, personal_data(runtime))),
     )
 
 

@@ -90,6 +90,7 @@ def seed_demo_program(
     if not engaged or staff is None:
         return DemoProgram(0, 0, 0)
     _recent_activity(cases, engaged, now)
+    _discussion(cases, engaged, staff, now)
     cases.consent.register_text(
         RegisterConsentText(
             purpose=ConsentPurpose.MARKETING_EMAIL, version=DEMO_TEXT_VERSION, text=DEMO_TEXT
@@ -129,6 +130,32 @@ def _motivations(cases: UseCases, engaged: list[UUID], staff: UUID, now: datetim
                 member_id=member_id, recorded_by=staff, options=chosen, at=now - timedelta(days=60)
             )
         )
+
+
+def _discussion(cases: UseCases, engaged: list[UUID], staff: UUID, now: datetime) -> None:
+    """A forum thread after the meetup: a question, replies, reactions and a staff answer."""
+    asked = now - timedelta(days=13)
+    moves: list[tuple[UUID, InteractionKind, datetime, str | None]] = [
+        (engaged[0], InteractionKind.POST, asked, "Will the meetup slides be shared?")
+    ]
+    moves += [(m, InteractionKind.REPLY, asked + timedelta(hours=1), None) for m in engaged[1:6]]
+    moves.append((staff, InteractionKind.REPLY, asked + timedelta(hours=3), None))
+    moves += [
+        (m, InteractionKind.REACTION_GIVEN, asked + timedelta(hours=4), None) for m in engaged[6:9]
+    ]
+    records = [
+        RecordInteraction(
+            member_id=member_id,
+            channel=Channel.FORUM,
+            kind=kind,
+            occurred_at=at,
+            external_id=f"demo-slides-{number}-{member_id}",
+            thread_ref="meetup-slides",
+            summary=summary,
+        )
+        for number, (member_id, kind, at, summary) in enumerate(moves)
+    ]
+    cases.recording(records, create_unknown_members=False)
 
 
 def _most_engaged(pool: ConnectionPool) -> tuple[list[UUID], UUID | None]:

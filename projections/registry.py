@@ -13,6 +13,7 @@ from projections.health.projection import HealthProjection
 from projections.interactions.projection import EngagementProjection
 from projections.lifecycle.projection import LifecycleProjection
 from projections.members.projection import MembersProjection
+from projections.outreach.discussions import DiscussionsProjection
 from projections.outreach.motivations import MotivationsProjection
 from projections.outreach.notes import NotesProjection
 from projections.outreach.tasks_projection import TasksProjection
@@ -41,6 +42,7 @@ def all_projections(
         NotesProjection(personal),
         MotivationsProjection(personal),
         TasksProjection(personal),
+        DiscussionsProjection(personal),
     ]
 
 

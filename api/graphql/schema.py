@@ -53,6 +53,7 @@ from api.graphql.outreach import (
     member_notes,
     member_tasks,
 )
+from api.graphql.outreach.discussions import DiscussionQuery
 from api.graphql.ratelimit import RateLimitOperations
 from api.graphql.validation_memo import RememberedValidation, ValidationMemo
 
@@ -93,6 +94,7 @@ class Query(
     SpikeQuery,
     MotivationQuery,
     TaskQuery,
+    DiscussionQuery,
     NodeQuery,
 ):
     pass

@@ -150,6 +150,7 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "motivationSummary",
         "tasks",
         "followUpTask",
+        "topDiscussions",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}

@@ -65,6 +65,10 @@ EXPECTED_TABLES = {
     "health_daily",
     "health_annotations",
     "outreach_tasks",
+    "discussion_threads",
+    "discussion_days",
+    "discussion_messages",
+    "discussion_members",
 }
 
 
