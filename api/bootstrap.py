@@ -30,6 +30,9 @@ from application.lifecycle.evaluation import EvaluationSchedule, StageEvaluation
 from application.lifecycle.explanations import StageExplanations
 from application.lifecycle.returns import RecordReturns
 from application.lifecycle.simulation import RuleSimulation
+from application.outreach.effectiveness import OutreachOutcomes
+from application.outreach.outreach import OutreachDesk
+from application.outreach.welcome import WelcomeQueue
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
@@ -42,6 +45,8 @@ from projections.health.reads import HealthReads
 from projections.health.spike_queries import SpikeSourcesSql
 from projections.lifecycle.histories import MemberHistories
 from projections.lifecycle.queries import LifecycleQueries
+from projections.outreach.log_queries import OutreachLogQueries
+from projections.outreach.welcome_queries import WelcomeQueries
 from projections.personal import PersonalData
 from projections.positions import PositionWatcher
 from projections.registry import all_projections
@@ -76,6 +81,10 @@ class UseCases:
     health: CommunityHealth
     # Activity spikes with their likely causes, and managers' annotations of them.
     spikes: ActivitySpikes
+    # The outreach log, its outcomes and effectiveness, and the newcomers' welcome queue.
+    outreach: OutreachDesk
+    outreach_outcomes: OutreachOutcomes
+    welcome: WelcomeQueue
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -102,6 +111,14 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         DisclosureLog(community),
         CommunityHealth(HealthReads(runtime.pool), settings.health_rule()),
         ActivitySpikes(community, SpikeSourcesSql(runtime.pool), settings.spike_rule()),
+        OutreachDesk(community),
+        OutreachOutcomes(
+            OutreachLogQueries(runtime.pool, personal_data(runtime)),
+            settings.outreach_reply_days,
+        ),
+        WelcomeQueue(
+            WelcomeQueries(runtime.pool, personal_data(runtime)), settings.outreach_welcome_days
+        ),
     )
 
 

@@ -28,6 +28,7 @@ from projections.interactions.queries import EngagementQueries
 from projections.lifecycle.queries import LifecycleQueries
 from projections.members.projection import MembersProjection
 from projections.members.queries import MemberQueries
+from projections.outreach.log_queries import OutreachLogQueries
 from projections.positions import PositionWatcher
 from projections.worker import ProjectionWorker
 
@@ -58,6 +59,8 @@ class Services:
     use_cases: UseCases
     # The ambassador program's read model (projections/ambassadors).
     ambassadors: AmbassadorQueries
+    # The outreach log, its notes opened with the member's key (admin and manager).
+    outreach_log: OutreachLogQueries
     worker: ProjectionWorker | None = None
 
     @property
@@ -102,6 +105,7 @@ class Services:
             watcher,
             use_cases(runtime, lifecycle),
             AmbassadorQueries(pool, personal),
+            OutreachLogQueries(pool, personal),
             worker,
         )
 

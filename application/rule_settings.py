@@ -132,3 +132,14 @@ class HealthSettings(BaseModel):
             min_band=self.health_spike_min_band,
             min_band_share=self.health_spike_min_band_share,
         )
+
+
+class OutreachSettings(BaseModel):
+    """The outreach context: reply window of outreach outcomes, newcomers' welcome window."""
+
+    # An outreach's outcome looks for a reply or a return within this many days after it
+    # (domain/outreach/outcomes.py): a reply on day N counts, one on day N+1 does not.
+    outreach_reply_days: int = Field(default=14, ge=1, le=90)
+    # A member is a newcomer to welcome while they joined or first interacted within this
+    # many days (domain/outreach/welcome.py).
+    outreach_welcome_days: int = Field(default=14, ge=1, le=90)

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from application.rule_settings import AmbassadorSettings, HealthSettings
+from application.rule_settings import AmbassadorSettings, HealthSettings, OutreachSettings
 from domain.feedback.workflow import Priority
 from domain.interactions.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
 from domain.interactions.interaction import InteractionKind
@@ -70,7 +70,7 @@ DEFAULT_RATE_LIMITS: dict[RateKind, RateLimit] = {
 }
 
 
-class Settings(BaseSettings, AmbassadorSettings, HealthSettings):
+class Settings(BaseSettings, AmbassadorSettings, HealthSettings, OutreachSettings):
     """Configuration, validated at start-up; see README.md for each variable."""
 
     model_config = SettingsConfigDict(

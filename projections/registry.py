@@ -13,6 +13,8 @@ from projections.health.projection import HealthProjection
 from projections.interactions.projection import EngagementProjection
 from projections.lifecycle.projection import LifecycleProjection
 from projections.members.projection import MembersProjection
+from projections.outreach.log import OutreachLogProjection
+from projections.outreach.welcome import OutreachWelcomeProjection
 from projections.personal import PersonalData
 from projections.projection import Projection
 
@@ -35,6 +37,8 @@ def all_projections(
         DisclosuresProjection(),
         HealthProjection(),
         HealthAnnotationsProjection(),
+        OutreachLogProjection(personal),
+        OutreachWelcomeProjection(),
     ]
 
 

@@ -43,6 +43,8 @@ from api.graphql.masking import MaskUnexpectedErrors
 from api.graphql.member_fields import MemberFields
 from api.graphql.members import MemberMutation, MemberQuery, member_by_id
 from api.graphql.nodes import NodeQuery
+from api.graphql.outreach.outreach import OutreachMutation, OutreachQuery
+from api.graphql.outreach.welcome import WelcomeQuery
 from api.graphql.ratelimit import RateLimitOperations
 from api.graphql.validation_memo import RememberedValidation, ValidationMemo
 
@@ -78,6 +80,8 @@ class Query(
     DisclosureQuery,
     HealthQuery,
     SpikeQuery,
+    OutreachQuery,
+    WelcomeQuery,
     NodeQuery,
 ):
     pass
@@ -92,6 +96,7 @@ class Mutation(
     ConsentMutation,
     ConductMutation,
     SpikeMutation,
+    OutreachMutation,
 ):
     pass
 
