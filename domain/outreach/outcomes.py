@@ -64,11 +64,16 @@ def _within(moment: datetime | None, at: datetime, end: datetime) -> bool:
 
 
 def derive_outcome(facts: OutreachFacts, *, now: datetime, reply_days: int) -> Outcome:
-    """The outcome of one outreach as of `now` (see the module's rules)."""
+    """The outcome of one outreach as of `now` (see the module's rules).
+
+    Facts after `now` are not known yet at `now`: the outcome as of a past instant ignores
+    them, so it reads as it did then.
+    """
     end = window_end(facts.at, reply_days)
-    if facts.lapsed and _within(facts.returned_at, facts.at, end):
+    known = min(end, now)
+    if facts.lapsed and _within(facts.returned_at, facts.at, known):
         return Outcome.RETURNED
-    if _within(facts.first_reply_at, facts.at, end):
+    if _within(facts.first_reply_at, facts.at, known):
         return Outcome.REPLIED
     if now <= end:
         return Outcome.PENDING

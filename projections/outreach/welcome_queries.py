@@ -37,7 +37,9 @@ SELECT (date_trunc('week', showed_up_at AT TIME ZONE 'UTC'))::date AS week,
     percentile_cont(0.9) WITHIN GROUP (ORDER BY waited) AS p90_seconds
 FROM (
     SELECT showed_up_at, welcomed_at,
-        greatest(0, extract(epoch FROM welcomed_at - showed_up_at)) AS waited
+        -- greatest() skips NULLs: the unwelcomed must stay NULL, out of the percentiles.
+        CASE WHEN welcomed_at IS NOT NULL
+            THEN greatest(0, extract(epoch FROM welcomed_at - showed_up_at)) END AS waited
     FROM outreach_newcomers
     WHERE showed_up_at >= %s AND showed_up_at < %s AND NOT is_staff AND NOT is_bot
 ) n
