@@ -55,6 +55,7 @@ MUTATIONS = {
     "appealConductIncident",
     "decideConductAppeal",
     "annotateActivitySpike",
+    "recordOutreach",
 }
 INTROSPECT = """
 {
@@ -140,6 +141,10 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "communityHealth",
         "cohortRetention",
         "activitySpikes",
+        "outreachLog",
+        "outreachEffectiveness",
+        "newcomersToWelcome",
+        "timeToWelcome",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}
