@@ -64,6 +64,8 @@ EXPECTED_TABLES = {
     "health_counts",
     "health_daily",
     "health_annotations",
+    "outreach_log",
+    "outreach_newcomers",
 }
 
 
