@@ -62,3 +62,16 @@ CREATE INDEX IF NOT EXISTS outreach_newcomers_thread_idx
 CREATE INDEX IF NOT EXISTS member_stage_history_at_risk_span_idx
     ON member_stage_history USING gist (tstzrange(effective_at, until))
     WHERE stage = 'at_risk';
+-- The stage that ended an at-risk interval (did the member come back?), found by a range
+-- of the comparison's span and a hash join, not one probe per interval.
+CREATE INDEX IF NOT EXISTS member_stage_history_after_risk_idx
+    ON member_stage_history (effective_at, member_id) WHERE previous = 'at_risk';
+
+-- How many of the weeks chosen for the comparison have an ordinal in [lo, hi], given the
+-- prefix counts of the chosen weeks (prefix[i + 1]: chosen weeks with an ordinal below i;
+-- ordinals count weeks from the first chosen one). Inlined by the planner.
+CREATE OR REPLACE FUNCTION outreach_weeks_in(prefix integer[], lo integer, hi integer)
+RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN greatest(lo, 0) > least(hi, cardinality(prefix) - 2) THEN 0
+        ELSE prefix[least(hi, cardinality(prefix) - 2) + 2] - prefix[greatest(lo, 0) + 1] END
+$$;

@@ -14,7 +14,7 @@ from domain.outreach.effectiveness import (
     DerivedOutreach,
     Effectiveness,
     effectiveness,
-    recovery_cases,
+    recovery_weeks,
 )
 from domain.outreach.outcomes import Outcome, OutreachFacts, derive_outcome
 from domain.outreach.outreach import OutreachPurpose
@@ -59,7 +59,7 @@ class OutreachOutcomes:
             _derived(row, derive_outcome(facts, now=now, reply_days=self.reply_days), facts)
             for row, facts in self.source.facts(start, end, self.reply_days)
         ]
-        weeks = sorted({week for _, week in recovery_cases(derived)})
+        weeks = recovery_weeks(derived)
         others = self.source.not_contacted(weeks, self.reply_days, now)
         return effectiveness(derived, group_by, others)
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from domain.outreach.effectiveness import WeekCases
+from domain.outreach.effectiveness import NotContacted
 from domain.outreach.outcomes import OutreachFacts
 
 
@@ -24,8 +24,6 @@ class OutreachFactsSource(Protocol):
     def facts_of(self, outreach_ids: Sequence[UUID], reply_days: int) -> dict[UUID, OutreachFacts]:
         """The facts of these outreaches, by id (unknown ids absent)."""
 
-    def not_contacted(
-        self, weeks: Sequence[date], reply_days: int, now: datetime
-    ) -> Sequence[WeekCases]:
-        """Per week (its Monday): members at risk in it and reached by no outreach in it or
-        the reply days before it; how many returned, how many are still pending."""
+    def not_contacted(self, weeks: Sequence[date], reply_days: int, now: datetime) -> NotContacted:
+        """Over these weeks (Mondays): member-weeks at risk and reached by no outreach in
+        the week or the reply days before it; how many returned, how many still pending."""

@@ -85,12 +85,12 @@ class GroupFigures:
 
 
 @dataclass(frozen=True)
-class WeekCases:
-    """Comparable members not contacted in one week: how many, returned, still pending."""
+class NotContacted:
+    """The comparable members not contacted, pooled over the weeks compared: member-weeks
+    decided, how many of them returned, and how many are still pending (left out)."""
 
-    week: date
-    members: int
-    returned: int
+    members: int = 0
+    returned: int = 0
     pending: int = 0
 
 
@@ -165,31 +165,31 @@ def recovery_cases(outreaches: Iterable[DerivedOutreach]) -> dict[tuple[UUID, da
     return cases
 
 
+def recovery_weeks(outreaches: Iterable[DerivedOutreach]) -> list[date]:
+    """The weeks (Mondays) with contacted cases: the weeks the comparison covers."""
+    return sorted({week for _, week in recovery_cases(outreaches)})
+
+
 def compare_recovery(
-    outreaches: Iterable[DerivedOutreach], not_contacted: Iterable[WeekCases]
+    outreaches: Iterable[DerivedOutreach], not_contacted: NotContacted = NotContacted()
 ) -> RecoveryComparison:
-    """Contacted at-risk members' return rate beside the comparable not-contacted ones',
-    over the weeks that have contacted cases."""
+    """Contacted at-risk members' return rate beside the comparable not-contacted ones'
+    (counted over the weeks that have contacted cases: recovery_weeks)."""
     cases = recovery_cases(outreaches)
-    weeks = sorted({week for _, week in cases})
     decided = [outcome for outcome in cases.values() if outcome is not Outcome.PENDING]
-    contacted = Side(len(decided), decided.count(Outcome.RETURNED))
-    by_week = {w.week: w for w in not_contacted}
-    chosen = [by_week[w] for w in weeks if w in by_week]
-    others = Side(sum(w.members for w in chosen), sum(w.returned for w in chosen))
     return RecoveryComparison(
-        weeks=tuple(weeks),
-        contacted=contacted,
-        not_contacted=others,
+        weeks=tuple(sorted({week for _, week in cases})),
+        contacted=Side(len(decided), decided.count(Outcome.RETURNED)),
+        not_contacted=Side(not_contacted.members, not_contacted.returned),
         pending_contacted=len(cases) - len(decided),
-        pending_not_contacted=sum(w.pending for w in chosen),
+        pending_not_contacted=not_contacted.pending,
     )
 
 
 def effectiveness(
     outreaches: Iterable[DerivedOutreach],
     group_by: str,
-    not_contacted: Iterable[WeekCases] = (),
+    not_contacted: NotContacted = NotContacted(),
 ) -> Effectiveness:
     """The figures per group ('purpose', 'channel' or 'staff'), a total, and the comparison.
 

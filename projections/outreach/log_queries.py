@@ -8,8 +8,9 @@ active or returning in the window (domain/outreach/outcomes.py decides from them
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
 from typing import Any
 from uuid import UUID
@@ -17,7 +18,7 @@ from uuid import UUID
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from domain.outreach.effectiveness import WeekCases
+from domain.outreach.effectiveness import NotContacted
 from domain.outreach.outcomes import RETURNED_STAGES, OutreachFacts
 from projections.cursors import Keyset, Page, Row
 from projections.outreach.log import NOTE
@@ -50,33 +51,69 @@ LEFT JOIN LATERAL (
 ) t ON true
 WHERE {where}
 """
-# Members at risk in each week and reached by no outreach in it or the reply days before
-# it; anchored at the later of the week's start and their entry into at risk; returned
-# when the stage that ended the at-risk interval is active or returning, within the window.
-NOT_CONTACTED = """
-WITH weeks AS (
-    SELECT w AS week, (w::timestamp AT TIME ZONE 'UTC') AS starts
-    FROM unnest(%(weeks)s::date[]) AS w
-), cases AS (
-    SELECT w.week, h.member_id, greatest(w.starts, h.effective_at) AS anchor, h.until,
-        (SELECT n.stage FROM member_stage_history n
-         WHERE n.member_id = h.member_id AND n.effective_at = h.until
-         ORDER BY n.version LIMIT 1) AS next_stage
-    FROM weeks w
-    JOIN member_stage_history h ON h.stage = 'at_risk'
-        AND tstzrange(h.effective_at, h.until) && tstzrange(w.starts, w.starts + interval '7 days')
+# The comparison group (domain/outreach/effectiveness.py): member-weeks of the chosen weeks
+# in which a member was at risk and reached by no outreach in the week or the reply window
+# before it. Anchor: the later of the week's start and the entry into risk; returned when
+# the stage that ended the risk is active or returning, within the window after the anchor;
+# pending while anchor + window is not past.
+#
+# Counted two ways that give the same figures. Members reached by no outreach at all around
+# the span (nearly all): per at-risk interval, with arithmetic on week ordinals (counts of
+# chosen weeks in ranges, outreach_weeks_in), never one row per week. Members reached by
+# some outreach (few): one row per (interval, chosen week), each tested on its own.
+_SPANS = """
+spans AS (
+    SELECT h.member_id, h.effective_at AS s, h.until AS u,
+        coalesce(n.stage = ANY(%(returned)s), false) AS back
+    FROM member_stage_history h
+    LEFT JOIN member_stage_history n ON n.previous = 'at_risk' AND n.member_id = h.member_id
+        AND n.effective_at = h.until AND n.effective_at >= %(base)s
+    WHERE h.stage = 'at_risk'
+        AND tstzrange(h.effective_at, h.until) && tstzrange(%(base)s, %(last)s)
+), touched AS (
+    SELECT DISTINCT member_id FROM outreach_log
+    WHERE at >= %(base)s - %(window)s AND at < %(last)s
+)"""
+NOT_CONTACTED = f"""
+WITH {_SPANS}, plain AS (
+    SELECT s, u, back,
+        floor(extract(epoch FROM s - %(base)s) / 604800)::int AS a,
+        CASE WHEN u IS NULL THEN %(weeks)s
+             ELSE ceil(extract(epoch FROM u - %(base)s) / 604800)::int - 1 END AS b,
+        ceil(extract(epoch FROM u - %(window)s - %(base)s) / 604800)::int AS c
+    FROM spans WHERE NOT EXISTS (SELECT 1 FROM touched t WHERE t.member_id = spans.member_id)
+), counted AS (
+    SELECT outreach_weeks_in(%(prefix)s, a, a) AS first,
+        back AND u <= s + %(window)s AS first_back,
+        s + %(window)s >= %(now)s AS first_open,
+        outreach_weeks_in(%(prefix)s, a + 1, b) AS rest,
+        CASE WHEN back THEN outreach_weeks_in(%(prefix)s, greatest(a + 1, c), b) ELSE 0 END
+            AS rest_back,
+        outreach_weeks_in(%(prefix)s, greatest(a + 1, %(open_from)s), b)
+            - CASE WHEN back
+                THEN outreach_weeks_in(%(prefix)s, greatest(a + 1, %(open_from)s, c), b)
+                ELSE 0 END AS rest_open
+    FROM plain
+), pairs AS (
+    SELECT greatest(w.starts, sp.s) AS anchor, sp.u, sp.back
+    FROM spans sp
+    JOIN touched t ON t.member_id = sp.member_id
+    JOIN (SELECT (w::timestamp AT TIME ZONE 'UTC') AS starts FROM unnest(%(chosen)s::date[]) w) w
+        ON tstzrange(sp.s, sp.u) && tstzrange(w.starts, w.starts + interval '7 days')
     WHERE NOT EXISTS (
-        SELECT 1 FROM outreach_log o WHERE o.member_id = h.member_id
+        SELECT 1 FROM outreach_log o WHERE o.member_id = sp.member_id
             AND o.at >= w.starts - %(window)s AND o.at < w.starts + interval '7 days')
-), judged AS (
-    SELECT week, (until IS NOT NULL AND until <= anchor + %(window)s
-        AND next_stage = ANY(%(returned)s)) AS returned, anchor + %(window)s >= %(now)s AS open
-    FROM cases
 )
-SELECT week, count(*) FILTER (WHERE returned OR NOT open) AS members,
-    count(*) FILTER (WHERE returned) AS returned,
-    count(*) FILTER (WHERE open AND NOT returned) AS pending
-FROM judged GROUP BY week ORDER BY week
+SELECT
+    coalesce((SELECT sum(first + rest) FROM counted), 0)
+        + (SELECT count(*) FROM pairs) AS cases,
+    coalesce((SELECT sum(CASE WHEN first_back THEN first ELSE 0 END + rest_back)
+              FROM counted), 0)
+        + (SELECT count(*) FROM pairs WHERE back AND u <= anchor + %(window)s) AS returned,
+    coalesce((SELECT sum(CASE WHEN NOT first_back AND first_open THEN first ELSE 0 END
+                         + rest_open) FROM counted), 0)
+        + (SELECT count(*) FROM pairs WHERE NOT (back AND u <= anchor + %(window)s)
+            AND anchor + %(window)s >= %(now)s) AS pending
 """
 
 
@@ -105,17 +142,32 @@ class OutreachLogQueries:
         )
         return {row["outreach_id"]: facts_of(row) for row in rows}
 
-    def not_contacted(
-        self, weeks: Sequence[date], reply_days: int, now: datetime
-    ) -> list[WeekCases]:
-        """The comparison group of each week (see NOT_CONTACTED)."""
+    def not_contacted(self, weeks: Sequence[date], reply_days: int, now: datetime) -> NotContacted:
+        """The comparison group over the chosen weeks, pooled (see NOT_CONTACTED)."""
         if not weeks:
-            return []
-        params = {**self._window(reply_days), "weeks": list(weeks), "now": now}
-        return [
-            WeekCases(r["week"], r["members"], r["returned"], r["pending"])
-            for r in self._rows(NOT_CONTACTED, params)
-        ]
+            return NotContacted()
+        chosen = sorted(set(weeks))
+        base = datetime.combine(chosen[0], time(), tzinfo=UTC)
+        ordinals = {(w - chosen[0]).days // 7 for w in chosen}
+        last = max(ordinals)
+        prefix = [0]
+        for i in range(last + 1):
+            prefix.append(prefix[-1] + (i in ordinals))
+        window = timedelta(days=reply_days)
+        open_from = math.ceil((now - window - base) / timedelta(weeks=1))
+        params = {
+            **self._window(reply_days),
+            "base": base,
+            "last": base + timedelta(weeks=last + 1),
+            "weeks": last,
+            "prefix": prefix,
+            "open_from": open_from,
+            "chosen": chosen,
+            "now": now,
+        }
+        row = self._rows(NOT_CONTACTED, params)[0]
+        cases, returned, pending = (int(row[k]) for k in ("cases", "returned", "pending"))
+        return NotContacted(cases - pending, returned, pending)
 
     def page(self, member_id: UUID | None, first: int, after: str | None, reveal: bool) -> Page:
         """The log newest first (one member's, or everyone's), notes opened for `reveal`."""

@@ -9,10 +9,11 @@ import pytest
 
 from domain.outreach.effectiveness import (
     DerivedOutreach,
+    NotContacted,
     Side,
-    WeekCases,
     compare_recovery,
     effectiveness,
+    recovery_weeks,
     week_of,
 )
 from domain.outreach.outcomes import Outcome
@@ -77,13 +78,11 @@ def test_groups_by_channel_and_staff_and_the_total() -> None:
 
 def test_the_comparison_counts_contacted_member_weeks_beside_the_others() -> None:
     week = week_of(MONDAY)
-    later = week + timedelta(days=7)
-    others = [WeekCases(week, members=10, returned=2, pending=3), WeekCases(later, 40, 30)]
-    found = compare_recovery(LOG, others)
+    found = compare_recovery(LOG, NotContacted(members=10, returned=2, pending=3))
     # Contacted while at risk in week 1: M3 (first outreach: RETURNED; its second that week
     # is not a second case) and M4 (NO_RESPONSE). M5 was inactive (not at risk): no case, and
-    # week 2 then has no contacted case: its not-contacted members are not compared.
-    assert found.weeks == (week,)
+    # week 2 then has no contacted case: it is not a week compared.
+    assert found.weeks == (week,) and recovery_weeks(LOG) == [week]
     assert found.contacted == Side(members=2, returned=1)
     assert found.contacted.return_rate == 0.5
     assert found.not_contacted == Side(members=10, returned=2)
@@ -93,7 +92,7 @@ def test_the_comparison_counts_contacted_member_weeks_beside_the_others() -> Non
 
 def test_a_pending_contacted_case_is_left_out_of_the_rate() -> None:
     log = [made(M[0], P.AT_RISK_RECOVERY, Outcome.PENDING, stage="at_risk")]
-    found = compare_recovery(log, [])
+    found = compare_recovery(log)
     assert found.contacted == Side(0, 0) and found.contacted.return_rate is None
     assert found.pending_contacted == 1
 
