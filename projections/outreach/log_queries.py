@@ -61,16 +61,22 @@ WHERE {where}
 # the span (nearly all): per at-risk interval, with arithmetic on week ordinals (counts of
 # chosen weeks in ranges, outreach_weeks_in), never one row per week. Members reached by
 # some outreach (few): one row per (interval, chosen week), each tested on its own.
+# Materialized, so that the stage ending each interval is found by one hash join (the
+# planner misjudges how many intervals overlap a span, and would probe once per interval).
 _SPANS = """
-spans AS (
-    SELECT h.member_id, h.effective_at AS s, h.until AS u,
-        coalesce(n.stage = ANY(%(returned)s), false) AS back
-    FROM member_stage_history h
-    LEFT JOIN member_stage_history n ON n.previous = 'at_risk' AND n.member_id = h.member_id
-        AND n.effective_at = h.until AND n.effective_at >= %(base)s
-    WHERE h.stage = 'at_risk'
-        AND tstzrange(h.effective_at, h.until) && tstzrange(%(base)s, %(last)s)
-), touched AS (
+risky AS MATERIALIZED (
+    SELECT member_id, effective_at AS s, until AS u FROM member_stage_history
+    WHERE stage = 'at_risk'
+        AND tstzrange(effective_at, until) && tstzrange(%(base)s, %(last)s)
+), endings AS MATERIALIZED (
+    SELECT member_id, effective_at, stage FROM member_stage_history
+    WHERE previous = 'at_risk' AND effective_at >= %(base)s
+), spans AS MATERIALIZED (
+    SELECT r.member_id, r.s, r.u, coalesce(bool_or(n.stage = ANY(%(returned)s)), false) AS back
+    FROM risky r
+    LEFT JOIN endings n ON n.member_id = r.member_id AND n.effective_at = r.u
+    GROUP BY r.member_id, r.s, r.u
+), touched AS MATERIALIZED (
     SELECT DISTINCT member_id FROM outreach_log
     WHERE at >= %(base)s - %(window)s AND at < %(last)s
 )"""
@@ -94,10 +100,11 @@ WITH {_SPANS}, plain AS (
                 THEN outreach_weeks_in(%(prefix)s, greatest(a + 1, %(open_from)s, c), b)
                 ELSE 0 END AS rest_open
     FROM plain
+), touched_spans AS MATERIALIZED (
+    SELECT sp.* FROM spans sp WHERE sp.member_id IN (SELECT member_id FROM touched)
 ), pairs AS (
     SELECT greatest(w.starts, sp.s) AS anchor, sp.u, sp.back
-    FROM spans sp
-    JOIN touched t ON t.member_id = sp.member_id
+    FROM touched_spans sp
     JOIN (SELECT (w::timestamp AT TIME ZONE 'UTC') AS starts FROM unnest(%(chosen)s::date[]) w) w
         ON tstzrange(sp.s, sp.u) && tstzrange(w.starts, w.starts + interval '7 days')
     WHERE NOT EXISTS (
