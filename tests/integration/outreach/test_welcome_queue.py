@@ -64,6 +64,10 @@ def test_the_queue_is_emptied_by_a_welcome_or_a_staff_reply(runtime: Runtime) ->
     s.catch_up()
 
     assert [r["member_id"] for r in queued(s)] == [woke, elsewhere, quiet]
+    runtime.community.erase_member(mc.EraseMember(member_id=quiet))
+    runtime.community.mark_member_left(mc.MarkMemberLeft(member_id=elsewhere))
+    s.catch_up()
+    assert [r["member_id"] for r in queued(s)] == [woke]
 
 
 def test_the_queue_pages_oldest_first_and_time_to_welcome_per_week(runtime: Runtime) -> None:
