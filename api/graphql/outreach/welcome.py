@@ -10,15 +10,11 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.errors import bad_field, bad_input, forbidden_query
 from api.graphql.members import Channel, Member
+from api.graphql.outreach.outreach import From, To
 from api.graphql.relay import DEFAULT_FIRST, After, Connection, Edge, First, check_first, relay_type
 from api.services import in_thread
 from domain.errors import InvalidField
 from projections.cursors import InvalidCursor, Row
-
-From = Annotated[
-    date, strawberry.argument(name="from", description="The first day of the span (UTC).")
-]
-To = Annotated[date, strawberry.argument(description="The first day after the span (UTC).")]
 
 
 @strawberry.type(description="A newcomer nobody has welcomed yet.")
