@@ -30,7 +30,7 @@ _RETURNED = list(RETURNED_STAGES)
 # doing), the stage at the outreach, and the first return to active in the window.
 FACTS = """
 SELECT o.outreach_id, o.member_id, o.staff_id, o.channel, o.purpose, o.at,
-    r.first_reply_at, s.stage AS stage_at_contact, t.returned_at
+    r.first_reply_at, s.stage AS stage_at_contact, s.returned_at
 FROM outreach_log o
 LEFT JOIN LATERAL (
     SELECT i.occurred_at AS first_reply_at FROM member_interactions i
@@ -38,17 +38,16 @@ LEFT JOIN LATERAL (
         AND i.occurred_at <= o.at + %(window)s AND i.kind <> 'reaction_received'
     ORDER BY i.occurred_at LIMIT 1
 ) r ON true
+-- The stage at the outreach and the first return after it, in one read of the member's
+-- few stage rows.
 LEFT JOIN LATERAL (
-    SELECT h.stage FROM member_stage_history h
-    WHERE h.member_id = o.member_id AND h.effective_at <= o.at
-    ORDER BY h.effective_at DESC, h.version DESC LIMIT 1
+    SELECT (array_agg(h.stage ORDER BY h.effective_at DESC, h.version DESC)
+                FILTER (WHERE h.effective_at <= o.at))[1] AS stage,
+        min(h.effective_at) FILTER (WHERE h.effective_at > o.at
+            AND h.effective_at <= o.at + %(window)s AND h.stage = ANY(%(returned)s))
+            AS returned_at
+    FROM member_stage_history h WHERE h.member_id = o.member_id
 ) s ON true
-LEFT JOIN LATERAL (
-    SELECT h.effective_at AS returned_at FROM member_stage_history h
-    WHERE h.member_id = o.member_id AND h.effective_at > o.at
-        AND h.effective_at <= o.at + %(window)s AND h.stage = ANY(%(returned)s)
-    ORDER BY h.effective_at LIMIT 1
-) t ON true
 WHERE {where}
 """
 # The comparison group (domain/outreach/effectiveness.py): member-weeks of the chosen weeks
@@ -83,10 +82,10 @@ risky AS MATERIALIZED (
 NOT_CONTACTED = f"""
 WITH {_SPANS}, plain AS (
     SELECT s, u, back,
-        floor(extract(epoch FROM s - %(base)s) / 604800)::int AS a,
+        floor(date_part('epoch', s - %(base)s) / 604800)::int AS a,
         CASE WHEN u IS NULL THEN %(weeks)s
-             ELSE ceil(extract(epoch FROM u - %(base)s) / 604800)::int - 1 END AS b,
-        ceil(extract(epoch FROM u - %(window)s - %(base)s) / 604800)::int AS c
+             ELSE ceil(date_part('epoch', u - %(base)s) / 604800)::int - 1 END AS b,
+        ceil(date_part('epoch', u - %(window)s - %(base)s) / 604800)::int AS c
     FROM spans WHERE NOT EXISTS (SELECT 1 FROM touched t WHERE t.member_id = spans.member_id)
 ), counted AS (
     SELECT outreach_weeks_in(%(prefix)s, a, a) AS first,
@@ -105,9 +104,12 @@ WITH {_SPANS}, plain AS (
 ), pairs AS (
     SELECT greatest(w.starts, sp.s) AS anchor, sp.u, sp.back
     FROM touched_spans sp
-    JOIN (SELECT (w::timestamp AT TIME ZONE 'UTC') AS starts FROM unnest(%(chosen)s::date[]) w) w
-        ON tstzrange(sp.s, sp.u) && tstzrange(w.starts, w.starts + interval '7 days')
-    WHERE NOT EXISTS (
+    -- The weeks the span overlaps, from the week it began, within the span compared.
+    CROSS JOIN LATERAL generate_series(
+        greatest(date_bin('7 days', sp.s, %(base)s), %(base)s),
+        least(coalesce(sp.u, %(last)s), %(last)s) - interval '1 microsecond',
+        interval '7 days') AS w(starts)
+    WHERE (w.starts AT TIME ZONE 'UTC')::date = ANY(%(chosen)s::date[]) AND NOT EXISTS (
         SELECT 1 FROM outreach_log o WHERE o.member_id = sp.member_id
             AND o.at >= w.starts - %(window)s AND o.at < w.starts + interval '7 days')
 )
@@ -172,7 +174,17 @@ class OutreachLogQueries:
             "chosen": chosen,
             "now": now,
         }
-        row = self._rows(NOT_CONTACTED, params)[0]
+        with (
+            self.pool.connection() as conn,
+            conn.transaction(),
+            conn.cursor(row_factory=dict_row) as cur,
+        ):
+            # The year's at-risk intervals and their endings are joined in memory, not
+            # sorted on disk (the default 4MB spills at 1M members).
+            cur.execute("SET LOCAL work_mem = '64MB'")
+            cur.execute(NOT_CONTACTED, params)
+            row = cur.fetchone()
+        assert row is not None
         cases, returned, pending = (int(row[k]) for k in ("cases", "returned", "pending"))
         return NotContacted(cases - pending, returned, pending)
 
