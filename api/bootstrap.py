@@ -32,9 +32,12 @@ from application.lifecycle.explanations import StageExplanations
 from application.lifecycle.returns import RecordReturns
 from application.lifecycle.simulation import RuleSimulation
 from application.outreach.discussions import TopDiscussions
+from application.outreach.effectiveness import OutreachOutcomes
 from application.outreach.motivations import MotivationDesk
 from application.outreach.notes import NoteDesk
+from application.outreach.outreach import OutreachDesk
 from application.outreach.tasks import TaskDesk
+from application.outreach.welcome import WelcomeQueue
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
@@ -48,6 +51,8 @@ from projections.health.spike_queries import SpikeSourcesSql
 from projections.lifecycle.histories import MemberHistories
 from projections.lifecycle.queries import LifecycleQueries
 from projections.outreach.discussions_queries import DiscussionQueries
+from projections.outreach.log_queries import OutreachLogQueries
+from projections.outreach.welcome_queries import WelcomeQueries
 from projections.personal import PersonalData
 from projections.positions import PositionWatcher
 from projections.registry import all_projections
@@ -89,6 +94,10 @@ class UseCases:
     tasks: TaskDesk
     # The threads that drew the most interest, read from the `discussions` rollups.
     discussions: TopDiscussions
+    # The outreach log, its outcomes and effectiveness, and the newcomers' welcome queue.
+    outreach: OutreachDesk
+    outreach_outcomes: OutreachOutcomes
+    welcome: WelcomeQueue
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -120,6 +129,14 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         MotivationDesk(community, settings.motivation_options()),
         TaskDesk(community, DeskLinks(feedback, program)),
         TopDiscussions(DiscussionQueries(runtime.pool, personal_data(runtime))),
+        OutreachDesk(community),
+        OutreachOutcomes(
+            OutreachLogQueries(runtime.pool, personal_data(runtime)),
+            settings.outreach_reply_days,
+        ),
+        WelcomeQueue(
+            WelcomeQueries(runtime.pool, personal_data(runtime)), settings.outreach_welcome_days
+        ),
     )
 
 

@@ -28,6 +28,7 @@ from projections.interactions.queries import EngagementQueries
 from projections.lifecycle.queries import LifecycleQueries
 from projections.members.projection import MembersProjection
 from projections.members.queries import MemberQueries
+from projections.outreach.log_queries import OutreachLogQueries
 from projections.outreach.motivations_queries import MotivationQueries
 from projections.outreach.notes_queries import NoteQueries
 from projections.outreach.tasks_queries import TaskQueries
@@ -66,6 +67,8 @@ class Services:
     motivations: MotivationQueries
     # Follow-up tasks (admin and manager), titles opened with the member's key.
     tasks: TaskQueries
+    # The outreach log, its notes opened with the member's key (admin and manager).
+    outreach_log: OutreachLogQueries
     worker: ProjectionWorker | None = None
 
     @property
@@ -113,6 +116,7 @@ class Services:
             NoteQueries(pool, personal),
             MotivationQueries(pool, personal),
             TaskQueries(pool, personal),
+            OutreachLogQueries(pool, personal),
             worker,
         )
 

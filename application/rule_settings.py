@@ -136,7 +136,14 @@ class HealthSettings(BaseModel):
 
 
 class OutreachSettings(BaseModel):
-    """The outreach context's settings: the options of why members joined."""
+    """The outreach context's settings: why members joined, the reply and welcome windows."""
+
+    # An outreach's outcome looks for a reply or a return within this many days after it
+    # (domain/outreach/outcomes.py): a reply on day N counts, one on day N+1 does not.
+    outreach_reply_days: int = Field(default=14, ge=1, le=90)
+    # A member is a newcomer to welcome while they joined or first interacted within this
+    # many days (domain/outreach/welcome.py).
+    outreach_welcome_days: int = Field(default=14, ge=1, le=90)
 
     # Comma-separated option names (a-z, 0-9, _), e.g. "learn,get_help,network,other".
     outreach_motivations: str = Field(default=",".join(DEFAULT_MOTIVATIONS), max_length=2000)

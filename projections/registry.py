@@ -14,9 +14,11 @@ from projections.interactions.projection import EngagementProjection
 from projections.lifecycle.projection import LifecycleProjection
 from projections.members.projection import MembersProjection
 from projections.outreach.discussions import DiscussionsProjection
+from projections.outreach.log import OutreachLogProjection
 from projections.outreach.motivations import MotivationsProjection
 from projections.outreach.notes import NotesProjection
 from projections.outreach.tasks_projection import TasksProjection
+from projections.outreach.welcome import OutreachWelcomeProjection
 from projections.personal import PersonalData
 from projections.projection import Projection
 
@@ -43,6 +45,8 @@ def all_projections(
         MotivationsProjection(personal),
         TasksProjection(personal),
         DiscussionsProjection(personal),
+        OutreachLogProjection(personal),
+        OutreachWelcomeProjection(),
     ]
 
 

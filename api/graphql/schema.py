@@ -54,6 +54,8 @@ from api.graphql.outreach import (
     member_tasks,
 )
 from api.graphql.outreach.discussions import DiscussionQuery
+from api.graphql.outreach.outreach import OutreachMutation, OutreachQuery
+from api.graphql.outreach.welcome import WelcomeQuery
 from api.graphql.ratelimit import RateLimitOperations
 from api.graphql.validation_memo import RememberedValidation, ValidationMemo
 
@@ -95,6 +97,8 @@ class Query(
     MotivationQuery,
     TaskQuery,
     DiscussionQuery,
+    OutreachQuery,
+    WelcomeQuery,
     NodeQuery,
 ):
     pass
@@ -112,6 +116,7 @@ class Mutation(
     NoteMutation,
     MotivationMutation,
     TaskMutation,
+    OutreachMutation,
 ):
     pass
 

@@ -62,6 +62,7 @@ MUTATIONS = {
     "completeFollowUpTask",
     "reopenFollowUpTask",
     "cancelFollowUpTask",
+    "recordOutreach",
 }
 INTROSPECT = """
 {
@@ -151,6 +152,10 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "tasks",
         "followUpTask",
         "topDiscussions",
+        "outreachLog",
+        "outreachEffectiveness",
+        "newcomersToWelcome",
+        "timeToWelcome",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}

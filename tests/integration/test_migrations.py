@@ -69,6 +69,8 @@ EXPECTED_TABLES = {
     "discussion_days",
     "discussion_messages",
     "discussion_members",
+    "outreach_log",
+    "outreach_newcomers",
 }
 
 

@@ -1,0 +1,54 @@
+"""The welcome queue: newcomers nobody welcomed yet, and how long welcomes take."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Protocol
+
+from application.clock import utc_now
+from domain.errors import InvalidField
+from domain.outreach.welcome import newcomer_since
+
+MAX_WEEKS = 106
+
+
+class WelcomeSource(Protocol):
+    """The welcome read model (projections/outreach/welcome_queries.py)."""
+
+    def queue(
+        self, since: datetime, channel: str | None, first: int, after: str | None, reveal: bool
+    ) -> Any:
+        """Unwelcomed newcomers who showed up from `since` on, oldest first (a Page)."""
+
+    def weeks(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Per week of showing up: newcomers, welcomed, median and p90 seconds to welcome."""
+
+
+class WelcomeQueue:
+    """Newcomers of the last CRM_OUTREACH_WELCOME_DAYS days, oldest first."""
+
+    def __init__(
+        self, source: WelcomeSource, welcome_days: int, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self.source = source
+        self.welcome_days = welcome_days
+        self.clock = clock
+
+    def queue(self, channel: str | None, first: int, after: str | None, reveal: bool) -> Any:
+        """A page of the queue (the newcomers' first words only for `reveal`)."""
+        since = newcomer_since(self.clock(), self.welcome_days)
+        return self.source.queue(since, channel, first, after, reveal)
+
+    def weeks(self, start: date, end: date) -> list[dict[str, Any]]:
+        """Time to welcome per week (Monday, UTC) of the span [start, end)."""
+        if end <= start:
+            raise InvalidField("to", "must be after from")
+        if (end - start) > timedelta(weeks=MAX_WEEKS):
+            raise InvalidField("to", f"the span must be at most {MAX_WEEKS} weeks")
+        monday = start - timedelta(days=start.weekday())
+        return self.source.weeks(_instant(monday), _instant(end))
+
+
+def _instant(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
