@@ -20,6 +20,8 @@ from api.app import create_app
 from api.auth import ApiKeys, Role
 from api.services import Services
 from application.runtime import Runtime
+from projections.positions import head_of_log
+from projections.registry import projection_names
 from tests.conftest import create_database, drop_database, test_settings
 
 
@@ -212,3 +214,10 @@ __all__ = [
     "succeed",
     "unique",
 ]
+
+
+def settle(api: Api) -> None:
+    """Wait until every projection has read the whole log, so reads show what was written."""
+    head = head_of_log(api.services.pool)
+    for name in projection_names():
+        assert api.services.watcher.wait_for(name, head, 20), f"{name} did not catch up"

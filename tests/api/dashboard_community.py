@@ -10,9 +10,7 @@ from typing import Any
 
 import httpx
 
-from projections.positions import head_of_log
-from projections.registry import projection_names
-from tests.api.conftest import Api, join, unique
+from tests.api.conftest import Api, join, settle, unique
 
 XSS_NAME = "<script>alert(1)</script>"
 XSS_EMAIL = "xss@example.org"
@@ -126,13 +124,6 @@ def answer_feedback(api: Api, key: str) -> None:
 
 def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=UTC)
-
-
-def settle(api: Api) -> None:
-    """Wait until every projection has read the whole log, so pages show what was written."""
-    head = head_of_log(api.services.pool)
-    for name in projection_names():
-        assert api.services.watcher.wait_for(name, head, 20), f"{name} did not catch up"
 
 
 @contextmanager

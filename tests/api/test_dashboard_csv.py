@@ -13,8 +13,8 @@ import pytest
 from api.auth import Role
 from api.dashboard.csv_files import cell
 from api.dashboard.tables import TABLES
-from tests.api.conftest import Api, join, served_api
-from tests.api.dashboard_community import record, seed, settle, signed_in
+from tests.api.conftest import Api, join, served_api, settle
+from tests.api.dashboard_community import record, seed, signed_in
 
 # Member-supplied names a spreadsheet would run, or split, if written as they are.
 FORMULA = '=HYPERLINK("https://evil.example","open")'

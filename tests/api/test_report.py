@@ -22,8 +22,8 @@ from eventsourcing.domain import CanCreateTimestamp
 from api.auth import Role
 from api.report.builder import add_months
 from domain.interactions.commands import RecordInteraction
-from tests.api.conftest import Api, join, served_api, succeed
-from tests.api.dashboard_community import settle, signed_in
+from tests.api.conftest import Api, join, served_api, settle, succeed
+from tests.api.dashboard_community import signed_in
 from tests.api.feedback.helpers import done, submit
 from tests.api.report_page import ReportPage, crm_report, month_label
 

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from api.auth import Role
-from tests.api.conftest import Api, join, succeed, unique
-from tests.api.dashboard_community import settle
+from tests.api.conftest import Api, join, settle, succeed, unique
 
 RECORD = """
 mutation Record($input: RecordOutreachInput!) {
