@@ -70,15 +70,11 @@ class WelcomeGranularity(Enum):
 
 
 @strawberry.type(
-    description="How long newcomers who showed up in one week (or month) waited for a welcome."
+    description="How long the newcomers who showed up in one week or month waited for a welcome."
 )
-class WelcomeWeek:
+class WelcomeTimes:
     start: date = strawberry.field(
         description="The period's first day (UTC): a Monday for weeks, the 1st for months."
-    )
-    week: date = strawberry.field(
-        description="The week's Monday (UTC); the period's first day.",
-        deprecation_reason="Use start: with granularity MONTH the period is a month.",
     )
     newcomers: int = strawberry.field(description="Newcomers who showed up in the period.")
     welcomed: int = strawberry.field(description="Of them, welcomed so far.")
@@ -163,7 +159,7 @@ class WelcomeQuery:
             Channel | None,
             strawberry.argument(description="Only newcomers who showed up on this channel."),
         ] = None,
-    ) -> list[WelcomeWeek]:
+    ) -> list[WelcomeTimes]:
         _check_role(info)
         welcome = info.context.services.use_cases.welcome
         scope = Channel(channel).value if channel is not None else None
@@ -173,9 +169,8 @@ class WelcomeQuery:
         except InvalidField as error:
             raise bad_field(error) from None
         return [
-            WelcomeWeek(
+            WelcomeTimes(
                 start=r["start"],
-                week=r["start"],
                 newcomers=r["newcomers"],
                 welcomed=r["welcomed"],
                 waiting=r["newcomers"] - r["welcomed"],
