@@ -82,3 +82,11 @@ CREATE TABLE IF NOT EXISTS health_cohorts (
     members bigint NOT NULL,
     PRIMARY KEY (granularity, cohort, period)
 );
+
+-- Each member's lifecycle stage now, as the health projection follows it from the log
+-- ('' never evaluated): active members by stage are a rollup, not a join at read time.
+ALTER TABLE health_members ADD COLUMN IF NOT EXISTS stage text NOT NULL DEFAULT '';
+-- A rebuild's staged stage changes (a member with none here has stage '').
+CREATE UNLOGGED TABLE IF NOT EXISTS health_replay_stages (
+    member_id uuid NOT NULL, recorded_at timestamptz NOT NULL, stage text NOT NULL,
+    seq bigint NOT NULL DEFAULT nextval('health_replay_seq'));
