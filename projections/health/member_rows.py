@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from domain.health.periods import Granularity
 from projections.health.periods import ROLLED_UP, period_start
 from projections.health.rollups import Rollups, stage_bucket
 from projections.health.statements import ROWS_OF_MEMBER
@@ -52,7 +53,7 @@ def add_member(
         if silence is not None:
             rollups.add(granularity, channel, period, "silence", silence, day, sign)
         if channel == ALL and member.first_at is not None:
-            cohort = period_start(granularity, member.first_at)
+            cohort = period_start(Granularity(granularity), member.first_at)
             rollups.cohorts[(granularity, cohort, period)] += sign
     for channel, last_at in lasts.items():
         if sign > 0:
@@ -80,7 +81,8 @@ def move_cohort(
     for granularity, period, channel, *_ in cursor.execute(ROWS_OF_MEMBER, (member_id,)).fetchall():
         if channel != ALL:
             continue
-        old, new = period_start(granularity, before), period_start(granularity, after)
+        grain = Granularity(granularity)
+        old, new = period_start(grain, before), period_start(grain, after)
         if old != new:
             rollups.cohorts[(granularity, old, period)] -= 1
             rollups.cohorts[(granularity, new, period)] += 1
