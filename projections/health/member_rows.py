@@ -75,12 +75,11 @@ def move_stage(
 
 
 def move_cohort(
-    cursor: Any, rollups: Rollups, member_id: object, before: datetime, after: datetime
+    rollups: Rollups, opened: set[tuple[str, date]], before: datetime, after: datetime
 ) -> None:
-    """A counted member's active periods from the cohort of `before` to that of `after`."""
-    for granularity, period, channel, *_ in cursor.execute(ROWS_OF_MEMBER, (member_id,)).fetchall():
-        if channel != ALL:
-            continue
+    """A counted member's active periods (`opened`, all channels) from the cohort of
+    `before` to that of `after`."""
+    for granularity, period in opened:
         grain = Granularity(granularity)
         old, new = period_start(grain, before), period_start(grain, after)
         if old != new:

@@ -36,7 +36,8 @@ FROM health_replay_interactions i
 LEFT JOIN flagged f USING (member_id)
 LEFT JOIN health_replay_members m USING (member_id)
 LEFT JOIN erased e USING (member_id)
-WHERE (e.seq IS NULL OR i.seq < e.seq) AND (f.member_id IS NOT NULL OR NOT coalesce(m.erased, false))
+WHERE (e.seq IS NULL OR i.seq < e.seq)
+    AND (f.member_id IS NOT NULL OR NOT coalesce(m.erased, false))
 """
 # Per member, period (week and month, all channels and each) and recorded day: the day's
 # interactions and the first recorded instant.
@@ -187,7 +188,8 @@ MASKED = f"""
 INSERT INTO hr_agg (target, g, c, p, metric, bucket, rday, delta)
 WITH fd AS (
     SELECT DISTINCT ON (member_id, rday) member_id, rday, counted
-    FROM (SELECT member_id, {utc("recorded_at")} AS rday, counted, seq FROM health_replay_flags) AS f
+    FROM (SELECT member_id, {utc("recorded_at")} AS rday, counted, seq
+        FROM health_replay_flags) AS f
     ORDER BY member_id, rday, seq DESC
 ), toggles AS (
     SELECT member_id, rday, counted FROM (

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from psycopg import Cursor
+from psycopg import Cursor, sql
 
 from domain.members.member import Member
 from projections.feedback_interactions import interactions_of
@@ -65,7 +65,9 @@ class ReplayStaging:
         members = self._load(events)
         last = int(self.cursor.execute(RESERVE, (len(events),)).fetchone()[0])  # type: ignore[index]
         seq = last - len(events)
-        interactions, flags, stages = [], [], []
+        interactions: list[tuple[Any, ...]] = []
+        flags: list[tuple[Any, ...]] = []
+        stages: list[tuple[Any, ...]] = []
         changed: set[UUID] = set()
         for event in events:
             seq += 1
@@ -124,6 +126,6 @@ class ReplayStaging:
 
     def _copy(self, target: str, rows: list[tuple[Any, ...]]) -> None:
         if rows:
-            with self.cursor.copy(f"COPY {target} FROM STDIN") as copy:  # type: ignore[arg-type]
+            with self.cursor.copy(sql.SQL(f"COPY {target} FROM STDIN")) as copy:
                 for row in rows:
                     copy.write_row(row)

@@ -13,7 +13,7 @@ from psycopg import Cursor
 from domain.health.periods import Granularity
 from domain.health.rule import MAX_INACTIVE_WEEKS
 from domain.lifecycle.stages import Stage
-from projections.health.periods import DAY, ROLLED_UP, period_start
+from projections.health.periods import DAY, ROLLED_UP, day_of, period_of, period_start
 from projections.health.statements import (
     ADD_COHORTS,
     ADD_MEMBERSHIP,
@@ -107,8 +107,8 @@ class Rollups:
     ) -> None:
         """A member's last interaction on a channel moved (None: none, or no longer counted)."""
         for granularity in LAST_GRANULARITIES:
-            old = None if before is None else period_start(granularity, before)
-            new = None if after is None else period_start(granularity, after)
+            old = None if before is None else period_of(granularity, day_of(before))
+            new = None if after is None else period_of(granularity, day_of(after))
             if old != new:
                 if old is not None:
                     self.add(granularity, channel, old, "last", 0, day, -1)

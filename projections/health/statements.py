@@ -102,8 +102,12 @@ ROWS_OF_MEMBER = """
 SELECT granularity, period, channel, interactions, first_recorded_at, silence
 FROM health_member_periods WHERE member_id = %s AND granularity <> 'day'
 """
-# A member's active days on a channel ('' all channels).
-DAYS_OF_MEMBER = """
-SELECT DISTINCT period FROM health_member_periods
-WHERE member_id = %(member)s AND granularity = 'day' AND (%(channel)s = '' OR channel = %(channel)s)
+# Members' week and month rows, and their active days per channel.
+ROWS_OF_MEMBERS = """
+SELECT member_id, granularity, period, channel, interactions, first_recorded_at, silence
+FROM health_member_periods WHERE member_id = ANY(%s) AND granularity <> 'day'
+"""
+DAYS_OF_MEMBERS = """
+SELECT DISTINCT member_id, period, channel FROM health_member_periods
+WHERE member_id = ANY(%s) AND granularity = 'day'
 """
