@@ -12,7 +12,9 @@ from psycopg import sql
 from projections.health.periods import ROLLED_UP
 from projections.health.replay_sql import (
     AGGREGATE,
+    AGGREGATED,
     EVENTS,
+    FIRST_LAST_DAYS,
     FLAGGED,
     MASKED,
     MEMBER_DAYS,
@@ -23,6 +25,7 @@ from projections.health.replay_sql import (
     WRITE_STATE,
 )
 from projections.health.rollups import SILENCE_CAP, silences
+from projections.replay import restore_indexes, strip_indexes
 
 STAGING = (
     "health_replay_interactions",
@@ -41,6 +44,7 @@ READ_MODEL = (
     "health_membership_days",
     "health_cohorts",
 )
+BULK = ("health_member_periods", "health_rollups", "health_counts", "health_daily")
 LATE_SILENCE = """
 CREATE TEMP TABLE hr_late_silence (member_id uuid, klass text, rday date, g text, scope text,
     p date, bucket int, delta int) ON COMMIT DROP
@@ -57,18 +61,23 @@ def replay_staged(cursor: psycopg.Cursor[Any]) -> None:
     """
     tables = sql.SQL(", ").join(sql.Identifier(t) for t in READ_MODEL)
     cursor.execute(sql.SQL("TRUNCATE {}").format(tables))
-    for statement in (EVENTS, PERIOD_DAYS, MEMBER_DAYS):
+    for statement in (EVENTS, PERIOD_DAYS, MEMBER_DAYS, FIRST_LAST_DAYS):
         cursor.execute(statement)
     cursor.execute(SILENCE_DAYS, {"cap": SILENCE_CAP})
     cursor.execute(STAGE_DAYS)
-    for table in ("hr_ev", "hr_mpd", "hr_md", "hr_sd", "hr_stages"):
+    for table in ("hr_ev", "hr_mpd", "hr_md", "hr_fl", "hr_sd", "hr_stages"):
         cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
     _late_silences(cursor)
-    cursor.execute(AGGREGATE, {"classes": ["c"]})
+    cursor.execute(AGGREGATE)
+    for statement in AGGREGATED:
+        cursor.execute(statement, {"classes": ["c"]})
     cursor.execute(FLAGGED, {"classes": ["f"]})
     cursor.execute(MASKED)
+    # Filled without their keys and indexes, built once each at the end: far faster.
+    stripped = strip_indexes(cursor, BULK)
     for statement in (*WRITE_DELTAS, *WRITE_STATE):
         cursor.execute(statement)
+    restore_indexes(cursor, stripped)
     staging = sql.SQL(", ").join(sql.Identifier(t) for t in STAGING)
     cursor.execute(sql.SQL("TRUNCATE {}").format(staging))
 

@@ -89,29 +89,44 @@ SELECT member_id, rday, x.target, x.g, x.c, x.p, x.metric, x.bucket, x.delta FRO
 ) AS x(target, g, c, p, metric, bucket, delta, kept)
 WHERE x.kept
 """
-GEN_FIRST_LAST = f"""
-SELECT member_id, rday, x.* FROM (
-    SELECT *, lag(lo) OVER w AS lo_before, lag(hi) OVER w AS hi_before
+# Each member's first and last interaction (all channels and each) known at the end of
+# each recorded day, as days and their periods, beside those of the day before.
+FIRST_LAST_DAYS = f"""
+CREATE TEMP TABLE hr_fl ON COMMIT DROP AS
+SELECT *, lag(lo_day) OVER w AS lo_day_b, lag(lo_week) OVER w AS lo_week_b,
+    lag(lo_month) OVER w AS lo_month_b, lag(hi_day) OVER w AS hi_day_b,
+    lag(hi_week) OVER w AS hi_week_b, lag(hi_month) OVER w AS hi_month_b
+FROM (
+    SELECT member_id, klass, scope, rday, lo AS lo_day, {period("'week'", "lo")} AS lo_week,
+        {period("'month'", "lo")} AS lo_month, hi AS hi_day, {period("'week'", "hi")} AS hi_week,
+        {period("'month'", "hi")} AS hi_month
     FROM (
         SELECT member_id, klass, scope, rday,
-            min(lo) OVER (PARTITION BY member_id, scope ORDER BY rday) AS lo,
-            max(hi) OVER (PARTITION BY member_id, scope ORDER BY rday) AS hi
-        FROM hr_md WHERE klass = ANY(%(classes)s)
+            {utc("min(lo) OVER (PARTITION BY member_id, scope ORDER BY rday)")} AS lo,
+            {utc("max(hi) OVER (PARTITION BY member_id, scope ORDER BY rday)")} AS hi
+        FROM hr_md
     ) AS r
-    WINDOW w AS (PARTITION BY member_id, scope ORDER BY rday)
-) AS d, (VALUES ('day'), ('week'), ('month')) AS gg(gran), LATERAL (VALUES
-    ('counts', 'new', {period("gran", utc("lo_before"))}, -1, gran <> 'day' AND scope = ''),
-    ('counts', 'new', {period("gran", utc("lo"))}, 1, gran <> 'day' AND scope = ''),
-    ('rollups', 'last', {period("gran", utc("hi_before"))}, -1, true),
-    ('rollups', 'last', {period("gran", utc("hi"))}, 1, true)
-) AS v(target, metric, p, delta, kept),
-LATERAL (SELECT v.target, gran, scope, v.p, v.metric, 0, v.delta) AS x(target, g, c, p, metric,
-    bucket, delta)
-WHERE v.kept AND v.p IS NOT NULL AND (
-    CASE v.metric WHEN 'new' THEN lo_before IS NULL
-        OR {period("gran", utc("lo_before"))} <> {period("gran", utc("lo"))}
-    ELSE hi_before IS NULL OR {period("gran", utc("hi_before"))} <> {period("gran", utc("hi"))} END)
+) AS p
+WINDOW w AS (PARTITION BY member_id, scope ORDER BY rday)
 """
+
+
+def _moves(metric: str, target: str, side: str, granularity: str, only: str) -> str:
+    """SQL: a member out of the period they were in the day before and into today's."""
+    now, before = f"{side}_{granularity}", f"{side}_{granularity}_b"
+    common = f"'{target}', '{granularity}', scope"
+    return (
+        f"SELECT member_id, rday, {common}, {before}, '{metric}', 0, -1 FROM hr_fl"
+        f" WHERE klass = ANY(%(classes)s) AND {only} {before} <> {now}"
+        f" UNION ALL SELECT member_id, rday, {common}, {now}, '{metric}', 0, 1 FROM hr_fl"
+        f" WHERE klass = ANY(%(classes)s) AND {only} {before} IS DISTINCT FROM {now}"
+    )
+
+
+GEN_FIRST_LAST = " UNION ALL ".join(
+    [_moves("new", "counts", "lo", g, "scope = '' AND") for g in ("week", "month")]
+    + [_moves("last", "rollups", "hi", g, "") for g in ("day", "week", "month")]
+)
 GEN_DAILY = """
 SELECT member_id, rday, 'daily', 'day', channel, oday, kind, 0, count(*)::int
 FROM hr_ev WHERE klass = ANY(%(classes)s)
@@ -172,12 +187,16 @@ GENERATED = " UNION ALL ".join(
     f"({query})" for query in (GEN_PERIODS, GEN_FIRST_LAST, GEN_DAILY, GEN_SILENCE, GEN_STAGE)
 )
 ROW = "member_id, rday, target, g, c, p, metric, bucket, delta"
-AGGREGATE = f"""
-CREATE TEMP TABLE hr_agg ON COMMIT DROP AS
-SELECT target, g, c, p, metric, bucket, rday, sum(delta)::bigint AS delta
-FROM ({GENERATED}) AS e({ROW})
-GROUP BY 1, 2, 3, 4, 5, 6, 7
+AGGREGATE = """
+CREATE TEMP TABLE hr_agg (target text, g text, c text, p date, metric text, bucket int,
+    rday date, delta bigint) ON COMMIT DROP
 """
+# Each generator summed on its own: smaller hash tables than one over all of them.
+AGGREGATED = tuple(
+    f"""INSERT INTO hr_agg SELECT target, g, c, p, metric, bucket, rday, sum(delta)
+    FROM ({query}) AS e({ROW}) GROUP BY 1, 2, 3, 4, 5, 6, 7"""
+    for query in (GEN_PERIODS, GEN_FIRST_LAST, GEN_DAILY, GEN_SILENCE, GEN_STAGE)
+)
 FLAGGED = f"""
 CREATE TEMP TABLE hr_fe ON COMMIT DROP AS SELECT * FROM ({GENERATED}) AS e({ROW})
 """
