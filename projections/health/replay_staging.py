@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +11,8 @@ from psycopg import Cursor, sql
 
 from domain.members.member import Member
 from projections.feedback_interactions import interactions_of
+from projections.health.member_rows import HealthMember
+from projections.health.page import FLAGS
 
 LOAD = """
 SELECT member_id, joined_at, left_at, is_staff, is_bot, erased
@@ -29,28 +29,6 @@ ON CONFLICT (member_id) DO UPDATE SET joined_at = EXCLUDED.joined_at,
 # Reserves one log-order number per event of the page: its rows keep the page's order
 # across the staging tables.
 RESERVE = "SELECT setval('health_replay_seq', nextval('health_replay_seq') + %s)"
-_FLAGS: dict[type[Any], tuple[str, bool]] = {
-    Member.MarkedAsStaff: ("is_staff", True),
-    Member.UnmarkedAsStaff: ("is_staff", False),
-    Member.MarkedAsBot: ("is_bot", True),
-    Member.UnmarkedAsBot: ("is_bot", False),
-    Member.Erased: ("erased", True),
-}
-
-
-@dataclass
-class _Staged:
-    """A member's staged row: membership dates and flags at this point of the log."""
-
-    joined_at: datetime | None = None
-    left_at: datetime | None = None
-    is_staff: bool = False
-    is_bot: bool = False
-    erased: bool = False
-
-    @property
-    def counted(self) -> bool:
-        return not (self.is_staff or self.is_bot or self.erased)
 
 
 class ReplayStaging:
@@ -72,7 +50,7 @@ class ReplayStaging:
         for event in events:
             seq += 1
             if isinstance(event, Member.Event):
-                member = members.setdefault(event.originator_id, _Staged())
+                member = members.setdefault(event.originator_id, HealthMember())
                 changed.add(event.originator_id)
                 self._member_event(event, member, seq, flags, stages)
                 continue
@@ -89,20 +67,20 @@ class ReplayStaging:
         self._copy("health_replay_flags (member_id, recorded_at, counted, erased, seq)", flags)
         self._copy("health_replay_stages (member_id, recorded_at, stage, seq)", stages)
         if changed:
-            rows = [dict(zip("mjlsbe", (m, *astuple(members[m])), strict=True)) for m in changed]
+            rows = [_row(m, members[m]) for m in changed]
             self.cursor.execute(SAVE, (orjson.dumps(rows).decode(),))
 
     def _member_event(
         self,
         event: Any,
-        member: _Staged,
+        member: HealthMember,
         seq: int,
         flags: list[tuple[Any, ...]],
         stages: list[tuple[Any, ...]],
     ) -> None:
         kind = type(event)
-        if kind in _FLAGS:
-            column, value = _FLAGS[kind]
+        if kind in FLAGS:
+            column, value = FLAGS[kind]
             setattr(member, column, value)
             flags.append((event.originator_id, event.timestamp, member.counted, member.erased, seq))
         if kind is Member.Joined:
@@ -116,16 +94,28 @@ class ReplayStaging:
         elif kind is Member.StageChanged:
             stages.append((event.originator_id, event.timestamp, event.stage, seq))
 
-    def _load(self, events: Sequence[Any]) -> dict[UUID, _Staged]:
+    def _load(self, events: Sequence[Any]) -> dict[UUID, HealthMember]:
         ids = {e.originator_id for e in events if isinstance(e, Member.Event)}
         ids |= {i.member_id for i in interactions_of(events)}
         if not ids:
             return {}
         rows = self.cursor.execute(LOAD, (list(ids),)).fetchall()
-        return {m: _Staged(*fields) for m, *fields in rows}
+        return {m: HealthMember(*fields) for m, *fields in rows}
 
     def _copy(self, target: str, rows: list[tuple[Any, ...]]) -> None:
         if rows:
             with self.cursor.copy(sql.SQL(f"COPY {target} FROM STDIN")) as copy:
                 for row in rows:
                     copy.write_row(row)
+
+
+def _row(member_id: UUID, member: HealthMember) -> dict[str, Any]:
+    """A staged member's membership and flags, as SAVE reads them."""
+    return {
+        "m": member_id,
+        "j": member.joined_at,
+        "l": member.left_at,
+        "s": member.is_staff,
+        "b": member.is_bot,
+        "e": member.erased,
+    }

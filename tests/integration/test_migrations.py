@@ -64,6 +64,15 @@ EXPECTED_TABLES = {
     "health_counts",
     "health_daily",
     "health_annotations",
+    "health_member_lasts",
+    "health_rollups",
+    "health_rollup_totals",
+    "health_membership_days",
+    "health_cohorts",
+    "health_replay_interactions",
+    "health_replay_members",
+    "health_replay_flags",
+    "health_replay_stages",
 }
 
 
