@@ -71,8 +71,9 @@ def replay_staged(cursor: psycopg.Cursor[Any]) -> None:
     cursor.execute(AGGREGATE)
     for statement in AGGREGATED:
         cursor.execute(statement, {"classes": ["c"]})
-    cursor.execute(FLAGGED, {"classes": ["f"]})
-    cursor.execute(MASKED)
+    if cursor.execute("SELECT EXISTS (SELECT FROM health_replay_flags)").fetchone() != (False,):
+        cursor.execute(FLAGGED, {"classes": ["f"]})
+        cursor.execute(MASKED)
     # Filled without their keys and indexes, built once each at the end: far faster.
     stripped = strip_indexes(cursor, BULK)
     for statement in (*WRITE_DELTAS, *WRITE_STATE):

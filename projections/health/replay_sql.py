@@ -8,6 +8,8 @@ over the staged log, in log order `seq`) and writes the differences.
 
 from __future__ import annotations
 
+from projections.health.rollups import STAGES as STAGE_BUCKETS
+
 
 def period(granularity: str, day: str) -> str:
     """SQL: the first day of the period (a granularity expression) holding a UTC date."""
@@ -152,7 +154,8 @@ UNION ALL
 SELECT member_id, rday, 'rollups', g, scope, p, 'silence', bucket, delta
 FROM hr_late_silence WHERE klass = ANY(%(classes)s)
 """
-STAGES = "ARRAY['', 'new', 'active', 'occasional', 'at_risk', 'inactive', 'returning', 'left']"
+# The 'stage' buckets (projections/health/rollups.py STAGES) as an SQL array.
+STAGES = "ARRAY[" + ", ".join(f"'{stage}'" for stage in STAGE_BUCKETS) + "]"
 # Each member's stage at the end of each recorded day it changed on, and the one before.
 STAGE_DAYS = f"""
 CREATE TEMP TABLE hr_stages ON COMMIT DROP AS
@@ -169,10 +172,13 @@ GEN_STAGE = f"""
 WITH opened AS (
     SELECT member_id, g, scope, p, min(rday) AS a
     FROM hr_mpd WHERE klass = ANY(%(classes)s) GROUP BY 1, 2, 3, 4
-)
+), staged AS (SELECT DISTINCT member_id FROM hr_stages)
+SELECT o.member_id, o.a, 'rollups', o.g, o.scope, o.p, 'stage', 0, 1
+FROM opened o WHERE o.member_id NOT IN (SELECT member_id FROM staged)
+UNION ALL
 SELECT o.member_id, o.a, 'rollups', o.g, o.scope, o.p, 'stage',
     coalesce(array_position({STAGES}, s.stage) - 1, 0), 1
-FROM opened o LEFT JOIN LATERAL (
+FROM opened o JOIN staged USING (member_id) LEFT JOIN LATERAL (
     SELECT stage FROM hr_stages h WHERE h.member_id = o.member_id AND h.rday <= o.a
     ORDER BY h.rday DESC LIMIT 1
 ) AS s ON true
