@@ -265,13 +265,14 @@ WRITE_STATE = (
     SELECT member_id, 'day', oday, channel, kind, count(*), min(recorded_at), NULL FROM hr_ev
     WHERE member_id NOT IN {ERASED} GROUP BY member_id, oday, channel, kind
     UNION ALL
-    SELECT d.member_id, d.g, d.p, d.scope, '', sum(d.cnt), min(d.f), s.silence
-    FROM hr_mpd d LEFT JOIN (
+    SELECT d.member_id, d.g, d.p, d.scope, '', d.n, d.f, s.silence
+    FROM (
+        SELECT member_id, g, p, scope, sum(cnt) AS n, min(f) AS f FROM hr_mpd
+        WHERE member_id NOT IN {ERASED} GROUP BY 1, 2, 3, 4
+    ) AS d LEFT JOIN (
         SELECT member_id, scope, g, {period("g", "oday")} AS p, max(weeks) AS silence
         FROM hr_sd, (VALUES ('week'), ('month')) AS gg(g) GROUP BY 1, 2, 3, 4
-    ) AS s USING (member_id, scope, g, p)
-    WHERE d.member_id NOT IN {ERASED}
-    GROUP BY d.member_id, d.g, d.p, d.scope, s.silence""",
+    ) AS s USING (member_id, scope, g, p)""",
     f"""INSERT INTO health_member_lasts (member_id, channel, last_at)
     SELECT member_id, scope, max(hi) FROM hr_md WHERE member_id NOT IN {ERASED}
     GROUP BY 1, 2""",
