@@ -74,6 +74,15 @@ EXPECTED_TABLES = {
     "discussion_members",
     "outreach_log",
     "outreach_newcomers",
+    "health_member_lasts",
+    "health_rollups",
+    "health_rollup_totals",
+    "health_membership_days",
+    "health_cohorts",
+    "health_replay_interactions",
+    "health_replay_members",
+    "health_replay_flags",
+    "health_replay_stages",
 }
 
 
