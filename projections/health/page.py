@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-import orjson
 from psycopg import Cursor
 
 from domain.health.periods import Granularity
@@ -16,11 +15,11 @@ from domain.members.member import Member
 from projections.feedback_interactions import interactions_of
 from projections.health.member_rows import (
     ALL,
-    HealthMember,
     add_member,
     move_cohort,
     move_stage,
 )
+from projections.health.page_rows import PeriodKey, as_json, load_rows, period_keys
 from projections.health.periods import DAY, ROLLED_UP, day_of, period_of, period_start
 from projections.health.rollups import Rollups, silence_weeks, silences, stage_bucket
 from projections.health.statements import (
@@ -28,13 +27,8 @@ from projections.health.statements import (
     ADD_DAILY,
     COUNTS_OF_MEMBER,
     DAILY_OF_MEMBER,
-    DAYS_OF_MEMBERS,
     FORGET_LASTS,
     FORGET_PERIODS,
-    LOAD_LASTS,
-    LOAD_MEMBERS,
-    LOAD_PERIODS,
-    ROWS_OF_MEMBERS,
     SAVE_LASTS,
     SAVE_MEMBERS,
     SAVE_PERIODS,
@@ -50,8 +44,6 @@ FLAGS: dict[type[Any], tuple[str, bool]] = {
 MEMBERSHIP: tuple[type[Any], ...] = (Member.Joined, Member.Left, Member.Rejoined)
 STAGES: tuple[type[Any], ...] = (Member.StageChanged, Member.Left, Member.Rejoined)
 
-PeriodKey = tuple[UUID, str, date, str, str]
-
 
 class Page:
     """One page's work: member and period rows loaded, changed in memory, then saved."""
@@ -60,14 +52,11 @@ class Page:
         self.cursor = cursor
         self.events = events
         self.interactions = interactions_of(events)
-        self.members = self._load_members()
-        self.periods = self._load_periods()
-        self.lasts = self._load_lasts()
+        loaded = load_rows(cursor, events, self.interactions)
+        self.members, self.periods, self.lasts = loaded.members, loaded.periods, loaded.lasts
         # Members whose days arrive out of order or whose first interaction moves earlier
         # in this page: all their rows (and active days) loaded once, not per event.
-        self.days: dict[tuple[UUID, str], set[date]] = {}
-        self.opened: dict[UUID, set[tuple[str, date]]] = defaultdict(set)
-        self._preload()
+        self.days, self.opened = loaded.days, loaded.opened
         self.dirty: set[PeriodKey] = set()
         self.dirty_lasts: set[tuple[UUID, str]] = set()
         self.counts: dict[tuple[str, str, date, str, date], int] = defaultdict(int)
@@ -89,64 +78,6 @@ class Page:
         self._save()
         self._save_members()
 
-    def _load_members(self) -> dict[UUID, HealthMember]:
-        ids = {e.member_id for e in self.interactions}
-        ids |= {e.originator_id for e in self.events if isinstance(e, Member.Event)}
-        found: dict[UUID, HealthMember] = defaultdict(HealthMember)
-        if ids:
-            self.cursor.execute(LOAD_MEMBERS, (list(ids),))
-            for member_id, *fields in self.cursor.fetchall():
-                found[member_id] = HealthMember(*fields)
-        return found
-
-    def _load_periods(self) -> dict[PeriodKey, list[Any]]:
-        keys = {k for e in self.interactions for k in _period_keys(e)}
-        if not keys:
-            return {}
-        rows = [{"m": m, "g": g, "p": p, "c": c, "k": k} for m, g, p, c, k in keys]
-        self.cursor.execute(LOAD_PERIODS, (_json(rows),))
-        return {tuple(row[:5]): list(row[5:]) for row in self.cursor.fetchall()}
-
-    def _load_lasts(self) -> dict[tuple[UUID, str], datetime]:
-        if not self.members:
-            return {}
-        self.cursor.execute(LOAD_LASTS, (list(self.members),))
-        return {(m, c): a for m, c, a in self.cursor.fetchall()}
-
-    def _preload(self) -> None:
-        last_day = {key: day_of(at) for key, at in self.lasts.items()}
-        first = {m: s.first_at for m, s in self.members.items()}
-        late, moved = set(), set()
-        for event in self.interactions:
-            member, active = event.member_id, day_of(event.occurred_at)
-            for scope in (ALL, event.channel):
-                previous = last_day.get((member, scope))
-                if previous is not None and active < previous:
-                    late.add(member)
-                if previous is None or active > previous:
-                    last_day[(member, scope)] = active
-            if first.get(member) is not None and event.occurred_at < first[member]:
-                moved.add(member)
-            if first.get(member) is None or event.occurred_at < first[member]:
-                first[member] = event.occurred_at
-        if late or moved:
-            found = self.cursor.execute(ROWS_OF_MEMBERS, (list(late | moved),)).fetchall()
-            for member, granularity, period, channel, n, recorded, silence in found:
-                self.periods.setdefault(
-                    (member, granularity, period, channel, ALL), [n, recorded, silence]
-                )
-        if late:
-            for member, day, channel in self.cursor.execute(
-                DAYS_OF_MEMBERS, (list(late),)
-            ).fetchall():
-                self.days.setdefault((member, ALL), set()).add(day)
-                self.days.setdefault((member, channel), set()).add(day)
-            for member in late:
-                self.days.setdefault((member, ALL), set())
-        for member, granularity, period, channel, _ in self.periods:
-            if channel == ALL and granularity != DAY:
-                self.opened[member].add((granularity, period))
-
     def _interaction(self, event: Any) -> None:
         member_id, member = event.member_id, self.members[event.member_id]
         if member.erased:
@@ -158,7 +89,7 @@ class Page:
             # A late first interaction moves the member's active periods to its cohort.
             move_cohort(self.rollups, self.opened[member_id], member.first_at, first)
         stage = stage_bucket(member.stage)
-        for key in _period_keys(event):
+        for key in period_keys(event):
             granularity, period, channel = key[1], key[2], key[3]
             row = self.periods.get(key)
             if row is None:
@@ -308,24 +239,24 @@ class Page:
                 for (m, g, p, c, k) in self.dirty
                 for r in (self.periods[(m, g, p, c, k)],)
             ]
-            self.cursor.execute(SAVE_PERIODS, (_json(rows),))
+            self.cursor.execute(SAVE_PERIODS, (as_json(rows),))
             self.dirty.clear()
         if self.dirty_lasts:
             rows = [{"m": m, "c": c, "a": self.lasts[(m, c)]} for m, c in self.dirty_lasts]
-            self.cursor.execute(SAVE_LASTS, (_json(rows),))
+            self.cursor.execute(SAVE_LASTS, (as_json(rows),))
             self.dirty_lasts.clear()
         if self.counts:
             rows = [
                 {"g": g, "c": c, "p": p, "m": m, "d": d, "n": n}
                 for (g, c, p, m, d), n in self.counts.items()
             ]
-            self.cursor.execute(ADD_COUNTS, (_json(rows),))
+            self.cursor.execute(ADD_COUNTS, (as_json(rows),))
             self.counts.clear()
         if self.daily:
             rows = [
                 {"p": p, "c": c, "k": k, "d": d, "n": n} for (p, c, k, d), n in self.daily.items()
             ]
-            self.cursor.execute(ADD_DAILY, (_json(rows),))
+            self.cursor.execute(ADD_DAILY, (as_json(rows),))
             self.daily.clear()
         self.rollups.save(self.cursor)
 
@@ -346,20 +277,4 @@ class Page:
             }
             for m, s in self.members.items()
         ]
-        self.cursor.execute(SAVE_MEMBERS, (_json(rows),))
-
-
-def _period_keys(event: Any) -> list[PeriodKey]:
-    """The member's period rows an interaction adds to: week and month for all channels and
-    for its channel, and its day, channel and kind."""
-    member, channel, active = event.member_id, event.channel, day_of(event.occurred_at)
-    keys: list[PeriodKey] = [(member, DAY, active, channel, event.kind)]
-    for granularity in ROLLED_UP:
-        start = period_of(granularity, active)
-        keys.append((member, granularity, start, ALL, ALL))
-        keys.append((member, granularity, start, channel, ALL))
-    return keys
-
-
-def _json(rows: list[dict[str, Any]]) -> str:
-    return orjson.dumps(rows).decode()
+        self.cursor.execute(SAVE_MEMBERS, (as_json(rows),))
