@@ -74,6 +74,9 @@ EXPECTED_TABLES = {
     "discussion_members",
     "outreach_log",
     "outreach_newcomers",
+    "outreach_risk_spans",
+    "outreach_risk_days",
+    "outreach_risk_returns",
 }
 
 
