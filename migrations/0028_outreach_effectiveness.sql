@@ -153,17 +153,23 @@ BEGIN
     ON CONFLICT (entry_day, exit_day, delay_days) DO UPDATE SET n = r.n + EXCLUDED.n;
 END $$;
 
--- A stage change (opened or closed interval): the members' spans and outreach facts.
+-- A stage change (opened or closed interval): the spans of the members whose at-risk
+-- intervals it opened, closed or ended, and the facts of the members with outreach.
 CREATE OR REPLACE FUNCTION outreach_stages_trigger() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    changed uuid[];
+    risky uuid[];
+    reached uuid[];
 BEGIN
-    SELECT array_agg(DISTINCT member_id) INTO changed FROM outreach_changed_stages;
-    IF changed IS NOT NULL THEN
-        PERFORM outreach_refresh_spans(changed);
-        PERFORM outreach_refresh_facts(ARRAY(
-            SELECT DISTINCT member_id FROM outreach_log WHERE member_id = ANY(changed)));
+    SELECT array_agg(DISTINCT member_id) INTO risky FROM outreach_changed_stages
+    WHERE stage = 'at_risk' OR previous = 'at_risk';
+    IF risky IS NOT NULL THEN
+        PERFORM outreach_refresh_spans(risky);
+    END IF;
+    SELECT array_agg(DISTINCT c.member_id) INTO reached FROM outreach_changed_stages c
+    WHERE EXISTS (SELECT 1 FROM outreach_log o WHERE o.member_id = c.member_id);
+    IF reached IS NOT NULL THEN
+        PERFORM outreach_refresh_facts(reached);
     END IF;
     RETURN NULL;
 END $$;
@@ -185,7 +191,12 @@ BEGIN
     FROM (
         SELECT l.outreach_id, min(n.occurred_at) AS first
         FROM outreach_new_interactions n
-        JOIN outreach_log l ON l.member_id = n.member_id AND n.occurred_at > l.at
+        -- One index probe per interaction (OFFSET 0 keeps it so): most members have no
+        -- outreach, and the log is not read whole for each page.
+        CROSS JOIN LATERAL (
+            SELECT l.outreach_id FROM outreach_log l
+            WHERE l.member_id = n.member_id AND l.at < n.occurred_at OFFSET 0
+        ) l
         WHERE n.kind <> 'reaction_received'
         GROUP BY l.outreach_id
     ) f

@@ -25,9 +25,21 @@ derived AS MATERIALIZED (
             %(window)s) AS outcome
     FROM outreach_log WHERE at >= %(start)s AND at < %(end)s
 )"""
-GROUPS = f"""
-WITH {_DERIVED}
-SELECT {{key}} AS key, count(*) AS contacted, count(DISTINCT member_id) AS members,
+# One statement, two kinds of rows: per group and the total (key NULL), then the contacted
+# side of the recovery comparison: per member and week (Monday, UTC), the week's first
+# AT_RISK_RECOVERY outreach to a member at risk then, its outcome counted per week.
+TALLIES = f"""
+WITH {_DERIVED}, cases AS (
+    SELECT DISTINCT ON (member_id, week) outcome, week FROM (
+        SELECT member_id, outcome, at, outreach_id,
+            date_trunc('week', at AT TIME ZONE 'UTC')::date AS week
+        FROM derived
+        WHERE purpose = 'at_risk_recovery' AND stage_at_contact = 'at_risk'
+    ) r
+    ORDER BY member_id, week, at, outreach_id
+)
+SELECT 'group' AS kind, {{key}} AS key, NULL::date AS week, count(*) AS contacted,
+    count(DISTINCT member_id) AS members,
     count(*) FILTER (WHERE outcome = 'replied') AS replied,
     count(*) FILTER (WHERE outcome = 'returned') AS returned,
     count(*) FILTER (WHERE outcome = 'no_response') AS no_response,
@@ -35,18 +47,8 @@ SELECT {{key}} AS key, count(*) AS contacted, count(DISTINCT member_id) AS membe
     count(*) FILTER (WHERE stage_at_contact IN ('at_risk', 'inactive')
         AND outcome <> 'pending') AS lapsed_decided
 FROM derived GROUP BY GROUPING SETS (({{key}}), ())
-"""
-# The contacted side of the recovery comparison: per member and week (Monday, UTC), the
-# week's first AT_RISK_RECOVERY outreach to a member at risk then, with its outcome.
-CASES = f"""
-WITH {_DERIVED}
-SELECT week, outcome, count(*) AS n FROM (
-    SELECT DISTINCT ON (member_id, week) member_id, outcome,
-        date_trunc('week', at AT TIME ZONE 'UTC')::date AS week
-    FROM derived
-    WHERE purpose = 'at_risk_recovery' AND stage_at_contact = 'at_risk'
-    ORDER BY member_id, week, at, outreach_id
-) c GROUP BY week, outcome
+UNION ALL
+SELECT 'case', outcome, week, count(*), 0, 0, 0, 0, 0, 0 FROM cases GROUP BY outcome, week
 """
 
 
@@ -61,19 +63,18 @@ def tallies(
     """The figures of outreach made in [start, end), grouped by `group_by`, as of `now`."""
     params = {"start": start, "end": end, "now": now, "window": timedelta(days=reply_days)}
     groups, total = [], _figures("", None)
-    for row in conn.execute(GROUPS.format(key=KEYS[group_by]), params).fetchall():
-        if row[0] is None:
-            total = _figures("", row)
-        else:
-            groups.append(_figures(row[0], row))
     weeks: set[date] = set()
     cases: Counter[Outcome] = Counter()
-    for week, outcome, n in conn.execute(CASES, params).fetchall():
-        weeks.add(week)
-        cases[Outcome(outcome)] += n
+    for kind, key, week, *counts in conn.execute(TALLIES.format(key=KEYS[group_by]), params):
+        if kind == "case":
+            weeks.add(week)
+            cases[Outcome(key)] += counts[0]
+        elif key is None:
+            total = _figures("", counts)
+        else:
+            groups.append(_figures(key, counts))
     return Tallies(tuple(groups), total, tuple(sorted(weeks)), cases)
 
 
-def _figures(key: str, row: tuple[Any, ...] | None) -> GroupFigures:
-    counts = [int(v) for v in row[1:]] if row else [0] * 7
-    return GroupFigures(key, *counts)
+def _figures(key: str, counts: list[Any] | None) -> GroupFigures:
+    return GroupFigures(key, *(int(v) for v in counts or [0] * 7))
