@@ -4,7 +4,7 @@ person's own data (GDPR Art. 15). Each export is recorded as a disclosure before
 from __future__ import annotations
 
 from itertools import chain
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 import orjson
@@ -18,13 +18,11 @@ from api.ambassador_export import (
     wait_for_read_models,
 )
 from api.auth import EXPORT_AMBASSADORS, Principal
-from api.bootstrap import personal_data
 from api.deps import PrincipalDep, ServicesDep, charge
 from api.exports import CSV, checked, export_slot
-from api.services import Services, in_thread
+from api.services import in_thread
+from api.subject_records import subject_access
 from application.disclosures import Recipient
-from domain.disclosures import DisclosureKind
-from projections.disclosures.data_subject import DataSubjectExport
 
 router = APIRouter(tags=["disclosures"])
 READ_MODELS_RETRY_SECONDS = 5
@@ -94,8 +92,10 @@ async def ambassadors_csv(
     summary="Everything held on one person, as one JSON document (GDPR Art. 15).",
     description=(
         "Profile, identities, consents with their proof, interactions, feedback given and"
-        " supported, the ambassador program, conduct records about the person, and the"
-        " exports that held their data. An erased member's document says only that they"
+        " supported, the ambassador program, conduct records about the person, the exports"
+        " that held their data, and what staff keep about them: notes (every version),"
+        " motivation, follow-up tasks and outreach with its outcome. An erased member's"
+        " document says only that they"
         " were erased, and when. The export is itself recorded as a disclosure"
         " (DATA_SUBJECT_ACCESS). Admin and manager keys only."
     ),
@@ -107,24 +107,12 @@ async def ambassadors_csv(
 async def data_export(
     request: Request, member_id: UUID, principal: PrincipalDep, services: ServicesDep
 ) -> Response:
-    """Read the document in one snapshot, record the disclosure, answer."""
+    """Read the document (every context), record the disclosure, answer."""
     charge(request, principal, "read")
     if not principal.can_read_personal_data:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "a data export needs admin or manager")
-    export = DataSubjectExport(services.pool, personal_data(services.runtime))
-    document = await in_thread(export.document, member_id)
+    access = subject_access(services)
+    document = await in_thread(access.export, member_id, recipient(principal))
     if document is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no member with id {member_id}")
-    if not document["erased"]:
-        # Nothing is disclosed of an erased member: there is nothing to record.
-        recorded = await in_thread(_record_access, services, principal, member_id)
-        document["export"] = recorded
     return Response(orjson.dumps(document), media_type="application/json")
-
-
-def _record_access(services: Services, principal: Principal, member_id: UUID) -> dict[str, Any]:
-    """Record the access export; its id and time, as the document names them."""
-    recorded = services.use_cases.disclosures.record(
-        DisclosureKind.DATA_SUBJECT_ACCESS, recipient(principal), [member_id]
-    )
-    return {"exportId": str(recorded.disclosure.id), "at": recorded.disclosure.at}

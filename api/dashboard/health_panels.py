@@ -13,6 +13,7 @@ from domain.errors import InvalidField
 from domain.health import Granularity
 from domain.health.cohorts import Cohort
 from domain.health.kpis import PeriodKpis
+from domain.outreach.welcome import WelcomePeriod
 from domain.values import Channel
 from projections.health.channel_mix import ChannelMix, MixRow
 
@@ -21,7 +22,7 @@ DEFAULT_MONTHS = 12
 CHANNELS = tuple(channel.value for channel in Channel)
 PICKERS = ("from", "to", "channel", "asOf")
 # What a section may ask health_view to read.
-KPIS, COHORTS, SPIKES, MIX = "kpis", "cohorts", "spikes", "mix"
+KPIS, COHORTS, SPIKES, MIX, WELCOME = "kpis", "cohorts", "spikes", "mix", "welcome"
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,9 @@ class HealthView:
     mix: list[MixRow] = field(default_factory=list)
     # Interactions per day of the span, for the spikes' chart: (day, interactions).
     daily: list[tuple[date, int]] = field(default_factory=list)
+    # Time to welcome per month of showing up (outreach's WelcomeQueue): start, newcomers,
+    # welcomed, median_seconds, p90_seconds; months nobody showed up in are absent.
+    welcome: list[dict[str, Any]] = field(default_factory=list)
 
     def mix_table(self) -> tuple[list[str], list[tuple[str, dict[str, int], int]]]:
         """The span's interactions by channel (rows) and kind (columns): the kinds seen, and
@@ -82,6 +86,12 @@ class HealthView:
                 months,
                 ("Median hours", [_hours(k.first_response_median) for k in self.kpis]),
                 ("90th percentile hours", [_hours(k.first_response_p90) for k in self.kpis]),
+            )
+        if self.welcome:
+            charts["time-to-welcome"] = series(
+                [epoch(w["start"]) for w in self.welcome],
+                ("Median hours", [_hours(w["median_seconds"]) for w in self.welcome]),
+                ("90th percentile hours", [_hours(w["p90_seconds"]) for w in self.welcome]),
             )
         if self.daily:
             spiked = {s.spike.start: s.spike.activity for s in self.spikes}
@@ -137,7 +147,7 @@ def health_view(services: Services, span: Span, parts: Collection[str]) -> Healt
     """Read the parts of the span a section shows (blocking: call off the event loop)."""
     cases = services.use_cases
     channel = span.channel or None
-    kpis, cohorts, spikes, mix, daily = [], [], [], [], []
+    kpis, cohorts, spikes, mix, daily, welcome = [], [], [], [], [], []
     if KPIS in parts:
         kpis = cases.health.kpis(span.start, span.end, Granularity.MONTH, channel, span.as_of)
     if COHORTS in parts:
@@ -149,8 +159,12 @@ def health_view(services: Services, span: Span, parts: Collection[str]) -> Healt
         daily = cases.spikes.sources.daily(span.start, span.end, span.channel)
     if MIX in parts:
         mix = ChannelMix(services.pool).monthly(span.start, span.end, span.channel, span.as_of)
+    if WELCOME in parts:
+        # Welcomes as known now (the read model keeps no history), on the picked channel.
+        months = WelcomePeriod.MONTH
+        welcome = cases.welcome.periods(span.start, span.end, months, channel)
     stages = sorted({stage for k in kpis for stage, _ in k.active_by_stage})
-    return HealthView(span, kpis, cohorts, spikes, stages, mix, daily)
+    return HealthView(span, kpis, cohorts, spikes, stages, mix, daily, welcome)
 
 
 def shade(share: float) -> str:
@@ -170,7 +184,7 @@ def epoch(day: date) -> int:
 
 
 def _hours(seconds: float | None) -> float | None:
-    return round(seconds / 3600, 2) if seconds is not None else None
+    return round(float(seconds) / 3600, 2) if seconds is not None else None
 
 
 def _month(raw: str | None, name: str) -> date | None:

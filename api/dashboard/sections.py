@@ -12,6 +12,7 @@ from api.dashboard.health_panels import (
     MIX,
     PICKERS,
     SPIKES,
+    WELCOME,
     HealthView,
     Span,
     health_view,
@@ -44,7 +45,7 @@ SECTIONS = {
         Section("growth", "Growth", frozenset({KPIS})),
         Section("activity", "Activity", frozenset({KPIS, MIX, SPIKES})),
         Section("cohorts", "Cohorts", frozenset({COHORTS})),
-        Section("responses", "Responses", frozenset({KPIS})),
+        Section("responses", "Responses", frozenset({KPIS, WELCOME})),
     )
 }
 # /dashboard: every section on one page.

@@ -141,6 +141,15 @@ def _first_response(data: SectionData) -> Rows:
     ]
 
 
+def _time_to_welcome(data: SectionData) -> Rows:
+    assert data.health is not None
+    header = ["month", "newcomers", "welcomed", "median_seconds", "p90_seconds"]
+    return header, [
+        [w["start"], w["newcomers"], w["welcomed"], w["median_seconds"], w["p90_seconds"]]
+        for w in data.health.welcome
+    ]
+
+
 TABLES = {
     (t.section, t.name): t
     for t in (
@@ -158,6 +167,7 @@ TABLES = {
         Table("activity", "spikes", _spikes),
         Table("cohorts", "retention", _retention),
         Table("responses", "first-response", _first_response),
+        Table("responses", "time-to-welcome", _time_to_welcome),
     )
 }
 

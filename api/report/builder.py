@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from psycopg_pool import ConnectionPool
 
@@ -15,6 +16,7 @@ from domain.errors import InvalidField
 from domain.health import Granularity
 from domain.health.cohorts import Cohort
 from domain.health.kpis import PeriodKpis
+from domain.outreach.welcome import WelcomePeriod
 from domain.values import Channel
 from projections.health.channel_mix import ChannelMix
 
@@ -56,11 +58,18 @@ class MonthlyReport:
     cohorts: list[Cohort]
     rule_version: str
     generated_at: datetime
+    # Time to welcome per month of the trailing window (outreach's WelcomeQueue, as known
+    # now): start, newcomers, welcomed, median_seconds, p90_seconds; empty months absent.
+    welcome: list[dict[str, Any]]
 
     @property
     def current(self) -> PeriodKpis:
         """The month's own numbers, each with its change from the month before."""
         return self.kpis[-1]
+
+    def welcome_in(self, month: date) -> dict[str, Any] | None:
+        """Time to welcome of the newcomers who showed up in `month`; None when none did."""
+        return next((w for w in self.welcome if w["start"] == month), None)
 
 
 def report_request(
@@ -127,6 +136,7 @@ def monthly_report(
         cohorts=cases.health.cohorts(request.first, request.end, Granularity.MONTH),
         rule_version=cases.health.rule.version,
         generated_at=(clock or _now)(),
+        welcome=cases.welcome.periods(request.first, request.end, WelcomePeriod.MONTH, channel),
     )
 
 

@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from api.dashboard.health_panels import shade
-from api.report.builder import MonthlyReport
+from api.report.builder import MonthlyReport, add_months
 from api.report.svg import Series, bar_chart, line_chart
 from domain.health.kpis import Figure, PeriodKpis
 
@@ -69,6 +69,8 @@ def render_report(report: MonthlyReport) -> str:
         shade=shade,
         change=change,
         hours=hours,
+        welcome=report.welcome_in(report.request.month),
+        welcome_before=report.welcome_in(add_months(report.request.month, -1)),
     )
 
 
@@ -117,6 +119,6 @@ def change(figure: Figure) -> str:
     return f"{figure.change:+d} ({figure.relative:+.0%})"
 
 
-def hours(seconds: float | None) -> str:
-    """A duration in hours for the table; "none answered" when there is none."""
-    return "none answered" if seconds is None else f"{seconds / 3600:.1f} h"
+def hours(seconds: float | None, missing: str = "none answered") -> str:
+    """A duration in hours for the table; `missing` when there is none."""
+    return missing if seconds is None else f"{seconds / 3600:.1f} h"

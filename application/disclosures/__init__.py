@@ -6,5 +6,13 @@ from application.disclosures.recording import (
     Recipient,
     Recorded,
 )
+from application.disclosures.subject_access import SubjectAccess, SubjectRecords
 
-__all__ = ["DisclosureLog", "DisclosureNotFound", "Recipient", "Recorded"]
+__all__ = [
+    "DisclosureLog",
+    "DisclosureNotFound",
+    "Recipient",
+    "Recorded",
+    "SubjectAccess",
+    "SubjectRecords",
+]

@@ -8,9 +8,12 @@ from typing import Any, Protocol
 
 from application.clock import utc_now
 from domain.errors import InvalidField
-from domain.outreach.welcome import newcomer_since
+from domain.outreach.welcome import WelcomePeriod, newcomer_since
 
+# The longest spans asked for at once: two years of weeks, three years of months (the
+# health dashboard's and report's longest window).
 MAX_WEEKS = 106
+MAX_MONTHS = 36
 
 
 class WelcomeSource(Protocol):
@@ -21,8 +24,11 @@ class WelcomeSource(Protocol):
     ) -> Any:
         """Unwelcomed newcomers who showed up from `since` on, oldest first (a Page)."""
 
-    def weeks(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        """Per week of showing up: newcomers, welcomed, median and p90 seconds to welcome."""
+    def periods(
+        self, start: datetime, end: datetime, unit: str, channel: str | None
+    ) -> list[dict[str, Any]]:
+        """Per week or month of showing up (`start`): newcomers, welcomed, median and p90
+        seconds to welcome."""
 
 
 class WelcomeQueue:
@@ -42,12 +48,22 @@ class WelcomeQueue:
 
     def weeks(self, start: date, end: date) -> list[dict[str, Any]]:
         """Time to welcome per week (Monday, UTC) of the span [start, end)."""
+        return self.periods(start, end, WelcomePeriod.WEEK)
+
+    def periods(
+        self, start: date, end: date, period: WelcomePeriod, channel: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Time to welcome per week (from Monday) or month (UTC) of the span [start, end),
+        the first period whole; of the newcomers who showed up on `channel`, or on any."""
         if end <= start:
             raise InvalidField("to", "must be after from")
-        if (end - start) > timedelta(weeks=MAX_WEEKS):
+        first = period.start_of(start)
+        if period is WelcomePeriod.WEEK and (end - start) > timedelta(weeks=MAX_WEEKS):
             raise InvalidField("to", f"the span must be at most {MAX_WEEKS} weeks")
-        monday = start - timedelta(days=start.weekday())
-        return self.source.weeks(_instant(monday), _instant(end))
+        months = (end.year - first.year) * 12 + end.month - first.month + (end.day > 1)
+        if period is WelcomePeriod.MONTH and months > MAX_MONTHS:
+            raise InvalidField("to", f"the span must be at most {MAX_MONTHS} months")
+        return self.source.periods(_instant(first), _instant(end), period.value, channel)
 
 
 def _instant(day: date) -> datetime:

@@ -17,7 +17,23 @@ WELCOME outreach sent on joining before a first message).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+
+class WelcomePeriod(StrEnum):
+    """The periods time to welcome is counted in: UTC weeks from Monday, or UTC months.
+    The value is PostgreSQL's date_trunc field."""
+
+    WEEK = "week"
+    MONTH = "month"
+
+    def start_of(self, day: date) -> date:
+        """The first day of the period holding `day`."""
+        if self is WelcomePeriod.WEEK:
+            return day - timedelta(days=day.weekday())
+        return day.replace(day=1)
+
 
 _NOT_SAID = frozenset({"reaction_received"})
 _NOT_REPLIES = frozenset({"reaction_given", "reaction_received"})

@@ -7,15 +7,15 @@ answer is neither shown nor counted.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, ClassVar
+from uuid import UUID
 
 from psycopg import Cursor
 
 from domain.members.member import Member
 from domain.outreach.motivation import MotivationRecorded
-from projections.personal import seal_value
-from projections.projection import SealingProjection, notification_ids
+from projections.outreach.in_order import SealedInOrder
+from projections.personal import Keys, seal_value
 
 MOTIVATION_TEXT = "member_motivations.text"
 
@@ -33,35 +33,31 @@ WHERE (member_motivations.recorded_at, member_motivations.position)
 ERASE = "DELETE FROM member_motivations WHERE member_id = %s"
 
 
-class MotivationsProjection(SealingProjection):
+class MotivationsProjection(SealedInOrder):
     """Members' motivations: the filter of the member list and the summary read them."""
 
     name: ClassVar[str] = "outreach_motivations"
     tables: ClassVar[tuple[str, ...]] = ("member_motivations",)
     topics: ClassVar[frozenset[str]] = frozenset({Member.Erased.TOPIC, MotivationRecorded.TOPIC})
 
-    def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
-        """Each event in log order: an answer recorded, or a member erased."""
-        if not events:
-            return
-        positions = notification_ids(events)
-        members = {e.member_id for e in events if isinstance(e, MotivationRecorded)}
-        keys = self.personal.writer_keys(members) if members else {}
-        with cursor.connection.pipeline():
-            for event, position in zip(events, positions, strict=True):
-                if type(event) is Member.Erased:
-                    cursor.execute(ERASE, (event.originator_id,))
-                    continue
-                key = keys.get(event.member_id)
-                cursor.execute(
-                    RECORD,
-                    {
-                        "member_id": event.member_id,
-                        "options": list(event.options),
-                        "text": seal_value(key, event.text, MOTIVATION_TEXT, event.member_id),
-                        "by": event.recorded_by,
-                        "at": event.at,
-                        "id": event.originator_id,
-                        "position": position,
-                    },
-                )
+    erase: ClassVar[tuple[str, ...]] = (ERASE,)
+
+    def sealed_for(self, event: Any) -> UUID | None:
+        """The member who answered: their own words are sealed under their key."""
+        return event.member_id if isinstance(event, MotivationRecorded) else None
+
+    def write(self, cursor: Cursor[Any], event: Any, position: int, keys: Keys) -> None:
+        """The answer, unless the member has a later one."""
+        key = keys.get(event.member_id)
+        cursor.execute(
+            RECORD,
+            {
+                "member_id": event.member_id,
+                "options": list(event.options),
+                "text": seal_value(key, event.text, MOTIVATION_TEXT, event.member_id),
+                "by": event.recorded_by,
+                "at": event.at,
+                "id": event.originator_id,
+                "position": position,
+            },
+        )

@@ -7,15 +7,15 @@ rows, so nothing readable of the member is left even before the key is shredded.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, ClassVar
+from uuid import UUID
 
 from psycopg import Cursor
 
 from domain.members.member import Member
 from domain.outreach.note_events import NOTE_EVENTS, NoteAdded, NoteEdited, NoteEvent
+from projections.outreach.in_order import SealedInOrder
 from projections.personal import Keys, seal_value
-from projections.projection import SealingProjection, notification_ids
 
 # The contexts sealed texts are bound to (with the note id, and its version in history).
 NOTE_TEXT = "member_notes.text"
@@ -50,7 +50,7 @@ def version_owner(note_id: object, version: int) -> str:
     return f"{note_id}:{version}"
 
 
-class NotesProjection(SealingProjection):
+class NotesProjection(SealedInOrder):
     """Notes on members, for admins and managers."""
 
     name: ClassVar[str] = "outreach_notes"
@@ -59,20 +59,15 @@ class NotesProjection(SealingProjection):
         {Member.Erased.TOPIC, *(kind.TOPIC for kind in NOTE_EVENTS)}
     )
 
-    def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
-        """Each event in log order: a note added or edited, or a member erased."""
-        if not events:
-            return
-        positions = notification_ids(events)
-        members = {e.member_id for e in events if isinstance(e, NoteEvent)}
-        keys = self.personal.writer_keys(members) if members else {}
-        with cursor.connection.pipeline():
-            for event, position in zip(events, positions, strict=True):
-                if type(event) is Member.Erased:
-                    cursor.execute(ERASE_NOTES, (event.originator_id,))
-                    cursor.execute(ERASE_VERSIONS, (event.originator_id,))
-                    continue
-                _write(cursor, event, position, keys)
+    erase: ClassVar[tuple[str, ...]] = (ERASE_NOTES, ERASE_VERSIONS)
+
+    def sealed_for(self, event: Any) -> UUID | None:
+        """The member the note is about: its text is sealed under their key."""
+        return event.member_id if isinstance(event, NoteEvent) else None
+
+    def write(self, cursor: Cursor[Any], event: Any, position: int, keys: Keys) -> None:
+        """A note added or edited, with its new version."""
+        _write(cursor, event, position, keys)
 
 
 def _write(cursor: Cursor[Any], event: NoteEvent, position: int, keys: Keys) -> None:

@@ -28,8 +28,9 @@ class NoteQueries:
         self.pool = pool
         self.personal = personal
 
-    def for_member(self, member_id: UUID, first: int) -> list[Row]:
-        """The member's notes, newest first, each with `versions` (oldest first), opened."""
+    def for_member(self, member_id: UUID, first: int | None) -> list[Row]:
+        """The member's notes, newest first, each with `versions` (oldest first), opened;
+        the first `first`, or every one for None (LIMIT NULL: no limit)."""
         return self._with_versions(self._rows(NOTES, (member_id, first)))
 
     def by_id(self, note_id: UUID) -> Row | None:

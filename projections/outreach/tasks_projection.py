@@ -5,18 +5,19 @@ Tasks are few beside interactions: each event is one statement, sent without wai
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, ClassVar
+from uuid import UUID
 
 from psycopg import Cursor
 
 from domain.members.member import Member
 from domain.outreach.task_events import TASK_EVENTS, TaskCreated
+from projections.outreach.in_order import SealedInOrder
 from projections.outreach.tasks_writes import ERASE, write_event
-from projections.projection import SealingProjection, notification_ids
+from projections.personal import Keys
 
 
-class TasksProjection(SealingProjection):
+class TasksProjection(SealedInOrder):
     """Follow-up tasks for admins and managers: who does what about whom, by when."""
 
     name: ClassVar[str] = "outreach_tasks"
@@ -25,16 +26,12 @@ class TasksProjection(SealingProjection):
         {Member.Erased.TOPIC, *(kind.TOPIC for kind in TASK_EVENTS)}
     )
 
-    def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
-        """Each event in log order; titles sealed with one key query per page."""
-        if not events:
-            return
-        positions = notification_ids(events)
-        members = {e.member_id for e in events if isinstance(e, TaskCreated)}
-        keys = self.personal.writer_keys(members) if members else {}
-        with cursor.connection.pipeline():
-            for event, position in zip(events, positions, strict=True):
-                if type(event) is Member.Erased:
-                    cursor.execute(ERASE, (event.originator_id,))
-                    continue
-                write_event(cursor, event, position, keys)
+    erase: ClassVar[tuple[str, ...]] = (ERASE,)
+
+    def sealed_for(self, event: Any) -> UUID | None:
+        """A new task's member: its title is sealed under their key."""
+        return event.member_id if isinstance(event, TaskCreated) else None
+
+    def write(self, cursor: Cursor[Any], event: Any, position: int, keys: Keys) -> None:
+        """Apply one task event to its row."""
+        write_event(cursor, event, position, keys)

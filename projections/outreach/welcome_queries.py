@@ -1,4 +1,4 @@
-"""Reads over the welcome queue: newcomers oldest first, and time to welcome per week.
+"""Reads over the welcome queue: newcomers oldest first, and time to welcome per period.
 
 What a newcomer said first is their first interaction's summary, read sealed from the
 interactions read model and opened with their key for the roles that may see personal data.
@@ -28,10 +28,10 @@ FIRST_SAID = """
 SELECT interaction_id, member_id, sealed_content FROM member_interactions
 WHERE interaction_id = ANY(%s) AND sealed_content IS NOT NULL
 """
-# Time to welcome of the newcomers who showed up in each week (a welcome sent before they
-# showed up counts as zero); staff and bots are never newcomers.
-WEEKS = """
-SELECT (date_trunc('week', showed_up_at AT TIME ZONE 'UTC'))::date AS week,
+# Time to welcome of the newcomers who showed up in each week or month (a welcome sent
+# before they showed up counts as zero); staff and bots are never newcomers.
+PERIODS = """
+SELECT (date_trunc(%(unit)s, showed_up_at AT TIME ZONE 'UTC'))::date AS start,
     count(*) AS newcomers, count(welcomed_at) AS welcomed,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY waited) AS median_seconds,
     percentile_cont(0.9) WITHIN GROUP (ORDER BY waited) AS p90_seconds
@@ -41,7 +41,8 @@ FROM (
         CASE WHEN welcomed_at IS NOT NULL
             THEN greatest(0, extract(epoch FROM welcomed_at - showed_up_at)) END AS waited
     FROM outreach_newcomers
-    WHERE showed_up_at >= %s AND showed_up_at < %s AND NOT is_staff AND NOT is_bot
+    WHERE showed_up_at >= %(start)s AND showed_up_at < %(end)s AND NOT is_staff AND NOT is_bot
+        AND (%(channel)s::text IS NULL OR channel = %(channel)s)
 ) n
 GROUP BY 1 ORDER BY 1
 """
@@ -72,9 +73,11 @@ class WelcomeQueries:
         self._first_said(page.rows, reveal)
         return page
 
-    def weeks(self, start: datetime, end: datetime) -> list[Row]:
-        """Per week of showing up in [start, end): newcomers, welcomed, median and p90 wait."""
-        return self._rows(WEEKS, (start, end))
+    def periods(self, start: datetime, end: datetime, unit: str, channel: str | None) -> list[Row]:
+        """Per week or month (`unit`, date_trunc's field) of showing up in [start, end), on
+        one channel or all: newcomers, welcomed, median and p90 seconds to welcome."""
+        params = {"unit": unit, "start": start, "end": end, "channel": channel}
+        return self._rows(PERIODS, params)
 
     def _first_said(self, rows: list[Row], reveal: bool) -> None:
         """Each row's first summary in clear for `reveal`, else None, in place."""

@@ -77,6 +77,15 @@ EXPECTED_TABLES = {
     "outreach_risk_spans",
     "outreach_risk_days",
     "outreach_risk_returns",
+    "health_member_lasts",
+    "health_rollups",
+    "health_rollup_totals",
+    "health_membership_days",
+    "health_cohorts",
+    "health_replay_interactions",
+    "health_replay_members",
+    "health_replay_flags",
+    "health_replay_stages",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
@@ -14,6 +15,7 @@ from api.graphql.outreach.outreach import From, To
 from api.graphql.relay import DEFAULT_FIRST, After, Connection, Edge, First, check_first, relay_type
 from api.services import in_thread
 from domain.errors import InvalidField
+from domain.outreach.welcome import WelcomePeriod
 from projections.cursors import InvalidCursor, Row
 
 
@@ -61,10 +63,20 @@ class NewcomerConnection(Connection[NewcomerEdge]):
     """A page of the welcome queue."""
 
 
-@strawberry.type(description="How long newcomers who showed up in one week waited for a welcome.")
-class WelcomeWeek:
-    week: date = strawberry.field(description="The week's Monday (UTC).")
-    newcomers: int = strawberry.field(description="Newcomers who showed up that week.")
+@strawberry.enum(description="The periods time to welcome is counted in (UTC).")
+class WelcomeGranularity(Enum):
+    WEEK = strawberry.enum_value("week", description="Weeks from Monday.")
+    MONTH = strawberry.enum_value("month", description="Calendar months.")
+
+
+@strawberry.type(
+    description="How long the newcomers who showed up in one week or month waited for a welcome."
+)
+class WelcomeTimes:
+    start: date = strawberry.field(
+        description="The period's first day (UTC): a Monday for weeks, the 1st for months."
+    )
+    newcomers: int = strawberry.field(description="Newcomers who showed up in the period.")
     welcomed: int = strawberry.field(description="Of them, welcomed so far.")
     waiting: int = strawberry.field(description="Of them, not welcomed yet.")
     median_hours: float | None = strawberry.field(
@@ -130,19 +142,35 @@ class WelcomeQuery:
         return NewcomerConnection.of(page, after, [newcomer_of(r, reveal) for r in page.rows])
 
     @strawberry.field(
-        description="Time to welcome per week of showing up in [from, to): newcomers, "
-        "welcomed, waiting, median and p90 hours. Admin and manager only."
+        description="Time to welcome per week (or month) of showing up in [from, to), the "
+        "first period whole: newcomers, welcomed, waiting, median and p90 hours; of those who "
+        "showed up on `channel`, or on any. Admin and manager only."
     )
-    async def time_to_welcome(self, info: Info, from_: From, to: To) -> list[WelcomeWeek]:
+    async def time_to_welcome(
+        self,
+        info: Info,
+        from_: From,
+        to: To,
+        granularity: Annotated[
+            WelcomeGranularity,
+            strawberry.argument(description="Weeks (the default) or months."),
+        ] = WelcomeGranularity.WEEK,
+        channel: Annotated[
+            Channel | None,
+            strawberry.argument(description="Only newcomers who showed up on this channel."),
+        ] = None,
+    ) -> list[WelcomeTimes]:
         _check_role(info)
         welcome = info.context.services.use_cases.welcome
+        scope = Channel(channel).value if channel is not None else None
+        period = WelcomePeriod[granularity.name]
         try:
-            rows = await in_thread(welcome.weeks, from_, to)
+            rows = await in_thread(welcome.periods, from_, to, period, scope)
         except InvalidField as error:
             raise bad_field(error) from None
         return [
-            WelcomeWeek(
-                week=r["week"],
+            WelcomeTimes(
+                start=r["start"],
                 newcomers=r["newcomers"],
                 welcomed=r["welcomed"],
                 waiting=r["newcomers"] - r["welcomed"],

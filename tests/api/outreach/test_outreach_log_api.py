@@ -59,7 +59,7 @@ query Log($member: ID) {
 """
 WEEKS = """
 query Weeks($from: Date!, $to: Date!) {
-  timeToWelcome(from: $from, to: $to) { week newcomers welcomed waiting medianHours p90Hours }
+  timeToWelcome(from: $from, to: $to) { start newcomers welcomed waiting medianHours p90Hours }
 }
 """
 

@@ -87,7 +87,7 @@ def test_the_queue_pages_oldest_first_and_time_to_welcome_per_week(runtime: Runt
     assert [r["member_id"] for r in first.rows] == [members[3]] and not first.has_next
 
     weeks = queue.weeks(monday, monday + timedelta(days=14))
-    assert [(w["week"], w["newcomers"], w["welcomed"]) for w in weeks] == [
+    assert [(w["start"], w["newcomers"], w["welcomed"]) for w in weeks] == [
         (monday, 4, 3),
         (monday + timedelta(days=7), 1, 1),
     ]

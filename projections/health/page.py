@@ -1,0 +1,365 @@
+"""One page of the live `health` projection: rows loaded once, changed in memory, saved once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+import orjson
+from psycopg import Cursor
+
+from domain.health.periods import Granularity
+from domain.members.member import Member
+from projections.feedback_interactions import interactions_of
+from projections.health.member_rows import (
+    ALL,
+    HealthMember,
+    add_member,
+    move_cohort,
+    move_stage,
+)
+from projections.health.periods import DAY, ROLLED_UP, day_of, period_of, period_start
+from projections.health.rollups import Rollups, silence_weeks, silences, stage_bucket
+from projections.health.statements import (
+    ADD_COUNTS,
+    ADD_DAILY,
+    COUNTS_OF_MEMBER,
+    DAILY_OF_MEMBER,
+    DAYS_OF_MEMBERS,
+    FORGET_LASTS,
+    FORGET_PERIODS,
+    LOAD_LASTS,
+    LOAD_MEMBERS,
+    LOAD_PERIODS,
+    ROWS_OF_MEMBERS,
+    SAVE_LASTS,
+    SAVE_MEMBERS,
+    SAVE_PERIODS,
+)
+
+FLAGS: dict[type[Any], tuple[str, bool]] = {
+    Member.MarkedAsStaff: ("is_staff", True),
+    Member.UnmarkedAsStaff: ("is_staff", False),
+    Member.MarkedAsBot: ("is_bot", True),
+    Member.UnmarkedAsBot: ("is_bot", False),
+    Member.Erased: ("erased", True),
+}
+MEMBERSHIP: tuple[type[Any], ...] = (Member.Joined, Member.Left, Member.Rejoined)
+STAGES: tuple[type[Any], ...] = (Member.StageChanged, Member.Left, Member.Rejoined)
+
+PeriodKey = tuple[UUID, str, date, str, str]
+
+
+class Page:
+    """One page's work: member and period rows loaded, changed in memory, then saved."""
+
+    def __init__(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
+        self.cursor = cursor
+        self.events = events
+        self.interactions = interactions_of(events)
+        self.members = self._load_members()
+        self.periods = self._load_periods()
+        self.lasts = self._load_lasts()
+        # Members whose days arrive out of order or whose first interaction moves earlier
+        # in this page: all their rows (and active days) loaded once, not per event.
+        self.days: dict[tuple[UUID, str], set[date]] = {}
+        self.opened: dict[UUID, set[tuple[str, date]]] = defaultdict(set)
+        self._preload()
+        self.dirty: set[PeriodKey] = set()
+        self.dirty_lasts: set[tuple[UUID, str]] = set()
+        self.counts: dict[tuple[str, str, date, str, date], int] = defaultdict(int)
+        self.daily: dict[tuple[date, str, str, date], int] = defaultdict(int)
+        self.rollups = Rollups()
+
+    def apply(self) -> None:
+        for event in self.events:
+            if type(event) in FLAGS:
+                self._flag(event)
+            if isinstance(event, MEMBERSHIP):
+                self._membership(event)
+            if isinstance(event, STAGES):
+                self._stage(event)
+            if not isinstance(event, Member.Event):
+                # an interaction, or feedback read as one (or feedback that is not)
+                for interaction in interactions_of((event,)):
+                    self._interaction(interaction)
+        self._save()
+        self._save_members()
+
+    def _load_members(self) -> dict[UUID, HealthMember]:
+        ids = {e.member_id for e in self.interactions}
+        ids |= {e.originator_id for e in self.events if isinstance(e, Member.Event)}
+        found: dict[UUID, HealthMember] = defaultdict(HealthMember)
+        if ids:
+            self.cursor.execute(LOAD_MEMBERS, (list(ids),))
+            for member_id, *fields in self.cursor.fetchall():
+                found[member_id] = HealthMember(*fields)
+        return found
+
+    def _load_periods(self) -> dict[PeriodKey, list[Any]]:
+        keys = {k for e in self.interactions for k in _period_keys(e)}
+        if not keys:
+            return {}
+        rows = [{"m": m, "g": g, "p": p, "c": c, "k": k} for m, g, p, c, k in keys]
+        self.cursor.execute(LOAD_PERIODS, (_json(rows),))
+        return {tuple(row[:5]): list(row[5:]) for row in self.cursor.fetchall()}
+
+    def _load_lasts(self) -> dict[tuple[UUID, str], datetime]:
+        if not self.members:
+            return {}
+        self.cursor.execute(LOAD_LASTS, (list(self.members),))
+        return {(m, c): a for m, c, a in self.cursor.fetchall()}
+
+    def _preload(self) -> None:
+        last_day = {key: day_of(at) for key, at in self.lasts.items()}
+        first = {m: s.first_at for m, s in self.members.items()}
+        late, moved = set(), set()
+        for event in self.interactions:
+            member, active = event.member_id, day_of(event.occurred_at)
+            for scope in (ALL, event.channel):
+                previous = last_day.get((member, scope))
+                if previous is not None and active < previous:
+                    late.add(member)
+                if previous is None or active > previous:
+                    last_day[(member, scope)] = active
+            if first.get(member) is not None and event.occurred_at < first[member]:
+                moved.add(member)
+            if first.get(member) is None or event.occurred_at < first[member]:
+                first[member] = event.occurred_at
+        if late or moved:
+            found = self.cursor.execute(ROWS_OF_MEMBERS, (list(late | moved),)).fetchall()
+            for member, granularity, period, channel, n, recorded, silence in found:
+                self.periods.setdefault(
+                    (member, granularity, period, channel, ALL), [n, recorded, silence]
+                )
+        if late:
+            for member, day, channel in self.cursor.execute(
+                DAYS_OF_MEMBERS, (list(late),)
+            ).fetchall():
+                self.days.setdefault((member, ALL), set()).add(day)
+                self.days.setdefault((member, channel), set()).add(day)
+            for member in late:
+                self.days.setdefault((member, ALL), set())
+        for member, granularity, period, channel, _ in self.periods:
+            if channel == ALL and granularity != DAY:
+                self.opened[member].add((granularity, period))
+
+    def _interaction(self, event: Any) -> None:
+        member_id, member = event.member_id, self.members[event.member_id]
+        if member.erased:
+            return  # nothing is kept of an erased member
+        counted, recorded, occurred = member.counted, event.timestamp, event.occurred_at
+        day = recorded.astimezone(UTC).date()
+        first = occurred if member.first_at is None else min(member.first_at, occurred)
+        if counted and member.first_at is not None and first != member.first_at:
+            # A late first interaction moves the member's active periods to its cohort.
+            move_cohort(self.rollups, self.opened[member_id], member.first_at, first)
+        stage = stage_bucket(member.stage)
+        for key in _period_keys(event):
+            granularity, period, channel = key[1], key[2], key[3]
+            row = self.periods.get(key)
+            if row is None:
+                row = self.periods[key] = [0, recorded, None]
+                if granularity != DAY and channel == ALL:
+                    self.opened[member_id].add((granularity, period))
+                if counted and granularity != DAY:
+                    self.counts[(granularity, channel, period, "active", day)] += 1
+                    self.rollups.add(granularity, channel, period, "stage", stage, day, 1)
+                    if channel == ALL:
+                        cohort = period_of(granularity, day_of(first))
+                        self.rollups.cohorts[(granularity, cohort, period)] += 1
+            row[0] += 1
+            self.dirty.add(key)
+            if counted and granularity != DAY:
+                self.counts[(granularity, channel, period, "interactions", day)] += 1
+                self.rollups.move(
+                    granularity, channel, period, "count", row[0] - 1 or None, row[0], day
+                )
+            elif counted:
+                self.daily[(period, channel, key[4], day)] += 1
+        for scope in (ALL, event.channel):
+            if (member_id, ALL) in self.days:
+                self.days.setdefault((member_id, scope), set()).add(day_of(occurred))
+            self._silence_and_last(member_id, scope, occurred, counted, day)
+        # "New" in the period of the first interaction ever: one that arrives late and
+        # becomes the first moves the member from the later period to the earlier one.
+        if first != member.first_at:
+            if counted:
+                for granularity in ROLLED_UP:
+                    self._move_new(granularity, member.first_at, first, day)
+            member.first_at = first
+        if member.last_at is None or occurred > member.last_at:
+            member.last_at = occurred
+
+    def _silence_and_last(
+        self, member_id: UUID, scope: str, occurred: datetime, counted: bool, day: date
+    ) -> None:
+        """The silence before the new active day, and the member's last interaction."""
+        last = self.lasts.get((member_id, scope))
+        if last is not None:
+            active, previous = day_of(occurred), day_of(last)
+            if active > previous:  # in order: only the new day's period can change
+                weeks = silence_weeks(previous, active)
+                for granularity in ROLLED_UP:
+                    key = (member_id, granularity, period_of(granularity, active), scope, ALL)
+                    self._set_silence(key, weeks, counted, day, at_least=True)
+            elif active < previous:  # late: the silences of its period and the next change
+                self._resilence(member_id, scope, counted, day)
+        if last is None or occurred > last:
+            self.lasts[(member_id, scope)] = occurred
+            self.dirty_lasts.add((member_id, scope))
+            if counted:
+                self.rollups.move_last(scope, last, occurred, day)
+
+    def _set_silence(
+        self, key: PeriodKey, weeks: int | None, counted: bool, day: date, *, at_least: bool
+    ) -> None:
+        row = self.periods[key]
+        old = row[2]
+        new = max(old, weeks) if at_least and old is not None and weeks is not None else weeks
+        if new == old:
+            return
+        row[2] = new
+        self.dirty.add(key)
+        if counted:
+            self.rollups.move(key[1], key[3], key[2], "silence", old, new, day)
+
+    def _resilence(self, member_id: UUID, scope: str, counted: bool, day: date) -> None:
+        """Every silence of the member on a channel again, from all their active days."""
+        for granularity in ROLLED_UP:
+            for period, weeks in silences(self.days[(member_id, scope)], granularity).items():
+                key = (member_id, granularity, period, scope, ALL)
+                self._set_silence(key, weeks, counted, day, at_least=False)
+
+    def _move_new(
+        self, granularity: Granularity, before: datetime | None, after: datetime, day: date
+    ) -> None:
+        start = period_start(granularity, after)
+        if before is not None:
+            previous = period_start(granularity, before)
+            if previous == start:
+                return
+            self.counts[(granularity, ALL, previous, "new", day)] -= 1
+        self.counts[(granularity, ALL, start, "new", day)] += 1
+
+    def _flag(self, event: Any) -> None:
+        """Staff, bot or erased now: the member's past contributions are taken out on the
+        day it was recorded (and added back on the day they are counted again)."""
+        member_id, member = event.originator_id, self.members[event.originator_id]
+        column, value = FLAGS[type(event)]
+        was_counted = member.counted
+        setattr(member, column, value)
+        day = event.timestamp.astimezone(UTC).date()
+        if member.counted != was_counted:
+            self._save()
+            sign = 1 if member.counted else -1
+            params = {"member": member_id, "day": day, "sign": sign}
+            self.cursor.execute(COUNTS_OF_MEMBER, params)
+            self.cursor.execute(DAILY_OF_MEMBER, params)
+            lasts = {c: a for (m, c), a in self.lasts.items() if m == member_id}
+            add_member(self.cursor, self.rollups, member_id, member, lasts, sign, day)
+            if member.first_at is not None:
+                for granularity in ROLLED_UP:
+                    start = period_start(granularity, member.first_at)
+                    self.counts[(granularity, ALL, start, "new", day)] += sign
+        if type(event) is Member.Erased:
+            self._save()
+            self.cursor.execute(FORGET_PERIODS, (member_id,))
+            self.cursor.execute(FORGET_LASTS, (member_id,))
+            self.periods = {k: v for k, v in self.periods.items() if k[0] != member_id}
+            self.lasts = {k: v for k, v in self.lasts.items() if k[0] != member_id}
+            self.dirty_lasts = {k for k in self.dirty_lasts if k[0] != member_id}
+
+    def _membership(self, event: Any) -> None:
+        member = self.members[event.originator_id]
+        if member.counted:
+            self.rollups.joined(member.joined_at, member.left_at, -1)
+        if type(event) is Member.Joined:
+            member.joined_at = event.joined_at
+        elif type(event) is Member.Left:
+            member.left_at = event.left_at
+        else:
+            member.left_at = None
+        if member.counted:
+            self.rollups.joined(member.joined_at, member.left_at, 1)
+
+    def _stage(self, event: Any) -> None:
+        """The member's stage now (as lifecycle reads it): their active periods move to it."""
+        member_id, member = event.originator_id, self.members[event.originator_id]
+        if type(event) is Member.StageChanged:
+            stage = event.stage
+        else:
+            stage = "left" if type(event) is Member.Left else "returning"
+        if member.counted and not member.erased:
+            self._save()
+            day = event.timestamp.astimezone(UTC).date()
+            move_stage(self.cursor, self.rollups, member_id, member.stage, stage, day)
+        member.stage = stage
+
+    def _save(self) -> None:
+        """Write the changed rows and the pending deltas (zero deltas too: a rebuild
+        writes the same rows whatever the page size)."""
+        if self.dirty:
+            rows = [
+                {"m": m, "g": g, "p": p, "c": c, "k": k, "n": r[0], "f": r[1], "s": r[2]}
+                for (m, g, p, c, k) in self.dirty
+                for r in (self.periods[(m, g, p, c, k)],)
+            ]
+            self.cursor.execute(SAVE_PERIODS, (_json(rows),))
+            self.dirty.clear()
+        if self.dirty_lasts:
+            rows = [{"m": m, "c": c, "a": self.lasts[(m, c)]} for m, c in self.dirty_lasts]
+            self.cursor.execute(SAVE_LASTS, (_json(rows),))
+            self.dirty_lasts.clear()
+        if self.counts:
+            rows = [
+                {"g": g, "c": c, "p": p, "m": m, "d": d, "n": n}
+                for (g, c, p, m, d), n in self.counts.items()
+            ]
+            self.cursor.execute(ADD_COUNTS, (_json(rows),))
+            self.counts.clear()
+        if self.daily:
+            rows = [
+                {"p": p, "c": c, "k": k, "d": d, "n": n} for (p, c, k, d), n in self.daily.items()
+            ]
+            self.cursor.execute(ADD_DAILY, (_json(rows),))
+            self.daily.clear()
+        self.rollups.save(self.cursor)
+
+    def _save_members(self) -> None:
+        if not self.members:
+            return
+        rows = [
+            {
+                "m": m,
+                "j": s.joined_at,
+                "l": s.left_at,
+                "s": s.is_staff,
+                "b": s.is_bot,
+                "e": s.erased,
+                "f": s.first_at,
+                "a": s.last_at,
+                "g": s.stage,
+            }
+            for m, s in self.members.items()
+        ]
+        self.cursor.execute(SAVE_MEMBERS, (_json(rows),))
+
+
+def _period_keys(event: Any) -> list[PeriodKey]:
+    """The member's period rows an interaction adds to: week and month for all channels and
+    for its channel, and its day, channel and kind."""
+    member, channel, active = event.member_id, event.channel, day_of(event.occurred_at)
+    keys: list[PeriodKey] = [(member, DAY, active, channel, event.kind)]
+    for granularity in ROLLED_UP:
+        start = period_of(granularity, active)
+        keys.append((member, granularity, start, ALL, ALL))
+        keys.append((member, granularity, start, channel, ALL))
+    return keys
+
+
+def _json(rows: list[dict[str, Any]]) -> str:
+    return orjson.dumps(rows).decode()
