@@ -103,29 +103,37 @@ LANGUAGE sql AS $$
     WHERE o.member_id = ANY(members)
 $$;
 
+-- The day rollups moved by these intervals: counted in (sign 1) or out (sign -1).
+CREATE OR REPLACE FUNCTION outreach_roll_spans(spans outreach_risk_spans[], sign integer)
+RETURNS void LANGUAGE sql AS $$
+    INSERT INTO outreach_risk_days AS d (day, entered, exited)
+    SELECT day, sign * sum(entered), sign * sum(exited) FROM (
+        SELECT outreach_day_of(started_at) AS day, 1 AS entered, 0 AS exited
+        FROM unnest(spans)
+        UNION ALL
+        SELECT outreach_day_after(ended_at), 0, 1 FROM unnest(spans) WHERE ended_at IS NOT NULL
+    ) c GROUP BY day
+    ON CONFLICT (day) DO UPDATE SET entered = d.entered + EXCLUDED.entered,
+        exited = d.exited + EXCLUDED.exited;
+    INSERT INTO outreach_risk_returns AS r (entry_day, exit_day, delay_days, n)
+    SELECT outreach_day_of(started_at), outreach_day_after(ended_at),
+        ceil(date_part('epoch', ended_at - started_at) / 86400)::int, sign * count(*)
+    FROM unnest(spans) WHERE back GROUP BY 1, 2, 3
+    ON CONFLICT (entry_day, exit_day, delay_days) DO UPDATE SET n = r.n + EXCLUDED.n;
+$$;
+
 -- These members' at-risk intervals, recomputed, with the day rollups moved by the change.
 CREATE OR REPLACE FUNCTION outreach_refresh_spans(members uuid[]) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+    gone outreach_risk_spans[];
+    fresh outreach_risk_spans[];
 BEGIN
-    WITH gone AS (
+    WITH deleted AS (
         DELETE FROM outreach_risk_spans s WHERE s.member_id = ANY(members) RETURNING s.*
-    ), days AS (
-        INSERT INTO outreach_risk_days AS d (day, entered, exited)
-        SELECT day, sum(entered), sum(exited) FROM (
-            SELECT outreach_day_of(started_at) AS day, -1 AS entered, 0 AS exited FROM gone
-            UNION ALL
-            SELECT outreach_day_after(ended_at), 0, -1 FROM gone WHERE ended_at IS NOT NULL
-        ) c GROUP BY day
-        ON CONFLICT (day) DO UPDATE SET entered = d.entered + EXCLUDED.entered,
-            exited = d.exited + EXCLUDED.exited
     )
-    INSERT INTO outreach_risk_returns AS r (entry_day, exit_day, delay_days, n)
-    SELECT outreach_day_of(started_at), outreach_day_after(ended_at),
-        ceil(date_part('epoch', ended_at - started_at) / 86400)::int, -count(*)
-    FROM gone WHERE back GROUP BY 1, 2, 3
-    ON CONFLICT (entry_day, exit_day, delay_days) DO UPDATE SET n = r.n + EXCLUDED.n;
-
-    WITH fresh AS (
+    SELECT array_agg(deleted) INTO gone FROM deleted;
+    WITH inserted AS (
         INSERT INTO outreach_risk_spans (member_id, started_at, ended_at, back, reached)
         SELECT h.member_id, h.effective_at, h.until, EXISTS (
                 SELECT 1 FROM member_stage_history n
@@ -136,21 +144,10 @@ BEGIN
         WHERE h.member_id = ANY(members) AND h.stage = 'at_risk'
             AND (h.until IS NULL OR h.until > h.effective_at)
         RETURNING *
-    ), days AS (
-        INSERT INTO outreach_risk_days AS d (day, entered, exited)
-        SELECT day, sum(entered), sum(exited) FROM (
-            SELECT outreach_day_of(started_at) AS day, 1 AS entered, 0 AS exited FROM fresh
-            UNION ALL
-            SELECT outreach_day_after(ended_at), 0, 1 FROM fresh WHERE ended_at IS NOT NULL
-        ) c GROUP BY day
-        ON CONFLICT (day) DO UPDATE SET entered = d.entered + EXCLUDED.entered,
-            exited = d.exited + EXCLUDED.exited
     )
-    INSERT INTO outreach_risk_returns AS r (entry_day, exit_day, delay_days, n)
-    SELECT outreach_day_of(started_at), outreach_day_after(ended_at),
-        ceil(date_part('epoch', ended_at - started_at) / 86400)::int, count(*)
-    FROM fresh WHERE back GROUP BY 1, 2, 3
-    ON CONFLICT (entry_day, exit_day, delay_days) DO UPDATE SET n = r.n + EXCLUDED.n;
+    SELECT array_agg(inserted) INTO fresh FROM inserted;
+    PERFORM outreach_roll_spans(coalesce(gone, '{}'), -1);
+    PERFORM outreach_roll_spans(coalesce(fresh, '{}'), 1);
 END $$;
 
 -- A stage change (opened or closed interval): the spans of the members whose at-risk
