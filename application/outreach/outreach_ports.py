@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from domain.outreach.effectiveness import NotContacted
+from domain.outreach.effectiveness import NotContacted, Tallies
 from domain.outreach.outcomes import OutreachFacts
 
 
@@ -23,6 +23,12 @@ class OutreachFactsSource(Protocol):
 
     def facts_of(self, outreach_ids: Sequence[UUID], reply_days: int) -> dict[UUID, OutreachFacts]:
         """The facts of these outreaches, by id (unknown ids absent)."""
+
+    def tallies(
+        self, start: datetime, end: datetime, group_by: str, reply_days: int, now: datetime
+    ) -> Tallies:
+        """The figures of outreach made in [start, end) per group and in total, and the
+        recovery comparison's contacted cases (outcomes counted, and their weeks), as of now."""
 
     def not_contacted(self, weeks: Sequence[date], reply_days: int, now: datetime) -> NotContacted:
         """Over these weeks (Mondays): member-weeks at risk and reached by no outreach in

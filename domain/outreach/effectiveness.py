@@ -26,8 +26,8 @@ contact, so the difference is an association, not proof of cause.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from uuid import UUID
@@ -129,6 +129,17 @@ class Effectiveness:
     )
 
 
+@dataclass(frozen=True)
+class Tallies:
+    """The figures as a read model counts them: per group and in total, and the recovery
+    cases' outcomes (recovery_cases, counted) with their weeks."""
+
+    groups: tuple[GroupFigures, ...]
+    total: GroupFigures
+    weeks: tuple[date, ...]
+    cases: Mapping[Outcome, int]
+
+
 def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -176,12 +187,21 @@ def compare_recovery(
     """Contacted at-risk members' return rate beside the comparable not-contacted ones'
     (counted over the weeks that have contacted cases: recovery_weeks)."""
     cases = recovery_cases(outreaches)
-    decided = [outcome for outcome in cases.values() if outcome is not Outcome.PENDING]
+    weeks = sorted({week for _, week in cases})
+    return counted_recovery(weeks, Counter(cases.values()), not_contacted)
+
+
+def counted_recovery(
+    weeks: Iterable[date], cases: Mapping[Outcome, int], not_contacted: NotContacted
+) -> RecoveryComparison:
+    """The comparison from the contacted cases' outcomes counted (recovery_cases) over
+    their weeks, and the not-contacted group over the same weeks."""
+    pending = cases.get(Outcome.PENDING, 0)
     return RecoveryComparison(
-        weeks=tuple(sorted({week for _, week in cases})),
-        contacted=Side(len(decided), decided.count(Outcome.RETURNED)),
+        weeks=tuple(sorted(weeks)),
+        contacted=Side(sum(cases.values()) - pending, cases.get(Outcome.RETURNED, 0)),
         not_contacted=Side(not_contacted.members, not_contacted.returned),
-        pending_contacted=len(cases) - len(decided),
+        pending_contacted=pending,
         pending_not_contacted=not_contacted.pending,
     )
 
@@ -200,12 +220,16 @@ def effectiveness(
     for o in counted:
         groups[_key(o, group_by)].append(o)
     found = [figures(key, members) for key, members in groups.items()]
-    found.sort(key=lambda g: (-g.contacted, g.key))
     return Effectiveness(
-        groups=tuple(found),
+        groups=ordered(found),
         total=figures("", counted),
         recovery=compare_recovery(counted, not_contacted),
     )
+
+
+def ordered(groups: Iterable[GroupFigures]) -> tuple[GroupFigures, ...]:
+    """Groups by how many were contacted, most first, then by key."""
+    return tuple(sorted(groups, key=lambda g: (-g.contacted, g.key)))
 
 
 def _key(outreach: DerivedOutreach, group_by: str) -> str:

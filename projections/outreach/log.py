@@ -1,7 +1,8 @@
 """The `outreach_log` projection: every outreach, its note sealed under the member's key.
 
 Outreach is rare (staff record it by hand): each event is one statement, sent without
-waiting. Outcomes are not stored: they derive at read time (projections/outreach/log_queries.py).
+waiting. Outcomes are not stored: they derive at read time, from the facts triggers keep
+in each row as interactions and stage changes arrive (migrations/0028_*.sql).
 """
 
 from __future__ import annotations

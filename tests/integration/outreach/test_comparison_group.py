@@ -1,6 +1,6 @@
-"""The comparison group's set-based count (arithmetic on week ordinals for the members no
-outreach reached, one row per week for the others) against the definition, member-week by
-member-week, on a random community over several weeks."""
+"""The comparison group's count (day rollups of everyone at risk, less the member-weeks
+some outreach touched, tested one by one) against the definition, member-week by
+member-week, on a random community over several weeks and reply windows."""
 
 from __future__ import annotations
 
@@ -29,9 +29,10 @@ def by_definition(
     outreach: dict[UUID, list[datetime]],
     weeks: list[date],
     now: datetime,
+    days: int = DAYS,
 ) -> NotContacted:
     """Member-weeks counted one by one, as domain/outreach/effectiveness.py defines them."""
-    window, cases, returned, pending = timedelta(days=DAYS), 0, 0, 0
+    window, cases, returned, pending = timedelta(days=days), 0, 0, 0
     for member, start, until, back in spans:
         for week in weeks:
             starts = instant(week)
@@ -85,3 +86,8 @@ def test_the_set_based_count_is_the_definition(runtime: Runtime) -> None:
         expected = by_definition(spans, outreach, weeks, now)
         assert queries.not_contacted(weeks, DAYS, now) == expected, weeks
         assert expected.members and expected.pending or len(weeks) < 7
+    # The rollups keep return delays in days: any reply window reads the same rollups.
+    weeks = [BASE + timedelta(weeks=k) for k in range(7)]
+    for days in (1, 3, 12, 30):
+        expected = by_definition(spans, outreach, weeks, now, days)
+        assert queries.not_contacted(weeks, days, now) == expected, days
