@@ -158,6 +158,9 @@ DECLARE
     risky uuid[];
     reached uuid[];
 BEGIN
+    -- Projections may commit side by side (two workers): each of these triggers waits for
+    -- the others' transactions, so every statement here sees what they wrote.
+    PERFORM pg_advisory_xact_lock(hashtext('outreach_facts'));
     SELECT array_agg(DISTINCT member_id) INTO risky FROM outreach_changed_stages
     WHERE stage = 'at_risk' OR previous = 'at_risk';
     IF risky IS NOT NULL THEN
@@ -184,6 +187,9 @@ CREATE TRIGGER outreach_stages_update AFTER UPDATE ON member_stage_history
 CREATE OR REPLACE FUNCTION outreach_interactions_trigger() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- Projections may commit side by side (two workers): each of these triggers waits for
+    -- the others' transactions, so every statement here sees what they wrote.
+    PERFORM pg_advisory_xact_lock(hashtext('outreach_facts'));
     UPDATE outreach_log o SET first_reply_at = f.first
     FROM (
         SELECT l.outreach_id, min(n.occurred_at) AS first
@@ -210,6 +216,9 @@ CREATE TRIGGER outreach_interactions_insert AFTER INSERT ON member_interactions
 CREATE OR REPLACE FUNCTION outreach_log_trigger() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- Projections may commit side by side (two workers): each of these triggers waits for
+    -- the others' transactions, so every statement here sees what they wrote.
+    PERFORM pg_advisory_xact_lock(hashtext('outreach_facts'));
     PERFORM outreach_refresh_facts(ARRAY(SELECT DISTINCT member_id FROM outreach_new_log));
     UPDATE outreach_risk_spans SET reached = true
     WHERE member_id IN (SELECT member_id FROM outreach_new_log) AND NOT reached;
