@@ -7,15 +7,15 @@ in each row as interactions and stage changes arrive (migrations/0028_*.sql).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, ClassVar
+from uuid import UUID
 
 from psycopg import Cursor
 
 from domain.members.member import Member
 from domain.outreach.outreach import OutreachRecorded
-from projections.personal import seal_value
-from projections.projection import SealingProjection, notification_ids
+from projections.outreach.in_order import SealedInOrder
+from projections.personal import Keys, seal_value
 
 NOTE = "outreach_log.note"
 RECORD = """
@@ -29,37 +29,33 @@ ON CONFLICT (outreach_id) DO NOTHING
 ERASE = "UPDATE outreach_log SET member_erased = true, sealed_note = NULL WHERE member_id = %s"
 
 
-class OutreachLogProjection(SealingProjection):
+class OutreachLogProjection(SealedInOrder):
     """The outreach log, for admins and managers."""
 
     name: ClassVar[str] = "outreach_log"
     tables: ClassVar[tuple[str, ...]] = ("outreach_log",)
     topics: ClassVar[frozenset[str]] = frozenset({Member.Erased.TOPIC, OutreachRecorded.TOPIC})
 
-    def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
-        """Each event in log order."""
-        if not events:
-            return
-        positions = notification_ids(events)
-        members = {e.member_id for e in events if type(e) is OutreachRecorded and e.note}
-        keys = self.personal.writer_keys(members) if members else {}
-        with cursor.connection.pipeline():
-            for event, position in zip(events, positions, strict=True):
-                if type(event) is Member.Erased:
-                    cursor.execute(ERASE, (event.originator_id,))
-                    continue
-                note = seal_value(keys.get(event.member_id), event.note, NOTE, event.originator_id)
-                cursor.execute(
-                    RECORD,
-                    {
-                        "id": event.originator_id,
-                        "member_id": event.member_id,
-                        "staff_id": event.staff_id,
-                        "channel": event.channel,
-                        "purpose": event.purpose,
-                        "note": note,
-                        "at": event.at,
-                        "position": position,
-                        "recorded_at": event.timestamp,
-                    },
-                )
+    erase: ClassVar[tuple[str, ...]] = (ERASE,)
+
+    def sealed_for(self, event: Any) -> UUID | None:
+        """The member reached, when the outreach has a note to seal under their key."""
+        return event.member_id if type(event) is OutreachRecorded and event.note else None
+
+    def write(self, cursor: Cursor[Any], event: Any, position: int, keys: Keys) -> None:
+        """One outreach, its note sealed."""
+        note = seal_value(keys.get(event.member_id), event.note, NOTE, event.originator_id)
+        cursor.execute(
+            RECORD,
+            {
+                "id": event.originator_id,
+                "member_id": event.member_id,
+                "staff_id": event.staff_id,
+                "channel": event.channel,
+                "purpose": event.purpose,
+                "note": note,
+                "at": event.at,
+                "position": position,
+                "recorded_at": event.timestamp,
+            },
+        )
