@@ -30,7 +30,7 @@ TARGETS_MS = {
     "activity_spikes": 100.0,
     "dashboard": 500.0,
 }
-BUDGET_SECONDS = 120.0  # a slow read stops sampling after this long (at least MIN_SAMPLES)
+BUDGET_SECONDS = 90.0  # a slow read stops sampling after this long (at least MIN_SAMPLES)
 MIN_SAMPLES = 5
 BASELINE_SQL = "SELECT member_id, first_at, last_at FROM health_members WHERE member_id = %s"
 

@@ -144,7 +144,8 @@ class SpikeSourcesSql:
 
             if not spikes.channel:  # on one channel, the channel itself explains nothing
                 _usages(found, rows(CHANNELS), lambda e: e.channels, MAX_NAMES)
-            threads, events = [], []
+            threads: list[Any] = []
+            events: list[Any] = []
             for kind, *row in rows(THREADS_AND_EVENTS):
                 (threads if kind == "thread" else events).append(row)
             _usages(found, threads, lambda e: e.threads, limit)
