@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 
 from application.clock import Clock, utc_now
-from application.health.ports import HealthFigures
+from application.health.figures import absence_factor, at_least, by_stage
+from application.health.ports import Buckets, HealthFigures
 from domain.errors import InvalidField
-from domain.health.cohorts import Cohort, cohort_retention
-from domain.health.kpis import Figure, PeriodKpis, community_kpis
+from domain.health.cohorts import Cohort, Retained
+from domain.health.kpis import Figure, PeriodKpis
 from domain.health.periods import Granularity, next_period, periods, previous_period
 from domain.health.rule import HealthRule
 from domain.lifecycle.stages import Stage
@@ -19,6 +19,7 @@ from domain.values import Channel
 # The granularities the rollups hold: a series per day would read day rows, not rollups.
 REPORTED = (Granularity.WEEK, Granularity.MONTH)
 EARLIEST_AS_OF = date(1990, 1, 1)
+METRICS = ("last", "silence", "count", "stage")
 
 
 class CommunityHealth:
@@ -37,9 +38,9 @@ class CommunityHealth:
     ) -> list[PeriodKpis]:
         """Every period [start, end) touches, each number with its change from the one before.
 
-        new, active and interactions read the rollups (exact at asOf); the other numbers
-        read the span's member rows. `new`, `left` and `total` are the community's whatever
-        the channel: joining and a first interaction ever belong to no channel.
+        Every number reads rollups (O(periods × buckets) rows), exact at asOf as the deltas
+        recorded by then. `new`, `left` and `total` are the community's whatever the
+        channel: joining and a first interaction ever belong to no channel.
         """
         starts = self._periods(start, end, granularity)
         scope = _channel(channel)
@@ -49,63 +50,98 @@ class CommunityHealth:
         # Newly inactive is judged at the end of the asOf day, or now.
         judged_at = _instant(as_of + timedelta(days=1)) if as_of else now
         first, end_day = previous_period(granularity, starts[0]), _end(granularity, starts)
-        # Returning looks back N whole weeks before the period before the span.
-        since = first - timedelta(days=7 * self.rule.inactive_weeks + 1)
-        reference = community_kpis(
-            self.figures.activity(since, scope, as_of),
-            start=starts[0],
-            end=end_day,
-            granularity=granularity,
-            rule=self.rule,
-            judged_at=judged_at,
-        )
+        all_starts = [first, *starts]
+        ends = [next_period(granularity, s) for s in all_starts]
         everyone = self.figures.counts(granularity, first, end_day, "", as_of)
         rolled = (
             everyone
             if not scope
             else self.figures.counts(granularity, first, end_day, scope, as_of)
         )
-        all_starts = [first, *starts]
-        ends = [next_period(granularity, s) for s in all_starts]
+        buckets = self.figures.buckets(granularity, first, end_day, scope, as_of, METRICS)
+        inactive = self._newly_inactive(all_starts, ends, scope, as_of, judged_at, buckets)
         membership = self.figures.membership(all_starts, ends, as_of)
         responses = self.figures.response_times(starts, ends[1:], as_of)
-        stages = self.figures.stages(granularity, all_starts, scope, as_of)
 
         def held(period: date) -> dict[str, int]:
             left, total = membership.get(period, (0, 0))
-            counts = rolled.get(period, {})
+            counts, held_buckets = rolled.get(period, {}), buckets.get(period, {})
+            histogram = held_buckets.get("count", {})
+            repeat = at_least(histogram, self.rule.repeat_threshold)
             return {
                 "new": everyone.get(period, {}).get("new", 0),
                 "active": counts.get("active", 0),
-                "interactions": counts.get("interactions", 0),
+                "returning": at_least(held_buckets.get("silence", {}), self.rule.inactive_weeks),
+                "newly_inactive": inactive.get(period, 0),
                 "left": left,
                 "total": total,
+                "interactions": counts.get("interactions", 0),
+                "one_off": sum(histogram.values()) - repeat,
+                "repeat": repeat,
+                "absence_factor": absence_factor(histogram),
             }
 
+        def stages(period: date) -> dict[str, int]:
+            return by_stage(buckets.get(period, {}).get("stage", {}))
+
         result, previous, previous_start = [], held(first), first
-        for period in reference:
-            current = held(period.start)
+        for period, period_end in zip(starts, ends[1:], strict=True):
+            current = held(period)
             figures = {n: Figure.between(current[n], previous[n]) for n in current}
-            median, p90 = responses.get(period.start, (None, None))
-            by_stage = _by_stage(stages.get(period.start, {}), stages.get(previous_start, {}))
+            median, p90 = responses.get(period, (None, None))
             result.append(
-                replace(
-                    period,
+                PeriodKpis(
+                    start=period,
+                    end=period_end,
                     **cast(dict[str, Any], figures),
                     first_response_median=median,
                     first_response_p90=p90,
-                    active_by_stage=by_stage,
+                    active_by_stage=_by_stage(stages(period), stages(previous_start)),
                 )
             )
-            previous, previous_start = current, period.start
+            previous, previous_start = current, period
         return result
+
+    def _newly_inactive(
+        self,
+        starts: list[date],
+        ends: list[date],
+        channel: str,
+        as_of: date | None,
+        judged_at: datetime,
+        buckets: Buckets,
+    ) -> dict[date, int]:
+        """Members whose last interaction is in the period and at least N weeks before
+        `judged_at`: a whole period before the cutoff reads its 'last' rollup, the period
+        straddling it the days before the cutoff's day and that day's part up to it."""
+        cutoff = judged_at - timedelta(weeks=self.rule.inactive_weeks)
+        found: dict[date, int] = {}
+        for start, end in zip(starts, ends, strict=True):
+            if _instant(end) <= cutoff:
+                found[start] = buckets.get(start, {}).get("last", {}).get(0, 0)
+            elif _instant(start) <= cutoff:
+                day = cutoff.astimezone(UTC).date()
+                days = self.figures.buckets("day", start, day, channel, as_of, ("last",))
+                before = sum(b.get("last", {}).get(0, 0) for b in days.values())
+                # The cutoff's own day up to it, from members' last instants now: exact
+                # today; at asOf (a midnight cutoff) the members last seen at that instant.
+                found[start] = before + self.figures.lasts_between(channel, _instant(day), cutoff)
+        return found
 
     def cohorts(self, start: date, end: date, granularity: Granularity) -> list[Cohort]:
         """The members first seen in each period of [start, end), followed to its end."""
         starts = self._periods(start, end, granularity)
-        end_day = _end(granularity, starts)
-        facts = self.figures.first_seen(starts[0], end_day, starts[0], end_day)
-        return cohort_retention(facts, start=starts[0], end=end_day, granularity=granularity)
+        found = self.figures.cohorts(granularity, starts[0], _end(granularity, starts))
+        cohorts = []
+        for index, first in enumerate(starts):
+            active = found.get(first, {})
+            size = active.get(first, 0)
+            if size > 0:
+                retained = tuple(
+                    Retained(p, active.get(p, 0), active.get(p, 0) / size) for p in starts[index:]
+                )
+                cohorts.append(Cohort(first, size, retained))
+        return cohorts
 
     @staticmethod
     def _periods(start: date, end: date, granularity: Granularity) -> list[date]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -17,21 +16,34 @@ from domain.health.periods import Granularity
 from domain.interactions.interaction import Interaction
 from domain.members.member import Member
 from projections.feedback_interactions import interactions_of
+from projections.health.member_rows import (
+    ALL,
+    HealthMember,
+    add_member,
+    move_cohort,
+    move_stage,
+)
 from projections.health.periods import DAY, ROLLED_UP, period_start
+from projections.health.replay_staging import ReplayStaging
+from projections.health.rollups import Rollups, silence_weeks, silences, stage_bucket, utc_day
 from projections.health.statements import (
     ADD_COUNTS,
     ADD_DAILY,
     COUNTS_OF_MEMBER,
     DAILY_OF_MEMBER,
+    DAYS_OF_MEMBER,
+    FORGET_LASTS,
     FORGET_PERIODS,
+    LOAD_LASTS,
     LOAD_MEMBERS,
     LOAD_PERIODS,
+    ROWS_OF_MEMBER,
+    SAVE_LASTS,
     SAVE_MEMBERS,
     SAVE_PERIODS,
 )
 from projections.projection import Projection
 
-ALL = ""  # the channel (and kind) of rows for all channels
 _FLAGS: dict[type[Any], tuple[str, bool]] = {
     Member.MarkedAsStaff: ("is_staff", True),
     Member.UnmarkedAsStaff: ("is_staff", False),
@@ -40,25 +52,13 @@ _FLAGS: dict[type[Any], tuple[str, bool]] = {
     Member.Erased: ("erased", True),
 }
 _MEMBERSHIP: tuple[type[Any], ...] = (Member.Joined, Member.Left, Member.Rejoined)
-
-
-@dataclass
-class _Member:
-    """A member's health row as the page changes it."""
-
-    joined_at: datetime | None = None
-    left_at: datetime | None = None
-    is_staff: bool = False
-    is_bot: bool = False
-    erased: bool = False
-    first_at: datetime | None = None
-    last_at: datetime | None = None
-
-    @property
-    def counted(self) -> bool:
-        """Staff, bots and erased members are left out of every count."""
-        return not (self.is_staff or self.is_bot or self.erased)
-
+_STAGES: tuple[type[Any], ...] = (Member.StageChanged, Member.Left, Member.Rejoined)
+STAGING = (
+    "health_replay_interactions",
+    "health_replay_members",
+    "health_replay_flags",
+    "health_replay_stages",
+)
 
 PeriodKey = tuple[UUID, str, date, str, str]
 
@@ -72,18 +72,37 @@ class HealthProjection(Projection):
         "health_member_periods",
         "health_counts",
         "health_daily",
+        "health_member_lasts",
+        "health_rollups",
+        "health_rollup_totals",
+        "health_membership_days",
+        "health_cohorts",
+        *STAGING,
     )
+    # A rebuild stages the log (nothing to strip: the staging tables have no index) and
+    # fills every table set-based at the end (projections/health/replay.py).
+    replay_tables: ClassVar[tuple[str, ...]] = ("health_replay_interactions",)
     topics: ClassVar[frozenset[str]] = frozenset(
         {
             Interaction.Recorded.TOPIC,
             FeedbackSubmitted.TOPIC,
-            *(kind.TOPIC for kind in (*_FLAGS, *_MEMBERSHIP)),
+            *(kind.TOPIC for kind in (*_FLAGS, *_MEMBERSHIP, *_STAGES)),
         }
     )
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Apply the page in log order; rows are read once and written once per page."""
         _Page(cursor, events).apply()
+
+    def apply_replay(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
+        """Stage the page's interactions and member changes (COPY): nothing is summed yet."""
+        ReplayStaging(cursor).stage(events)
+
+    def finish_replay(self, cursor: Cursor[Any]) -> None:
+        """Every health table from the staged log, in a few set-based statements."""
+        from projections.health.replay import replay_staged
+
+        replay_staged(cursor)
 
 
 class _Page:
@@ -95,30 +114,36 @@ class _Page:
         self.interactions = interactions_of(events)
         self.members = self._load_members()
         self.periods = self._load_periods()
+        self.lasts = self._load_lasts()
         self.dirty: set[PeriodKey] = set()
+        self.dirty_lasts: set[tuple[UUID, str]] = set()
         self.counts: dict[tuple[str, str, date, str, date], int] = defaultdict(int)
         self.daily: dict[tuple[date, str, str, date], int] = defaultdict(int)
+        self.rollups = Rollups()
 
     def apply(self) -> None:
         for event in self.events:
             if type(event) in _FLAGS:
                 self._flag(event)
-            elif isinstance(event, _MEMBERSHIP):
+            if isinstance(event, _MEMBERSHIP):
                 self._membership(event)
-            else:  # an interaction, or feedback read as one (or feedback that is not)
+            if isinstance(event, _STAGES):
+                self._stage(event)
+            if not isinstance(event, Member.Event):
+                # an interaction, or feedback read as one (or feedback that is not)
                 for interaction in interactions_of((event,)):
                     self._interaction(interaction)
         self._save()
         self._save_members()
 
-    def _load_members(self) -> dict[UUID, _Member]:
+    def _load_members(self) -> dict[UUID, HealthMember]:
         ids = {e.member_id for e in self.interactions}
         ids |= {e.originator_id for e in self.events if isinstance(e, Member.Event)}
-        found: dict[UUID, _Member] = defaultdict(_Member)
+        found: dict[UUID, HealthMember] = defaultdict(HealthMember)
         if ids:
             self.cursor.execute(LOAD_MEMBERS, (list(ids),))
             for member_id, *fields in self.cursor.fetchall():
-                found[member_id] = _Member(*fields)
+                found[member_id] = HealthMember(*fields)
         return found
 
     def _load_periods(self) -> dict[PeriodKey, list[Any]]:
@@ -129,34 +154,103 @@ class _Page:
         self.cursor.execute(LOAD_PERIODS, (_json(rows),))
         return {tuple(row[:5]): list(row[5:]) for row in self.cursor.fetchall()}
 
+    def _load_lasts(self) -> dict[tuple[UUID, str], datetime]:
+        if not self.members:
+            return {}
+        self.cursor.execute(LOAD_LASTS, (list(self.members),))
+        return {(m, c): a for m, c, a in self.cursor.fetchall()}
+
     def _interaction(self, event: Any) -> None:
-        member = self.members[event.member_id]
+        member_id, member = event.member_id, self.members[event.member_id]
         if member.erased:
             return  # nothing is kept of an erased member
-        counted, recorded = member.counted, event.timestamp
+        counted, recorded, occurred = member.counted, event.timestamp, event.occurred_at
         day = recorded.astimezone(UTC).date()
+        first = occurred if member.first_at is None else min(member.first_at, occurred)
+        if counted and member.first_at is not None and first != member.first_at:
+            self._save()  # a late first interaction moves the member's cohort
+            move_cohort(self.cursor, self.rollups, member_id, member.first_at, first)
+        stage = stage_bucket(member.stage)
         for key in _period_keys(event):
+            granularity, period, channel = key[1], key[2], key[3]
             row = self.periods.get(key)
             if row is None:
-                row = self.periods[key] = [0, recorded]
-                if counted and key[1] != DAY:
-                    self.counts[(key[1], key[3], key[2], "active", day)] += 1
+                row = self.periods[key] = [0, recorded, None]
+                if counted and granularity != DAY:
+                    self.counts[(granularity, channel, period, "active", day)] += 1
+                    self.rollups.add(granularity, channel, period, "stage", stage, day, 1)
+                    if channel == ALL:
+                        cohort = period_start(Granularity(granularity), first)
+                        self.rollups.cohorts[(granularity, cohort, period)] += 1
             row[0] += 1
             self.dirty.add(key)
-            if counted and key[1] != DAY:
-                self.counts[(key[1], key[3], key[2], "interactions", day)] += 1
+            if counted and granularity != DAY:
+                self.counts[(granularity, channel, period, "interactions", day)] += 1
+                self.rollups.move(
+                    granularity, channel, period, "count", row[0] - 1 or None, row[0], day
+                )
             elif counted:
-                self.daily[(key[2], key[3], key[4], day)] += 1
-        occurred = event.occurred_at
+                self.daily[(period, channel, key[4], day)] += 1
+        for scope in (ALL, event.channel):
+            self._silence_and_last(member_id, scope, occurred, counted, day)
         # "New" in the period of the first interaction ever: one that arrives late and
         # becomes the first moves the member from the later period to the earlier one.
-        if member.first_at is None or occurred < member.first_at:
+        if first != member.first_at:
             if counted:
                 for granularity in ROLLED_UP:
-                    self._move_new(granularity, member.first_at, occurred, day)
-            member.first_at = occurred
+                    self._move_new(granularity, member.first_at, first, day)
+            member.first_at = first
         if member.last_at is None or occurred > member.last_at:
             member.last_at = occurred
+
+    def _silence_and_last(
+        self, member_id: UUID, scope: str, occurred: datetime, counted: bool, day: date
+    ) -> None:
+        """The silence before the new active day, and the member's last interaction."""
+        last = self.lasts.get((member_id, scope))
+        if last is not None:
+            active, previous = utc_day(occurred), utc_day(last)
+            if active > previous:  # in order: only the new day's period can change
+                weeks = silence_weeks(previous, active)
+                for granularity in ROLLED_UP:
+                    key = (member_id, granularity, period_start(granularity, active), scope, ALL)
+                    self._set_silence(key, weeks, counted, day, at_least=True)
+            elif active < previous:  # late: the silences of its period and the next change
+                self._resilence(member_id, scope, counted, day)
+        if last is None or occurred > last:
+            self.lasts[(member_id, scope)] = occurred
+            self.dirty_lasts.add((member_id, scope))
+            if counted:
+                self.rollups.move_last(scope, last, occurred, day)
+
+    def _set_silence(
+        self, key: PeriodKey, weeks: int | None, counted: bool, day: date, *, at_least: bool
+    ) -> None:
+        row = self.periods[key]
+        old = row[2]
+        new = max(old, weeks) if at_least and old is not None and weeks is not None else weeks
+        if new == old:
+            return
+        row[2] = new
+        self.dirty.add(key)
+        if counted:
+            self.rollups.move(key[1], key[3], key[2], "silence", old, new, day)
+
+    def _resilence(self, member_id: UUID, scope: str, counted: bool, day: date) -> None:
+        """Every silence of the member on a channel again, from all their active days."""
+        self._save()
+        params = {"member": member_id, "channel": scope}
+        days = [d for (d,) in self.cursor.execute(DAYS_OF_MEMBER, params).fetchall()]
+        for granularity, period, channel, n, first, silence in self.cursor.execute(
+            ROWS_OF_MEMBER, (member_id,)
+        ).fetchall():
+            key = (member_id, granularity, period, channel, ALL)
+            if channel == scope and key not in self.periods:
+                self.periods[key] = [n, first, silence]
+        for granularity in ROLLED_UP:
+            for period, weeks in silences(days, granularity).items():
+                key = (member_id, granularity, period, scope, ALL)
+                self._set_silence(key, weeks, counted, day, at_least=False)
 
     def _move_new(
         self, granularity: Granularity, before: datetime | None, after: datetime, day: date
@@ -172,7 +266,7 @@ class _Page:
     def _flag(self, event: Any) -> None:
         """Staff, bot or erased now: the member's past contributions are taken out on the
         day it was recorded (and added back on the day they are counted again)."""
-        member = self.members[event.originator_id]
+        member_id, member = event.originator_id, self.members[event.originator_id]
         column, value = _FLAGS[type(event)]
         was_counted = member.counted
         setattr(member, column, value)
@@ -180,38 +274,64 @@ class _Page:
         if member.counted != was_counted:
             self._save()
             sign = 1 if member.counted else -1
-            params = {"member": event.originator_id, "day": day, "sign": sign}
+            params = {"member": member_id, "day": day, "sign": sign}
             self.cursor.execute(COUNTS_OF_MEMBER, params)
             self.cursor.execute(DAILY_OF_MEMBER, params)
+            lasts = {c: a for (m, c), a in self.lasts.items() if m == member_id}
+            add_member(self.cursor, self.rollups, member_id, member, lasts, sign, day)
             if member.first_at is not None:
                 for granularity in ROLLED_UP:
                     start = period_start(granularity, member.first_at)
                     self.counts[(granularity, ALL, start, "new", day)] += sign
         if type(event) is Member.Erased:
             self._save()
-            self.cursor.execute(FORGET_PERIODS, (event.originator_id,))
-            self.periods = {k: v for k, v in self.periods.items() if k[0] != event.originator_id}
+            self.cursor.execute(FORGET_PERIODS, (member_id,))
+            self.cursor.execute(FORGET_LASTS, (member_id,))
+            self.periods = {k: v for k, v in self.periods.items() if k[0] != member_id}
+            self.lasts = {k: v for k, v in self.lasts.items() if k[0] != member_id}
+            self.dirty_lasts = {k for k in self.dirty_lasts if k[0] != member_id}
 
     def _membership(self, event: Any) -> None:
         member = self.members[event.originator_id]
+        if member.counted:
+            self.rollups.joined(member.joined_at, member.left_at, -1)
         if type(event) is Member.Joined:
             member.joined_at = event.joined_at
         elif type(event) is Member.Left:
             member.left_at = event.left_at
         else:
             member.left_at = None
+        if member.counted:
+            self.rollups.joined(member.joined_at, member.left_at, 1)
+
+    def _stage(self, event: Any) -> None:
+        """The member's stage now (as lifecycle reads it): their active periods move to it."""
+        member_id, member = event.originator_id, self.members[event.originator_id]
+        if type(event) is Member.StageChanged:
+            stage = event.stage
+        else:
+            stage = "left" if type(event) is Member.Left else "returning"
+        if member.counted and not member.erased:
+            self._save()
+            day = event.timestamp.astimezone(UTC).date()
+            move_stage(self.cursor, self.rollups, member_id, member.stage, stage, day)
+        member.stage = stage
 
     def _save(self) -> None:
-        """Write the changed period rows and the pending deltas (zero deltas too: a rebuild
+        """Write the changed rows and the pending deltas (zero deltas too: a rebuild
         writes the same rows whatever the page size)."""
         if self.dirty:
             rows = [
-                {"m": m, "g": g, "p": p, "c": c, "k": k, "n": r[0], "f": r[1]}
+                {"m": m, "g": g, "p": p, "c": c, "k": k, "n": r[0], "f": r[1], "s": r[2]}
                 for (m, g, p, c, k) in self.dirty
                 for r in (self.periods[(m, g, p, c, k)],)
             ]
             self.cursor.execute(SAVE_PERIODS, (_json(rows),))
             self.dirty.clear()
+        if self.dirty_lasts:
+            rows = [{"m": m, "c": c, "a": self.lasts[(m, c)]} for m, c in self.dirty_lasts]
+            self.cursor.execute(SAVE_LASTS, (_json(rows),))
+            self.dirty_lasts.clear()
         if self.counts:
             rows = [
                 {"g": g, "c": c, "p": p, "m": m, "d": d, "n": n}
@@ -225,6 +345,7 @@ class _Page:
             ]
             self.cursor.execute(ADD_DAILY, (_json(rows),))
             self.daily.clear()
+        self.rollups.save(self.cursor)
 
     def _save_members(self) -> None:
         if not self.members:
@@ -239,6 +360,7 @@ class _Page:
                 "e": s.erased,
                 "f": s.first_at,
                 "a": s.last_at,
+                "g": s.stage,
             }
             for m, s in self.members.items()
         ]

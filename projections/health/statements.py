@@ -3,32 +3,34 @@
 from __future__ import annotations
 
 LOAD_MEMBERS = """
-SELECT member_id, joined_at, left_at, is_staff, is_bot, erased, first_at, last_at
+SELECT member_id, joined_at, left_at, is_staff, is_bot, erased, first_at, last_at, stage
 FROM health_members WHERE member_id = ANY(%s)
 """
 SAVE_MEMBERS = """
 INSERT INTO health_members AS h
-    (member_id, joined_at, left_at, is_staff, is_bot, erased, first_at, last_at)
+    (member_id, joined_at, left_at, is_staff, is_bot, erased, first_at, last_at, stage)
 SELECT * FROM json_to_recordset(%s::json) AS r(m uuid, j timestamptz, l timestamptz,
-    s boolean, b boolean, e boolean, f timestamptz, a timestamptz)
+    s boolean, b boolean, e boolean, f timestamptz, a timestamptz, g text)
 ON CONFLICT (member_id) DO UPDATE SET joined_at = EXCLUDED.joined_at,
     left_at = EXCLUDED.left_at, is_staff = EXCLUDED.is_staff, is_bot = EXCLUDED.is_bot,
-    erased = EXCLUDED.erased, first_at = EXCLUDED.first_at, last_at = EXCLUDED.last_at
+    erased = EXCLUDED.erased, first_at = EXCLUDED.first_at, last_at = EXCLUDED.last_at,
+    stage = EXCLUDED.stage
 """
 LOAD_PERIODS = """
 SELECT p.member_id, p.granularity, p.period, p.channel, p.kind, p.interactions,
-    p.first_recorded_at
+    p.first_recorded_at, p.silence
 FROM json_to_recordset(%s::json) AS r(m uuid, g text, p date, c text, k text)
 JOIN health_member_periods p ON (p.member_id, p.granularity, p.period, p.channel, p.kind)
     = (r.m, r.g, r.p, r.c, r.k)
 """
 SAVE_PERIODS = """
 INSERT INTO health_member_periods AS h
-    (member_id, granularity, period, channel, kind, interactions, first_recorded_at)
+    (member_id, granularity, period, channel, kind, interactions, first_recorded_at, silence)
 SELECT * FROM json_to_recordset(%s::json) AS r(m uuid, g text, p date, c text, k text,
-    n int, f timestamptz)
+    n int, f timestamptz, s smallint)
 ON CONFLICT (member_id, granularity, period, channel, kind) DO UPDATE SET
-    interactions = EXCLUDED.interactions, first_recorded_at = EXCLUDED.first_recorded_at
+    interactions = EXCLUDED.interactions, first_recorded_at = EXCLUDED.first_recorded_at,
+    silence = EXCLUDED.silence
 """
 ADD_COUNTS = """
 INSERT INTO health_counts AS h (granularity, channel, period, metric, recorded_day, delta)
@@ -61,3 +63,47 @@ ON CONFLICT (day, channel, kind, recorded_day) DO UPDATE SET
     interactions = h.interactions + EXCLUDED.interactions
 """
 FORGET_PERIODS = "DELETE FROM health_member_periods WHERE member_id = %s"
+FORGET_LASTS = "DELETE FROM health_member_lasts WHERE member_id = %s"
+LOAD_LASTS = """
+SELECT member_id, channel, last_at FROM health_member_lasts WHERE member_id = ANY(%s)
+"""
+SAVE_LASTS = """
+INSERT INTO health_member_lasts (member_id, channel, last_at)
+SELECT * FROM json_to_recordset(%s::json) AS r(m uuid, c text, a timestamptz)
+ON CONFLICT (member_id, channel) DO UPDATE SET last_at = EXCLUDED.last_at
+"""
+ADD_ROLLUPS = """
+INSERT INTO health_rollups AS h
+    (granularity, channel, period, metric, bucket, recorded_day, delta)
+SELECT * FROM json_to_recordset(%s::json)
+    AS r(g text, c text, p date, m text, b int, d date, n int)
+ON CONFLICT (granularity, channel, period, metric, bucket, recorded_day) DO UPDATE SET
+    delta = h.delta + EXCLUDED.delta
+"""
+ADD_TOTALS = """
+INSERT INTO health_rollup_totals AS h (granularity, channel, period, metric, bucket, members)
+SELECT * FROM json_to_recordset(%s::json) AS r(g text, c text, p date, m text, b int, n int)
+ON CONFLICT (granularity, channel, period, metric, bucket) DO UPDATE SET
+    members = h.members + EXCLUDED.members
+"""
+ADD_COHORTS = """
+INSERT INTO health_cohorts AS h (granularity, cohort, period, members)
+SELECT * FROM json_to_recordset(%s::json) AS r(g text, c date, p date, n int)
+ON CONFLICT (granularity, cohort, period) DO UPDATE SET members = h.members + EXCLUDED.members
+"""
+ADD_MEMBERSHIP = """
+INSERT INTO health_membership_days AS h (day, joined, left_)
+SELECT * FROM json_to_recordset(%s::json) AS r(d date, j int, l int)
+ON CONFLICT (day) DO UPDATE SET joined = h.joined + EXCLUDED.joined,
+    left_ = h.left_ + EXCLUDED.left_
+"""
+# A member's week and month rows (all channels and per channel), with their buckets.
+ROWS_OF_MEMBER = """
+SELECT granularity, period, channel, interactions, first_recorded_at, silence
+FROM health_member_periods WHERE member_id = %s AND granularity <> 'day'
+"""
+# A member's active days on a channel ('' all channels).
+DAYS_OF_MEMBER = """
+SELECT DISTINCT period FROM health_member_periods
+WHERE member_id = %(member)s AND granularity = 'day' AND (%(channel)s = '' OR channel = %(channel)s)
+"""

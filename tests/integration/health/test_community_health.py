@@ -23,6 +23,7 @@ from domain.health import (
     community_kpis,
     member_facts,
 )
+from domain.lifecycle.stages import Assessment, Evidence, Stage
 from domain.members import commands as cmd
 from projections.health.reads import HealthReads
 from tests.integration.conftest import execute, rows
@@ -154,12 +155,13 @@ def comparable(kpis: PeriodKpis) -> PeriodKpis:
 def test_active_by_stage_and_time_to_first_response(runtime: Runtime, clock: Clock) -> None:
     s = scripted(runtime, clock)
     url = runtime.database_url
-    for name, stage in (("alice", "active"), ("bob", "at_risk"), ("carol", "active")):
-        execute(
-            url,
-            "INSERT INTO member_stages (member_id, stage, since) VALUES (%s, %s, now())",
-            (s.members[name], stage),
-        )
+    # Stages as the lifecycle records them (events): the health projection follows them.
+    for name, stage in (("alice", Stage.ACTIVE), ("bob", Stage.AT_RISK), ("carol", Stage.ACTIVE)):
+        member = runtime.community.get_members([s.members[name]])[s.members[name]]  # type: ignore[index]
+        evidence = Evidence(7.0, 1.0, NOW - timedelta(days=3), 3, 4.5)
+        assert member.change_stage(Assessment(stage, evidence, "stages-test", "because"), NOW)
+        runtime.community.save_members(member)
+    health_runner(runtime).catch_up()
     # Answered after 1 h, 2 h and 10 h in March; one unanswered; one answered after DAY1.
     for hours, submitted in ((1, 2), (2, 3), (10, 4), (None, 5), (24 * 30, 6)):
         submitted_at = datetime(2026, 3, submitted, 9, tzinfo=UTC)
@@ -173,11 +175,13 @@ def test_active_by_stage_and_time_to_first_response(runtime: Runtime, clock: Clo
             (s.members["alice"], submitted_at, answered),
         )
     months = health(runtime).kpis(date(2026, 2, 1), date(2026, 4, 1), MONTH)
-    # Carol is staff: out. Dan and Erin were never evaluated.
+    # Carol is staff: out. Dan left on 4 March (the lifecycle's "left"), Erin was never
+    # evaluated. The stage is the member's now, as known at asOf.
     assert [(stage, f.value, f.change) for stage, f in months[1].active_by_stage] == [
         ("active", 1, 0),
         ("at_risk", 1, 0),
-        ("", 2, 1),
+        ("left", 1, 1),
+        ("", 1, 0),
     ]
     assert months[0].first_response_median is None
     assert months[1].first_response_median == 6 * 3600  # median of 1, 2, 10 and 720 h

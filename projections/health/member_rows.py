@@ -1,0 +1,91 @@
+"""A member's health row as a page changes it, and what the member adds to the rollups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from domain.health.periods import Granularity
+from projections.health.periods import ROLLED_UP, period_start
+from projections.health.rollups import Rollups, stage_bucket
+from projections.health.statements import ROWS_OF_MEMBER
+
+ALL = ""  # the channel (and kind) of rows for all channels
+
+
+@dataclass
+class HealthMember:
+    """A member's health row as the page changes it."""
+
+    joined_at: datetime | None = None
+    left_at: datetime | None = None
+    is_staff: bool = False
+    is_bot: bool = False
+    erased: bool = False
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+    stage: str = ""
+
+    @property
+    def counted(self) -> bool:
+        """Staff, bots and erased members are left out of every count."""
+        return not (self.is_staff or self.is_bot or self.erased)
+
+
+def add_member(
+    cursor: Any,
+    rollups: Rollups,
+    member_id: object,
+    member: HealthMember,
+    lasts: dict[str, datetime],
+    sign: int,
+    day: date,
+) -> None:
+    """The member's whole contribution to the rollups, added (sign 1) or taken out (-1) on
+    `day`, from their stored rows: what a staff, bot or erasure flag changes."""
+    stage = stage_bucket(member.stage)
+    for granularity, period, channel, interactions, _, silence in cursor.execute(
+        ROWS_OF_MEMBER, (member_id,)
+    ).fetchall():
+        rollups.add(granularity, channel, period, "count", interactions, day, sign)
+        rollups.add(granularity, channel, period, "stage", stage, day, sign)
+        if silence is not None:
+            rollups.add(granularity, channel, period, "silence", silence, day, sign)
+        if channel == ALL and member.first_at is not None:
+            cohort = period_start(Granularity(granularity), member.first_at)
+            rollups.cohorts[(granularity, cohort, period)] += sign
+    for channel, last_at in lasts.items():
+        if sign > 0:
+            rollups.move_last(channel, None, last_at, day)
+        else:
+            rollups.move_last(channel, last_at, None, day)
+    rollups.joined(member.joined_at, member.left_at, sign)
+
+
+def move_stage(
+    cursor: Any, rollups: Rollups, member_id: object, old: str, new: str, day: date
+) -> None:
+    """A counted member's active periods from one stage to another, on `day`."""
+    before, after = stage_bucket(old), stage_bucket(new)
+    if before == after:
+        return
+    for granularity, period, channel, *_ in cursor.execute(ROWS_OF_MEMBER, (member_id,)).fetchall():
+        rollups.move(granularity, channel, period, "stage", before, after, day)
+
+
+def move_cohort(
+    cursor: Any, rollups: Rollups, member_id: object, before: datetime, after: datetime
+) -> None:
+    """A counted member's active periods from the cohort of `before` to that of `after`."""
+    for granularity, period, channel, *_ in cursor.execute(ROWS_OF_MEMBER, (member_id,)).fetchall():
+        if channel != ALL:
+            continue
+        grain = Granularity(granularity)
+        old, new = period_start(grain, before), period_start(grain, after)
+        if old != new:
+            rollups.cohorts[(granularity, old, period)] -= 1
+            rollups.cohorts[(granularity, new, period)] += 1
+
+
+__all__ = ["ALL", "ROLLED_UP", "HealthMember", "add_member", "move_cohort", "move_stage"]

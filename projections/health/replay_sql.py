@@ -1,0 +1,267 @@
+"""The SQL of the health projection's set-based rebuild (projections/health/replay.py).
+
+Every delta the live projection writes on a recorded day D sums, per row, to what the
+member adds known at the end of D less what they added known at the end of the day
+before: so the rebuild computes each member's state per recorded day (window functions
+over the staged log, in log order `seq`) and writes the differences.
+"""
+
+from __future__ import annotations
+
+
+def period(granularity: str, day: str) -> str:
+    """SQL: the first day of the period (a granularity expression) holding a UTC date."""
+    return (
+        f"(CASE {granularity} WHEN 'week' THEN date_trunc('week', {day}::timestamp)::date"
+        f" WHEN 'month' THEN date_trunc('month', {day}::timestamp)::date ELSE {day} END)"
+    )
+
+
+def utc(instant: str) -> str:
+    """SQL: the UTC date of a timestamptz."""
+    return f"({instant} AT TIME ZONE 'UTC')::date"
+
+
+# The staged interactions kept (none of a member after their erasure), each with its
+# member's class: 'c' counted throughout, 'x' never counted, 'f' flags changed in the log.
+EVENTS = f"""
+CREATE TEMP TABLE hr_ev ON COMMIT DROP AS
+WITH flagged AS (SELECT DISTINCT member_id FROM health_replay_flags),
+erased AS (SELECT member_id, min(seq) AS seq FROM health_replay_flags WHERE erased GROUP BY 1)
+SELECT i.member_id, i.channel, i.kind, i.occurred_at, i.recorded_at, i.seq,
+    {utc("i.recorded_at")} AS rday, {utc("i.occurred_at")} AS oday,
+    CASE WHEN f.member_id IS NOT NULL THEN 'f'
+        WHEN coalesce(m.is_staff OR m.is_bot OR m.erased, false) THEN 'x' ELSE 'c' END AS klass
+FROM health_replay_interactions i
+LEFT JOIN flagged f USING (member_id)
+LEFT JOIN health_replay_members m USING (member_id)
+LEFT JOIN erased e USING (member_id)
+WHERE (e.seq IS NULL OR i.seq < e.seq) AND (f.member_id IS NOT NULL OR NOT coalesce(m.erased, false))
+"""
+# Per member, period (week and month, all channels and each) and recorded day: the day's
+# interactions and the first recorded instant.
+PERIOD_DAYS = f"""
+CREATE TEMP TABLE hr_mpd ON COMMIT DROP AS
+SELECT member_id, klass, g, scope, {period("g", "oday")} AS p, rday, count(*)::int AS cnt,
+    min(recorded_at) AS f
+FROM hr_ev, (VALUES ('week'), ('month')) AS gg(g), LATERAL (VALUES (''), (channel)) AS s(scope)
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+# Per member, channel ('' all) and recorded day: the earliest and latest interaction.
+MEMBER_DAYS = """
+CREATE TEMP TABLE hr_md ON COMMIT DROP AS
+SELECT member_id, klass, scope, rday, min(occurred_at) AS lo, max(occurred_at) AS hi
+FROM hr_ev, LATERAL (VALUES (''), (channel)) AS s(scope)
+GROUP BY 1, 2, 3, 4
+"""
+# Per member, channel and active day: the recorded day it became known, the active day
+# before it, and whether a day became known after a later one ('late': computed in
+# Python, see replay_silence.py).
+SILENCE_DAYS = """
+CREATE TEMP TABLE hr_sd ON COMMIT DROP AS
+WITH d AS (
+    SELECT member_id, klass, scope, oday, min(rday) AS fk
+    FROM hr_ev, LATERAL (VALUES (''), (channel)) AS s(scope)
+    GROUP BY 1, 2, 3, 4
+), o AS (
+    SELECT *, lag(oday) OVER w AS pred,
+        max(fk) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS known_before
+    FROM d WINDOW w AS (PARTITION BY member_id, scope ORDER BY oday)
+)
+SELECT member_id, klass, scope, oday, fk,
+    CASE WHEN pred IS NULL THEN NULL ELSE least((oday - pred - 1) / 7, %(cap)s) END AS weeks,
+    bool_or(known_before > fk) OVER (PARTITION BY member_id, scope) AS late
+FROM o
+"""
+# Generators: (member_id, rday, target, g, c, p, metric, bucket, delta) rows of the members
+# of the classes %(classes)s; target 'counts', 'daily' or 'rollups'.
+GEN_PERIODS = """
+SELECT member_id, rday, x.target, x.g, x.c, x.p, x.metric, x.bucket, x.delta FROM (
+    SELECT *, sum(cnt) OVER (PARTITION BY member_id, g, scope, p ORDER BY rday) AS cum,
+        rday = min(rday) OVER (PARTITION BY member_id, g, scope, p) AS opened
+    FROM hr_mpd WHERE klass = ANY(%(classes)s)
+) AS d, LATERAL (VALUES
+    ('counts', g, scope, p, 'interactions', 0, cnt, true),
+    ('counts', g, scope, p, 'active', 0, 1, opened),
+    ('rollups', g, scope, p, 'count', (cum - cnt)::int, -1, cum > cnt),
+    ('rollups', g, scope, p, 'count', cum::int, 1, true)
+) AS x(target, g, c, p, metric, bucket, delta, kept)
+WHERE x.kept
+"""
+GEN_FIRST_LAST = f"""
+SELECT member_id, rday, x.* FROM (
+    SELECT *, lag(lo) OVER w AS lo_before, lag(hi) OVER w AS hi_before
+    FROM (
+        SELECT member_id, klass, scope, rday,
+            min(lo) OVER (PARTITION BY member_id, scope ORDER BY rday) AS lo,
+            max(hi) OVER (PARTITION BY member_id, scope ORDER BY rday) AS hi
+        FROM hr_md WHERE klass = ANY(%(classes)s)
+    ) AS r
+    WINDOW w AS (PARTITION BY member_id, scope ORDER BY rday)
+) AS d, (VALUES ('day'), ('week'), ('month')) AS gg(gran), LATERAL (VALUES
+    ('counts', 'new', {period("gran", utc("lo_before"))}, -1, gran <> 'day' AND scope = ''),
+    ('counts', 'new', {period("gran", utc("lo"))}, 1, gran <> 'day' AND scope = ''),
+    ('rollups', 'last', {period("gran", utc("hi_before"))}, -1, true),
+    ('rollups', 'last', {period("gran", utc("hi"))}, 1, true)
+) AS v(target, metric, p, delta, kept),
+LATERAL (SELECT v.target, gran, scope, v.p, v.metric, 0, v.delta) AS x(target, g, c, p, metric,
+    bucket, delta)
+WHERE v.kept AND v.p IS NOT NULL AND (
+    CASE v.metric WHEN 'new' THEN lo_before IS NULL
+        OR {period("gran", utc("lo_before"))} <> {period("gran", utc("lo"))}
+    ELSE hi_before IS NULL OR {period("gran", utc("hi_before"))} <> {period("gran", utc("hi"))} END)
+"""
+GEN_DAILY = """
+SELECT member_id, rday, 'daily', 'day', channel, oday, kind, 0, count(*)::int
+FROM hr_ev WHERE klass = ANY(%(classes)s)
+GROUP BY member_id, rday, channel, oday, kind
+"""
+# Silence buckets of members whose days became known in order: a period's bucket on a
+# recorded day is the running maximum of its days' silences known by then.
+GEN_SILENCE = f"""
+SELECT member_id, fk, 'rollups', g, scope, p, 'silence', x.bucket, x.delta FROM (
+    SELECT *, lag(cur) OVER (PARTITION BY member_id, scope, g, p ORDER BY fk) AS before
+    FROM (
+        SELECT *, max(longest) OVER (PARTITION BY member_id, scope, g, p ORDER BY fk) AS cur
+        FROM (
+            SELECT member_id, scope, g, {period("g", "oday")} AS p, fk, max(weeks) AS longest
+            FROM hr_sd, (VALUES ('week'), ('month')) AS gg(g)
+            WHERE klass = ANY(%(classes)s) AND NOT late
+            GROUP BY 1, 2, 3, 4, 5
+        ) AS k
+    ) AS r
+) AS d, LATERAL (VALUES (before, -1), (cur, 1)) AS x(bucket, delta)
+WHERE x.bucket IS NOT NULL AND cur IS DISTINCT FROM before
+UNION ALL
+SELECT member_id, rday, 'rollups', g, scope, p, 'silence', bucket, delta
+FROM hr_late_silence WHERE klass = ANY(%(classes)s)
+"""
+STAGES = "ARRAY['', 'new', 'active', 'occasional', 'at_risk', 'inactive', 'returning', 'left']"
+# Each member's stage at the end of each recorded day it changed on, and the one before.
+STAGE_DAYS = f"""
+CREATE TEMP TABLE hr_stages ON COMMIT DROP AS
+SELECT member_id, rday, stage,
+    coalesce(lag(stage) OVER (PARTITION BY member_id ORDER BY rday), '') AS before
+FROM (
+    SELECT DISTINCT ON (member_id, rday) member_id, {utc("recorded_at")} AS rday, stage
+    FROM health_replay_stages ORDER BY member_id, rday, seq DESC
+) AS s
+"""
+# A member's period counts in the stage they hold at the end of the day it opened, then
+# moves with each later change of stage.
+GEN_STAGE = f"""
+WITH opened AS (
+    SELECT member_id, g, scope, p, min(rday) AS a
+    FROM hr_mpd WHERE klass = ANY(%(classes)s) GROUP BY 1, 2, 3, 4
+)
+SELECT o.member_id, o.a, 'rollups', o.g, o.scope, o.p, 'stage',
+    coalesce(array_position({STAGES}, s.stage) - 1, 0), 1
+FROM opened o LEFT JOIN LATERAL (
+    SELECT stage FROM hr_stages h WHERE h.member_id = o.member_id AND h.rday <= o.a
+    ORDER BY h.rday DESC LIMIT 1
+) AS s ON true
+UNION ALL
+SELECT o.member_id, h.rday, 'rollups', o.g, o.scope, o.p, 'stage',
+    coalesce(array_position({STAGES}, x.stage) - 1, 0), x.delta
+FROM opened o JOIN hr_stages h ON h.member_id = o.member_id AND h.rday > o.a
+    AND h.stage <> h.before,
+LATERAL (VALUES (h.before, -1), (h.stage, 1)) AS x(stage, delta)
+"""
+GENERATED = " UNION ALL ".join(
+    f"({query})" for query in (GEN_PERIODS, GEN_FIRST_LAST, GEN_DAILY, GEN_SILENCE, GEN_STAGE)
+)
+ROW = "member_id, rday, target, g, c, p, metric, bucket, delta"
+AGGREGATE = f"""
+CREATE TEMP TABLE hr_agg ON COMMIT DROP AS
+SELECT target, g, c, p, metric, bucket, rday, sum(delta)::bigint AS delta
+FROM ({GENERATED}) AS e({ROW})
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+FLAGGED = f"""
+CREATE TEMP TABLE hr_fe ON COMMIT DROP AS SELECT * FROM ({GENERATED}) AS e({ROW})
+"""
+# Members whose flags changed in the log: what they add known at the end of a day counts
+# while they count; on the day they stop (start) counting, all they added before the day
+# is taken out (added back), as the live projection does from their rows.
+MASKED = f"""
+INSERT INTO hr_agg (target, g, c, p, metric, bucket, rday, delta)
+WITH fd AS (
+    SELECT DISTINCT ON (member_id, rday) member_id, rday, counted
+    FROM (SELECT member_id, {utc("recorded_at")} AS rday, counted, seq FROM health_replay_flags) AS f
+    ORDER BY member_id, rday, seq DESC
+), toggles AS (
+    SELECT member_id, rday, counted FROM (
+        SELECT *, coalesce(lag(counted) OVER (PARTITION BY member_id ORDER BY rday), true)
+            AS before
+        FROM fd
+    ) AS t
+    WHERE counted <> before
+)
+SELECT e.target, e.g, e.c, e.p, e.metric, e.bucket, e.rday, e.delta FROM hr_fe e
+WHERE coalesce((SELECT counted FROM fd WHERE fd.member_id = e.member_id AND fd.rday <= e.rday
+    ORDER BY fd.rday DESC LIMIT 1), true)
+UNION ALL
+SELECT e.target, e.g, e.c, e.p, e.metric, e.bucket, t.rday,
+    CASE WHEN t.counted THEN e.delta ELSE -e.delta END
+FROM toggles t JOIN hr_fe e ON e.member_id = t.member_id AND e.rday < t.rday
+"""
+WRITE_DELTAS = (
+    """INSERT INTO health_counts (granularity, channel, period, metric, recorded_day, delta)
+    SELECT g, c, p, metric, rday, sum(delta) FROM hr_agg WHERE target = 'counts'
+    GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta) <> 0""",
+    """INSERT INTO health_daily (day, channel, kind, recorded_day, interactions)
+    SELECT p, c, metric, rday, sum(delta) FROM hr_agg WHERE target = 'daily'
+    GROUP BY 1, 2, 3, 4 HAVING sum(delta) <> 0""",
+    """INSERT INTO health_rollups (granularity, channel, period, metric, bucket, recorded_day,
+        delta)
+    SELECT g, c, p, metric, bucket, rday, sum(delta) FROM hr_agg WHERE target = 'rollups'
+    GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(delta) <> 0""",
+    """INSERT INTO health_rollup_totals (granularity, channel, period, metric, bucket, members)
+    SELECT granularity, channel, period, metric, bucket, sum(delta) FROM health_rollups
+    GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta) <> 0""",
+)
+ERASED = "(SELECT member_id FROM health_replay_members WHERE erased)"
+COUNTED = "NOT coalesce(m.is_staff OR m.is_bot OR m.erased, false)"
+WRITE_STATE = (
+    """INSERT INTO health_members (member_id, joined_at, left_at, is_staff, is_bot, erased,
+        first_at, last_at, stage)
+    SELECT member_id, m.joined_at, m.left_at, coalesce(m.is_staff, false),
+        coalesce(m.is_bot, false), coalesce(m.erased, false), a.first_at, a.last_at,
+        coalesce(s.stage, '')
+    FROM health_replay_members m
+    FULL JOIN (SELECT member_id, min(occurred_at) AS first_at, max(occurred_at) AS last_at
+        FROM hr_ev GROUP BY 1) AS a USING (member_id)
+    LEFT JOIN (SELECT DISTINCT ON (member_id) member_id, stage FROM health_replay_stages
+        ORDER BY member_id, seq DESC) AS s USING (member_id)""",
+    f"""INSERT INTO health_member_periods (member_id, granularity, period, channel, kind,
+        interactions, first_recorded_at, silence)
+    SELECT member_id, 'day', oday, channel, kind, count(*), min(recorded_at), NULL FROM hr_ev
+    WHERE member_id NOT IN {ERASED} GROUP BY member_id, oday, channel, kind
+    UNION ALL
+    SELECT d.member_id, d.g, d.p, d.scope, '', sum(d.cnt), min(d.f), s.silence
+    FROM hr_mpd d LEFT JOIN (
+        SELECT member_id, scope, g, {period("g", "oday")} AS p, max(weeks) AS silence
+        FROM hr_sd, (VALUES ('week'), ('month')) AS gg(g) GROUP BY 1, 2, 3, 4
+    ) AS s USING (member_id, scope, g, p)
+    WHERE d.member_id NOT IN {ERASED}
+    GROUP BY d.member_id, d.g, d.p, d.scope, s.silence""",
+    f"""INSERT INTO health_member_lasts (member_id, channel, last_at)
+    SELECT member_id, scope, max(hi) FROM hr_md WHERE member_id NOT IN {ERASED}
+    GROUP BY 1, 2""",
+    f"""INSERT INTO health_cohorts (granularity, cohort, period, members)
+    SELECT x.g, {period("x.g", "f.first_day")}, x.p, count(*)
+    FROM (SELECT DISTINCT member_id, g, p FROM hr_mpd WHERE scope = '') AS x
+    JOIN (SELECT member_id, {utc("min(occurred_at)")} AS first_day FROM hr_ev GROUP BY 1) AS f
+        USING (member_id)
+    LEFT JOIN health_replay_members m USING (member_id)
+    WHERE {COUNTED}
+    GROUP BY 1, 2, 3""",
+    f"""INSERT INTO health_membership_days (day, joined, left_)
+    SELECT day, sum(joined), sum(left_) FROM (
+        SELECT {utc("joined_at")} AS day, 1 AS joined, 0 AS left_ FROM health_replay_members m
+        WHERE joined_at IS NOT NULL AND {COUNTED}
+        UNION ALL
+        SELECT {utc("left_at")}, 0, 1 FROM health_replay_members m
+        WHERE joined_at IS NOT NULL AND left_at IS NOT NULL AND {COUNTED}
+    ) AS d GROUP BY day""",
+)
