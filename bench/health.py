@@ -18,7 +18,6 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,8 +28,7 @@ from rich.console import Console
 from application.migrations import apply_migrations
 from bench import health_lag, health_reads
 from bench.harness import Bench, bench_database, open_runtime
-from bench.health_seed import DAYS, START, seed
-from bench.health_standin import replay
+from bench.health_seed import finish, seed
 from bench.run import _machine as machine
 
 DATABASE = "crm_bench_health"
@@ -103,13 +101,14 @@ def _seed(bench: Bench, members: int, interactions: int) -> dict[str, Any]:
 
 def _replay(bench: Bench) -> dict[str, Any]:
     """The health tables filled again from the kept seed (after the replay changed)."""
-    started = time.perf_counter()
-    with bench.connect() as conn:
-        conn.execute("SET maintenance_work_mem = '512MB'")
-        conn.execute("SET work_mem = '256MB'")
-        used = replay(conn, START, DAYS)
-        conn.execute("VACUUM ANALYZE")
-    return {"health_replay": used, "seconds": round(time.perf_counter() - started, 1)}
+    runtime = open_runtime(bench)
+    try:
+        with bench.connect() as conn:
+            conn.execute("SET maintenance_work_mem = '512MB'")
+            conn.execute("SET work_mem = '256MB'")
+            return finish(conn, runtime.community.keyring, bench.members, {})
+    finally:
+        runtime.close()
 
 
 def _save(output: Path, results: dict[str, Any]) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 import psycopg
 
 from bench import feedback_seed
-from bench.health_standin import replay
+from bench.health_replay import replay
 
 START = datetime(2024, 10, 1, tzinfo=UTC)
 END = datetime(2026, 12, 1, tzinfo=UTC)  # the last day is 2026-11-30
@@ -167,22 +167,43 @@ def seed(
     timings["rows_s"] = lap()
     _interactions(conn)
     timings["member_interactions_s"] = lap()
-    replay_used = replay(conn, START, DAYS)
+    conn.execute("DROP TABLE bench_health_rows")
+    return {
+        "members": members,
+        "spikes_planted": [f"{s.day} {s.channel} {s.thread}" for s in SPIKES],
+        **finish(conn, keyring, members, timings),
+    }
+
+
+def finish(
+    conn: psycopg.Connection[Any], keyring: Any, members: int, timings: dict[str, float]
+) -> dict[str, Any]:
+    """From the seeded interactions on: the health tables by the projection's replay, the
+    members and stages, feedback (unless there), ANALYZE. Run again by `--reuse --replay`."""
+    lap = _Laps()
+    replay(conn, START, END, DAYS)
     timings["health_replay_s"] = lap()
     _members(conn)
     timings["members_and_stages_s"] = lap()
-    feedback = feedback_seed.seed(conn, keyring, max(100, round(members * FEEDBACK_PER_MEMBER)))
-    _planted_supporters(conn, members)
-    timings["feedback_s"] = lap()
-    conn.execute("DROP TABLE bench_health_rows")
+    if not _count(conn, "feedback_items"):
+        feedback_seed.seed(conn, keyring, max(100, round(members * FEEDBACK_PER_MEMBER)))
+        _planted_supporters(conn, members)
+        timings["feedback_s"] = lap()
     conn.execute("VACUUM ANALYZE")
     timings["vacuum_analyze_s"] = lap()
     return {
-        "members": members,
         "interactions": _count(conn, "member_interactions"),
-        "health_replay": replay_used,
-        "feedback_items": feedback["items"],
-        "spikes_planted": [f"{s.day} {s.channel} {s.thread}" for s in SPIKES],
+        "feedback_items": _count(conn, "feedback_items"),
+        "health_rows": {
+            t: _count(conn, t)
+            for t in (
+                "health_members",
+                "health_member_periods",
+                "health_daily",
+                "health_counts",
+                "health_rollups",
+            )
+        },
         "seconds": {k: round(v, 1) for k, v in timings.items()},
     }
 
@@ -230,11 +251,7 @@ def _members(conn: psycopg.Connection[Any]) -> None:
     )
     conn.execute(
         "INSERT INTO member_stages (member_id, stage, since, rule_version, reason)"
-        " SELECT member_id, CASE WHEN first_at > %(end)s - interval '30 days' THEN 'new'"
-        "   WHEN last_at > %(end)s - interval '30 days' THEN 'active'"
-        "   WHEN last_at > %(end)s - interval '90 days' THEN 'at_risk'"
-        "   ELSE 'inactive' END, %(end)s, 'bench', 'seeded'"
-        " FROM health_members WHERE first_at IS NOT NULL",
+        " SELECT member_id, stage, %(end)s, 'bench', 'seeded' FROM bench_health_stages",
         {"end": END},
     )
 
