@@ -4,7 +4,8 @@ member_interactions, members and feedback_supports; counted members only.
 A span's spikes are explained together: each kind of cause is one query over every spike
 day at once (the days unnested), never one query per spike. Channels come from the daily
 rollups; threads and events from the spike days' interactions (member_interactions by
-occurred_at), each thread's usual level from its own rows (by thread_ref); newcomers from
+occurred_at), each thread's usual level from its own rows in the window (by thread_ref and
+occurred_at); newcomers from
 health_members by first interaction; supporters from feedback_supports by date.
 """
 
@@ -56,7 +57,7 @@ busiest AS (
     FROM seen WHERE thread_ref IS NOT NULL GROUP BY day, thread_ref)
 SELECT 'thread', b.day, b.thread_ref, b.n::float8, w.n::float8 / %(window)s
 FROM busiest b CROSS JOIN LATERAL (
-    SELECT count(*) AS n FROM member_interactions i
+    SELECT count(*) AS n FROM member_interactions i -- by thread and time (migration 0024)
     WHERE i.thread_ref = b.thread_ref
         AND i.occurred_at >= (b.day - %(window)s)::timestamp AT TIME ZONE 'UTC'
         AND i.occurred_at < b.day::timestamp AT TIME ZONE 'UTC'
@@ -137,7 +138,10 @@ class SpikeSourcesSql:
             "candidates": CANDIDATES * limit,
         }
         newcomers = NEWCOMERS if spikes.as_of is None else NEWCOMERS_AS_OF
-        with self.pool.connection() as connection:
+        with self.pool.connection() as connection, connection.transaction():
+            # Estimates over unnested days are loose: JIT compiling would cost more than
+            # the queries take.
+            connection.execute("SET LOCAL jit = off")
 
             def rows(query: str) -> list[tuple[Any, ...]]:
                 return connection.execute(query, params).fetchall()
