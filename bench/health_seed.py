@@ -14,7 +14,6 @@ members, member_stages, feedback items with first responses, and ANALYZE.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 import psycopg
 
 from bench import feedback_seed
+from bench.feedback_seed import _count, _Laps
 from bench.health_replay import replay
 
 START = datetime(2024, 10, 1, tzinfo=UTC)
@@ -285,20 +285,3 @@ def _day(spike: Planted) -> dict[str, Any]:
 
 def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def _count(conn: psycopg.Connection[Any], table: str) -> int:
-    row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608 - fixed names
-    return int(row[0]) if row else 0
-
-
-class _Laps:
-    """Seconds since the previous call (or since creation)."""
-
-    def __init__(self) -> None:
-        self.last = time.perf_counter()
-
-    def __call__(self) -> float:
-        now = time.perf_counter()
-        seconds, self.last = now - self.last, now
-        return seconds

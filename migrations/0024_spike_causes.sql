@@ -6,6 +6,8 @@ CREATE INDEX IF NOT EXISTS health_members_uncounted_idx ON health_members (membe
 CREATE INDEX IF NOT EXISTS health_members_first_idx ON health_members (first_at)
     WHERE counted;
 CREATE INDEX IF NOT EXISTS feedback_supports_supported_idx ON feedback_supports (supported_at);
--- A spike day's busiest threads, each beside its own rows of the trailing window.
+-- A spike day's busiest threads, each beside its own rows of the trailing window, counted
+-- from the index alone.
 CREATE INDEX IF NOT EXISTS member_interactions_thread_time_idx
-    ON member_interactions (thread_ref, occurred_at) WHERE thread_ref IS NOT NULL;
+    ON member_interactions (thread_ref, occurred_at) INCLUDE (member_id, recorded_at, channel)
+    WHERE thread_ref IS NOT NULL;
