@@ -66,18 +66,27 @@ SELECT n, md5('member-' || n)::uuid AS member_id,
     random() < %(left)s AS leaves
 FROM generate_series(0, %(members)s - 1) AS n
 """
-# Each member's interaction count (one-offs 1, the rest Pareto scaled to the total) and
-# lifetime (mean 200 days, longer for the more active).
+# Each member's lifetime (mean 200 days, longer for the more active; it may run past the
+# end), the share of it seen by the end (activity is front-loaded: a day u^1.6 of the way
+# in), and their interaction count over it: one-offs 1, the rest Pareto, scaled so that
+# the interactions seen by the end add up to the total.
+_LIVES = """
+UPDATE bench_health_people SET
+    life = CASE WHEN one_off THEN 0
+        ELSE greatest(7, floor(life_draw * 200 * (1 + ln(1 + weight) / 3)))::int END,
+    seen = CASE WHEN one_off THEN 1
+        ELSE least(1, ((%(days)s - first_day)::float8
+            / greatest(7, floor(life_draw * 200 * (1 + ln(1 + weight) / 3)))) ^ 0.625) END
+"""
 _SIZES = """
-WITH s AS (SELECT (%(interactions)s - count(*) FILTER (WHERE one_off))
-    / sum(least(weight, 3000) * CASE WHEN is_bot THEN 20 ELSE 1 END)
+WITH s AS (SELECT (%(interactions)s - count(*) FILTER (WHERE one_off)
+        - sum(1 - seen) FILTER (WHERE NOT one_off))
+    / sum(least(weight, 3000) * CASE WHEN is_bot THEN 20 ELSE 1 END * seen)
         FILTER (WHERE NOT one_off) AS scale
     FROM bench_health_people)
 UPDATE bench_health_people SET
     k = CASE WHEN one_off THEN 1 ELSE greatest(2,
-        round(least(weight, 3000) * CASE WHEN is_bot THEN 20 ELSE 1 END * s.scale))::int END,
-    life = CASE WHEN one_off THEN 0 ELSE least(%(days)s - 1 - first_day,
-        greatest(7, floor(life_draw * 200 * (1 + ln(1 + weight) / 3))))::int END
+        round(least(weight, 3000) * CASE WHEN is_bot THEN 20 ELSE 1 END * s.scale))::int END
 FROM s
 """
 _ROWS = """
@@ -105,6 +114,7 @@ CROSS JOIN LATERAL (SELECT d AS day, %(start)s::timestamptz + d * interval '1 da
         'referral','talk_given'])[1 + floor(random() * 20)::int] AS kind
     FROM (SELECT CASE WHEN g = 1 THEN p.first_day
         ELSE p.first_day + floor(p.life * random() ^ 1.6)::int END AS d) AS x) AS r
+WHERE r.day < %(days)s
 """
 # Newcomers of a planted spike: members who arrive that day from its channel.
 _NEWCOMERS = """
@@ -156,7 +166,11 @@ def seed(
         count = round(spike.newcomers_share * members / DAYS)
         if count:
             conn.execute(_NEWCOMERS, {**_day(spike), "count": count})
-    conn.execute("ALTER TABLE bench_health_people ADD COLUMN k int, ADD COLUMN life int")
+    conn.execute(
+        "ALTER TABLE bench_health_people ADD COLUMN k int, ADD COLUMN life int,"
+        " ADD COLUMN seen float8"
+    )
+    conn.execute(_LIVES, params)
     conn.execute(_SIZES, params)
     timings["people_s"] = lap()
     conn.execute(_ROWS)
