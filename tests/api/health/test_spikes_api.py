@@ -126,9 +126,7 @@ def test_a_reversed_span_is_bad_input_naming_to(api: Api, admin_key: str) -> Non
     assert error["extensions"]["field"] == "to"
 
 
-def test_as_of_yesterday_the_spike_recorded_today_was_not_known(
-    api: Api, admin_key: str
-) -> None:
+def test_as_of_yesterday_the_spike_recorded_today_was_not_known(api: Api, admin_key: str) -> None:
     plant(api, admin_key, unique("thread-"))
     spike_on_day(api, admin_key)
     today = datetime.now(UTC).date()
