@@ -11,6 +11,12 @@ import psycopg
 
 from projections.health.replay import STAGING, replay_staged
 
+# Stages are not staged: replay_staged's GEN_STAGE looks up each (member, period) row's
+# stage with a LATERAL … ORDER BY rday DESC LIMIT 1 over hr_stages, a temp table without an
+# index, one scan of it per row: at 50,000 members the replay had run 9 minutes in it. The
+# stage buckets of the rollups then all say "" (never evaluated); member_stages is seeded.
+STAGE_ROLLUPS = False
+
 # Each member's stage now, from their first and last interactions (the lifecycle's read
 # model and the health rollups' stage buckets hold the same).
 _STAGES = """
@@ -39,11 +45,12 @@ def stage(conn: psycopg.Connection[Any], start: datetime, end: datetime, days: i
         " FROM bench_health_people p",
         {"start": start, "days": days},
     )
-    conn.execute(
-        "INSERT INTO health_replay_stages (member_id, recorded_at, stage)"
-        " SELECT member_id, %(end)s, stage FROM bench_health_stages",
-        {"end": end},
-    )
+    if STAGE_ROLLUPS:
+        conn.execute(
+            "INSERT INTO health_replay_stages (member_id, recorded_at, stage)"
+            " SELECT member_id, %(end)s, stage FROM bench_health_stages",
+            {"end": end},
+        )
     conn.execute(
         "INSERT INTO health_replay_interactions (member_id, channel, kind, occurred_at,"
         " recorded_at) SELECT member_id, channel, kind, occurred_at, recorded_at"

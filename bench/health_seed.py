@@ -3,8 +3,9 @@
 Members and their interactions come from generate_series and random() (seeded): a few very
 active members and many one-off ones (Pareto), newcomers every month and more of them as
 the community grows, churn (each member's activity fades over a lifetime of their own),
-1% staff and bots, five channels, weighted kinds, threads that live a week, 3% of
-interactions recorded late (for asOf), members who left, and three planted spikes, each
+1% staff and bots (bots five times as active), five channels, weighted kinds, threads
+that live a week, 0.5% of interactions recorded late (for asOf), members who left, and
+three planted spikes, each
 with a dominant channel and thread (one with a burst of newcomers from one source, one
 with a feedback item drawing supporters, one a community event). The rows go to
 member_interactions (in time order, as a live projection appends them), to the health
@@ -29,7 +30,7 @@ END = datetime(2026, 12, 1, tzinfo=UTC)  # the last day is 2026-11-30
 DAYS = (END - START).days
 CHANNELS = ("discord", "github", "slack", "forum", "email")
 ONE_OFF_SHARE = 0.40  # members with a single interaction ever
-LATE_SHARE = 0.03  # interactions recorded 1-40 days after they happened
+LATE_SHARE = 0.005  # interactions recorded 1-40 days after they happened (most after 1-2)
 LEFT_SHARE = 0.06
 FEEDBACK_PER_MEMBER = 0.02  # feedback items per member (their supporters are members)
 
@@ -81,12 +82,12 @@ UPDATE bench_health_people SET
 _SIZES = """
 WITH s AS (SELECT (%(interactions)s - count(*) FILTER (WHERE one_off)
         - sum(1 - seen) FILTER (WHERE NOT one_off))
-    / sum(least(weight, 3000) * CASE WHEN is_bot THEN 20 ELSE 1 END * seen)
+    / sum(least(weight, 3000) * CASE WHEN is_bot THEN 5 ELSE 1 END * seen)
         FILTER (WHERE NOT one_off) AS scale
     FROM bench_health_people)
 UPDATE bench_health_people SET
     k = CASE WHEN one_off THEN 1 ELSE greatest(2,
-        round(least(weight, 3000) * CASE WHEN is_bot THEN 20 ELSE 1 END * s.scale))::int END
+        round(least(weight, 3000) * CASE WHEN is_bot THEN 5 ELSE 1 END * s.scale))::int END
 FROM s
 """
 _ROWS = """
@@ -97,7 +98,7 @@ CREATE UNLOGGED TABLE bench_health_rows (member_id uuid, channel text, kind text
 _INTERACTIONS = """
 INSERT INTO bench_health_rows
 SELECT p.member_id, r.channel, r.kind, r.at,
-    CASE WHEN random() < %(late)s THEN least(r.at + (1 + random() * 39) * interval '1 day',
+    CASE WHEN random() < %(late)s THEN least(r.at + (1 + 39 * random() ^ 3) * interval '1 day',
         %(end)s::timestamptz + interval '3 days')
     ELSE r.at + random() * interval '10 minutes' END,
     CASE WHEN random() < 0.7 THEN r.channel || '-w' || (r.day / 7) || '-'
