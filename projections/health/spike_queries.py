@@ -69,23 +69,27 @@ UNION ALL
 SELECT DISTINCT 'event', day, coalesce(thread_ref, kind || ' on ' || channel), 0, 0
 FROM seen WHERE kind IN ('event_hosted', 'event_attended', 'talk_given')
 """
-# Members whose first interaction ever is in the window, per source channel; as of a day,
-# only those whose first interaction was recorded by then.
+# Members whose first interaction ever is in the window, per source channel (one probe of
+# members' key per newcomer: a join would hash every member); as of a day, only those whose
+# first interaction was recorded by then (one probe of their own interactions each).
 _NEWCOMERS = f"""
-WITH spike AS ({_SPIKES})
-SELECT s.day, m.source_channel,
-    count(*) FILTER (WHERE h.first_at >= s.at)::float8,
-    count(*) FILTER (WHERE h.first_at < s.at)::float8 / %(window)s
-FROM spike s JOIN health_members h ON h.counted
-    AND h.first_at >= s.at - %(window)s * interval '1 day' AND h.first_at < s.at + interval '1 day'
-JOIN members m ON m.member_id = h.member_id
+WITH spike AS ({_SPIKES}),
+arrived AS MATERIALIZED (
+    SELECT s.day, s.at, h.member_id, h.first_at
+    FROM spike s JOIN health_members h ON h.counted
+        AND h.first_at >= s.at - %(window)s * interval '1 day'
+        AND h.first_at < s.at + interval '1 day')
+SELECT a.day, (SELECT m.source_channel FROM members m WHERE m.member_id = a.member_id) AS source,
+    count(*) FILTER (WHERE a.first_at >= a.at)::float8,
+    count(*) FILTER (WHERE a.first_at < a.at)::float8 / %(window)s
+FROM arrived a
 {{known}}
-GROUP BY s.day, m.source_channel
+GROUP BY a.day, source
 """
 NEWCOMERS = _NEWCOMERS.format(known="")
 NEWCOMERS_AS_OF = _NEWCOMERS.format(
-    known="WHERE EXISTS (SELECT FROM member_interactions i WHERE i.member_id = h.member_id"
-    " AND i.occurred_at = h.first_at AND i.recorded_at < %(known)s)"
+    known="WHERE (SELECT min(i.recorded_at) FROM member_interactions i"
+    " WHERE i.member_id = a.member_id AND i.occurred_at = a.first_at) < %(known)s"
 )
 # Supporters gained per feedback item (supports are dated when recorded).
 FEEDBACK = f"""
