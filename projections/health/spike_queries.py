@@ -27,7 +27,9 @@ WHERE day >= %(start)s AND day < %(end)s AND recorded_day <= %(as_of)s
     AND (%(channel)s = '' OR channel = %(channel)s)
 GROUP BY day
 """
-# The spike days as UTC instants; every query below starts from them.
+# The spike days as UTC instants; every query below starts from them, each day's rows read
+# by a LATERAL range of an index, kept apart by OFFSET 0 (joined, the planner misjudges the
+# unnested ranges and may scan the whole table).
 _SPIKES = "SELECT d AS day, d::timestamp AT TIME ZONE 'UTC' AS at FROM unnest(%(days)s::date[]) d"
 # Staff, bots and erased members are few: a partial index finds them (migration 0024), and
 # NOT IN hashes them once for the whole query (member ids are never null).
@@ -48,10 +50,12 @@ THREADS_AND_EVENTS = f"""
 WITH spike AS ({_SPIKES}),
 seen AS MATERIALIZED (
     SELECT s.day, i.thread_ref, i.kind, i.channel
-    FROM spike s JOIN member_interactions i
-        ON i.occurred_at >= s.at AND i.occurred_at < s.at + interval '1 day'
-    WHERE i.recorded_at < %(known)s AND (%(channel)s = '' OR i.channel = %(channel)s)
-        AND {_COUNTED.format("i.member_id")}),
+    FROM spike s CROSS JOIN LATERAL (
+        SELECT thread_ref, kind, channel FROM member_interactions
+        WHERE occurred_at >= s.at AND occurred_at < s.at + interval '1 day'
+            AND recorded_at < %(known)s AND (%(channel)s = '' OR channel = %(channel)s)
+            AND {_COUNTED.format("member_id")}
+        OFFSET 0) AS i),
 busiest AS (
     SELECT day, thread_ref, count(*) AS n,
         row_number() OVER (PARTITION BY day ORDER BY count(*) DESC, thread_ref) AS r
@@ -76,9 +80,11 @@ _NEWCOMERS = f"""
 WITH spike AS ({_SPIKES}),
 arrived AS MATERIALIZED (
     SELECT s.day, s.at, h.member_id, h.first_at
-    FROM spike s JOIN health_members h ON h.counted
-        AND h.first_at >= s.at - %(window)s * interval '1 day'
-        AND h.first_at < s.at + interval '1 day')
+    FROM spike s CROSS JOIN LATERAL (
+        SELECT member_id, first_at FROM health_members
+        WHERE counted AND first_at >= s.at - %(window)s * interval '1 day'
+            AND first_at < s.at + interval '1 day'
+        OFFSET 0) AS h)
 SELECT a.day, (SELECT m.source_channel FROM members m WHERE m.member_id = a.member_id) AS source,
     count(*) FILTER (WHERE a.first_at >= a.at)::float8,
     count(*) FILTER (WHERE a.first_at < a.at)::float8 / %(window)s
@@ -97,11 +103,13 @@ WITH spike AS ({_SPIKES})
 SELECT s.day, f.item_id::text,
     count(*) FILTER (WHERE f.supported_at >= s.at)::float8,
     count(*) FILTER (WHERE f.supported_at < s.at)::float8 / %(window)s
-FROM spike s JOIN feedback_supports f
-    ON f.supported_at >= s.at - %(window)s * interval '1 day'
-    AND f.supported_at < s.at + interval '1 day'
-JOIN health_members h ON h.member_id = f.member_id AND h.counted
-WHERE f.supported_at < %(known)s
+FROM spike s CROSS JOIN LATERAL (
+    SELECT item_id, supported_at FROM feedback_supports
+    WHERE supported_at >= s.at - %(window)s * interval '1 day'
+        AND supported_at < s.at + interval '1 day' AND supported_at < %(known)s
+        AND EXISTS (SELECT FROM health_members h WHERE h.member_id = feedback_supports.member_id
+            AND h.counted)
+    OFFSET 0) AS f
 GROUP BY s.day, f.item_id
 """
 ANNOTATIONS = """
