@@ -135,7 +135,7 @@ def over_http(bench: Bench, samples: int) -> dict[str, Any]:
                 "GraphQL { __typename }, same server",
             )
         result["dashboard"] = _dashboard(url, key, samples)
-        result["server_peak_rss_mb"] = round(service.peak_rss_mb, 1)
+    result["server_peak_rss_mb"] = round(service.peak_rss_mb, 1)  # read as it stopped
     return result
 
 
