@@ -154,9 +154,8 @@ def health_view(services: Services, span: Span, parts: Collection[str]) -> Healt
         # Cohorts have no asOf nor channel: they are the community as known now.
         cohorts = cases.health.cohorts(span.start, span.end, Granularity.MONTH)
     if SPIKES in parts:
-        # MERGE(hbench asOf): pass as_of=span.as_of once ActivitySpikes.spikes takes it.
-        spikes = cases.spikes.spikes(span.start, span.end, span.channel)
-        daily = cases.spikes.sources.daily(span.start, span.end, span.channel)
+        spikes = cases.spikes.spikes(span.start, span.end, span.channel, span.as_of)
+        daily = cases.spikes.sources.daily(span.start, span.end, span.channel, span.as_of)
     if MIX in parts:
         mix = ChannelMix(services.pool).monthly(span.start, span.end, span.channel, span.as_of)
     if WELCOME in parts:

@@ -132,7 +132,7 @@ def monthly_report(
         request=request,
         kpis=kpis,
         mix=ChannelMix(pool).totals(request.month, request.end, request.channel, request.as_of),
-        spikes=cases.spikes.spikes(request.month, request.end, request.channel),
+        spikes=cases.spikes.spikes(request.month, request.end, request.channel, request.as_of),
         cohorts=cases.health.cohorts(request.first, request.end, Granularity.MONTH),
         rule_version=cases.health.rule.version,
         generated_at=(clock or _now)(),

@@ -1,24 +1,34 @@
-"""What a spike's causes are read over: its day beside the trailing days of its usual level."""
+"""What a spike's causes are read from: its day's evidence beside the trailing days' usual level."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
+from domain.health.causes import CommunityEvent, Usage
+
 
 @dataclass(frozen=True)
-class SpikeWindow:
-    """A spike's day beside the trailing days forming its usual level, on a channel ("": all)."""
+class SpikeDays:
+    """The spike days whose causes are read together: each beside its trailing `window` days,
+    on a channel ("": all), as known at the end of `as_of` (None: now)."""
 
-    day: date
-    since: date  # the first trailing day; the window is [since, day)
+    days: tuple[date, ...]
+    window: int
     channel: str
+    as_of: date | None
 
-    @property
-    def days(self) -> int:
-        """How many trailing days the usual levels are averaged over."""
-        return max(1, (self.day - self.since).days)
+
+@dataclass
+class Evidence:
+    """What one spike day carried beside its trailing window's mean per day."""
+
+    channels: list[Usage] = field(default_factory=list)
+    threads: list[Usage] = field(default_factory=list)
+    newcomers: list[Usage] = field(default_factory=list)  # per source channel
+    feedback: list[Usage] = field(default_factory=list)  # supporters gained per item id
+    events: list[CommunityEvent] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -1,63 +1,116 @@
 """The spikes' reads (application.health.spike_ports.SpikeSources) over the health rollups,
-member_interactions, members and feedback_supports; counted members only."""
+member_interactions, members and feedback_supports; counted members only.
+
+A span's spikes are explained together: each kind of cause is one query over every spike
+day at once (the days unnested), never one query per spike. Channels come from the daily
+rollups; threads and events from the spike days' interactions (member_interactions by
+occurred_at), each thread's usual level from its own rows in the window (by thread_ref and
+occurred_at); newcomers from
+health_members by first interaction; supporters from feedback_supports by date.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from psycopg_pool import ConnectionPool
 
 from domain.health import CommunityEvent, Usage
-from domain.health.windows import SpikeNote, SpikeWindow
+from domain.health.windows import Evidence, SpikeDays, SpikeNote
 
 DAILY = """
 SELECT day, sum(interactions)::bigint FROM health_daily
-WHERE day >= %(start)s AND day < %(end)s AND (%(channel)s = '' OR channel = %(channel)s)
+WHERE day >= %(start)s AND day < %(end)s AND recorded_day <= %(as_of)s
+    AND (%(channel)s = '' OR channel = %(channel)s)
 GROUP BY day
 """
-# Each usage query counts per name on the day (observed) and in the window (its mean/day).
-_USAGE = """
-SELECT name, count(*) FILTER (WHERE t >= %(day)s)::float8,
-    count(*) FILTER (WHERE t < %(day)s)::float8 / %(days)s
-FROM ({rows}) AS r
-GROUP BY name
-ORDER BY count(*) FILTER (WHERE t >= %(day)s) - count(*) FILTER (WHERE t < %(day)s)::float8
-    / %(days)s DESC, name
-LIMIT %(limit)s
+# The spike days as UTC instants; every query below starts from them, each day's rows read
+# by a LATERAL range of an index, kept apart by OFFSET 0 (joined, the planner misjudges the
+# unnested ranges and may scan the whole table).
+_SPIKES = "SELECT d AS day, d::timestamp AT TIME ZONE 'UTC' AS at FROM unnest(%(days)s::date[]) d"
+# Staff, bots and erased members are few: a partial index finds them (migration 0024), and
+# NOT IN hashes them once for the whole query (member ids are never null).
+_COUNTED = "{0} NOT IN (SELECT member_id FROM health_members WHERE NOT counted)"
+# Per channel: the day's interactions and the trailing window's mean per day.
+CHANNELS = """
+SELECT s.day, d.channel,
+    coalesce(sum(d.interactions) FILTER (WHERE d.day = s.day), 0)::float8,
+    coalesce(sum(d.interactions) FILTER (WHERE d.day < s.day), 0)::float8 / %(window)s
+FROM unnest(%(days)s::date[]) AS s(day)
+JOIN health_daily d ON d.day >= s.day - %(window)s AND d.day <= s.day
+WHERE d.recorded_day <= %(as_of)s AND (%(channel)s = '' OR d.channel = %(channel)s)
+GROUP BY s.day, d.channel
 """
-_INTERACTIONS = """
-SELECT i.{name} AS name, i.occurred_at AS t FROM member_interactions i
-JOIN health_members h ON h.member_id = i.member_id AND h.counted
-WHERE i.occurred_at >= %(since)s AND i.occurred_at < %(next)s
-    AND (%(channel)s = '' OR i.channel = %(channel)s) {where}
+# The spike days' interactions, read once: the busiest threads of each day with their
+# mean per day over the window (from the thread's own rows), and the events held.
+THREADS_AND_EVENTS = f"""
+WITH spike AS ({_SPIKES}),
+seen AS MATERIALIZED (
+    SELECT s.day, i.thread_ref, i.kind, i.channel
+    FROM spike s CROSS JOIN LATERAL (
+        SELECT thread_ref, kind, channel FROM member_interactions
+        WHERE occurred_at >= s.at AND occurred_at < s.at + interval '1 day'
+            AND recorded_at < %(known)s AND (%(channel)s = '' OR channel = %(channel)s)
+            AND {_COUNTED.format("member_id")}
+        OFFSET 0) AS i),
+busiest AS (
+    SELECT day, thread_ref, count(*) AS n,
+        row_number() OVER (PARTITION BY day ORDER BY count(*) DESC, thread_ref) AS r
+    FROM seen WHERE thread_ref IS NOT NULL GROUP BY day, thread_ref)
+SELECT 'thread', b.day, b.thread_ref, b.n::float8, w.n::float8 / %(window)s
+FROM busiest b CROSS JOIN LATERAL (
+    SELECT count(*) AS n FROM member_interactions i -- by thread and time (migration 0024)
+    WHERE i.thread_ref = b.thread_ref
+        AND i.occurred_at >= (b.day - %(window)s)::timestamp AT TIME ZONE 'UTC'
+        AND i.occurred_at < b.day::timestamp AT TIME ZONE 'UTC'
+        AND i.recorded_at < %(known)s AND (%(channel)s = '' OR i.channel = %(channel)s)
+        AND {_COUNTED.format("i.member_id")}) AS w
+WHERE b.r <= %(candidates)s
+UNION ALL
+SELECT DISTINCT 'event', day, coalesce(thread_ref, kind || ' on ' || channel), 0, 0
+FROM seen WHERE kind IN ('event_hosted', 'event_attended', 'talk_given')
 """
-CHANNELS = _USAGE.format(rows=_INTERACTIONS.format(name="channel", where=""))
-THREADS = _USAGE.format(
-    rows=_INTERACTIONS.format(name="thread_ref", where="AND i.thread_ref IS NOT NULL")
+# Members whose first interaction ever is in the window, per source channel (one probe of
+# members' key per newcomer: a join would hash every member); as of a day, only those whose
+# first interaction was recorded by then (one probe of their own interactions each).
+_NEWCOMERS = f"""
+WITH spike AS ({_SPIKES}),
+arrived AS MATERIALIZED (
+    SELECT s.day, s.at, h.member_id, h.first_at
+    FROM spike s CROSS JOIN LATERAL (
+        SELECT member_id, first_at FROM health_members
+        WHERE counted AND first_at >= s.at - %(window)s * interval '1 day'
+            AND first_at < s.at + interval '1 day'
+        OFFSET 0) AS h)
+SELECT a.day, (SELECT m.source_channel FROM members m WHERE m.member_id = a.member_id) AS source,
+    count(*) FILTER (WHERE a.first_at >= a.at)::float8,
+    count(*) FILTER (WHERE a.first_at < a.at)::float8 / %(window)s
+FROM arrived a
+{{known}}
+GROUP BY a.day, source
+"""
+NEWCOMERS = _NEWCOMERS.format(known="")
+NEWCOMERS_AS_OF = _NEWCOMERS.format(
+    known="WHERE (SELECT min(i.recorded_at) FROM member_interactions i"
+    " WHERE i.member_id = a.member_id AND i.occurred_at = a.first_at) < %(known)s"
 )
-NEWCOMERS = _USAGE.format(
-    rows="""
-SELECT m.source_channel AS name, h.first_at AS t FROM health_members h
-JOIN members m ON m.member_id = h.member_id
-WHERE h.counted AND h.first_at >= %(since)s AND h.first_at < %(next)s
-"""
-)
-FEEDBACK = _USAGE.format(
-    rows="""
-SELECT s.item_id::text AS name, s.supported_at AS t FROM feedback_supports s
-JOIN health_members h ON h.member_id = s.member_id AND h.counted
-WHERE s.supported_at >= %(since)s AND s.supported_at < %(next)s
-"""
-)
-EVENTS = """
-SELECT DISTINCT coalesce(i.thread_ref, i.kind || ' on ' || i.channel) FROM member_interactions i
-JOIN health_members h ON h.member_id = i.member_id AND h.counted
-WHERE i.occurred_at >= %(day)s AND i.occurred_at < %(next)s
-    AND i.kind IN ('event_hosted', 'event_attended', 'talk_given')
-    AND (%(channel)s = '' OR i.channel = %(channel)s)
-ORDER BY 1 LIMIT %(limit)s
+# Supporters gained per feedback item (supports are dated when recorded).
+FEEDBACK = f"""
+WITH spike AS ({_SPIKES})
+SELECT s.day, f.item_id::text,
+    count(*) FILTER (WHERE f.supported_at >= s.at)::float8,
+    count(*) FILTER (WHERE f.supported_at < s.at)::float8 / %(window)s
+FROM spike s CROSS JOIN LATERAL (
+    SELECT item_id, supported_at FROM feedback_supports
+    WHERE supported_at >= s.at - %(window)s * interval '1 day'
+        AND supported_at < s.at + interval '1 day' AND supported_at < %(known)s
+        AND EXISTS (SELECT FROM health_members h WHERE h.member_id = feedback_supports.member_id
+            AND h.counted)
+    OFFSET 0) AS f
+GROUP BY s.day, f.item_id
 """
 ANNOTATIONS = """
 SELECT annotation_id, day, channel, cause, annotated_by, at FROM health_annotations
@@ -65,6 +118,7 @@ WHERE day >= %s AND day < %s AND channel = %s
 ORDER BY day, at, position
 """
 MAX_NAMES = 20  # channels, sources and events listed per spike at most
+CANDIDATES = 4  # a spike day's busiest threads, times the limit, weighed against their usual
 
 
 class SpikeSourcesSql:
@@ -73,51 +127,75 @@ class SpikeSourcesSql:
     def __init__(self, pool: ConnectionPool) -> None:
         self.pool = pool
 
-    def daily(self, start: date, end: date, channel: str) -> list[tuple[date, int]]:
+    def daily(
+        self, start: date, end: date, channel: str, as_of: date | None = None
+    ) -> list[tuple[date, int]]:
         """Every day of [start, end) with its interactions, from the daily rollups."""
-        params = {"start": start, "end": end, "channel": channel}
-        known = {day: int(n) for day, n in self._rows(DAILY, params)}
+        params = {"start": start, "end": end, "channel": channel, "as_of": as_of or date.max}
+        with self.pool.connection() as connection:
+            known = {day: int(n) for day, n in connection.execute(DAILY, params).fetchall()}
         days = (end - start).days
         return [(d, known.get(d, 0)) for d in (start + timedelta(n) for n in range(days))]
 
-    def channels(self, window: SpikeWindow) -> Sequence[Usage]:
-        return self._usage(CHANNELS, window, MAX_NAMES)
+    def evidence(self, spikes: SpikeDays, limit: int) -> dict[date, Evidence]:
+        """Four queries for all the spike days, on one connection."""
+        found: dict[date, Evidence] = {day: Evidence() for day in spikes.days}
+        if not spikes.days:
+            return found
+        params = {
+            "days": list(spikes.days),
+            "window": spikes.window,
+            "channel": spikes.channel,
+            "as_of": spikes.as_of or date.max,
+            "known": _known(spikes.as_of),
+            "candidates": CANDIDATES * limit,
+        }
+        newcomers = NEWCOMERS if spikes.as_of is None else NEWCOMERS_AS_OF
+        with self.pool.connection() as connection, connection.transaction():
+            # Estimates over unnested days are loose: JIT compiling would cost more than
+            # the queries take.
+            connection.execute("SET LOCAL jit = off")
 
-    def threads(self, window: SpikeWindow, limit: int) -> Sequence[Usage]:
-        return self._usage(THREADS, window, limit)
+            def rows(query: str) -> list[tuple[Any, ...]]:
+                return connection.execute(query, params).fetchall()
 
-    def newcomers(self, window: SpikeWindow) -> Sequence[Usage]:
-        return self._usage(NEWCOMERS, window, MAX_NAMES)
-
-    def feedback(self, window: SpikeWindow, limit: int) -> Sequence[Usage]:
-        return self._usage(FEEDBACK, window, limit)
-
-    def events(self, window: SpikeWindow) -> Sequence[CommunityEvent]:
-        params = {**_params(window), "limit": MAX_NAMES}
-        return [CommunityEvent(name, window.day) for (name,) in self._rows(EVENTS, params)]
+            if not spikes.channel:  # on one channel, the channel itself explains nothing
+                _usages(found, rows(CHANNELS), lambda e: e.channels, MAX_NAMES)
+            threads: list[Any] = []
+            events: list[Any] = []
+            for kind, *row in rows(THREADS_AND_EVENTS):
+                (threads if kind == "thread" else events).append(row)
+            _usages(found, threads, lambda e: e.threads, limit)
+            _usages(found, rows(newcomers), lambda e: e.newcomers, MAX_NAMES)
+            _usages(found, rows(FEEDBACK), lambda e: e.feedback, limit)
+        for day, name, _, _ in sorted(events, key=lambda row: (row[0], row[1])):
+            if len(found[day].events) < MAX_NAMES:
+                found[day].events.append(CommunityEvent(name, day))
+        return found
 
     def annotations(self, start: date, end: date, channel: str) -> Sequence[SpikeNote]:
-        return [SpikeNote(*row) for row in self._rows(ANNOTATIONS, (start, end, channel))]
-
-    def _usage(self, query: str, window: SpikeWindow, limit: int) -> list[Usage]:
-        params = {**_params(window), "limit": limit}
-        return [Usage(str(name), n, usual) for name, n, usual in self._rows(query, params)]
-
-    def _rows(self, query: str, params: Any) -> list[tuple[Any, ...]]:
         with self.pool.connection() as connection:
-            return connection.execute(query, params).fetchall()
+            rows = connection.execute(ANNOTATIONS, (start, end, channel)).fetchall()
+        return [SpikeNote(*row) for row in rows]
 
 
-def _params(window: SpikeWindow) -> dict[str, Any]:
-    """The window as UTC instants: [since, day) the usual level, [day, next) the spike."""
-    return {
-        "since": _utc(window.since),
-        "day": _utc(window.day),
-        "next": _utc(window.day + timedelta(days=1)),
-        "days": window.days,
-        "channel": window.channel,
-    }
+def _known(as_of: date | None) -> datetime:
+    """The first instant not known at the end of the UTC day `as_of` (None: everything)."""
+    if as_of is None:
+        return datetime.max.replace(tzinfo=UTC)
+    return datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
 
 
-def _utc(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+def _usages(
+    found: dict[date, Evidence],
+    rows: Iterable[Sequence[Any]],
+    into: Callable[[Evidence], list[Usage]],
+    limit: int,
+) -> None:
+    """Each day's usages, furthest above their usual level first, at most `limit`."""
+    per_day: dict[date, list[Usage]] = defaultdict(list)
+    for day, name, observed, usual in rows:
+        per_day[day].append(Usage(str(name), float(observed), float(usual)))
+    for day, usages in per_day.items():
+        usages.sort(key=lambda u: (u.usual - u.observed, u.name))
+        into(found[day]).extend(usages[:limit])

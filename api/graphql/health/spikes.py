@@ -46,7 +46,8 @@ class SpikeQuery:
         description="Days in [from, to) whose interactions (staff and bots left out) stood "
         "out above the median of the trailing window by more than k scaled MADs (configured "
         "by CRM_HEALTH_SPIKE_*), oldest first, each with its likely causes and annotations. "
-        "At most 1098 days."
+        "At most 1098 days. With asOf, the spikes as they were known at the end of that "
+        "UTC day: interactions recorded later neither make nor explain one."
     )
     async def activity_spikes(
         self,
@@ -58,11 +59,18 @@ class SpikeQuery:
         channel: Annotated[
             Channel | None, strawberry.argument(description="One channel; omit for all.")
         ] = None,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="Spikes as known at the end of this UTC day: interactions"
+                " recorded later do not count. Null: as known now."
+            ),
+        ] = None,
     ) -> list[t.ActivitySpike]:
         spikes = info.context.services.use_cases.spikes
         wanted = DomainChannel(channel).value if channel else ""
         try:
-            found: list[ExplainedSpike] = await in_thread(spikes.spikes, from_, to, wanted)
+            found: list[ExplainedSpike] = await in_thread(spikes.spikes, from_, to, wanted, as_of)
         except InvalidField as error:
             raise bad_field(error) from None
         return [t.spike_of(s) for s in found]

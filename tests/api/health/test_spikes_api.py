@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -12,8 +12,8 @@ from domain.interactions.commands import RecordInteraction
 from tests.api.conftest import Api, join, unique
 
 SPIKES = """
-query Spikes($from: Date!, $to: Date!, $channel: Channel) {
-  activitySpikes(from: $from, to: $to, channel: $channel) {
+query Spikes($from: Date!, $to: Date!, $channel: Channel, $asOf: Date) {
+  activitySpikes(from: $from, to: $to, channel: $channel, asOf: $asOf) {
     day channel activity level band excess ruleVersion
     causes { kind name excess share explanation }
     annotations { id day channel cause by at }
@@ -124,3 +124,22 @@ def test_a_reversed_span_is_bad_input_naming_to(api: Api, admin_key: str) -> Non
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["field"] == "to"
+
+
+def test_as_of_yesterday_the_spike_recorded_today_was_not_known(api: Api, admin_key: str) -> None:
+    plant(api, admin_key, unique("thread-"))
+    spike_on_day(api, admin_key)
+    today = datetime.now(UTC).date()
+    as_of_today = spikes(api, admin_key, asOf=today.isoformat())["data"]["activitySpikes"]
+    assert [s["day"] for s in as_of_today] == [DAY]
+    yesterday = (today - timedelta(days=1)).isoformat()
+    assert spikes(api, admin_key, asOf=yesterday)["data"]["activitySpikes"] == []
+
+
+def test_an_as_of_after_today_is_bad_input_naming_as_of(api: Api, viewer_key: str) -> None:
+    for as_of in ("2999-01-01", "1989-12-31"):
+        (error,) = spikes(api, viewer_key, asOf=as_of)["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+        assert error["extensions"]["field"] == "asOf", error
+    malformed = spikes(api, viewer_key, asOf="yesterday")
+    assert "Date" in malformed["errors"][0]["message"]  # refused by the schema itself

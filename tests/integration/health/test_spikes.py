@@ -130,6 +130,51 @@ def test_a_feedback_item_that_drew_supporters_that_day_is_a_cause(
     assert feedback == [(str(item), 5)]
 
 
+def test_a_late_interaction_changes_todays_spikes_not_an_earlier_as_of(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All is recorded on 14 March, then today: Bob's 20 late discord messages of 13 March
+    in a thread of their own, and a newcomer's 3 late messages in the github thread of 12
+    March. As of 14 March, only the 12 March burst (13 counted) and its causes as they were."""
+    recorded = datetime(2026, 3, 14, 18, tzinfo=UTC)
+    with monkeypatch.context() as then:
+        then.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(lambda: recorded))
+        people = plant(runtime)
+    bob = join(runtime, "Late Bob")
+    late = [said(bob, date(2026, 3, 13), n, "discord", "late-thread") for n in range(20)]
+    late += [said(people["new"][0], SPIKE, n, "github", THREAD) for n in (7, 8, 9)]
+    runtime.community.record_interactions(late, create_unknown_members=False)
+    catch_up(runtime)
+    spikes = spikes_of(runtime)
+    today = spikes.spikes(MARCH, date(2026, 3, 15))
+    assert [(s.spike.start, s.spike.activity) for s in today] == [
+        (SPIKE, 16),
+        (date(2026, 3, 13), 22),
+    ]
+    assert (today[0].causes[0].name, today[0].causes[0].excess) == ("github", 13)
+    assert [(c.kind, c.name) for c in today[1].causes[:2]] == [
+        (CauseKind.CHANNEL, "discord"),
+        (CauseKind.THREAD, "late-thread"),
+    ]
+    (then_known,) = spikes.spikes(MARCH, date(2026, 3, 15), as_of=date(2026, 3, 14))
+    assert (then_known.spike.start, then_known.spike.activity) == (SPIKE, 13)
+    causes = [(c.kind, c.name, c.excess) for c in then_known.causes[:3]]
+    assert causes == [
+        (CauseKind.CHANNEL, "github", 10),
+        (CauseKind.THREAD, THREAD, 10),
+        (CauseKind.NEWCOMERS, "github", 5),
+    ]
+    # As of the day before anything was recorded, nothing was known.
+    assert spikes.spikes(MARCH, date(2026, 3, 15), as_of=date(2026, 3, 13)) == []
+
+
+@pytest.mark.parametrize("as_of", [date(1989, 12, 31), date.today() + timedelta(days=1)])
+def test_an_as_of_before_records_or_after_today_is_refused(runtime: Runtime, as_of: date) -> None:
+    with pytest.raises(InvalidField) as refused:
+        spikes_of(runtime).spikes(MARCH, date(2026, 3, 15), as_of=as_of)
+    assert refused.value.field == "as_of"
+
+
 def test_a_flat_series_has_no_spike(runtime: Runtime) -> None:
     plant(runtime)
     spikes = spikes_of(runtime)
