@@ -73,24 +73,34 @@ UNION ALL
 SELECT DISTINCT 'event', day, coalesce(thread_ref, kind || ' on ' || channel), 0, 0
 FROM seen WHERE kind IN ('event_hosted', 'event_attended', 'talk_given')
 """
-# Members whose first interaction ever is in the window, per source channel (one probe of
-# members' key per newcomer: a join would hash every member); as of a day, only those whose
+# Members whose first interaction ever is in the window, per source channel. Spike windows
+# overlap, so each covered day's newcomers are read once (an index-only range, migration
+# 0029) and counted per day and source, then summed per spike; the source is one probe of
+# members' key per newcomer (a join would hash every member); as of a day, only those whose
 # first interaction was recorded by then (one probe of their own interactions each).
 _NEWCOMERS = f"""
 WITH spike AS ({_SPIKES}),
+covered AS (
+    SELECT DISTINCT w::date AS day FROM spike s,
+        generate_series(s.day - %(window)s, s.day, interval '1 day') AS w),
 arrived AS MATERIALIZED (
-    SELECT s.day, s.at, h.member_id, h.first_at
-    FROM spike s CROSS JOIN LATERAL (
+    SELECT c.day, h.member_id, h.first_at
+    FROM covered c CROSS JOIN LATERAL (
         SELECT member_id, first_at FROM health_members
-        WHERE counted AND first_at >= s.at - %(window)s * interval '1 day'
-            AND first_at < s.at + interval '1 day'
-        OFFSET 0) AS h)
-SELECT a.day, (SELECT m.source_channel FROM members m WHERE m.member_id = a.member_id) AS source,
-    count(*) FILTER (WHERE a.first_at >= a.at)::float8,
-    count(*) FILTER (WHERE a.first_at < a.at)::float8 / %(window)s
-FROM arrived a
-{{known}}
-GROUP BY a.day, source
+        WHERE counted AND first_at >= c.day::timestamp AT TIME ZONE 'UTC'
+            AND first_at < (c.day + 1)::timestamp AT TIME ZONE 'UTC'
+        OFFSET 0) AS h),
+per_day AS (
+    SELECT a.day, (SELECT m.source_channel FROM members m WHERE m.member_id = a.member_id)
+        AS source, count(*) AS n
+    FROM arrived a
+    {{known}}
+    GROUP BY a.day, source)
+SELECT s.day, p.source,
+    coalesce(sum(p.n) FILTER (WHERE p.day = s.day), 0)::float8,
+    coalesce(sum(p.n) FILTER (WHERE p.day < s.day), 0)::float8 / %(window)s
+FROM spike s JOIN per_day p ON p.day >= s.day - %(window)s AND p.day <= s.day
+GROUP BY s.day, p.source
 """
 NEWCOMERS = _NEWCOMERS.format(known="")
 NEWCOMERS_AS_OF = _NEWCOMERS.format(
