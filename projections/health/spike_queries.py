@@ -49,16 +49,17 @@ GROUP BY s.day, d.channel
 THREADS_AND_EVENTS = f"""
 WITH spike AS ({_SPIKES}),
 seen AS MATERIALIZED (
-    SELECT s.day, i.thread_ref, i.kind, i.channel
+    SELECT s.day, i.thread_ref, i.kind, i.channel, count(*) AS n
     FROM spike s CROSS JOIN LATERAL (
         SELECT thread_ref, kind, channel FROM member_interactions
         WHERE occurred_at >= s.at AND occurred_at < s.at + interval '1 day'
             AND recorded_at < %(known)s AND (%(channel)s = '' OR channel = %(channel)s)
             AND {_COUNTED.format("member_id")}
-        OFFSET 0) AS i),
+        OFFSET 0) AS i
+    GROUP BY s.day, i.thread_ref, i.kind, i.channel),
 busiest AS (
-    SELECT day, thread_ref, count(*) AS n,
-        row_number() OVER (PARTITION BY day ORDER BY count(*) DESC, thread_ref) AS r
+    SELECT day, thread_ref, sum(n) AS n,
+        row_number() OVER (PARTITION BY day ORDER BY sum(n) DESC, thread_ref) AS r
     FROM seen WHERE thread_ref IS NOT NULL GROUP BY day, thread_ref)
 SELECT 'thread', b.day, b.thread_ref, b.n::float8, w.n::float8 / %(window)s
 FROM busiest b CROSS JOIN LATERAL (
