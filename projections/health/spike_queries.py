@@ -77,7 +77,7 @@ FROM seen WHERE kind IN ('event_hosted', 'event_attended', 'talk_given')
 # Members whose first interaction ever is in the window, per source channel. Spike windows
 # overlap, so each covered day's newcomers are read once (an index-only range, migration
 # 0029) and counted per day and source, then summed per spike; the source is one probe of
-# members' key per newcomer (a join would hash every member); as of a day, only those whose
+# members_source_idx per newcomer (a join would hash every member); as of a day, only those whose
 # first interaction was recorded by then (one probe of their own interactions each).
 _NEWCOMERS = f"""
 WITH spike AS ({_SPIKES}),
