@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -130,6 +131,8 @@ ORDER BY day, at, position
 """
 MAX_NAMES = 20  # channels, sources and events listed per spike at most
 CANDIDATES = 4  # a spike day's busiest threads, times the limit, weighed against their usual
+# Newcomers are read beside the other causes, by these threads (a pool connection each).
+_NEWCOMER_READER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="spike-newcomers")
 
 
 class SpikeSourcesSql:
@@ -149,7 +152,7 @@ class SpikeSourcesSql:
         return [(d, known.get(d, 0)) for d in (start + timedelta(n) for n in range(days))]
 
     def evidence(self, spikes: SpikeDays, limit: int) -> dict[date, Evidence]:
-        """Four queries for all the spike days, on one connection."""
+        """Four queries for all the spike days: newcomers on a second connection, in parallel."""
         found: dict[date, Evidence] = {day: Evidence() for day in spikes.days}
         if not spikes.days:
             return found
@@ -162,6 +165,9 @@ class SpikeSourcesSql:
             "candidates": CANDIDATES * limit,
         }
         newcomers = NEWCOMERS if spikes.as_of is None else NEWCOMERS_AS_OF
+        # Newcomers take as long as the other causes together: read beside them, on a
+        # connection of their own (each statement sees its own snapshot either way).
+        arrived = _NEWCOMER_READER.submit(self._rows, newcomers, params)
         with self.pool.connection() as connection, connection.transaction():
             # Estimates over unnested days are loose: JIT compiling would cost more than
             # the queries take.
@@ -177,12 +183,18 @@ class SpikeSourcesSql:
             for kind, *row in rows(THREADS_AND_EVENTS):
                 (threads if kind == "thread" else events).append(row)
             _usages(found, threads, lambda e: e.threads, limit)
-            _usages(found, rows(newcomers), lambda e: e.newcomers, MAX_NAMES)
             _usages(found, rows(FEEDBACK), lambda e: e.feedback, limit)
+        _usages(found, arrived.result(), lambda e: e.newcomers, MAX_NAMES)
         for day, name, _, _ in sorted(events, key=lambda row: (row[0], row[1])):
             if len(found[day].events) < MAX_NAMES:
                 found[day].events.append(CommunityEvent(name, day))
         return found
+
+    def _rows(self, query: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """One query's rows on a connection of its own, JIT off as above."""
+        with self.pool.connection() as connection, connection.transaction():
+            connection.execute("SET LOCAL jit = off")
+            return connection.execute(query, params).fetchall()
 
     def annotations(self, start: date, end: date, channel: str) -> Sequence[SpikeNote]:
         with self.pool.connection() as connection:
