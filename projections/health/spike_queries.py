@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -49,16 +50,17 @@ GROUP BY s.day, d.channel
 THREADS_AND_EVENTS = f"""
 WITH spike AS ({_SPIKES}),
 seen AS MATERIALIZED (
-    SELECT s.day, i.thread_ref, i.kind, i.channel
+    SELECT s.day, i.thread_ref, i.kind, i.channel, count(*) AS n
     FROM spike s CROSS JOIN LATERAL (
         SELECT thread_ref, kind, channel FROM member_interactions
         WHERE occurred_at >= s.at AND occurred_at < s.at + interval '1 day'
             AND recorded_at < %(known)s AND (%(channel)s = '' OR channel = %(channel)s)
             AND {_COUNTED.format("member_id")}
-        OFFSET 0) AS i),
+        OFFSET 0) AS i
+    GROUP BY s.day, i.thread_ref, i.kind, i.channel),
 busiest AS (
-    SELECT day, thread_ref, count(*) AS n,
-        row_number() OVER (PARTITION BY day ORDER BY count(*) DESC, thread_ref) AS r
+    SELECT day, thread_ref, sum(n) AS n,
+        row_number() OVER (PARTITION BY day ORDER BY sum(n) DESC, thread_ref) AS r
     FROM seen WHERE thread_ref IS NOT NULL GROUP BY day, thread_ref)
 SELECT 'thread', b.day, b.thread_ref, b.n::float8, w.n::float8 / %(window)s
 FROM busiest b CROSS JOIN LATERAL (
@@ -73,24 +75,34 @@ UNION ALL
 SELECT DISTINCT 'event', day, coalesce(thread_ref, kind || ' on ' || channel), 0, 0
 FROM seen WHERE kind IN ('event_hosted', 'event_attended', 'talk_given')
 """
-# Members whose first interaction ever is in the window, per source channel (one probe of
-# members' key per newcomer: a join would hash every member); as of a day, only those whose
+# Members whose first interaction ever is in the window, per source channel. Spike windows
+# overlap, so each covered day's newcomers are read once (an index-only range, migration
+# 0029) and counted per day and source, then summed per spike; the source is one probe of
+# members_source_idx per newcomer (a join would hash every member); as of a day, only those whose
 # first interaction was recorded by then (one probe of their own interactions each).
 _NEWCOMERS = f"""
 WITH spike AS ({_SPIKES}),
+covered AS (
+    SELECT DISTINCT w::date AS day FROM spike s,
+        generate_series(s.day - %(window)s, s.day, interval '1 day') AS w),
 arrived AS MATERIALIZED (
-    SELECT s.day, s.at, h.member_id, h.first_at
-    FROM spike s CROSS JOIN LATERAL (
+    SELECT c.day, h.member_id, h.first_at
+    FROM covered c CROSS JOIN LATERAL (
         SELECT member_id, first_at FROM health_members
-        WHERE counted AND first_at >= s.at - %(window)s * interval '1 day'
-            AND first_at < s.at + interval '1 day'
-        OFFSET 0) AS h)
-SELECT a.day, (SELECT m.source_channel FROM members m WHERE m.member_id = a.member_id) AS source,
-    count(*) FILTER (WHERE a.first_at >= a.at)::float8,
-    count(*) FILTER (WHERE a.first_at < a.at)::float8 / %(window)s
-FROM arrived a
-{{known}}
-GROUP BY a.day, source
+        WHERE counted AND first_at >= c.day::timestamp AT TIME ZONE 'UTC'
+            AND first_at < (c.day + 1)::timestamp AT TIME ZONE 'UTC'
+        OFFSET 0) AS h),
+per_day AS (
+    SELECT a.day, (SELECT m.source_channel FROM members m WHERE m.member_id = a.member_id)
+        AS source, count(*) AS n
+    FROM arrived a
+    {{known}}
+    GROUP BY a.day, source)
+SELECT s.day, p.source,
+    coalesce(sum(p.n) FILTER (WHERE p.day = s.day), 0)::float8,
+    coalesce(sum(p.n) FILTER (WHERE p.day < s.day), 0)::float8 / %(window)s
+FROM spike s JOIN per_day p ON p.day >= s.day - %(window)s AND p.day <= s.day
+GROUP BY s.day, p.source
 """
 NEWCOMERS = _NEWCOMERS.format(known="")
 NEWCOMERS_AS_OF = _NEWCOMERS.format(
@@ -119,6 +131,8 @@ ORDER BY day, at, position
 """
 MAX_NAMES = 20  # channels, sources and events listed per spike at most
 CANDIDATES = 4  # a spike day's busiest threads, times the limit, weighed against their usual
+# Newcomers are read beside the other causes, by these threads (a pool connection each).
+_NEWCOMER_READER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="spike-newcomers")
 
 
 class SpikeSourcesSql:
@@ -138,7 +152,7 @@ class SpikeSourcesSql:
         return [(d, known.get(d, 0)) for d in (start + timedelta(n) for n in range(days))]
 
     def evidence(self, spikes: SpikeDays, limit: int) -> dict[date, Evidence]:
-        """Four queries for all the spike days, on one connection."""
+        """Four queries for all the spike days: newcomers on a second connection, in parallel."""
         found: dict[date, Evidence] = {day: Evidence() for day in spikes.days}
         if not spikes.days:
             return found
@@ -151,6 +165,9 @@ class SpikeSourcesSql:
             "candidates": CANDIDATES * limit,
         }
         newcomers = NEWCOMERS if spikes.as_of is None else NEWCOMERS_AS_OF
+        # Newcomers take as long as the other causes together: read beside them, on a
+        # connection of their own (each statement sees its own snapshot either way).
+        arrived = _NEWCOMER_READER.submit(self._rows, newcomers, params)
         with self.pool.connection() as connection, connection.transaction():
             # Estimates over unnested days are loose: JIT compiling would cost more than
             # the queries take.
@@ -166,12 +183,18 @@ class SpikeSourcesSql:
             for kind, *row in rows(THREADS_AND_EVENTS):
                 (threads if kind == "thread" else events).append(row)
             _usages(found, threads, lambda e: e.threads, limit)
-            _usages(found, rows(newcomers), lambda e: e.newcomers, MAX_NAMES)
             _usages(found, rows(FEEDBACK), lambda e: e.feedback, limit)
+        _usages(found, arrived.result(), lambda e: e.newcomers, MAX_NAMES)
         for day, name, _, _ in sorted(events, key=lambda row: (row[0], row[1])):
             if len(found[day].events) < MAX_NAMES:
                 found[day].events.append(CommunityEvent(name, day))
         return found
+
+    def _rows(self, query: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """One query's rows on a connection of its own, JIT off as above."""
+        with self.pool.connection() as connection, connection.transaction():
+            connection.execute("SET LOCAL jit = off")
+            return connection.execute(query, params).fetchall()
 
     def annotations(self, start: date, end: date, channel: str) -> Sequence[SpikeNote]:
         with self.pool.connection() as connection:

@@ -17,6 +17,7 @@ from domain.errors import InvalidField
 from domain.feedback import commands as fb
 from domain.health import CauseKind, SpikeRule
 from domain.health.annotations import AnnotateSpike
+from domain.health.windows import SpikeDays
 from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 from domain.values import Channel
@@ -217,3 +218,30 @@ def test_a_reversed_too_long_or_far_span_is_refused_naming_its_end(
     with pytest.raises(InvalidField) as refused:
         spikes_of(runtime).spikes(start, end)
     assert refused.value.field == field
+
+
+def test_overlapping_windows_count_each_newcomer_for_every_spike_it_concerns(
+    runtime: Runtime,
+) -> None:
+    """Five github newcomers on 12 March, two slack ones on 13 March: for 13 March the
+    github ones are usual (5 over the 8-day window), the slack ones new that day; for 12
+    March the slack ones are not yet seen. As of 12 March, 13 March's are not known."""
+    plant(runtime)
+    late = [join(runtime, f"Slack {n}", Channel.SLACK) for n in range(2)]
+    day = SPIKE + timedelta(days=1)
+    batch = [said(m, day, 1, "slack") for m in late]
+    runtime.community.record_interactions(batch, create_unknown_members=False)
+    catch_up(runtime)
+    sources = SpikeSourcesSql(runtime.pool)
+    found = sources.evidence(SpikeDays((SPIKE, day), 8, "", None), 5)
+    seen = {d: [(u.name, u.observed, u.usual) for u in e.newcomers] for d, e in found.items()}
+    assert seen == {
+        SPIKE: [("github", 5.0, 0.0)],
+        day: [("slack", 2.0, 0.0), ("github", 0.0, 5 / 8)],
+    }
+    # Everything was recorded on the test's day: as of then, all of it; nothing before.
+    today = datetime.now(UTC).date()
+    as_of = sources.evidence(SpikeDays((SPIKE, day), 8, "", today), 5)
+    assert {d: e.newcomers for d, e in as_of.items()} == {d: e.newcomers for d, e in found.items()}
+    before = sources.evidence(SpikeDays((SPIKE, day), 8, "", today - timedelta(days=1)), 5)
+    assert [e.newcomers for e in before.values()] == [[], []]
