@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from api.auth import Role
 from domain.interactions.commands import RecordInteraction
-from tests.api.conftest import Api, join, unique
+from tests.api.conftest import Api, join, settle, unique
 
 SPIKES = """
 query Spikes($from: Date!, $to: Date!, $channel: Channel, $asOf: Date) {
@@ -59,15 +58,13 @@ def spikes(api: Api, key: str, **variables: Any) -> dict[str, Any]:
 
 
 def spike_on_day(api: Api, key: str) -> dict[str, Any]:
-    """The spike of DAY once the projections have caught up (at most 10 s)."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        found = spikes(api, key)["data"]["activitySpikes"]
-        if found:
-            spike: dict[str, Any] = found[0]
-            return spike
-        time.sleep(0.1)
-    raise AssertionError("no spike")
+    """The spike of DAY once every projection has caught up: the spike is found in the health
+    rollups, its thread cause in the interactions read model (two projections)."""
+    settle(api)
+    found = spikes(api, key)["data"]["activitySpikes"]
+    assert found, "no spike"
+    spike: dict[str, Any] = found[0]
+    return spike
 
 
 def annotate(api: Api, key: str, **input: Any) -> dict[str, Any]:
