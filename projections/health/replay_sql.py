@@ -58,8 +58,8 @@ FROM hr_ev, LATERAL (VALUES (''), (channel)) AS s(scope)
 GROUP BY 1, 2, 3, 4
 """
 # Per member, channel and active day: the recorded day it became known, the active day
-# before it, and whether a day became known after a later one ('late': computed in
-# Python, see replay_silence.py).
+# before it, and whether a day became known after a later one ('late': streamed through
+# Python, see projections/health/replay_silence.py).
 SILENCE_DAYS = """
 CREATE TEMP TABLE hr_sd ON COMMIT DROP AS
 WITH d AS (
@@ -160,14 +160,16 @@ STAGES = "ARRAY[" + ", ".join(f"'{stage}'" for stage in STAGE_BUCKETS) + "]"
 STAGE_DAYS = f"""
 CREATE TEMP TABLE hr_stages ON COMMIT DROP AS
 SELECT member_id, rday, stage,
-    coalesce(lag(stage) OVER (PARTITION BY member_id ORDER BY rday), '') AS before
+    coalesce(lag(stage) OVER (PARTITION BY member_id ORDER BY rday), '') AS before,
+    lead(rday) OVER (PARTITION BY member_id ORDER BY rday) AS until
 FROM (
     SELECT DISTINCT ON (member_id, rday) member_id, {utc("recorded_at")} AS rday, stage
     FROM health_replay_stages ORDER BY member_id, rday, seq DESC
 ) AS s
 """
-# A member's period counts in the stage they hold at the end of the day it opened, then
-# moves with each later change of stage.
+# A member's period counts in the stage they hold at the end of the day it opened (the
+# stage row whose days [rday, until) hold it: a hash join, not a probe per row), then moves
+# with each later change of stage.
 GEN_STAGE = f"""
 WITH opened AS (
     SELECT member_id, g, scope, p, min(rday) AS a
@@ -178,10 +180,8 @@ FROM opened o WHERE o.member_id NOT IN (SELECT member_id FROM staged)
 UNION ALL
 SELECT o.member_id, o.a, 'rollups', o.g, o.scope, o.p, 'stage',
     coalesce(array_position({STAGES}, s.stage) - 1, 0), 1
-FROM opened o JOIN staged USING (member_id) LEFT JOIN LATERAL (
-    SELECT stage FROM hr_stages h WHERE h.member_id = o.member_id AND h.rday <= o.a
-    ORDER BY h.rday DESC LIMIT 1
-) AS s ON true
+FROM opened o JOIN staged USING (member_id) LEFT JOIN hr_stages s
+    ON s.member_id = o.member_id AND s.rday <= o.a AND (s.until IS NULL OR o.a < s.until)
 UNION ALL
 SELECT o.member_id, h.rday, 'rollups', o.g, o.scope, o.p, 'stage',
     coalesce(array_position({STAGES}, x.stage) - 1, 0), x.delta
