@@ -176,18 +176,15 @@ FROM (
 ) AS s
 """
 # A member's period counts in the stage they hold at the end of the day it opened (the
-# stage row whose days [rday, until) hold it: a hash join, not a probe per row), then moves
-# with each later change of stage.
+# stage row whose days [rday, until) hold it, if any: a hash join, not a probe per row),
+# then moves with each later change of stage.
 GEN_STAGE = f"""
 WITH opened AS (
     SELECT member_id, g, scope, p, rday AS a FROM hr_mpd WHERE klass = ANY(%(classes)s) AND opened
-), staged AS (SELECT DISTINCT member_id FROM hr_stages)
-SELECT o.member_id, o.a, 'rollups', o.g, o.scope, o.p, 'stage', 0, 1
-FROM opened o WHERE o.member_id NOT IN (SELECT member_id FROM staged)
-UNION ALL
+)
 SELECT o.member_id, o.a, 'rollups', o.g, o.scope, o.p, 'stage',
     coalesce(array_position({STAGES}, s.stage) - 1, 0), 1
-FROM opened o JOIN staged USING (member_id) LEFT JOIN hr_stages s
+FROM opened o LEFT JOIN hr_stages s
     ON s.member_id = o.member_id AND s.rday <= o.a AND (s.until IS NULL OR o.a < s.until)
 UNION ALL
 SELECT o.member_id, h.rday, 'rollups', o.g, o.scope, o.p, 'stage',
