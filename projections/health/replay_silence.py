@@ -13,7 +13,7 @@ import psycopg
 
 from domain.health.periods import Granularity
 from projections.health.periods import ROLLED_UP, period_of
-from projections.health.rollups import silence_weeks
+from projections.health.rollups import period_silence
 
 LATE_SILENCE = """
 CREATE TEMP TABLE hr_late_silence (member_id uuid, klass text, rday date, g text, scope text,
@@ -62,7 +62,7 @@ def member_moves(
         for granularity in ROLLED_UP:
             for period in sorted({period_of(granularity.value, d) for d in touched}):
                 old = state.get((granularity, period))
-                now = _silence(known, granularity, period)
+                now = period_silence(known, granularity, period)
                 state[(granularity, period)] = now
                 if old == now:
                     continue
@@ -70,19 +70,6 @@ def member_moves(
                     if bucket is not None:
                         g = granularity.value
                         yield (member, klass, recorded, g, scope, period, bucket, delta)
-
-
-def _silence(known: list[date], granularity: Granularity, period: date) -> int | None:
-    """The longest silence before one of the period's known days (None: none has a day
-    before it)."""
-    longest: int | None = None
-    i = bisect_left(known, period)
-    while i < len(known) and period_of(granularity.value, known[i]) == period:
-        if i > 0:
-            weeks = silence_weeks(known[i - 1], known[i])
-            longest = weeks if longest is None else max(longest, weeks)
-        i += 1
-    return longest
 
 
 def _stream(days: psycopg.Cursor[Any]) -> Iterator[tuple[Any, ...]]:
