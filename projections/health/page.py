@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -21,7 +22,7 @@ from projections.health.member_rows import (
 )
 from projections.health.page_rows import PeriodKey, as_json, load_rows, period_keys
 from projections.health.periods import DAY, ROLLED_UP, day_of, period_of, period_start
-from projections.health.rollups import Rollups, silence_weeks, silences, stage_bucket
+from projections.health.rollups import Rollups, period_silence, silence_weeks, stage_bucket
 from projections.health.statements import (
     ADD_COUNTS,
     ADD_DAILY,
@@ -138,7 +139,7 @@ class Page:
                     key = (member_id, granularity, period_of(granularity, active), scope, ALL)
                     self._set_silence(key, weeks, counted, day, at_least=True)
             elif active < previous:  # late: the silences of its period and the next change
-                self._resilence(member_id, scope, counted, day)
+                self._resilence(member_id, scope, active, counted, day)
         if last is None or occurred > last:
             self.lasts[(member_id, scope)] = occurred
             self.dirty_lasts.add((member_id, scope))
@@ -158,10 +159,17 @@ class Page:
         if counted:
             self.rollups.move(key[1], key[3], key[2], "silence", old, new, day)
 
-    def _resilence(self, member_id: UUID, scope: str, counted: bool, day: date) -> None:
-        """Every silence of the member on a channel again, from all their active days."""
+    def _resilence(
+        self, member_id: UUID, scope: str, active: date, counted: bool, day: date
+    ) -> None:
+        """The silences a late active day changes: its period's and that of the day after
+        it (whose silence it shortens); the others keep theirs."""
+        known = sorted(self.days[(member_id, scope)])
+        after = bisect_left(known, active) + 1
+        touched = (active, known[after]) if after < len(known) else (active,)
         for granularity in ROLLED_UP:
-            for period, weeks in silences(self.days[(member_id, scope)], granularity).items():
+            for period in {period_of(granularity, d) for d in touched}:
+                weeks = period_silence(known, granularity, period)
                 key = (member_id, granularity, period, scope, ALL)
                 self._set_silence(key, weeks, counted, day, at_least=False)
 

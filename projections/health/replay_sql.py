@@ -42,13 +42,20 @@ WHERE (e.seq IS NULL OR i.seq < e.seq)
     AND (f.member_id IS NOT NULL OR NOT coalesce(m.erased, false))
 """
 # Per member, period (week and month, all channels and each) and recorded day: the day's
-# interactions and the first recorded instant.
+# interactions, the first recorded instant, the interactions known by the end of the day
+# and whether the period opened on it (grouped in the window's order: one sort for both).
 PERIOD_DAYS = f"""
 CREATE TEMP TABLE hr_mpd ON COMMIT DROP AS
-SELECT member_id, klass, g, scope, {period("g", "oday")} AS p, rday, count(*)::int AS cnt,
-    min(recorded_at) AS f
-FROM hr_ev, (VALUES ('week'), ('month')) AS gg(g), LATERAL (VALUES (''), (channel)) AS s(scope)
-GROUP BY 1, 2, 3, 4, 5, 6
+SELECT member_id, klass, g, scope, p, rday, cnt, f,
+    sum(cnt) OVER w AS cum, row_number() OVER w = 1 AS opened
+FROM (
+    SELECT member_id, g, scope, {period("g", "oday")} AS p, rday, klass, count(*)::int AS cnt,
+        min(recorded_at) AS f
+    FROM hr_ev, (VALUES ('week'), ('month')) AS gg(g),
+        LATERAL (VALUES (''), (channel)) AS s(scope)
+    GROUP BY 1, 2, 3, 4, 5, 6
+) AS d
+WINDOW w AS (PARTITION BY member_id, g, scope, p ORDER BY rday)
 """
 # Per member, channel ('' all) and recorded day: the earliest and latest interaction.
 MEMBER_DAYS = """
@@ -58,8 +65,8 @@ FROM hr_ev, LATERAL (VALUES (''), (channel)) AS s(scope)
 GROUP BY 1, 2, 3, 4
 """
 # Per member, channel and active day: the recorded day it became known, the active day
-# before it, and whether a day became known after a later one ('late': computed in
-# Python, see replay_silence.py).
+# before it, and whether a day became known after a later one ('late': streamed through
+# Python, see projections/health/replay_silence.py).
 SILENCE_DAYS = """
 CREATE TEMP TABLE hr_sd ON COMMIT DROP AS
 WITH d AS (
@@ -78,18 +85,19 @@ FROM o
 """
 # Generators: (member_id, rday, target, g, c, p, metric, bucket, delta) rows of the members
 # of the classes %(classes)s; target 'counts', 'daily' or 'rollups'.
+# (Four scans of hr_mpd: far cheaper than a LATERAL VALUES row set per row.)
 GEN_PERIODS = """
-SELECT member_id, rday, x.target, x.g, x.c, x.p, x.metric, x.bucket, x.delta FROM (
-    SELECT *, sum(cnt) OVER (PARTITION BY member_id, g, scope, p ORDER BY rday) AS cum,
-        rday = min(rday) OVER (PARTITION BY member_id, g, scope, p) AS opened
-    FROM hr_mpd WHERE klass = ANY(%(classes)s)
-) AS d, LATERAL (VALUES
-    ('counts', g, scope, p, 'interactions', 0, cnt, true),
-    ('counts', g, scope, p, 'active', 0, 1, opened),
-    ('rollups', g, scope, p, 'count', (cum - cnt)::int, -1, cum > cnt),
-    ('rollups', g, scope, p, 'count', cum::int, 1, true)
-) AS x(target, g, c, p, metric, bucket, delta, kept)
-WHERE x.kept
+SELECT member_id, rday, 'counts', g, scope, p, 'interactions', 0, cnt FROM hr_mpd
+WHERE klass = ANY(%(classes)s)
+UNION ALL
+SELECT member_id, rday, 'counts', g, scope, p, 'active', 0, 1 FROM hr_mpd
+WHERE klass = ANY(%(classes)s) AND opened
+UNION ALL
+SELECT member_id, rday, 'rollups', g, scope, p, 'count', (cum - cnt)::int, -1 FROM hr_mpd
+WHERE klass = ANY(%(classes)s) AND NOT opened
+UNION ALL
+SELECT member_id, rday, 'rollups', g, scope, p, 'count', cum::int, 1 FROM hr_mpd
+WHERE klass = ANY(%(classes)s)
 """
 # Each member's first and last interaction (all channels and each) known at the end of
 # each recorded day, as days and their periods, beside those of the day before.
@@ -160,28 +168,24 @@ STAGES = "ARRAY[" + ", ".join(f"'{stage}'" for stage in STAGE_BUCKETS) + "]"
 STAGE_DAYS = f"""
 CREATE TEMP TABLE hr_stages ON COMMIT DROP AS
 SELECT member_id, rday, stage,
-    coalesce(lag(stage) OVER (PARTITION BY member_id ORDER BY rday), '') AS before
+    coalesce(lag(stage) OVER (PARTITION BY member_id ORDER BY rday), '') AS before,
+    lead(rday) OVER (PARTITION BY member_id ORDER BY rday) AS until
 FROM (
     SELECT DISTINCT ON (member_id, rday) member_id, {utc("recorded_at")} AS rday, stage
     FROM health_replay_stages ORDER BY member_id, rday, seq DESC
 ) AS s
 """
-# A member's period counts in the stage they hold at the end of the day it opened, then
-# moves with each later change of stage.
+# A member's period counts in the stage they hold at the end of the day it opened (the
+# stage row whose days [rday, until) hold it, if any: a hash join, not a probe per row),
+# then moves with each later change of stage.
 GEN_STAGE = f"""
 WITH opened AS (
-    SELECT member_id, g, scope, p, min(rday) AS a
-    FROM hr_mpd WHERE klass = ANY(%(classes)s) GROUP BY 1, 2, 3, 4
-), staged AS (SELECT DISTINCT member_id FROM hr_stages)
-SELECT o.member_id, o.a, 'rollups', o.g, o.scope, o.p, 'stage', 0, 1
-FROM opened o WHERE o.member_id NOT IN (SELECT member_id FROM staged)
-UNION ALL
+    SELECT member_id, g, scope, p, rday AS a FROM hr_mpd WHERE klass = ANY(%(classes)s) AND opened
+)
 SELECT o.member_id, o.a, 'rollups', o.g, o.scope, o.p, 'stage',
     coalesce(array_position({STAGES}, s.stage) - 1, 0), 1
-FROM opened o JOIN staged USING (member_id) LEFT JOIN LATERAL (
-    SELECT stage FROM hr_stages h WHERE h.member_id = o.member_id AND h.rday <= o.a
-    ORDER BY h.rday DESC LIMIT 1
-) AS s ON true
+FROM opened o LEFT JOIN hr_stages s
+    ON s.member_id = o.member_id AND s.rday <= o.a AND (s.until IS NULL OR o.a < s.until)
 UNION ALL
 SELECT o.member_id, h.rday, 'rollups', o.g, o.scope, o.p, 'stage',
     coalesce(array_position({STAGES}, x.stage) - 1, 0), x.delta

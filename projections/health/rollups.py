@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,7 +13,7 @@ from psycopg import Cursor
 from domain.health.periods import Granularity
 from domain.health.rule import MAX_INACTIVE_WEEKS
 from domain.lifecycle.stages import Stage
-from projections.health.periods import DAY, ROLLED_UP, day_of, period_of, period_start
+from projections.health.periods import DAY, ROLLED_UP, day_of, period_of
 from projections.health.statements import (
     ADD_COHORTS,
     ADD_MEMBERSHIP,
@@ -41,21 +41,17 @@ def silence_weeks(before: date, day: date) -> int:
     return min(((day - before).days - 1) // 7, SILENCE_CAP)
 
 
-def silences(days: Iterable[date], granularity: Granularity) -> dict[date, int | None]:
-    """Per period with an active day, the longest silence before one of its days (None:
-    no active day of it has one before it, the member's first)."""
-    ordered = sorted(set(days))
-    found: dict[date, int | None] = {}
-    previous: date | None = None
-    for day in ordered:
-        period = period_start(granularity, day)
-        found.setdefault(period, None)
-        if previous is not None:
-            weeks = silence_weeks(previous, day)
-            current = found[period]
-            found[period] = weeks if current is None else max(current, weeks)
-        previous = day
-    return found
+def period_silence(known: list[date], granularity: Granularity, period: date) -> int | None:
+    """The longest silence before one of the period's days (None: none has a day before
+    it), from all the member's active days in order."""
+    longest: int | None = None
+    i = bisect_left(known, period)
+    while i < len(known) and period_of(granularity, known[i]) == period:
+        if i > 0:
+            weeks = silence_weeks(known[i - 1], known[i])
+            longest = weeks if longest is None else max(longest, weeks)
+        i += 1
+    return longest
 
 
 def utc_day(instant: datetime) -> date:

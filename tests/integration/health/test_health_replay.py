@@ -77,14 +77,52 @@ def answers(runtime: Runtime) -> list[object]:
     return found
 
 
-def test_the_rebuild_writes_the_live_rows_and_answers(runtime: Runtime, clock: Clock) -> None:
+def change_stage(runtime: Runtime, member: object, stage: Stage) -> None:
+    """The member's lifecycle stage changed now (the clock's recorded day)."""
+    found = runtime.community.get_members([member])[member]  # type: ignore[index,list-item]
+    evidence = Evidence(7.0, 1.0, NOW - timedelta(days=3), 3, 4.5)
+    assert found.change_stage(Assessment(stage, evidence, "stages-test", "because"), NOW)
+    runtime.community.save_members(found)
+
+
+def late_community(runtime: Runtime, clock: Clock) -> None:
+    """The community, and: several members' days recorded late, some days after a later
+    one and on the same recorded day as another member's, between changes of stage."""
     members = community(runtime, clock)
+    hank, ivy = join(runtime, "Hank"), join(runtime, "Ivy")
+    clock.on(date(2026, 4, 13))
+    for when in ("2026-01-05T10:00:00", "2026-02-23T10:00:00", "2026-03-30T10:00:00"):
+        record(runtime, hank, when)
+    record(runtime, ivy, "2026-03-31T10:00:00", "github")
+    change_stage(runtime, hank, Stage.AT_RISK)
+    clock.on(DAY5)
+    record(runtime, hank, "2026-02-02T10:00:00")
+    record(runtime, ivy, "2026-01-12T10:00:00")
+    record(runtime, members["bob"], "2026-01-20T10:00:00", "github")
+    change_stage(runtime, ivy, Stage.ACTIVE)
+    clock.on(date(2026, 4, 16))
+    record(runtime, hank, "2026-03-09T10:00:00", "github")
+    record(runtime, hank, "2026-01-26T10:00:00")
+    record(runtime, ivy, "2026-02-16T10:00:00")
+    record(runtime, members["bob"], "2026-02-09T10:00:00")
+    change_stage(runtime, hank, Stage.ACTIVE)
+    clock.on(date(2026, 4, 18))
+    record(runtime, hank, "2026-03-16T10:00:00")
+    record(runtime, ivy, "2026-03-02T10:00:00", "github")
+
+
+@pytest.mark.parametrize("script", [community, late_community])
+def test_the_rebuild_writes_the_live_rows_and_answers(
+    runtime: Runtime, clock: Clock, script: object
+) -> None:
+    script(runtime, clock)  # type: ignore[operator]
     health_runner(runtime, batch_size=1).catch_up()
     live, live_answers = snapshot(runtime), answers(runtime)
+    gina = rows(runtime.database_url, "SELECT member_id FROM health_members WHERE erased")
     assert rows(
         runtime.database_url,
         "SELECT count(*) FROM health_member_periods WHERE member_id = %s",
-        (members["gina"],),
+        gina[0],
     ) == [(0,)]
     runner = health_runner(runtime, batch_size=500)
     runner.reset(replay=True)
