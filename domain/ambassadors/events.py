@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.utils import register_topic
 
 from domain.ambassadors.program import ProgramMove, after_move
+from domain.pinned import PinnedTopic
 
 if TYPE_CHECKING:
     from domain.ambassadors.ambassadorship import Ambassadorship
 
 
-class ProgramEvent(Aggregate.Event):
+class ProgramEvent(PinnedTopic, Aggregate.Event):
     """Base of program events: each pins its topic, and moves the status by its move."""
 
-    TOPIC: ClassVar[str]
     MOVE: ClassVar[ProgramMove]
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Register the pinned topic (the aggregate does this only for nested classes)."""
-        super().__init_subclass__(**kwargs)
-        if "TOPIC" in cls.__dict__:
-            register_topic(cls.TOPIC, cls)
 
     def apply(self, aggregate: Ambassadorship) -> None:
         aggregate.status = after_move(aggregate.status, self.MOVE)

@@ -7,32 +7,25 @@ personal data: sealed under the concerned member's key, so erasing them shreds i
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.utils import register_topic
 
 from domain.conduct.moves import IncidentMove, IncidentStatus, after_move
+from domain.pinned import PinnedTopic
 
 if TYPE_CHECKING:
     from domain.conduct.incident import Incident
 
 
-class ConductEvent(Aggregate.Event):
+class ConductEvent(PinnedTopic, Aggregate.Event):
     """Base of conduct events: each pins its topic, and moves the status by its move."""
 
-    TOPIC: ClassVar[str]
     MOVE: ClassVar[IncidentMove]
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
     # Sealed under the concerned member's key (the events that carry personal fields name them).
     PERSONAL_SUBJECT: ClassVar[str] = "member_id"
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Register the pinned topic (the aggregate does this only for nested classes)."""
-        super().__init_subclass__(**kwargs)
-        if "TOPIC" in cls.__dict__:
-            register_topic(cls.TOPIC, cls)
 
     def apply(self, aggregate: Incident) -> None:
         aggregate.status = after_move(aggregate.status, self.MOVE, aggregate.decision)

@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.utils import register_topic
 
 from domain.feedback.workflow import FeedbackStatus, Importance
+from domain.pinned import PinnedTopic
 
 if TYPE_CHECKING:
     from domain.feedback.item import FeedbackItem
 
 
-class FeedbackEvent(Aggregate.Event):
+class FeedbackEvent(PinnedTopic, Aggregate.Event):
     """Base of feedback events; PERSONAL_FIELDS are sealed under the author's key."""
 
     # Each event class pins its own topic, so that stored events never move with the code.
-    TOPIC: ClassVar[str]
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Register the pinned topic (the aggregate does this only for nested classes)."""
-        super().__init_subclass__(**kwargs)
-        if "TOPIC" in cls.__dict__:
-            register_topic(cls.TOPIC, cls)
 
 
 class Submitted(FeedbackEvent, Aggregate.Created):

@@ -7,31 +7,25 @@ so erasing the member shreds every version of it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.utils import register_topic
+
+from domain.pinned import PinnedTopic
 
 if TYPE_CHECKING:
     from domain.outreach.note import Note
 
 
-class NoteEvent(Aggregate.Event):
+class NoteEvent(PinnedTopic, Aggregate.Event):
     """Base of note events: each pins its topic; the text is sealed under the member's key."""
 
-    TOPIC: ClassVar[str]
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("text",)
     PERSONAL_SUBJECT: ClassVar[str] = "member_id"
     member_id: UUID
     text: str
     at: datetime
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Register the pinned topic (the aggregate does this only for nested classes)."""
-        super().__init_subclass__(**kwargs)
-        if "TOPIC" in cls.__dict__:
-            register_topic(cls.TOPIC, cls)
 
 
 class NoteAdded(NoteEvent, Aggregate.Created):

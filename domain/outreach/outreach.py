@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.utils import register_topic
 
 from domain.errors import ConflictError, DomainError
 from domain.moments import DEFAULT_BOUNDS, TimeBounds
+from domain.pinned import PinnedTopic
 
 
 class OutreachPurpose(StrEnum):
@@ -32,18 +32,11 @@ class OutreachPurpose(StrEnum):
     OTHER = "other"
 
 
-class OutreachEvent(Aggregate.Event):
+class OutreachEvent(PinnedTopic, Aggregate.Event):
     """Base of outreach events: each pins its topic."""
 
-    TOPIC: ClassVar[str]
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
     PERSONAL_SUBJECT: ClassVar[str] = "member_id"
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Register the pinned topic (the aggregate does this only for nested classes)."""
-        super().__init_subclass__(**kwargs)
-        if "TOPIC" in cls.__dict__:
-            register_topic(cls.TOPIC, cls)
 
 
 class OutreachRecorded(OutreachEvent, Aggregate.Created):

@@ -7,31 +7,24 @@ sealed under the member's key, so erasing the member shreds it too.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.utils import register_topic
 
 from domain.outreach.task_moves import TaskMove, after_task_move
+from domain.pinned import PinnedTopic
 
 if TYPE_CHECKING:
     from domain.outreach.task import FollowUpTask
 
 
-class TaskEvent(Aggregate.Event):
+class TaskEvent(PinnedTopic, Aggregate.Event):
     """Base of task events: each pins its topic, and moves the status by its move."""
 
-    TOPIC: ClassVar[str]
     MOVE: ClassVar[TaskMove]
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
     PERSONAL_SUBJECT: ClassVar[str] = "member_id"
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Register the pinned topic (the aggregate does this only for nested classes)."""
-        super().__init_subclass__(**kwargs)
-        if "TOPIC" in cls.__dict__:
-            register_topic(cls.TOPIC, cls)
 
     def apply(self, aggregate: FollowUpTask) -> None:
         aggregate.status = after_task_move(aggregate.status, self.MOVE)
