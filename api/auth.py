@@ -45,6 +45,14 @@ EXPORT_AMBASSADORS = (Role.ADMIN, Role.MANAGER, Role.MARKETING)
 # Notes, follow-up tasks, the outreach log and the welcome queue are the staff's working
 # record of the relationship: product, marketing and viewer see none of them.
 MANAGE_OUTREACH = (Role.ADMIN, Role.MANAGER)
+# Platform imports write members, identities and interactions in bulk: admins and managers.
+IMPORT_DATA = (Role.ADMIN, Role.MANAGER)
+# Merging two members into one (and undoing it) rewrites whom a history belongs to: admins and
+# managers, who see the personal data the evidence is made of.
+MERGE_MEMBERS = (Role.ADMIN, Role.MANAGER)
+# Community events are scheduled and attended records: managers keep them; every role reads
+# the events' figures (who registered is personal data, shown as for members).
+MANAGE_EVENTS = (Role.ADMIN, Role.MANAGER)
 
 
 @dataclass(frozen=True)

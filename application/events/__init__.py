@@ -1,0 +1,1 @@
+"""Scheduling community events and recording who registered and who came."""

@@ -1,0 +1,1 @@
+"""Importing a platform export: parsers stream records, the sink applies them idempotently."""

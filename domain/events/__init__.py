@@ -1,0 +1,1 @@
+"""Community events: meetups, webinars, talks, hackathons and AMAs; who registered, who came."""

@@ -1,0 +1,1 @@
+"""Read models of community events: figures per event and each member's events."""

@@ -1,0 +1,1 @@
+"""Read models of imports: what each import run read, applied and refused."""
