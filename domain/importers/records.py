@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.interactions.interaction import InteractionKind
-from domain.values import Channel
+from domain.values import AttributeValue, Channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,9 @@ class PlatformUser:
     is_staff: bool = False
     deleted: bool = False
     joined_at: datetime | None = None
+    # Platform facts worth keeping on the member's attributes, as (key, value) pairs: a
+    # Discourse trust level is ("discourse.trust_level", 2).
+    attributes: tuple[tuple[str, AttributeValue], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,14 @@ class PlatformMembership:
     at: Position
 
 
+class Rsvp(StrEnum):
+    """What an attendee answered: only those going are expected, so only they can be no-shows."""
+
+    GOING = "going"
+    DECLINED = "declined"  # registered, then said no (or was refused)
+    WAITLISTED = "waitlisted"  # registered, never given a place (or still awaiting approval)
+
+
 @dataclass(frozen=True, slots=True)
 class Attendance:
     """One row of an attendee file: a person registered for an event, and maybe came."""
@@ -91,6 +102,7 @@ class Attendance:
     checked_in_at: datetime | None = None
     attended: bool = False  # came, even when the file has no check-in time
     is_host: bool = False
+    rsvp: Rsvp = Rsvp.GOING
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,4 +113,14 @@ class Malformed:
     reason: str
 
 
-ImportRecord = PlatformUser | PlatformInteraction | PlatformMembership | Attendance | Malformed
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A record read and understood that imports nothing (a star, a closed issue): says why."""
+
+    at: Position
+    reason: str
+
+
+ImportRecord = (
+    PlatformUser | PlatformInteraction | PlatformMembership | Attendance | Skipped | Malformed
+)
