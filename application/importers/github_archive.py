@@ -23,7 +23,13 @@ from application.importers.fields import (
     text,
     web_url,
 )
-from application.importers.github_people import GHOST, STAFF_ASSOCIATIONS, is_bot, thread
+from application.importers.github_people import (
+    GHOST,
+    STAFF_ASSOCIATIONS,
+    is_bot,
+    thread,
+    worth_yielding,
+)
 from application.importers.streams import RecentIds
 from domain.importers.records import (
     ImportRecord,
@@ -101,7 +107,7 @@ def event_records(item: Any, at: Position, authors: RecentIds) -> Iterator[Impor
         return
     subject = as_object(payload.get(imported.item), f"payload.{imported.item}")
     user = _actor(as_object(event.get("actor"), "actor"), subject, at)
-    if authors.first_time((user.user_id, user.is_staff)):
+    if worth_yielding(user, authors):
         yield user
     yield _interaction(event, payload, subject, imported, user.user_id, at)
 

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from application.importers.fields import Invalid, as_object, handle, platform_id, text
+from application.importers.streams import RecentIds
 from domain.importers.records import PlatformUser, Position
 from domain.values import Channel
 
@@ -34,6 +35,15 @@ def author(user: Any, association: Any, at: Position) -> PlatformUser:
         is_staff=association in STAFF_ASSOCIATIONS,
         deleted=login == GHOST,
     )
+
+
+def worth_yielding(user: PlatformUser, authors: RecentIds) -> bool:
+    """A user not seen lately, or seen only as non-staff and staff now: association is per
+    repository, and a member of the organisation in one of its repositories is staff."""
+    if user.is_staff:
+        authors.first_time(user.user_id)
+        return authors.first_time((user.user_id, True))
+    return authors.first_time(user.user_id)
 
 
 def is_bot(login: str, account_type: Any) -> bool:

@@ -15,7 +15,7 @@ from application.importers.fields import (
     text,
     web_url,
 )
-from application.importers.github_people import author, thread_of
+from application.importers.github_people import author, thread_of, worth_yielding
 from application.importers.streams import RecentIds
 from domain.importers.records import ImportRecord, PlatformInteraction, Position, Skipped
 from domain.interactions.interaction import InteractionKind
@@ -32,7 +32,7 @@ def rest_records(item: Any, at: Position, authors: RecentIds) -> Iterator[Import
         raise Invalid(NOT_GITHUB)
     user = author(record.get("user"), record.get("author_association"), at)
     made = _comment(record, user.user_id, at) if is_comment else _issue(record, user.user_id, at)
-    if isinstance(made, PlatformInteraction) and authors.first_time((user.user_id, user.is_staff)):
+    if isinstance(made, PlatformInteraction) and worth_yielding(user, authors):
         yield user
     yield made
 

@@ -117,7 +117,7 @@ class RecentIds:
     identity, so this only keeps the stream short.
     """
 
-    def __init__(self, size: int = 50_000) -> None:
+    def __init__(self, size: int = 10_000) -> None:
         self._size = size
         self._seen: OrderedDict[Hashable, None] = OrderedDict()
 
