@@ -24,7 +24,7 @@ HOST_ROLES = frozenset({"host", "cohost", "organizer", "organiser", "eventhost"}
 
 
 def attendance_of(
-    values: dict[Column, str], channel: Channel, at: Position
+    values: dict[Column, str], at: Position, *, channel: Channel
 ) -> Attendance | Skipped:
     """The row's attendance; Invalid naming the cell that is wrong."""
     email = values.get(Column.EMAIL) or None

@@ -13,6 +13,7 @@ A file without a name, first-name or e-mail column is one Malformed naming what 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 from application.importers.attendee_columns import (
@@ -22,15 +23,14 @@ from application.importers.attendee_columns import (
     map_headers,
 )
 from application.importers.attendee_rows import attendance_of
-from application.importers.fields import Invalid
 from application.importers.streams import (
-    BadRow,
-    CsvRow,
     csv_rows,
     export_files,
     header_key,
+    header_row,
     open_text,
     read_guarded,
+    rows_read,
 )
 from domain.importers.records import ImportRecord, Malformed, Position
 from domain.values import Channel
@@ -50,10 +50,9 @@ def parse(path: Path) -> Iterator[ImportRecord]:
 def _attendees(file: Path) -> Iterator[ImportRecord]:
     with open_text(file) as text:
         rows = csv_rows(text)
-        header = next(rows, None)
-        if not isinstance(header, CsvRow):
-            reason = header.reason if isinstance(header, BadRow) else "the file is empty"
-            yield Malformed(Position(str(file), "line 1"), f"no header line: {reason}")
+        header = header_row(rows, file)
+        if isinstance(header, Malformed):
+            yield header
             return
         columns = map_headers(header.cells)
         if not {Column.NAME, Column.FIRST_NAME, Column.EMAIL} & columns.keys():
@@ -63,13 +62,4 @@ def _attendees(file: Path) -> Iterator[ImportRecord]:
             return
         meetup = any(header_key(name) == MEETUP_MARK for name in header.cells)
         channel = Channel.MEETUP if meetup else Channel.OTHER
-        for row in rows:
-            at = Position(str(file), f"line {row.line}")
-            if isinstance(row, BadRow):
-                yield Malformed(at, row.reason)
-                continue
-            values = {col: row.cells[i].strip() for col, i in columns.items() if i < len(row.cells)}
-            try:
-                yield attendance_of(values, channel, at)
-            except Invalid as error:
-                yield Malformed(at, str(error))
+        yield from rows_read(rows, file, columns, partial(attendance_of, channel=channel))

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from application.importers.fields import Invalid, handle, parse_time
-from application.importers.streams import BadRow, CsvRow, csv_rows, header_key, open_text
+from application.importers.streams import csv_rows, header_key, header_row, open_text, rows_read
 from domain.importers.records import ImportRecord, Malformed, PlatformUser, Position
 from domain.values import Channel
 
@@ -29,10 +29,9 @@ def parse_user_list(path: Path) -> Iterator[ImportRecord]:
     """The users of one user-list CSV, a Malformed for each row that cannot be read."""
     with open_text(path) as text:
         rows = csv_rows(text)
-        header = next(rows, None)
-        if not isinstance(header, CsvRow):
-            reason = header.reason if isinstance(header, BadRow) else "the file is empty"
-            yield Malformed(Position(str(path), "line 1"), f"no header line: {reason}")
+        header = header_row(rows, path)
+        if isinstance(header, Malformed):
+            yield header
             return
         columns = _columns(header.cells)
         missing = [name for name in REQUIRED if name not in columns]
@@ -41,16 +40,7 @@ def parse_user_list(path: Path) -> Iterator[ImportRecord]:
             reason = f"not a Discourse user list: no {' or '.join(missing)} column in {found}"
             yield Malformed(Position(str(path), "line 1"), reason)
             return
-        for row in rows:
-            at = Position(str(path), f"line {row.line}")
-            if isinstance(row, BadRow):
-                yield Malformed(at, row.reason)
-                continue
-            fields = {key: row.cells[i].strip() for key, i in columns.items() if i < len(row.cells)}
-            try:
-                yield user_of(fields, at)
-            except Invalid as error:
-                yield Malformed(at, str(error))
+        yield from rows_read(rows, path, columns, user_of)
 
 
 def user_of(fields: dict[str, str], at: Position) -> PlatformUser:

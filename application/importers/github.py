@@ -16,8 +16,9 @@ outside contributors, not staff). Bots: account type Bot, or a login ending in `
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -38,6 +39,7 @@ from domain.importers.records import ImportRecord, Malformed, Position
 READS = "a GitHub REST (.json) or GH Archive (.json.gz, .jsonl) file"
 _SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 _SNIFF = 1 << 20
+_Reader = Callable[[Any, Position, RecentIds], Iterator[ImportRecord]]
 
 
 def parse(path: Path) -> Iterator[ImportRecord]:
@@ -52,31 +54,29 @@ def parse(path: Path) -> Iterator[ImportRecord]:
 
 
 def _rest(file: Path) -> Iterator[ImportRecord]:
-    authors = RecentIds()
     with open_text(file) as text:
-        for number, item in enumerate(JsonStream(text).items(), start=1):
-            at = Position(str(file), f"item {number}")
-            if isinstance(item, BadItem):
-                yield Malformed(at, item.reason)
-                continue
-            try:
-                yield from rest_records(item, at, authors)
-            except Invalid as error:
-                yield Malformed(at, str(error))
+        yield from _each(file, enumerate(JsonStream(text).items(), start=1), "item", rest_records)
 
 
 def _archive(file: Path) -> Iterator[ImportRecord]:
-    authors = RecentIds()
     with open_binary(file) as binary:
-        for number, item in json_lines(binary):
-            at = Position(str(file), f"line {number}")
-            if isinstance(item, BadItem):
-                yield Malformed(at, item.reason)
-                continue
-            try:
-                yield from event_records(item, at, authors)
-            except Invalid as error:
-                yield Malformed(at, str(error))
+        yield from _each(file, json_lines(binary), "line", event_records)
+
+
+def _each(
+    file: Path, numbered: Iterable[tuple[int, Any]], place: str, records: _Reader
+) -> Iterator[ImportRecord]:
+    """The records of each numbered item; a Malformed, at its place, for each bad one."""
+    authors = RecentIds()
+    for number, item in numbered:
+        at = Position(str(file), f"{place} {number}")
+        if isinstance(item, BadItem):
+            yield Malformed(at, item.reason)
+            continue
+        try:
+            yield from records(item, at, authors)
+        except Invalid as error:
+            yield Malformed(at, str(error))
 
 
 def _readable(file: Path) -> bool:
@@ -90,7 +90,11 @@ def _is_json_lines(file: Path) -> bool:
         return True
     try:
         with open_binary(file) as binary:
+            start = binary.read(64).lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()
+            if not start.startswith(b"{"):
+                return False  # an array (or not JSON: the document reader says why)
+            binary.seek(0)
             first = binary.readline(_SNIFF).strip().removeprefix(b"\xef\xbb\xbf")
-        return first.startswith(b"{") and isinstance(orjson.loads(first), dict)
+        return isinstance(orjson.loads(first), dict)
     except (OSError, EOFError, ValueError, zlib.error):
         return name.endswith(".gz")  # read as lines: the reader reports what is wrong

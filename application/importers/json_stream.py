@@ -99,14 +99,12 @@ class JsonStream:
                 yield BadItem(str(bad))
                 self._skip_to_separator()
             ch = self._peek()
+            if ch not in ("]", ","):
+                found = self._found(ch)
+                raise JsonStructureError(f"expected ',' or ']' after an item, found {found}")
             self._pos += 1
             if ch == "]":
                 return
-            if ch != ",":
-                raise JsonStructureError(
-                    f"expected ',' or ']' after an item at character {self._at()}, "
-                    f"found {self._found(ch)}"
-                )
 
     def _key(self) -> str:
         try:
@@ -133,6 +131,8 @@ class JsonStream:
                 raise _Bad(f"nested too deeply at character {self._dropped + start}") from None
             if end == len(self._buf) and self._grow(start):
                 continue  # a number may go on in the next chunk
+            if end - start > MAX_ITEM:
+                raise _Bad(f"an item larger than {MAX_ITEM} characters at character {self._at()}")
             if "\ufffd" in self._buf[start:end]:
                 raise _Bad(f"bytes that are not UTF-8 near character {self._dropped + start}")
             self._pos = end

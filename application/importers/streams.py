@@ -13,17 +13,19 @@ import io
 import itertools
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, TypeVar
 
 import orjson
 
+from application.importers.fields import Invalid
 from application.importers.json_stream import MAX_ITEM, BadItem, JsonStructureError
 from domain.importers.records import ImportRecord, Malformed, Position, Skipped
 
 WHOLE_FILE = "whole file"
+Key = TypeVar("Key", bound=str)
 NOT_UTF8 = "\ufffd"
 _DELIMITERS = (",", ";", "\t")
 
@@ -103,6 +105,34 @@ def csv_rows(text: TextIO) -> Iterator[CsvRow | BadRow]:
             yield BadRow(start, "bytes that are not UTF-8")
         elif any(cell.strip() for cell in cells):
             yield CsvRow(start, cells)
+
+
+def header_row(rows: Iterator[CsvRow | BadRow], file: Path) -> CsvRow | Malformed:
+    """The first row of a CSV, or a Malformed saying why there is none."""
+    header = next(rows, None)
+    if isinstance(header, CsvRow):
+        return header
+    reason = header.reason if isinstance(header, BadRow) else "the file is empty"
+    return Malformed(Position(str(file), "line 1"), f"no header line: {reason}")
+
+
+def rows_read(
+    rows: Iterator[CsvRow | BadRow],
+    file: Path,
+    columns: Mapping[Key, int],
+    read: Callable[[dict[Key, str], Position], ImportRecord],
+) -> Iterator[ImportRecord]:
+    """Each row's record, read from its cells by column; a Malformed at its line when bad."""
+    for row in rows:
+        at = Position(str(file), f"line {row.line}")
+        if isinstance(row, BadRow):
+            yield Malformed(at, row.reason)
+            continue
+        cells = {key: row.cells[i].strip() for key, i in columns.items() if i < len(row.cells)}
+        try:
+            yield read(cells, at)
+        except Invalid as error:
+            yield Malformed(at, str(error))
 
 
 def header_key(header: str) -> str:

@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from application.importers.discourse import parse
-from domain.importers.records import Malformed, PlatformInteraction, PlatformUser, Skipped
+from domain.importers.records import (
+    Malformed,
+    PlatformInteraction,
+    PlatformUser,
+    Position,
+    Skipped,
+)
 from domain.interactions.interaction import InteractionKind
 from domain.values import Channel
 from tests.unit.importers.exports import (
@@ -162,4 +168,26 @@ def test_malformed_posts_are_reported_at_their_place_and_the_topic_read_on(tmp_p
         ("posts[2]", "the post is not an object but the int 17"),
         ("posts[3]", f"Expecting ',' delimiter at character {cut}"),
         ("post 4 of topic 9", "created_at 'last week' is not a date and time"),
+    ]
+
+
+def test_a_folder_of_user_lists_and_topics_mixed(tmp_path: Path) -> None:
+    user_list(tmp_path / "users.csv", discourse_user(5, "ana", trust_level=2))
+    (tmp_path / "topics").mkdir()
+    discourse_topic(tmp_path / "topics" / "1.json", 1, [discourse_post(10, 1, 1, 5, "ana")])
+    discourse_topic(tmp_path / "topics" / "2.json", 2, [discourse_post(20, 2, 1, 6, "bo")])
+    (tmp_path / "topics" / "README.txt").write_text("exported by hand")
+    records = list(parse(tmp_path))
+
+    assert external_ids(records) == ["post:10", "post:20"]
+    assert [(Path(u.at.file).name, u.handle) for u in of_type(records, PlatformUser)] == [
+        ("1.json", "ana"),
+        ("2.json", "bo"),
+        ("users.csv", "ana"),
+    ]
+    assert problems(records) == [
+        ("whole file", "not a Discourse user list (.csv) or topic (.json)")
+    ]
+    assert list(parse(tmp_path / "missing")) == [
+        Malformed(Position(str(tmp_path / "missing"), "whole file"), "no such file or folder")
     ]

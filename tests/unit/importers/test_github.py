@@ -203,3 +203,18 @@ def test_a_folder_reads_rest_and_archive_files_and_skips_the_rest(tmp_path: Path
     assert problems(records) == [
         ("whole file", "not a GitHub REST (.json) or GH Archive (.json.gz, .jsonl) file")
     ]
+
+
+def test_a_user_seen_as_staff_is_never_yielded_again_as_not_staff(tmp_path: Path) -> None:
+    bo = github_user("bo", 101)
+    path = write_json(
+        tmp_path / "issues.json",
+        [
+            github_issue(1, bo, association="CONTRIBUTOR"),
+            github_issue(2, bo, association="MEMBER"),
+            github_issue(3, bo, association="NONE"),
+        ],
+    )
+    users = of_type(list(parse(path)), PlatformUser)
+
+    assert [(u.at.place, u.is_staff) for u in users] == [("item 1", False), ("item 2", True)]
