@@ -1,4 +1,4 @@
-"""The `community_events` projection: events, their hosts, and who registered and came.
+"""The `event_attendance` projection: events, their hosts, and who registered and came.
 
 Events are few beside interactions: each is one or two statements, sent without waiting.
 """
@@ -18,8 +18,8 @@ from projections.projection import Projection, notification_ids
 class CommunityEventsProjection(Projection):
     """Community events with their attendees, for every role's figures and member.events."""
 
-    name: ClassVar[str] = "community_events"
-    tables: ClassVar[tuple[str, ...]] = ("community_events", "community_event_attendees")
+    name: ClassVar[str] = "event_attendance"
+    tables: ClassVar[tuple[str, ...]] = ("event_schedule", "event_attendees")
     topics: ClassVar[frozenset[str]] = frozenset(kind.TOPIC for kind in COMMUNITY_EVENT_CHANGES)
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:

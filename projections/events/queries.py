@@ -14,7 +14,12 @@ from uuid import UUID
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from domain.events.figures import ACTIVE_WINDOW, NEWCOMER_WINDOW, RETENTION_AFTER
+from domain.events.figures import (
+    ACTIVE_WINDOW,
+    NEWCOMER_WINDOW,
+    RETENTION_AFTER,
+    AttendanceCounts,
+)
 from projections.cursors import Row
 
 # One event's counts, hosts left out; `e` is the event's row. Each attendee's earlier
@@ -25,8 +30,8 @@ CROSS JOIN LATERAL (
     SELECT count(*) AS registered,
         count(*) FILTER (WHERE a.checked_in_at IS NOT NULL) AS attended,
         count(*) FILTER (WHERE a.checked_in_at IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM community_event_attendees p
-            JOIN community_events pe ON pe.event_id = p.event_id
+            SELECT 1 FROM event_attendees p
+            JOIN event_schedule pe ON pe.event_id = p.event_id
             WHERE p.member_id = a.member_id AND p.checked_in_at IS NOT NULL
                 AND (pe.starts_at, pe.event_id) < (e.starts_at, e.event_id))) AS first_timers,
         count(*) FILTER (WHERE n.newcomer) AS newcomers,
@@ -34,7 +39,7 @@ CROSS JOIN LATERAL (
             SELECT 1 FROM member_interactions i WHERE i.member_id = a.member_id
                 AND i.occurred_at >= e.starts_at + %(retention)s - %(active)s
                 AND i.occurred_at < e.starts_at + %(retention)s)) AS retained
-    FROM community_event_attendees a
+    FROM event_attendees a
     CROSS JOIN LATERAL (
         SELECT a.checked_in_at IS NOT NULL AND coalesce((
             SELECT g.first_interaction_at >= e.starts_at - %(newcomer)s
@@ -45,25 +50,25 @@ CROSS JOIN LATERAL (
 """
 BETWEEN = f"""
 SELECT e.*, f.* FROM (
-    SELECT * FROM community_events
+    SELECT * FROM event_schedule
     WHERE starts_at >= %(start)s AND starts_at < %(end)s
     ORDER BY starts_at, event_id LIMIT %(limit)s
 ) e {_FIGURES}
 ORDER BY e.starts_at, e.event_id
 """
 BY_IDS = f"""
-SELECT e.*, f.* FROM community_events e {_FIGURES} WHERE e.event_id = ANY(%(ids)s)
+SELECT e.*, f.* FROM event_schedule e {_FIGURES} WHERE e.event_id = ANY(%(ids)s)
 """
 ATTENDEES = """
 SELECT a.member_id, a.registered_at, a.checked_in_at, a.member_id = ANY(e.host_ids) AS host
-FROM community_event_attendees a JOIN community_events e ON e.event_id = a.event_id
+FROM event_attendees a JOIN event_schedule e ON e.event_id = a.event_id
 WHERE a.event_id = %(id)s
 ORDER BY a.checked_in_at IS NULL, a.registered_at, a.member_id
 LIMIT %(limit)s
 """
 MEMBER_EVENTS = """
 SELECT a.event_id, a.registered_at, a.checked_in_at, a.member_id = ANY(e.host_ids) AS host
-FROM community_event_attendees a JOIN community_events e ON e.event_id = a.event_id
+FROM event_attendees a JOIN event_schedule e ON e.event_id = a.event_id
 WHERE a.member_id = %(member)s
 ORDER BY e.starts_at DESC, e.event_id
 LIMIT %(limit)s
@@ -97,3 +102,14 @@ class EventQueries:
     def _rows(self, query: str, params: dict[str, Any]) -> list[Row]:
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             return list(cur.execute(query, params).fetchall())
+
+
+def attendance_counts(row: Row) -> AttendanceCounts:
+    """The counts of an event row read by `between` or `by_ids`."""
+    return AttendanceCounts(
+        registered=row["registered"],
+        attended=row["attended"],
+        first_timers=row["first_timers"],
+        newcomers=row["newcomers"],
+        retained=row["retained"],
+    )

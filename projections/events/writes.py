@@ -16,7 +16,7 @@ from domain.events.events import (
 )
 
 SCHEDULE = """
-INSERT INTO community_events (event_id, title, kind, starts_at, ends_at, channel, place,
+INSERT INTO event_schedule (event_id, title, kind, starts_at, ends_at, channel, place,
     host_ids, status, scheduled_at, version, position, changed_at)
 VALUES (%(id)s, %(title)s, %(kind)s, %(starts_at)s, %(ends_at)s, %(channel)s, %(place)s,
     %(host_ids)s, 'scheduled', %(at)s, %(version)s, %(position)s, %(changed_at)s)
@@ -27,22 +27,20 @@ _TRACK = "version = %(version)s, position = %(position)s, changed_at = %(changed
 # page applied twice leaves the row as it was.
 CHANGE = {
     Rescheduled: "starts_at = %(starts_at)s, ends_at = %(ends_at)s",
-    Registered: "version = version",
+    Registered: "status = status",
     CheckedIn: "host_ids = CASE WHEN %(as_host)s AND NOT %(member_id)s = ANY(host_ids)"
     " THEN host_ids || %(member_id)s ELSE host_ids END",
     Cancelled: "status = 'cancelled', cancel_reason = %(reason)s, cancelled_at = %(at)s",
 }
 UPDATE = (
-    "UPDATE community_events SET {}, "
-    + _TRACK
-    + " WHERE event_id = %(id)s AND version < %(version)s"
+    "UPDATE event_schedule SET {}, " + _TRACK + " WHERE event_id = %(id)s AND version < %(version)s"
 )
 REGISTER = """
-INSERT INTO community_event_attendees (event_id, member_id, registered_at)
+INSERT INTO event_attendees (event_id, member_id, registered_at)
 VALUES (%(id)s, %(member_id)s, %(at)s) ON CONFLICT (event_id, member_id) DO NOTHING
 """
 CHECK_IN = """
-UPDATE community_event_attendees SET checked_in_at = %(at)s
+UPDATE event_attendees SET checked_in_at = %(at)s
 WHERE event_id = %(id)s AND member_id = %(member_id)s
 """
 

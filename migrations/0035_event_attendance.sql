@@ -1,7 +1,7 @@
--- The `community_events` projection (projections/events/): scheduled community events and
+-- The `event_attendance` projection (projections/events/): scheduled community events and
 -- who registered and came. Nothing here is personal data: attendees are member ids, and a
 -- member's erasure leaves the counts.
-CREATE TABLE IF NOT EXISTS community_events (
+CREATE TABLE IF NOT EXISTS event_schedule (
     event_id uuid PRIMARY KEY,
     title text NOT NULL,
     kind text NOT NULL,            -- meetup, webinar, ... (domain/events/community_event.py)
@@ -19,9 +19,9 @@ CREATE TABLE IF NOT EXISTS community_events (
     changed_at timestamptz NOT NULL
 );
 -- communityEvents(from, to): a range of starts.
-CREATE INDEX IF NOT EXISTS community_events_starts_idx ON community_events (starts_at, event_id);
+CREATE INDEX IF NOT EXISTS event_schedule_starts_idx ON event_schedule (starts_at, event_id);
 
-CREATE TABLE IF NOT EXISTS community_event_attendees (
+CREATE TABLE IF NOT EXISTS event_attendees (
     event_id uuid NOT NULL,
     member_id uuid NOT NULL,
     registered_at timestamptz NOT NULL,
@@ -29,5 +29,5 @@ CREATE TABLE IF NOT EXISTS community_event_attendees (
     PRIMARY KEY (event_id, member_id)
 );
 -- member.events, and each attendee's earlier check-ins (first-timers).
-CREATE INDEX IF NOT EXISTS community_event_attendees_member_idx
-    ON community_event_attendees (member_id, event_id);
+CREATE INDEX IF NOT EXISTS event_attendees_member_idx
+    ON event_attendees (member_id, event_id);
