@@ -162,3 +162,21 @@ def test_an_attendee_file_for_a_cancelled_or_unknown_event_applies_to_nothing(
         recorder.apply_attendance(event_id, [row("1")])
     with pytest.raises(CommunityEventNotFound):
         recorder.apply_attendance(uuid4(), [row("1")])
+
+
+def test_a_check_in_whose_interaction_was_lost_gets_it_on_the_next_attempt(
+    community: Community,
+) -> None:
+    """A crash between saving the check-in and recording its interaction heals on retry."""
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("lost the database")
+
+    guest = member(community)
+    event_id = meetup(EventDesk(community, community.record_interactions))
+    command = cmd.CheckInToEvent(event_id=event_id, member_id=guest)
+    with pytest.raises(ConnectionError):
+        EventDesk(community, crash).check_in(command)
+    assert interaction(community, event_id, guest) is None
+    again = EventDesk(community, community.record_interactions).check_in(command)
+    assert not again.changed and interaction(community, event_id, guest) is not None
