@@ -105,6 +105,11 @@ class Principal:
         return self.role in MANAGE_OUTREACH
 
     @property
+    def can_manage_events(self) -> bool:
+        """May schedule, reschedule and cancel community events and record who came."""
+        return self.role in MANAGE_EVENTS
+
+    @property
     def is_marketing(self) -> bool:
         """Marketing sees members only as consenting ambassadors (see api/graphql/masking)."""
         return self.role is Role.MARKETING

@@ -19,6 +19,8 @@ from application.ambassadors.program import ProgramDesk
 from application.conduct.desk import ConductDesk
 from application.consent.desk import ConsentDesk
 from application.disclosures import DisclosureLog
+from application.events.attendance import AttendanceImport
+from application.events.desk import EventDesk
 from application.feedback.desk import FeedbackDesk
 from application.health.reports import CommunityHealth
 from application.health.spikes import ActivitySpikes
@@ -45,6 +47,7 @@ from projections.ambassadors.candidacy_runs import CandidacyRunsSql
 from projections.ambassadors.queries import AmbassadorQueries
 from projections.compaction import ErasureCompactor
 from projections.engine import ProjectionRunner
+from projections.events.directory import MembersByEmail
 from projections.feedback.voice import VoiceRefresh
 from projections.health.reads import HealthReads
 from projections.health.spike_queries import SpikeSourcesSql
@@ -98,6 +101,10 @@ class UseCases:
     outreach: OutreachDesk
     outreach_outcomes: OutreachOutcomes
     welcome: WelcomeQueue
+    # Community events; a check-in is recorded as an interaction, and quiet members return.
+    events: EventDesk
+    # Attendee files applied to an event (the importers' AttendanceRecorder port).
+    attendance: AttendanceImport
 
 
 def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> UseCases:
@@ -109,6 +116,7 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
     returns = RecordReturns(community, histories, lifecycle, rule=rule, engagement=engagement)
     program = program_desk(runtime)
     feedback = FeedbackDesk(community, _SpokeReturns(returns))
+    events = EventDesk(community, RecordInteractions(community, returns))
     return UseCases(
         StageEvaluation(community, histories, lifecycle, rule=rule, engagement=engagement),
         RuleSimulation(community.bounds, histories, current=rule, engagement=engagement),
@@ -137,6 +145,8 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         WelcomeQueue(
             WelcomeQueries(runtime.pool, personal_data(runtime)), settings.outreach_welcome_days
         ),
+        events,
+        AttendanceImport(events, MembersByEmail(runtime.pool, personal_data(runtime))),
     )
 
 

@@ -21,6 +21,7 @@ from projections.ambassadors.queries import AmbassadorQueries
 from projections.conduct.queries import ConductQueries
 from projections.consent.queries import ConsentQueries
 from projections.disclosures.queries import DisclosureQueries
+from projections.events.queries import EventQueries
 from projections.feedback.levels import EngagementLevels
 from projections.feedback.queries import FeedbackQueries
 from projections.feedback.reports import FeedbackReports
@@ -69,6 +70,8 @@ class Services:
     tasks: TaskQueries
     # The outreach log, its notes opened with the member's key (admin and manager).
     outreach_log: OutreachLogQueries
+    # Community events and their figures (every role), attendees as member ids.
+    events: EventQueries
     worker: ProjectionWorker | None = None
 
     @property
@@ -117,6 +120,7 @@ class Services:
             MotivationQueries(pool, personal),
             TaskQueries(pool, personal),
             OutreachLogQueries(pool, personal),
+            EventQueries(pool),
             worker,
         )
 

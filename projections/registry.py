@@ -7,6 +7,7 @@ from projections.ambassadors.projection import AmbassadorsProjection
 from projections.conduct.projection import ConductProjection
 from projections.consent.projection import ConsentProjection
 from projections.disclosures.projection import DisclosuresProjection
+from projections.events.projection import CommunityEventsProjection
 from projections.feedback.projection import FeedbackProjection
 from projections.health.annotations import HealthAnnotationsProjection
 from projections.health.projection import HealthProjection
@@ -47,6 +48,7 @@ def all_projections(
         DiscussionsProjection(personal),
         OutreachLogProjection(personal),
         OutreachWelcomeProjection(),
+        CommunityEventsProjection(),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from api.cli import (  # noqa: F401  (each registers its commands)
     ambassadors,
     data,
+    events,
     exports,
     keys,
     lifecycle,

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from api.graphql.conduct import MemberStanding
     from api.graphql.consent import MemberConsent
     from api.graphql.disclosures import DisclosureConnection
+    from api.graphql.events import EventParticipation
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
@@ -56,3 +57,5 @@ class MemberFields:
     motivation: Callable[[Info, UUID], Awaitable[MemberMotivation | None]]
     # (info, member id, first, after): follow-up tasks about the member (admin, manager).
     tasks: Callable[[Info, UUID, int, str | None], Awaitable[FollowUpTaskConnection]]
+    # (info, member id, first): community events the member registered for, latest first.
+    events: Callable[[Info, UUID, int], Awaitable[list[EventParticipation]]]

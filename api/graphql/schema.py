@@ -27,6 +27,7 @@ from api.graphql.ambassadors import (
 from api.graphql.conduct import ConductMutation, ConductQuery, member_standing
 from api.graphql.consent import ConsentMutation, ConsentQuery, member_consents
 from api.graphql.disclosures import DisclosureQuery, member_disclosures
+from api.graphql.events import EventMutation, EventQuery, member_events
 from api.graphql.feedback import FeedbackQuery, member_feedback
 from api.graphql.feedback.mutations import FeedbackMutation
 from api.graphql.health import HealthQuery
@@ -73,6 +74,7 @@ MEMBER_FIELDS = MemberFields(
     notes=member_notes,
     motivation=member_motivation,
     tasks=member_tasks,
+    events=member_events,
 )
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -99,6 +101,7 @@ class Query(
     DiscussionQuery,
     OutreachQuery,
     WelcomeQuery,
+    EventQuery,
     NodeQuery,
 ):
     pass
@@ -117,6 +120,7 @@ class Mutation(
     MotivationMutation,
     TaskMutation,
     OutreachMutation,
+    EventMutation,
 ):
     pass
 

@@ -114,6 +114,7 @@ class Pools:
     member_ids: list[str] = ["00000000-0000-0000-0000-000000000000"]
     handles: list[str] = ["ada"]
     feedback_ids: list[str] = ["00000000-0000-0000-0000-000000000000"]
+    event_ids: list[str] = ["00000000-0000-0000-0000-000000000000"]
 
 
 _ZONES = st.sampled_from(
@@ -190,6 +191,7 @@ def _ids() -> st.SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(Pools.member_ids),
         st.sampled_from(Pools.feedback_ids),
+        st.sampled_from(Pools.event_ids),
         st.uuids().map(str),
         st.sampled_from(["", "1", "not-a-uuid", "TWVtYmVyOjE="]),
         st.text(max_size=20),
@@ -263,6 +265,10 @@ def _plausible() -> dict[str, st.SearchStrategy[Any]]:
             members,
         ),
         "toldBy": members,
+        "eventId": st.sampled_from(Pools.event_ids),
+        "hostIds": st.lists(members, max_size=2),
+        "title": words,
+        "place": st.none() | words,
         "itemId": items,
         "canonicalId": items,
         "text": words,
@@ -310,6 +316,10 @@ def _plausible() -> dict[str, st.SearchStrategy[Any]]:
                 "submittedAt",
                 "respondedAt",
                 "toldAt",
+                "startsAt",
+                "endsAt",
+                "registeredAt",
+                "checkedInAt",
             ),
             recent,
         ),

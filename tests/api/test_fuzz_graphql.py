@@ -86,6 +86,7 @@ def fuzz_key(api: Api) -> Iterator[str]:
     Pools.member_ids = [m["id"] for m in members]
     Pools.handles = handles
     Pools.feedback_ids = [_feedback(api, key, members[0]["id"], kind) for kind in ("IDEA", "BUG")]
+    Pools.event_ids = [_event(api, key, hours) for hours in (-1, 24)]
     yield key
 
 
@@ -99,6 +100,27 @@ def _feedback(api: Api, key: str, author: str, kind: str) -> str:
     )
     item_id: str = body["data"]["submitFeedback"]["itemId"]
     return item_id
+
+
+def _event(api: Api, key: str, starts_in_hours: int) -> str:
+    """A community event of the seed (one on now, one tomorrow) for check-ins to reach."""
+    starts = datetime.now(UTC) + timedelta(hours=starts_in_hours)
+    body = api.graphql(
+        "mutation($i: ScheduleCommunityEventInput!) { scheduleCommunityEvent(input: $i) {"
+        " ... on CommunityEventScheduled { eventId } } }",
+        {
+            "i": {
+                "title": unique("fz "),
+                "kind": "MEETUP",
+                "startsAt": starts.isoformat(),
+                "endsAt": (starts + timedelta(hours=3)).isoformat(),
+                "place": "Online",
+            }
+        },
+        key=key,
+    )
+    event_id: str = body["data"]["scheduleCommunityEvent"]["eventId"]
+    return event_id
 
 
 @cache

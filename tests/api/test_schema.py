@@ -63,6 +63,11 @@ MUTATIONS = {
     "reopenFollowUpTask",
     "cancelFollowUpTask",
     "recordOutreach",
+    "scheduleCommunityEvent",
+    "rescheduleCommunityEvent",
+    "registerForEvent",
+    "checkInToEvent",
+    "cancelCommunityEvent",
 }
 INTROSPECT = """
 {
@@ -156,6 +161,8 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "outreachEffectiveness",
         "newcomersToWelcome",
         "timeToWelcome",
+        "communityEvents",
+        "communityEvent",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}

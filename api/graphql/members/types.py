@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from api.graphql.conduct import MemberStanding
     from api.graphql.consent import MemberConsent
     from api.graphql.disclosures import DisclosureConnection
+    from api.graphql.events import EventParticipation
     from api.graphql.feedback import MemberFeedback
     from api.graphql.interactions import InteractionConnection, MemberEngagement
     from api.graphql.lifecycle import StageChange
@@ -52,6 +53,7 @@ MemberNoteRef = Annotated["MemberNote", strawberry.lazy("api.graphql.outreach.no
 MemberMotivationRef = Annotated[
     "MemberMotivation", strawberry.lazy("api.graphql.outreach.motivations")
 ]
+EventParticipationRef = Annotated["EventParticipation", strawberry.lazy("api.graphql.events")]
 FollowUpTaskConnectionRef = Annotated[
     "FollowUpTaskConnection", strawberry.lazy("api.graphql.outreach")
 ]
@@ -254,6 +256,17 @@ class Member(Node):
         self, info: Info, first: First = DEFAULT_FIRST, after: After = None
     ) -> FollowUpTaskConnectionRef | None:
         return await info.context.member_fields.tasks(info, UUID(self.id), first, after)
+
+    @strawberry.field(
+        description="Community events the member registered for, hosted or came to, latest "
+        "first. Every role."
+    )
+    async def events(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description="At most this many (1-200).")] = 50,
+    ) -> list[EventParticipationRef]:
+        return await info.context.member_fields.events(info, UUID(self.id), first)
 
 
 @relay_type(
