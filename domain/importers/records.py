@@ -101,4 +101,15 @@ class Malformed:
     reason: str
 
 
-ImportRecord = PlatformUser | PlatformInteraction | PlatformMembership | Attendance | Malformed
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A record read whole but with nothing to apply (a deleted message, an edit): counted
+    in the report with its reason, never an error."""
+
+    at: Position
+    reason: str
+
+
+ImportRecord = (
+    PlatformUser | PlatformInteraction | PlatformMembership | Attendance | Malformed | Skipped
+)
