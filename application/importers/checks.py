@@ -20,6 +20,11 @@ def attribute_names(channel: str) -> tuple[str, str, str]:
     return f"{channel}.handle", f"{channel}.name", f"{channel}.deleted"
 
 
+def seen_at_name(channel: str) -> str:
+    """The attribute saying when the platform showed the handle and name kept."""
+    return f"{channel}.seen_at"
+
+
 def explain(error: ValidationError) -> str:
     """The first problem of a refused command, as `field: why`."""
     first = error.errors()[0]
@@ -33,6 +38,8 @@ def join_command(user: PlatformUser, joined_at: datetime | None = None) -> JoinM
     attributes: dict[str, Any] = {handle_key: user.handle}
     if user.display_name:
         attributes[name_key] = user.display_name
+    if user.seen_at is not None:
+        attributes[seen_at_name(user.channel.value)] = user.seen_at.isoformat()
     if user.deleted:
         attributes[deleted_key] = True  # deactivated since: kept as a member, and said so
     try:

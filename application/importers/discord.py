@@ -57,7 +57,7 @@ class Names:
             return None
         self.seen[user_id] = (when, *state)
         handle, nick, bot = state
-        return PlatformUser(DISCORD, user_id, handle, nick or handle, at, is_bot=bot)
+        return PlatformUser(DISCORD, user_id, handle, nick or handle, at, is_bot=bot, seen_at=when)
 
 
 def parse(path: Path) -> Iterator[ImportRecord]:

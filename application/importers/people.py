@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
-from application.importers.checks import attribute_names, join_command
+from application.importers.checks import attribute_names, join_command, seen_at_name
 from application.importers.report import ImportReport
 from application.members.community import Community
 from domain.importers.records import PlatformUser, Position
@@ -154,15 +154,19 @@ def refresh(member: Member, user: PlatformUser) -> None:
     if isinstance(command, str):
         return  # the name the platform gives now is unusable: the member keeps its own
     handle_key, name_key, deleted_key = attribute_names(user.channel.value)
+    older = _older(member, user)
     came_from_platform = {
         member.attributes.get(handle_key),
         member.attributes.get(name_key),
         user.user_id,
     }
-    changes: dict[str, Any] = {"attributes": dict(command.attributes)}
+    patch = {} if older else dict(command.attributes)
+    if all(member.attributes.get(k) == patch.get(k) for k in (handle_key, name_key)):
+        patch.pop(seen_at_name(user.channel.value), None)  # the same name seen again
+    changes: dict[str, Any] = {"attributes": patch}
     # The display name follows the platform while it is still the platform's: never over
     # a name a manager typed in, nor over another platform's after a merge.
-    if member.display_name in came_from_platform:
+    if not older and member.display_name in came_from_platform:
         changes["display_name"] = command.display_name
     if command.email and not member.email:
         changes["email"] = command.email
@@ -173,6 +177,17 @@ def refresh(member: Member, user: PlatformUser) -> None:
         member.mark_as_bot(True)
     if user.is_staff:
         member.mark_as_staff(True)
+
+
+def _older(member: Member, user: PlatformUser) -> bool:
+    """Whether the member's handle and name were shown later than this record's."""
+    kept = member.attributes.get(seen_at_name(user.channel.value))
+    if user.seen_at is None or not isinstance(kept, str):
+        return False
+    try:
+        return datetime.fromisoformat(kept) > user.seen_at
+    except ValueError:
+        return False
 
 
 def stub_user(channel: Any, user_id: str, at: Position) -> PlatformUser:

@@ -42,6 +42,9 @@ class PlatformUser:
     is_staff: bool = False
     deleted: bool = False
     joined_at: datetime | None = None
+    # When the platform showed this handle and name: an import of older files read after
+    # newer ones never brings back a name the user has since changed.
+    seen_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
