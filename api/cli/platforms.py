@@ -26,7 +26,7 @@ def _command(fmt: Format) -> None:
     """Register `crm import NAME` for one format."""
 
     def run(
-        path: Annotated[Path, typer.Argument(exists=True, help=f"Path of {fmt.reads}.")],
+        path: Annotated[Path, typer.Argument(exists=True, help="The export (file or folder).")],
         strict: Annotated[
             bool,
             typer.Option(help="Check everything first; apply nothing and exit 1 on any error."),

@@ -15,11 +15,8 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any
 
-from application.json_depth import TooDeep, check_depth
-
 CHUNK = 1 << 20
 MAX_VALUE_CHARS = 16 << 20  # one message (with its blocks and files) is far smaller
-MAX_DEPTH = 64
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -35,11 +32,9 @@ class JsonReader:
         stream: IO[bytes],
         *,
         max_value_chars: int = MAX_VALUE_CHARS,
-        max_depth: int = MAX_DEPTH,
     ) -> None:
         self.stream = stream
         self.max_value_chars = max_value_chars
-        self.max_depth = max_depth
         # utf-8-sig: a byte-order mark some tools write is not part of the document.
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
         self._json = json.JSONDecoder()
@@ -87,16 +82,15 @@ class JsonReader:
                 self._more(error.msg)
                 continue
             except RecursionError:
-                raise BrokenJson(f"JSON nested deeper than {self.max_depth} levels") from None
+                # The decoder recurses per level: past the interpreter's limit it stops here,
+                # before the stack does. Shallower nesting costs nothing to the parsers, which
+                # read named fields only.
+                raise BrokenJson("JSON nested too deeply to read") from None
             if end == len(self._text) and not self._eof and not isinstance(value, dict | list):
                 # A number or literal at the window's edge may go on in the next chunk.
                 self._more("value cut at the end of the window")
                 continue
             self._at = end
-            try:
-                check_depth(value, self.max_depth)
-            except TooDeep as error:
-                raise BrokenJson(str(error)) from None
             return value
 
     def _more(self, why: str) -> None:

@@ -38,10 +38,9 @@ def test_a_broken_document_stops_with_a_reason() -> None:
 
 
 def test_deep_nesting_is_refused_without_exhausting_the_stack() -> None:
-    with pytest.raises(BrokenJson, match="nested deeper"):
+    with pytest.raises(BrokenJson, match="nested too deeply"):
         items(b"[" + b"[" * 100_000 + b"]" * 100_000 + b"]")
-    with pytest.raises(BrokenJson, match="nested deeper than 8"):
-        items(b"[" + b"[" * 20 + b"]" * 20 + b"]", max_depth=8)
+    assert len(items(b"[" + b"[" * 50 + b"]" * 50 + b"]")) == 1  # shallow enough: read
 
 
 def test_a_huge_value_is_refused_at_the_bound_not_read_whole() -> None:
