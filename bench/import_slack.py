@@ -179,7 +179,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             report = json.loads(finished.output[finished.output.index("{") :])
             results[name]["report"] = {
                 k: report[k]
-                for k in ("read", "imported", "duplicates", "members_created", "skipped", "errors")
+                for k in ("read", "imported", "duplicates", "members_created", "skipped", "failed")
             }
     ours = results["import_slack"]
     results["targets"] = {

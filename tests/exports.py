@@ -7,6 +7,7 @@ Discord: DiscordChatExporter JSON, one file per channel or thread.
 from __future__ import annotations
 
 import json
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -137,3 +138,16 @@ def discord_channel(
     }
     path.write_text(json.dumps(document, indent=2))
     return path
+
+
+def example_export(platform: str, folder: Path) -> Path:
+    """A small export of `platform` (slack or discord) in `folder`, its ids unique."""
+    unique = uuid.uuid4().hex[:10].upper()
+    if platform == "slack":
+        export = SlackExport(users=[slack_user(f"U{unique}", "ada", email="ada@example.org")])
+        export.channel(f"C{unique}", "general", general=True)
+        export.post("general", 1, message(f"U{unique}", ts(1), "hello"))
+        return export.write(folder / "slack-export.zip")
+    who = author(str(uuid.uuid4().int)[:18], "grace")
+    first = discord_message(str(uuid.uuid4().int)[:18], who, 1)
+    return discord_channel(folder / "general.json", str(uuid.uuid4().int)[:18], "general", [first])

@@ -96,7 +96,7 @@ def _progress(visible: bool) -> Progress:
 def _print(report: ImportReport) -> None:
     summary = Table(title=f"{report.format} import", show_header=False)
     done = report.as_json()
-    for label in ("read", "imported", "duplicates", "members_created", "skipped", "errors"):
+    for label in ("read", "imported", "duplicates", "members_created", "skipped", "failed"):
         summary.add_row(label.replace("_", " "), str(done[label]))
     console.print(summary)
     if report.skipped:

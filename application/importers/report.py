@@ -60,10 +60,10 @@ class ImportReport:
             "members_created": self.members_created,
             "skipped": sum(self.skipped.values()),
             "skipped_reasons": dict(self.skipped.most_common()),
-            "errors": self.error_count,
-            "error_list": [
+            "failed": self.error_count,
+            "failures": [
                 {"file": e.at.file, "place": e.at.place, "reason": e.reason, "stage": e.stage}
                 for e in self.errors
             ],
-            "errors_truncated": self.error_count > len(self.errors),
+            "failures_truncated": self.error_count > len(self.errors),
         }

@@ -80,7 +80,7 @@ def test_an_admin_uploads_a_slack_export_and_the_members_appear(
     response = upload(api, "slack", path, admin_key)
     assert response.status_code == 200, response.text
     report = response.json()
-    assert (report["imported"], report["errors"], report["members_created"]) == (5, 0, 2)
+    assert (report["imported"], report["failed"], report["members_created"]) == (5, 0, 2)
     settle(api)
 
     ada = member(api, "SLACK", person, admin_key)
@@ -119,7 +119,7 @@ def test_a_discord_file_with_errors_under_strict_applies_nothing(
     strict = upload(api, "discord", path, admin_key, strict="true").json()
 
     assert strict["applied"] is False
-    assert strict["error_list"] == [
+    assert strict["failures"] == [
         {
             "file": "upload",
             "place": "messages[1]",
@@ -128,7 +128,7 @@ def test_a_discord_file_with_errors_under_strict_applies_nothing(
         }
     ]
     lenient = upload(api, "discord", path, admin_key).json()
-    assert (lenient["applied"], lenient["imported"], lenient["errors"]) == (True, 2, 1)
+    assert (lenient["applied"], lenient["imported"], lenient["failed"]) == (True, 2, 1)
 
 
 def test_bad_uploads_are_refused_naming_the_field(api: Api, admin_key: str) -> None:
