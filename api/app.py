@@ -19,6 +19,8 @@ from api.exports import router as exports_router
 from api.graphql.context import Context
 from api.graphql.router import CrmGraphQLRouter
 from api.graphql.schema import MEMBER_FIELDS, build_schema
+from api.import_routes import IMPORTS_PATH
+from api.import_routes import router as imports_router
 from api.limits import BodySizeLimit
 from api.metrics import render_metrics
 from api.ratelimit import RateLimiter
@@ -91,6 +93,7 @@ def create_app(
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(ingestion_router)
+    app.include_router(imports_router)
     app.include_router(exports_router)
     app.include_router(disclosures_router)
     # The monthly report as a file, for the dashboard's sessions (api/report); before the
@@ -102,7 +105,9 @@ def create_app(
     app.state.rate_limiter = RateLimiter(settings)
     # Each streaming CSV export holds a pooled connection: half the pool at most.
     app.state.export_slots = ExportSlots(max(1, settings.pool_size // 2))
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, streamed=(INGEST_PATH,))
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.max_body_bytes, streamed=(INGEST_PATH, IMPORTS_PATH)
+    )
 
     @app.get("/healthz", summary="Liveness, database and projections check (no key needed).")
     async def healthz(services: ServicesDep) -> JSONResponse:

@@ -115,6 +115,10 @@ class Settings(BaseSettings, AmbassadorSettings, HealthSettings, OutreachSetting
     max_ingest_line_bytes: int = Field(
         default=64 * 1024, ge=1024, description="Longest NDJSON line of /ingest."
     )
+    # An upload to /imports is streamed to a temporary file, never held in memory.
+    max_upload_bytes: int = Field(
+        default=4 * 1024 * MIB, ge=1024, description="Largest export uploaded to /imports."
+    )
     rate_limits_enabled: bool = True
     rate_limits: dict[RateScope, dict[RateKind, RateLimit]] = Field(
         default_factory=dict, description="Per-role overrides of DEFAULT_RATE_LIMITS."

@@ -45,6 +45,9 @@ class PlatformUser:
     # Platform facts worth keeping on the member's attributes, as (key, value) pairs: a
     # Discourse trust level is ("discourse.trust_level", 2).
     attributes: tuple[tuple[str, AttributeValue], ...] = ()
+    # When the platform showed this handle and name: an import of older files read after
+    # newer ones never brings back a name the user has since changed.
+    seen_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ def _rest_schema() -> Any:
     """
     app = create_app(test_settings("postgresql://localhost/openapi-only"))
     loaded = schemathesis.openapi.from_dict(app.openapi()).include(
-        path_regex="^/(ingest/|healthz|metrics|exports/|members/)"
+        path_regex="^/(ingest/|imports/|healthz|metrics|exports/|members/)"
     )
     loaded.config.generation.update(
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], deterministic=True
@@ -109,6 +109,10 @@ def test_rest_fuzz(case: Any, api: Api, rest_key: str) -> None:
         assert response.text.startswith("member id,display name,"), response.text[:200]
     elif case.path.endswith("/data-export"):
         assert response.json()["memberId"], response.text
+    elif case.path.startswith("/imports/"):
+        body = response.json()
+        assert {"read", "imported", "failed", "failures"} <= body.keys(), body
+        assert all(failure["file"] and failure["reason"] for failure in body["failures"]), body
     else:
         body = response.json()
         assert {"accepted", "duplicates", "rejected", "rejections"} <= body.keys(), body

@@ -14,6 +14,7 @@ import gzip
 import json
 import re
 import shlex
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ from api.services import Services
 from application.runtime import Runtime
 from tests.api.conftest import Api, serving
 from tests.conftest import create_database, drop_database, test_settings
+from tests.exports import example_export
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 # The demo of `crm serve --demo` has 300 members; a smaller one of the same shape is enough.
@@ -84,6 +86,7 @@ class Curl:
     body: str | None
     body_file: str | None
     method: str | None = None
+    form_file: str | None = None  # -F file=@NAME: an export uploaded as multipart
 
     def __str__(self) -> str:
         return f"README.md:{self.line}:curl"
@@ -135,7 +138,7 @@ QUIET_OPTIONS = ("-s", "--silent", "-S", "--show-error", "-f", "--fail", "-i", "
 def _parse_curl(line: int, command: str) -> Curl:
     words = shlex.split(command, comments=True)[1:]
     headers: dict[str, str] = {}
-    url = body = body_file = method = None
+    url = body = body_file = method = form_file = None
     while words:
         word = words.pop(0)
         if word in ("-H", "--header"):
@@ -149,12 +152,16 @@ def _parse_curl(line: int, command: str) -> Curl:
                 body_file = data[1:]
             else:
                 body = data
+        elif word in ("-F", "--form"):
+            field, _, value = words.pop(0).partition("=")
+            assert field == "file", f"README.md:{line}: curl form field {field} not understood"
+            form_file = value.removeprefix("@")
         elif word.startswith("-"):
             assert word in QUIET_OPTIONS, f"README.md:{line}: curl option {word} not understood"
         else:
             url = word
     assert url, f"README.md:{line}: curl without a URL"
-    return Curl(line, url, headers, body, body_file, method)
+    return Curl(line, url, headers, body, body_file, method, form_file)
 
 
 def _variable_values(operation: OperationDefinitionNode, member_id: str) -> dict[str, Any]:
@@ -428,8 +435,9 @@ def test_each_curl_example_of_the_readme_runs_clean(demo: Demo, curl: Curl) -> N
     for placeholder in PLACEHOLDERS:  # "…" in a path: the demo member, as in GraphQL
         url = url.replace(placeholder, demo.member_id)
     assert url.startswith(demo.api.url), f"{curl}: not a URL of the API: {curl.url}"
-    method = curl.method or ("POST" if body is not None else "GET")
-    response = demo.api.client.request(method, url, content=body, headers=headers)
+    method = curl.method or ("POST" if body is not None or curl.form_file else "GET")
+    files = {"file": (curl.form_file, platform_export(url))} if curl.form_file else None
+    response = demo.api.client.request(method, url, content=body, headers=headers, files=files)
     assert response.status_code == 200, f"{curl}: HTTP {response.status_code} {response.text}"
     content_type = response.headers.get("content-type", "")
     if content_type.startswith("application/x-ndjson"):
@@ -444,5 +452,13 @@ def test_each_curl_example_of_the_readme_runs_clean(demo: Demo, curl: Curl) -> N
     assert not _errors_in(answer.get("data", answer)), f"{curl}: {answer}"
     if curl.body_file:
         assert answer["accepted"] == 3 and answer["rejected"] == 0, f"{curl}: {answer}"
+    elif curl.form_file:
+        assert answer["imported"] > 0 and answer["failed"] == 0, f"{curl}: {answer}"
     elif "data" in answer:
         assert answer["data"] and all(v is not None for v in answer["data"].values()), answer
+
+
+def platform_export(url: str) -> bytes:
+    """A small export of the platform an /imports URL names, with ids unique to this run."""
+    with tempfile.TemporaryDirectory() as folder:
+        return example_export(url.split("/imports/")[1].split("?")[0], Path(folder)).read_bytes()

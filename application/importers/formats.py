@@ -1,0 +1,31 @@
+"""The export formats an import reads: one line per parser joins it to the CLI and HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from application.importers import discord, slack
+from domain.importers.records import ImportRecord
+
+Parser = Callable[[Path], Iterator[ImportRecord]]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A platform's export: its name in `crm import NAME`, its parser, what it reads."""
+
+    name: str
+    parse: Parser
+    reads: str
+    needs_event: bool = False  # attendee files are applied to one community event
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("slack", slack.parse, "a Slack workspace export ZIP"),
+        Format("discord", discord.parse, "DiscordChatExporter JSON: a file or a folder of them"),
+    )
+}
