@@ -23,6 +23,12 @@ from application.interactions import IngestReport, record_interactions
 from application.lifecycle import Plan, record_stage_changes
 from application.log import CommunityLog
 from application.mapper import ShreddingMapper
+from application.members.merging import (
+    MergeChange,
+    erase_person,
+    merge_members,
+    unmerge_members,
+)
 from application.members.side_effects import refuse_taken_identities, side_effects
 from application.memory import InMemoryClaimStore, InMemoryCommunityRecorder, InMemoryKeyStore
 from application.recorder import CommunityRecorder
@@ -175,10 +181,24 @@ class Community(Application[UUID]):
         )
 
     def erase_member(self, command: cmd.EraseMember) -> Change:
-        """Erase the person's data: shred their key in the same transaction as the event."""
+        """Erase the person's data: shred their key in the same transaction as the event.
+
+        A member merged with others is one person with them: all of them are erased.
+        """
+        member = self.get_member(command.member_id)
+        if member.merged_into is not None or member.absorbed:
+            return erase_person(self, command)
         change = self._change(command, lambda m: m.erase())
         self.keyring.forget(command.member_id)
         return change
+
+    def merge_members(self, command: cmd.MergeMembers) -> MergeChange:
+        """Count the source member as the target from now on (application/members/merging)."""
+        return merge_members(self, command)
+
+    def unmerge_members(self, command: cmd.UnmergeMembers) -> MergeChange:
+        """Undo a merge: the source comes back with exactly what its events hold."""
+        return unmerge_members(self, command)
 
     def record_interactions(
         self, records: Sequence[RecordInteraction], *, create_unknown_members: bool

@@ -16,7 +16,8 @@ from psycopg import Cursor
 from domain.members.member import Member
 from domain.members.membership import ACTIVE, ERASED, LEFT
 from projections.members.identity_rows import IdentityChanges, load_identities, write_identities
-from projections.members.member_rows import MemberChange, write_members
+from projections.members.member_rows import REFRESH_DERIVED, MemberChange, write_members
+from projections.members.merge_rows import MERGE_EVENTS, apply_merge_event
 from projections.personal import PersonalData
 from projections.projection import SealingProjection
 from projections.unnest import as_columns
@@ -47,6 +48,7 @@ _APPLIED: tuple[type[Member.Event], ...] = (
     Member.Untagged,
     Member.Left,
     *_FLAGS,
+    *MERGE_EVENTS,
 )
 
 
@@ -58,7 +60,21 @@ class MembersProjection(SealingProjection):
     topics: ClassVar[frozenset[str]] = frozenset(kind.TOPIC for kind in _APPLIED)
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
-        """Fold the page per member and per identity, then write each once."""
+        """Fold the page per member and per identity, then write each once.
+
+        Merge events (rare) cut the page: what comes before them is written first.
+        """
+        run: list[Any] = []
+        for event in events:
+            if type(event) in MERGE_EVENTS:
+                self._apply_run(cursor, run)
+                run = []
+                cursor.execute(REFRESH_DERIVED, (apply_merge_event(cursor, event),))
+            else:
+                run.append(event)
+        self._apply_run(cursor, run)
+
+    def _apply_run(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         if not events:
             return
         personal = self.personal
