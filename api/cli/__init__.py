@@ -8,6 +8,7 @@ from api.cli import (  # noqa: F401  (each registers its commands)
     exports,
     keys,
     lifecycle,
+    members,
     rebuild,
     report,
     server,

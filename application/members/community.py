@@ -23,6 +23,7 @@ from application.interactions import IngestReport, record_interactions
 from application.lifecycle import Plan, record_stage_changes
 from application.log import CommunityLog
 from application.mapper import ShreddingMapper
+from application.members.matching import accept_identity_match, reject_identity_match
 from application.members.merging import (
     MergeChange,
     erase_person,
@@ -41,6 +42,7 @@ from domain.errors import (
 )
 from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
+from domain.members.matches import IdentityMatch
 from domain.members.member import Member
 from domain.moments import DEFAULT_BOUNDS, TimeBounds
 
@@ -199,6 +201,16 @@ class Community(Application[UUID]):
     def unmerge_members(self, command: cmd.UnmergeMembers) -> MergeChange:
         """Undo a merge: the source comes back with exactly what its events hold."""
         return unmerge_members(self, command)
+
+    def accept_identity_match(self, command: cmd.JudgeIdentityMatch) -> MergeChange:
+        """Accept a suggested pair: merge the source into the target, the match recorded."""
+        return accept_identity_match(self, command)
+
+    def reject_identity_match(
+        self, command: cmd.JudgeIdentityMatch
+    ) -> tuple[IdentityMatch, int | None]:
+        """Reject a suggested pair: the two are not one person, never suggested again."""
+        return reject_identity_match(self, command)
 
     def record_interactions(
         self, records: Sequence[RecordInteraction], *, create_unknown_members: bool

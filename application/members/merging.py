@@ -19,6 +19,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.errors import ConcurrentModification
 from domain.members import commands as cmd
+from domain.members.matches import ACCEPTED, IdentityMatch, match_id
 from domain.members.member import Member
 from domain.members.merges import TARGET_ERASED, MemberMerge, MergeNotFound, MergeRefused
 
@@ -39,15 +40,21 @@ class MergeChange:
     position: int | None
 
 
-def merge_members(community: Community, command: cmd.MergeMembers) -> MergeChange:
-    """Count the source as the target from now on; refused with MergeRefused when forbidden."""
+def merge_members(
+    community: Community, command: cmd.MergeMembers, *, accepting: bool = False
+) -> MergeChange:
+    """Count the source as the target from now on; refused with MergeRefused when forbidden.
+
+    `accepting`: the merge accepts a suggested match, recorded in the same transaction.
+    """
     for attempt in range(MAX_ATTEMPTS):
         _pause(attempt)
         source = community.get_member(command.source_id)
         target = community.get_member(command.target_id)
         merge = MemberMerge.start(source=source, target=target, at=community.clock())
+        judged = [judged_match(community, source.id, target.id, ACCEPTED)] if accepting else []
         try:
-            return _saved(community, merge, source, target)
+            return _saved(community, merge, source, target, *judged)
         except IntegrityError:
             continue  # one of them changed meanwhile: judge again on its new state
     raise ConcurrentModification(command.source_id)
@@ -103,8 +110,21 @@ def get_merge(community: Community, merge_id: UUID) -> MemberMerge:
     return merge
 
 
-def _saved(community: Community, merge: MemberMerge, source: Member, target: Member) -> MergeChange:
-    recordings = community.save(merge, source, target)
+def judged_match(community: Community, first: UUID, second: UUID, decision: str) -> IdentityMatch:
+    """The pair's match with this judgement pending (new, or judged again)."""
+    try:
+        match: Aggregate = community.repository.get(match_id(first, second))
+    except AggregateNotFoundError:
+        return IdentityMatch.judge(first, second, decision, community.clock())
+    assert isinstance(match, IdentityMatch)
+    match.judge_again(decision, community.clock())
+    return match
+
+
+def _saved(
+    community: Community, merge: MemberMerge, source: Member, target: Member, *also: Aggregate
+) -> MergeChange:
+    recordings = community.save(merge, source, target, *also)
     position = recordings[-1].notification.id if recordings else None
     return MergeChange(merge, source, target, position)
 

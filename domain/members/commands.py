@@ -189,3 +189,10 @@ class UnmergeMembers(Command):
     """Undo a merge: the source comes back exactly as its own events make it."""
 
     merge_id: UUID
+
+
+class JudgeIdentityMatch(Command):
+    """Accept (merge the source into the target) or reject a suggested pair of members."""
+
+    source_id: UUID
+    target_id: UUID

@@ -168,3 +168,14 @@ def test_two_merges_of_one_source_at_once_one_wins(community: Community) -> None
     assert sorted(map(type, outcomes), key=str) == sorted([UUID, str], key=str)
     assert "ALREADY_MERGED" in outcomes
     assert community.get_member(source).merged_into in targets
+
+
+def test_a_rejected_match_is_remembered_once_whichever_way_round(community: Community) -> None:
+    a, b = join(community, "A"), join(community, "B")
+    match, _ = community.reject_identity_match(cmd.JudgeIdentityMatch(source_id=a, target_id=b))
+    again, _ = community.reject_identity_match(cmd.JudgeIdentityMatch(source_id=b, target_id=a))
+    assert again.id == match.id and again.version == match.version == 1
+    accepted = community.accept_identity_match(cmd.JudgeIdentityMatch(source_id=a, target_id=b))
+    assert community.get_member(a).merged_into == b
+    judged = community.repository.get(match.id)
+    assert (judged.decision, judged.version, accepted.merge.source_id) == ("accepted", 2, a)
