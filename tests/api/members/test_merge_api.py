@@ -64,8 +64,42 @@ def pair(api: Api, key: str) -> tuple[str, str, str]:
     return source["id"], target["id"], handle
 
 
+PERSON = """
+query ($id: ID!) {
+  member(id: $id) {
+    engagement { interactions }
+    interactions(first: 10) { edges { node { externalId summary } } }
+  }
+}
+"""
+
+
+def person(api: Api, key: str, member_id: str) -> dict[str, Any]:
+    """A member's engagement count and interactions (newest first)."""
+    body = api.graphql(PERSON, {"id": member_id}, key=key)
+    assert "errors" not in body, body
+    found: dict[str, Any] = body["data"]["member"]
+    return found
+
+
 def test_a_merge_and_its_undoing_over_http(api: Api, admin_key: str) -> None:
     source, target, handle = pair(api, admin_key)
+    said = unique("said")
+    body = api.graphql(
+        "mutation ($i: RecordInteractionInput!) { recordInteraction(input: $i) { __typename } }",
+        {
+            "i": {
+                "identity": {"channel": "DISCORD", "handle": handle},
+                "channel": "DISCORD",
+                "kind": "MESSAGE",
+                "occurredAt": "2026-01-02T10:00:00Z",
+                "externalId": said,
+                "summary": "hello from the source",
+            }
+        },
+        key=admin_key,
+    )
+    assert body["data"]["recordInteraction"]["__typename"] == "InteractionRecorded", body
     result = merged(api, admin_key, source, target)
     assert result["__typename"] == "MembersMerged", result
     merge = result["merge"]
@@ -75,9 +109,16 @@ def test_a_merge_and_its_undoing_over_http(api: Api, admin_key: str) -> None:
     assert merge["target"]["channels"] == ["DISCORD", "GITHUB"]
     # Found by the source's handle: the person, with both members' identities.
     found = api.graphql(BY_HANDLE, {"channel": "DISCORD", "handle": handle}, key=admin_key)
-    person = found["data"]["memberByIdentity"]
-    assert person["id"] == target
-    assert {i["channel"] for i in person["identities"]} == {"DISCORD", "GITHUB"}
+    holder = found["data"]["memberByIdentity"]
+    assert holder["id"] == target
+    assert {i["channel"] for i in holder["identities"]} == {"DISCORD", "GITHUB"}
+    settle(api)
+    # The person's page shows the source's interactions, opened with the source's key.
+    page = person(api, admin_key, target)
+    assert page["engagement"]["interactions"] == 1
+    assert [e["node"] for e in page["interactions"]["edges"]] == [
+        {"externalId": said, "summary": "hello from the source"}
+    ]
     undone = api.graphql(UNMERGE, {"input": {"mergeId": merge["id"]}}, key=admin_key)
     assert undone["data"]["unmergeMembers"]["merge"]["source"] == {
         "status": "ACTIVE",
