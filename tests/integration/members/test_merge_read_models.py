@@ -19,6 +19,7 @@ from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 from domain.members.member import Member
+from domain.members.merges import MergeRefused
 from tests.conftest import create_database, drop_database, test_settings
 from tests.integration.conftest import rows
 from tests.integration.members.read_models import catch_up, differences, dump
@@ -65,6 +66,13 @@ def founded(runtime: Runtime) -> None:
     runtime.community.save_new_members(members)
     runtime.community.tag_member(cmd.TagMember(member_id=SOURCE, tag="speaker"))
     runtime.community.tag_member(cmd.TagMember(member_id=TARGET, tag="beta"))
+    # The source left and came back: stages (left, returning) for the lifecycle read model.
+    runtime.community.mark_member_left(
+        cmd.MarkMemberLeft(member_id=SOURCE, left_at=NOW - timedelta(days=100))
+    )
+    runtime.community.rejoin_member(
+        cmd.RejoinMember(member_id=SOURCE, rejoined_at=NOW - timedelta(days=50))
+    )
     said(runtime, "discord", "ada", "s", (390, 60, 20, 3))
     said(runtime, "github", "adal", "t", (150, 21, 2))
 
@@ -128,6 +136,13 @@ def test_while_merged_the_person_counts_once(runtime: Runtime) -> None:
         "SELECT sum(interactions) FROM member_channel_engagement WHERE member_id = %s",
         (TARGET,),
     ) == [(8,)]
+    # The person's stage is the target's: the source's interval is closed, its stage gone.
+    assert rows(url, "SELECT count(*) FROM member_stages WHERE member_id = %s", (SOURCE,)) == [(0,)]
+    assert rows(
+        url,
+        "SELECT count(*) FROM member_stage_history WHERE member_id = %s AND until IS NULL",
+        (SOURCE,),
+    ) == [(0,)]
     # The raw rows stay the source's: the log says which identity each came through.
     assert rows(
         url, "SELECT count(*) FROM member_interactions WHERE member_id = %s", (SOURCE,)
@@ -166,3 +181,35 @@ def test_a_rebuild_gives_the_rows_of_live_application(runtime: Runtime) -> None:
         if step == "merged":
             runtime.community.unmerge_members(cmd.UnmergeMembers(merge_id=merge_id))
             catch_up(runtime)
+
+
+def test_erasing_a_merged_member_erases_every_person_involved(runtime: Runtime) -> None:
+    founded(runtime)
+    merge(runtime)
+    runtime.community.erase_member(cmd.EraseMember(member_id=SOURCE))
+    catch_up(runtime)
+    url = runtime.database_url
+    assert rows(
+        url,
+        "SELECT member_id, status, display_name FROM members WHERE member_id = ANY(%s)"
+        " ORDER BY member_id",
+        ([SOURCE, TARGET],),
+    ) == [(SOURCE, "erased", None), (TARGET, "erased", None)]
+    assert rows(
+        url,
+        "SELECT count(*) FROM member_interactions WHERE member_id = ANY(%s)"
+        " AND sealed_content IS NOT NULL",
+        ([SOURCE, TARGET],),
+    ) == [(0,)]
+    assert rows(
+        url,
+        "SELECT count(*) FROM personal_data_keys WHERE subject_id = ANY(%s)"
+        " AND wrapped_key IS NOT NULL",
+        ([SOURCE, TARGET],),
+    ) == [(0,)]
+    refused = cmd.MergeMembers(
+        source_id=runtime.community.join_member(cmd.JoinMember(display_name="Someone")).member.id,
+        target_id=TARGET,
+    )
+    with pytest.raises(MergeRefused):
+        runtime.community.merge_members(refused)
