@@ -69,6 +69,11 @@ class Principal:
         return self.role in _WRITE_MEMBERS
 
     @property
+    def can_merge_members(self) -> bool:
+        """May merge members who are one person, undo merges, and judge match suggestions."""
+        return self.role in MERGE_MEMBERS
+
+    @property
     def can_manage_feedback(self) -> bool:
         """May submit, answer, support, mark duplicates and close loops of feedback."""
         return self.role in MANAGE_FEEDBACK

@@ -29,6 +29,7 @@ from projections.interactions.queries import EngagementQueries
 from projections.lifecycle.queries import LifecycleQueries
 from projections.members.projection import MembersProjection
 from projections.members.queries import MemberQueries
+from projections.members.suggestions import MatchSuggestions
 from projections.outreach.log_queries import OutreachLogQueries
 from projections.outreach.motivations_queries import MotivationQueries
 from projections.outreach.notes_queries import NoteQueries
@@ -123,6 +124,11 @@ class Services:
             EventQueries(pool),
             worker,
         )
+
+    @property
+    def match_suggestions(self) -> MatchSuggestions:
+        """Pairs of members who are probably one person (projections/members/suggestions)."""
+        return MatchSuggestions(self.runtime.pool)
 
     def wait_for_members(self, position: int | None) -> bool:
         """Read-your-writes: wait until the members view includes this position."""

@@ -9,6 +9,7 @@ from api.cli import (  # noqa: F401  (each registers its commands)
     exports,
     keys,
     lifecycle,
+    members,
     platforms,
     rebuild,
     report,

@@ -42,7 +42,14 @@ from api.graphql.json_values import SCALAR_OVERRIDES
 from api.graphql.lifecycle import LifecycleQuery, stage_history
 from api.graphql.masking import MaskUnexpectedErrors
 from api.graphql.member_fields import MemberFields
-from api.graphql.members import MemberMutation, MemberQuery, member_by_id
+from api.graphql.members import (
+    MatchMutation,
+    MatchQuery,
+    MemberMutation,
+    MemberQuery,
+    MergeMutation,
+    member_by_id,
+)
 from api.graphql.nodes import NodeQuery
 from api.graphql.outreach import (
     MotivationMutation,
@@ -86,6 +93,7 @@ MAX_ALIASES = 20
 @strawberry.type(description="Everything that can be read.")
 class Query(
     MemberQuery,
+    MatchQuery,
     EngagementQuery,
     LifecycleQuery,
     FeedbackQuery,
@@ -110,6 +118,8 @@ class Query(
 @strawberry.type(description="Everything that can be changed; each returns a result union.")
 class Mutation(
     MemberMutation,
+    MergeMutation,
+    MatchMutation,
     EngagementMutation,
     FeedbackMutation,
     ProgramMutation,

@@ -23,6 +23,13 @@ from application.interactions import IngestReport, record_interactions
 from application.lifecycle import Plan, record_stage_changes
 from application.log import CommunityLog
 from application.mapper import ShreddingMapper
+from application.members.matching import accept_identity_match, reject_identity_match
+from application.members.merging import (
+    MergeChange,
+    erase_person,
+    merge_members,
+    unmerge_members,
+)
 from application.members.side_effects import refuse_taken_identities, side_effects
 from application.memory import InMemoryClaimStore, InMemoryCommunityRecorder, InMemoryKeyStore
 from application.recorder import CommunityRecorder
@@ -35,6 +42,7 @@ from domain.errors import (
 )
 from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
+from domain.members.matches import IdentityMatch
 from domain.members.member import Member
 from domain.moments import DEFAULT_BOUNDS, TimeBounds
 
@@ -175,10 +183,34 @@ class Community(Application[UUID]):
         )
 
     def erase_member(self, command: cmd.EraseMember) -> Change:
-        """Erase the person's data: shred their key in the same transaction as the event."""
+        """Erase the person's data: shred their key in the same transaction as the event.
+
+        A member merged with others is one person with them: all of them are erased.
+        """
+        member = self.get_member(command.member_id)
+        if member.merged_into is not None or member.absorbed:
+            return erase_person(self, command)
         change = self._change(command, lambda m: m.erase())
         self.keyring.forget(command.member_id)
         return change
+
+    def merge_members(self, command: cmd.MergeMembers) -> MergeChange:
+        """Count the source member as the target from now on (application/members/merging)."""
+        return merge_members(self, command)
+
+    def unmerge_members(self, command: cmd.UnmergeMembers) -> MergeChange:
+        """Undo a merge: the source comes back with exactly what its events hold."""
+        return unmerge_members(self, command)
+
+    def accept_identity_match(self, command: cmd.JudgeIdentityMatch) -> MergeChange:
+        """Accept a suggested pair: merge the source into the target, the match recorded."""
+        return accept_identity_match(self, command)
+
+    def reject_identity_match(
+        self, command: cmd.JudgeIdentityMatch
+    ) -> tuple[IdentityMatch, int | None]:
+        """Reject a suggested pair: the two are not one person, never suggested again."""
+        return reject_identity_match(self, command)
 
     def record_interactions(
         self, records: Sequence[RecordInteraction], *, create_unknown_members: bool

@@ -176,3 +176,23 @@ def _distinct_identities(identities: list[IdentityRef]) -> list[IdentityRef]:
             raise ValueError(f"the {identity.channel.value} identity is listed twice")
         seen.add(key)
     return identities
+
+
+class MergeMembers(Command):
+    """Count the source member as the target from now on: one person, both histories."""
+
+    source_id: UUID
+    target_id: UUID
+
+
+class UnmergeMembers(Command):
+    """Undo a merge: the source comes back exactly as its own events make it."""
+
+    merge_id: UUID
+
+
+class JudgeIdentityMatch(Command):
+    """Accept (merge the source into the target) or reject a suggested pair of members."""
+
+    source_id: UUID
+    target_id: UUID

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from domain.errors import IdentityNotLinked, MemberAlreadyLeft, MemberHasNotLeft, MemberIsErased
-from domain.members import consents
+from domain.members import consents, merges
 from domain.members.identities import HeldIdentity, held_handle, without_identity
 from domain.members.membership import (
     ACTIVE,
@@ -186,6 +186,26 @@ class Member(Aggregate):
 
         TOPIC = "crm.member.ConsentWithdrawn"
 
+    class MergedInto(merges.MergedIntoEvent, Event):
+        """This member is one person with the target (domain/members/merges.py)."""
+
+        TOPIC = "crm.member.MergedInto"
+
+    class Absorbed(merges.AbsorbedEvent, Event):
+        """The source's history counts as this member's from now on."""
+
+        TOPIC = "crm.member.Absorbed"
+
+    class SplitOff(merges.SplitOffEvent, Event):
+        """The merge into the target was undone."""
+
+        TOPIC = "crm.member.SplitOff"
+
+    class Released(merges.ReleasedEvent, Event):
+        """The source's history no longer counts as this member's."""
+
+        TOPIC = "crm.member.Released"
+
     class Erased(Event):
         """The person's data was erased (GDPR): their key is shredded, history stays."""
 
@@ -219,6 +239,11 @@ class Member(Aggregate):
         self.left_at: datetime | None = None
         self.stage: str | None = None
         self.stage_since: datetime | None = None
+        # A merge (domain/members/merges.py): the person this member is counted as, and
+        # the members counted as this one.
+        self.merged_into: UUID | None = None
+        self.merge_id: UUID | None = None
+        self.absorbed: list[UUID] = []
 
     @classmethod
     def join(
@@ -327,6 +352,8 @@ class Member(Aggregate):
 
     def change_stage(self, assessment: Assessment, effective_at: datetime) -> bool:
         """Record a new stage; the same stage again records nothing, so evaluating is idempotent."""
+        if self.merged_into is not None:
+            return False  # counted as the target, whose stage is the person's
         self._refuse_if_erased()
         if assessment.stage.value == self.stage or self.status == LEFT:
             return False
@@ -353,10 +380,18 @@ class Member(Aggregate):
         )
 
     def erase(self) -> None:
-        """Erase the person's data; erasing is final."""
-        self._refuse_if_erased()
+        """Erase the person's data; erasing is final (a merged member too)."""
+        if self.is_erased:
+            raise MemberIsErased(self.id)
         self.trigger_event(self.Erased)
 
     def _refuse_if_erased(self) -> None:
+        """Refuse changes to an erased member, or to one merged into another (change that one)."""
         if self.is_erased:
             raise MemberIsErased(self.id)
+        if self.merged_into is not None:
+            raise merges.MergeRefused(
+                "memberId",
+                merges.TARGET_MERGED_AWAY,
+                f"member {self.id} was merged into {self.merged_into}: change that one",
+            )

@@ -32,8 +32,9 @@ MARKETING_CONSENT = """coalesce((
 # scan yields, where an anti-join may be planned as a scan of a million members.
 STILL_CANDIDATE = """coalesce((SELECT a.status FROM ambassadors a WHERE a.member_id = c.member_id),
     '') NOT IN ('nominated', 'active', 'paused')"""
+# A member merged into another is listed as that person (the merge's target), never twice.
 NOT_ERASED = """coalesce((SELECT m.status FROM members m WHERE m.member_id = c.member_id),
-    '') <> 'erased'"""
+    '') NOT IN ('erased', 'merged')"""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from domain.members.member import Member
 from domain.members.membership import ACTIVE, ERASED, LEFT
 from domain.moments import week_of
 from projections.feedback_interactions import interactions_of
+from projections.interactions.merges import MERGE_EVENTS, apply_merge, routes
 from projections.interactions.replay_totals import write_replay_totals
 from projections.personal import CONTENT, Keys, PersonalData, seal_value
 from projections.projection import SealingProjection
@@ -126,7 +127,12 @@ class EngagementProjection(SealingProjection):
     # The other tables hold totals: a rebuild writes them once, at the end.
     replay_tables: ClassVar[tuple[str, ...]] = ("member_interactions",)
     topics: ClassVar[frozenset[str]] = frozenset(
-        {Interaction.Recorded.TOPIC, FeedbackSubmitted.TOPIC, *(kind.TOPIC for kind in _FLAGS)}
+        {
+            Interaction.Recorded.TOPIC,
+            FeedbackSubmitted.TOPIC,
+            *(kind.TOPIC for kind in _FLAGS),
+            *(kind.TOPIC for kind in MERGE_EVENTS),
+        }
     )
 
     def __init__(
@@ -137,37 +143,55 @@ class EngagementProjection(SealingProjection):
         self.rule_version = rule.version
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
-        """Add the page's interactions in bulk, then apply member flags in log order."""
+        """Add the page's interactions in bulk, then apply member flags in log order.
+
+        A merge or unmerge (rare) cuts the page: what comes before it is applied first.
+        """
+        for run, merge in _runs(events):
+            self._apply_run(cursor, run)
+            if merge is not None:
+                apply_merge(cursor, merge, self.rule, live=True)
+
+    def _apply_run(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         recorded = interactions_of(events)
         if recorded:
             _insert_interactions(cursor, recorded, self.personal)
-            self._add_interactions(cursor, recorded)
+            self._add_interactions(cursor, recorded, routes(cursor, _members(recorded)))
         _apply_flags(cursor, events)
         erased = [e.originator_id for e in events if type(e) is Member.Erased]
         if erased:
             cursor.execute(FORGET_PERSONAL_DATA, (erased,))
 
     def apply_replay(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
-        """Keep the interactions and flags; totals wait for `finish_replay`."""
-        recorded = interactions_of(events)
-        if recorded:
-            _insert_interactions(cursor, recorded, self.personal)
-        _apply_flags(cursor, events)
+        """Keep the interactions, flags and merges; totals wait for `finish_replay`."""
+        for run, merge in _runs(events):
+            recorded = interactions_of(run)
+            if recorded:
+                _insert_interactions(cursor, recorded, self.personal)
+            _apply_flags(cursor, run)
+            if merge is not None:
+                apply_merge(cursor, merge, self.rule, live=False)
 
     def finish_replay(self, cursor: Cursor[Any]) -> None:
         """Every member's totals from all their interactions, then erased members forgotten."""
         write_replay_totals(cursor, self.rule)
 
-    def _add_interactions(self, cursor: Cursor[Any], recorded: list[Any]) -> None:
-        """The page's additions to each member's, channel's and week's totals."""
+    def _add_interactions(
+        self, cursor: Cursor[Any], recorded: list[Any], persons: dict[UUID, UUID]
+    ) -> None:
+        """The page's additions to each person's, channel's and week's totals.
+
+        An interaction through a merged-away member's identity counts for its person.
+        """
         members: dict[UUID, _Totals] = defaultdict(_Totals)
         channels: dict[tuple[UUID, str], _Totals] = defaultdict(_Totals)
         weeks: dict[tuple[UUID, date, str], list[float]] = defaultdict(lambda: [0, 0.0])
         for event in recorded:
             term = self.rule.increment(event.kind, event.occurred_at)
-            members[event.member_id].add(term, event.occurred_at)
-            channels[(event.member_id, event.channel)].add(term, event.occurred_at)
-            week = weeks[(event.member_id, week_of(event.occurred_at), event.channel)]
+            person = persons.get(event.member_id, event.member_id)
+            members[person].add(term, event.occurred_at)
+            channels[(person, event.channel)].add(term, event.occurred_at)
+            week = weeks[(person, week_of(event.occurred_at), event.channel)]
             week[0] += 1
             week[1] += self.rule.weight(event.kind)
         member_rows = [
@@ -185,6 +209,24 @@ class EngagementProjection(SealingProjection):
             for (m, w, c), (n, weight) in weeks.items()
         ]
         cursor.execute(ADD_TO_WEEK, (_json(week_rows),))
+
+
+def _runs(events: Sequence[Any]) -> list[tuple[list[Any], Any]]:
+    """The page cut at each merge event: (events before it, the merge event or None)."""
+    runs: list[tuple[list[Any], Any]] = []
+    run: list[Any] = []
+    for event in events:
+        if type(event) in MERGE_EVENTS:
+            runs.append((run, event))
+            run = []
+        else:
+            run.append(event)
+    runs.append((run, None))
+    return runs
+
+
+def _members(recorded: list[Any]) -> set[UUID]:
+    return {event.member_id for event in recorded}
 
 
 def _insert_interactions(cursor: Cursor[Any], recorded: list[Any], personal: PersonalData) -> None:

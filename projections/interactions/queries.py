@@ -38,9 +38,16 @@ SELECT ((SELECT coalesce(sum(members), 0) FROM member_rank_buckets
     (SELECT coalesce(sum(members), 0) FROM member_rank_buckets)::bigint AS ranked
 """
 INTERACTIONS = """
-SELECT * FROM member_interactions WHERE member_id = %s {after}
-ORDER BY occurred_at DESC, interaction_id DESC LIMIT %s
+SELECT * FROM member_interactions WHERE member_id = %(member)s {after}
+ORDER BY occurred_at DESC, interaction_id DESC LIMIT %(limit)s
 """
+# A person's interactions with those of the members merged into it: each row keeps the
+# member whose identity it came through (its content sealed under that member's key).
+PERSON_INTERACTIONS = """
+SELECT * FROM member_interactions WHERE member_id = ANY(%(members)s) {after}
+ORDER BY occurred_at DESC, interaction_id DESC LIMIT %(limit)s
+"""
+MERGED_INTO = "SELECT member_id FROM member_engagement WHERE merged_into = %s"
 TOP_KEYS = Keyset("top", itemgetter("rank_key"), "member_id", float)
 INTERACTION_KEYS = Keyset("interactions", itemgetter("occurred_at"), "interaction_id", datetime)
 
@@ -119,13 +126,16 @@ class EngagementQueries:
 
     def interactions(self, member_id: UUID, after: str | None, limit: int, reveal: bool) -> Page:
         """The member's interactions, newest first, keyset-paged; opened with `reveal`."""
-        params: list[Any] = [member_id]
+        params: dict[str, Any] = {"member": member_id, "limit": limit + 1}
         condition = ""
         if after is not None:
-            moment, interaction_id = INTERACTION_KEYS.decode(after)
-            condition = "AND (occurred_at, interaction_id) < (%s, %s)"
-            params += [moment, interaction_id]
-        rows = self._rows(INTERACTIONS.format(after=condition), [*params, limit + 1])
+            params["moment"], params["id"] = INTERACTION_KEYS.decode(after)
+            condition = "AND (occurred_at, interaction_id) < (%(moment)s, %(id)s)"
+        merged = [row["member_id"] for row in self._rows(MERGED_INTO, (member_id,))]
+        # Most members hold none: one ordered index range, as before any merge.
+        query = PERSON_INTERACTIONS if merged else INTERACTIONS
+        params["members"] = [member_id, *merged]
+        rows = self._rows(query.format(after=condition), params)
         page = INTERACTION_KEYS.page(rows, limit)
         self._open(page.rows, reveal)
         return page

@@ -12,14 +12,18 @@ from domain.interactions.engagement import EPOCH, EngagementRule
 # Each interaction's rank-key term is EngagementRule.rank_term over millions of rows, so
 # written in SQL, with the rule's numbers as parameters (`replay_parameters`);
 # tests/integration/interactions/test_decay_agreement.py holds the two to the same values.
+# Each interaction counts for the person its member is counted as (a merge's target, see
+# projections/interactions/merges.py): merged-away members are few, their rows a hash away.
 REPLAYED_TERMS = """
-SELECT i.member_id, i.channel, i.occurred_at, coalesce(w.weight, 0) AS weight,
+SELECT coalesce(p.merged_into, i.member_id) AS member_id, i.channel, i.occurred_at,
+    coalesce(w.weight, 0) AS weight,
     CASE WHEN w.weight > 0 THEN ln(w.weight) / ln(2::float8)
         + (extract(epoch FROM i.occurred_at - %(epoch)s) / %(half_life)s)::float8
     ELSE '-Infinity' END AS term
 FROM member_interactions i
 LEFT JOIN (SELECT key, value::float8 FROM json_each_text(%(weights)s::json)) AS w(kind, weight)
     ON w.kind = i.kind
+LEFT JOIN member_engagement p ON p.member_id = i.member_id AND p.merged_into IS NOT NULL
 """
 TOTAL_MEMBERS = f"""
 INSERT INTO member_engagement AS e

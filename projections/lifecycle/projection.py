@@ -24,6 +24,19 @@ VALUES (%(id)s, %(version)s, %(stage)s,
     coalesce(%(previous)s, (SELECT stage FROM member_stages WHERE member_id = %(id)s)),
     %(at)s, %(rule)s, %(reason)s, %(evidence)s, %(score)s, %(recorded)s)
 """
+# A merged-away member's stage is the person's (the target's): its open interval closes at
+# the merge and its current stage goes; an unmerge reopens that interval and restores it.
+REOPEN_INTERVAL = """
+UPDATE member_stage_history SET until = NULL
+WHERE member_id = %(id)s AND version = (
+    SELECT max(version) FROM member_stage_history WHERE member_id = %(id)s)
+"""
+RESTORE_CURRENT = """
+INSERT INTO member_stages (member_id, stage, since, rule_version, reason, evidence,
+    score_at_change)
+SELECT member_id, stage, effective_at, rule_version, reason, evidence, score_at_change
+FROM member_stage_history WHERE member_id = %(id)s ORDER BY version DESC LIMIT 1
+"""
 SET_CURRENT = """
 INSERT INTO member_stages (member_id, stage, since, rule_version, reason, evidence,
     score_at_change)
@@ -40,7 +53,15 @@ class LifecycleProjection(Projection):
     name: ClassVar[str] = "lifecycle"
     tables: ClassVar[tuple[str, ...]] = ("member_stages", "member_stage_history")
     topics: ClassVar[frozenset[str]] = frozenset(
-        kind.TOPIC for kind in (Member.StageChanged, Member.Left, Member.Rejoined, Member.Erased)
+        kind.TOPIC
+        for kind in (
+            Member.StageChanged,
+            Member.Left,
+            Member.Rejoined,
+            Member.Erased,
+            Member.MergedInto,
+            Member.SplitOff,
+        )
     )
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
@@ -51,7 +72,11 @@ class LifecycleProjection(Projection):
 
     def _apply_each(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         for event in events:
-            if type(event) is Member.Erased:
+            if type(event) is Member.SplitOff:
+                cursor.execute(REOPEN_INTERVAL, {"id": event.originator_id})
+                cursor.execute(RESTORE_CURRENT, {"id": event.originator_id})
+                continue
+            if type(event) in (Member.Erased, Member.MergedInto):
                 cursor.execute(CLOSE_INTERVAL, {"id": event.originator_id, "at": event.timestamp})
                 cursor.execute(
                     "DELETE FROM member_stages WHERE member_id = %s", (event.originator_id,)

@@ -30,14 +30,19 @@ _CHANGE_COLUMNS = """
 """
 # Derived columns: channels the member is on, and the blind indexes an exact search of an
 # e-mail or a handle compares (names are matched by substring on their own column).
+# A member's identities include those of the members merged into it (migration 0031).
 _CHANNELS = """ARRAY(
     SELECT DISTINCT c FROM (
         SELECT i.channel FROM member_identities i WHERE i.member_id = {m}.member_id
+        UNION SELECT i.channel FROM members s JOIN member_identities i USING (member_id)
+            WHERE s.merged_into = {m}.member_id
         UNION SELECT {m}.source_channel
     ) AS x(c) WHERE c <> 'other' ORDER BY c)"""
 _SEARCH_KEYS = f"""CASE WHEN {{m}}.status = '{ERASED}' THEN '{{{{}}}}'::bytea[] ELSE ARRAY(
     SELECT DISTINCT k FROM (
         SELECT i.handle_key FROM member_identities i WHERE i.member_id = {{m}}.member_id
+        UNION ALL SELECT i.handle_key FROM members s JOIN member_identities i USING (member_id)
+            WHERE s.merged_into = {{m}}.member_id
         UNION ALL SELECT {{m}}.email_key
     ) AS x(k) WHERE k IS NOT NULL ORDER BY k) END"""
 _SORTED_TAGS = """ARRAY(SELECT DISTINCT t FROM unnest({tags} || c.tags_add) t

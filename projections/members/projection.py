@@ -16,7 +16,9 @@ from psycopg import Cursor
 from domain.members.member import Member
 from domain.members.membership import ACTIVE, ERASED, LEFT
 from projections.members.identity_rows import IdentityChanges, load_identities, write_identities
-from projections.members.member_rows import MemberChange, write_members
+from projections.members.match_rows import MATCH_EVENTS, apply_match_event
+from projections.members.member_rows import REFRESH_DERIVED, MemberChange, write_members
+from projections.members.merge_rows import MERGE_EVENTS, apply_merge_event
 from projections.personal import PersonalData
 from projections.projection import SealingProjection
 from projections.unnest import as_columns
@@ -47,6 +49,7 @@ _APPLIED: tuple[type[Member.Event], ...] = (
     Member.Untagged,
     Member.Left,
     *_FLAGS,
+    *MERGE_EVENTS,
 )
 
 
@@ -54,11 +57,34 @@ class MembersProjection(SealingProjection):
     """Current state of every member, for lists, filters, search and member pages."""
 
     name: ClassVar[str] = "members"
-    tables: ClassVar[tuple[str, ...]] = ("members", "member_identities", "member_counts")
-    topics: ClassVar[frozenset[str]] = frozenset(kind.TOPIC for kind in _APPLIED)
+    tables: ClassVar[tuple[str, ...]] = (
+        "members",
+        "member_identities",
+        "member_counts",
+        "identity_match_decisions",
+    )
+    topics: ClassVar[frozenset[str]] = frozenset(
+        {*(kind.TOPIC for kind in _APPLIED), *(kind.TOPIC for kind in MATCH_EVENTS)}
+    )
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
-        """Fold the page per member and per identity, then write each once."""
+        """Fold the page per member and per identity, then write each once.
+
+        Merge events (rare) cut the page: what comes before them is written first.
+        """
+        run: list[Any] = []
+        for event in events:
+            if type(event) in MATCH_EVENTS:
+                apply_match_event(cursor, event)  # about pairs, not members: in any order
+            elif type(event) in MERGE_EVENTS:
+                self._apply_run(cursor, run)
+                run = []
+                cursor.execute(REFRESH_DERIVED, (apply_merge_event(cursor, event),))
+            else:
+                run.append(event)
+        self._apply_run(cursor, run)
+
+    def _apply_run(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         if not events:
             return
         personal = self.personal

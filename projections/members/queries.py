@@ -88,9 +88,13 @@ class MemberQueries:
         }
 
     def by_identity(self, channel: str, handle: str) -> Row | None:
-        """The member holding a channel identity, if any: found by the handle's blind index."""
+        """The member holding a channel identity, if any: found by the handle's blind index.
+
+        A handle of a member merged into another finds the member it is counted as.
+        """
         rows = self._rows(
-            "SELECT m.* FROM member_identities i JOIN members m USING (member_id)"
+            "SELECT m.* FROM member_identities i JOIN members h USING (member_id)"
+            " JOIN members m ON m.member_id = coalesce(h.merged_into, h.member_id)"
             " WHERE i.channel = %s AND i.handle_key = %s",
             (channel, self.personal.handle_key(handle)),
         )
@@ -109,7 +113,9 @@ class MemberQueries:
         have anything opened, and do not see display names either.
         """
         rows = list(rows)
-        keys = self.personal.reader_keys(r["member_id"] for r in rows) if reveal else {}
+        holders = {i["member_id"] for found in identities.values() for i in found}
+        subjects = {r["member_id"] for r in rows} | holders
+        keys = self.personal.reader_keys(subjects) if reveal else {}
         for row in rows:
             member_id = row["member_id"]
             key = keys.get(member_id)
@@ -119,19 +125,25 @@ class MemberQueries:
             attributes = open_value(key, row.pop("sealed_attributes", None), ATTRIBUTES, member_id)
             row["attributes"] = (attributes or {}) if reveal else None
             for identity in identities.get(member_id, ()):
-                owner = f"{member_id}:{identity['channel']}"
+                # Sealed under the key of the member holding it (one merged in, perhaps).
+                holder = identity["member_id"]
+                owner = f"{holder}:{identity['channel']}"
                 identity["handle"] = open_value(
-                    key, identity.pop("sealed_handle", None), HANDLE, owner
+                    keys.get(holder), identity.pop("sealed_handle", None), HANDLE, owner
                 )
 
     def identities(self, member_ids: list[UUID]) -> dict[UUID, list[Row]]:
-        """Each member's identities, oldest link first."""
+        """Each member's identities, oldest link first, with those of members merged into it."""
         found: dict[UUID, list[Row]] = {member_id: [] for member_id in member_ids}
         for row in self._rows(
-            "SELECT * FROM member_identities WHERE member_id = ANY(%s) ORDER BY linked_at, channel",
-            (member_ids,),
+            "SELECT i.*, i.member_id AS person_id FROM member_identities i"
+            " WHERE i.member_id = ANY(%s)"
+            " UNION ALL SELECT i.*, s.merged_into FROM members s"
+            " JOIN member_identities i USING (member_id) WHERE s.merged_into = ANY(%s)"
+            " ORDER BY linked_at, channel",
+            (member_ids, member_ids),
         ):
-            found[row["member_id"]].append(row)
+            found[row.pop("person_id")].append(row)
         return found
 
     def page(self, where: MemberFilter, order: MemberOrder, after: str | None, limit: int) -> Page:

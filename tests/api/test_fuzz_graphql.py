@@ -190,6 +190,10 @@ def test_every_mutation_and_query_is_fuzzed() -> None:
     mutations = operation_fields("mutation")
     assert {"joinMember", "recordInteraction", "eraseMember"} <= set(mutations)
     assert {"submitFeedback", "changeFeedbackStatus", "recordFeedbackLoopClosed"} <= set(mutations)
+    assert {"mergeMembers", "unmergeMembers", "acceptIdentityMatch", "rejectIdentityMatch"} <= set(
+        mutations
+    )
+    assert "identityMatchSuggestions" in operation_fields("query")
     assert len(mutations) >= 23
     for kind in ("mutation", "query"):
         for name in operation_fields(kind):

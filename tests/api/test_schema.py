@@ -16,6 +16,10 @@ from tests.api.conftest import Api, join
 
 MUTATIONS = {
     "joinMember",
+    "mergeMembers",
+    "unmergeMembers",
+    "acceptIdentityMatch",
+    "rejectIdentityMatch",
     "updateMemberProfile",
     "linkIdentity",
     "unlinkIdentity",
@@ -133,6 +137,7 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "member",
         "memberByIdentity",
         "members",
+        "identityMatchSuggestions",
         "topMembers",
         "atRiskMembers",
         "simulateAtRiskRule",

@@ -76,6 +76,7 @@ class MemberStatus(Enum):
     ACTIVE = "active"
     LEFT = "left"
     ERASED = "erased"
+    MERGED = "merged"
 
 
 def _screaming(name: str) -> str:
@@ -129,7 +130,9 @@ class Member(Node):
     email: str | None = strawberry.field(
         description="E-mail; null when absent, erased, or hidden from your role."
     )
-    status: MemberStatus = strawberry.field(description="Active, left or erased.")
+    status: MemberStatus = strawberry.field(
+        description="Active, left, erased, or merged into another member (see mergedInto)."
+    )
     joined_at: datetime = strawberry.field(description="When the member joined.")
     source_channel: Channel = strawberry.field(description="Where the member came from.")
     attributes: JSON | None = strawberry.field(
@@ -148,6 +151,12 @@ class Member(Node):
     updated_at: datetime = strawberry.field(description="When the last event was recorded.")
     personal_data_hidden: bool = strawberry.field(
         description="True when name, e-mail, handles and attributes are withheld from your role."
+    )
+    merged_into: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The member this one is counted as since a merge (status MERGED); null "
+        "otherwise. Its history, identities and interactions stay its own: an unmerge gives "
+        "them back.",
     )
 
     @classmethod
@@ -323,6 +332,7 @@ def member_from_row(row: dict[str, Any], identities: list[dict[str, Any]], revea
         version=row["version"],
         updated_at=row["updated_at"],
         personal_data_hidden=not reveal,
+        merged_into=strawberry.ID(str(row["merged_into"])) if row.get("merged_into") else None,
     )
 
 

@@ -146,8 +146,8 @@ def test_a_page_of_tricky_orders_gives_the_rows_of_one_page_per_event(runtime: R
     expected = one_page_per_event(runtime)
     members = {row[0]: row for row in expected["members"]}
     # Renamed, e-mail cleared (columns: member_id, display_name, status, ..., sealed_email,
-    # sealed_attributes, email_key, search_keys).
-    assert (members[ada][1], members[ada][-4], members[ada][-2]) == ("Ada L.", None, None)
+    # sealed_attributes, email_key, search_keys, merged_into).
+    assert (members[ada][1], members[ada][-5], members[ada][-3]) == ("Ada L.", None, None)
     assert members[dee][2] == members[eve][2] == "erased"
     assert stored_member_counts(runtime.database_url) == expected_member_counts(
         runtime.database_url
