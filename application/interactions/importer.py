@@ -15,14 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from application.interactions.ingestion import (
-    Ingestion,
-    IngestTotals,
-    LineRejection,
-    Parsed,
-    ndjson_record,
-    record_from_fields,
-)
+from application.interactions.decoding import decode_fields, decode_line
+from application.interactions.ingestion import Ingestion, IngestTotals
+from application.interactions.lines import MAX_LINE_DEPTH, LineRejection, Parsed
 
 Format = Literal["ndjson", "csv"]
 READ_CHUNK = 16 * 1024 * 1024
@@ -185,7 +180,7 @@ def _ndjson(raw: io.BufferedReader, first_line: int, length: int) -> Iterator[tu
         done += len(line)
         if number == 1:
             line = line.removeprefix(BOM)  # written by some Windows tools; not part of line 1
-        parsed = ndjson_record(number, line)
+        parsed = decode_line(number, line, MAX_LINE_DEPTH)
         if parsed is not None:
             yield number, parsed
 
@@ -214,4 +209,4 @@ def _csv(raw: io.BufferedReader) -> Iterator[tuple[int, Parsed]]:
         if None in row:
             yield number, LineRejection(number, "", "more values than header columns")
             continue
-        yield number, record_from_fields(number, row)
+        yield number, decode_fields(number, row)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from application.interactions.ports import AfterRecording, InteractionRecorder
 from application.interactions.recording import IngestReport
-from domain.interactions.commands import RecordInteraction
+from domain.interactions.commands import InteractionFields
 
 
 class RecordInteractions:
@@ -17,7 +17,7 @@ class RecordInteractions:
         self.after_batch = after_batch
 
     def __call__(
-        self, records: Sequence[RecordInteraction], *, create_unknown_members: bool
+        self, records: Sequence[InteractionFields], *, create_unknown_members: bool
     ) -> IngestReport:
         """What became of each record, once the batch and its consequences are recorded."""
         report = self.community.record_interactions(

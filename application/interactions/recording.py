@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from application.crypto import SubjectErased
+from eventsourcing.persistence import StoredEvent
+
 from application.identities import IdentityClaimTaken
+from application.interactions.stored import stored_interactions
 from application.log import CommunityLog
 from domain.errors import InvalidField
-from domain.interactions.commands import RecordInteraction
+from domain.interactions.commands import InteractionFields
 from domain.interactions.interaction import Interaction, interaction_id
 from domain.members.member import Member
 from domain.moments import TimeBounds
@@ -73,7 +75,7 @@ class IngestReport:
 
 
 def record_interactions(
-    community: Community, records: Sequence[RecordInteraction], *, create_unknown_members: bool
+    community: Community, records: Sequence[InteractionFields], *, create_unknown_members: bool
 ) -> IngestReport:
     """Record a batch in one transaction; a (channel, external id) counts once, ever."""
     for _ in range(MAX_ATTEMPTS - 1):
@@ -85,7 +87,7 @@ def record_interactions(
 
 
 def _record(
-    community: Community, records: Sequence[RecordInteraction], create: bool
+    community: Community, records: Sequence[InteractionFields], create: bool
 ) -> IngestReport:
     now = community.clock()
     report = IngestReport(
@@ -97,28 +99,28 @@ def _record(
     _check_existing_members(community.community_log, records, report)
     _check_moments(community.bounds, records, report, now)
     new_members = _new_members(records, report, unknown, now, community.bounds)
-    interactions = _new_interactions(records, report, now, community.bounds)
+    interactions = _new_interactions(records, report)
     needed = _interactions_of(new_members, interactions, report)
     community.keyring.create_keys(m.id for m in new_members.values() if m.id in needed)
     # Cached keys are fine here: a member erased meanwhile was refused above, and data
     # sealed under a key shredded since can never be read anyway.
-    community.keyring.warm(e.member_id for e in interactions.values())
+    community.keyring.warm(member for _, member in interactions.values())
     stored = [
         community.mapper.to_stored_event(e)
         for m in new_members.values()
         if m.id in needed
         for e in m.collect_events()
     ]
-    stored += _sealed(community, interactions, report)
+    stored += _sealed(community, records, interactions, report)
     inserted = community.community_log.insert_events_skipping_duplicates(
         stored,
         claims=[(claim, m.id) for claim, m in new_members.items() if m.id in needed],
         new_members=needed,
     )
     stored_ids = {originator for originator, _ in inserted}
-    for index, event in interactions.items():
+    for index, (interaction, _) in interactions.items():
         if report.outcomes[index] != REJECTED:
-            report.outcomes[index] = ACCEPTED if event.originator_id in stored_ids else DUPLICATE
+            report.outcomes[index] = ACCEPTED if interaction in stored_ids else DUPLICATE
     made = {m.id for m in new_members.values()}
     created = made & stored_ids
     # Duplicates name no member when the one made for them was not needed after all.
@@ -131,7 +133,7 @@ def _record(
 
 def _resolve_members(
     community: Community,
-    records: Sequence[RecordInteraction],
+    records: Sequence[InteractionFields],
     report: IngestReport,
     create: bool,
 ) -> dict[int, bytes]:
@@ -163,7 +165,7 @@ def _resolve_members(
 
 
 def _check_moments(
-    bounds: TimeBounds, records: Sequence[RecordInteraction], report: IngestReport, now: datetime
+    bounds: TimeBounds, records: Sequence[InteractionFields], report: IngestReport, now: datetime
 ) -> None:
     """Refuse records outside the accepted time span before any member is made for them."""
     for index, record in enumerate(records):
@@ -176,7 +178,7 @@ def _check_moments(
 
 
 def _new_members(
-    records: Sequence[RecordInteraction],
+    records: Sequence[InteractionFields],
     report: IngestReport,
     unknown: dict[int, bytes],
     now: datetime,
@@ -193,7 +195,7 @@ def _new_members(
     return members
 
 
-def _new_member(record: RecordInteraction, now: datetime, bounds: TimeBounds) -> Member:
+def _new_member(record: InteractionFields, now: datetime, bounds: TimeBounds) -> Member:
     """A member first seen through this interaction, known by its handle."""
     assert record.identity is not None
     member = Member.join(
@@ -211,20 +213,20 @@ def _new_member(record: RecordInteraction, now: datetime, bounds: TimeBounds) ->
 
 def _interactions_of(
     members: dict[bytes, Member],
-    interactions: dict[int, Interaction.Recorded],
+    interactions: dict[int, tuple[UUID, UUID]],
     report: IngestReport,
 ) -> dict[UUID, list[UUID]]:
     """Each new member's interactions in this batch; a member with none is not needed."""
     ids = {member.id for member in members.values()}
     needed: dict[UUID, list[UUID]] = {}
-    for index, event in interactions.items():
-        if event.member_id in ids and report.outcomes[index] != REJECTED:
-            needed.setdefault(event.member_id, []).append(event.originator_id)
+    for index, (interaction, member_id) in interactions.items():
+        if member_id in ids and report.outcomes[index] != REJECTED:
+            needed.setdefault(member_id, []).append(interaction)
     return needed
 
 
 def _check_existing_members(
-    recorder: CommunityLog, records: Sequence[RecordInteraction], report: IngestReport
+    recorder: CommunityLog, records: Sequence[InteractionFields], report: IngestReport
 ) -> None:
     """Refuse records naming by id a member that does not exist or was erased.
 
@@ -244,50 +246,42 @@ def _check_existing_members(
 
 
 def _new_interactions(
-    records: Sequence[RecordInteraction],
-    report: IngestReport,
-    now: datetime,
-    bounds: TimeBounds,
-) -> dict[int, Interaction.Recorded]:
-    """The interactions to store, the first of any repeated (channel, external id) only."""
+    records: Sequence[InteractionFields], report: IngestReport
+) -> dict[int, tuple[UUID, UUID]]:
+    """The interactions to store (id and member), the first of any repeated (channel,
+    external id) only; their moments were checked against the bounds before."""
     seen: set[UUID] = set()
-    interactions: dict[int, Interaction.Recorded] = {}
+    interactions: dict[int, tuple[UUID, UUID]] = {}
     for index, record in enumerate(records):
         member_id = report.member_ids[index]
         if report.outcomes[index] or member_id is None:
             continue
-        report.interaction_ids[index] = interaction_id(record.channel.value, record.external_id)
-        if report.interaction_ids[index] in seen:
+        interaction = interaction_id(record.channel.value, record.external_id)
+        report.interaction_ids[index] = interaction
+        if interaction in seen:
             report.outcomes[index] = DUPLICATE
             continue
-        try:
-            interactions[index] = Interaction.recorded_event(
-                member_id=member_id,
-                channel=record.channel.value,
-                kind=record.kind.value,
-                occurred_at=record.occurred_at,
-                external_id=record.external_id,
-                thread_ref=record.thread_ref,
-                url=record.url,
-                summary=record.summary,
-                now=now,
-                bounds=bounds,
-            )
-        except InvalidField as error:
-            report.reject(index, error.field, error.message, error.code)
-            continue
-        seen.add(interactions[index].originator_id)
+        interactions[index] = (interaction, member_id)
+        seen.add(interaction)
     return interactions
 
 
 def _sealed(
-    community: Community, interactions: dict[int, Interaction.Recorded], report: IngestReport
-) -> list[Any]:
+    community: Community,
+    records: Sequence[InteractionFields],
+    interactions: dict[int, tuple[UUID, UUID]],
+    report: IngestReport,
+) -> list[StoredEvent]:
     """Stored events of the interactions; a member erased meanwhile rejects its records."""
+    indexes = list(interactions)
+    chosen = [(records[i], *interactions[i]) for i in indexes]
+    built, _ = stored_interactions(
+        community.keyring, chosen, Interaction.Recorded.create_timestamp()
+    )
     stored = []
-    for index, event in interactions.items():
-        try:
-            stored.append(community.mapper.to_stored_event(event))
-        except SubjectErased:
+    for index, event in zip(indexes, built, strict=True):
+        if event is None:
             report.reject(index, "member_id", "the member was erased", MEMBER_ERASED)
+        else:
+            stored.append(event)
     return stored

@@ -9,7 +9,7 @@ from uuid import UUID
 from application.interactions import ACCEPTED, IngestReport
 from application.lifecycle.planning import plan_stages
 from application.lifecycle.ports import MemberHistories, Plan, RecordedStages, StageRecorder
-from domain.interactions.commands import RecordInteraction
+from domain.interactions.commands import InteractionFields
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle import History, StageRule
 from domain.lifecycle.history import from_us, to_us
@@ -37,7 +37,7 @@ class RecordReturns:
         self.rule = rule
         self.engagement = engagement
 
-    def __call__(self, records: Sequence[RecordInteraction], report: IngestReport) -> int:
+    def __call__(self, records: Sequence[InteractionFields], report: IngestReport) -> int:
         """How many members changed stage among this batch's quiet members.
 
         Each is judged at their latest new interaction, on their history read back plus this
@@ -67,7 +67,7 @@ class RecordReturns:
 
 
 def _accepted(
-    records: Sequence[RecordInteraction], report: IngestReport, engagement: EngagementRule
+    records: Sequence[InteractionFields], report: IngestReport, engagement: EngagementRule
 ) -> dict[UUID, list[tuple[datetime, float]]]:
     accepted: dict[UUID, list[tuple[datetime, float]]] = {}
     for index, outcome in enumerate(report.outcomes):

@@ -40,7 +40,7 @@ from domain.errors import (
     MemberNotFound,
     VersionMismatch,
 )
-from domain.interactions.commands import RecordInteraction
+from domain.interactions.commands import InteractionFields
 from domain.members import commands as cmd
 from domain.members.matches import IdentityMatch
 from domain.members.member import Member
@@ -213,7 +213,7 @@ class Community(Application[UUID]):
         return reject_identity_match(self, command)
 
     def record_interactions(
-        self, records: Sequence[RecordInteraction], *, create_unknown_members: bool
+        self, records: Sequence[InteractionFields], *, create_unknown_members: bool
     ) -> IngestReport:
         """Record interactions in one transaction, each (channel, external id) once ever."""
         return record_interactions(self, records, create_unknown_members=create_unknown_members)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Protocol
 from uuid import UUID
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
@@ -53,3 +53,67 @@ class RecordInteraction(Command):
         if "member_id" in info.data and (info.data["member_id"] is None) == (value is None):
             raise ValueError("give exactly one of memberId and identity")
         return value
+
+
+class IdentityFields(Protocol):
+    """A handle on one channel, as a record to ingest names it."""
+
+    @property
+    def channel(self) -> Channel:
+        """The channel of the handle."""
+        ...
+
+    @property
+    def handle(self) -> str:
+        """The handle, trimmed and checked."""
+        ...
+
+
+class InteractionFields(Protocol):
+    """What recording reads of a validated record: RecordInteraction, or the compiled
+    decoder's record of the same fields (bulk ingestion)."""
+
+    @property
+    def member_id(self) -> UUID | None:
+        """The member, when given by id."""
+        ...
+
+    @property
+    def identity(self) -> IdentityFields | None:
+        """The member, when given by a handle."""
+        ...
+
+    @property
+    def channel(self) -> Channel:
+        """Where it happened."""
+        ...
+
+    @property
+    def kind(self) -> InteractionKind:
+        """What the member did."""
+        ...
+
+    @property
+    def occurred_at(self) -> datetime:
+        """When, with a timezone."""
+        ...
+
+    @property
+    def external_id(self) -> str:
+        """The source's id of it: recorded once per channel."""
+        ...
+
+    @property
+    def thread_ref(self) -> str | None:
+        """The thread it belongs to, if any."""
+        ...
+
+    @property
+    def url(self) -> str | None:
+        """A link to it (personal data)."""
+        ...
+
+    @property
+    def summary(self) -> str | None:
+        """What it said, in short (personal data)."""
+        ...
