@@ -18,31 +18,15 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
+from application.bulk_insert import copy_new_events
 from application.identities import IdentityClaimTaken
 from domain.members.member import Member
 
 __all__ = ["CommunityRecorder", "IdentityClaimTaken"]
 
 CLAIMS_CONSTRAINT = "identity_claims_pkey"
-# Bulk inserts stage their rows here; the table lives as long as the connection and is
-# emptied at each commit.
-CREATE_STAGING = """
-CREATE TEMP TABLE IF NOT EXISTS incoming_events (
-    seq integer, originator_id uuid, originator_version bigint, topic text, state bytea
-) ON COMMIT DELETE ROWS
-"""
-COPY_STAGING = (
-    "COPY incoming_events (seq, originator_id, originator_version, topic, state)"
-    " FROM STDIN (FORMAT BINARY)"
-)
-STAGING_TYPES = ["int4", "uuid", "int8", "text", "bytea"]
-# Below this many events, parameters in one statement beat the staging table's round trips.
-STAGING_THRESHOLD = 100
-INSERT_STAGED = """
-INSERT INTO {table} (originator_id, originator_version, topic, state)
-SELECT originator_id, originator_version, topic, state FROM incoming_events ORDER BY seq
-ON CONFLICT DO NOTHING RETURNING originator_id, notification_id
-"""
+# Below this many events, parameters in one statement beat a COPY's round trips.
+COPY_THRESHOLD = 100
 INSERT_ARRAYS = """
 INSERT INTO {table} (originator_id, originator_version, topic, state)
 SELECT originator_id, originator_version, topic, state
@@ -116,10 +100,9 @@ class CommunityRecorder(PostgresApplicationRecorder):
         new_members={member_id: [interaction_id]}, a member first seen through those
         interactions is recorded (events and claims) only if one of them is new.
 
-        Large batches travel by binary COPY into a per-connection staging table before the
-        table lock is taken, so the lock covers only the server-side INSERT ... SELECT;
-        small ones go as arrays in one statement. Either way the table lock keeps the log's
-        order guarantee.
+        Large batches are probed for events already stored and the rest sent by binary
+        COPY straight into the log (application/bulk_insert.py); small ones go as arrays
+        in one statement. Either way under the table lock, which keeps the log's order.
         """
         try:
             return self._insert_skipping_duplicates(stored_events, **kwargs)
@@ -134,40 +117,32 @@ class CommunityRecorder(PostgresApplicationRecorder):
         new_members: Mapping[UUID, Sequence[UUID]] | None = None,
         **kwargs: Any,
     ) -> list[tuple[UUID, int]]:
-        bulk = len(stored_events) >= STAGING_THRESHOLD
         with self.datastore.transaction(commit=True) as curs:
-            if bulk:
-                _stage(curs, stored_events)
+            # The table lock first (then the claims), as every writer of the log takes it.
+            self._lock_table(curs)
             if new_members:
                 # Under the table lock, so that no other writer can record the same
                 # interactions between this check and the insert.
-                self._lock_table(curs)
                 unneeded = self._members_without_new_events(curs, new_members)
                 stored_events = [e for e in stored_events if e.originator_id not in unneeded]
                 claims = [c for c in kwargs.pop("claims", ()) if c[1] not in unneeded]
                 kwargs["claims"] = claims
-                if bulk and unneeded:
-                    curs.execute(
-                        "DELETE FROM incoming_events WHERE originator_id = ANY(%s)",
-                        (list(unneeded),),
-                    )
             self._insert_events(curs, stored_events, **kwargs)
             if not stored_events:
                 return []
             self._notify_channel(curs)
+            if len(stored_events) >= COPY_THRESHOLD:
+                return copy_new_events(curs, self.events_table_name, stored_events)
             # Plain tuples: a dict per returned row costs more than the insert itself.
             returning = curs.connection.cursor(row_factory=tuple_row)
+            columns = (
+                [e.originator_id for e in stored_events],
+                [e.originator_version for e in stored_events],
+                [e.topic for e in stored_events],
+                [e.state for e in stored_events],
+            )
             table = Identifier(self.events_table_name)
-            if bulk:
-                returning.execute(SQL(INSERT_STAGED).format(table=table))
-            else:
-                columns = (
-                    [e.originator_id for e in stored_events],
-                    [e.originator_version for e in stored_events],
-                    [e.topic for e in stored_events],
-                    [e.state for e in stored_events],
-                )
-                returning.execute(SQL(INSERT_ARRAYS).format(table=table), columns)
+            returning.execute(SQL(INSERT_ARRAYS).format(table=table), columns)
             return returning.fetchall()
 
     def _members_without_new_events(
@@ -258,14 +233,3 @@ def _constraint(error: BaseException) -> str | None:
     cause = error.__cause__
     diag = getattr(cause, "diag", None)
     return getattr(diag, "constraint_name", None)
-
-
-def _stage(curs: Cursor[DictRow], stored_events: Sequence[StoredEvent]) -> None:
-    """Send the events by binary COPY into the connection's staging table."""
-    curs.execute(CREATE_STAGING)
-    with curs.copy(COPY_STAGING) as copy:
-        copy.set_types(STAGING_TYPES)
-        for seq, event in enumerate(stored_events):
-            copy.write_row(
-                (seq, event.originator_id, event.originator_version, event.topic, event.state)
-            )
