@@ -5,6 +5,7 @@
     python -m bench.run --scale 0.1          # everything a tenth of that
     python -m bench.run --resume FILE        # go on with a run that stopped or failed
     python -m bench.run --resume FILE --again reads   # measure a section again
+    python -m bench.run --scale 0.05 --only ingest    # some sections only, on a fresh database
 
 The database is CRM_DATABASE_URL's server (a database named crm_bench, crm_bench_quick for
 --quick, is dropped and created there) or, when it is unset, an embedded server in the
@@ -90,7 +91,9 @@ def main(argv: list[str] | None = None) -> None:
             output.write_text(json.dumps(results, indent=2, default=str) + "\n")
 
         source = Path(args.input) if args.input else None
-        results = run_all(bench, source, previous, save, again=set(args.again or ()))
+        results = run_all(
+            bench, source, previous, save, again=set(args.again or ()), only=set(args.only or ())
+        )
     finally:
         if embedded:
             embedded.stop()
@@ -105,8 +108,10 @@ def run_all(
     previous: dict[str, Any] | None = None,
     save: Callable[[dict[str, Any]], None] = lambda results: None,
     again: set[str] | None = None,
+    only: set[str] | None = None,
 ) -> dict[str, Any]:
-    """Every section in order; later sections read what earlier ones wrote.
+    """Every section in order (or those in `only`); later sections read what earlier ones
+    wrote.
 
     Going on with `previous` results skips the sections they measured without error,
     except those named in `again`, whose earlier results are kept under "superseded".
@@ -123,6 +128,8 @@ def run_all(
     results.setdefault("machine", _machine(bench))
     failed = results.pop("failed", [])
     for name, section in SECTIONS.items():
+        if only and name not in only:
+            continue
         if name in (again or ()) and name in results:
             results.setdefault("superseded", {}).setdefault(name, []).append(results.pop(name))
         if name in results and name not in failed:
@@ -273,6 +280,12 @@ def _parser() -> argparse.ArgumentParser:
         "--resume",
         help="Go on with this results file's run: its database is kept, the sections it"
         " measured without error are skipped, and the file is updated.",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=list(SECTIONS),
+        help="Run only this section (repeatable); later ones may need the earlier ones.",
     )
     parser.add_argument(
         "--again",

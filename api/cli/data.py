@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,16 +15,13 @@ from api import bootstrap
 from api.bootstrap import catch_up_all
 from api.cli.common import app, console, import_app, load_settings
 from api.demo import demo_community
+from application.interactions.fanout import Fanout, WorkerFailed, serve
 from application.interactions.importer import (
     Format,
-    Part,
     detect_format,
     import_interactions,
-    merge_totals,
-    split_ndjson,
     write_rejections,
 )
-from application.interactions.ingestion import IngestTotals
 from application.members.demo import INTERACTIONS_PER_MEMBER, seed_demo
 from application.runtime import Runtime
 from application.statistics import IMPORTED_TABLES, refresh_statistics
@@ -120,7 +114,10 @@ def import_interactions_command(
     workers: Annotated[
         int,
         typer.Option(
-            min=1, max=32, help="Processes importing parts of an NDJSON file side by side."
+            min=1,
+            max=32,
+            help="Processes recording an NDJSON file side by side, each the records of"
+            " its own members, fed by one reader.",
         ),
     ] = 1,
     restart: Annotated[bool, typer.Option(help="Ignore the checkpoint of an earlier run.")] = False,
@@ -150,10 +147,19 @@ def import_interactions_command(
                     progress=lambda done: progress.update(task, completed=done),
                 )
             else:
-                job = ImportJob(runtime.database_url, file, create_members, batch, restart)
-                totals, skipped = _import_in_parts(
-                    job, workers, lambda done: progress.update(task, completed=done)
+                job = ImportJob(runtime.database_url, create_members, batch)
+                fanout = Fanout(
+                    multiprocessing.get_context("spawn"), _import_worker, job, workers, batch
                 )
+                try:
+                    totals, skipped = fanout.run(
+                        file,
+                        restart=restart,
+                        progress=lambda done: progress.update(task, completed=done),
+                    )
+                except WorkerFailed as error:
+                    console.print(f"[red]{error}[/red]")
+                    raise typer.Exit(1) from None
         if totals.accepted or totals.members_created:
             refresh_statistics(runtime.pool, IMPORTED_TABLES)
     finally:
@@ -173,69 +179,28 @@ def import_interactions_command(
 
 @dataclass(frozen=True)
 class ImportJob:
-    """What each import process of an NDJSON file needs; the database is already resolved."""
+    """What each import worker process needs; the database is already resolved."""
 
     database_url: str
-    file: Path
     create_members: bool
     batch: int
-    restart: bool
 
 
-def _import_in_parts(
-    job: ImportJob, workers: int, progress: Callable[[int], None]
-) -> tuple[IngestTotals, int]:
-    """Import the parts of an NDJSON file in as many processes, side by side.
-
-    Recording is idempotent and new members are claimed atomically, so the parts need no
-    coordination; each keeps its own checkpoint, and a rerun with the same number of
-    workers resumes every part where it stopped.
-    """
-    parts = split_ndjson(job.file, workers)
-    context = multiprocessing.get_context("spawn")
-    done = context.Array("q", len(parts), lock=False)
-    with ProcessPoolExecutor(
-        len(parts), mp_context=context, initializer=_share_progress, initargs=(done,)
-    ) as pool:
-        futures = [pool.submit(_import_part, job, part) for part in parts]
-        while not all(f.done() for f in futures):
-            progress(sum(done))
-            time.sleep(0.2)
-        results = [f.result() for f in futures]
-    progress(sum(done))
-    return merge_totals([totals for totals, _ in results]), sum(s for _, s in results)
-
-
-_progress: Any = None
-
-
-def _share_progress(done: Any) -> None:
-    global _progress  # noqa: PLW0603 - set once per worker process, read by _import_part
-    _progress = done
-
-
-def _import_part(job: ImportJob, part: Part) -> tuple[IngestTotals, int]:
-    """One worker process: its own connections, its part of the file."""
-    settings = load_settings().model_copy(update={"database_url": job.database_url})
-    runtime = Runtime.start(settings, migrate=False)
+def _import_worker(job: ImportJob, index: int, inbox: Any, outbox: Any) -> None:
+    """One worker process: its own connections, the batches of its members."""
     try:
-        ingestion = bootstrap.ingestion(
-            runtime, create_unknown_members=job.create_members, batch_size=job.batch
-        )
-
-        def report(done: int) -> None:
-            _progress[part.index] = done
-
-        return import_interactions(
-            ingestion,
-            job.file,
-            file_format="ndjson",
-            restart=job.restart,
-            progress=report,
-            part=part,
-        )
-    finally:
-        runtime.close()
+        settings = load_settings().model_copy(update={"database_url": job.database_url})
+        runtime = Runtime.start(settings, migrate=False)
+        try:
+            ingestion = bootstrap.ingestion(
+                runtime, create_unknown_members=job.create_members, batch_size=job.batch
+            )
+            serve(ingestion, inbox, outbox, index)
+        finally:
+            runtime.close()
+    except Exception as error:  # noqa: BLE001  (told to the reader, which stops the import)
+        outbox.put((index, -1, f"{type(error).__name__}: {error}"))
+        raise
 
 
 def seed_if_empty(runtime: Runtime) -> None:

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import re
+import signal
 import subprocess
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psutil
 import pytest
 
-from application.interactions.importer import (
-    Checkpoint,
-    Part,
-    import_interactions,
-    merge_totals,
-    split_ndjson,
-)
-from application.interactions.ingestion import Ingestion, IngestTotals
+from application.interactions.importer import Checkpoint, import_interactions
+from application.interactions.ingestion import Ingestion
 from application.runtime import Runtime
 from application.statistics import IMPORTED_TABLES
 from domain.interactions.interaction import Interaction
 from domain.members import commands as cmd
+from domain.members.member import Member
 from tests.integration.conftest import after_recording, rows, scalar
 from tests.integration.test_cli import crm_command, crm_env
 
@@ -190,57 +190,6 @@ def write_mixed(path: Path, member_id: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("count", [1, 2, 3, 5, 40])
-def test_parts_cover_every_line_once_with_their_numbers(tmp_path: Path, count: int) -> None:
-    path = write_mixed(tmp_path / "mixed.ndjson", "00000000-0000-0000-0000-000000000001")
-    parts = split_ndjson(path, count)
-    lines = path.read_bytes().splitlines(keepends=True)
-    assert parts[0].start == 0 and parts[-1].end == path.stat().st_size
-    seen = []
-    for part, following in zip(parts, [*parts[1:], None], strict=True):
-        assert following is None or part.end == following.start
-        with path.open("rb") as source:
-            source.seek(part.start)
-            chunk = source.read(part.end - part.start).splitlines(keepends=True)
-        seen += chunk
-        first = sum(len(line) for line in lines[: part.first_line - 1])
-        assert first == part.start  # the part's first line number matches its offset
-    assert seen == lines
-
-
-def import_parts(
-    runtime: Runtime, path: Path, parts: list[Part], batch_size: int
-) -> list[tuple[IngestTotals, int]]:
-    """Each part imported in turn, as the processes of `crm import --workers` would."""
-    return [
-        import_interactions(
-            Ingestion(
-                runtime.community,
-                after_recording(runtime),
-                max_json_depth=runtime.settings.max_json_depth,
-                create_unknown_members=False,
-                batch_size=batch_size,
-            ),
-            path,
-            file_format="ndjson",
-            part=part,
-        )
-        for part in parts
-    ]
-
-
-def test_a_file_imported_in_parts_gives_the_same_totals_and_lines(
-    runtime: Runtime, tmp_path: Path
-) -> None:
-    path = write_mixed(tmp_path / "mixed.ndjson", member(runtime))
-    results = import_parts(runtime, path, split_ndjson(path, 3), batch_size=4)
-    merged = merge_totals([totals for totals, _ in results])
-    assert (merged.accepted, merged.duplicates, merged.rejected) == (28, 6, 2)
-    assert [(r.line, r.field) for r in merged.rejections] == [(12, ""), (24, "kind")]
-    assert stored(runtime) == 28
-    assert not list(tmp_path.glob("*.import-progress*"))
-
-
 def test_crm_import_with_workers_records_everything_once(runtime: Runtime, tmp_path: Path) -> None:
     path = write_mixed(tmp_path / "mixed.ndjson", member(runtime))
     env = crm_env(runtime.database_url)
@@ -269,21 +218,57 @@ def test_crm_import_with_workers_records_everything_once(runtime: Runtime, tmp_p
     assert "only NDJSON files can be imported in parts" in refused.stdout + refused.stderr
 
 
-def test_a_part_killed_mid_import_resumes_from_its_own_checkpoint(
+def write_community(path: Path, members: int, count: int) -> Path:
+    """`count` messages by `members` handles, round robin, the same handle in several forms."""
+    with path.open("w") as out:
+        for n in range(count):
+            handle = f"user{n % members}"
+            record = {
+                "identity_channel": "discord",
+                "identity_handle": handle if n % 3 else f"@{handle.upper()}",
+                "channel": "discord",
+                "kind": "message",
+                "occurred_at": WHEN,
+                "external_id": f"community-{n}",
+            }
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+def worker_processes(parent: int) -> list[psutil.Process]:
+    """The import's worker processes (not multiprocessing's resource tracker)."""
+    children = psutil.Process(parent).children()
+    return [c for c in children if "spawn_main" in " ".join(c.cmdline())]
+
+
+def test_a_worker_killed_mid_import_then_a_rerun_records_every_line_once(
     runtime: Runtime, tmp_path: Path
 ) -> None:
-    path = write_ndjson(tmp_path / "messages.ndjson", member(runtime), 100)
-    first, second = split_ndjson(path, 2)
-    crashing = CrashAfter(runtime, batch_size=10, batches=2)
-    with pytest.raises(KeyboardInterrupt):
-        import_interactions(crashing, path, file_format="ndjson", part=second)
-    checkpoint = Checkpoint.load(path, second.name)
-    assert checkpoint is not None
-    assert checkpoint.lines_done == second.first_line - 1 + 20
-    assert Checkpoint.load(path) is None  # the whole file's checkpoint is another one
-    results = import_parts(runtime, path, [first, second], batch_size=10)
-    assert [skipped for _, skipped in results] == [0, 20]
-    merged = merge_totals([totals for totals, _ in results])
-    assert (merged.accepted, merged.duplicates, merged.rejected) == (80, 0, 0)
-    assert stored(runtime) == 100
+    path = write_community(tmp_path / "community.ndjson", members=300, count=30_000)
+    env = crm_env(runtime.database_url)
+    command = [*crm_command(), "import", "interactions", str(path), "--create-members"]
+    command += ["--workers", "2", "--batch", "500"]
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as first:
+        deadline = time.monotonic() + 120
+        while stored(runtime) == 0 or len(worker_processes(first.pid)) < 2:
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        os.kill(worker_processes(first.pid)[1].pid, signal.SIGKILL)
+        output = first.communicate(timeout=120)[0]
+    assert first.returncode != 0 and "stopped" in output, output
+    done_before = stored(runtime)
+    assert 0 < done_before < 30_000
+    checkpoint = Checkpoint.load(path)
+    assert checkpoint is not None and checkpoint.lines_done <= done_before
+
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    accepted = int(re.findall(r"accepted (\d+)", rerun.stdout)[-1])
+    assert done_before + accepted == 30_000
+    assert stored(runtime) == 30_000
+    counts = "SELECT count(*) FROM community_events WHERE topic = %s"
+    assert scalar(runtime.database_url, counts, (Member.Joined.TOPIC,)) == 300
+    assert scalar(runtime.database_url, "SELECT count(*) FROM identity_claims") == 300
     assert not list(tmp_path.glob("*.import-progress*"))
