@@ -19,6 +19,17 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from psycopg_pool import ConnectionPool
 
 NONCE_SIZE = 12
+# The subjects travel packed in one bytea, 16 bytes each: psycopg dumps a uuid[] of
+# thousands element by element, ten times slower. One primary-key probe per subject.
+SELECT_KEYS = """
+WITH packed(ids) AS (SELECT %s::bytea)
+SELECT k.subject_id, k.wrapped_key
+FROM packed CROSS JOIN generate_series(0, length(packed.ids) / 16 - 1) AS n(i)
+CROSS JOIN LATERAL (
+    SELECT subject_id, wrapped_key FROM personal_data_keys
+    WHERE subject_id = encode(substring(packed.ids FROM i * 16 + 1 FOR 16), 'hex')::uuid
+) AS k
+"""
 
 
 class SubjectErased(Exception):
@@ -221,10 +232,7 @@ class KeyRing:
         if not wanted:
             return {}
         with self._pool.connection() as conn:
-            rows = conn.execute(
-                "SELECT subject_id, wrapped_key FROM personal_data_keys WHERE subject_id = ANY(%s)",
-                (wanted,),
-            ).fetchall()
+            rows = conn.execute(SELECT_KEYS, (b"".join(s.bytes for s in wanted),)).fetchall()
         found: dict[UUID, bytes | None] = {}
         for subject, wrapped in rows:
             key = found[subject] = self._unwrap(subject, wrapped) if wrapped else None

@@ -10,6 +10,19 @@ from psycopg_pool import ConnectionPool
 from application.crypto import IdentityHasher
 from domain.values import normalise_handle
 
+# Claims are SHA-256 digests; a batch's claims travel packed in one bytea (psycopg dumps a list
+# of thousands element by element), each looked up by its primary key.
+CLAIM_SIZE = 32
+SELECT_HOLDERS = f"""
+WITH packed(claims) AS (SELECT %s::bytea)
+SELECT c.claim_hash, c.member_id
+FROM packed CROSS JOIN generate_series(0, length(packed.claims) / {CLAIM_SIZE} - 1) AS k(n)
+CROSS JOIN LATERAL (
+    SELECT claim_hash, member_id FROM identity_claims
+    WHERE claim_hash = substring(packed.claims FROM n * {CLAIM_SIZE} + 1 FOR {CLAIM_SIZE})
+) AS c
+"""
+
 
 class IdentityClaimTaken(Exception):
     """Another member claimed this identity first; the whole save was rolled back."""
@@ -46,8 +59,5 @@ class IdentityClaims:
         if not hashes:
             return {}
         with self._pool.connection() as conn:
-            rows = conn.execute(
-                "SELECT claim_hash, member_id FROM identity_claims WHERE claim_hash = ANY(%s)",
-                (hashes,),
-            ).fetchall()
+            rows = conn.execute(SELECT_HOLDERS, (b"".join(hashes),)).fetchall()
         return {bytes(h): m for h, m in rows}
