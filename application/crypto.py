@@ -8,7 +8,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 from typing import Protocol, cast
 from uuid import UUID
@@ -77,6 +77,12 @@ def unseal(key: bytes, sealed: bytes, associated: bytes) -> bytes:
 def cipher(key: bytes) -> AESGCM:
     """A fresh AES-GCM cipher under the key, for a caller opening many values under it."""
     return AESGCM(key)
+
+
+def sealer(key: bytes) -> Callable[[bytes, bytes, bytes | None], bytes]:
+    """AES-GCM encryption under the key, from the same cache seal() uses: bulk writers
+    seal many values per member, batch after batch."""
+    return _cipher(key).encrypt
 
 
 @lru_cache(maxsize=1024)

@@ -21,7 +21,7 @@ from uuid import UUID
 import orjson
 from eventsourcing.persistence import StoredEvent
 
-from application.crypto import NONCE_SIZE, KeyStore, SubjectErased, cipher
+from application.crypto import NONCE_SIZE, KeyStore, SubjectErased, sealer
 from application.mapper import SEALED
 from domain.interactions.commands import InteractionFields
 from domain.interactions.interaction import Interaction
@@ -59,7 +59,7 @@ def stored_interactions(
         if key is None:
             continue
         if member not in ciphers:
-            ciphers[member] = cipher(key).encrypt
+            ciphers[member] = sealer(key)
         nonce = nonces[n * NONCE_SIZE : (n + 1) * NONCE_SIZE]
         plain = orjson.dumps({"url": record.url, "summary": record.summary})
         context = f"{interaction}:{VERSION}".encode()
