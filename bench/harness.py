@@ -82,6 +82,8 @@ class Finished:
     seconds: float
     peak_rss_mb: float
     output: str
+    # User and system CPU of the process and the processes it waited for (its workers).
+    cpu_seconds: float = 0.0
 
 
 def crm(bench: Bench, *args: str, check: bool = True) -> Finished:
@@ -99,7 +101,7 @@ def crm(bench: Bench, *args: str, check: bool = True) -> Finished:
     if check and process.returncode != 0:
         raise RuntimeError(f"crm {' '.join(args)} failed ({process.returncode}):\n{output}")
     # ru_maxrss is in kilobytes on Linux.
-    return Finished(seconds, usage.ru_maxrss / 1024, output)
+    return Finished(seconds, usage.ru_maxrss / 1024, output, usage.ru_utime + usage.ru_stime)
 
 
 class Service:

@@ -166,7 +166,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             ["import", "interactions", str(ndjson_path), "--create-members", "--batch", "2000"],
         ),
     ):
-        url = bench_database(f"crm_bench_import_{name}", reuse=False)
+        url = bench_database(f"{args.database_prefix}_{name}", reuse=False)
         bench = Bench(url, workdir, USERS, messages, args.quick, 1.0)
         crm(bench, "migrate")
         finished = crm(bench, *command)
@@ -196,6 +196,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="A CI-size export (5 MB).")
     parser.add_argument("--workdir", help="Where the export is written (default: a temp dir).")
     parser.add_argument("--output", help="Write the results here as JSON too.")
+    parser.add_argument(
+        "--database-prefix",
+        default="crm_bench_import",
+        help="The two databases dropped and created: PREFIX_import_slack, PREFIX_ndjson_ingest.",
+    )
     parser.add_argument("--parse-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.parse_only:

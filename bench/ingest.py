@@ -57,6 +57,10 @@ def run(bench: Bench, source: Path) -> dict[str, Any]:
         "records_per_s": round(ours),
         "workers": int(workers),
         "import_peak_rss_mb": round(finished.peak_rss_mb, 1),
+        # Less sensitive to other load on the machine than the rate: CPU the import's
+        # processes used per record (the database server's share not included).
+        "import_cpu_seconds": round(finished.cpu_seconds, 1),
+        "import_cpu_us_per_record": round(finished.cpu_seconds / lines * 1e6, 1),
         "summary": finished.output.strip().splitlines()[-1:],
         "baseline_sample": sample,
         "library_batched_save_per_s": round(library),
