@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO, TypeVar
+from typing import IO, Any, BinaryIO, TextIO, TypeVar
 
 import orjson
 
@@ -32,7 +32,12 @@ _DELIMITERS = (",", ";", "\t")
 
 def open_text(path: Path) -> TextIO:
     """The file as text, streamed; `.gz` decompressed on the fly."""
-    return io.TextIOWrapper(open_binary(path), encoding="utf-8-sig", errors="replace", newline="")
+    return as_text(open_binary(path))
+
+
+def as_text(binary: IO[bytes]) -> TextIO:
+    """Bytes read as UTF-8 text as they stream: a byte-order mark left out, bad bytes marked."""
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
 
 
 def open_binary(path: Path) -> BinaryIO:
