@@ -27,6 +27,7 @@ from domain.importers.records import ImportRecord, Malformed, Position, Skipped
 WHOLE_FILE = "whole file"
 Key = TypeVar("Key", bound=str)
 NOT_UTF8 = "\ufffd"
+GZIP_MAGIC = b"\x1f\x8b"
 _DELIMITERS = (",", ";", "\t")
 
 
@@ -41,8 +42,11 @@ def as_text(binary: IO[bytes]) -> TextIO:
 
 
 def open_binary(path: Path) -> BinaryIO:
-    """The file's bytes, streamed; `.gz` decompressed on the fly."""
-    if path.name.endswith(".gz"):
+    """The file's bytes, streamed; `.gz` decompressed on the fly, and so is a gzip file of
+    another name (an upload is stored under a name of its own)."""
+    with open(path, "rb") as head:
+        gzipped = head.read(2) == GZIP_MAGIC
+    if gzipped or path.name.endswith(".gz"):
         return gzip.open(path, "rb")  # type: ignore[return-value]
     return open(path, "rb")
 
