@@ -1,11 +1,9 @@
-"""Imports on PostgreSQL as `crm import` runs them, one seeded database per test module, and
-what they made read back from the read models."""
+"""Imports on PostgreSQL as `crm import` runs them, and what they made read back from the
+read models."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -16,21 +14,7 @@ from application.importers.formats import FORMATS
 from application.importers.report import ImportReport
 from application.runtime import Runtime
 from domain.members.member import Member
-from tests.conftest import create_database, drop_database, test_settings
 from tests.integration.conftest import rows, scalar
-
-
-@contextmanager
-def module_runtime(server_url: str, template_database: str) -> Iterator[Runtime]:
-    """The application on a migrated database of its own, shared by one test module."""
-    name = f"crm_test_{uuid.uuid4().hex[:12]}_import"
-    url = create_database(server_url, name, template=template_database)
-    runtime = Runtime.start(test_settings(url))
-    try:
-        yield runtime
-    finally:
-        runtime.close()
-        drop_database(server_url, name)
 
 
 def imported(
@@ -49,6 +33,20 @@ def imported(
     )
     catch_up_all(runtime)
     return report
+
+
+@dataclass(frozen=True)
+class FirstImport:
+    """An export imported first in a module: its path, its report, the totals right after."""
+
+    path: Path
+    report: ImportReport
+    totals: tuple[int, int]
+
+
+def first_import(runtime: Runtime, fmt: str, path: Path) -> FirstImport:
+    """Import `path` and note the totals of its channel right after."""
+    return FirstImport(path, imported(runtime, fmt, path), totals(runtime, fmt))
 
 
 def totals(runtime: Runtime, channel: str) -> tuple[int, int]:

@@ -3,7 +3,6 @@ its figures and in engagement; again; for an unknown or cancelled event; --stric
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -17,7 +16,7 @@ from domain.events import CommunityEventNotFound, EventIsCancelled
 from domain.events import commands as cmd
 from tests.integration.conftest import scalar
 from tests.integration.events.helpers import figures, scheduled
-from tests.integration.importers.helpers import failures, imported, member, module_runtime
+from tests.integration.importers.helpers import failures, imported, member
 
 pytestmark = pytest.mark.integration
 STARTS = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
@@ -45,12 +44,6 @@ def attended(runtime: Runtime) -> int:
 
 def members(runtime: Runtime) -> int:
     return int(scalar(runtime.database_url, "SELECT count(*) FROM members"))
-
-
-@pytest.fixture(scope="module")
-def runtime(server_url: str, template_database: str) -> Iterator[Runtime]:
-    with module_runtime(server_url, template_database) as started:
-        yield started
 
 
 @pytest.fixture(scope="module")

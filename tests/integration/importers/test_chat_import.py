@@ -3,7 +3,6 @@ add nothing twice to the read models (the awkward parts are in tests/unit/import
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,19 +14,12 @@ from tests.integration.importers.helpers import (
     imported,
     interactions,
     member,
-    module_runtime,
     totals,
 )
 from tests.unit.importers.test_discord import ADA, BOB, guild
 from tests.unit.importers.test_slack import workspace
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def runtime(server_url: str, template_database: str) -> Iterator[Runtime]:
-    with module_runtime(server_url, template_database) as started:
-        yield started
 
 
 def test_a_slack_export_again_and_a_later_overlapping_one(runtime: Runtime, tmp_path: Path) -> None:

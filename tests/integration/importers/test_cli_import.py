@@ -50,6 +50,11 @@ def readme_imports() -> list[list[str]]:
     ]
 
 
+def stored(runtime: Runtime) -> list[tuple[object, ...]]:
+    """How many events the store holds (the module's tests share one database)."""
+    return rows(runtime.database_url, "SELECT count(*) FROM community_events")
+
+
 def write_exports(folder: Path) -> None:
     """The files the README's commands name: a workspace export and a Discord folder."""
     export = SlackExport(users=[slack_user("U1", "ada"), slack_user("U2", "ci", is_bot=True)])
@@ -151,6 +156,7 @@ def test_strict_exits_non_zero_and_applies_nothing(runtime: Runtime, tmp_path: P
     export = SlackExport(users=[slack_user("U1", "ada")])
     export.post("general", 1, message("U1", ts(1)), {"type": "message", "ts": "soon"})
     path = export.write(tmp_path / "bad.zip")
+    before = stored(runtime)
 
     done = subprocess.run(
         [*crm_command(), "import", "slack", str(path), "--strict", "--json"],
@@ -163,7 +169,7 @@ def test_strict_exits_non_zero_and_applies_nothing(runtime: Runtime, tmp_path: P
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     assert report["applied"] is False and report["failures"][0]["place"] == "item 2"
-    assert rows(runtime.database_url, "SELECT count(*) FROM community_events") == [(0,)]
+    assert stored(runtime) == before
 
 
 def test_an_attendee_list_for_an_unknown_event_is_a_usage_error(
@@ -171,6 +177,7 @@ def test_an_attendee_list_for_an_unknown_event_is_a_usage_error(
 ) -> None:
     write_guests(tmp_path, datetime.now(UTC))
     missing = "0b6f3c52-4c52-4f0e-9d43-2f3a1c9e8b10"
+    before = stored(runtime)
 
     done = subprocess.run(
         [*crm_command(), "import", "attendees", "luma-guests.csv", "--event", missing],
@@ -184,4 +191,4 @@ def test_an_attendee_list_for_an_unknown_event_is_a_usage_error(
     assert done.returncode == 2, done.stdout
     said = " ".join(done.stderr.replace("│", " ").split())  # rich boxes and wraps the error
     assert f"Invalid value for --event: no community event with id {missing}" in said
-    assert rows(runtime.database_url, "SELECT count(*) FROM community_events") == [(0,)]
+    assert stored(runtime) == before

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from application.importers.report import ImportReport
 from application.runtime import Runtime
 from tests.integration.importers.helpers import (
+    FirstImport,
     failures,
+    first_import,
     flags,
     imported,
     interactions,
     member,
-    module_runtime,
     totals,
 )
 from tests.unit.importers.exports import (
@@ -66,25 +65,16 @@ def first_export(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def runtime(server_url: str, template_database: str) -> Iterator[Runtime]:
-    with module_runtime(server_url, template_database) as started:
-        yield started
-
-
-@pytest.fixture(scope="module")
-def first(
-    runtime: Runtime, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, ImportReport, tuple[int, int]]:
-    """The first export imported: its folder, its report, and the totals right after."""
+def first(runtime: Runtime, tmp_path_factory: pytest.TempPathFactory) -> FirstImport:
+    """The first export imported."""
     folder = first_export(tmp_path_factory.mktemp("discourse") / "export")
-    report = imported(runtime, "discourse", folder)
-    return folder, report, totals(runtime, "discourse")
+    return first_import(runtime, "discourse", folder)
 
 
 def test_users_and_posts_become_members_and_interactions(
-    runtime: Runtime, first: tuple[Path, ImportReport, tuple[int, int]]
+    runtime: Runtime, first: FirstImport
 ) -> None:
-    _, report, after = first
+    report, after = first.report, first.totals
 
     assert after == (4, 4)  # system, ada, bo, cy; posts 100, 101, 105, 106
     made = interactions(runtime, "discourse")
@@ -105,10 +95,10 @@ def test_users_and_posts_become_members_and_interactions(
 
 def test_the_same_export_and_an_overlapping_one_add_nothing_twice(
     runtime: Runtime,
-    first: tuple[Path, ImportReport, tuple[int, int]],
+    first: FirstImport,
     tmp_path: Path,
 ) -> None:
-    folder, _, after = first
+    folder, after = first.path, first.totals
     again = imported(runtime, "discourse", folder)
     assert (again.imported, again.members_created) == (0, 0)
     assert totals(runtime, "discourse") == after

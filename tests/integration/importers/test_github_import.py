@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from application.importers.report import ImportReport
 from application.runtime import Runtime
 from tests.integration.importers.helpers import (
+    FirstImport,
     failures,
+    first_import,
     flags,
     imported,
     interactions,
     member,
-    module_runtime,
     totals,
 )
 from tests.unit.importers.exports import (
@@ -35,15 +34,7 @@ ISSUE_7 = "acme/widget#7"
 
 
 @pytest.fixture(scope="module")
-def runtime(server_url: str, template_database: str) -> Iterator[Runtime]:
-    with module_runtime(server_url, template_database) as started:
-        yield started
-
-
-@pytest.fixture(scope="module")
-def first(
-    runtime: Runtime, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, ImportReport, tuple[int, int]]:
+def first(runtime: Runtime, tmp_path_factory: pytest.TempPathFactory) -> FirstImport:
     """Issues, pull requests and a comment as the REST API lists them, one item broken."""
     path = write_json(
         tmp_path_factory.mktemp("github") / "issues.json",
@@ -55,14 +46,13 @@ def first(
             github_issue(9, OWNER, association="OWNER", pull=True),
         ],
     )
-    report = imported(runtime, "github", path)
-    return path, report, totals(runtime, "github")
+    return first_import(runtime, "github", path)
 
 
 def test_issues_pull_requests_and_comments_become_members_and_interactions(
-    runtime: Runtime, first: tuple[Path, ImportReport, tuple[int, int]]
+    runtime: Runtime, first: FirstImport
 ) -> None:
-    _, report, after = first
+    report, after = first.report, first.totals
 
     assert after == (4, 4)
     made = interactions(runtime, "github")
@@ -79,9 +69,9 @@ def test_issues_pull_requests_and_comments_become_members_and_interactions(
 
 
 def test_the_same_export_and_an_overlapping_archive_add_nothing_twice(
-    runtime: Runtime, first: tuple[Path, ImportReport, tuple[int, int]], tmp_path: Path
+    runtime: Runtime, first: FirstImport, tmp_path: Path
 ) -> None:
-    path, _, after = first
+    path, after = first.path, first.totals
     again = imported(runtime, "github", path)
     assert (again.imported, again.members_created) == (0, 0)
     assert totals(runtime, "github") == after
