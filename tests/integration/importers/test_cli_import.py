@@ -120,7 +120,7 @@ def test_the_readme_commands_import_and_the_read_models_show_it(
     outputs = []
     for words in commands:
         done = subprocess.run(
-            crm_command() + [event if word == "$EVENT_ID" else word for word in words[1:]],
+            crm_command() + [event if word == "EVENT_ID" else word for word in words[1:]],
             cwd=tmp_path,
             env=crm_env(runtime.database_url),
             capture_output=True,
