@@ -59,14 +59,13 @@ busiest AS (
     SELECT day, thread_ref, sum(n) AS n,
         row_number() OVER (PARTITION BY day ORDER BY sum(n) DESC, thread_ref) AS r
     FROM seen GROUP BY day, thread_ref),
-unthreaded AS (
-    SELECT s.day, d.channel, d.kind
+held AS (
+    SELECT s.day, d.channel, d.kind, sum(d.interactions) AS n
     FROM unnest(%(days)s::date[]) AS s(day) CROSS JOIN LATERAL (
         SELECT channel, kind, interactions FROM health_daily
         WHERE day = s.day AND kind IN ({_EVENT_KINDS}) AND {_KNOWN} OFFSET 0) AS d
-    GROUP BY 1, 2, 3
-    HAVING sum(d.interactions) > coalesce((SELECT sum(e.n) FROM seen e
-        WHERE e.day = s.day AND e.channel = d.channel AND e.kind = d.kind), 0))
+    GROUP BY 1, 2, 3),
+threaded AS (SELECT day, channel, kind, sum(n) AS n FROM seen WHERE kind <> '' GROUP BY 1, 2, 3)
 SELECT 'thread', b.day, b.thread_ref, b.n::float8, coalesce(w.n, 0)::float8 / %(window)s
 FROM busiest b CROSS JOIN LATERAL (
     SELECT sum(interactions) AS n FROM health_threads
@@ -77,7 +76,9 @@ UNION ALL
 SELECT DISTINCT 'event', day, name, 0::float8, 0::float8 FROM (
     SELECT day, thread_ref AS name FROM seen WHERE kind <> ''
     UNION ALL
-    SELECT day, kind || ' on ' || channel FROM unthreaded) AS e
+    SELECT h.day, h.kind || ' on ' || h.channel FROM held h LEFT JOIN threaded t
+        USING (day, channel, kind)
+    WHERE h.n > coalesce(t.n, 0)) AS e
 """
 # Members whose first interaction ever is in the window, per source channel: each covered
 # day's few rows (source and recorded day) of health_newcomers.

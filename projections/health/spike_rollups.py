@@ -10,10 +10,10 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-import orjson
 from psycopg import Cursor
 
 from domain.interactions.interaction import InteractionKind
+from projections.health.page_rows import as_json
 from projections.health.periods import day_of
 
 # The kinds that are a community event held (a talk, a meetup): kept apart in the threads.
@@ -128,20 +128,16 @@ class SpikeRollups:
                 {"m": m, "p": p, "t": t, "c": c, "k": k, "n": n}
                 for (m, p, t, c, k), n in self.member_threads.items()
             ]
-            cursor.execute(ADD_MEMBER_THREADS, (_json(rows),))
+            cursor.execute(ADD_MEMBER_THREADS, (as_json(rows),))
             self.member_threads.clear()
         if self.threads:
             rows = [
                 {"p": p, "t": t, "c": c, "k": k, "d": d, "n": n}
                 for (p, t, c, k, d), n in self.threads.items()
             ]
-            cursor.execute(ADD_THREADS, (_json(rows),))
+            cursor.execute(ADD_THREADS, (as_json(rows),))
             self.threads.clear()
         if self.newcomers:
             rows = [{"p": p, "c": c, "d": d, "n": n} for (p, c, d), n in self.newcomers.items()]
-            cursor.execute(ADD_NEWCOMERS, (_json(rows),))
+            cursor.execute(ADD_NEWCOMERS, (as_json(rows),))
             self.newcomers.clear()
-
-
-def _json(rows: list[dict[str, Any]]) -> str:
-    return orjson.dumps(rows).decode()
