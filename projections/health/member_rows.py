@@ -26,6 +26,7 @@ class HealthMember:
     first_at: datetime | None = None
     last_at: datetime | None = None
     stage: str = ""
+    source: str = ""  # the channel they joined from ('' not known)
 
     @property
     def counted(self) -> bool:

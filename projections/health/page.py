@@ -16,13 +16,21 @@ from domain.members.member import Member
 from projections.feedback_interactions import interactions_of
 from projections.health.member_rows import (
     ALL,
+    HealthMember,
     add_member,
     move_cohort,
     move_stage,
 )
-from projections.health.page_rows import PeriodKey, as_json, load_rows, period_keys
+from projections.health.page_rows import (
+    PeriodKey,
+    as_json,
+    load_rows,
+    period_keys,
+    save_members,
+)
 from projections.health.periods import DAY, ROLLED_UP, day_of, period_of, period_start
 from projections.health.rollups import Rollups, period_silence, silence_weeks, stage_bucket
+from projections.health.spike_rollups import SpikeRollups
 from projections.health.statements import (
     ADD_COUNTS,
     ADD_DAILY,
@@ -31,7 +39,6 @@ from projections.health.statements import (
     FORGET_LASTS,
     FORGET_PERIODS,
     SAVE_LASTS,
-    SAVE_MEMBERS,
     SAVE_PERIODS,
 )
 
@@ -63,6 +70,7 @@ class Page:
         self.counts: dict[tuple[str, str, date, str, date], int] = defaultdict(int)
         self.daily: dict[tuple[date, str, str, date], int] = defaultdict(int)
         self.rollups = Rollups()
+        self.spikes = SpikeRollups()
 
     def apply(self) -> None:
         for event in self.events:
@@ -77,7 +85,7 @@ class Page:
                 for interaction in interactions_of((event,)):
                     self._interaction(interaction)
         self._save()
-        self._save_members()
+        save_members(self.cursor, self.members)
 
     def _interaction(self, event: Any) -> None:
         member_id, member = event.member_id, self.members[event.member_id]
@@ -118,10 +126,12 @@ class Page:
             self._silence_and_last(member_id, scope, occurred, counted, day)
         # "New" in the period of the first interaction ever: one that arrives late and
         # becomes the first moves the member from the later period to the earlier one.
+        self.spikes.interaction(member_id, event, counted, day)
         if first != member.first_at:
             if counted:
                 for granularity in ROLLED_UP:
                     self._move_new(granularity, member.first_at, first, day)
+                self.spikes.newcomer(member.first_at, member.source, first, member.source, day)
             member.first_at = first
         if member.last_at is None or occurred > member.last_at:
             member.last_at = occurred
@@ -204,8 +214,10 @@ class Page:
                 for granularity in ROLLED_UP:
                     start = period_start(granularity, member.first_at)
                     self.counts[(granularity, ALL, start, "new", day)] += sign
+            self.spikes.member(self.cursor, member_id, member.first_at, member.source, sign, day)
         if type(event) is Member.Erased:
             self._save()
+            self.spikes.forget(self.cursor, member_id)
             self.cursor.execute(FORGET_PERIODS, (member_id,))
             self.cursor.execute(FORGET_LASTS, (member_id,))
             self.periods = {k: v for k, v in self.periods.items() if k[0] != member_id}
@@ -218,12 +230,22 @@ class Page:
             self.rollups.joined(member.joined_at, member.left_at, -1)
         if type(event) is Member.Joined:
             member.joined_at = event.joined_at
+            self._source(member, event)
         elif type(event) is Member.Left:
             member.left_at = event.left_at
         else:
             member.left_at = None
         if member.counted:
             self.rollups.joined(member.joined_at, member.left_at, 1)
+
+    def _source(self, member: HealthMember, event: Any) -> None:
+        """The channel the member joined from: their newcomer row moves to it (on the
+        day recorded) if an interaction came first."""
+        if member.counted and member.first_at is not None:
+            day = event.timestamp.astimezone(UTC).date()
+            first = member.first_at
+            self.spikes.newcomer(first, member.source, first, event.source_channel, day)
+        member.source = event.source_channel
 
     def _stage(self, event: Any) -> None:
         """The member's stage now (as lifecycle reads it): their active periods move to it."""
@@ -267,22 +289,4 @@ class Page:
             self.cursor.execute(ADD_DAILY, (as_json(rows),))
             self.daily.clear()
         self.rollups.save(self.cursor)
-
-    def _save_members(self) -> None:
-        if not self.members:
-            return
-        rows = [
-            {
-                "m": m,
-                "j": s.joined_at,
-                "l": s.left_at,
-                "s": s.is_staff,
-                "b": s.is_bot,
-                "e": s.erased,
-                "f": s.first_at,
-                "a": s.last_at,
-                "g": s.stage,
-            }
-            for m, s in self.members.items()
-        ]
-        self.cursor.execute(SAVE_MEMBERS, (as_json(rows),))
+        self.spikes.save(self.cursor)

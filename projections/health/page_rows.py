@@ -21,6 +21,7 @@ from projections.health.statements import (
     LOAD_MEMBERS,
     LOAD_PERIODS,
     ROWS_OF_MEMBERS,
+    SAVE_MEMBERS,
 )
 
 PeriodKey = tuple[UUID, str, date, str, str]
@@ -68,6 +69,28 @@ def period_keys(event: Any) -> list[PeriodKey]:
 def as_json(rows: list[dict[str, Any]]) -> str:
     """Rows for a json_to_recordset parameter."""
     return orjson.dumps(rows).decode()
+
+
+def save_members(cursor: Cursor[Any], members: dict[UUID, HealthMember]) -> None:
+    """The page's members' rows, as it leaves them."""
+    if not members:
+        return
+    rows = [
+        {
+            "m": m,
+            "j": s.joined_at,
+            "l": s.left_at,
+            "s": s.is_staff,
+            "b": s.is_bot,
+            "e": s.erased,
+            "f": s.first_at,
+            "a": s.last_at,
+            "g": s.stage,
+            "c": s.source,
+        }
+        for m, s in members.items()
+    ]
+    cursor.execute(SAVE_MEMBERS, (as_json(rows),))
 
 
 def _members(

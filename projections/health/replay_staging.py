@@ -15,16 +15,17 @@ from projections.health.member_rows import HealthMember
 from projections.health.page import FLAGS
 
 LOAD = """
-SELECT member_id, joined_at, left_at, is_staff, is_bot, erased
+SELECT member_id, joined_at, left_at, is_staff, is_bot, erased, source_channel
 FROM health_replay_members WHERE member_id = ANY(%s)
 """
 SAVE = """
-INSERT INTO health_replay_members AS h (member_id, joined_at, left_at, is_staff, is_bot, erased)
+INSERT INTO health_replay_members AS h (member_id, joined_at, left_at, is_staff, is_bot, erased,
+    source_channel)
 SELECT * FROM json_to_recordset(%s::json)
-    AS r(m uuid, j timestamptz, l timestamptz, s boolean, b boolean, e boolean)
+    AS r(m uuid, j timestamptz, l timestamptz, s boolean, b boolean, e boolean, c text)
 ON CONFLICT (member_id) DO UPDATE SET joined_at = EXCLUDED.joined_at,
     left_at = EXCLUDED.left_at, is_staff = EXCLUDED.is_staff, is_bot = EXCLUDED.is_bot,
-    erased = EXCLUDED.erased
+    erased = EXCLUDED.erased, source_channel = EXCLUDED.source_channel
 """
 # Reserves one log-order number per event of the page: its rows keep the page's order
 # across the staging tables.
@@ -58,10 +59,19 @@ class ReplayStaging:
                 staged = members.get(i.member_id)
                 if staged is None or not staged.erased:
                     interactions.append(
-                        (i.member_id, i.channel, i.kind, i.occurred_at, i.timestamp, seq)
+                        (
+                            i.member_id,
+                            i.channel,
+                            i.kind,
+                            i.occurred_at,
+                            i.timestamp,
+                            seq,
+                            i.thread_ref,
+                        )
                     )
         self._copy(
-            "health_replay_interactions (member_id, channel, kind, occurred_at, recorded_at, seq)",
+            "health_replay_interactions"
+            " (member_id, channel, kind, occurred_at, recorded_at, seq, thread_ref)",
             interactions,
         )
         self._copy("health_replay_flags (member_id, recorded_at, counted, erased, seq)", flags)
@@ -85,6 +95,7 @@ class ReplayStaging:
             flags.append((event.originator_id, event.timestamp, member.counted, member.erased, seq))
         if kind is Member.Joined:
             member.joined_at = event.joined_at
+            member.source = event.source_channel
         elif kind is Member.Left:
             member.left_at = event.left_at
             stages.append((event.originator_id, event.timestamp, "left", seq))
@@ -100,7 +111,10 @@ class ReplayStaging:
         if not ids:
             return {}
         rows = self.cursor.execute(LOAD, (list(ids),)).fetchall()
-        return {m: HealthMember(*fields) for m, *fields in rows}
+        return {
+            m: HealthMember(joined_at=j, left_at=left, is_staff=s, is_bot=b, erased=e, source=c)
+            for m, j, left, s, b, e, c in rows
+        }
 
     def _copy(self, target: str, rows: list[tuple[Any, ...]]) -> None:
         if rows:
@@ -118,4 +132,5 @@ def _row(member_id: UUID, member: HealthMember) -> dict[str, Any]:
         "s": member.is_staff,
         "b": member.is_bot,
         "e": member.erased,
+        "c": member.source,
     }

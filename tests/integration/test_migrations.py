@@ -86,6 +86,9 @@ EXPECTED_TABLES = {
     "health_replay_members",
     "health_replay_flags",
     "health_replay_stages",
+    "health_threads",
+    "health_member_threads",
+    "health_newcomers",
 }
 
 

@@ -34,6 +34,9 @@ TABLES = {
     "health_rollup_totals": "members <> 0",
     "health_membership_days": "(joined, left_) <> (0, 0)",
     "health_cohorts": "members <> 0",
+    "health_threads": "interactions <> 0",
+    "health_member_threads": "true",
+    "health_newcomers": "members <> 0",
 }
 
 
