@@ -89,6 +89,9 @@ EXPECTED_TABLES = {
     "health_threads",
     "health_member_threads",
     "health_newcomers",
+    "identity_match_decisions",
+    "event_schedule",
+    "event_attendees",
 }
 
 
