@@ -54,7 +54,12 @@ class MembersProjection(SealingProjection):
     """Current state of every member, for lists, filters, search and member pages."""
 
     name: ClassVar[str] = "members"
-    tables: ClassVar[tuple[str, ...]] = ("members", "member_identities", "member_counts")
+    tables: ClassVar[tuple[str, ...]] = (
+        "members",
+        "member_identities",
+        "member_counts",
+        "member_name_terms",
+    )
     topics: ClassVar[frozenset[str]] = frozenset(kind.TOPIC for kind in _APPLIED)
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
