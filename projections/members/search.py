@@ -21,15 +21,16 @@ from domain.members.membership import ACTIVE, LEFT
 SEARCH_COUNT_CAP = 10_000
 
 # {keyset}: an optional "AND (joined_at, member_id) <op> (%s, %s)"; {direction}: ASC or
-# DESC. An exact match already found by name is not listed twice.
+# DESC. An exact match already found by name is not listed twice: a subquery per exact
+# match (a few members), never an anti-join over every member the name matches.
 _CANDIDATES = """
     (SELECT member_id, joined_at FROM member_name_terms
      WHERE term = %s {keyset} ORDER BY joined_at {direction}, member_id {direction})
     UNION ALL
     (SELECT member_id, joined_at FROM members
      WHERE search_keys && %s::bytea[] {keyset}
-        AND NOT EXISTS (SELECT FROM member_name_terms t WHERE t.term = %s
-            AND t.joined_at = members.joined_at AND t.member_id = members.member_id)
+        AND (SELECT count(*) FROM member_name_terms t WHERE t.term = %s
+            AND t.joined_at = members.joined_at AND t.member_id = members.member_id) = 0
      ORDER BY joined_at {direction}, member_id {direction})
 """
 _FROM = "FROM ({}) AS c JOIN members USING (member_id) WHERE {}"
