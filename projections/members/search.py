@@ -33,6 +33,15 @@ _CANDIDATES = """
             AND t.joined_at = members.joined_at AND t.member_id = members.member_id) = 0
      ORDER BY joined_at {direction}, member_id {direction})
 """
+# Names' matches counted from the index alone up to one past the cap, plus the exact
+# matches not among them (a few members): the sum is exact up to the cap, past it anyway.
+_COUNT_ALONE = """
+SELECT (SELECT count(*) FROM (SELECT FROM member_name_terms WHERE term = %s LIMIT %s) AS n)
+    + (SELECT count(*) FROM members WHERE search_keys && %s::bytea[]
+        AND (SELECT count(*) FROM member_name_terms t WHERE t.term = %s
+            AND t.joined_at = members.joined_at AND t.member_id = members.member_id) = 0)
+    AS count
+"""
 _FROM = "FROM ({}) AS c JOIN members USING (member_id) WHERE {}"
 
 Query = tuple[sql.Composable, list[Any]]
@@ -81,12 +90,16 @@ class Search:
     def counting(self, where: Query | None) -> Query:
         """Count the candidates up to one past the cap. Without conditions beyond the
         search, the members' rows are not read at all (see `only_search`)."""
-        found, params = self.candidates()
         if where is None:
-            inner = sql.SQL("SELECT 1 FROM ({}) AS c LIMIT %s").format(found)
-        else:
-            inner = sql.SQL("SELECT 1 " + _FROM + " LIMIT %s").format(found, where[0])
-            params += where[1]
+            return sql.SQL(_COUNT_ALONE), [
+                self.term,
+                SEARCH_COUNT_CAP + 1,
+                list(self.keys),
+                self.term,
+            ]
+        found, params = self.candidates()
+        inner = sql.SQL("SELECT 1 " + _FROM + " LIMIT %s").format(found, where[0])
+        params += where[1]
         query = sql.SQL("SELECT count(*) FROM ({}) AS counted").format(inner)
         return query, [*params, SEARCH_COUNT_CAP + 1]
 
