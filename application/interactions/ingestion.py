@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from application.interactions.ports import AfterRecording, InteractionRecorder
 from application.interactions.recording import IngestReport
 from application.json_depth import TooDeep, load_json
+from application.metrics import count_ingested
 from domain.interactions.commands import RecordInteraction
 
 FIELDS = (
@@ -61,6 +62,7 @@ class IngestTotals:
     def refuse(self, rejection: LineRejection) -> None:
         """Count a refused record; list it while the list is short."""
         self.rejected += 1
+        count_ingested(rejected=1)
         if len(self.rejections) < MAX_LISTED_REJECTIONS:
             self.rejections.append(rejection)
 
@@ -197,6 +199,7 @@ class Ingestion:
         self.after_batch(records, report)
 
     def _count(self, report: IngestReport, lines: list[int]) -> None:
+        count_ingested(accepted=report.accepted, duplicates=report.duplicates)
         self.totals.accepted += report.accepted
         self.totals.duplicates += report.duplicates
         self.totals.members_created += report.created_members

@@ -29,6 +29,7 @@ EXPECTED_TABLES = {
     "projection_positions",
     "members",
     "member_identities",
+    "member_name_terms",
     "member_counts",
     "secret_fingerprint",
     "member_interactions",
