@@ -35,7 +35,8 @@ erased AS (SELECT member_id, min(seq) AS seq FROM health_replay_flags WHERE eras
 SELECT i.member_id, i.channel, i.kind, i.occurred_at, i.recorded_at, i.seq, i.thread_ref,
     {utc("i.recorded_at")} AS rday, {utc("i.occurred_at")} AS oday,
     CASE WHEN f.member_id IS NOT NULL THEN 'f'
-        WHEN coalesce(m.is_staff OR m.is_bot OR m.erased, false) THEN 'x' ELSE 'c' END AS klass
+        WHEN coalesce(m.is_staff OR m.is_bot OR m.erased OR m.counted_as IS NOT NULL, false)
+            THEN 'x' ELSE 'c' END AS klass
 FROM health_replay_interactions i
 LEFT JOIN flagged f USING (member_id)
 LEFT JOIN health_replay_members m USING (member_id)

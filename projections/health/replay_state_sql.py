@@ -7,13 +7,13 @@ from projections.health.replay_spikes_sql import WRITE_MEMBER_THREADS
 from projections.health.replay_sql import period, utc
 
 ERASED = "(SELECT member_id FROM health_replay_members WHERE erased)"
-COUNTED = "NOT coalesce(m.is_staff OR m.is_bot OR m.erased, false)"
+COUNTED = "NOT coalesce(m.is_staff OR m.is_bot OR m.erased OR m.counted_as IS NOT NULL, false)"
 WRITE_STATE = (
     """INSERT INTO health_members (member_id, joined_at, left_at, is_staff, is_bot, erased,
-        first_at, last_at, stage, source_channel)
+        first_at, last_at, stage, source_channel, counted_as, person_of)
     SELECT member_id, m.joined_at, m.left_at, coalesce(m.is_staff, false),
         coalesce(m.is_bot, false), coalesce(m.erased, false), a.first_at, a.last_at,
-        coalesce(s.stage, ''), coalesce(m.source_channel, '')
+        coalesce(s.stage, ''), coalesce(m.source_channel, ''), m.counted_as, m.person_of
     FROM health_replay_members m
     FULL JOIN (SELECT member_id, min(occurred_at) AS first_at, max(occurred_at) AS last_at
         FROM hr_ev GROUP BY 1) AS a USING (member_id)
@@ -52,4 +52,7 @@ WRITE_STATE = (
         SELECT {utc("left_at")}, 0, 1 FROM health_replay_members m
         WHERE joined_at IS NOT NULL AND left_at IS NOT NULL AND {COUNTED}
     ) AS d GROUP BY day""",
+    # The persons an unmerge dissolved leave nothing (their other rows are left out above).
+    """DELETE FROM health_members
+    WHERE member_id IN (SELECT member_id FROM health_replay_members WHERE dissolved)""",
 )

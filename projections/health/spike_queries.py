@@ -92,7 +92,8 @@ FROM unnest(%(days)s::date[]) AS s(day) CROSS JOIN LATERAL (
     OFFSET 0) AS n
 GROUP BY s.day, n.source_channel HAVING sum(n.members) > 0
 """
-# Supporters gained per feedback item (supports are dated when recorded).
+# Supporters gained per feedback item (supports are dated when recorded); a merged
+# member's support counts while its person does.
 FEEDBACK = f"""
 WITH spike AS ({_SPIKES})
 SELECT s.day, f.item_id::text,
@@ -103,7 +104,8 @@ FROM spike s CROSS JOIN LATERAL (
     WHERE supported_at >= s.at - %(window)s * interval '1 day'
         AND supported_at < s.at + interval '1 day' AND supported_at < %(known)s
         AND EXISTS (SELECT FROM health_members h WHERE h.member_id = feedback_supports.member_id
-            AND h.counted)
+            AND (h.counted OR EXISTS (SELECT FROM health_members p
+                WHERE p.member_id = h.counted_as AND p.counted)))
     OFFSET 0) AS f
 GROUP BY s.day, f.item_id
 """

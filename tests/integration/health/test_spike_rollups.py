@@ -3,12 +3,10 @@ interactions: the same answer now, and as of each day the answer that was read t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 import pytest
-from eventsourcing.domain import CanCreateTimestamp
 
 from api.bootstrap import build_runners
 from application.runtime import Runtime
@@ -29,13 +27,6 @@ DAYS = (EARLIER, SPIKE, date(2026, 3, 13))
 # The days things are recorded on: the asOf answers checked.
 FIRST, LATE, STAFF, ERASED = (date(2026, 3, d) for d in (14, 16, 18, 20))
 Answers = dict[str, dict[date, Evidence]]
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    found = Clock()
-    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(lambda: found.now))
-    yield found
 
 
 def join(runtime: Runtime, name: str, source: Channel) -> UUID:

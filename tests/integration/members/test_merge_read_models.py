@@ -28,7 +28,7 @@ pytestmark = pytest.mark.integration
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 # The projections that apply merges; the others count each member apart (see the notes).
-MERGING = ("members", "engagement", "lifecycle")
+MERGING = ("members", "engagement", "lifecycle", "health")
 SOURCE = UUID("00000000-0000-4000-8000-00000000000a")
 TARGET = UUID("00000000-0000-4000-8000-00000000000b")
 
