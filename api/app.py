@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.requests import HTTPConnection
 
@@ -22,7 +22,7 @@ from api.graphql.schema import MEMBER_FIELDS, build_schema
 from api.import_routes import IMPORTS_PATH
 from api.import_routes import router as imports_router
 from api.limits import BodySizeLimit
-from api.metrics import render_metrics
+from api.metrics import CONTENT_TYPE, RequestLatency, render_metrics
 from api.ratelimit import RateLimiter
 from api.report.route import router as report_router
 from api.rest import INGEST_PATH
@@ -108,6 +108,8 @@ def create_app(
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.max_body_bytes, streamed=(INGEST_PATH, IMPORTS_PATH)
     )
+    # Outermost: a request refused for its size is timed too.
+    app.add_middleware(RequestLatency)
 
     @app.get("/healthz", summary="Liveness, database and projections check (no key needed).")
     async def healthz(services: ServicesDep) -> JSONResponse:
@@ -123,15 +125,24 @@ def create_app(
             return JSONResponse({"status": "degraded", "parked_events": parked})
         return JSONResponse({"status": "ok"})
 
-    @app.get("/metrics", summary="Prometheus metrics: projection positions, lag, parked events.")
-    async def metrics(services: ServicesDep, _: PrincipalDep) -> PlainTextResponse:
+    @app.get(
+        "/metrics",
+        summary="Prometheus metrics: request, operation and projection latency, projection"
+        " positions, lag and parked events, records ingested, group-commit batch sizes.",
+    )
+    async def metrics(services: ServicesDep, _: PrincipalDep) -> Response:
         found = await in_thread(lags, services.pool, projection_names())
         parked = await in_thread(parked_counts, services.pool, projection_names())
-        return PlainTextResponse(
-            render_metrics(found, parked), media_type="text/plain; version=0.0.4"
-        )
+        body = render_metrics(found, parked, settings.metrics_dir)
+        return Response(body, media_type=CONTENT_TYPE)
 
     return app
+
+
+def production_app() -> FastAPI:
+    """The app of one of several server processes (`crm serve --workers N`, uvicorn's
+    factory): settings from the environment, its own runtime, no projections."""
+    return create_app(Settings(), run_projections=False)
 
 
 def _is_ide_page(connection: HTTPConnection) -> bool:

@@ -16,6 +16,7 @@ from api.importing import import_export
 from api.services import Services, in_thread
 from api.uploads import UploadRefused, receive_file
 from application.importers.formats import FORMATS
+from domain.events import CommunityEventNotFound, EventIsCancelled
 
 IMPORTS_PATH = "/imports"
 FIELD = "file"
@@ -28,9 +29,11 @@ router = APIRouter(tags=["imports"])
     IMPORTS_PATH + "/{platform}",
     summary="Import a platform's export, uploaded as multipart/form-data.",
     description=(
-        "The export goes in the form part named `file` (a Slack export ZIP, a"
-        " DiscordChatExporter JSON file, ...). It is streamed to a temporary file, imported"
-        " as `crm import PLATFORM` does, and deleted. Each record is applied once however often"
+        "The export goes in the form part named `file`: a Slack export ZIP, a"
+        " DiscordChatExporter JSON file, a Discourse user list CSV or topic JSON, a GitHub REST"
+        " JSON or GH Archive file (gzipped or not), or an attendee CSV (with `event`, the"
+        " community event it is applied to). It is streamed to a temporary file, imported as"
+        " `crm import PLATFORM` does, and deleted. Each record is applied once however often"
         " it is uploaded. `strict` checks everything first and applies nothing on any error."
         " Admin and manager keys only."
     ),
@@ -39,6 +42,7 @@ router = APIRouter(tags=["imports"])
         403: {"description": "Your role may not import data."},
         413: {"description": "The file is larger than the configured limit."},
         415: {"description": "The body is not multipart/form-data."},
+        409: {"description": "The community event was cancelled: it takes no attendance."},
         422: {"description": "No `file` part, or an event id is missing or unknown."},
     },
     openapi_extra={
@@ -87,7 +91,12 @@ async def import_upload(
             )
         except UploadRefused as refused:
             raise HTTPException(refused.status, str(refused)) from None
-        report = await in_thread(_import, services, fmt.name, target, strict, event)
+        try:
+            report = await in_thread(_import, services, fmt.name, target, strict, event)
+        except CommunityEventNotFound as error:
+            raise HTTPException(422, f"event: {error}") from None
+        except EventIsCancelled as error:
+            raise HTTPException(status.HTTP_409_CONFLICT, f"event: {error}") from None
     return report
 
 
@@ -101,5 +110,6 @@ def _import(
         after_batch=services.use_cases.returns,
         strict=strict,
         event_id=event,
+        attendance=services.use_cases.attendance if event is not None else None,
     )
     return report.as_json()

@@ -26,7 +26,15 @@ def import_export(
     attendance: AttendanceRecorder | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import one export; the report of what became of every record."""
+    """Import one export; the report of what became of every record.
+
+    An attendee file needs its event open for attendance: CommunityEventNotFound or
+    EventIsCancelled (a DomainError) is raised before a row is read.
+    """
+    if fmt.needs_event:
+        if attendance is None or event_id is None:
+            raise ValueError(f"{fmt.name} files are applied to a community event: give its id")
+        attendance.open_for_attendance(event_id)
     community = runtime.community
 
     def sink_for(report: ImportReport) -> ImportSink:

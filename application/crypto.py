@@ -129,6 +129,11 @@ class LookupHasher:
         """The blind index of a word of a text (already normalised), for text search."""
         return self._digest("word", normalised_word)
 
+    def name_prefix(self, normalised_prefix: str) -> int:
+        """The blind index of the start of a name from one of its words, as a signed 64-bit
+        integer: name search stores millions of them, and 8 bytes keep its index small."""
+        return int.from_bytes(self._digest("name", normalised_prefix)[:8], "big", signed=True)
+
     def _digest(self, kind: str, value: str) -> bytes:
         message = f"{kind}\x00{value}".encode()
         return hmac.new(self._key, message, hashlib.sha256).digest()[: self.DIGEST_SIZE]

@@ -98,6 +98,10 @@ class Settings(BaseSettings, AmbassadorSettings, HealthSettings, OutreachSetting
     max_page_size: int = Field(default=100, ge=1, le=500)
     graphiql: bool | None = Field(default=None, description="Defaults to on outside production.")
     log_level: str = "info"
+    # prometheus_client's own variable: a directory every process writes its metrics to, so
+    # that /metrics adds up several server workers, the projection worker and imports. It
+    # must be empty when the first of them starts (a fresh tmpfs or volume).
+    metrics_dir: Path | None = Field(default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR")
     # When things may have happened: earlier or later moments are refused at every entry.
     earliest_valid_date: date = Field(
         default=DEFAULT_EARLIEST.date(), ge=date(1900, 1, 1), description="UTC midnight."

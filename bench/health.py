@@ -35,7 +35,7 @@ DATABASE = "crm_bench_health"
 QUICK_DATABASE = "crm_bench_health_quick"
 QUICK = (1_000, 20_000)
 QUICK_SAMPLES = 5
-SPIKE_MIGRATION = 29  # unreleased: refreshed on a reused database
+SPIKE_MIGRATION = 30  # unreleased: refreshed on a reused database
 SECTIONS: dict[str, Callable[[Bench, int], dict[str, Any]]] = {
     "reads_in_process": health_reads.in_process,
     "reads_http": health_reads.over_http,
@@ -104,9 +104,10 @@ def _seed(bench: Bench, members: int, interactions: int) -> dict[str, Any]:
 
 
 def _refresh_unreleased(conn: Any) -> None:
-    """Migration 0029 (the spike causes' indexes) is unreleased and still edited; its
-    statements are idempotent, so on a reused database it runs again and its fingerprint is
-    recorded anew (the check would refuse it otherwise)."""
+    """Migration 0030 (the spike rollups) is unreleased and still edited; its statements
+    are idempotent (it empties the health tables on its first run only), so on a reused
+    database it runs again and its fingerprint is recorded anew (the check would refuse it
+    otherwise)."""
     applied = conn.execute(
         "SELECT to_regclass('schema_migrations') IS NOT NULL"
         " AND EXISTS (SELECT FROM schema_migrations WHERE version = %s)",

@@ -34,12 +34,13 @@ def stage(conn: psycopg.Connection[Any], start: datetime, end: datetime, days: i
     conn.execute("DROP TABLE IF EXISTS bench_health_stages")
     conn.execute(_STAGES, {"end": end})
     conn.execute(
-        "INSERT INTO health_replay_members (member_id, joined_at, left_at, is_staff, is_bot)"
+        "INSERT INTO health_replay_members (member_id, joined_at, left_at, is_staff, is_bot,"
+        " source_channel)"
         " SELECT p.member_id, %(start)s::timestamptz + p.first_day * interval '1 day'"
         "     - (p.n %% 3) * interval '1 day',"
         "   CASE WHEN p.leaves AND p.first_day + p.life + 10 < %(days)s"
         "     THEN %(start)s::timestamptz + (p.first_day + p.life + 10) * interval '1 day' END,"
-        "   p.is_staff, p.is_bot"
+        "   p.is_staff, p.is_bot, p.home"
         " FROM bench_health_people p",
         {"start": start, "days": days},
     )
@@ -51,8 +52,8 @@ def stage(conn: psycopg.Connection[Any], start: datetime, end: datetime, days: i
         )
     conn.execute(
         "INSERT INTO health_replay_interactions (member_id, channel, kind, occurred_at,"
-        " recorded_at) SELECT member_id, channel, kind, occurred_at, recorded_at"
-        " FROM member_interactions ORDER BY recorded_at"
+        " recorded_at, thread_ref) SELECT member_id, channel, kind, occurred_at, recorded_at,"
+        " thread_ref FROM member_interactions ORDER BY recorded_at"
     )
 
 

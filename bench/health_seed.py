@@ -136,9 +136,6 @@ FROM (SELECT member_id FROM bench_health_people
 _INTERACTION_INDEXES = {
     "member_interactions_member_idx": "(member_id, occurred_at DESC, interaction_id DESC)",
     "member_interactions_thread_idx": "(thread_ref) WHERE thread_ref IS NOT NULL",
-    "member_interactions_occurred_idx": "(occurred_at)",
-    "member_interactions_thread_time_idx": "(thread_ref, occurred_at)"
-    " INCLUDE (member_id, recorded_at, channel) WHERE thread_ref IS NOT NULL",
 }
 
 
@@ -219,6 +216,9 @@ def finish(
                 "health_daily",
                 "health_counts",
                 "health_rollups",
+                "health_threads",
+                "health_member_threads",
+                "health_newcomers",
             )
         },
         "seconds": {k: round(v, 1) for k, v in timings.items()},

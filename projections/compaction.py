@@ -1,8 +1,8 @@
 """Erasure made physically complete: tables that held a member's data are rewritten.
 
-Display names stay plaintext in `members` (the list sorts by them, search matches them by
-substring), and an erasure leaves dead row versions behind: of the name there, of the
-blind indexes of the member's handles and e-mail, of the identity claims, and of the
+Display names stay plaintext in `members` (the list sorts by them), and an erasure leaves
+dead row versions behind: of the name there, of the keyed hashes of its starts (name
+search), of the blind indexes of the member's handles and e-mail, of the identity claims, and of the
 wrapped key in `personal_data_keys`. After a batch of erasures the projection worker
 rewrites those tables (VACUUM FULL writes only the live rows into new files and drops the
 old ones), then switches to a new WAL segment and checkpoints, so that the old segments
@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 # rewrite: their key is gone.
 COMPACTED_TABLES = (
     "members",
+    # Keyed hashes of the starts of names, which name search matches.
+    "member_name_terms",
     "member_identities",
     "identity_claims",
     "personal_data_keys",

@@ -15,6 +15,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from projections.isolation import NOT_POISON, apply_isolating, apply_parked
+from projections.metrics import PROJECTION_PAGE_SECONDS
 from projections.parking import describe, forget_parked, park
 from projections.positions import EVENTS_TABLE, PositionWatcher, lock_position
 from projections.projection import LoggedEvents, Projection
@@ -91,8 +92,12 @@ class ProjectionRunner:
         """
         limit = batch_size or self.batch_size
         self._page_start = None
+        started = time.perf_counter()
         try:
             consumed, new_position = self._apply_page(limit)
+            if consumed:
+                elapsed = time.perf_counter() - started
+                PROJECTION_PAGE_SECONDS.labels(self.name).observe(elapsed)
         except NOT_POISON:
             raise
         except Exception as error:

@@ -66,6 +66,10 @@ class PersonalData:
         """The blind indexes of the distinct words of a text (see `words`)."""
         return [self.lookups.word(word) for word in sorted(words(text))]
 
+    def name_prefix_key(self, normalised_prefix: str) -> int:
+        """The blind index of a start of a name, which name search matches (name_terms)."""
+        return self.lookups.name_prefix(normalised_prefix)
+
     def search_keys(self, text: str) -> list[bytes]:
         """What an exact search for `text` compares: as an e-mail, and as a handle."""
         keys = [self.lookups.email(text)]

@@ -17,6 +17,7 @@ from api.importing import import_export
 from application.importers.formats import FORMATS, Format
 from application.importers.report import ImportReport
 from application.runtime import Runtime
+from domain.events import CommunityEventNotFound, EventIsCancelled
 from domain.importers.records import Position
 
 LISTED_ERRORS = 20
@@ -39,6 +40,7 @@ def _command(fmt: Format) -> None:
         event_id = _event_id(event, fmt)
         runtime = Runtime.start(load_settings())
         try:
+            cases = bootstrap.use_cases(runtime)
             with _progress(not as_json) as progress:
                 task = progress.add_task(f"importing {path.name}", total=None)
 
@@ -49,11 +51,14 @@ def _command(fmt: Format) -> None:
                     runtime,
                     fmt,
                     path,
-                    after_batch=bootstrap.use_cases(runtime).returns,
+                    after_batch=cases.returns,
                     strict=strict,
                     event_id=event_id,
+                    attendance=cases.attendance if fmt.needs_event else None,
                     progress=advance,
                 )
+        except (CommunityEventNotFound, EventIsCancelled) as error:
+            raise typer.BadParameter(str(error), param_hint="--event") from None
         finally:
             runtime.close()
         if as_json:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +19,7 @@ from api.cli.common import app, console, load_settings
 from api.cli.data import seed_if_empty
 from application.migrations import apply_migrations
 from application.runtime import Runtime, resolve_database
+from application.settings import Settings
 from projections.compaction import pending_compactions
 from projections.parking import parked_counts
 from projections.positions import lags
@@ -35,12 +38,23 @@ def serve(
     projections: Annotated[
         bool, typer.Option(help="Run projections in this process (else use `crm worker`).")
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes; more than one needs --no-projections and a `crm worker`.",
+        ),
+    ] = 1,
 ) -> None:
     """Start the API (GraphQL at /graphql), on the embedded database unless configured."""
     from api.app import create_app
     from api.services import Services
 
     settings = load_settings()
+    if workers > 1:
+        serve_workers(settings, workers, host=host, port=port, projections=projections, demo=demo)
+        return
     # uvicorn re-raises SIGTERM once it has shut down; exit normally then, so that the
     # embedded database is stopped cleanly below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -76,6 +90,43 @@ def serve(
     finally:
         schedule.stop()
         services.close()
+
+
+def serve_workers(
+    settings: Settings,
+    workers: int,
+    *,
+    host: str | None,
+    port: int | None,
+    projections: bool,
+    demo: bool,
+) -> None:
+    """Several uvicorn processes on one port, each with its own runtime and pool
+    (api.app:production_app); projections run in one separate `crm worker`."""
+    if projections:
+        raise typer.BadParameter(
+            "several server processes would each run every projection: add --no-projections"
+            " and run one `crm worker` beside them",
+            param_hint="--workers",
+        )
+    if demo:
+        raise typer.BadParameter("--demo serves one process", param_hint="--workers")
+    if settings.metrics_dir is None:
+        # So that /metrics, whichever process answers, adds up every worker's samples.
+        directory = tempfile.mkdtemp(prefix="crm-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+        console.print(
+            f"metrics of the {workers} workers are shared in {directory}; set"
+            " PROMETHEUS_MULTIPROC_DIR to a directory `crm worker` shares to include its own"
+        )
+    bind = ["--host", host or settings.host, "--port", str(port or settings.port)]
+    # uvicorn's own supervisor, in place of this process: its workers are spawned from a
+    # module it knows how to start again (not the `crm` script).
+    os.execv(
+        sys.executable,
+        [sys.executable, "-m", "uvicorn", "api.app:production_app", "--factory"]
+        + ["--workers", str(workers), *bind, "--log-level", settings.log_level],
+    )
 
 
 def issue_demo_key(api_keys: ApiKeys) -> tuple[IssuedKey, int]:

@@ -66,6 +66,7 @@ from api.graphql.outreach.outreach import OutreachMutation, OutreachQuery
 from api.graphql.outreach.welcome import WelcomeQuery
 from api.graphql.ratelimit import RateLimitOperations
 from api.graphql.validation_memo import RememberedValidation, ValidationMemo
+from api.metrics import OperationLatency
 
 # Member's fields that other contexts answer, wired here where every context is in view.
 MEMBER_FIELDS = MemberFields(
@@ -152,6 +153,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         RateLimitOperations,
         MaskUnexpectedErrors,
+        OperationLatency,
     ]
     # Each document text is validated once per schema (its limits are fixed here).
     memo = ValidationMemo()

@@ -26,11 +26,15 @@ class AttendanceImport:
         self.desk = desk
         self.resolver = AttendeeResolver(desk.community, directory)
 
+    def open_for_attendance(self, event_id: UUID) -> None:
+        """CommunityEventNotFound or EventIsCancelled unless the event can take attendance."""
+        if self.desk.get_event(event_id).status is EventStatus.CANCELLED:
+            raise EventIsCancelled(event_id)
+
     def apply_attendance(self, event_id: UUID, rows: Sequence[Attendance]) -> list[AppliedRow]:
         """One outcome per row, in order. Raises CommunityEventNotFound or EventIsCancelled
         before applying any row: a file for no event, or a cancelled one, applies to none."""
-        if self.desk.get_event(event_id).status is EventStatus.CANCELLED:
-            raise EventIsCancelled(event_id)
+        self.open_for_attendance(event_id)
         attendees = self.resolver.resolve(rows)
         outcomes: list[AppliedRow] = []
 

@@ -4,8 +4,9 @@ Headers are mapped through an alias table (attendee_columns.py). The attendee's 
 platform's id column, else the e-mail (lower case), else the name: the same person keeps the
 same id when the same file is read again. A row came when it has a check-in time or a yes in
 an attended column. An RSVP of no (declined, cancelled, refused) or of waitlist (or approval
-pending) is kept as a registration with that RSVP: registered, not expected, so never a
-no-show; "invited" is skipped, since the person never answered. The channel is meetup for
+pending) is read with that RSVP, and the import applies it only if they came anyway: an event
+counts every registration as expected, and these people were not; "invited" is skipped, since
+the person never answered. The channel is meetup for
 Meetup's export (it has an RSVP column) and other for the rest (Luma, hand-made lists).
 A file without a name, first-name or e-mail column is one Malformed naming what it has.
 """

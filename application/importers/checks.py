@@ -35,7 +35,8 @@ def explain(error: ValidationError) -> str:
 def join_command(user: PlatformUser, joined_at: datetime | None = None) -> JoinMember | str:
     """The member a platform user becomes (known by their platform id), or why not."""
     handle_key, name_key, deleted_key = attribute_names(user.channel.value)
-    attributes: dict[str, Any] = {handle_key: user.handle}
+    # The platform's facts (a Discourse trust level) join the keys every import keeps.
+    attributes: dict[str, Any] = {**dict(user.attributes), handle_key: user.handle}
     if user.display_name:
         attributes[name_key] = user.display_name
     if user.seen_at is not None:

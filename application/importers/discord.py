@@ -14,7 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from application.importers.json_reader import BrokenJson, JsonReader, object_entries
+from application.importers.json_stream import BadItem, JsonStream, JsonStructureError
+from application.importers.streams import open_text
 from domain.importers.records import (
     ImportRecord,
     Malformed,
@@ -73,15 +74,20 @@ def _file(file: Path, label: str, names: Names) -> Iterator[ImportRecord]:
     channel: dict[str, Any] = {}
     index = -1
     try:
-        with file.open("rb") as stream:
-            for key, value in object_entries(JsonReader(stream), "messages"):
-                if key == "channel" and isinstance(value, dict):
+        with open_text(file) as text:
+            for key, value in JsonStream(text).entries("messages"):
+                if isinstance(value, BadItem):
+                    yield Malformed(Position(label, key), value.reason)
+                elif key == "channel" and isinstance(value, dict):
                     channel = value
                 elif key == "messages" and isinstance(value, Iterator):
                     for index, message in enumerate(value):
                         at = Position(label, f"messages[{index}]")
-                        yield from _message(message, channel, at, names)
-    except BrokenJson as error:
+                        if isinstance(message, BadItem):
+                            yield Malformed(at, message.reason)
+                        else:
+                            yield from _message(message, channel, at, names)
+    except JsonStructureError as error:
         at = Position(label, f"messages[{index + 1}]" if index >= 0 else "document")
         yield Malformed(at, f"{error}; the rest of this file is unreadable")
     except OSError as error:

@@ -9,6 +9,7 @@ level (0 to 4) is kept as the member attribute `discourse.trust_level`.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,5 +43,5 @@ def _is_json(file: Path) -> bool:
     try:
         with open_binary(file) as binary:
             return binary.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
-    except OSError:
+    except (OSError, EOFError, zlib.error):
         return False  # read as CSV: the reader reports why it cannot be read

@@ -5,7 +5,9 @@ one item at a time with the standard decoder's `raw_decode`, and drops what it h
 malformed item is reported and skipped to the next comma at the array's depth, so one bad record
 never stops the rest; only a file whose structure breaks (an array never closed, a missing comma
 between items) ends early, with the reason. (ijson would stream as well, but stops at the first
-error: it cannot resume after a bad item.)
+error: it cannot resume after a bad item.) An object's entries are read in order too, one
+array among them streamed: a DiscordChatExporter file gives its channel, then its messages.
+Every parser reads its JSON documents through this one reader.
 """
 
 from __future__ import annotations
@@ -70,21 +72,52 @@ class JsonStream:
                 raise JsonStructureError(f"expected an array, found {self._found(ch)}")
             yield from self._array_items()
             return
-        if ch != "{":
-            raise JsonStructureError(
-                f"expected an object with {path[0]!r}, found {self._found(ch)}"
-            )
-        self._pos += 1
-        while self._peek() == '"':
-            key = self._key()
+        for key in self._keys(f"an object with {path[0]!r}"):
             if key == path[0]:
                 yield from self.items_at(path[1:])
                 return
             self._skip_to_separator()
-            if self._peek() != ",":
-                break
-            self._pos += 1
         raise JsonStructureError(f"no {path[0]!r} key in the object")
+
+    def entries(self, streamed: str) -> Iterator[tuple[str, Any]]:
+        """The (key, value) pairs of the top-level object, in the file's order; the array under
+        `streamed` comes as an iterator of its items (like `items`), read as it is consumed.
+
+        A value that cannot be decoded comes as a BadItem and the entries after it are read on.
+        """
+        for key in self._keys(f"an object with {streamed!r}"):
+            if key == streamed and self._peek() == "[":
+                items = self._array_items()
+                yield key, items
+                for _ in items:  # what the caller left unread, so that the next key is found
+                    pass
+                continue
+            try:
+                yield key, self._decode()
+            except _Bad as bad:
+                self._skip_to_separator()
+                yield key, BadItem(str(bad))
+
+    def _keys(self, wanted: str) -> Iterator[str]:
+        """Each key of the object at the cursor, leaving the cursor on its value: the caller
+        reads or skips the value before asking for the next key."""
+        ch = self._peek()
+        if ch != "{":
+            raise JsonStructureError(f"expected {wanted}, found {self._found(ch)}")
+        self._pos += 1
+        if self._peek() == "}":
+            self._pos += 1
+            return
+        while True:
+            yield self._key()
+            ch = self._peek()
+            if ch == "}":
+                self._pos += 1
+                return
+            if ch != ",":
+                found = self._found(ch)
+                raise JsonStructureError(f"expected ',' or '}}' after a value, found {found}")
+            self._pos += 1
 
     def _array_items(self) -> Iterator[Any | BadItem]:
         self._pos += 1  # the "["
@@ -96,8 +129,10 @@ class JsonStream:
             try:
                 yield self._decode()
             except _Bad as bad:
-                yield BadItem(str(bad))
+                # Skipped before it is reported: a file that ends inside the item is one
+                # error (the structure's), not two.
                 self._skip_to_separator()
+                yield BadItem(str(bad))
             ch = self._peek()
             if ch not in ("]", ","):
                 found = self._found(ch)
@@ -107,6 +142,9 @@ class JsonStream:
                 return
 
     def _key(self) -> str:
+        ch = self._peek()
+        if ch != '"':
+            raise JsonStructureError(f"expected a key (a string), found {self._found(ch)}")
         try:
             key = self._decode()
         except _Bad as bad:

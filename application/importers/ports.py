@@ -32,6 +32,11 @@ class AttendanceRecorder(Protocol):
     """Applies an attendee file's rows to one community event (the events context builds it):
     finds or joins each attendee's member, registers them, checks in those who came."""
 
+    def open_for_attendance(self, event_id: UUID) -> None:
+        """Raise a DomainError saying why, unless the event exists and can take attendance:
+        checked before an import reads a row, so a file for no event applies nothing."""
+        ...
+
     def apply_attendance(
         self, event_id: UUID, rows: Sequence[Attendance]
     ) -> Sequence[AppliedRow]: ...

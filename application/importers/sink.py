@@ -20,6 +20,7 @@ from application.importers.ports import AttendanceRecorder, RowOutcome
 from application.importers.report import ImportReport
 from application.interactions import ACCEPTED, DUPLICATE, IngestReport
 from application.members.community import Community
+from domain.errors import DomainError
 from domain.importers.records import (
     Attendance,
     ImportRecord,
@@ -28,6 +29,7 @@ from domain.importers.records import (
     PlatformMembership,
     PlatformUser,
     Position,
+    Rsvp,
     Skipped,
 )
 from domain.interactions.commands import RecordInteraction
@@ -77,6 +79,8 @@ class ImportSink:
             self._interaction(record)
         elif self.attendance is None or self.event_id is None:
             self.report.fail(record.at, "attendee rows need an event: give --event", "read")
+        elif not_coming := _not_coming(record):
+            self.report.skip(not_coming)
         else:
             self._queue(self._attendance, record)
 
@@ -130,13 +134,33 @@ class ImportSink:
 
     def _attend(self, rows: list[Attendance]) -> None:
         assert self.attendance is not None and self.event_id is not None
-        for row in self.attendance.apply_attendance(self.event_id, rows):
-            if row.outcome is RowOutcome.IMPORTED:
+        try:
+            applied = self.attendance.apply_attendance(self.event_id, rows)
+        except DomainError as error:  # the event was cancelled since the import began
+            for row in rows:
+                self.report.fail(row.at, str(error), "apply")
+            return
+        for done in applied:
+            if done.outcome is RowOutcome.IMPORTED:
                 self.report.imported += 1
-            elif row.outcome is RowOutcome.DUPLICATE:
+            elif done.outcome is RowOutcome.DUPLICATE:
                 self.report.duplicates += 1
             else:
-                self.report.skip(row.reason or "nothing to apply")
+                self.report.skip(done.reason or "nothing to apply")
+
+
+def _not_coming(row: Attendance) -> str | None:
+    """Why a row that declined or waited in vain is not applied; None for one to apply.
+
+    An event counts every registration as expected, and a registration that never came as a
+    no-show: someone who said no, or never got a place, is neither. Whoever came anyway is
+    checked in, whatever they answered.
+    """
+    if row.attended or row.checked_in_at is not None or row.rsvp is Rsvp.GOING:
+        return None
+    if row.rsvp is Rsvp.DECLINED:
+        return "declined: said no, so not expected at the event"
+    return "waitlisted: never given a place, so not expected at the event"
 
 
 def _first_seen(

@@ -8,13 +8,16 @@ appearances come in the order they happened, whichever channel they were in.
 from __future__ import annotations
 
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from application.importers.archive import Archive, UnsafeArchive
-from application.importers.json_reader import BrokenJson, JsonReader, array_items
+from application.importers.json_stream import BadItem, JsonStream, JsonStructureError
 from application.importers.slack_messages import SLACK, ChannelInfo, Reading, message_records
+from application.importers.streams import as_text
 from domain.importers.records import ImportRecord, Malformed, PlatformUser, Position
 
 DAY_FILE = re.compile(r"^(?P<channel>[^/]+)/(?P<day>\d{4}-\d{2}-\d{2})\.json$")
@@ -61,15 +64,20 @@ def parse(path: Path) -> Iterator[ImportRecord]:
 
 
 def _items(archive: Archive, name: str) -> Iterator[tuple[Position, Any]]:
-    """The elements of one member's top-level array, each with its place (1-based)."""
+    """The elements of one member's top-level array, each with its place (1-based); an
+    element that cannot be read comes as a Malformed, and the ones after it are read on."""
     number = 0
     try:
-        with archive.open(name) as stream:
-            for number, item in enumerate(array_items(JsonReader(stream)), start=1):
-                yield Position(name, f"item {number}"), item
-    except BrokenJson as error:
+        with as_text(archive.open(name)) as text:
+            for number, item in enumerate(JsonStream(text).items_at(()), start=1):
+                at = Position(name, f"item {number}")
+                yield at, Malformed(at, item.reason) if isinstance(item, BadItem) else item
+    except JsonStructureError as error:
         at = Position(name, f"item {number + 1}")
         yield at, Malformed(at, f"{error}; the rest of this file is unreadable")
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
+        at = Position(name, f"item {number + 1}")
+        yield at, Malformed(at, f"the member cannot be inflated: {error}")
 
 
 def _users(archive: Archive) -> Iterator[ImportRecord]:

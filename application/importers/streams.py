@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO, TypeVar
+from typing import IO, Any, BinaryIO, TextIO, TypeVar
 
 import orjson
 
@@ -27,17 +27,26 @@ from domain.importers.records import ImportRecord, Malformed, Position, Skipped
 WHOLE_FILE = "whole file"
 Key = TypeVar("Key", bound=str)
 NOT_UTF8 = "\ufffd"
+GZIP_MAGIC = b"\x1f\x8b"
 _DELIMITERS = (",", ";", "\t")
 
 
 def open_text(path: Path) -> TextIO:
     """The file as text, streamed; `.gz` decompressed on the fly."""
-    return io.TextIOWrapper(open_binary(path), encoding="utf-8-sig", errors="replace", newline="")
+    return as_text(open_binary(path))
+
+
+def as_text(binary: IO[bytes]) -> TextIO:
+    """Bytes read as UTF-8 text as they stream: a byte-order mark left out, bad bytes marked."""
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
 
 
 def open_binary(path: Path) -> BinaryIO:
-    """The file's bytes, streamed; `.gz` decompressed on the fly."""
-    if path.name.endswith(".gz"):
+    """The file's bytes, streamed; `.gz` decompressed on the fly, and so is a gzip file of
+    another name (an upload is stored under a name of its own)."""
+    with open(path, "rb") as head:
+        gzipped = head.read(2) == GZIP_MAGIC
+    if gzipped or path.name.endswith(".gz"):
         return gzip.open(path, "rb")  # type: ignore[return-value]
     return open(path, "rb")
 

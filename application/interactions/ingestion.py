@@ -22,6 +22,7 @@ from application.interactions.lines import (
 )
 from application.interactions.ports import AfterRecording, InteractionRecorder
 from application.interactions.recording import IngestReport
+from application.metrics import count_ingested
 from domain.interactions.commands import InteractionFields
 
 __all__ = [
@@ -54,6 +55,7 @@ class IngestTotals:
     def refuse(self, rejection: LineRejection) -> None:
         """Count a refused record; list it while the list is short."""
         self.rejected += 1
+        count_ingested(rejected=1)
         if len(self.rejections) < MAX_LISTED_REJECTIONS:
             self.rejections.append(rejection)
 
@@ -129,6 +131,7 @@ class Ingestion:
         self.after_batch(records, report)
 
     def _count(self, report: IngestReport, lines: list[int]) -> None:
+        count_ingested(accepted=report.accepted, duplicates=report.duplicates)
         self.totals.accepted += report.accepted
         self.totals.duplicates += report.duplicates
         self.totals.members_created += report.created_members

@@ -25,27 +25,41 @@ from projections.cursors import Row
 # One event's counts, hosts left out; `e` is the event's row. Each attendee's earlier
 # check-ins are one probe of the member index; newcomers one probe of member_engagement,
 # and those kept one probe of their interactions (member_interactions_member_idx).
+# Members merged into one person count once, as the person (member_engagement's
+# merged_into, read from its small partial index): their rows are grouped, and the
+# person's earlier check-ins, first interaction and interactions are those of all of them.
 _FIGURES = """
 CROSS JOIN LATERAL (
     SELECT count(*) AS registered,
-        count(*) FILTER (WHERE a.checked_in_at IS NOT NULL) AS attended,
-        count(*) FILTER (WHERE a.checked_in_at IS NOT NULL AND NOT EXISTS (
+        count(*) FILTER (WHERE a.came) AS attended,
+        count(*) FILTER (WHERE a.came AND NOT EXISTS (
             SELECT 1 FROM event_attendees p
             JOIN event_schedule pe ON pe.event_id = p.event_id
-            WHERE p.member_id = a.member_id AND p.checked_in_at IS NOT NULL
+            WHERE p.member_id = ANY(k.members) AND p.checked_in_at IS NOT NULL
                 AND (pe.starts_at, pe.event_id) < (e.starts_at, e.event_id))) AS first_timers,
         count(*) FILTER (WHERE n.newcomer) AS newcomers,
         count(*) FILTER (WHERE n.newcomer AND EXISTS (
-            SELECT 1 FROM member_interactions i WHERE i.member_id = a.member_id
+            SELECT 1 FROM member_interactions i WHERE i.member_id = ANY(k.members)
                 AND i.occurred_at >= e.starts_at + %(retention)s - %(active)s
                 AND i.occurred_at < e.starts_at + %(retention)s)) AS retained
-    FROM event_attendees a
+    FROM (
+        SELECT coalesce(g.merged_into, x.member_id) AS person,
+            bool_or(x.checked_in_at IS NOT NULL) AS came
+        FROM event_attendees x
+        LEFT JOIN member_engagement g ON g.member_id = x.member_id AND g.merged_into IS NOT NULL
+        WHERE x.event_id = e.event_id
+        GROUP BY 1
+    ) a
     CROSS JOIN LATERAL (
-        SELECT a.checked_in_at IS NOT NULL AND coalesce((
+        SELECT a.person || coalesce(array_agg(m.member_id), '{}'::uuid[]) AS members
+        FROM member_engagement m WHERE m.merged_into IS NOT NULL AND m.merged_into = a.person
+    ) k
+    CROSS JOIN LATERAL (
+        SELECT a.came AND coalesce((
             SELECT g.first_interaction_at >= e.starts_at - %(newcomer)s
-            FROM member_engagement g WHERE g.member_id = a.member_id), false) AS newcomer
+            FROM member_engagement g WHERE g.member_id = a.person), false) AS newcomer
     ) n
-    WHERE a.event_id = e.event_id AND a.member_id <> ALL(e.host_ids)
+    WHERE NOT k.members && e.host_ids
 ) f
 """
 BETWEEN = f"""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from domain.health.periods import Granularity
 from projections.health.periods import ROLLED_UP, period_start
@@ -26,11 +27,24 @@ class HealthMember:
     first_at: datetime | None = None
     last_at: datetime | None = None
     stage: str = ""
+    source: str = ""  # the channel they joined from ('' not known)
+    counted_as: UUID | None = None  # merged: the person counted instead (persons.py)
+    person_of: UUID | None = None  # a person's row: the member it follows
 
     @property
     def counted(self) -> bool:
-        """Staff, bots and erased members are left out of every count."""
-        return not (self.is_staff or self.is_bot or self.erased)
+        """Staff, bots, erased and merged members are left out of every count (a merged
+        member's person counts instead)."""
+        return not (self.is_staff or self.is_bot or self.erased or self.counted_as)
+
+
+def following(members: dict[UUID, HealthMember], member_id: UUID) -> tuple[UUID, ...]:
+    """The member, and the person it makes with merged members if it is the member the
+    person follows (its flags, membership and stage are the person's: persons.py)."""
+    person = members[member_id].counted_as
+    if person is not None and person in members and members[person].person_of == member_id:
+        return (member_id, person)
+    return (member_id,)
 
 
 def add_member(
@@ -87,4 +101,12 @@ def move_cohort(
             rollups.cohorts[(granularity, new, period)] += 1
 
 
-__all__ = ["ALL", "ROLLED_UP", "HealthMember", "add_member", "move_cohort", "move_stage"]
+__all__ = [
+    "ALL",
+    "ROLLED_UP",
+    "HealthMember",
+    "add_member",
+    "following",
+    "move_cohort",
+    "move_stage",
+]

@@ -16,13 +16,23 @@ from domain.members.member import Member
 from projections.feedback_interactions import interactions_of
 from projections.health.member_rows import (
     ALL,
+    HealthMember,
     add_member,
+    following,
     move_cohort,
     move_stage,
 )
-from projections.health.page_rows import PeriodKey, as_json, load_rows, period_keys
+from projections.health.page_rows import (
+    PeriodKey,
+    as_json,
+    as_person,
+    load_rows,
+    period_keys,
+    save_members,
+)
 from projections.health.periods import DAY, ROLLED_UP, day_of, period_of, period_start
 from projections.health.rollups import Rollups, period_silence, silence_weeks, stage_bucket
+from projections.health.spike_rollups import SpikeRollups
 from projections.health.statements import (
     ADD_COUNTS,
     ADD_DAILY,
@@ -31,7 +41,6 @@ from projections.health.statements import (
     FORGET_LASTS,
     FORGET_PERIODS,
     SAVE_LASTS,
-    SAVE_MEMBERS,
     SAVE_PERIODS,
 )
 
@@ -63,21 +72,28 @@ class Page:
         self.counts: dict[tuple[str, str, date, str, date], int] = defaultdict(int)
         self.daily: dict[tuple[date, str, str, date], int] = defaultdict(int)
         self.rollups = Rollups()
+        self.spikes = SpikeRollups()
 
     def apply(self) -> None:
         for event in self.events:
-            if type(event) in FLAGS:
-                self._flag(event)
-            if isinstance(event, MEMBERSHIP):
-                self._membership(event)
-            if isinstance(event, STAGES):
-                self._stage(event)
             if not isinstance(event, Member.Event):
-                # an interaction, or feedback read as one (or feedback that is not)
+                # an interaction, or feedback read as one (or feedback that is not); one
+                # through a merged member's identity is its person's too
                 for interaction in interactions_of((event,)):
                     self._interaction(interaction)
-        self._save()
-        self._save_members()
+                    person = self.members[interaction.member_id].counted_as
+                    if person is not None:
+                        self._interaction(as_person(interaction, person))
+                continue
+            for member_id in following(self.members, event.originator_id):
+                if type(event) in FLAGS:
+                    self._flag(event, member_id)
+                if isinstance(event, MEMBERSHIP):
+                    self._membership(event, member_id)
+                if isinstance(event, STAGES):
+                    self._stage(event, member_id)
+        self.save()
+        save_members(self.cursor, self.members)
 
     def _interaction(self, event: Any) -> None:
         member_id, member = event.member_id, self.members[event.member_id]
@@ -118,10 +134,12 @@ class Page:
             self._silence_and_last(member_id, scope, occurred, counted, day)
         # "New" in the period of the first interaction ever: one that arrives late and
         # becomes the first moves the member from the later period to the earlier one.
+        self.spikes.interaction(member_id, event, counted, day)
         if first != member.first_at:
             if counted:
                 for granularity in ROLLED_UP:
                     self._move_new(granularity, member.first_at, first, day)
+                self.spikes.newcomer(member.first_at, member.source, first, member.source, day)
             member.first_at = first
         if member.last_at is None or occurred > member.last_at:
             member.last_at = occurred
@@ -184,40 +202,48 @@ class Page:
             self.counts[(granularity, ALL, previous, "new", day)] -= 1
         self.counts[(granularity, ALL, start, "new", day)] += 1
 
-    def _flag(self, event: Any) -> None:
+    def _flag(self, event: Any, member_id: UUID) -> None:
         """Staff, bot or erased now: the member's past contributions are taken out on the
         day it was recorded (and added back on the day they are counted again)."""
-        member_id, member = event.originator_id, self.members[event.originator_id]
+        member = self.members[member_id]
         column, value = FLAGS[type(event)]
         was_counted = member.counted
         setattr(member, column, value)
         day = event.timestamp.astimezone(UTC).date()
         if member.counted != was_counted:
-            self._save()
-            sign = 1 if member.counted else -1
-            params = {"member": member_id, "day": day, "sign": sign}
-            self.cursor.execute(COUNTS_OF_MEMBER, params)
-            self.cursor.execute(DAILY_OF_MEMBER, params)
-            lasts = {c: a for (m, c), a in self.lasts.items() if m == member_id}
-            add_member(self.cursor, self.rollups, member_id, member, lasts, sign, day)
-            if member.first_at is not None:
-                for granularity in ROLLED_UP:
-                    start = period_start(granularity, member.first_at)
-                    self.counts[(granularity, ALL, start, "new", day)] += sign
+            self.contribute(member_id, 1 if member.counted else -1, day)
         if type(event) is Member.Erased:
-            self._save()
+            self.save()
+            self.spikes.forget(self.cursor, member_id)
             self.cursor.execute(FORGET_PERIODS, (member_id,))
             self.cursor.execute(FORGET_LASTS, (member_id,))
             self.periods = {k: v for k, v in self.periods.items() if k[0] != member_id}
             self.lasts = {k: v for k, v in self.lasts.items() if k[0] != member_id}
             self.dirty_lasts = {k for k in self.dirty_lasts if k[0] != member_id}
 
-    def _membership(self, event: Any) -> None:
-        member = self.members[event.originator_id]
+    def contribute(self, member_id: UUID, sign: int, day: date) -> None:
+        """The member's whole contribution added (sign 1) or taken out (-1) on `day`, from
+        their stored rows (the page's pending ones saved first)."""
+        self.save()
+        member = self.members[member_id]
+        params = {"member": member_id, "day": day, "sign": sign}
+        self.cursor.execute(COUNTS_OF_MEMBER, params)
+        self.cursor.execute(DAILY_OF_MEMBER, params)
+        lasts = {c: a for (m, c), a in self.lasts.items() if m == member_id}
+        add_member(self.cursor, self.rollups, member_id, member, lasts, sign, day)
+        if member.first_at is not None:
+            for granularity in ROLLED_UP:
+                start = period_start(granularity, member.first_at)
+                self.counts[(granularity, ALL, start, "new", day)] += sign
+        self.spikes.member(self.cursor, member_id, member.first_at, member.source, sign, day)
+
+    def _membership(self, event: Any, member_id: UUID) -> None:
+        member = self.members[member_id]
         if member.counted:
             self.rollups.joined(member.joined_at, member.left_at, -1)
         if type(event) is Member.Joined:
             member.joined_at = event.joined_at
+            self._source(member, event)
         elif type(event) is Member.Left:
             member.left_at = event.left_at
         else:
@@ -225,20 +251,29 @@ class Page:
         if member.counted:
             self.rollups.joined(member.joined_at, member.left_at, 1)
 
-    def _stage(self, event: Any) -> None:
+    def _source(self, member: HealthMember, event: Any) -> None:
+        """The channel the member joined from: their newcomer row moves to it (on the
+        day recorded) if an interaction came first."""
+        if member.counted and member.first_at is not None:
+            day = event.timestamp.astimezone(UTC).date()
+            first = member.first_at
+            self.spikes.newcomer(first, member.source, first, event.source_channel, day)
+        member.source = event.source_channel
+
+    def _stage(self, event: Any, member_id: UUID) -> None:
         """The member's stage now (as lifecycle reads it): their active periods move to it."""
-        member_id, member = event.originator_id, self.members[event.originator_id]
+        member = self.members[member_id]
         if type(event) is Member.StageChanged:
             stage = event.stage
         else:
             stage = "left" if type(event) is Member.Left else "returning"
         if member.counted and not member.erased:
-            self._save()
+            self.save()
             day = event.timestamp.astimezone(UTC).date()
             move_stage(self.cursor, self.rollups, member_id, member.stage, stage, day)
         member.stage = stage
 
-    def _save(self) -> None:
+    def save(self) -> None:
         """Write the changed rows and the pending deltas (zero deltas too: a rebuild
         writes the same rows whatever the page size)."""
         if self.dirty:
@@ -267,22 +302,4 @@ class Page:
             self.cursor.execute(ADD_DAILY, (as_json(rows),))
             self.daily.clear()
         self.rollups.save(self.cursor)
-
-    def _save_members(self) -> None:
-        if not self.members:
-            return
-        rows = [
-            {
-                "m": m,
-                "j": s.joined_at,
-                "l": s.left_at,
-                "s": s.is_staff,
-                "b": s.is_bot,
-                "e": s.erased,
-                "f": s.first_at,
-                "a": s.last_at,
-                "g": s.stage,
-            }
-            for m, s in self.members.items()
-        ]
-        self.cursor.execute(SAVE_MEMBERS, (as_json(rows),))
+        self.spikes.save(self.cursor)

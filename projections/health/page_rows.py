@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,9 +21,29 @@ from projections.health.statements import (
     LOAD_MEMBERS,
     LOAD_PERIODS,
     ROWS_OF_MEMBERS,
+    SAVE_MEMBERS,
 )
 
 PeriodKey = tuple[UUID, str, date, str, str]
+
+
+@dataclass(frozen=True)
+class Routed:
+    """An interaction through a merged member's identity, as its person's (persons.py)."""
+
+    member_id: UUID
+    channel: str
+    kind: str
+    occurred_at: datetime
+    timestamp: datetime
+    thread_ref: str | None
+
+
+def as_person(event: Any, person: UUID) -> Routed:
+    """The interaction as the person's."""
+    return Routed(
+        person, event.channel, event.kind, event.occurred_at, event.timestamp, event.thread_ref
+    )
 
 
 @dataclass
@@ -40,16 +60,26 @@ class PageRows:
 
 
 def load_rows(cursor: Cursor[Any], events: Sequence[Any], interactions: Sequence[Any]) -> PageRows:
-    """What the page's events touch, read in a few statements."""
+    """What the page's events touch, read in a few statements: merged members' persons
+    too, and their rows that the page's interactions through them add to."""
     members = _members(cursor, events, interactions)
+    persons = {m.counted_as for m in members.values() if m.counted_as is not None}
+    if persons:
+        members.update(members_of(cursor, persons))
+    routed = [
+        as_person(e, person)
+        for e in interactions
+        if (person := members[e.member_id].counted_as) is not None
+    ]
+    touched = [*interactions, *routed]
     rows = PageRows(
         members=members,
-        periods=_periods(cursor, interactions),
-        lasts=_lasts(cursor, members),
+        periods=_periods(cursor, touched),
+        lasts=lasts_of(cursor, members),
         days={},
         opened=defaultdict(set),
     )
-    _preload(cursor, rows, interactions)
+    _preload(cursor, rows, touched)
     return rows
 
 
@@ -70,17 +100,47 @@ def as_json(rows: list[dict[str, Any]]) -> str:
     return orjson.dumps(rows).decode()
 
 
+def save_members(cursor: Cursor[Any], members: dict[UUID, HealthMember]) -> None:
+    """The page's members' rows, as it leaves them."""
+    if not members:
+        return
+    rows = [
+        {
+            "m": m,
+            "j": s.joined_at,
+            "l": s.left_at,
+            "s": s.is_staff,
+            "b": s.is_bot,
+            "e": s.erased,
+            "f": s.first_at,
+            "a": s.last_at,
+            "g": s.stage,
+            "c": s.source,
+            "x": s.counted_as,
+            "o": s.person_of,
+        }
+        for m, s in members.items()
+    ]
+    cursor.execute(SAVE_MEMBERS, (as_json(rows),))
+
+
 def _members(
     cursor: Cursor[Any], events: Sequence[Any], interactions: Sequence[Any]
 ) -> dict[UUID, HealthMember]:
     ids = {e.member_id for e in interactions}
     ids |= {e.originator_id for e in events if isinstance(e, Member.Event)}
     found: dict[UUID, HealthMember] = defaultdict(HealthMember)
-    if ids:
-        cursor.execute(LOAD_MEMBERS, (list(ids),))
-        for member_id, *fields in cursor.fetchall():
-            found[member_id] = HealthMember(*fields)
+    found.update(members_of(cursor, ids))
     return found
+
+
+def members_of(cursor: Cursor[Any], ids: Iterable[UUID]) -> dict[UUID, HealthMember]:
+    """These members' stored rows (those without one left out)."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    cursor.execute(LOAD_MEMBERS, (wanted,))
+    return {member_id: HealthMember(*fields) for member_id, *fields in cursor.fetchall()}
 
 
 def _periods(cursor: Cursor[Any], interactions: Sequence[Any]) -> dict[PeriodKey, list[Any]]:
@@ -92,12 +152,12 @@ def _periods(cursor: Cursor[Any], interactions: Sequence[Any]) -> dict[PeriodKey
     return {tuple(row[:5]): list(row[5:]) for row in cursor.fetchall()}
 
 
-def _lasts(
-    cursor: Cursor[Any], members: dict[UUID, HealthMember]
-) -> dict[tuple[UUID, str], datetime]:
-    if not members:
+def lasts_of(cursor: Cursor[Any], members: Iterable[UUID]) -> dict[tuple[UUID, str], datetime]:
+    """These members' last interaction per channel ('' all channels)."""
+    wanted = list(members)
+    if not wanted:
         return {}
-    cursor.execute(LOAD_LASTS, (list(members),))
+    cursor.execute(LOAD_LASTS, (wanted,))
     return {(m, c): a for m, c, a in cursor.fetchall()}
 
 

@@ -10,8 +10,11 @@ from psycopg import Cursor
 from domain.feedback.events import Submitted as FeedbackSubmitted
 from domain.interactions.interaction import Interaction
 from projections.health.page import FLAGS, MEMBERSHIP, STAGES, Page
+from projections.health.persons import MERGE_EVENTS, regroup
 from projections.health.replay import READ_MODEL, STAGING, replay_staged
+from projections.health.replay_persons import stage_regroup
 from projections.health.replay_staging import ReplayStaging
+from projections.merge_runs import runs_between
 from projections.projection import Projection
 
 
@@ -27,17 +30,26 @@ class HealthProjection(Projection):
         {
             Interaction.Recorded.TOPIC,
             FeedbackSubmitted.TOPIC,
-            *(kind.TOPIC for kind in (*FLAGS, *MEMBERSHIP, *STAGES)),
+            *(kind.TOPIC for kind in (*FLAGS, *MEMBERSHIP, *STAGES, *MERGE_EVENTS)),
         }
     )
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
-        """Apply the page in log order; rows are read once and written once per page."""
-        Page(cursor, events).apply()
+        """Apply the page in log order; rows are read once and written once per page.
+
+        A merge or unmerge (rare) cuts the page: what comes before it is applied first.
+        """
+        for run, merge in runs_between(events, MERGE_EVENTS):
+            Page(cursor, run).apply()
+            if merge is not None:
+                regroup(cursor, merge)
 
     def apply_replay(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Stage the page's interactions and member changes (COPY): nothing is summed yet."""
-        ReplayStaging(cursor).stage(events)
+        for run, merge in runs_between(events, MERGE_EVENTS):
+            ReplayStaging(cursor).stage(run)
+            if merge is not None:
+                stage_regroup(cursor, merge)
 
     def finish_replay(self, cursor: Cursor[Any]) -> None:
         """Every health table from the staged log, in a few set-based statements."""

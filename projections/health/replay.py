@@ -20,8 +20,8 @@ from projections.health.replay_sql import (
     SILENCE_DAYS,
     STAGE_DAYS,
     WRITE_DELTAS,
-    WRITE_STATE,
 )
+from projections.health.replay_state_sql import WRITE_STATE
 from projections.health.rollups import SILENCE_CAP
 from projections.replay import restore_indexes, strip_indexes
 
@@ -41,8 +41,18 @@ READ_MODEL = (
     "health_rollup_totals",
     "health_membership_days",
     "health_cohorts",
+    "health_threads",
+    "health_member_threads",
+    "health_newcomers",
 )
-BULK = ("health_member_periods", "health_rollups", "health_counts", "health_daily")
+BULK = (
+    "health_member_periods",
+    "health_rollups",
+    "health_counts",
+    "health_daily",
+    "health_threads",
+    "health_member_threads",
+)
 # The replay's sorts and hashes (and the indexes built at its end) in memory, not in
 # temp files: the transaction's alone, the server's default left as it is.
 # JIT off: compiling its ~30 statements cost more than it saved.

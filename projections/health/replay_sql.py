@@ -8,6 +8,8 @@ over the staged log, in log order `seq`) and writes the differences.
 
 from __future__ import annotations
 
+from projections.health.replay_spikes_sql import GEN_NEWCOMERS, GEN_THREADS
+from projections.health.replay_spikes_sql import WRITE_DELTAS as WRITE_SPIKE_DELTAS
 from projections.health.rollups import STAGES as STAGE_BUCKETS
 
 
@@ -30,10 +32,11 @@ EVENTS = f"""
 CREATE TEMP TABLE hr_ev ON COMMIT DROP AS
 WITH flagged AS (SELECT DISTINCT member_id FROM health_replay_flags),
 erased AS (SELECT member_id, min(seq) AS seq FROM health_replay_flags WHERE erased GROUP BY 1)
-SELECT i.member_id, i.channel, i.kind, i.occurred_at, i.recorded_at, i.seq,
+SELECT i.member_id, i.channel, i.kind, i.occurred_at, i.recorded_at, i.seq, i.thread_ref,
     {utc("i.recorded_at")} AS rday, {utc("i.occurred_at")} AS oday,
     CASE WHEN f.member_id IS NOT NULL THEN 'f'
-        WHEN coalesce(m.is_staff OR m.is_bot OR m.erased, false) THEN 'x' ELSE 'c' END AS klass
+        WHEN coalesce(m.is_staff OR m.is_bot OR m.erased OR m.counted_as IS NOT NULL, false)
+            THEN 'x' ELSE 'c' END AS klass
 FROM health_replay_interactions i
 LEFT JOIN flagged f USING (member_id)
 LEFT JOIN health_replay_members m USING (member_id)
@@ -193,9 +196,16 @@ FROM opened o JOIN hr_stages h ON h.member_id = o.member_id AND h.rday > o.a
     AND h.stage <> h.before,
 LATERAL (VALUES (h.before, -1), (h.stage, 1)) AS x(stage, delta)
 """
-GENERATED = " UNION ALL ".join(
-    f"({query})" for query in (GEN_PERIODS, GEN_FIRST_LAST, GEN_DAILY, GEN_SILENCE, GEN_STAGE)
+GENERATORS = (
+    GEN_PERIODS,
+    GEN_FIRST_LAST,
+    GEN_DAILY,
+    GEN_SILENCE,
+    GEN_STAGE,
+    GEN_THREADS,
+    GEN_NEWCOMERS,
 )
+GENERATED = " UNION ALL ".join(f"({query})" for query in GENERATORS)
 ROW = "member_id, rday, target, g, c, p, metric, bucket, delta"
 AGGREGATE = """
 CREATE TEMP TABLE hr_agg (target text, g text, c text, p date, metric text, bucket int,
@@ -205,7 +215,7 @@ CREATE TEMP TABLE hr_agg (target text, g text, c text, p date, metric text, buck
 AGGREGATED = tuple(
     f"""INSERT INTO hr_agg SELECT target, g, c, p, metric, bucket, rday, sum(delta)
     FROM ({query}) AS e({ROW}) GROUP BY 1, 2, 3, 4, 5, 6, 7"""
-    for query in (GEN_PERIODS, GEN_FIRST_LAST, GEN_DAILY, GEN_SILENCE, GEN_STAGE)
+    for query in GENERATORS
 )
 FLAGGED = f"""
 CREATE TEMP TABLE hr_fe ON COMMIT DROP AS SELECT * FROM ({GENERATED}) AS e({ROW})
@@ -250,50 +260,5 @@ WRITE_DELTAS = (
     """INSERT INTO health_rollup_totals (granularity, channel, period, metric, bucket, members)
     SELECT granularity, channel, period, metric, bucket, sum(delta) FROM health_rollups
     GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta) <> 0""",
-)
-ERASED = "(SELECT member_id FROM health_replay_members WHERE erased)"
-COUNTED = "NOT coalesce(m.is_staff OR m.is_bot OR m.erased, false)"
-WRITE_STATE = (
-    """INSERT INTO health_members (member_id, joined_at, left_at, is_staff, is_bot, erased,
-        first_at, last_at, stage)
-    SELECT member_id, m.joined_at, m.left_at, coalesce(m.is_staff, false),
-        coalesce(m.is_bot, false), coalesce(m.erased, false), a.first_at, a.last_at,
-        coalesce(s.stage, '')
-    FROM health_replay_members m
-    FULL JOIN (SELECT member_id, min(occurred_at) AS first_at, max(occurred_at) AS last_at
-        FROM hr_ev GROUP BY 1) AS a USING (member_id)
-    LEFT JOIN (SELECT DISTINCT ON (member_id) member_id, stage FROM health_replay_stages
-        ORDER BY member_id, seq DESC) AS s USING (member_id)""",
-    f"""INSERT INTO health_member_periods (member_id, granularity, period, channel, kind,
-        interactions, first_recorded_at, silence)
-    SELECT member_id, 'day', oday, channel, kind, count(*), min(recorded_at), NULL FROM hr_ev
-    WHERE member_id NOT IN {ERASED} GROUP BY member_id, oday, channel, kind
-    UNION ALL
-    SELECT d.member_id, d.g, d.p, d.scope, '', d.n, d.f, s.silence
-    FROM (
-        SELECT member_id, g, p, scope, sum(cnt) AS n, min(f) AS f FROM hr_mpd
-        WHERE member_id NOT IN {ERASED} GROUP BY 1, 2, 3, 4
-    ) AS d LEFT JOIN (
-        SELECT member_id, scope, g, {period("g", "oday")} AS p, max(weeks) AS silence
-        FROM hr_sd, (VALUES ('week'), ('month')) AS gg(g) GROUP BY 1, 2, 3, 4
-    ) AS s USING (member_id, scope, g, p)""",
-    f"""INSERT INTO health_member_lasts (member_id, channel, last_at)
-    SELECT member_id, scope, max(hi) FROM hr_md WHERE member_id NOT IN {ERASED}
-    GROUP BY 1, 2""",
-    f"""INSERT INTO health_cohorts (granularity, cohort, period, members)
-    SELECT x.g, {period("x.g", "f.first_day")}, x.p, count(*)
-    FROM (SELECT DISTINCT member_id, g, p FROM hr_mpd WHERE scope = '') AS x
-    JOIN (SELECT member_id, {utc("min(occurred_at)")} AS first_day FROM hr_ev GROUP BY 1) AS f
-        USING (member_id)
-    LEFT JOIN health_replay_members m USING (member_id)
-    WHERE {COUNTED}
-    GROUP BY 1, 2, 3""",
-    f"""INSERT INTO health_membership_days (day, joined, left_)
-    SELECT day, sum(joined), sum(left_) FROM (
-        SELECT {utc("joined_at")} AS day, 1 AS joined, 0 AS left_ FROM health_replay_members m
-        WHERE joined_at IS NOT NULL AND {COUNTED}
-        UNION ALL
-        SELECT {utc("left_at")}, 0, 1 FROM health_replay_members m
-        WHERE joined_at IS NOT NULL AND left_at IS NOT NULL AND {COUNTED}
-    ) AS d GROUP BY day""",
+    *WRITE_SPIKE_DELTAS,
 )

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 LOAD_MEMBERS = """
-SELECT member_id, joined_at, left_at, is_staff, is_bot, erased, first_at, last_at, stage
+SELECT member_id, joined_at, left_at, is_staff, is_bot, erased, first_at, last_at, stage,
+    source_channel, counted_as, person_of
 FROM health_members WHERE member_id = ANY(%s)
 """
 SAVE_MEMBERS = """
 INSERT INTO health_members AS h
-    (member_id, joined_at, left_at, is_staff, is_bot, erased, first_at, last_at, stage)
+    (member_id, joined_at, left_at, is_staff, is_bot, erased, first_at, last_at, stage,
+    source_channel, counted_as, person_of)
 SELECT * FROM json_to_recordset(%s::json) AS r(m uuid, j timestamptz, l timestamptz,
-    s boolean, b boolean, e boolean, f timestamptz, a timestamptz, g text)
+    s boolean, b boolean, e boolean, f timestamptz, a timestamptz, g text, c text, x uuid,
+    o uuid)
 ON CONFLICT (member_id) DO UPDATE SET joined_at = EXCLUDED.joined_at,
     left_at = EXCLUDED.left_at, is_staff = EXCLUDED.is_staff, is_bot = EXCLUDED.is_bot,
     erased = EXCLUDED.erased, first_at = EXCLUDED.first_at, last_at = EXCLUDED.last_at,
-    stage = EXCLUDED.stage
+    stage = EXCLUDED.stage, source_channel = EXCLUDED.source_channel,
+    counted_as = EXCLUDED.counted_as, person_of = EXCLUDED.person_of
 """
 LOAD_PERIODS = """
 SELECT p.member_id, p.granularity, p.period, p.channel, p.kind, p.interactions,

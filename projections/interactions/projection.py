@@ -26,6 +26,7 @@ from domain.moments import week_of
 from projections.feedback_interactions import interactions_of
 from projections.interactions.merges import MERGE_EVENTS, apply_merge, routes
 from projections.interactions.replay_totals import write_replay_totals
+from projections.merge_runs import runs_between
 from projections.personal import CONTENT, Keys, PersonalData, seal_value
 from projections.projection import SealingProjection
 
@@ -147,7 +148,7 @@ class EngagementProjection(SealingProjection):
 
         A merge or unmerge (rare) cuts the page: what comes before it is applied first.
         """
-        for run, merge in _runs(events):
+        for run, merge in runs_between(events, MERGE_EVENTS):
             self._apply_run(cursor, run)
             if merge is not None:
                 apply_merge(cursor, merge, self.rule, live=True)
@@ -164,7 +165,7 @@ class EngagementProjection(SealingProjection):
 
     def apply_replay(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Keep the interactions, flags and merges; totals wait for `finish_replay`."""
-        for run, merge in _runs(events):
+        for run, merge in runs_between(events, MERGE_EVENTS):
             recorded = interactions_of(run)
             if recorded:
                 _insert_interactions(cursor, recorded, self.personal)
@@ -209,20 +210,6 @@ class EngagementProjection(SealingProjection):
             for (m, w, c), (n, weight) in weeks.items()
         ]
         cursor.execute(ADD_TO_WEEK, (_json(week_rows),))
-
-
-def _runs(events: Sequence[Any]) -> list[tuple[list[Any], Any]]:
-    """The page cut at each merge event: (events before it, the merge event or None)."""
-    runs: list[tuple[list[Any], Any]] = []
-    run: list[Any] = []
-    for event in events:
-        if type(event) in MERGE_EVENTS:
-            runs.append((run, event))
-            run = []
-        else:
-            run.append(event)
-    runs.append((run, None))
-    return runs
 
 
 def _members(recorded: list[Any]) -> set[UUID]:

@@ -18,6 +18,8 @@ from domain.lifecycle import History
 # of the whole page let the planner scan every interaction of the community for each page.
 # With %(settled)s, a rule version, members that rule holds inactive and who have not
 # interacted since are left out: nothing can change for them until they interact.
+# A member's history is the person's: its own interactions and those of the members merged
+# into it (a few, found by their partial index), which the log keeps under their own ids.
 HISTORIES = """
 WITH chosen AS (
     SELECT m.member_id, m.joined_at FROM members m
@@ -28,7 +30,8 @@ WITH chosen AS (
             WHERE s.member_id = m.member_id AND s.stage = 'inactive'
                 AND s.rule_version = %(settled)s AND s.since < %(until)s
                 AND NOT EXISTS (
-                    SELECT FROM member_interactions i WHERE i.member_id = m.member_id
+                    SELECT FROM member_interactions i
+                    WHERE i.member_id = ANY({person_m})
                         AND i.occurred_at > s.since AND i.occurred_at <= %(until)s))
     ORDER BY m.member_id LIMIT %(limit)s
 )
@@ -41,13 +44,18 @@ LEFT JOIN LATERAL (
     FROM member_interactions i
     JOIN unnest(%(kinds)s::text[], %(weights)s::float8[]) AS k(kind, weight)
         ON k.kind = i.kind AND k.weight > 0
-    WHERE i.member_id = c.member_id AND i.occurred_at <= %(until)s
+    WHERE i.member_id = ANY({person_c}) AND i.occurred_at <= %(until)s
         AND (%(since)s::timestamptz IS NULL OR i.occurred_at > %(since)s)
 ) h ON true
 ORDER BY c.member_id
 """
-PAGE_OF_MEMBERS = HISTORIES.format(which="m.member_id > %(after)s")
-THESE_MEMBERS = HISTORIES.format(which="m.member_id = ANY(%(ids)s)")
+_PERSON_OF = (
+    "ARRAY(SELECT {0}.member_id UNION ALL"
+    " SELECT s.member_id FROM members s WHERE s.merged_into = {0}.member_id)"
+)
+_PERSON = {"person_m": _PERSON_OF.format("m"), "person_c": _PERSON_OF.format("c")}
+PAGE_OF_MEMBERS = HISTORIES.format(which="m.member_id > %(after)s", **_PERSON)
+THESE_MEMBERS = HISTORIES.format(which="m.member_id = ANY(%(ids)s)", **_PERSON)
 
 
 class MemberHistories:

@@ -62,6 +62,7 @@ class MembersProjection(SealingProjection):
         "member_identities",
         "member_counts",
         "identity_match_decisions",
+        "member_name_terms",
     )
     topics: ClassVar[frozenset[str]] = frozenset(
         {*(kind.TOPIC for kind in _APPLIED), *(kind.TOPIC for kind in MATCH_EVENTS)}

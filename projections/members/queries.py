@@ -16,6 +16,8 @@ from psycopg_pool import ConnectionPool
 
 from domain.members.member import ACTIVE, LEFT
 from projections.cursors import Keyset, Page, Row
+from projections.members.name_terms import query_term
+from projections.members.search import Counted, Search, counted, only_search
 from projections.personal import ATTRIBUTES, EMAIL, HANDLE, PersonalData, open_value
 
 DEFAULT_STATUSES = (ACTIVE, LEFT)
@@ -67,6 +69,13 @@ class MemberFilter:
     motivation: str | None = None
     # Blind indexes of the search text: an exact e-mail or handle (see PersonalData).
     search_keys: tuple[bytes, ...] = ()
+    # The keyed term of the search text as the start of a name (see name_terms).
+    name_term: int | None = None
+
+    @property
+    def searched(self) -> Search:
+        """What the search compares, as projections/members/search.py reads it."""
+        return Search(self.name_term, self.search_keys)
 
 
 class MemberQueries:
@@ -104,7 +113,11 @@ class MemberQueries:
         """The filter with the blind indexes its search text is matched against exactly."""
         if not where.search:
             return where
-        return replace(where, search_keys=tuple(self.personal.search_keys(where.search)))
+        return replace(
+            where,
+            search_keys=tuple(self.personal.search_keys(where.search)),
+            name_term=query_term(self.personal, where.search),
+        )
 
     def open(self, rows: Iterable[Row], identities: dict[UUID, list[Row]], reveal: bool) -> None:
         """Put each row's personal values in clear (`reveal`) or as nulls, in place.
@@ -148,8 +161,10 @@ class MemberQueries:
 
     def page(self, where: MemberFilter, order: MemberOrder, after: str | None, limit: int) -> Page:
         """A page of members after the cursor, plus whether more follow."""
-        key_sql, comparison, order_sql = _ORDER_SQL[order]
         keyset = _KEYSETS[order]
+        if where.search:
+            return keyset.page(self._rows(*_search_page(where, order, after, limit)), limit)
+        key_sql, comparison, order_sql = _ORDER_SQL[order]
         conditions, params = _conditions(where)
         if after is not None:
             key, member_id = keyset.decode(after)
@@ -161,7 +176,20 @@ class MemberQueries:
         return keyset.page(self._rows(query, [*params, limit + 1]), limit)
 
     def count(self, where: MemberFilter) -> int:
-        """How many members match: from the counters when they can answer, else by counting."""
+        """How many members match (a search's count stops at the cap, see `counted`)."""
+        return self.counted(where).total
+
+    def counted(self, where: MemberFilter) -> Counted:
+        """How many members match: a search's exactly up to SEARCH_COUNT_CAP, else exactly."""
+        if where.search:
+            conditions, params = _conditions(where)
+            alone = only_search(where.statuses, len(conditions) > 1)
+            query = where.searched.counting(None if alone else _joined(conditions, params))
+            return counted(int(self._rows(*query)[0]["count"]))
+        return Counted(self._exact_count(where), True)
+
+    def _exact_count(self, where: MemberFilter) -> int:
+        """From the counters when they can answer, else by counting."""
         dimension, value = _counter_for(where)
         if dimension is None:
             conditions, params = _conditions(where)
@@ -192,10 +220,6 @@ def _conditions(where: MemberFilter) -> tuple[list[sql.Composable], list[Any]]:
     if where.channel is not None:
         conditions.append(sql.SQL("channels @> ARRAY[%s]::text[]"))
         params.append(where.channel)
-    if where.search:
-        # Names by substring (trigram index); e-mails and handles exactly, by blind index.
-        conditions.append(sql.SQL("(lower(display_name) LIKE %s OR search_keys && %s::bytea[])"))
-        params += [f"%{_escape_like(where.search.lower())}%", list(where.search_keys)]
     for column in ("is_staff", "is_bot"):
         if getattr(where, column) is not None:
             conditions.append(sql.SQL(f"{column} = %s"))
@@ -238,5 +262,25 @@ def _counter_for(where: MemberFilter) -> tuple[str | None, str | None]:
     return "status", None
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _joined(
+    conditions: list[sql.Composable], params: list[Any]
+) -> tuple[sql.Composable, list[Any]]:
+    return sql.SQL(" AND ").join(conditions), params
+
+
+def _search_page(
+    where: MemberFilter, order: MemberOrder, after: str | None, limit: int
+) -> tuple[sql.Composable, list[Any]]:
+    """A search's page: candidates by name term and blind index (projections/.../search.py)."""
+    key_sql, comparison, order_sql = _ORDER_SQL[order]
+    conditions, params = _conditions(where)
+    search = where.searched
+    if order is MemberOrder.DISPLAY_NAME_ASC:
+        if after is not None:
+            key, member_id = _KEYSETS[order].decode(after)
+            conditions.append(sql.SQL(f"({key_sql}, member_id) {comparison} (%s, %s)"))
+            params += [key, member_id]
+        return search.sorted_page(_joined(conditions, params), order_sql, limit + 1)
+    keyset = list(_KEYSETS[order].decode(after)) if after is not None else None
+    ascending = order is MemberOrder.JOINED_AT_ASC
+    return search.joined_page(_joined(conditions, params), ascending, keyset, limit + 1)

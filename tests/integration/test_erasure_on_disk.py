@@ -28,6 +28,7 @@ from domain.commands import IdentityRef
 from domain.feedback import FeedbackItem, FeedbackKind
 from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
+from projections.members.name_terms import name_terms
 from projections.worker import ProjectionWorker
 from tests.conftest import test_settings
 
@@ -177,6 +178,13 @@ def test_an_erased_member_leaves_no_readable_byte_in_any_file(embedded: Embedded
         person = person_with_everything(runtime, mark)
         # The blind indexes of the feedback's words, which text search matches.
         words = tuple(personal_data(runtime).word_keys(f"Vexholm {mark}"))
+        # And those of the starts of both names the member had, which name search matches,
+        # as PostgreSQL stores a bigint (little-endian here).
+        named = (f"Thessaly Quorndon {mark}", f"Thessaly Brightwater {mark}")
+        terms = {t for name in named for t in name_terms(personal_data(runtime), name)}
+        # Less those the member kept below shares ("k", "ke", ... and the mark's).
+        terms -= name_terms(personal_data(runtime), f"Control Kestrelwyn {mark}")
+        words += tuple(t.to_bytes(8, "little", signed=True) for t in terms)
         control = runtime.community.join_member(
             cmd.JoinMember(display_name=f"Control Kestrelwyn {mark}")
         ).member.id
@@ -197,7 +205,9 @@ def test_an_erased_member_leaves_no_readable_byte_in_any_file(embedded: Embedded
                 "SELECT count(*) FROM pg_stats WHERE tablename = 'members'"
             ).fetchone() != (0,)
             indexed = "SELECT count(*) FROM feedback_terms WHERE term = ANY(%s)"
-            assert conn.execute(indexed, (list(words),)).fetchone() == (2,)
+            assert conn.execute(indexed, (list(words[:2]),)).fetchone() == (2,)
+            starts = "SELECT count(*) FROM member_name_terms WHERE term = ANY(%s)"
+            assert conn.execute(starts, (list(terms),)).fetchone() != (0,)
 
         runtime.community.erase_member(cmd.EraseMember(member_id=person.member_id))
         # The worker loop, as `crm worker` and `crm serve` run it: projections, then the

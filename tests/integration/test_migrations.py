@@ -29,6 +29,7 @@ EXPECTED_TABLES = {
     "projection_positions",
     "members",
     "member_identities",
+    "member_name_terms",
     "member_counts",
     "secret_fingerprint",
     "member_interactions",
@@ -86,6 +87,12 @@ EXPECTED_TABLES = {
     "health_replay_members",
     "health_replay_flags",
     "health_replay_stages",
+    "health_threads",
+    "health_member_threads",
+    "health_newcomers",
+    "identity_match_decisions",
+    "event_schedule",
+    "event_attendees",
 }
 
 

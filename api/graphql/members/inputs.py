@@ -114,8 +114,9 @@ class MemberFilterInput:
     channel: Channel | None = strawberry.field(default=None, description="Is on this channel.")
     search: str | None = strawberry.field(
         default=None,
-        description="A substring of the name, or an exact e-mail or handle (any case); "
-        "needs personal-data access (FORBIDDEN otherwise).",
+        description="The start of any of the name's first 8 words, and the words after it"
+        " (any case and punctuation; up to 32 characters count), or an exact e-mail or"
+        " handle (any case); needs personal-data access (FORBIDDEN otherwise).",
     )
     is_staff: bool | None = strawberry.field(default=None, description="Staff or not.")
     is_bot: bool | None = strawberry.field(default=None, description="Bot or not.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime
 from enum import Enum
@@ -26,6 +27,7 @@ from api.services import in_thread
 from domain.members.member import Member as MemberAggregate
 from domain.values import Channel as DomainChannel
 from projections.members.queries import MemberFilter
+from projections.members.search import SEARCH_COUNT_CAP, Counted
 
 if TYPE_CHECKING:
     from api.graphql.ambassadors import Ambassadorship
@@ -295,14 +297,33 @@ class MemberConnection(Connection[MemberEdge]):
     """A page of the member list, which knows its filter to count the whole list."""
 
     where: strawberry.Private[MemberFilter]
+    # Counted once per list, however many of its count fields a query asks.
+    counting: strawberry.Private[asyncio.Future[Counted] | None] = None
 
     @strawberry.field(description="The members of this page, without cursors.")
     def nodes(self) -> list[Member]:
         return [edge.node for edge in self.edges]
 
-    @strawberry.field(description="How many members match the filter, across all pages.")
+    @strawberry.field(
+        description="How many members match the filter, across all pages. A search's count"
+        f" is exact up to {SEARCH_COUNT_CAP:,}; past that it is {SEARCH_COUNT_CAP:,} and"
+        ' totalCountIsExact is false (show it as "10,000+").'
+    )
     async def total_count(self, info: Info) -> int:
-        return await in_thread(info.context.services.members.count, self.where)
+        return (await self._counted(info)).total
+
+    @strawberry.field(
+        description="False when more members match than totalCount says: a search matched"
+        f" more than {SEARCH_COUNT_CAP:,}. Every other count is exact."
+    )
+    async def total_count_is_exact(self, info: Info) -> bool:
+        return (await self._counted(info)).exact
+
+    def _counted(self, info: Info) -> asyncio.Future[Counted]:
+        if self.counting is None:
+            members = info.context.services.members
+            self.counting = asyncio.ensure_future(in_thread(members.counted, self.where))
+        return self.counting
 
 
 def member_from_row(row: dict[str, Any], identities: list[dict[str, Any]], reveal: bool) -> Member:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.api.conftest import Api, join, unique
+import pytest
+from eventsourcing.domain import CanCreateTimestamp
+
+from tests.api.conftest import Api, join, settle, unique
+from tests.api.members.test_merge_api import MERGE
 
 RECORD = """
 mutation Record($input: RecordInteractionInput!) {
@@ -108,3 +113,27 @@ def test_bad_input_is_a_typed_error_naming_the_argument(api: Api, viewer_key: st
         assert error["extensions"]["field"] == field, body
     unknown = api.graphql(HEALTH, {**SPAN, "channel": "MYSPACE"}, key=viewer_key)
     assert "Channel" in unknown["errors"][0]["message"]  # refused by the schema itself
+
+
+def test_a_merged_person_counts_once_and_an_earlier_as_of_keeps_the_old_answer(
+    api: Api, admin_key: str, viewer_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    span = {"from": "1996-03-04", "to": "1996-03-18", "granularity": "WEEK"}
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    recorded = datetime(yesterday.year, yesterday.month, yesterday.day, 10, tzinfo=UTC)
+    with monkeypatch.context() as then:  # the two members' histories, recorded yesterday
+        then.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(lambda: recorded))
+        source, target = join(api, admin_key)["id"], join(api, admin_key)["id"]
+        record(api, admin_key, source, "1996-03-04T10:00:00+00:00")
+        record(api, admin_key, target, "1996-03-05T10:00:00+00:00")
+        record(api, admin_key, target, "1996-03-12T10:00:00+00:00")
+    merged = api.graphql(MERGE, {"input": {"sourceId": source, "targetId": target}}, key=admin_key)
+    assert merged["data"]["mergeMembers"]["__typename"] == "MembersMerged", merged
+    settle(api)
+
+    def new_and_active(**variables: Any) -> list[tuple[int, int]]:
+        found = health(api, viewer_key, **span, **variables)
+        return [(p["new"]["value"], p["active"]["value"]) for p in found]
+
+    assert new_and_active() == [(1, 1), (0, 1)]
+    assert new_and_active(asOf=yesterday.isoformat()) == [(2, 2), (0, 1)]

@@ -157,7 +157,7 @@ def test_member_engagement_scores_ranks_and_buckets_by_week(api: Api, admin_key:
 
 
 def test_top_members_follow_the_score_and_page_by_cursor(api: Api, admin_key: str) -> None:
-    channel = "MEETUP"  # a channel no other test records on
+    channel = "WEBSITE"  # a channel no other test records on (events record on meetup)
     scores = {}
     for count in (3, 1, 2):
         member = join(api, admin_key, displayName=f"Top {count}")

@@ -154,20 +154,23 @@ def test_counts_follow_untag_and_rejoin(api: Api, admin_key: str) -> None:
     assert _list(api, admin_key, filter={"tag": tag, "status": ["ACTIVE"]})["totalCount"] == 1
 
 
-def test_search_matches_names_by_substring_and_emails_and_handles_exactly(
+def test_search_matches_names_from_a_word_start_and_emails_and_handles_exactly(
     api: Api, admin_key: str
 ) -> None:
-    """Names match by substring; e-mails and handles exactly (through their blind indexes),
-    ignoring case and a handle's leading @, and no longer by a part of them."""
+    """Names match from the start of any word on (any case, punctuation ignored); e-mails
+    and handles exactly (through their blind indexes), ignoring case and a handle's leading
+    @, and no longer by a part of them."""
     marker = uuid.uuid4().hex[:10]
-    by_name = join(api, admin_key, displayName=f"Name{marker}Person")
+    by_name = join(api, admin_key, displayName=f"Name{marker} Person-Lovelace")
     by_handle = join(
         api, admin_key, identities=[{"channel": "DISCORD", "handle": f"Handle{marker}"}]
     )
     by_email = join(api, admin_key, email=f"mail{marker}@example.org")
 
-    assert _ids(_list(api, admin_key, filter={"search": f"name{marker}"})) == [by_name["id"]]
-    assert _ids(_list(api, admin_key, filter={"search": marker.upper()})) == [by_name["id"]]
+    for text in (f"name{marker}", f"NAME{marker} person", f" name{marker}-PERSON lov"):
+        assert _ids(_list(api, admin_key, filter={"search": text})) == [by_name["id"]], text
+    # Inside a word is not a start: nothing.
+    assert _list(api, admin_key, filter={"search": marker})["totalCount"] == 0
 
     for exact in (f"Handle{marker}", f"@handle{marker}", f"HANDLE{marker}"):
         hits = _list(api, admin_key, filter={"search": exact})
@@ -188,8 +191,40 @@ def test_search_treats_like_wildcards_literally(api: Api, admin_key: str) -> Non
     marker = uuid.uuid4().hex[:10]
     literal = join(api, admin_key, displayName=f"Pct{marker}%_x")
     join(api, admin_key, displayName=f"Pct{marker}abx")
-    hits = _list(api, admin_key, filter={"search": f"{marker}%_"})
+    hits = _list(api, admin_key, filter={"search": f"pct{marker}%_"})
     assert _ids(hits) == [literal["id"]]
+    assert _list(api, admin_key, filter={"search": "%"})["totalCount"] == 0
+
+
+HOSTILE_SEARCHES = [
+    "%%%",
+    "\\",
+    "' OR 1=1 --",
+    "); DROP TABLE members; --",
+    "\u202eevil",
+    "e\u0301\u0301\u0301",
+    "\U0001f642" * 50,
+    "ǅ" * 100,
+    "-" * 100,
+    "a " * 50,
+    "\x7f\x1b[31m",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_SEARCHES)
+def test_hostile_searches_answer_without_error(api: Api, admin_key: str, text: str) -> None:
+    """Quotes, escapes, controls, combining marks, emoji, bidi overrides: a plain answer,
+    never an error, with the count and whether it is exact."""
+    body = api.graphql(
+        "query S($s: String) { members(filter: {search: $s}) { totalCount totalCountIsExact"
+        " edges { node { id } } } }",
+        {"s": text},
+        key=admin_key,
+    )
+    assert "errors" not in body, body
+    found = body["data"]["members"]
+    assert found["totalCountIsExact"] is True
+    assert found["totalCount"] >= len(found["edges"])
 
 
 def test_search_finds_nobody_after_erasure(api: Api, admin_key: str) -> None:
@@ -201,12 +236,15 @@ def test_search_finds_nobody_after_erasure(api: Api, admin_key: str) -> None:
         displayName=f"Erasable{marker}",
         identities=[{"channel": "FORUM", "handle": f"h{marker}"}],
     )
-    assert _list(api, admin_key, filter={"search": marker})["totalCount"] == 1
+    for text in (f"erasable{marker}", f"h{marker}"):
+        assert _list(api, admin_key, filter={"search": text})["totalCount"] == 1
     succeed(api, "eraseMember", {"memberId": member["id"]}, key=admin_key)
     statuses = ["ACTIVE", "LEFT", "ERASED"]
-    gone = _list(api, admin_key, filter={"search": marker, "status": statuses})
-    assert gone["edges"] == []
-    assert gone["totalCount"] == 0
+    for text in (f"erasable{marker}", f"h{marker}", "erasable"):
+        gone = _list(api, admin_key, filter={"search": text, "status": statuses})
+        assert member["id"] not in _ids(gone)
+        if text != "erasable":
+            assert (gone["edges"], gone["totalCount"]) == ([], 0)
 
 
 def test_filter_by_staff_and_bot(api: Api, admin_key: str) -> None:

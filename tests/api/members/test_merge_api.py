@@ -176,3 +176,37 @@ def test_two_merges_of_one_source_at_once_one_wins(api: Api, admin_key: str) -> 
     kinds = sorted(r["__typename"] for r in results)
     assert kinds == ["MembersMerged", "MergeRefused"], results
     assert next(r for r in results if r["__typename"] == "MergeRefused")["code"] == "ALREADY_MERGED"
+
+
+SEARCH = """
+query ($search: String!) {
+  members(first: 10, filter: {search: $search}) {
+    totalCount totalCountIsExact edges { node { id status } }
+  }
+}
+"""
+
+
+def test_search_finds_the_person_once_while_merged_and_each_member_after(
+    api: Api, admin_key: str
+) -> None:
+    word = unique("Quillon").replace("-", "")
+    source = join(api, admin_key, displayName=f"{word} Source")["id"]
+    target = join(api, admin_key, displayName=f"{word} Target")["id"]
+
+    def found() -> tuple[int, list[str]]:
+        body = api.graphql(SEARCH, {"search": word}, key=admin_key)
+        assert "errors" not in body, body
+        connection = body["data"]["members"]
+        ids = [edge["node"]["id"] for edge in connection["edges"]]
+        assert connection["totalCount"] == len(ids), connection
+        return connection["totalCount"], ids
+
+    settle(api)
+    assert sorted(found()[1]) == sorted([source, target])
+    merge = merged(api, admin_key, source, target)
+    settle(api)
+    assert found() == (1, [target])
+    api.graphql(UNMERGE, {"input": {"mergeId": merge["merge"]["id"]}}, key=admin_key)
+    settle(api)
+    assert sorted(found()[1]) == sorted([source, target])

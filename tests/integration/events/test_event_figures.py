@@ -15,6 +15,7 @@ import pytest
 from api.bootstrap import build_runners, use_cases
 from application.runtime import Runtime
 from domain.events import commands as cmd
+from domain.members.commands import MergeMembers, UnmergeMembers
 from projections.events.queries import EventQueries
 from tests.integration.conftest import rows, scalar
 from tests.integration.events.helpers import catch_up, figures, joined, scheduled, spoke
@@ -126,3 +127,24 @@ def test_a_rebuild_gives_the_same_rows(runtime: Runtime) -> None:
     runner.catch_up(retrying=True)
     rebuilt = {t: rows(runtime.database_url, f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
     assert rebuilt == live and len(live["event_attendees"]) == 2
+
+
+def test_members_merged_into_one_person_count_once(runtime: Runtime) -> None:
+    source, target = joined(runtime, "Ada"), joined(runtime, "Ada L.")
+    a, b = scheduled(runtime, A), scheduled(runtime, B)
+    check_in(runtime, a, source, A)
+    for member in (source, target):
+        check_in(runtime, b, member, B)
+
+    def counted() -> tuple[int, int, int, int]:
+        catch_up(runtime)
+        at_b = figures(runtime, b)
+        return (at_b.registered, at_b.attended, at_b.first_timers, at_b.newcomers)
+
+    assert counted() == (2, 2, 1, 1)
+    merge = MergeMembers(source_id=source, target_id=target)
+    merge_id = runtime.community.merge_members(merge).merge.id
+    # One person, who came to A before: neither a first-timer nor a newcomer at B.
+    assert counted() == (1, 1, 0, 0)
+    runtime.community.unmerge_members(UnmergeMembers(merge_id=merge_id))
+    assert counted() == (2, 2, 1, 1)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from eventsourcing.domain import CanCreateTimestamp
 
 from application.health.reports import CommunityHealth
 from application.runtime import Runtime
@@ -35,13 +33,6 @@ WEEK, MONTH = Granularity.WEEK, Granularity.MONTH
 DAY1, DAY3 = date(2026, 4, 1), date(2026, 4, 10)  # recording days; the late one on DAY3
 NOW = datetime(2026, 4, 20, 12, tzinfo=UTC)  # "now" as the use case sees it
 RULE = HealthRule(inactive_weeks=2)  # two silent weeks: a small community's scale
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    found = Clock()
-    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(lambda: found.now))
-    yield found
 
 
 @dataclass

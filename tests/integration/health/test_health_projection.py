@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from eventsourcing.domain import CanCreateTimestamp
 
 from api.bootstrap import build_runners
 from application.runtime import Runtime
@@ -34,6 +32,9 @@ TABLES = {
     "health_rollup_totals": "members <> 0",
     "health_membership_days": "(joined, left_) <> (0, 0)",
     "health_cohorts": "members <> 0",
+    "health_threads": "interactions <> 0",
+    "health_member_threads": "true",
+    "health_newcomers": "members <> 0",
 }
 
 
@@ -45,14 +46,6 @@ class Clock:
 
     def on(self, day: date) -> None:
         self.now = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    """Events recorded at the clock's time instead of now."""
-    found = Clock()
-    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(lambda: found.now))
-    yield found
 
 
 def health_runner(runtime: Runtime, batch_size: int = 4) -> ProjectionRunner:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from eventsourcing.domain import CanCreateTimestamp
 
 from application.runtime import Runtime
 from domain.feedback import FeedbackKind
@@ -29,13 +27,6 @@ pytestmark = pytest.mark.integration
 # After the scripted community's days (recorded times follow the log, as in the store).
 DAY4, DAY5 = date(2026, 4, 12), date(2026, 4, 14)
 WEEK, MONTH = Granularity.WEEK, Granularity.MONTH
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    found = Clock()
-    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(lambda: found.now))
-    yield found
 
 
 def community(runtime: Runtime, clock: Clock) -> dict[str, object]:

@@ -20,6 +20,7 @@ from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 from domain.members.member import Member
 from domain.members.merges import MergeRefused
+from projections.lifecycle.histories import MemberHistories
 from tests.conftest import create_database, drop_database, test_settings
 from tests.integration.conftest import rows
 from tests.integration.members.read_models import catch_up, differences, dump
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.integration
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 # The projections that apply merges; the others count each member apart (see the notes).
-MERGING = ("members", "engagement", "lifecycle")
+MERGING = ("members", "engagement", "lifecycle", "health")
 SOURCE = UUID("00000000-0000-4000-8000-00000000000a")
 TARGET = UUID("00000000-0000-4000-8000-00000000000b")
 
@@ -213,3 +214,17 @@ def test_erasing_a_merged_member_erases_every_person_involved(runtime: Runtime) 
     )
     with pytest.raises(MergeRefused):
         runtime.community.merge_members(refused)
+
+
+def test_the_stage_rule_reads_the_persons_whole_history(runtime: Runtime) -> None:
+    founded(runtime)
+    catch_up(runtime)
+    rule = runtime.settings.engagement_rule()
+    histories = MemberHistories(runtime.pool)
+    before = histories.histories_of(rule, [TARGET], NOW)
+    merge(runtime)
+    catch_up(runtime)
+    (person,) = histories.histories_of(rule, [TARGET], NOW)
+    # Both members' interactions, the source's (recorded under its own id) among them.
+    assert len(person.moments) == len(before[0].moments) + 4
+    assert histories.histories_of(rule, [SOURCE], NOW) == []

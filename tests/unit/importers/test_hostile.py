@@ -9,50 +9,62 @@ from pathlib import Path
 
 import pytest
 
-from application.importers import json_reader
-from application.importers.json_reader import BrokenJson, JsonReader, array_items, object_entries
+from application.importers import json_stream
+from application.importers.json_stream import BadItem, JsonStream, JsonStructureError
+from application.importers.streams import as_text
 from application.members.community import Community
 from tests.exports import SlackExport, message, slack_user, ts
 from tests.unit.importers.helpers import member_of, run
 
 
-def items(data: bytes, **options: int) -> list[object]:
-    """Every element of a JSON array given as bytes."""
-    return list(array_items(JsonReader(io.BytesIO(data), **options)))
+def items(data: bytes) -> list[object]:
+    """Every element of a JSON array given as bytes, read as the parsers read a file."""
+    return list(JsonStream(as_text(io.BytesIO(data))).items_at(()))
 
 
 def test_arrays_are_read_across_chunk_edges(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(json_reader, "CHUNK", 7)
+    monkeypatch.setattr(json_stream, "CHUNK", 7)
     values = [{"ts": "1.5", "text": "é" * 5}, 123456789, -1.5e3, True, None, "x" * 20, []]
     assert items(("\ufeff" + json.dumps(values)).encode()) == values
     assert items(b" [ ] ") == []
 
 
 def test_a_broken_document_stops_with_a_reason() -> None:
-    with pytest.raises(BrokenJson, match="expected ','"):
+    with pytest.raises(JsonStructureError, match="expected ',' or ']'"):
         items(b'[{"a": 1} {"b": 2}]')
-    with pytest.raises(BrokenJson, match="not valid JSON"):
+    with pytest.raises(JsonStructureError, match="the file ends inside a value"):
         items(b'[{"a": 1}, {"b": ')
-    with pytest.raises(BrokenJson, match="not UTF-8"):
-        items(b'["\xff\xfe"]')
+    with pytest.raises(JsonStructureError, match="expected an array"):
+        items(b'{"a": 1}')
+    first, second = items(b'["\xff\xfe", 2]')
+    assert isinstance(first, BadItem) and "not UTF-8" in first.reason and second == 2
 
 
 def test_deep_nesting_is_refused_without_exhausting_the_stack() -> None:
-    with pytest.raises(BrokenJson, match="nested too deeply"):
-        items(b"[" + b"[" * 100_000 + b"]" * 100_000 + b"]")
+    (deep,) = items(b"[" + b"[" * 100_000 + b"]" * 100_000 + b"]")
+    assert isinstance(deep, BadItem) and "nested too deeply" in deep.reason
     assert len(items(b"[" + b"[" * 50 + b"]" * 50 + b"]")) == 1  # shallow enough: read
 
 
-def test_a_huge_value_is_refused_at_the_bound_not_read_whole() -> None:
-    huge = b'["' + b"a" * 5_000_000 + b'"]'
-    with pytest.raises(BrokenJson, match="longer than 1000000"):
-        items(huge, max_value_chars=1_000_000)
+def test_a_huge_value_is_refused_at_the_bound_not_read_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(json_stream, "MAX_ITEM", 1_000_000)
+    huge, after = items(b'["' + b"a" * 5_000_000 + b'", 1]')
+    assert isinstance(huge, BadItem) and "larger than 1000000" in huge.reason and after == 1
 
 
-def test_an_object_streams_only_the_named_array() -> None:
-    reader = JsonReader(io.BytesIO(b'{"channel": {"id": "1"}, "messages": [1, 2], "n": 2}'))
-    seen = [(k, list(v) if k == "messages" else v) for k, v in object_entries(reader, "messages")]
-    assert seen == [("channel", {"id": "1"}), ("messages", [1, 2]), ("n", 2)]
+def test_an_object_streams_only_the_named_array(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(json_stream, "CHUNK", 3)
+    text = '{"channel": {"id": "1"}, "messages": [1, {"}": "]"}, 2], "bad": [}, "n": 2}'
+    seen = [
+        (k, list(v) if k == "messages" else v)
+        for k, v in JsonStream(io.StringIO(text)).entries("messages")
+    ]
+    assert seen[:2] == [("channel", {"id": "1"}), ("messages", [1, {"}": "]"}, 2])]
+    assert isinstance(seen[2][1], BadItem) and seen[3] == ("n", 2)
+    unread = JsonStream(io.StringIO(text)).entries("messages")
+    assert [k for k, _ in unread] == ["channel", "messages", "bad", "n"]  # left unread: skipped
 
 
 def test_climbing_names_and_bombs_in_a_zip_are_refused_and_the_rest_read(

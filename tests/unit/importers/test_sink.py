@@ -10,6 +10,7 @@ from application.importers.ports import AppliedRow, RowOutcome
 from application.importers.report import ImportReport
 from application.importers.sink import ImportSink
 from application.members.community import Community
+from domain.events import EventIsCancelled
 from domain.importers.records import (
     Attendance,
     ImportRecord,
@@ -18,6 +19,7 @@ from domain.importers.records import (
     PlatformMembership,
     PlatformUser,
     Position,
+    Rsvp,
 )
 from domain.interactions.interaction import InteractionKind
 from domain.values import Channel
@@ -32,6 +34,9 @@ class FakeAttendance:
 
     def __init__(self) -> None:
         self.rows: list[tuple[UUID, Attendance]] = []
+
+    def open_for_attendance(self, event_id: UUID) -> None:
+        """Every event is open here."""
 
     def apply_attendance(self, event_id: UUID, rows: Sequence[Attendance]) -> Sequence[AppliedRow]:
         """Record each row once per event."""
@@ -98,3 +103,60 @@ def test_activity_before_its_user_makes_the_member_the_user_then_names(
     assert ada is not None and (ada.display_name, ada.is_bot) == ("Ada", True)
     assert bob is not None and bob.display_name == "Bob" and bob.status == "left"
     assert (report.members_created, report.imported, report.error_count) == (2, 4, 0)
+
+
+def test_declined_and_waitlisted_rows_are_skipped_unless_they_came(community: Community) -> None:
+    recorder = FakeAttendance()
+    rows: list[ImportRecord] = [
+        Attendance(Channel.MEETUP, "m1", "Ada", AT, rsvp=Rsvp.DECLINED),
+        Attendance(Channel.MEETUP, "m2", "Bob", AT, rsvp=Rsvp.WAITLISTED),
+        Attendance(Channel.MEETUP, "m3", "Cy", AT, rsvp=Rsvp.WAITLISTED, attended=True),
+    ]
+
+    report = apply(community, rows, attendance=recorder, event_id=uuid4())
+
+    assert [row.attendee_id for _, row in recorder.rows] == ["m3"]
+    assert report.skipped == {
+        "declined: said no, so not expected at the event": 1,
+        "waitlisted: never given a place, so not expected at the event": 1,
+    }
+    assert report.imported == 1
+
+
+def test_an_event_cancelled_mid_import_fails_its_rows_and_nothing_else(
+    community: Community,
+) -> None:
+    class Cancelled(FakeAttendance):
+        def apply_attendance(
+            self, event_id: UUID, rows: Sequence[Attendance]
+        ) -> Sequence[AppliedRow]:
+            raise EventIsCancelled(event_id)
+
+    rows: list[ImportRecord] = [Attendance(Channel.MEETUP, f"m{n}", "Ada", AT) for n in range(3)]
+    report = apply(community, rows, attendance=Cancelled(), event_id=uuid4())
+
+    assert report.error_count == 3 and {e.stage for e in report.errors} == {"apply"}
+    assert "was cancelled" in report.errors[0].reason
+
+
+def test_platform_attributes_join_the_members_own_and_follow_the_platform(
+    community: Community,
+) -> None:
+    at = Position("users.csv", "line 2")
+
+    def user(level: int) -> PlatformUser:
+        trust = (("discourse.trust_level", level),)
+        return PlatformUser(Channel.DISCOURSE, "7", "ada", "Ada", at, attributes=trust)
+
+    apply(community, [user(1)])
+    ada = member_of(community, "discourse", "7")
+    assert ada is not None and ada.attributes["discourse.trust_level"] == 1
+    ada.update_profile({"attributes": {"team": "docs"}})  # a manager's own attribute
+    community.save_members(ada)
+
+    same = apply(community, [user(1)])
+    promoted = apply(community, [user(3)])
+
+    ada = member_of(community, "discourse", "7")
+    assert ada is not None and (same.duplicates, promoted.imported) == (1, 1)
+    assert ada.attributes["discourse.trust_level"] == 3 and ada.attributes["team"] == "docs"
