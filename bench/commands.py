@@ -35,7 +35,7 @@ from bench.harness import (
 from bench.loops import Loop, timed_loop
 from domain.interactions.commands import RecordInteraction
 
-CLIENTS = 8
+CLIENTS = 50
 QUICK_SECONDS = 1.5
 FULL_SECONDS = 30.0
 QUICK_WARM_UP_SECONDS = 0.5

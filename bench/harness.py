@@ -90,7 +90,7 @@ def crm(bench: Bench, *args: str, check: bool = True) -> Finished:
     started = time.perf_counter()
     with log.open("w") as out:
         process = subprocess.Popen(
-            [_crm_executable(), *args], env=bench.env, stdout=out, stderr=subprocess.STDOUT
+            [*_crm_command(), *args], env=bench.env, stdout=out, stderr=subprocess.STDOUT
         )
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -116,7 +116,7 @@ class Service:
         """Start the process in the background."""
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
-                [_crm_executable(), *self.args],
+                [*_crm_command(), *self.args],
                 env=self.bench.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -214,8 +214,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _crm_executable() -> str:
-    return str(Path(sys.executable).with_name("crm"))
+def _crm_command() -> list[str]:
+    """`crm` as this checkout's code: the console script runs whichever copy is installed."""
+    return [sys.executable, "-m", "api.cli"]
 
 
 def open_runtime(bench: Bench) -> Any:
