@@ -26,7 +26,9 @@ from application.interactions.recording import ACCEPTED
 from bench.harness import (
     Bench,
     api_key,
+    cpu_seconds,
     library_env,
+    machine_busy_seconds,
     open_runtime,
     percentiles,
     ratio,
@@ -81,7 +83,7 @@ def run(bench: Bench) -> dict[str, Any]:
     token = uuid.uuid4().hex[:12]
     baseline = _baseline(bench, seconds, warm_up)
     application = _application(bench, members, f"{token}-app", seconds, warm_up)
-    http, peak_rss_mb = _http(bench, members, f"{token}-http", seconds, warm_up)
+    http, peak_rss_mb, server_load = _http(bench, members, f"{token}-http", seconds, warm_up)
     _check_failures("HTTP recordInteraction", http)
     _check_failures("record_interactions", application)
     _check_failures("library save()", baseline)
@@ -95,7 +97,7 @@ def run(bench: Bench) -> dict[str, Any]:
             "http_p99_ms": http_p99 is not None and http_p99 < TARGET_P99_MS,
         },
         "seconds_per_loop": seconds,
-        "http": {"clients": CLIENTS, **http.summary("mutations")},
+        "http": {"clients": CLIENTS, **http.summary("mutations"), **server_load},
         "application": {"clients": 1, **application.summary("commands")},
         "library_save": {"clients": 1, **baseline.summary("saves")},
         "server_peak_rss_mb": round(peak_rss_mb, 1),
@@ -183,14 +185,42 @@ def _application(
 
 def _http(
     bench: Bench, members: list[UUID], prefix: str, seconds: float, warm_up: float
-) -> tuple[Loop, float]:
-    """recordInteraction mutations/s from concurrent clients; and the server's peak RSS."""
+) -> tuple[Loop, float, dict[str, Any]]:
+    """recordInteraction mutations/s from concurrent clients; the server's peak RSS; and
+    what the server did meanwhile: its CPU, and how many transactions wrote the events."""
     key = api_key(bench, "admin")
     with server(bench, projections=True) as (base_url, service):
         _clients(base_url, key, members, f"{prefix}-warm", warm_up)
+        head, cpu, machine = _head(bench), cpu_seconds(service.pid), machine_busy_seconds()
         result = _clients(base_url, key, members, prefix, seconds)
+        load = {
+            "server_cpu_share": round((cpu_seconds(service.pid) - cpu) / result.seconds, 2),
+            "machine_cpu_share": round((machine_busy_seconds() - machine) / result.seconds, 2),
+            **_write_transactions(bench, head),
+        }
         service.check_alive()
-    return result, service.peak_rss_mb
+    return result, service.peak_rss_mb, load
+
+
+def _head(bench: Bench) -> int:
+    with bench.connect() as conn:
+        row = conn.execute("SELECT coalesce(max(notification_id), 0) FROM community_events")
+        return int(row.fetchone()[0])  # type: ignore[index]
+
+
+def _write_transactions(bench: Bench, after: int) -> dict[str, Any]:
+    """Events written after `after`, and by how many transactions (their distinct xmin)."""
+    with bench.connect() as conn:
+        events, transactions = conn.execute(
+            "SELECT count(*), count(DISTINCT xmin::text) FROM community_events"
+            " WHERE notification_id > %s",
+            (after,),
+        ).fetchone()  # type: ignore[misc]
+    return {
+        "events_written": events,
+        "write_transactions": transactions,
+        "events_per_transaction": round(events / transactions, 1) if transactions else None,
+    }
 
 
 def _clients(base_url: str, key: str, members: list[UUID], prefix: str, seconds: float) -> Loop:

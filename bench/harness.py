@@ -135,6 +135,12 @@ class Service:
             self.process.kill()
             self.process.wait()
 
+    @property
+    def pid(self) -> int:
+        """The process id (the process must have been started)."""
+        assert self.process is not None
+        return self.process.pid
+
     def check_alive(self) -> None:
         """Fail with the process's log if it has exited."""
         if self.process is None or self.process.poll() is not None:
@@ -182,6 +188,19 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) the process has used so far, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine has spent busy so far (all cores, all processes)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle and iowait
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
