@@ -9,6 +9,7 @@ transaction; and a plain eventsourcing application saving one new aggregate per 
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 import time
 import uuid
@@ -192,9 +193,14 @@ def _http(
     with server(bench, projections=True) as (base_url, service):
         _clients(base_url, key, members, f"{prefix}-warm", warm_up)
         head, cpu, machine = _head(bench), cpu_seconds(service.pid), machine_busy_seconds()
+        clients = cpu_seconds(os.getpid())
         result = _clients(base_url, key, members, prefix, seconds)
+        server_cpu = cpu_seconds(service.pid) - cpu
         load = {
-            "server_cpu_share": round((cpu_seconds(service.pid) - cpu) / result.seconds, 2),
+            # Cores busy on average: the clients share the machine with the server.
+            "server_cpu_share": round(server_cpu / result.seconds, 2),
+            "server_cpu_ms_per_mutation": round(1000 * server_cpu / max(result.count, 1), 2),
+            "clients_cpu_share": round((cpu_seconds(os.getpid()) - clients) / result.seconds, 2),
             "machine_cpu_share": round((machine_busy_seconds() - machine) / result.seconds, 2),
             **_write_transactions(bench, head),
         }
