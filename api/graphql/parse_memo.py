@@ -1,6 +1,6 @@
 """Parsing remembered per document text: clients send the same few documents again and
-again, and parsing one cost a fifth of the event loop's time under a stream of mutations
-(lexer and parser, bench/commands.py profiled).
+again, and parsing each one twice (the router checks its operation names first) took a
+third of the event loop's time under a stream of mutations (bench/commands.py profiled).
 
 Only documents up to validation_memo's size are remembered, so the memo's memory stays
 small whatever a caller sends; a document that does not parse is left to strawberry,
@@ -20,6 +20,13 @@ from api.graphql.validation_memo import MAX_REMEMBERED_CHARS, MEMO_SIZE
 
 @lru_cache(maxsize=MEMO_SIZE)
 def _parsed(query: str, max_tokens: int | None) -> DocumentNode:
+    return parse(query, max_tokens=max_tokens)
+
+
+def parsed(query: str, max_tokens: int | None) -> DocumentNode:
+    """The document, parsed once per text for texts the memo keeps (raises GraphQLError)."""
+    if len(query) <= MAX_REMEMBERED_CHARS:
+        return _parsed(query, max_tokens)
     return parse(query, max_tokens=max_tokens)
 
 

@@ -3,7 +3,7 @@ one and one over the token limit are answered as strawberry answers them."""
 
 from __future__ import annotations
 
-from api.graphql.parse_memo import _parsed
+from api.graphql.parse_memo import _parsed, parsed
 from api.graphql.schema import MAX_TOKENS, build_schema
 from api.graphql.validation_memo import MAX_REMEMBERED_CHARS
 
@@ -30,3 +30,12 @@ def test_long_broken_and_oversized_documents_are_answered_as_before() -> None:
     tokens = "{ " + " ".join(f"a{n}: __typename" for n in range(MAX_TOKENS)) + " }"
     refused = schema.execute_sync(tokens)
     assert refused.errors and "token" in refused.errors[0].message.lower()
+
+
+def test_the_routers_check_and_the_schema_share_one_parse() -> None:
+    document = "query SharedParse { __typename }"
+    routed = parsed(document, MAX_TOKENS)
+    before = _parsed.cache_info()
+    assert build_schema().execute_sync(document).data == {"__typename": "Query"}
+    assert _parsed.cache_info().misses == before.misses
+    assert parsed(document, MAX_TOKENS) is routed
