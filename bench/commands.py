@@ -276,22 +276,14 @@ def _clients(
     recordInteraction, or with `tags` tagMember and untagMember in turn, each client on
     members of its own (every call then changes its member)."""
     ready = threading.Barrier(CLIENTS + 1, timeout=60)
-    client = _tagger if tags else _client
+    make = _toggler if tags else _recorder
 
     def own(c: int) -> list[UUID]:
         return (members[c::CLIENTS] or members) if tags else members
 
     with ThreadPoolExecutor(CLIENTS) as pool:
         futures = [
-            pool.submit(
-                client,
-                base_url,
-                key,
-                members[c::CLIENTS] or members,
-                f"{prefix}-{c}",
-                seconds,
-                ready,
-            )
+            pool.submit(_client, base_url, key, own(c), f"{prefix}-{c}", seconds, ready, make)
             for c in range(CLIENTS)
         ]
         ready.wait()
@@ -303,6 +295,9 @@ def _clients(
     return total
 
 
+Operation = Callable[[int], str | None]
+
+
 def _client(
     base_url: str,
     key: str,
@@ -310,35 +305,31 @@ def _client(
     prefix: str,
     seconds: float,
     ready: threading.Barrier,
+    make: Callable[[httpx.Client, list[UUID], str], Operation],
 ) -> Loop:
     """One client: sequential mutations on its own keep-alive connection."""
-    records = _interactions(members, prefix)
     headers = {"Authorization": f"Bearer {key}"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
+        operation = make(client, members, prefix)
         ready.wait()
-        return timed_loop(lambda n: _mutate(client, next(records)), seconds)
+        return timed_loop(operation, seconds)
 
 
-def _tagger(
-    base_url: str,
-    key: str,
-    members: list[UUID],
-    prefix: str,
-    seconds: float,
-    ready: threading.Barrier,
-) -> Loop:
-    """One client: tags its members one after another, then takes the tags off, in turn."""
-    headers = {"Authorization": f"Bearer {key}"}
+def _recorder(client: httpx.Client, members: list[UUID], prefix: str) -> Operation:
+    """recordInteraction of a new interaction of one of the members, each call."""
+    records = _interactions(members, prefix)
+    return lambda n: _mutate(client, next(records))
+
+
+def _toggler(client: httpx.Client, members: list[UUID], prefix: str) -> Operation:
+    """Tags the members one after another, then takes the tags off, in turn."""
     tag = f"bench-{prefix}"[-40:]
 
     def toggle(n: int) -> str | None:
-        member_id = members[n % len(members)]
         adding = (n // len(members)) % 2 == 0
-        return _tag(client, member_id, tag, adding=adding)
+        return _tag(client, members[n % len(members)], tag, adding=adding)
 
-    with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
-        ready.wait()
-        return timed_loop(toggle, seconds)
+    return toggle
 
 
 def _tag(client: httpx.Client, member_id: UUID, tag: str, *, adding: bool) -> str | None:
