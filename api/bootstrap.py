@@ -26,6 +26,7 @@ from application.health.reports import CommunityHealth
 from application.health.spikes import ActivitySpikes
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
+from application.interactions.queued import QueuedInteractions
 from application.interactions.record import RecordInteractions
 from application.interactions.recording import ACCEPTED, IngestReport
 from application.lifecycle.backtest import Backtest
@@ -33,6 +34,7 @@ from application.lifecycle.evaluation import EvaluationSchedule, StageEvaluation
 from application.lifecycle.explanations import StageExplanations
 from application.lifecycle.returns import RecordReturns
 from application.lifecycle.simulation import RuleSimulation
+from application.members.queued import QueuedMemberCommands
 from application.outreach.discussions import TopDiscussions
 from application.outreach.effectiveness import OutreachOutcomes
 from application.outreach.motivations import MotivationDesk
@@ -51,13 +53,16 @@ from projections.events.directory import MembersByEmail
 from projections.feedback.voice import VoiceRefresh
 from projections.health.reads import HealthReads
 from projections.health.spike_queries import SpikeSourcesSql
+from projections.interactions.projection import EngagementProjection
 from projections.lifecycle.histories import MemberHistories
 from projections.lifecycle.queries import LifecycleQueries
+from projections.members.projection import MembersProjection
 from projections.outreach.discussions_queries import DiscussionQueries
 from projections.outreach.log_queries import OutreachLogQueries
 from projections.outreach.welcome_queries import WelcomeQueries
 from projections.personal import PersonalData
 from projections.positions import PositionWatcher
+from projections.projection import Projection
 from projections.registry import all_projections
 from projections.worker import ProjectionWorker
 
@@ -278,6 +283,51 @@ def build_runners(
             runtime.settings.engagement_rule(), personal_data(runtime)
         )
     ]
+
+
+def member_commands(
+    runtime: Runtime, watcher: PositionWatcher | None = None
+) -> QueuedMemberCommands:
+    """Member commands by group commit; each batch's members applied to the members view
+    (by a runner of its own) before its callers are answered."""
+    settings = runtime.settings
+    members_view = _runner(runtime, MembersProjection(personal_data(runtime)), watcher)
+    return QueuedMemberCommands(
+        runtime.community,
+        window_seconds=settings.group_commit_window_ms / 1000,
+        max_batch=settings.group_commit_max_batch,
+        settle=members_view.catch_up_to,
+    )
+
+
+def queued_interactions(
+    runtime: Runtime, recording: RecordInteractions, watcher: PositionWatcher | None = None
+) -> QueuedInteractions:
+    """recordInteraction by group commit; each batch applied to the engagement view (by a
+    runner of its own) before its callers are answered."""
+    settings = runtime.settings
+    projection = EngagementProjection(settings.engagement_rule(), personal_data(runtime))
+    engagement_view = _runner(runtime, projection, watcher)
+    return QueuedInteractions(
+        recording,
+        window_seconds=settings.group_commit_window_ms / 1000,
+        max_batch=settings.group_commit_max_batch,
+        settle=engagement_view.catch_up_to,
+    )
+
+
+def _runner(
+    runtime: Runtime, projection: Projection, watcher: PositionWatcher | None
+) -> ProjectionRunner:
+    settings = runtime.settings
+    return ProjectionRunner(
+        runtime.pool,
+        runtime.community.mapper,
+        projection,
+        batch_size=settings.projection_batch_size,
+        watcher=watcher,
+        max_attempts=settings.projection_max_attempts,
+    )
 
 
 def personal_data(runtime: Runtime) -> PersonalData:

@@ -11,8 +11,17 @@ import anyio.to_thread
 from psycopg_pool import ConnectionPool
 
 from api.auth import ApiKeys
-from api.bootstrap import UseCases, personal_data, projection_worker, use_cases
+from api.bootstrap import (
+    UseCases,
+    member_commands,
+    personal_data,
+    projection_worker,
+    queued_interactions,
+    use_cases,
+)
+from application.interactions.queued import QueuedInteractions
 from application.members.community import Community
+from application.members.queued import QueuedMemberCommands
 from application.runtime import Runtime
 from application.settings import Settings
 from domain.interactions.engagement import EngagementRule
@@ -73,6 +82,9 @@ class Services:
     outreach_log: OutreachLogQueries
     # Community events and their figures (every role), attendees as member ids.
     events: EventQueries
+    # Mutations by group commit (application/group_commit.py); built with the services.
+    member_commands: QueuedMemberCommands | None = None
+    interaction_queue: QueuedInteractions | None = None
     worker: ProjectionWorker | None = None
 
     @property
@@ -101,6 +113,7 @@ class Services:
         pool = runtime.pool
         personal = personal_data(runtime)
         lifecycle = LifecycleQueries(pool)
+        cases = use_cases(runtime, lifecycle)
         return cls(
             runtime,
             runtime.settings,
@@ -115,13 +128,15 @@ class Services:
             ApiKeys(pool),
             ConsentQueries(pool, personal),
             watcher,
-            use_cases(runtime, lifecycle),
+            cases,
             AmbassadorQueries(pool, personal),
             NoteQueries(pool, personal),
             MotivationQueries(pool, personal),
             TaskQueries(pool, personal),
             OutreachLogQueries(pool, personal),
             EventQueries(pool),
+            member_commands(runtime, watcher),
+            queued_interactions(runtime, cases.recording, watcher),
             worker,
         )
 
@@ -148,6 +163,9 @@ class Services:
 
     def close(self) -> None:
         """Stop the projection thread and release connections."""
+        for queue in (self.member_commands, self.interaction_queue):
+            if queue is not None:
+                queue.close()
         if self.worker:
             self.worker.stop()
         self.runtime.close()

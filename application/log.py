@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
+
+
+@dataclass(frozen=True)
+class EventGroup:
+    """One member's events and the rows written beside them: saved together or not at all."""
+
+    stored_events: Sequence[StoredEvent]
+    claims: Sequence[tuple[bytes, UUID]] = ()
+    releases: Sequence[bytes] = ()
+    shred: Sequence[UUID] = ()
 
 
 class CommunityLog(Protocol):
@@ -32,4 +43,9 @@ class CommunityLog(Protocol):
         With new_members={member_id: [interaction_id]}, a member first seen through those
         interactions is recorded (events and claims) only if one of them is new.
         """
+        ...
+
+    def insert_event_groups(self, groups: Sequence[EventGroup]) -> list[Sequence[int] | Exception]:
+        """Every group in one transaction, each all or nothing: its notification ids, or
+        the conflict that refused it (IntegrityError, IdentityClaimTaken)."""
         ...

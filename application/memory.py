@@ -14,11 +14,12 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder
 
 from application.crypto import IdentityHasher, SubjectErased
 from application.identities import IdentityClaimTaken
+from application.log import EventGroup
 from domain.members.member import Member
 from domain.values import normalise_handle
 
@@ -167,6 +168,23 @@ class InMemoryCommunityRecorder(POPOApplicationRecorder):
             ids = self._insert_events(fresh, claims=claims, **kwargs) or []
         self._notify_listeners()
         return [(_uuid(e.originator_id), i) for e, i in zip(fresh, ids, strict=True)]
+
+    def insert_event_groups(self, groups: Sequence[EventGroup]) -> list[Sequence[int] | Exception]:
+        """Each group all or nothing, in turn: its notification ids or its conflict."""
+        outcomes: list[Sequence[int] | Exception] = []
+        for group in groups:
+            try:
+                ids = self.insert_events(
+                    group.stored_events,
+                    claims=group.claims,
+                    releases=group.releases,
+                    shred=group.shred,
+                )
+            except (IntegrityError, IdentityClaimTaken) as error:
+                outcomes.append(error)
+            else:
+                outcomes.append(ids or [])
+        return outcomes
 
     def member_states(self, member_ids: Sequence[UUID]) -> dict[UUID, bool]:
         """Which of these ids are members, each with whether the member was erased."""

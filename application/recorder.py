@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from eventsourcing.persistence import (
     IntegrityError,
     InterfaceError,
@@ -20,6 +21,7 @@ from psycopg.sql import SQL, Identifier
 
 from application.bulk_insert import copy_new_events
 from application.identities import IdentityClaimTaken
+from application.log import EventGroup
 from domain.members.member import Member
 
 __all__ = ["CommunityRecorder", "IdentityClaimTaken"]
@@ -89,6 +91,37 @@ class CommunityRecorder(PostgresApplicationRecorder):
         except IntegrityError as error:
             _raise_if_claim_taken(error)
             raise
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_event_groups(self, groups: Sequence[EventGroup]) -> list[Sequence[int] | Exception]:
+        """Every group in one transaction under the table lock, each under a savepoint: a
+        group that conflicts (a version another writer took, a handle another member
+        claimed) is rolled back alone and answered with its error; the others commit."""
+        outcomes: list[Sequence[int] | Exception] = []
+        with self.datastore.transaction(commit=True) as curs:
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            for group in groups:
+                outcomes.append(self._insert_group(curs, group))
+        return outcomes
+
+    def _insert_group(self, curs: Cursor[DictRow], group: EventGroup) -> Sequence[int] | Exception:
+        kwargs = {"claims": group.claims, "releases": group.releases, "shred": group.shred}
+        try:
+            with curs.connection.transaction():
+                self._insert_events(curs, group.stored_events, **kwargs)
+                if not group.stored_events:
+                    return []
+                self._insert_stored_events(curs, group.stored_events)
+                return self._fetch_ids_after_insert_events(curs, group.stored_events) or []
+        except psycopg.IntegrityError as error:
+            wrapped = IntegrityError(str(error))
+            wrapped.__cause__ = error
+            try:
+                _raise_if_claim_taken(wrapped)
+            except IdentityClaimTaken as taken:
+                return taken
+            return wrapped
 
     def insert_events_skipping_duplicates(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

@@ -95,6 +95,10 @@ class Settings(BaseSettings, AmbassadorSettings, HealthSettings, OutreachSetting
     # Failures in a row of one page before its poison events are parked (projections/engine.py).
     projection_max_attempts: int = Field(default=3, ge=1, le=100)
     read_your_writes_timeout: float = Field(default=5.0, ge=0, le=60)
+    # Group commit of mutations (application/group_commit.py): how long the writer waits
+    # for more commands after the first of a batch, and how many one batch holds at most.
+    group_commit_window_ms: float = Field(default=2.0, ge=0, le=100)
+    group_commit_max_batch: int = Field(default=200, ge=1, le=5_000)
     max_page_size: int = Field(default=100, ge=1, le=500)
     graphiql: bool | None = Field(default=None, description="Defaults to on outside production.")
     log_level: str = "info"

@@ -1,18 +1,20 @@
 """Commands: recordInteraction over HTTP and in-process, beside the library's one-event save().
 
-Three loops of the same length on the same database: `crm serve` with its projections
-(each mutation waits for its own projection: read-your-writes) driven by concurrent
-clients; the Community application called in-process, one record per command and
-transaction; and a plain eventsourcing application saving one new aggregate per call.
+Loops of the same length on the same database: `crm serve` with its projections driven
+by concurrent clients, first with recordInteraction, then with tagMember and untagMember
+(each answer reads its own write back); the Community application called in-process,
+one record per command and transaction; and a plain eventsourcing application saving
+one new aggregate per call.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from uuid import UUID
@@ -26,7 +28,9 @@ from application.interactions.recording import ACCEPTED
 from bench.harness import (
     Bench,
     api_key,
+    cpu_seconds,
     library_env,
+    machine_busy_seconds,
     open_runtime,
     percentiles,
     ratio,
@@ -35,7 +39,7 @@ from bench.harness import (
 from bench.loops import Loop, timed_loop
 from domain.interactions.commands import RecordInteraction
 
-CLIENTS = 8
+CLIENTS = 50
 QUICK_SECONDS = 1.5
 FULL_SECONDS = 30.0
 QUICK_WARM_UP_SECONDS = 0.5
@@ -55,6 +59,17 @@ mutation Record($input: RecordInteractionInput!) {
     ... on InteractionRecorded { duplicate memberCreated interaction { id memberId } }
     ... on Error { message }
   }
+}
+"""
+
+TAG_MEMBER = """
+mutation Tag($input: MemberTagInput!) {
+  tagMember(input: $input) { __typename ... on MemberTagged { member { id tags } } }
+}
+"""
+UNTAG_MEMBER = """
+mutation Untag($input: MemberTagInput!) {
+  untagMember(input: $input) { __typename ... on MemberUntagged { member { id tags } } }
 }
 """
 
@@ -81,8 +96,9 @@ def run(bench: Bench) -> dict[str, Any]:
     token = uuid.uuid4().hex[:12]
     baseline = _baseline(bench, seconds, warm_up)
     application = _application(bench, members, f"{token}-app", seconds, warm_up)
-    http, peak_rss_mb = _http(bench, members, f"{token}-http", seconds, warm_up)
+    http, tags, peak_rss_mb, load = _http(bench, members, f"{token}-http", seconds, warm_up)
     _check_failures("HTTP recordInteraction", http)
+    _check_failures("HTTP tagMember", tags)
     _check_failures("record_interactions", application)
     _check_failures("library save()", baseline)
     http_p99 = percentiles(http.latencies_ms).get("p99_ms")
@@ -95,7 +111,12 @@ def run(bench: Bench) -> dict[str, Any]:
             "http_p99_ms": http_p99 is not None and http_p99 < TARGET_P99_MS,
         },
         "seconds_per_loop": seconds,
-        "http": {"clients": CLIENTS, **http.summary("mutations")},
+        "http": {"clients": CLIENTS, **http.summary("mutations"), **load["interactions"]},
+        "http_member_tags": {
+            "clients": CLIENTS,
+            **tags.summary("mutations"),
+            **load["tags"],
+        },
         "application": {"clients": 1, **application.summary("commands")},
         "library_save": {"clients": 1, **baseline.summary("saves")},
         "server_peak_rss_mb": round(peak_rss_mb, 1),
@@ -183,22 +204,86 @@ def _application(
 
 def _http(
     bench: Bench, members: list[UUID], prefix: str, seconds: float, warm_up: float
-) -> tuple[Loop, float]:
-    """recordInteraction mutations/s from concurrent clients; and the server's peak RSS."""
+) -> tuple[Loop, Loop, float, dict[str, Any]]:
+    """recordInteraction, then tagMember/untagMember, mutations/s from concurrent clients;
+    the server's peak RSS; and what the server did meanwhile: its CPU, and how many
+    transactions wrote the events."""
     key = api_key(bench, "admin")
     with server(bench, projections=True) as (base_url, service):
         _clients(base_url, key, members, f"{prefix}-warm", warm_up)
-        result = _clients(base_url, key, members, prefix, seconds)
+        interactions, interactions_load = _measured(
+            bench, service.pid, lambda: _clients(base_url, key, members, prefix, seconds)
+        )
+        tags, tags_load = _measured(
+            bench, service.pid, lambda: _clients(base_url, key, members, prefix, seconds, tags=True)
+        )
         service.check_alive()
-    return result, service.peak_rss_mb
+    return (
+        interactions,
+        tags,
+        service.peak_rss_mb,
+        {"interactions": interactions_load, "tags": tags_load},
+    )
 
 
-def _clients(base_url: str, key: str, members: list[UUID], prefix: str, seconds: float) -> Loop:
-    """CLIENTS threads, each with its own connection, sending mutations for `seconds`."""
+def _measured(bench: Bench, pid: int, loop: Callable[[], Loop]) -> tuple[Loop, dict[str, Any]]:
+    """The loop's result, with the server's CPU and the write transactions meanwhile."""
+    head, cpu, machine = _head(bench), cpu_seconds(pid), machine_busy_seconds()
+    clients = cpu_seconds(os.getpid())
+    result = loop()
+    server_cpu = cpu_seconds(pid) - cpu
+    return result, {
+        # Cores busy on average: the clients share the machine with the server.
+        "server_cpu_share": round(server_cpu / result.seconds, 2),
+        "server_cpu_ms_per_mutation": round(1000 * server_cpu / max(result.count, 1), 2),
+        "clients_cpu_share": round((cpu_seconds(os.getpid()) - clients) / result.seconds, 2),
+        "machine_cpu_share": round((machine_busy_seconds() - machine) / result.seconds, 2),
+        **_write_transactions(bench, head),
+    }
+
+
+def _head(bench: Bench) -> int:
+    with bench.connect() as conn:
+        row = conn.execute("SELECT coalesce(max(notification_id), 0) FROM community_events")
+        return int(row.fetchone()[0])  # type: ignore[index]
+
+
+def _write_transactions(bench: Bench, after: int) -> dict[str, Any]:
+    """Events written after `after`, and by how many transactions (their distinct xmin)."""
+    with bench.connect() as conn:
+        events, transactions = conn.execute(
+            "SELECT count(*), count(DISTINCT xmin::text) FROM community_events"
+            " WHERE notification_id > %s",
+            (after,),
+        ).fetchone()  # type: ignore[misc]
+    return {
+        "events_written": events,
+        "write_transactions": transactions,
+        "events_per_transaction": round(events / transactions, 1) if transactions else None,
+    }
+
+
+def _clients(
+    base_url: str,
+    key: str,
+    members: list[UUID],
+    prefix: str,
+    seconds: float,
+    *,
+    tags: bool = False,
+) -> Loop:
+    """CLIENTS threads, each with its own connection, sending mutations for `seconds`:
+    recordInteraction, or with `tags` tagMember and untagMember in turn, each client on
+    members of its own (every call then changes its member)."""
     ready = threading.Barrier(CLIENTS + 1, timeout=60)
+    make = _toggler if tags else _recorder
+
+    def own(c: int) -> list[UUID]:
+        return (members[c::CLIENTS] or members) if tags else members
+
     with ThreadPoolExecutor(CLIENTS) as pool:
         futures = [
-            pool.submit(_client, base_url, key, members, f"{prefix}-{c}", seconds, ready)
+            pool.submit(_client, base_url, key, own(c), f"{prefix}-{c}", seconds, ready, make)
             for c in range(CLIENTS)
         ]
         ready.wait()
@@ -210,6 +295,9 @@ def _clients(base_url: str, key: str, members: list[UUID], prefix: str, seconds:
     return total
 
 
+Operation = Callable[[int], str | None]
+
+
 def _client(
     base_url: str,
     key: str,
@@ -217,13 +305,47 @@ def _client(
     prefix: str,
     seconds: float,
     ready: threading.Barrier,
+    make: Callable[[httpx.Client, list[UUID], str], Operation],
 ) -> Loop:
     """One client: sequential mutations on its own keep-alive connection."""
-    records = _interactions(members, prefix)
     headers = {"Authorization": f"Bearer {key}"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
+        operation = make(client, members, prefix)
         ready.wait()
-        return timed_loop(lambda n: _mutate(client, next(records)), seconds)
+        return timed_loop(operation, seconds)
+
+
+def _recorder(client: httpx.Client, members: list[UUID], prefix: str) -> Operation:
+    """recordInteraction of a new interaction of one of the members, each call."""
+    records = _interactions(members, prefix)
+    return lambda n: _mutate(client, next(records))
+
+
+def _toggler(client: httpx.Client, members: list[UUID], prefix: str) -> Operation:
+    """Tags the members one after another, then takes the tags off, in turn."""
+    tag = f"bench-{prefix}"[-40:]
+
+    def toggle(n: int) -> str | None:
+        adding = (n // len(members)) % 2 == 0
+        return _tag(client, members[n % len(members)], tag, adding=adding)
+
+    return toggle
+
+
+def _tag(client: httpx.Client, member_id: UUID, tag: str, *, adding: bool) -> str | None:
+    """One tagMember or untagMember; None when the member answered carries the change."""
+    name = "tagMember" if adding else "untagMember"
+    document = TAG_MEMBER if adding else UNTAG_MEMBER
+    variables = {"input": {"memberId": str(member_id), "tag": tag}}
+    response = client.post("/graphql", json={"query": document, "variables": variables})
+    try:
+        result = (response.json().get("data") or {}).get(name) or {}
+    except ValueError:
+        return f"HTTP {response.status_code}: {response.text}"
+    tags = (result.get("member") or {}).get("tags")
+    if tags is None or (tag in tags) != adding:
+        return f"{name} not applied: {response.text[:300]}"
+    return None
 
 
 def _mutate(client: httpx.Client, record: dict[str, Any]) -> str | None:

@@ -92,7 +92,7 @@ def crm(bench: Bench, *args: str, check: bool = True) -> Finished:
     started = time.perf_counter()
     with log.open("w") as out:
         process = subprocess.Popen(
-            [_crm_executable(), *args], env=bench.env, stdout=out, stderr=subprocess.STDOUT
+            [*_crm_command(), *args], env=bench.env, stdout=out, stderr=subprocess.STDOUT
         )
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -118,7 +118,7 @@ class Service:
         """Start the process in the background."""
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
-                [_crm_executable(), *self.args],
+                [*_crm_command(), *self.args],
                 env=self.bench.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -136,6 +136,12 @@ class Service:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+    @property
+    def pid(self) -> int:
+        """The process id (the process must have been started)."""
+        assert self.process is not None
+        return self.process.pid
 
     def check_alive(self) -> None:
         """Fail with the process's log if it has exited."""
@@ -186,6 +192,19 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) the process has used so far, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine has spent busy so far (all cores, all processes)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle and iowait
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
     """p50, p95 and p99 of latencies in milliseconds, and how many samples."""
     if not samples_ms:
@@ -216,8 +235,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _crm_executable() -> str:
-    return str(Path(sys.executable).with_name("crm"))
+def _crm_command() -> list[str]:
+    """`crm` as this checkout's code: the console script runs whichever copy is installed."""
+    return [sys.executable, "-m", "api.cli"]
 
 
 def open_runtime(bench: Bench) -> Any:

@@ -35,6 +35,11 @@ class Loop:
         self.error_samples += other.error_samples[: ERRORS_KEPT - len(self.error_samples)]
 
     @property
+    def count(self) -> int:
+        """Successful operations."""
+        return len(self.latencies_ms)
+
+    @property
     def rate(self) -> float:
         """Successful operations per second of wall time."""
         return len(self.latencies_ms) / self.seconds if self.seconds else 0.0

@@ -76,6 +76,8 @@ class ProjectionRunner:
         self._page_start: int | None = None
         self._failed_at: int | None = None
         self._failures = 0
+        # The furthest position this runner has applied (others may have gone further).
+        self.position = 0
 
     @property
     def name(self) -> str:
@@ -105,6 +107,8 @@ class ProjectionRunner:
                 raise
             consumed, new_position = self._isolate_page(limit, error)
         self._failed_at, self._failures = None, 0
+        if new_position is not None:
+            self.position = max(self.position, new_position)
         if self.watcher and new_position is not None:
             self.watcher.advanced(self.name, new_position)
         return consumed
@@ -229,6 +233,17 @@ class ProjectionRunner:
         while (max_pages is None or pages < max_pages) and (consumed := run_page(batch_size)):
             total += consumed
             pages += 1
+        return total
+
+    def catch_up_to(self, position: int) -> int:
+        """Apply pages until the projection includes `position`; returns notifications consumed.
+
+        For a writer's read-your-writes without waiting for the worker's turn: when another
+        runner of this projection got there first, this costs one read of an empty page.
+        """
+        total = 0
+        while self.position < position and (consumed := self.run_page()):
+            total += consumed
         return total
 
     def retry_parked(self) -> tuple[int, int]:

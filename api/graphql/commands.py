@@ -3,7 +3,9 @@ run it off the event loop, and answer a refusal with its typed error."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import TypeVar
 
 from pydantic import ValidationError
@@ -30,5 +32,23 @@ async def attempt(
         return validation_failed(error)
     try:
         return await in_thread(act, command)
+    except DomainError as error:
+        return refused(error)
+
+
+async def attempt_queued(
+    build: Callable[[], C],
+    submit: Callable[[C], Future[R]],
+    *,
+    refused: Callable[[DomainError], E],
+) -> R | E | ValidationFailed:
+    """As attempt(), for a command queued for group commit: `submit` returns at once, and
+    the answer comes when the command's batch is written (no thread waits for it)."""
+    try:
+        command = build()
+    except ValidationError as error:
+        return validation_failed(error)
+    try:
+        return await asyncio.wrap_future(submit(command))
     except DomainError as error:
         return refused(error)

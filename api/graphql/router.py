@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cross_web import HTTPException
-from graphql import GraphQLError, OperationDefinitionNode, parse
+from graphql import GraphQLError, OperationDefinitionNode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.websockets import WebSocket
@@ -13,6 +13,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 
 from api.graphql.context import Context
+from api.graphql.parse_memo import parsed
 from api.graphql.ratelimit import RATE_LIMITED
 from api.graphql.schema import MAX_TOKENS
 from api.static.pages import graphiql_html
@@ -85,7 +86,7 @@ def _check_operation_name(query: str | None, operation_name: object) -> None:
     if not query:
         return
     try:
-        document = parse(query, max_tokens=MAX_TOKENS)
+        document = parsed(query, MAX_TOKENS)
     except GraphQLError:
         return  # the schema answers syntax errors and token limits itself
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]

@@ -64,6 +64,7 @@ from api.graphql.outreach import (
 from api.graphql.outreach.discussions import DiscussionQuery
 from api.graphql.outreach.outreach import OutreachMutation, OutreachQuery
 from api.graphql.outreach.welcome import WelcomeQuery
+from api.graphql.parse_memo import RememberedParse
 from api.graphql.ratelimit import RateLimitOperations
 from api.graphql.validation_memo import RememberedValidation, ValidationMemo
 from api.metrics import OperationLatency
@@ -150,6 +151,8 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        # After the token limit: a remembered document was parsed under it.
+        RememberedParse,
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         RateLimitOperations,
         MaskUnexpectedErrors,

@@ -57,6 +57,8 @@ class IngestReport:
     rejections: list[Rejection] = field(default_factory=list)
     created_members: int = 0
     position: int | None = None
+    # The members this batch created (for answering each record of a grouped batch).
+    created_member_ids: frozenset[UUID] = frozenset()
 
     @property
     def accepted(self) -> int:
@@ -127,6 +129,7 @@ def _record(
     dropped = made - created
     report.member_ids = [None if m in dropped else m for m in report.member_ids]
     report.created_members = len(created)
+    report.created_member_ids = frozenset(created)
     report.position = max((position for _, position in inserted), default=None)
     return report
 

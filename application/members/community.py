@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -23,6 +22,8 @@ from application.interactions import IngestReport, record_interactions
 from application.lifecycle import Plan, record_stage_changes
 from application.log import CommunityLog
 from application.mapper import ShreddingMapper
+from application.members.acts import Act, ChangeCommand, act_for
+from application.members.change import Change as Change
 from application.members.matching import accept_identity_match, reject_identity_match
 from application.members.merging import (
     MergeChange,
@@ -50,14 +51,6 @@ from domain.moments import DEFAULT_BOUNDS, TimeBounds
 # after a short random pause so that the writers do not collide again in step.
 MAX_ATTEMPTS = 10
 RETRY_PAUSE_SECONDS = 0.005
-
-
-@dataclass(frozen=True)
-class Change:
-    """The outcome of a command: the member after it, and where its last event landed."""
-
-    member: Member
-    position: int | None
 
 
 class Community(Application[UUID]):
@@ -120,11 +113,11 @@ class Community(Application[UUID]):
 
     def join_member(self, command: cmd.JoinMember) -> Change:
         """Record a new member and the identities they are known by."""
-        return self._save_members(self._new_member(command))
+        return self._save_members(self.new_member(command))
 
     def join_members(self, commands: Sequence[cmd.JoinMember]) -> list[Change]:
         """Record many new members in one transaction (imports, demo data)."""
-        members = [self._new_member(command) for command in commands]
+        members = [self.new_member(command) for command in commands]
         position = self.save_new_members(members)
         return [Change(member, position) for member in members]
 
@@ -135,52 +128,43 @@ class Community(Application[UUID]):
 
     def update_member_profile(self, command: cmd.UpdateMemberProfile) -> Change:
         """Change profile fields."""
-        return self._change(command, lambda m: m.update_profile(command.changes()))
+        return self._change(command, self.act_for(command))
 
     def link_identity(self, command: cmd.LinkIdentity) -> Change:
         """Link a channel identity to the member."""
-        return self._change(
-            command, lambda m: m.link_identity(command.channel.value, command.handle)
-        )
+        return self._change(command, self.act_for(command))
 
     def unlink_identity(self, command: cmd.UnlinkIdentity) -> Change:
         """Unlink a channel identity from the member."""
-        return self._change(
-            command, lambda m: m.unlink_identity(command.channel.value, command.handle)
-        )
+        return self._change(command, self.act_for(command))
 
     def tag_member(self, command: cmd.TagMember) -> Change:
         """Put a label on the member."""
-        return self._change(command, lambda m: m.tag(command.tag))
+        return self._change(command, self.act_for(command))
 
     def untag_member(self, command: cmd.UntagMember) -> Change:
         """Take a label off the member."""
-        return self._change(command, lambda m: m.untag(command.tag))
+        return self._change(command, self.act_for(command))
 
     def mark_member_as_staff(self, command: cmd.MarkMemberAsStaff) -> Change:
         """Say whether the member is staff."""
-        return self._change(command, lambda m: m.mark_as_staff(command.is_staff))
+        return self._change(command, self.act_for(command))
 
     def mark_member_as_bot(self, command: cmd.MarkMemberAsBot) -> Change:
         """Say whether the account is a bot."""
-        return self._change(command, lambda m: m.mark_as_bot(command.is_bot))
+        return self._change(command, self.act_for(command))
 
     def mark_member_left(self, command: cmd.MarkMemberLeft) -> Change:
         """Record that the member left."""
-        now = self.clock()
-        left_at = command.left_at or now
-        return self._change(
-            command,
-            lambda m: m.leave(left_at=left_at, reason=command.reason, now=now, bounds=self.bounds),
-        )
+        return self._change(command, self.act_for(command))
 
     def rejoin_member(self, command: cmd.RejoinMember) -> Change:
         """Record that a member who left came back."""
-        now = self.clock()
-        at = command.rejoined_at or now
-        return self._change(
-            command, lambda m: m.rejoin(rejoined_at=at, now=now, bounds=self.bounds)
-        )
+        return self._change(command, self.act_for(command))
+
+    def act_for(self, command: ChangeCommand) -> Act:
+        """The command as an act on its member, timed now (also for batched writes)."""
+        return act_for(command, now=self.clock(), bounds=self.bounds)
 
     def erase_member(self, command: cmd.EraseMember) -> Change:
         """Erase the person's data: shred their key in the same transaction as the event.
@@ -263,7 +247,8 @@ class Community(Application[UUID]):
             raise MemberNotFound(member_id)
         return events
 
-    def _new_member(self, command: cmd.JoinMember) -> Member:
+    def new_member(self, command: cmd.JoinMember) -> Member:
+        """A member as the command describes them, not saved yet."""
         now = self.clock()
         member = Member.join(
             display_name=command.display_name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 import strawberry
@@ -42,6 +43,12 @@ class InteractionRecorded:
         description="True when this (channel, externalId) was already recorded: nothing changed."
     )
     member_created: bool = strawberry.field(description="True when a new member was recorded.")
+    position: str | None = strawberry.field(
+        default=None,
+        description="A position in the community's ordered log at or after this write (a"
+        " notification id, as a string since it outgrows a 32-bit Int): the last event of"
+        " the batch it was written in. Null for a duplicate.",
+    )
 
 
 RecordInteractionResult = Annotated[
@@ -69,19 +76,23 @@ class EngagementMutation:
         except ValidationError as error:
             return validation_failed(error)
         services = info.context.services
-        report = await in_thread(
-            lambda: services.use_cases.recording(
-                [command], create_unknown_members=input.create_member_if_unknown
-            )
-        )
+        queue = services.interaction_queue
+        assert queue is not None
+        # Written with the other callers' records of the moment, in one transaction.
+        queued = queue.record(command, create_unknown_members=input.create_member_if_unknown)
+        report = await asyncio.wrap_future(queued)
         if report.outcomes[0] == REJECTED:
             return _refusal(report.rejections[0], _looked_up(command))
         reveal = principal.can_read_personal_data
-        row = await in_thread(_stored, services, report, reveal) or _as_recorded(command, report)
+        duplicate = report.outcomes[0] == DUPLICATE
+        # Recorded now: answered as written, from the command, without waiting for the
+        # engagement view. A duplicate is answered as it was first stored.
+        row = await in_thread(_stored, services, report, reveal) if duplicate else None
         return InteractionRecorded(
-            interaction=interaction_from_row(row, reveal),
-            duplicate=report.outcomes[0] == DUPLICATE,
+            interaction=interaction_from_row(row or _as_recorded(command, report), reveal),
+            duplicate=duplicate,
             member_created=report.created_members > 0,
+            position=None if duplicate or report.position is None else str(report.position),
         )
 
 

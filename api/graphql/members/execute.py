@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import TypeVar
 
 from api.auth import Principal, Role
-from api.graphql.commands import attempt
+from api.graphql.commands import attempt, attempt_queued
 from api.graphql.context import Info
 from api.graphql.errors import (
     Conflict,
@@ -41,8 +42,33 @@ async def execute(
     change = await attempt(build, handle, refused=domain_error)
     if not isinstance(change, Change):
         return change
+    return await _answer(info, change, success)
+
+
+async def execute_queued(
+    info: Info,
+    build: Callable[[], C],
+    submit: Callable[[C], Future[Change]],
+    success: type[S],
+) -> S | ValidationFailed | NotFound | Conflict | Forbidden:
+    """As execute(), the command written by group commit with its neighbours' commands."""
+    if not info.context.principal.can_write_members:
+        return forbidden("change members", WRITE_ROLES)
+    change = await attempt_queued(build, submit, refused=domain_error)
+    if not isinstance(change, Change):
+        return change
+    return await _answer(info, change, success)
+
+
+async def _answer(info: Info, change: Change, success: type[S]) -> S:
+    """The success type with the member as written and where its last event landed."""
+    principal = info.context.principal
     member = await in_thread(_member_after, info.context.services, change, principal)
-    return success(member=member)
+    return success(member=member, position=_position(change.position))
+
+
+def _position(position: int | None) -> str | None:
+    return None if position is None else str(position)
 
 
 def _member_after(services: Services, change: Change, principal: Principal) -> Member:

@@ -8,7 +8,8 @@ from api.graphql.context import Info
 from api.graphql.errors import NotFound
 from api.graphql.members import inputs as i
 from api.graphql.members import payloads as p
-from api.graphql.members.execute import execute
+from api.graphql.members.execute import execute, execute_queued
+from application.members.queued import QueuedMemberCommands
 from domain.members import commands as cmd
 
 
@@ -30,8 +31,8 @@ class MemberMutation:
                 ],
             )
 
-        community = info.context.services.community
-        result = await execute(info, build, community.join_member, p.MemberJoined)
+        queue = _queue(info)
+        result = await execute_queued(info, build, queue.join_member, p.MemberJoined)
         assert not isinstance(result, NotFound)  # joining looks no member up
         return result
 
@@ -49,17 +50,14 @@ class MemberMutation:
                 attributes=input.attributes if input.attributes is not None else {},
             )
 
-        community = info.context.services.community
-        return await execute(info, build, community.update_member_profile, p.MemberProfileUpdated)
+        return await execute_queued(info, build, _queue(info).change_member, p.MemberProfileUpdated)
 
     @strawberry.mutation(description="Link a channel identity; it must not belong to another.")
     async def link_identity(self, info: Info, input: i.MemberIdentityInput) -> p.LinkIdentityResult:
         def build() -> cmd.LinkIdentity:
             return cmd.LinkIdentity(**_identity_fields(input))
 
-        return await execute(
-            info, build, info.context.services.community.link_identity, p.IdentityLinked
-        )
+        return await execute_queued(info, build, _queue(info).change_member, p.IdentityLinked)
 
     @strawberry.mutation(description="Unlink a channel identity the member holds.")
     async def unlink_identity(
@@ -68,25 +66,21 @@ class MemberMutation:
         def build() -> cmd.UnlinkIdentity:
             return cmd.UnlinkIdentity(**_identity_fields(input))
 
-        community = info.context.services.community
-        return await execute(info, build, community.unlink_identity, p.IdentityUnlinked)
+        return await execute_queued(info, build, _queue(info).change_member, p.IdentityUnlinked)
 
     @strawberry.mutation(description="Put a tag on a member (no change if already there).")
     async def tag_member(self, info: Info, input: i.MemberTagInput) -> p.TagMemberResult:
         def build() -> cmd.TagMember:
             return cmd.TagMember(member_id=input.member_id, tag=input.tag)
 
-        return await execute(
-            info, build, info.context.services.community.tag_member, p.MemberTagged
-        )
+        return await execute_queued(info, build, _queue(info).change_member, p.MemberTagged)
 
     @strawberry.mutation(description="Take a tag off a member (no change if absent).")
     async def untag_member(self, info: Info, input: i.MemberTagInput) -> p.UntagMemberResult:
         def build() -> cmd.UntagMember:
             return cmd.UntagMember(member_id=input.member_id, tag=input.tag)
 
-        community = info.context.services.community
-        return await execute(info, build, community.untag_member, p.MemberUntagged)
+        return await execute_queued(info, build, _queue(info).change_member, p.MemberUntagged)
 
     @strawberry.mutation(description="Mark (or unmark) a member as staff of the brand.")
     async def mark_member_as_staff(
@@ -95,8 +89,7 @@ class MemberMutation:
         def build() -> cmd.MarkMemberAsStaff:
             return cmd.MarkMemberAsStaff(member_id=input.member_id, is_staff=input.value)
 
-        community = info.context.services.community
-        return await execute(info, build, community.mark_member_as_staff, p.StaffFlagSet)
+        return await execute_queued(info, build, _queue(info).change_member, p.StaffFlagSet)
 
     @strawberry.mutation(description="Mark (or unmark) a member as a bot.")
     async def mark_member_as_bot(
@@ -105,8 +98,7 @@ class MemberMutation:
         def build() -> cmd.MarkMemberAsBot:
             return cmd.MarkMemberAsBot(member_id=input.member_id, is_bot=input.value)
 
-        community = info.context.services.community
-        return await execute(info, build, community.mark_member_as_bot, p.BotFlagSet)
+        return await execute_queued(info, build, _queue(info).change_member, p.BotFlagSet)
 
     @strawberry.mutation(description="Record that a member left the community.")
     async def mark_member_left(
@@ -117,16 +109,14 @@ class MemberMutation:
                 member_id=input.member_id, left_at=input.left_at, reason=input.reason
             )
 
-        community = info.context.services.community
-        return await execute(info, build, community.mark_member_left, p.MemberMarkedLeft)
+        return await execute_queued(info, build, _queue(info).change_member, p.MemberMarkedLeft)
 
     @strawberry.mutation(description="Record that a member who left came back.")
     async def rejoin_member(self, info: Info, input: i.RejoinMemberInput) -> p.RejoinMemberResult:
         def build() -> cmd.RejoinMember:
             return cmd.RejoinMember(member_id=input.member_id, rejoined_at=input.rejoined_at)
 
-        community = info.context.services.community
-        return await execute(info, build, community.rejoin_member, p.MemberRejoined)
+        return await execute_queued(info, build, _queue(info).change_member, p.MemberRejoined)
 
     @strawberry.mutation(
         description="Erase a member's personal data (GDPR). Irreversible: the member's key "
@@ -148,3 +138,10 @@ def _identity_fields(input: i.MemberIdentityInput) -> dict[str, object]:
         "handle": input.handle,
         "expected_version": input.expected_version,
     }
+
+
+def _queue(info: Info) -> QueuedMemberCommands:
+    """The member commands' group commit (built with the services)."""
+    queue = info.context.services.member_commands
+    assert queue is not None
+    return queue

@@ -15,6 +15,12 @@ class MemberChanged:
     """Base of the success types: the member as it is after the change (not in the schema)."""
 
     member: Member = strawberry.field(description="The member after the change (read your write).")
+    position: str | None = strawberry.field(
+        default=None,
+        description="Where the change's last event stands in the community's ordered log (a"
+        " notification id, as a string since it outgrows a 32-bit Int); the members view"
+        " includes it before this answer is sent. Null when nothing was written.",
+    )
 
 
 def _result(name: str) -> Any:
