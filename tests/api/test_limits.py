@@ -119,10 +119,10 @@ def test_unexpected_errors_are_masked(
 ) -> None:
     """A failure the API did not expect reaches the client only as a logged reference."""
 
-    def broken(where: object) -> int:
+    def broken(where: object) -> object:
         raise RuntimeError("secret internals: password=hunter2")
 
-    monkeypatch.setattr(api.services.members, "count", broken)
+    monkeypatch.setattr(api.services.members, "counted", broken)
     with caplog.at_level(logging.ERROR, logger="crm.api.errors"):
         body = api.graphql(
             "query($tag: String) { members(filter: {tag: $tag}) { totalCount } }",
