@@ -1,1 +1,1 @@
-"""Read models of imports: what each import run read, applied and refused."""
+"""Imports keep no read model of their own: what they write is members and interactions."""

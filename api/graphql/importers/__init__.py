@@ -1,1 +1,1 @@
-"""GraphQL types, queries and mutations of platform imports."""
+"""Imports are not in GraphQL: uploads go to POST /imports/{platform} (api/import_routes.py)."""
