@@ -9,22 +9,17 @@ one new aggregate per call.
 
 from __future__ import annotations
 
-import itertools
 import os
-import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-import httpx
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from application.clock import utc_now
 from application.interactions.recording import ACCEPTED
+from bench.command_clients import CLIENTS, clients, interactions
 from bench.harness import (
     Bench,
     api_key,
@@ -39,7 +34,6 @@ from bench.harness import (
 from bench.loops import Loop, timed_loop
 from domain.interactions.commands import RecordInteraction
 
-CLIENTS = 50
 QUICK_SECONDS = 1.5
 FULL_SECONDS = 30.0
 QUICK_WARM_UP_SECONDS = 0.5
@@ -48,30 +42,6 @@ MEMBER_SAMPLE = 1_000
 MAX_ERROR_SHARE = 0.01
 TARGET_MUTATIONS_PER_S = 1_000
 TARGET_P99_MS = 50.0
-# Valid values of each enum, cycled through so every record differs a little.
-CHANNELS = ("discord", "slack", "github", "discourse", "meetup", "twitter")
-KINDS = ("message", "reply", "reaction_given", "post", "pull_request", "answer_accepted")
-
-RECORD_INTERACTION = """
-mutation Record($input: RecordInteractionInput!) {
-  recordInteraction(input: $input) {
-    __typename
-    ... on InteractionRecorded { duplicate memberCreated interaction { id memberId } }
-    ... on Error { message }
-  }
-}
-"""
-
-TAG_MEMBER = """
-mutation Tag($input: MemberTagInput!) {
-  tagMember(input: $input) { __typename ... on MemberTagged { member { id tags } } }
-}
-"""
-UNTAG_MEMBER = """
-mutation Untag($input: MemberTagInput!) {
-  untagMember(input: $input) { __typename ... on MemberUntagged { member { id tags } } }
-}
-"""
 
 
 class Started(Aggregate):
@@ -145,19 +115,6 @@ def _check_failures(what: str, loop: Loop) -> None:
         raise RuntimeError(f"{what}: {loop.errors} of {total} failed: {loop.error_samples}")
 
 
-def _interactions(members: list[UUID], prefix: str) -> Iterator[dict[str, Any]]:
-    """Endless distinct interactions of existing members, as the mutation's input fields."""
-    for n in itertools.count():
-        yield {
-            "member_id": members[n % len(members)],
-            "channel": CHANNELS[n % len(CHANNELS)],
-            "kind": KINDS[(n // len(CHANNELS)) % len(KINDS)],
-            "occurred_at": utc_now(),
-            "external_id": f"bench-{prefix}-{n}",
-            "summary": "benchmark interaction",
-        }
-
-
 # The library's baseline: one new aggregate, one event, one save() per call.
 
 
@@ -183,7 +140,7 @@ def _application(
 ) -> Loop:
     """commands/s of Community.record_interactions with one record per call."""
     runtime = open_runtime(bench)
-    records = _interactions(members, prefix)
+    records = interactions(members, prefix)
     try:
 
         def record(n: int) -> str | None:
@@ -210,12 +167,12 @@ def _http(
     transactions wrote the events."""
     key = api_key(bench, "admin")
     with server(bench, projections=True) as (base_url, service):
-        _clients(base_url, key, members, f"{prefix}-warm", warm_up)
+        clients(base_url, key, members, f"{prefix}-warm", warm_up)
         interactions, interactions_load = _measured(
-            bench, service.pid, lambda: _clients(base_url, key, members, prefix, seconds)
+            bench, service.pid, lambda: clients(base_url, key, members, prefix, seconds)
         )
         tags, tags_load = _measured(
-            bench, service.pid, lambda: _clients(base_url, key, members, prefix, seconds, tags=True)
+            bench, service.pid, lambda: clients(base_url, key, members, prefix, seconds, tags=True)
         )
         service.check_alive()
     return (
@@ -261,113 +218,3 @@ def _write_transactions(bench: Bench, after: int) -> dict[str, Any]:
         "write_transactions": transactions,
         "events_per_transaction": round(events / transactions, 1) if transactions else None,
     }
-
-
-def _clients(
-    base_url: str,
-    key: str,
-    members: list[UUID],
-    prefix: str,
-    seconds: float,
-    *,
-    tags: bool = False,
-) -> Loop:
-    """CLIENTS threads, each with its own connection, sending mutations for `seconds`:
-    recordInteraction, or with `tags` tagMember and untagMember in turn, each client on
-    members of its own (every call then changes its member)."""
-    ready = threading.Barrier(CLIENTS + 1, timeout=60)
-    make = _toggler if tags else _recorder
-
-    def own(c: int) -> list[UUID]:
-        return (members[c::CLIENTS] or members) if tags else members
-
-    with ThreadPoolExecutor(CLIENTS) as pool:
-        futures = [
-            pool.submit(_client, base_url, key, own(c), f"{prefix}-{c}", seconds, ready, make)
-            for c in range(CLIENTS)
-        ]
-        ready.wait()
-        started = time.perf_counter()
-        loops = [future.result() for future in futures]
-    total = Loop(seconds=time.perf_counter() - started)
-    for loop in loops:
-        total.merge(loop)
-    return total
-
-
-Operation = Callable[[int], str | None]
-
-
-def _client(
-    base_url: str,
-    key: str,
-    members: list[UUID],
-    prefix: str,
-    seconds: float,
-    ready: threading.Barrier,
-    make: Callable[[httpx.Client, list[UUID], str], Operation],
-) -> Loop:
-    """One client: sequential mutations on its own keep-alive connection."""
-    headers = {"Authorization": f"Bearer {key}"}
-    with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
-        operation = make(client, members, prefix)
-        ready.wait()
-        return timed_loop(operation, seconds)
-
-
-def _recorder(client: httpx.Client, members: list[UUID], prefix: str) -> Operation:
-    """recordInteraction of a new interaction of one of the members, each call."""
-    records = _interactions(members, prefix)
-    return lambda n: _mutate(client, next(records))
-
-
-def _toggler(client: httpx.Client, members: list[UUID], prefix: str) -> Operation:
-    """Tags the members one after another, then takes the tags off, in turn."""
-    tag = f"bench-{prefix}"[-40:]
-
-    def toggle(n: int) -> str | None:
-        adding = (n // len(members)) % 2 == 0
-        return _tag(client, members[n % len(members)], tag, adding=adding)
-
-    return toggle
-
-
-def _tag(client: httpx.Client, member_id: UUID, tag: str, *, adding: bool) -> str | None:
-    """One tagMember or untagMember; None when the member answered carries the change."""
-    name = "tagMember" if adding else "untagMember"
-    document = TAG_MEMBER if adding else UNTAG_MEMBER
-    variables = {"input": {"memberId": str(member_id), "tag": tag}}
-    response = client.post("/graphql", json={"query": document, "variables": variables})
-    try:
-        result = (response.json().get("data") or {}).get(name) or {}
-    except ValueError:
-        return f"HTTP {response.status_code}: {response.text}"
-    tags = (result.get("member") or {}).get("tags")
-    if tags is None or (tag in tags) != adding:
-        return f"{name} not applied: {response.text[:300]}"
-    return None
-
-
-def _mutate(client: httpx.Client, record: dict[str, Any]) -> str | None:
-    """One recordInteraction; None when recorded, else what went wrong."""
-    variables = {
-        "input": {
-            "memberId": str(record["member_id"]),
-            "channel": record["channel"].upper(),
-            "kind": record["kind"].upper(),
-            "occurredAt": record["occurred_at"].isoformat(),
-            "externalId": record["external_id"],
-            "summary": record["summary"],
-        }
-    }
-    response = client.post("/graphql", json={"query": RECORD_INTERACTION, "variables": variables})
-    try:
-        body = response.json()
-    except ValueError:
-        return f"HTTP {response.status_code}: {response.text}"
-    result = (body.get("data") or {}).get("recordInteraction") or {}
-    if response.status_code != 200 or body.get("errors") or not result:
-        return f"HTTP {response.status_code}: {response.text}"
-    if result.get("__typename") != "InteractionRecorded" or result.get("duplicate"):
-        return f"not recorded: {result}"
-    return None
