@@ -20,6 +20,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from application.metrics import GROUP_COMMIT_BATCH_SIZE
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -130,6 +132,7 @@ class GroupCommit(Generic[T, R]):
         self._batches += 1
         self._commands += len(batch)
         self._largest = max(self._largest, len(batch))
+        GROUP_COMMIT_BATCH_SIZE.observe(len(batch))
         try:
             outcomes = self._write([command for command, _ in batch])
         except Exception as error:  # nothing of the batch was written: all are told so
