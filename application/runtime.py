@@ -44,6 +44,7 @@ def eventsourcing_env(settings: Settings, database_url: str) -> dict[str, str]:
         "POSTGRES_MAX_OVERFLOW": str(settings.event_store_pool_size),
         # Never wait forever for the event table lock: one stuck writer would queue all.
         "POSTGRES_LOCK_TIMEOUT": str(settings.lock_timeout_seconds),
+        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": str(settings.idle_in_transaction_seconds),
     }
 
 

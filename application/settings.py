@@ -90,6 +90,10 @@ class Settings(BaseSettings, AmbassadorSettings, HealthSettings, OutreachSetting
     pool_size: int = Field(default=10, ge=2, le=200)
     event_store_pool_size: int = Field(default=5, ge=1, le=100)
     lock_timeout_seconds: int = Field(default=5, ge=1, le=120)
+    # A write transaction of the log left idle this long (its process stopped or starved of
+    # CPU while holding the table lock) is ended by the server. The library's default of
+    # 5 s ended bulk imports on a loaded machine between two statements of one batch.
+    idle_in_transaction_seconds: int = Field(default=60, ge=1, le=3600)
     projection_batch_size: int = Field(default=500, ge=1, le=20_000)
     projection_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     # Failures in a row of one page before its poison events are parked (projections/engine.py).

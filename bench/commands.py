@@ -2,7 +2,9 @@
 
 Loops of the same length on the same database: `crm serve` with its projections driven
 by concurrent clients, first with recordInteraction, then with tagMember and untagMember
-(each answer reads its own write back); the Community application called in-process,
+(each answer reads its own write back), and recordInteraction again as production runs
+the server (several server processes, the projection worker apart); the Community
+application called in-process,
 one record per command and transaction; and a plain eventsourcing application saving
 one new aggregate per call.
 """
@@ -22,6 +24,7 @@ from application.interactions.recording import ACCEPTED
 from bench.command_clients import CLIENTS, clients, interactions
 from bench.harness import (
     Bench,
+    Service,
     api_key,
     cpu_seconds,
     library_env,
@@ -42,6 +45,8 @@ MEMBER_SAMPLE = 1_000
 MAX_ERROR_SHARE = 0.01
 TARGET_MUTATIONS_PER_S = 1_000
 TARGET_P99_MS = 50.0
+# Server processes of the production serving loop: one per core of this machine.
+PRODUCTION_SERVERS = max(2, os.cpu_count() or 1)
 
 
 class Started(Aggregate):
@@ -67,8 +72,10 @@ def run(bench: Bench) -> dict[str, Any]:
     baseline = _baseline(bench, seconds, warm_up)
     application = _application(bench, members, f"{token}-app", seconds, warm_up)
     http, tags, peak_rss_mb, load = _http(bench, members, f"{token}-http", seconds, warm_up)
+    production = _http_production(bench, members, f"{token}-prod", seconds, warm_up)
     _check_failures("HTTP recordInteraction", http)
     _check_failures("HTTP tagMember", tags)
+    _check_failures("HTTP recordInteraction, production serving", production[0])
     _check_failures("record_interactions", application)
     _check_failures("library save()", baseline)
     http_p99 = percentiles(http.latencies_ms).get("p99_ms")
@@ -90,6 +97,12 @@ def run(bench: Bench) -> dict[str, Any]:
         "application": {"clients": 1, **application.summary("commands")},
         "library_save": {"clients": 1, **baseline.summary("saves")},
         "server_peak_rss_mb": round(peak_rss_mb, 1),
+        "http_production": {
+            "clients": CLIENTS,
+            "server_processes": PRODUCTION_SERVERS,
+            **production[0].summary("mutations"),
+            **production[1],
+        },
     }
 
 
@@ -169,10 +182,12 @@ def _http(
     with server(bench, projections=True) as (base_url, service):
         clients(base_url, key, members, f"{prefix}-warm", warm_up)
         interactions, interactions_load = _measured(
-            bench, service.pid, lambda: clients(base_url, key, members, prefix, seconds)
+            bench, service.pids(), lambda: clients(base_url, key, members, prefix, seconds)
         )
         tags, tags_load = _measured(
-            bench, service.pid, lambda: clients(base_url, key, members, prefix, seconds, tags=True)
+            bench,
+            service.pids(),
+            lambda: clients(base_url, key, members, prefix, seconds, tags=True),
         )
         service.check_alive()
     return (
@@ -183,12 +198,40 @@ def _http(
     )
 
 
-def _measured(bench: Bench, pid: int, loop: Callable[[], Loop]) -> tuple[Loop, dict[str, Any]]:
-    """The loop's result, with the server's CPU and the write transactions meanwhile."""
-    head, cpu, machine = _head(bench), cpu_seconds(pid), machine_busy_seconds()
+def _http_production(
+    bench: Bench, members: list[UUID], prefix: str, seconds: float, warm_up: float
+) -> tuple[Loop, dict[str, Any]]:
+    """recordInteraction as README's production serving runs it: `crm serve --workers N
+    --no-projections` beside `crm worker`; the server's figures cover all its processes."""
+    key = api_key(bench, "admin")
+    worker = Service(bench, "worker", name="worker-production").start()
+    try:
+        with server(bench, projections=False, workers=PRODUCTION_SERVERS) as (base_url, service):
+            clients(base_url, key, members, f"{prefix}-warm", warm_up)
+            worker_before = cpu_seconds(worker.pid)
+            loop, load = _measured(
+                bench, service.pids(), lambda: clients(base_url, key, members, prefix, seconds)
+            )
+            worker_cpu = cpu_seconds(worker.pid) - worker_before
+            service.check_alive()
+            worker.check_alive()
+    finally:
+        worker.stop()
+    load["worker_cpu_share"] = round(worker_cpu / loop.seconds, 2)
+    load["server_processes_peak_rss_mb"] = round(service.peak_rss_mb, 1)
+    load["worker_peak_rss_mb"] = round(worker.peak_rss_mb, 1)
+    return loop, load
+
+
+def _measured(
+    bench: Bench, pids: list[int], loop: Callable[[], Loop]
+) -> tuple[Loop, dict[str, Any]]:
+    """The loop's result, with the server's CPU (all its processes) and the write
+    transactions meanwhile."""
+    head, cpu, machine = _head(bench), cpu_seconds(*pids), machine_busy_seconds()
     clients = cpu_seconds(os.getpid())
     result = loop()
-    server_cpu = cpu_seconds(pid) - cpu
+    server_cpu = cpu_seconds(*pids) - cpu
     return result, {
         # Cores busy on average: the clients share the machine with the server.
         "server_cpu_share": round(server_cpu / result.seconds, 2),

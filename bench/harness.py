@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
@@ -126,10 +127,11 @@ class Service:
         return self
 
     def stop(self) -> None:
-        """Read the peak memory, then stop the process with SIGTERM."""
+        """Read the peak memory (the largest of the process and its children), then stop the
+        process with SIGTERM."""
         if self.process is None or self.process.poll() is not None:
             return
-        self.peak_rss_mb = peak_rss_mb(self.process.pid)
+        self.peak_rss_mb = max(peak_rss_mb(pid) for pid in self.pids())
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(30)
@@ -143,6 +145,14 @@ class Service:
         assert self.process is not None
         return self.process.pid
 
+    def pids(self) -> list[int]:
+        """The process and its children (a supervisor's server processes), while running."""
+        try:
+            children = psutil.Process(self.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return [self.pid]
+        return [self.pid, *(child.pid for child in children)]
+
     def check_alive(self) -> None:
         """Fail with the process's log if it has exited."""
         if self.process is None or self.process.poll() is not None:
@@ -150,12 +160,15 @@ class Service:
 
 
 @contextmanager
-def server(bench: Bench, *, projections: bool) -> Iterator[tuple[str, Service]]:
-    """`crm serve` on a free port; yields its base URL once healthy."""
+def server(bench: Bench, *, projections: bool, workers: int = 1) -> Iterator[tuple[str, Service]]:
+    """`crm serve` on a free port (`workers` server processes); yields its base URL once
+    healthy."""
     port = free_port()
     args = ["serve", "--port", str(port)]
     if not projections:
         args.append("--no-projections")
+    if workers > 1:
+        args += ["--workers", str(workers)]
     service = Service(bench, *args, name="serve").start()
     url = f"http://127.0.0.1:{port}"
     try:
@@ -192,10 +205,13 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user and system) the process has used so far, all its threads."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(*pids: int) -> float:
+    """CPU time (user and system) the processes have used so far, all their threads."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def machine_busy_seconds() -> float:

@@ -49,3 +49,17 @@ def test_one_save_of_two_thousand_members_completes(connected: Runtime) -> None:
         count, head = stored.fetchone() or (0, 0)
     assert count == sum(m.version for m in members)
     assert position == head
+
+
+def test_the_log_s_writers_wait_idle_in_a_transaction_as_long_as_configured(database: str) -> None:
+    """A batch's transaction may pause between statements on a loaded machine: the server
+    ends it only after CRM_IDLE_IN_TRANSACTION_SECONDS, not the library's 5 s."""
+    runtime = Runtime.start(test_settings(database, idle_in_transaction_seconds=42))
+    try:
+        with runtime.community.recorder.datastore.transaction(commit=False) as curs:  # type: ignore[attr-defined]
+            curs.execute("SHOW idle_in_transaction_session_timeout")
+            row = curs.fetchone()
+    finally:
+        runtime.close()
+    assert row is not None
+    assert next(iter(row.values())) == "42s"
