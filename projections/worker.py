@@ -114,16 +114,21 @@ class ProjectionWorker:
             backoff = min(backoff * 2, MAX_BACKOFF)
 
     def _follow(self) -> None:
-        with psycopg.connect(self.database_url, autocommit=True) as listener:
+        # The topics are read on a connection of their own: the listener's shows `LISTEN`
+        # in pg_stat_activity, where operators and the benchmarks look for it.
+        with (
+            psycopg.connect(self.database_url, autocommit=True) as listener,
+            psycopg.connect(self.database_url, autocommit=True) as reader,
+        ):
             # Read before listening: events committed in between are read at the first
             # notification, and the wake below catches every runner up anyway.
-            last = _scalar(listener, HEAD)
+            last = _scalar(reader, HEAD)
             listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(EVENTS_TABLE)))
             # Notifications were missed while nobody listened.
             self._wake(self.threads)
             while not self.stopping.is_set():
                 if self._notified(listener):
-                    last = self._route(listener, last)
+                    last = self._route(reader, last)
                 self._wake_deferred()
 
     def _notified(self, listener: psycopg.Connection[Any]) -> bool:
@@ -138,15 +143,15 @@ class ProjectionWorker:
             pass
         return True
 
-    def _route(self, listener: psycopg.Connection[Any], last: int) -> int:
+    def _route(self, reader: psycopg.Connection[Any], last: int) -> int:
         """Wake the runners whose topics the new events hold, defer the others; the new last."""
-        row = listener.execute(NEW_TOPICS, (last, TOPICS_LIMIT), prepare=True).fetchone()
+        row = reader.execute(NEW_TOPICS, (last, TOPICS_LIMIT), prepare=True).fetchone()
         if row is None or not row[1]:
             return last
         newest, count, topics = int(row[0]), int(row[1]), row[2]
         if count >= TOPICS_LIMIT:  # a backlog: every runner has work, most likely
             self._wake(self.threads)
-            return _scalar(listener, HEAD)
+            return _scalar(reader, HEAD)
         new = frozenset(topics or ())
         woken = [t for t in self.threads if not t.runner.projection.topics.isdisjoint(new)]
         self._wake(woken)
