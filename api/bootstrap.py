@@ -225,6 +225,8 @@ def projection_worker(runtime: Runtime, watcher: PositionWatcher | None = None) 
         build_runners(runtime, watcher),
         poll_seconds=runtime.settings.projection_poll_seconds,
         maintenance=maintenance,
+        # Half the pool: `crm serve` answers requests on the other half meanwhile.
+        concurrency=max(1, runtime.settings.pool_size // 2),
     )
 
 

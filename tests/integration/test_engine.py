@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 import psycopg
 import pytest
 from psycopg import Cursor
 
-from api.bootstrap import build_runners, personal_data
+from api.bootstrap import personal_data
 from application.members.demo import seed_demo
 from application.runtime import Runtime, open_pool
 from domain.commands import IdentityRef
@@ -22,8 +21,7 @@ from domain.members.member import Member
 from projections.engine import ProjectionRunner
 from projections.members.projection import MembersProjection
 from projections.personal import PersonalData
-from projections.positions import PositionWatcher, head_of_log, lags
-from projections.worker import PAGES_PER_TURN, ProjectionWorker
+from projections.positions import PositionWatcher, head_of_log
 from tests.conftest import test_settings
 from tests.integration.conftest import (
     CountingProjection,
@@ -127,15 +125,6 @@ def joined_up_to(url: str, position: int) -> int:
             (Member.Joined.TOPIC, position),
         )
     )
-
-
-def stop_worker(worker: ProjectionWorker, url: str) -> None:
-    """Stop a worker, waking it with a notification in case it waits on a long poll."""
-    worker.stopping.set()
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute('NOTIFY "community_events"')
-    worker.stop(timeout=30)
-    assert worker._thread is not None and not worker._thread.is_alive()
 
 
 @pytest.mark.parametrize("in_database", [False, True], ids=["python-error", "sql-error"])
@@ -346,140 +335,3 @@ def test_a_rebuild_gives_the_rows_of_live_processing(database: str) -> None:
         finally:
             rebuilder.close()
         assert members_snapshot(database) == incremental
-
-
-def test_the_worker_follows_new_events_as_they_are_written(runtime: Runtime) -> None:
-    watcher = PositionWatcher(runtime.pool)
-    worker = ProjectionWorker(
-        runtime.database_url, build_runners(runtime, watcher), poll_seconds=0.2
-    )
-    worker.start()
-    try:
-        for number in range(3):
-            change = runtime.community.join_member(
-                cmd.JoinMember(display_name=f"Follower {number}")
-            )
-            assert change.position is not None
-            assert watcher.wait_for("members", change.position, timeout=30)
-            name = scalar(
-                runtime.database_url,
-                "SELECT display_name FROM members WHERE member_id = %s",
-                (change.member.id,),
-            )
-            assert name == f"Follower {number}"
-    finally:
-        stop_worker(worker, runtime.database_url)
-
-
-def test_a_worker_with_a_very_long_poll_wakes_on_notifications(runtime: Runtime) -> None:
-    url = runtime.database_url
-    seed_demo(runtime.community, 20, interactions=False)
-    watcher = PositionWatcher(runtime.pool)
-    # It could only see new events by polling after an hour: notifications must wake it.
-    worker = ProjectionWorker(url, build_runners(runtime, watcher), poll_seconds=3600)
-    worker.start()
-    try:
-        assert watcher.wait_for("members", head_of_log(runtime.pool), timeout=30)
-        listening = 'LISTEN "community_events"'
-        for _ in range(600):
-            if scalar(
-                url,
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND query = %s",
-                (listening,),
-            ):
-                break
-            threading.Event().wait(0.05)
-        else:
-            pytest.fail("the worker never listened for notifications")
-        for number in range(3):
-            change = runtime.community.join_member(cmd.JoinMember(display_name=f"Woken {number}"))
-            assert change.position is not None
-            assert watcher.wait_for("members", change.position, timeout=30)
-        assert scalar(url, "SELECT count(*) FROM members") == 23
-    finally:
-        stop_worker(worker, url)
-
-
-def test_the_worker_retries_after_a_failing_page_and_applies_each_event_once(
-    runtime: Runtime,
-) -> None:
-    url = runtime.database_url
-    create_counting_tables(url)
-    seed_demo(runtime.community, 40, interactions=False)
-    watcher = PositionWatcher(runtime.pool)
-    runner = counting_runner(runtime, CountingThatFails(page=2), batch_size=BATCH)
-    runner.watcher = watcher
-    worker = ProjectionWorker(url, [runner], poll_seconds=0.2)
-    worker.start()
-    try:
-        assert watcher.wait_for("counting", head_of_log(runtime.pool), timeout=30)
-    finally:
-        stop_worker(worker, url)
-    assert_counted_exactly_once(url)
-
-
-class AlwaysFailing(CountingProjection):
-    """A projection with a poison event: every page it is given fails."""
-
-    name: ClassVar[str] = "always_failing"
-
-    calls = 0
-
-    def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
-        """Fail, every time, counting the attempts."""
-        self.calls += 1
-        raise ProjectionCrash("this projection never succeeds")
-
-
-def test_a_failing_projection_does_not_hold_the_others_back(runtime: Runtime) -> None:
-    url = runtime.database_url
-    create_counting_tables(url)
-    seed_demo(runtime.community, 30, interactions=False)
-    watcher = PositionWatcher(runtime.pool)
-    failing = counting_runner(runtime, AlwaysFailing(), batch_size=BATCH)
-    failing.max_attempts = 1_000  # still retrying as a whole, never parking, during the test
-    healthy = counting_runner(runtime, batch_size=BATCH)
-    healthy.watcher = watcher
-    worker = ProjectionWorker(url, [failing, healthy], poll_seconds=0.2)
-    worker.start()
-    try:
-        assert watcher.wait_for("counting", head_of_log(runtime.pool), timeout=30)
-    finally:
-        stop_worker(worker, url)
-    assert_counted_exactly_once(url)
-    stuck = {lag.name: lag.position for lag in lags(runtime.pool, ["always_failing"])}
-    assert stuck == {"always_failing": 0}
-
-
-def test_a_failing_projection_is_retried_after_a_growing_pause(runtime: Runtime) -> None:
-    create_counting_tables(runtime.database_url)
-    seed_demo(runtime.community, 5, interactions=False)
-    failing = AlwaysFailing()
-    runner = counting_runner(runtime, failing, batch_size=BATCH)
-    worker = ProjectionWorker(runtime.database_url, [runner], poll_seconds=0.2)
-    worker._catch_up(runner)
-    worker._catch_up(runner)  # woken again at once: still pausing, not retried
-    assert failing.calls == 1
-    first_pause = worker._retry_at[runner.name] - time.monotonic()
-    worker._retry_at[runner.name] = 0.0  # as if the pause had passed
-    worker._catch_up(runner)
-    assert failing.calls == 2
-    assert worker._retry_at[runner.name] - time.monotonic() > first_pause
-
-
-def test_runners_take_turns_of_a_few_pages_each(runtime: Runtime) -> None:
-    """A backlog is worked off in turns, so one busy projection cannot starve the others."""
-    url = runtime.database_url
-    create_counting_tables(url)
-    seed_demo(runtime.community, 30, interactions=False)
-    runner = counting_runner(runtime, batch_size=BATCH)
-    worker = ProjectionWorker(url, [runner], poll_seconds=0.2)
-    head = head_of_log(runtime.pool)
-    assert head > (PAGES_PER_TURN + 1) * BATCH  # enough for several turns
-    assert worker._catch_up(runner) is True  # stopped at its limit: more is waiting
-    assert position_of(url, "counting") == nth_notification_id(url, PAGES_PER_TURN * BATCH)
-    while worker._catch_up(runner):
-        pass
-    assert position_of(url, "counting") == head
-    assert_counted_exactly_once(url)

@@ -32,7 +32,8 @@ from tests.integration.conftest import (
     scalar,
 )
 from tests.integration.interactions.test_engagement_projection import interaction, joined
-from tests.integration.test_engine import ProjectionCrash, position_of, stop_worker
+from tests.integration.test_engine import ProjectionCrash, position_of
+from tests.integration.test_worker import stop_worker
 
 pytestmark = pytest.mark.integration
 
