@@ -17,7 +17,8 @@ from psycopg_pool import ConnectionPool
 from projections.isolation import NOT_POISON, apply_isolating, apply_parked
 from projections.metrics import PROJECTION_PAGE_SECONDS
 from projections.parking import describe, forget_parked, park
-from projections.positions import EVENTS_TABLE, PositionWatcher, lock_position
+from projections.plain_events import LogSpan, plain
+from projections.positions import EVENTS_TABLE, Position, PositionWatcher, lock_position
 from projections.projection import LoggedEvents, Projection
 from projections.replay import restore_indexes, strip_indexes
 
@@ -39,6 +40,20 @@ WITH page AS MATERIALIZED (
 SELECT * FROM (
     SELECT notification_id, originator_id, originator_version, topic, state FROM page
     WHERE topic = ANY(%s)
+    UNION ALL
+    SELECT max(notification_id), NULL, count(*), NULL, NULL FROM page
+) AS rows ORDER BY topic IS NULL, notification_id
+"""
+# A rebuild's page for a projection that reads its plain events in SQL: the others only.
+SELECT_REPLAY_PAGE = f"""
+WITH page AS MATERIALIZED (
+    SELECT notification_id, originator_id, originator_version, topic, state
+    FROM {EVENTS_TABLE} WHERE notification_id > %(after)s ORDER BY notification_id
+    LIMIT %(limit)s
+)
+SELECT * FROM (
+    SELECT notification_id, originator_id, originator_version, topic, state FROM page
+    WHERE topic = ANY(%(topics)s) AND NOT ({plain("page")})
     UNION ALL
     SELECT max(notification_id), NULL, count(*), NULL, NULL FROM page
 ) AS rows ORDER BY topic IS NULL, notification_id
@@ -140,12 +155,11 @@ class ProjectionRunner:
             conn.execute("SET LOCAL synchronous_commit = off")
             stands = lock_position(conn, self.name, self.projection.rule_version)
             self._page_start = stands.position
-            topics = sorted(self.projection.topics)
-            *rows, (last, _, consumed, _, _) = conn.execute(
-                SELECT_PAGE, (stands.position, limit, topics)
-            ).fetchall()
+            rows, last, consumed, span = self._read_page(conn, stands, limit)
             if stands.replay is not None:
-                self._replay_page(conn, rows, finished=consumed < limit, stripped=stands.replay)
+                self._replay_page(
+                    conn, rows, span, finished=consumed < limit, stripped=stands.replay
+                )
             elif not consumed:
                 return 0, None
             else:
@@ -154,6 +168,29 @@ class ProjectionRunner:
             new_position = last or stands.position
             self._move_to(conn, new_position)
         return int(consumed), new_position
+
+    def _read_page(
+        self, conn: psycopg.Connection[Any], stands: Position, limit: int
+    ) -> tuple[list[tuple[Any, ...]], int | None, int, LogSpan | None]:
+        """(rows to decode, last notification, notifications, span of plain events or None).
+
+        A rebuild of a projection with plain topics decodes only the others: it reads the
+        plain ones in the span, in SQL (projections/plain_events.py).
+        """
+        position, topics = stands.position, sorted(self.projection.topics)
+        plain_topics = sorted(self.projection.plain_topics) if stands.replay is not None else []
+        if not plain_topics:
+            *rows, (last, _, consumed, _, _) = conn.execute(
+                SELECT_PAGE, (position, limit, topics)
+            ).fetchall()
+            return rows, last, int(consumed), None
+        parameters = LogSpan(position, position).parameters(
+            plain_topics, sealed_too=self.projection.plain_sealed_too
+        )
+        *rows, (last, _, consumed, _, _) = conn.execute(
+            SELECT_REPLAY_PAGE, {**parameters, "limit": limit, "topics": topics}
+        ).fetchall()
+        return rows, last, int(consumed), LogSpan(position, last) if consumed else None
 
     def _count_failure(self) -> int:
         """Count a failure of the page that starts where this one did; returns the count."""
@@ -202,13 +239,20 @@ class ProjectionRunner:
         self,
         conn: psycopg.Connection[Any],
         rows: Sequence[tuple[Any, ...]],
+        span: LogSpan | None,
         *,
         finished: bool,
         stripped: dict[str, Any],
     ) -> None:
-        """A page of a rebuild; at the head of the log, the stripped tables are restored."""
+        """A page of a rebuild; at the head of the log, the stripped tables are restored.
+
+        With a span, the projection reads the span's plain events itself (rows hold the
+        others): see projections/plain_events.py.
+        """
         with conn.cursor() as cursor:
-            if rows:
+            if span is not None:
+                self.projection.apply_replay_span(cursor, self._decode(rows), span)
+            elif rows:
                 self.projection.apply_replay(cursor, self._decode(rows))
             if finished:
                 # Sorting for index builds and totals is far faster with room to work.
@@ -272,7 +316,7 @@ class ProjectionRunner:
                 if stands.replay is not None:  # an earlier rebuild was cut short
                     restore_indexes(cursor, stands.replay)
                 stripped = None
-                if replay and self.projection.replay_tables:
+                if replay and (self.projection.replay_tables or self.projection.plain_topics):
                     stripped = Jsonb(strip_indexes(cursor, self.projection.replay_tables))
             # Rebuilt rows follow the rule configured now.
             conn.execute(

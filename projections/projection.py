@@ -10,6 +10,7 @@ from psycopg import Cursor
 
 if TYPE_CHECKING:
     from projections.personal import PersonalData
+    from projections.plain_events import LogSpan
 
 
 class ProjectionMisconfigured(Exception):
@@ -49,6 +50,11 @@ class Projection(ABC):
     rule_version: str | None = None
     # Tables a rebuild fills stripped of their indexes and keys (see projections/replay.py).
     replay_tables: ClassVar[tuple[str, ...]] = ()
+    # Topics whose plain events a rebuild reads in SQL, never decoded (plain_events.py);
+    # with `plain_sealed_too`, sealed ones too (the projection reads none of their sealed
+    # fields). A projection with either rebuilds in replay mode.
+    plain_topics: ClassVar[frozenset[str]] = frozenset()
+    plain_sealed_too: ClassVar[bool] = False
 
     @abstractmethod
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
@@ -57,6 +63,10 @@ class Projection(ABC):
     def apply_replay(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Apply events during a rebuild, into the stripped replay tables."""
         self.apply(cursor, events)
+
+    def apply_replay_span(self, cursor: Cursor[Any], events: Sequence[Any], span: LogSpan) -> None:
+        """Apply a rebuild's page: the span's plain events read in SQL, `events` the others."""
+        raise ProjectionMisconfigured(f"{self.name} names plain topics but cannot read them")
 
     def finish_replay(self, cursor: Cursor[Any]) -> None:
         """Complete what `apply_replay` deferred, once the replay tables have their indexes."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor, wait
 from typing import Annotated
@@ -15,9 +16,10 @@ from api.cli import parked
 from api.cli.common import app, console, load_settings
 from application.runtime import Runtime
 from application.statistics import refresh_statistics
+from domain.interactions.interaction import Interaction
 from projections.parking import parked_counts
 from projections.positions import head_of_log, lags
-from projections.registry import projection_names
+from projections.registry import all_projections, projection_names
 
 # Rebuilds read big pages: fewer round trips, and set-based applies gain the most.
 REBUILD_BATCH = 20_000
@@ -115,20 +117,31 @@ def _rebuild_here(runtime: Runtime, name: str, head: int) -> None:
 
 
 def _rebuild_side_by_side(runtime: Runtime, names: list[str], head: int) -> None:
-    """Rebuild each projection in a process of its own, showing their positions."""
-    # Spawned, not forked: this process holds a connection pool and its threads.
+    """Rebuild each projection in a process of its own, a core's worth at a time, the
+    heaviest first, showing their positions."""
+    # Spawned, not forked: this process holds a connection pool and its threads. More
+    # processes than cores only take turns, and each holds its own connections.
     context = multiprocessing.get_context("spawn")
+    workers = min(len(names), os.cpu_count() or 1)
     with (
-        ProcessPoolExecutor(len(names), mp_context=context) as pool,
+        ProcessPoolExecutor(workers, mp_context=context) as pool,
         Progress(console=console) as progress,
     ):
-        rebuilds = [pool.submit(rebuild_projection, runtime.database_url, n) for n in names]
+        rebuilds = [
+            pool.submit(rebuild_projection, runtime.database_url, n) for n in heaviest_first(names)
+        ]
         tasks = {n: progress.add_task(f"rebuilding {n}", total=head or 1) for n in names}
         while wait(rebuilds, timeout=PROGRESS_SECONDS).not_done:
             _show_positions(runtime, progress, tasks)
         for rebuilt in rebuilds:
             rebuilt.result()  # a failed rebuild fails the command
         _show_positions(runtime, progress, tasks)
+
+
+def heaviest_first(names: list[str]) -> list[str]:
+    """The projections that read interactions (nine events in ten) first, then the others."""
+    reading = {p.name for p in all_projections() if Interaction.Recorded.TOPIC in p.topics}
+    return sorted(names, key=lambda name: name not in reading)
 
 
 def _show_positions(runtime: Runtime, progress: Progress, tasks: dict[str, TaskID]) -> None:

@@ -13,9 +13,11 @@ from projections.health.page import FLAGS, MEMBERSHIP, STAGES, Page
 from projections.health.persons import MERGE_EVENTS, regroup
 from projections.health.replay import READ_MODEL, STAGING, replay_staged
 from projections.health.replay_persons import stage_regroup
-from projections.health.replay_staging import ReplayStaging
+from projections.health.replay_plain import stage_plain
+from projections.health.replay_staging import ReplayStaging, reserve
 from projections.merge_runs import runs_between
-from projections.projection import Projection
+from projections.plain_events import LogSpan, spans_between
+from projections.projection import Projection, notification_ids
 
 
 class HealthProjection(Projection):
@@ -26,6 +28,7 @@ class HealthProjection(Projection):
     # A rebuild stages the log (nothing to strip: the staging tables have no index) and
     # fills every table set-based at the end (projections/health/replay.py).
     replay_tables: ClassVar[tuple[str, ...]] = ("health_replay_interactions",)
+    plain_topics: ClassVar[frozenset[str]] = frozenset({Interaction.Recorded.TOPIC})
     topics: ClassVar[frozenset[str]] = frozenset(
         {
             Interaction.Recorded.TOPIC,
@@ -46,10 +49,25 @@ class HealthProjection(Projection):
 
     def apply_replay(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Stage the page's interactions and member changes (COPY): nothing is summed yet."""
-        for run, merge in runs_between(events, MERGE_EVENTS):
-            ReplayStaging(cursor).stage(run)
+        if events:
+            ids = notification_ids(events)
+            self._stage(cursor, events, LogSpan(ids[0] - 1, ids[-1]), plain=False)
+
+    def apply_replay_span(self, cursor: Cursor[Any], events: Sequence[Any], span: LogSpan) -> None:
+        """Stage the span's plain interactions in SQL, beside the other events."""
+        self._stage(cursor, events, span, plain=True)
+
+    def _stage(
+        self, cursor: Cursor[Any], events: Sequence[Any], span: LogSpan, *, plain: bool
+    ) -> None:
+        """Each run between merges, then the merge; every row at its log-order number."""
+        offset = reserve(cursor, span)
+        for part, run, merge in spans_between(events, span, MERGE_EVENTS):
+            if plain:
+                stage_plain(cursor, part, offset, run)
+            ReplayStaging(cursor).stage(run, [n + offset for n in run.notification_ids])
             if merge is not None:
-                stage_regroup(cursor, merge)
+                stage_regroup(cursor, merge, part.upto + offset)
 
     def finish_replay(self, cursor: Cursor[Any]) -> None:
         """Every health table from the staged log, in a few set-based statements."""

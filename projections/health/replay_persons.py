@@ -17,7 +17,7 @@ from typing import Any
 from psycopg import Cursor
 
 from projections.health.persons import grouping, person_row
-from projections.health.replay_staging import RESERVE, save_staged, staged_members
+from projections.health.replay_staging import save_staged, staged_members
 
 MEMBERS_OF_PERSON = "SELECT member_id FROM health_replay_members WHERE counted_as = %s"
 DISSOLVE = """
@@ -45,10 +45,10 @@ SELECT %(person)s, recorded_at, stage, seq FROM health_replay_stages WHERE membe
 NEVER = datetime.min.replace(tzinfo=UTC)
 
 
-def stage_regroup(cursor: Cursor[Any], event: Any) -> None:
-    """Stage a merge or unmerge: who stops and starts counting, and the new person."""
-    row = cursor.execute(RESERVE, (1,)).fetchone()
-    seq, at = int(row[0]) if row else 0, event.timestamp
+def stage_regroup(cursor: Cursor[Any], event: Any, seq: int) -> None:
+    """Stage a merge or unmerge (at its log-order number): who stops and starts counting,
+    and the new person."""
+    at = event.timestamp
     source, target = event.originator_id, event.target_id
     staged = staged_members(cursor, [source, target])
     old = staged[target].counted_as

@@ -13,6 +13,7 @@ from domain.members.member import Member
 from projections.feedback_interactions import interactions_of
 from projections.health.member_rows import HealthMember, following
 from projections.health.page import FLAGS
+from projections.plain_events import LogSpan
 
 LOAD = """
 SELECT member_id, joined_at, left_at, is_staff, is_bot, erased, source_channel, counted_as,
@@ -29,9 +30,15 @@ ON CONFLICT (member_id) DO UPDATE SET joined_at = EXCLUDED.joined_at,
     erased = EXCLUDED.erased, source_channel = EXCLUDED.source_channel,
     counted_as = EXCLUDED.counted_as, person_of = EXCLUDED.person_of
 """
-# Reserves one log-order number per event of the page: its rows keep the page's order
-# across the staging tables.
+# Reserves one log-order number per notification of a span: its rows keep the log's order
+# across the staging tables, and follow every span staged before.
 RESERVE = "SELECT setval('health_replay_seq', nextval('health_replay_seq') + %s)"
+
+
+def reserve(cursor: Cursor[Any], span: LogSpan) -> int:
+    """What to add to a notification id of the span to make its log-order number."""
+    row = cursor.execute(RESERVE, (span.upto - span.after,)).fetchone()
+    return int(row[0]) - span.upto if row else 0
 
 
 class ReplayStaging:
@@ -40,19 +47,17 @@ class ReplayStaging:
     def __init__(self, cursor: Cursor[Any]) -> None:
         self.cursor = cursor
 
-    def stage(self, events: Sequence[Any]) -> None:
-        """Stage the page: interactions (none of an erased member's; through a merged
-        member's identity, its person's too), flags, stages (the target's, its person's
-        too) and each member's membership and flags as they stand after the page."""
+    def stage(self, events: Sequence[Any], seqs: Sequence[int]) -> None:
+        """Stage the page (each event at its log-order number): interactions (none of an
+        erased member's; through a merged member's identity, its person's too), flags,
+        stages (the target's, its person's too) and each member's membership and flags as
+        they stand after the page."""
         members = self._load(events)
-        last = int(self.cursor.execute(RESERVE, (len(events),)).fetchone()[0])  # type: ignore[index]
-        seq = last - len(events)
         interactions: list[tuple[Any, ...]] = []
         flags: list[tuple[Any, ...]] = []
         stages: list[tuple[Any, ...]] = []
         changed: set[UUID] = set()
-        for event in events:
-            seq += 1
+        for event, seq in zip(events, seqs, strict=True):
             if isinstance(event, Member.Event):
                 members.setdefault(event.originator_id, HealthMember())
                 for member_id in following(members, event.originator_id):

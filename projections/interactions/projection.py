@@ -28,6 +28,7 @@ from projections.interactions.merges import MERGE_EVENTS, apply_merge, routes
 from projections.interactions.replay_totals import write_replay_totals
 from projections.merge_runs import runs_between
 from projections.personal import CONTENT, Keys, PersonalData, seal_value
+from projections.plain_events import PLAIN_INTERACTIONS, LogSpan, spans_between
 from projections.projection import SealingProjection
 
 # Rows travel as one JSON document per statement: orjson writes it far faster than
@@ -37,6 +38,15 @@ INSERT INTO member_interactions (interaction_id, member_id, channel, kind, occur
     external_id, thread_ref, sealed_content, recorded_at)
 SELECT * FROM json_to_recordset(%s::json) AS r(i uuid, m uuid, c text, k text,
     o timestamptz, e text, t text, s bytea, r timestamptz)
+"""
+# A rebuild's plain interactions, straight from the log. In UTC as _interaction_row: an
+# instant before year 1 (or after 9999) UTC fails the page, to be parked as it is live.
+INSERT_PLAIN_INTERACTIONS = f"""
+INSERT INTO member_interactions (interaction_id, member_id, channel, kind, occurred_at,
+    external_id, thread_ref, sealed_content, recorded_at)
+SELECT i, m, c, k, o, x, t, NULL, r FROM ({PLAIN_INTERACTIONS}) AS p
+WHERE (o >= '0001-01-01 00:00:00+00' AND o < '10000-01-01 00:00:00+00')
+    OR crm_replay_refused(n, 'an instant before year 1 or after 9999 in UTC')
 """
 ADD_TO_MEMBER = """
 INSERT INTO member_engagement AS e
@@ -127,6 +137,7 @@ class EngagementProjection(SealingProjection):
     )
     # The other tables hold totals: a rebuild writes them once, at the end.
     replay_tables: ClassVar[tuple[str, ...]] = ("member_interactions",)
+    plain_topics: ClassVar[frozenset[str]] = frozenset({Interaction.Recorded.TOPIC})
     topics: ClassVar[frozenset[str]] = frozenset(
         {
             Interaction.Recorded.TOPIC,
@@ -172,6 +183,16 @@ class EngagementProjection(SealingProjection):
             _apply_flags(cursor, run)
             if merge is not None:
                 apply_merge(cursor, merge, self.rule, live=False)
+
+    def apply_replay_span(self, cursor: Cursor[Any], events: Sequence[Any], span: LogSpan) -> None:
+        """The span's plain interactions in one statement, the rest as `apply_replay` does.
+
+        Cut at merges as a live page is: an unmerge's clean-up sees the rows before it only.
+        """
+        plain = sorted(self.plain_topics)
+        for part, run, merge in spans_between(events, span, MERGE_EVENTS):
+            cursor.execute(INSERT_PLAIN_INTERACTIONS, part.parameters(plain))
+            self.apply_replay(cursor, [*run, *([merge] if merge is not None else [])])
 
     def finish_replay(self, cursor: Cursor[Any]) -> None:
         """Every member's totals from all their interactions, then erased members forgotten."""

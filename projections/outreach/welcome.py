@@ -14,13 +14,24 @@ from typing import Any, ClassVar
 import orjson
 from psycopg import Cursor
 
-from domain.interactions.interaction import Interaction
+from domain.interactions.interaction import Interaction, InteractionKind
 from domain.members.member import Member
 from domain.outreach.outreach import OutreachPurpose, OutreachRecorded
 from domain.outreach.welcome import counts_as_first_interaction, counts_as_staff_reply
+from projections.plain_events import PLAIN_INTERACTIONS, LogSpan, spans_between
 from projections.projection import Projection
 
 PAGE = "json_to_recordset(%s::json) AS p(i uuid, m uuid, c text, t text, o timestamptz)"
+# A rebuild's interactions of a span, straight from the log, as _interactions filters them.
+PLAIN_FIRSTS = f"({PLAIN_INTERACTIONS}) AS p WHERE p.k <> ALL(%(not_said)s) "
+PLAIN_REPLIES = f"({PLAIN_INTERACTIONS}) AS p WHERE p.t <> '' AND p.k <> ALL(%(not_replies)s) "
+# Kinds the domain's rules leave out (a kind it does not know counts).
+_NOT_SAID = [k.value for k in InteractionKind if not counts_as_first_interaction(k.value)]
+_NOT_REPLIES = [k.value for k in InteractionKind if not counts_as_staff_reply(k.value)]
+# Member events and outreach that the interactions' statements read the effect of: a
+# rebuild's span of interactions is cut at them, as a page is. The others write columns
+# those statements neither read nor write, so they commute with them.
+_CUTS: tuple[type[Any], ...] = (Member.MarkedAsStaff, Member.UnmarkedAsStaff, OutreachRecorded)
 # The member's earliest interaction (of the page, and of all so far).
 FIRST_INTERACTIONS = f"""
 INSERT INTO outreach_newcomers AS n (member_id, first_interaction_at, first_interaction_id,
@@ -47,6 +58,14 @@ FROM (
 ) r
 WHERE n.member_id = r.member_id AND (n.welcomed_at IS NULL OR r.at < n.welcomed_at)
 """
+PLAIN_FIRST_INTERACTIONS = FIRST_INTERACTIONS.replace(
+    f"FROM {PAGE} ORDER BY", f"FROM {PLAIN_FIRSTS} ORDER BY"
+)
+PLAIN_STAFF_REPLIES = STAFF_REPLIES.replace(
+    f"FROM {PAGE}\n    JOIN outreach_newcomers s ON s.member_id = p.m AND s.is_staff",
+    f"FROM (SELECT * FROM {PLAIN_REPLIES}) AS p\n"
+    "    JOIN outreach_newcomers s ON s.member_id = p.m AND s.is_staff",
+)
 JOINED = """
 INSERT INTO outreach_newcomers AS n (member_id, joined_at, source_channel)
 VALUES (%(id)s, %(at)s, %(channel)s)
@@ -89,6 +108,23 @@ class OutreachWelcomeProjection(Projection):
             *(kind.TOPIC for kind in _FLAGS),
         }
     )
+
+    # Nothing to strip: its upserts need its key. A rebuild reads the interactions in SQL,
+    # sealed ones too: their sealed fields are nothing to this projection.
+    plain_topics: ClassVar[frozenset[str]] = frozenset({Interaction.Recorded.TOPIC})
+    plain_sealed_too: ClassVar[bool] = True
+
+    def apply_replay_span(self, cursor: Cursor[Any], events: Sequence[Any], span: LogSpan) -> None:
+        """Each span of interactions between staff flags and outreach in SQL, in log order."""
+        for part, run, cut in spans_between(events, span, _CUTS):
+            parameters = {
+                **part.parameters(sorted(self.plain_topics), sealed_too=True),
+                "not_said": _NOT_SAID,
+                "not_replies": _NOT_REPLIES,
+            }
+            cursor.execute(PLAIN_FIRST_INTERACTIONS, parameters)
+            cursor.execute(PLAIN_STAFF_REPLIES, parameters)
+            self.apply(cursor, [*run, *([cut] if cut is not None else [])])
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Runs of member events and outreach in log order, interactions a run at a time."""

@@ -243,6 +243,8 @@ class PoisonedEngagement(EngagementProjection):
     """The engagement projection, failing on an interaction whose external id says poison."""
 
     name: ClassVar[str] = "engagement"
+    # Every interaction decoded, so that the check sees each (plain ones are read in SQL).
+    plain_topics: ClassVar[frozenset[str]] = frozenset()
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
         """Fail on a poisoned interaction, else apply as usual."""
