@@ -55,7 +55,7 @@ class DelivererOptions:
     @property
     def lease_seconds(self) -> float:
         """A claim outlives the longest attempt, so no live attempt is taken over."""
-        return self.timeout_seconds * 2 + 5
+        return self.timeout_seconds * 2 + 1
 
 
 class Deliverer:

@@ -22,10 +22,10 @@ def refusal(address: str, *, allow_private: bool) -> str | None:
     ip: Address = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
-    if ip.is_unspecified or ip.is_multicast or ip.is_reserved:
-        return f"{ip} is an unspecified, multicast or reserved address"
     if ip.is_loopback:
         return None if allow_private else f"{ip} is a loopback address"
+    if ip.is_unspecified or ip.is_multicast or ip.is_reserved:
+        return f"{ip} is an unspecified, multicast or reserved address"
     if ip.is_link_local:
         return f"{ip} is a link-local address"
     if ip.is_private or not ip.is_global:

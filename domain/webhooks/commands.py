@@ -84,7 +84,9 @@ class CreateWebhookSubscription(Command):
     """Subscribe a receiver URL to public event types, seen as `role` sees members."""
 
     url: Annotated[str, AfterValidator(check_url)]
-    event_types: Annotated[list[str], Field(max_length=50), AfterValidator(check_event_types)] = []
+    event_types: Annotated[
+        list[str], Field(max_length=50, validate_default=True), AfterValidator(check_event_types)
+    ] = []
     filter: WebhookFilter = WebhookFilter()
     secret: Annotated[str | None, AfterValidator(check_secret)] = None
     role: Annotated[str, AfterValidator(check_role)] = "viewer"

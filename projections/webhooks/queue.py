@@ -25,6 +25,9 @@ WITH due AS (
     WHERE d.subscription_id = %(sid)s AND d.status = 'pending'
       AND d.next_attempt_at <= now()
       AND (d.leased_until IS NULL OR d.leased_until < now())
+      AND EXISTS (
+          SELECT FROM webhook_subscriptions s
+          WHERE s.subscription_id = d.subscription_id AND s.status = 'active')
       AND NOT EXISTS (
           SELECT FROM webhook_deliveries e
           WHERE e.subscription_id = d.subscription_id AND e.subject_id = d.subject_id

@@ -29,7 +29,6 @@ from domain.webhooks.commands import (
     CreateWebhookSubscription,
     ReplayWebhookDeliveries,
     SubscriptionCommand,
-    WebhookFilter,
 )
 from projections.positions import head_of_log
 from projections.webhooks.projection import WebhooksProjection
@@ -66,8 +65,14 @@ async def _change(
     )
     if not isinstance(outcome, SubscriptionChange):
         return outcome
+    await _projected(info, outcome.position)
     subscription = subscription_from_aggregate(outcome.subscription)
     return success(subscription=subscription, changed=outcome.changed)
+
+
+async def _projected(info: Info, position: int | None) -> None:
+    """Read-your-writes: the subscriptions list, and the deliverer, see the change."""
+    await in_thread(info.context.services.wait_for, WebhooksProjection.name, position)
 
 
 @strawberry.type
@@ -90,10 +95,11 @@ class WebhookMutation:
             return CreateWebhookSubscription(
                 url=input.url,
                 event_types=input.event_types,
-                filter=WebhookFilter(
-                    member_ids=narrowed.member_ids if narrowed else [],
-                    channels=narrowed.channels if narrowed else [],
-                ),
+                # A dict, so that a refused part is named filter.memberIds.0.
+                filter={
+                    "member_ids": narrowed.member_ids if narrowed else [],
+                    "channels": narrowed.channels if narrowed else [],
+                },
                 secret=input.secret,
                 role=input.role.value,
                 created_by=f"key:{principal.name}",
@@ -103,6 +109,7 @@ class WebhookMutation:
         if not isinstance(outcome, SubscriptionChange):
             return outcome
         assert outcome.secret is not None and outcome.position is not None
+        await _projected(info, outcome.position)
         return p.WebhookSubscriptionCreated(
             subscription=subscription_from_aggregate(outcome.subscription),
             secret=outcome.secret,
