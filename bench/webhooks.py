@@ -87,8 +87,11 @@ def receiver(arrivals: Arrivals) -> tuple[ThreadingHTTPServer, str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 256  # the default 5 resets connections under load
+        daemon_threads = True
+
+    server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
@@ -194,7 +197,8 @@ def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         deadline = time.monotonic() + args.drain_seconds
         while arrivals.count < expected and time.monotonic() < deadline:
             time.sleep(0.1)
-        cpu = _cpu() - cpu_before
+        cpu, arrived = _cpu() - cpu_before, arrivals.count
+        drained = time.monotonic() - (deadline - args.drain_seconds)
         worker.stop()
         deliverer.stop()
         outbox = _rows(
@@ -213,7 +217,8 @@ def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "subscriptions": args.subscriptions,
         "events_written": written,
         "deliveries_due": expected,
-        "deliveries_arrived": arrivals.count,
+        "deliveries_arrived": arrived,
+        "seconds_to_drain_after_writes": round(drained, 1),
         "delivery_lag_ms": percentiles([lag * 1000 for lag in arrivals.lags]),
         "outbox_lag_ms": percentiles([float(r[0]) for r in outbox]),
         "bare_post_ms": percentiles(bare),
