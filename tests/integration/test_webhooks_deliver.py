@@ -39,6 +39,9 @@ def start_deliverer(url: str, folder: Path, log_name: str) -> subprocess.Popen[b
         CRM_WEBHOOKS_POLL_SECONDS="0.1",
         CRM_WEBHOOKS_PER_SUBSCRIPTION=str(PER_SUBSCRIPTION),
         CRM_WEBHOOKS_RETRY_FIRST_SECONDS="0.05",
+        # Few connections: the database server's are shared with the rest of the suite.
+        CRM_POOL_SIZE="2",
+        CRM_EVENT_STORE_POOL_SIZE="1",
     )
     with (folder / log_name).open("wb") as output:
         return subprocess.Popen(

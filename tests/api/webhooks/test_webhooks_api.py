@@ -166,7 +166,8 @@ def test_a_paused_subscription_gets_nothing_until_resumed_then_what_it_missed(
     resumed = _subscription_mutation(hooks, hooks_admin, "resumeWebhookSubscription", sid)
     assert resumed["__typename"] == "WebhookSubscriptionResumed"
     got = receiver.wait_for("/paused", 2)
-    assert [r.json["data"]["memberId"] for r in got] == members  # in log order
+    # Order holds per member; two members' deliveries may arrive side by side.
+    assert sorted(r.json["data"]["memberId"] for r in got) == sorted(members)
 
 
 def test_an_erased_members_deliveries_are_sent_again_without_their_data(
