@@ -53,6 +53,9 @@ MERGE_MEMBERS = (Role.ADMIN, Role.MANAGER)
 # Community events are scheduled and attended records: managers keep them; every role reads
 # the events' figures (who registered is personal data, shown as for members).
 MANAGE_EVENTS = (Role.ADMIN, Role.MANAGER)
+# Webhooks send the community's events to other systems, signed with secrets of their own:
+# only admins set them up, read their deliveries and replay them.
+MANAGE_WEBHOOKS = (Role.ADMIN,)
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,11 @@ class Principal:
     def can_manage_events(self) -> bool:
         """May schedule, reschedule and cancel community events and record who came."""
         return self.role in MANAGE_EVENTS
+
+    @property
+    def can_manage_webhooks(self) -> bool:
+        """May create, pause, resume, delete and replay webhook subscriptions, and read them."""
+        return self.role in MANAGE_WEBHOOKS
 
     @property
     def is_marketing(self) -> bool:

@@ -18,12 +18,14 @@ from api.bootstrap import (
     projection_worker,
     queued_interactions,
     use_cases,
+    webhook_deliverer,
 )
 from application.interactions.queued import QueuedInteractions
 from application.members.community import Community
 from application.members.queued import QueuedMemberCommands
 from application.runtime import Runtime
 from application.settings import Settings
+from application.webhooks.deliverer import Deliverer
 from domain.interactions.engagement import EngagementRule
 from domain.lifecycle.rule import StageRule
 from projections.ambassadors.queries import AmbassadorQueries
@@ -44,6 +46,7 @@ from projections.outreach.motivations_queries import MotivationQueries
 from projections.outreach.notes_queries import NoteQueries
 from projections.outreach.tasks_queries import TaskQueries
 from projections.positions import PositionWatcher
+from projections.webhooks.queries import WebhookQueries
 from projections.worker import ProjectionWorker
 
 T = TypeVar("T")
@@ -82,10 +85,14 @@ class Services:
     outreach_log: OutreachLogQueries
     # Community events and their figures (every role), attendees as member ids.
     events: EventQueries
+    # Webhook subscriptions and their deliveries (admin only).
+    webhooks: WebhookQueries
     # Mutations by group commit (application/group_commit.py); built with the services.
     member_commands: QueuedMemberCommands | None = None
     interaction_queue: QueuedInteractions | None = None
     worker: ProjectionWorker | None = None
+    # The webhooks deliverer, when it runs in this process (`crm serve`'s default).
+    deliverer: Deliverer | None = None
 
     @property
     def rule(self) -> EngagementRule:
@@ -103,13 +110,20 @@ class Services:
         return self.runtime.community
 
     @classmethod
-    def build(cls, runtime: Runtime, *, run_projections: bool) -> Services:
-        """Wire services; with run_projections the projections follow the log in-process."""
+    def build(
+        cls, runtime: Runtime, *, run_projections: bool, deliver_webhooks: bool = False
+    ) -> Services:
+        """Wire services; with run_projections the projections follow the log in-process,
+        and with deliver_webhooks the webhooks deliverer sends the outbox in-process."""
         watcher = PositionWatcher(runtime.pool)
         worker = None
         if run_projections:
             worker = projection_worker(runtime, watcher)
             worker.start()
+        deliverer = None
+        if deliver_webhooks:
+            deliverer = webhook_deliverer(runtime)
+            deliverer.start()
         pool = runtime.pool
         personal = personal_data(runtime)
         lifecycle = LifecycleQueries(pool)
@@ -135,9 +149,11 @@ class Services:
             TaskQueries(pool, personal),
             OutreachLogQueries(pool, personal),
             EventQueries(pool),
+            WebhookQueries(pool),
             member_commands(runtime, watcher),
             queued_interactions(runtime, cases.recording, watcher),
             worker,
+            deliverer,
         )
 
     @property
@@ -168,6 +184,8 @@ class Services:
                 queue.close()
         if self.worker:
             self.worker.stop()
+        if self.deliverer:
+            self.deliverer.stop()
         self.runtime.close()
 
 

@@ -30,3 +30,21 @@ def count_ingested(*, accepted: int = 0, duplicates: int = 0, rejected: int = 0)
     ):
         if count:
             INGESTED_RECORDS.labels(outcome).inc(count)
+
+
+# Observed by the webhooks deliverer (application/webhooks/deliverer.py).
+WEBHOOK_DELIVERIES = Counter(
+    "crm_webhook_deliveries",
+    "Webhook delivery attempts, by outcome (delivered, retry, failed).",
+    ["outcome"],
+)
+WEBHOOK_ATTEMPT_SECONDS = Histogram(
+    "crm_webhook_attempt_seconds",
+    "One webhook POST, from the address check to the receiver's status (or the timeout).",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
+WEBHOOK_LAG_SECONDS = Histogram(
+    "crm_webhook_delivery_lag_seconds",
+    "From an event's recording to its webhook's delivery (first attempts and retries).",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 60.0, 600.0, 3600.0, 86_400.0),
+)

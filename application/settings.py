@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, m
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from application.rule_settings import AmbassadorSettings, HealthSettings, OutreachSettings
+from application.webhooks.settings import WebhookSettings
 from domain.feedback.workflow import Priority
 from domain.interactions.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
 from domain.interactions.interaction import InteractionKind
@@ -70,7 +71,7 @@ DEFAULT_RATE_LIMITS: dict[RateKind, RateLimit] = {
 }
 
 
-class Settings(BaseSettings, AmbassadorSettings, HealthSettings, OutreachSettings):
+class Settings(BaseSettings, AmbassadorSettings, HealthSettings, OutreachSettings, WebhookSettings):
     """Configuration, validated at start-up; see README.md for each variable."""
 
     model_config = SettingsConfigDict(

@@ -22,6 +22,7 @@ from projections.outreach.tasks_projection import TasksProjection
 from projections.outreach.welcome import OutreachWelcomeProjection
 from projections.personal import PersonalData
 from projections.projection import Projection
+from projections.webhooks.projection import WebhooksProjection
 
 
 def all_projections(
@@ -49,6 +50,7 @@ def all_projections(
         OutreachLogProjection(personal),
         OutreachWelcomeProjection(),
         CommunityEventsProjection(),
+        WebhooksProjection(),
     ]
 
 

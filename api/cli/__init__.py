@@ -1,4 +1,5 @@
-"""The `crm` command: serve, migrate, projections, keys, import, evaluate, backtest, report."""
+"""The `crm` command: serve, migrate, projections, keys, import, evaluate, backtest, report,
+webhooks."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from api.cli import (  # noqa: F401  (each registers its commands)
     rebuild,
     report,
     server,
+    webhooks,
 )
 from api.cli.common import app
 

@@ -46,6 +46,10 @@ def serve(
             help="Server processes; more than one needs --no-projections and a `crm worker`.",
         ),
     ] = 1,
+    webhooks: Annotated[
+        bool,
+        typer.Option(help="Send webhooks from this process (else `crm webhooks deliver`)."),
+    ] = True,
 ) -> None:
     """Start the API (GraphQL at /graphql), on the embedded database unless configured."""
     from api.app import create_app
@@ -53,13 +57,19 @@ def serve(
 
     settings = load_settings()
     if workers > 1:
+        if webhooks:
+            raise typer.BadParameter(
+                "several server processes would each send webhooks: add --no-webhooks and"
+                " run one `crm webhooks deliver` beside them",
+                param_hint="--workers",
+            )
         serve_workers(settings, workers, host=host, port=port, projections=projections, demo=demo)
         return
     # uvicorn re-raises SIGTERM once it has shut down; exit normally then, so that the
     # embedded database is stopped cleanly below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     runtime = Runtime.start(settings)
-    services = Services.build(runtime, run_projections=projections)
+    services = Services.build(runtime, run_projections=projections, deliver_webhooks=webhooks)
     # Where projections run, stage evaluations run too (they read the projections).
     schedule = evaluation_schedule(
         runtime,

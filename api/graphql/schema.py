@@ -67,6 +67,7 @@ from api.graphql.outreach.welcome import WelcomeQuery
 from api.graphql.parse_memo import RememberedParse
 from api.graphql.ratelimit import RateLimitOperations
 from api.graphql.validation_memo import RememberedValidation, ValidationMemo
+from api.graphql.webhooks import WebhookMutation, WebhookQuery
 from api.metrics import OperationLatency
 
 # Member's fields that other contexts answer, wired here where every context is in view.
@@ -112,6 +113,7 @@ class Query(
     OutreachQuery,
     WelcomeQuery,
     EventQuery,
+    WebhookQuery,
     NodeQuery,
 ):
     pass
@@ -133,6 +135,7 @@ class Mutation(
     TaskMutation,
     OutreachMutation,
     EventMutation,
+    WebhookMutation,
 ):
     pass
 

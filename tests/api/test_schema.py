@@ -73,6 +73,11 @@ MUTATIONS = {
     "registerForEvent",
     "checkInToEvent",
     "cancelCommunityEvent",
+    "createWebhookSubscription",
+    "pauseWebhookSubscription",
+    "resumeWebhookSubscription",
+    "deleteWebhookSubscription",
+    "replayWebhookDeliveries",
 }
 INTROSPECT = """
 {
@@ -169,6 +174,8 @@ def test_served_schema_is_the_committed_one(api: Api, admin_key: str) -> None:
         "timeToWelcome",
         "communityEvents",
         "communityEvent",
+        "webhookSubscriptions",
+        "webhookDeliveries",
         "node",
     }
     mutations = {f["name"]: f["type"] for f in schema["mutationType"]["fields"]}

@@ -87,7 +87,8 @@ def deployment(
     processes = []
     with (folder / "server.log").open("wb") as log:
         server = subprocess.Popen(
-            [*crm_command(), "serve", "--workers", "2", "--no-projections", "--port", str(port)],
+            [*crm_command(), "serve", "--workers", "2", "--no-projections", "--no-webhooks"]
+            + ["--port", str(port)],
             env=env,
             cwd=folder,
             stdout=log,

@@ -93,6 +93,9 @@ EXPECTED_TABLES = {
     "identity_match_decisions",
     "event_schedule",
     "event_attendees",
+    "webhook_subscriptions",
+    "webhook_ambassadorships",
+    "webhook_deliveries",
 }
 
 

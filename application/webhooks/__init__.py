@@ -1,0 +1,1 @@
+"""Outgoing webhooks: subscriptions as admins keep them, and the deliverer that sends them."""

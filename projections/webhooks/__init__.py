@@ -1,0 +1,1 @@
+"""Outgoing webhooks: the outbox projection, the delivery queue and payloads."""
