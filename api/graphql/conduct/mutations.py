@@ -12,9 +12,11 @@ from api.graphql.conduct import payloads as p
 from api.graphql.conduct.enums import ConductDecision
 from api.graphql.conduct.execute import changed, execute
 from api.graphql.context import Info
+from api.services import in_thread
 from application.conduct.desk import ConductDesk
 from application.conduct.saving import IncidentChange
 from domain.conduct import commands as cmd
+from projections.positions import head_of_log
 
 
 @strawberry.type
@@ -81,6 +83,8 @@ class ConductMutation:
 
         outcome = await execute(info, "decide conduct incidents", build, ConductDesk.decide)
         if isinstance(outcome, IncidentChange):
+            if outcome.retired:
+                await _wait_for_retirement(info)
             return p.ConductIncidentDecided(
                 **await changed(info, outcome), ambassadorship_retired=outcome.retired
             )
@@ -128,3 +132,11 @@ class ConductMutation:
         if isinstance(outcome, IncidentChange):
             return p.ConductAppealDecided(**await changed(info, outcome))
         return outcome
+
+
+async def _wait_for_retirement(info: Info) -> None:
+    """Read-your-writes for the retirement a ban set off: it was saved after the decision,
+    and the program's read model follows the log beside conduct's, not after it."""
+    services = info.context.services
+    head = await in_thread(head_of_log, services.pool)
+    await in_thread(services.wait_for, "ambassadors", head)
