@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from cross_web import HTTPException
-from graphql import GraphQLError, OperationDefinitionNode
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.websockets import WebSocket
@@ -140,6 +140,11 @@ def _check_operation_name(query: str | None, operation_name: object) -> None:
         return  # the schema answers syntax errors and token limits itself
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     names = [d.name.value for d in operations if d.name]
+    chosen = [d for d in operations if operation_name is None or _named(d, operation_name)]
+    if len(chosen) == 1 and chosen[0].operation is OperationType.SUBSCRIPTION:
+        raise HTTPException(
+            400, "subscriptions are served over WebSocket (graphql-transport-ws) at /graphql"
+        )
     if operation_name is None and len(operations) > 1:
         raise HTTPException(
             400,
@@ -151,6 +156,10 @@ def _check_operation_name(query: str | None, operation_name: object) -> None:
         raise HTTPException(
             400, f"unknown operation named {operation_name!r}; the document has {known}"
         )
+
+
+def _named(operation: OperationDefinitionNode, name: str) -> bool:
+    return operation.name is not None and operation.name.value == name
 
 
 def _retry_after(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> int | None:
