@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.requests import HTTPConnection
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.dashboard import mount_dashboard
 from api.deps import PrincipalDep, ServicesDep, authenticate
@@ -21,7 +23,8 @@ from api.graphql.router import CrmGraphQLRouter
 from api.graphql.schema import MEMBER_FIELDS, build_schema
 from api.import_routes import IMPORTS_PATH
 from api.import_routes import router as imports_router
-from api.limits import BodySizeLimit
+from api.limits import MAX_SUBSCRIPTIONS_PER_SOCKET, SOCKET_INIT_SECONDS, BodySizeLimit
+from api.live import LiveUpdates
 from api.metrics import CONTENT_TYPE, RequestLatency, render_metrics
 from api.ratelimit import RateLimiter
 from api.report.route import router as report_router
@@ -53,9 +56,14 @@ def create_app(
         app.state.services = services or Services.build(
             await in_thread(Runtime.start, settings), run_projections=run_projections
         )
+        # One listener per server process for every subscription it serves (api/live.py).
+        served: Services = app.state.services
+        app.state.live = LiveUpdates(served.runtime.database_url, served.pool, served.api_keys)
+        await app.state.live.start()
         try:
             yield
         finally:
+            await app.state.live.stop()
             if owned:
                 await in_thread(app.state.services.close)
 
@@ -78,6 +86,9 @@ def create_app(
             return swagger_ui_page("/openapi.json", f"{app.title} - Swagger UI")
 
     async def graphql_context(connection: HTTPConnection, services: ServicesDep) -> Context:
+        if connection.scope["type"] == "websocket":
+            # A socket signs in with its connection_init (CrmGraphQLRouter.on_ws_connect).
+            return Context(services, None, MEMBER_FIELDS, connection.app.state.live)
         # The IDE page is static and holds no data; every operation needs a key.
         if _is_ide_page(connection) and settings.graphiql_enabled:
             return Context(services, None, MEMBER_FIELDS)
@@ -90,6 +101,10 @@ def create_app(
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         multipart_uploads_enabled=False,
         max_json_depth=settings.max_json_depth,
+        # Subscriptions: the current protocol only (its connection_init carries the key).
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        connection_init_wait_timeout=timedelta(seconds=SOCKET_INIT_SECONDS),
+        max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_SOCKET,
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(ingestion_router)

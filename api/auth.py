@@ -13,6 +13,8 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 KEY_PREFIX = "crm_"
+# A revoked key's id is announced here at commit, so that servers close its live sockets.
+REVOCATIONS_CHANNEL = "api_key_revocations"
 
 
 class Role(StrEnum):
@@ -208,6 +210,15 @@ class ApiKeys:
             ).fetchone()
         return row is not None
 
+    def active_among(self, key_ids: list[UUID]) -> set[UUID]:
+        """Those of these keys that exist and are not revoked, in one query."""
+        with self.pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT key_id FROM api_keys WHERE key_id = ANY(%s) AND revoked_at IS NULL",
+                (key_ids,),
+            ).fetchall()
+        return {row[0] for row in rows}
+
     def list(self) -> list[KeyInfo]:
         """All keys, newest first."""
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
@@ -224,4 +235,7 @@ class ApiKeys:
                 "UPDATE api_keys SET revoked_at = now() WHERE key_id = %s AND revoked_at IS NULL",
                 (key_id,),
             )
-            return cur.rowcount == 1
+            if cur.rowcount != 1:
+                return False
+            conn.execute("SELECT pg_notify(%s, %s)", (REVOCATIONS_CHANNEL, str(key_id)))
+            return True

@@ -1,4 +1,5 @@
-"""Transport limits: request body size (the JSON nesting bound is application.json_depth)."""
+"""Transport limits: request body size (the JSON nesting bound is application.json_depth),
+and the bounds of a subscription socket."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ from typing import Any
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# A socket that has not sent its connection_init (with its key) by then is closed (4408).
+SOCKET_INIT_SECONDS = 10
+# Operations one socket may run at once; one more is answered with an error.
+MAX_SUBSCRIPTIONS_PER_SOCKET = 20
 
 
 class BodyTooLarge(Exception):

@@ -15,6 +15,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from projections.isolation import NOT_POISON, apply_isolating, apply_parked
+from projections.live import MOVE_AND_ANNOUNCE
 from projections.metrics import PROJECTION_PAGE_SECONDS
 from projections.parking import describe, forget_parked, park
 from projections.plain_events import LogSpan, plain
@@ -230,6 +231,9 @@ class ProjectionRunner:
         return int(consumed), int(last)
 
     def _move_to(self, conn: psycopg.Connection[Any], position: int) -> None:
+        if self.projection.announced:
+            conn.execute(MOVE_AND_ANNOUNCE, {"position": position, "name": self.name})
+            return
         conn.execute(
             "UPDATE projection_positions SET position = %s, updated_at = now() WHERE name = %s",
             (position, self.name),

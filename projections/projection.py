@@ -55,6 +55,9 @@ class Projection(ABC):
     # fields). A projection with either rebuilds in replay mode.
     plain_topics: ClassVar[frozenset[str]] = frozenset()
     plain_sealed_too: ClassVar[bool] = False
+    # Its commits are announced for live updates (projections/live.py): only the read
+    # models that GraphQL subscriptions follow pay for the NOTIFY.
+    announced: ClassVar[bool] = False
 
     @abstractmethod
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:

@@ -96,6 +96,8 @@ def serve(
             host=bind_host,
             port=bind_port,
             log_level=settings.log_level,
+            # A subscription socket's messages are bounded like request bodies.
+            ws_max_size=settings.max_body_bytes,
         )
     finally:
         schedule.stop()
@@ -135,7 +137,8 @@ def serve_workers(
     os.execv(
         sys.executable,
         [sys.executable, "-m", "uvicorn", "api.app:production_app", "--factory"]
-        + ["--workers", str(workers), *bind, "--log-level", settings.log_level],
+        + ["--workers", str(workers), *bind, "--log-level", settings.log_level]
+        + ["--ws-max-size", str(settings.max_body_bytes)],
     )
 
 

@@ -28,7 +28,7 @@ from api.graphql.conduct import ConductMutation, ConductQuery, member_standing
 from api.graphql.consent import ConsentMutation, ConsentQuery, member_consents
 from api.graphql.disclosures import DisclosureQuery, member_disclosures
 from api.graphql.events import EventMutation, EventQuery, member_events
-from api.graphql.feedback import FeedbackQuery, member_feedback
+from api.graphql.feedback import FeedbackQuery, FeedbackSubscription, member_feedback
 from api.graphql.feedback.mutations import FeedbackMutation
 from api.graphql.health import HealthQuery
 from api.graphql.health.spike_exports import SpikeMutation, SpikeQuery
@@ -39,7 +39,7 @@ from api.graphql.interactions import (
     member_interactions,
 )
 from api.graphql.json_values import SCALAR_OVERRIDES
-from api.graphql.lifecycle import LifecycleQuery, stage_history
+from api.graphql.lifecycle import LifecycleQuery, LifecycleSubscription, stage_history
 from api.graphql.masking import MaskUnexpectedErrors
 from api.graphql.member_fields import MemberFields
 from api.graphql.members import (
@@ -47,6 +47,7 @@ from api.graphql.members import (
     MatchQuery,
     MemberMutation,
     MemberQuery,
+    MemberSubscription,
     MergeMutation,
     member_by_id,
 )
@@ -140,6 +141,14 @@ class Mutation(
     pass
 
 
+@strawberry.type(
+    description="Live updates over WebSocket at /graphql (graphql-transport-ws), signed in"
+    ' with the API key in connection_init\'s payload: {"authorization": "Bearer <key>"}.'
+)
+class Subscription(MemberSubscription, LifecycleSubscription, FeedbackSubscription):
+    pass
+
+
 class QuietSchema(strawberry.Schema):
     """Expected errors are answers, not incidents: only masked (unexpected) ones are logged."""
 
@@ -169,6 +178,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     return QuietSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
         scalar_overrides=SCALAR_OVERRIDES,

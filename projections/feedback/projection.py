@@ -35,6 +35,8 @@ class FeedbackProjection(SealingProjection):
     """Feedback items for lists, search, reports, the change feed and exports."""
 
     name: ClassVar[str] = "feedback"
+    # GraphQL subscriptions follow it (api/live.py).
+    announced: ClassVar[bool] = True
     tables: ClassVar[tuple[str, ...]] = (
         "feedback_items",
         "feedback_supports",

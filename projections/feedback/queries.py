@@ -71,6 +71,15 @@ class FeedbackQueries:
         found = self._items("item_id = ANY(%s)", (list(ids),))
         return by_id(found)
 
+    def matching(self, where: FeedbackFilter, ids: Sequence[UUID]) -> set[UUID]:
+        """Those of these items that the filter lists now (live updates' filters)."""
+        found, params = conditions(where, self.personal, self.clock())
+        found.append(sql.SQL("item_id = ANY(%s)"))
+        query = sql.SQL("SELECT item_id FROM feedback_items WHERE {}").format(
+            sql.SQL(" AND ").join(found)
+        )
+        return {row["item_id"] for row in self._rows(query, [*params, list(ids)])}
+
     def history(self, item_id: UUID) -> list[HistoryRow]:
         """An item's changes, in log order."""
         found = self._rows(

@@ -51,6 +51,8 @@ class LifecycleProjection(Projection):
     """Stages now and then: who is at risk, since when, and why."""
 
     name: ClassVar[str] = "lifecycle"
+    # GraphQL subscriptions follow it (api/live.py).
+    announced: ClassVar[bool] = True
     tables: ClassVar[tuple[str, ...]] = ("member_stages", "member_stage_history")
     topics: ClassVar[frozenset[str]] = frozenset(
         kind.TOPIC

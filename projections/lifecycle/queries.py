@@ -12,6 +12,7 @@ from psycopg_pool import ConnectionPool
 
 from domain.lifecycle.stages import Stage
 from projections.cursors import Keyset, Page
+from projections.lifecycle.at_risk_changes import AtRiskChange, at_risk_changes
 
 AT_RISK_KEYS = Keyset("at_risk", itemgetter("score_at_change"), "member_id", float)
 
@@ -78,6 +79,10 @@ class LifecycleQueries:
             [member_ids],
         )
         return [row["member_id"] for row in rows]
+
+    def at_risk_changes(self, after: int, until: int) -> list[AtRiskChange]:
+        """Entries to and exits from the at-risk list in a span of the log (live updates)."""
+        return at_risk_changes(self.pool, after, until)
 
     def stage_history(self, member_id: UUID) -> list[dict[str, Any]]:
         """The member's stages, oldest first, each with its interval."""

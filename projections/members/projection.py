@@ -57,6 +57,8 @@ class MembersProjection(SealingProjection):
     """Current state of every member, for lists, filters, search and member pages."""
 
     name: ClassVar[str] = "members"
+    # GraphQL subscriptions follow it (api/live.py).
+    announced: ClassVar[bool] = True
     tables: ClassVar[tuple[str, ...]] = (
         "members",
         "member_identities",

@@ -32,6 +32,8 @@ class Api:
     url: str
     services: Services
     client: httpx.Client
+    # The served app: its state holds what the lifespan built (app.state.live).
+    app: FastAPI | None = None
 
     def key(self, role: Role) -> str:
         """A new API key of this role."""
@@ -91,9 +93,10 @@ def served_api(
         prepare(url)
     runtime = Runtime.start(test_settings(url, **settings))
     services = Services.build(runtime, run_projections=True)
+    app = create_app(services=services)
     try:
-        with serving(create_app(services=services)) as base, httpx.Client(timeout=30) as client:
-            yield Api(base, services, client)
+        with serving(app) as base, httpx.Client(timeout=30) as client:
+            yield Api(base, services, client, app)
     finally:
         services.close()
         drop_database(server_url, name)

@@ -43,20 +43,25 @@ SELECTION_DEPTH = 4  # object levels selected below the operation's field
 DATETIMES = (datetime.min, datetime.max)
 
 
-def operation_fields(kind: str) -> list[str]:
-    """Names of the fields of Query or Mutation that take arguments."""
-    root = SCHEMA.mutation_type if kind == "mutation" else SCHEMA.query_type
+def _root(kind: str) -> GraphQLObjectType:
+    """Query, Mutation or Subscription."""
+    roots = {"mutation": SCHEMA.mutation_type, "subscription": SCHEMA.subscription_type}
+    root = roots.get(kind, SCHEMA.query_type)
     assert root is not None
+    return root
+
+
+def operation_fields(kind: str) -> list[str]:
+    """Names of the fields of Query, Mutation or Subscription that take arguments."""
+    root = _root(kind)
     # Erasure runs last, so that the other mutations meet the seeded members still alive.
     names = [name for name, field in root.fields.items() if field.args]
     return sorted(names, key=lambda name: (name == "eraseMember", name))
 
 
 def root_field(kind: str, name: str) -> GraphQLField:
-    """One field of Query or Mutation."""
-    root = SCHEMA.mutation_type if kind == "mutation" else SCHEMA.query_type
-    assert root is not None
-    return root.fields[name]
+    """One field of Query, Mutation or Subscription."""
+    return _root(kind).fields[name]
 
 
 def document(kind: str, name: str) -> str:

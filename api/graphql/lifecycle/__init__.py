@@ -4,6 +4,13 @@ What other contexts may use of it is exported here.
 """
 
 from api.graphql.lifecycle.queries import LifecycleQuery, stage_history
+from api.graphql.lifecycle.subscriptions import LifecycleSubscription
 from api.graphql.lifecycle.types import MemberStage, StageChange
 
-__all__ = ["LifecycleQuery", "MemberStage", "StageChange", "stage_history"]
+__all__ = [
+    "LifecycleQuery",
+    "LifecycleSubscription",
+    "MemberStage",
+    "StageChange",
+    "stage_history",
+]

@@ -8,6 +8,7 @@ from api.graphql.members.inputs import IdentityInput
 from api.graphql.members.merging import MergeMutation
 from api.graphql.members.mutations import MemberMutation
 from api.graphql.members.queries import MemberQuery, load_members, member_by_id
+from api.graphql.members.subscriptions import MemberSubscription
 from api.graphql.members.suggestions import MatchMutation, MatchQuery
 from api.graphql.members.types import Channel, Member
 
@@ -21,6 +22,7 @@ __all__ = [
     "MergeMutation",
     "MemberMutation",
     "MemberQuery",
+    "MemberSubscription",
     "load_members",
     "member_by_id",
 ]
