@@ -168,7 +168,8 @@ def server(bench: Bench, *, projections: bool, workers: int = 1) -> Iterator[tup
     if not projections:
         args.append("--no-projections")
     if workers > 1:
-        args += ["--workers", str(workers)]
+        # Several server processes would each send webhooks: production runs one deliverer.
+        args += ["--workers", str(workers), "--no-webhooks"]
     service = Service(bench, *args, name="serve").start()
     url = f"http://127.0.0.1:{port}"
     try:
