@@ -61,6 +61,7 @@ class Arrivals:
         self.lags: list[float] = []
         self.lock = threading.Lock()
         self.count = 0
+        self.last = 0.0  # perf_counter of the latest arrival
 
     def note(self, body: bytes) -> None:
         """Record one arrival's lag (the body's occurredAt to now)."""
@@ -68,6 +69,7 @@ class Arrivals:
         occurred = json.loads(body).get("occurredAt")
         with self.lock:
             self.count += 1
+            self.last = time.perf_counter()
             if occurred:
                 self.lags.append((arrived - datetime.fromisoformat(occurred)).total_seconds())
 
@@ -149,9 +151,10 @@ def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=10)
     parser.add_argument("--drain-seconds", type=float, default=120)
     parser.add_argument("--server", default=os.environ.get("CRM_DATABASE_URL"))
+    parser.add_argument("--database-prefix", default="crm_hooks_bench")
     args = parser.parse_args()
     assert args.server, "--server or CRM_DATABASE_URL: a PostgreSQL server to create a database on"
-    name = f"crm_hooks_bench_{os.getpid()}"
+    name = f"{args.database_prefix}_{os.getpid()}"
     _admin(args.server, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
         print(json.dumps(measure(args, _url(args.server, name)), indent=2))
@@ -192,6 +195,7 @@ def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         worker.start()
         deliverer.start()
         cpu_before, load = _cpu(), os.getloadavg()[0]
+        writes_started = time.perf_counter()
         written = write_steadily(runtime, args.rate, args.seconds)
         expected = written * args.subscriptions
         deadline = time.monotonic() + args.drain_seconds
@@ -199,6 +203,7 @@ def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
             time.sleep(0.1)
         cpu, arrived = _cpu() - cpu_before, arrivals.count
         drained = time.monotonic() - (deadline - args.drain_seconds)
+        sending = max(arrivals.last - writes_started, 1e-9)
         worker.stop()
         deliverer.stop()
         outbox = _rows(
@@ -219,12 +224,15 @@ def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "deliveries_due": expected,
         "deliveries_arrived": arrived,
         "seconds_to_drain_after_writes": round(drained, 1),
+        "deliveries_per_second": round(arrived / sending),
         "delivery_lag_ms": percentiles([lag * 1000 for lag in arrivals.lags]),
         "outbox_lag_ms": percentiles([float(r[0]) for r in outbox]),
         "bare_post_ms": percentiles(bare),
         "bare_posts_per_second": round(bare_rate),
         "cpu_seconds_this_process": round(cpu, 1),
+        "cpu_ms_per_delivery": round(cpu * 1000 / max(arrived, 1), 2),
         "load_average_before": load,
+        "load_average_after": os.getloadavg()[0],
     }
 
 

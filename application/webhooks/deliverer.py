@@ -1,8 +1,10 @@
 """The deliverer: sends the outbox's due deliveries, each receiver on its own budget.
 
-One dispatching thread claims due rows per active subscription (at most `per_subscription`
-in flight for each, so a slow or dead receiver holds its own slots and no one else's) and
-hands them to a pool of sending threads; outcomes are recorded in batches. It never holds a
+One dispatching thread claims the due rows of every active subscription in one statement
+(at most `per_subscription` in flight for each, so a slow or dead receiver holds its own
+slots and no one else's), renders each event once for all the subscriptions that get it,
+and hands the deliveries to a pool of sending threads; outcomes are recorded in batches,
+one statement per turn. It never holds a
 database connection while a request is out: a claim is a lease, so a deliverer killed
 mid-send leaves rows that another claims once the lease ends (sent again with the same
 idempotency key). It runs beside the projections, never inside them: a receiver can delay
@@ -118,31 +120,23 @@ class Deliverer:
                 self.wake.clear()
 
     def turn(self) -> bool:
-        """Record finished attempts, then claim for every receiver with a free slot;
-        True when something was claimed (more may be due)."""
+        """Record finished attempts, then claim for every receiver with a free slot in one
+        go, rendering each event once; True when something was claimed (more may be due)."""
         self._record()
-        claimed_any = False
-        for receiver in self.deliveries.receivers():
-            if self.stopping.is_set():
-                break
-            claimed_any |= self._dispatch(receiver)
-        return claimed_any
-
-    def _dispatch(self, receiver: Receiver) -> bool:
-        sid = receiver.subscription_id
-        with self._lock:
-            free = self.options.per_subscription - self._in_flight[sid]
-        if free <= 0:
+        if self.stopping.is_set():
             return False
-        claimed = self.deliveries.claim(sid, free, self.options.lease_seconds)
+        with self._lock:
+            busy = {sid: n for sid, n in self._in_flight.items() if n}
+        options = self.options
+        claimed = self.deliveries.claim(busy, options.per_subscription, options.lease_seconds)
         if not claimed:
             return False
-        personal = receiver.role in PERSONAL_DATA_ROLES
-        bodies = self.contents.bodies(claimed, personal=personal)
+        personal = {r.subscription_id for r, _ in claimed if r.role in PERSONAL_DATA_ROLES}
+        bodies = self.contents.bodies([delivery for _, delivery in claimed], personal)
         with self._lock:
-            self._in_flight[sid] += len(claimed)
-        for delivery in claimed:
-            body = bodies.get(delivery.notification_id)
+            for receiver, _ in claimed:
+                self._in_flight[receiver.subscription_id] += 1
+        for (receiver, delivery), body in zip(claimed, bodies, strict=True):
             self._pool.submit(self._attempt, receiver, delivery, body)
         return True
 
