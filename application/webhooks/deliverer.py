@@ -2,9 +2,9 @@
 
 One dispatching thread claims the due rows of every active subscription in one statement
 (at most `per_subscription` in flight for each, so a slow or dead receiver holds its own
-slots and no one else's), renders each event once for all the subscriptions that get it,
-and hands the deliveries to a pool of sending threads; outcomes are recorded in batches,
-one statement per turn. It never holds a
+slots and no one else's, and never more than the sending threads free), renders each event
+once for all the subscriptions that get it, and hands the deliveries to a pool of sending
+threads; outcomes are recorded in one statement per turn. It never holds a
 database connection while a request is out: a claim is a lease, so a deliverer killed
 mid-send leaves rows that another claims once the lease ends (sent again with the same
 idempotency key). It runs beside the projections, never inside them: a receiver can delay
@@ -48,8 +48,8 @@ PERSONAL_DATA_ROLES = frozenset({"admin", "manager"})
 class DelivererOptions:
     """How hard the deliverer works: threads, slots per receiver, leases and polling."""
 
-    workers: int = 16
-    per_subscription: int = 4
+    workers: int = 64
+    per_subscription: int = 16
     timeout_seconds: float = 10.0
     poll_seconds: float = 1.0
     policy: RetryPolicy = RetryPolicy()
@@ -127,8 +127,13 @@ class Deliverer:
             return False
         with self._lock:
             busy = {sid: n for sid, n in self._in_flight.items() if n}
+        # No more than the idle threads: a claimed row never waits for a thread (its lease
+        # running) behind a slow receiver's attempts.
+        idle = self.options.workers - sum(busy.values())
+        if idle <= 0:
+            return False
         options = self.options
-        claimed = self.deliveries.claim(busy, options.per_subscription, options.lease_seconds)
+        claimed = self.deliveries.claim(busy, options.per_subscription, idle, options.lease_seconds)
         if not claimed:
             return False
         personal = {r.subscription_id for r, _ in claimed if r.role in PERSONAL_DATA_ROLES}

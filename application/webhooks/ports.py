@@ -13,11 +13,11 @@ class DeliveryQueue(Protocol):
     """The outbox: claiming due deliveries, recording attempts, replays."""
 
     def claim(
-        self, busy: Mapping[UUID, int], per_subscription: int, lease_seconds: float
+        self, busy: Mapping[UUID, int], per_subscription: int, limit: int, lease_seconds: float
     ) -> list[tuple[Receiver, Claimed]]:
-        """Due deliveries of every active subscription, up to `per_subscription` in flight
-        each (`busy` are out already), none behind an earlier one of its member, leased for
-        `lease_seconds`, in log order."""
+        """Up to `limit` due deliveries of the active subscriptions, up to `per_subscription`
+        in flight each (`busy` are out already), none behind an earlier one of its member,
+        leased for `lease_seconds`, in log order."""
         ...
 
     def record(self, outcomes: list[Outcome]) -> None:

@@ -16,7 +16,8 @@ from projections.webhooks.projection import DELIVERIES_CHANNEL
 
 # For every active subscription with a free slot, its due rows in log order, none behind an
 # earlier pending row of the same member (order per member), none leased to a live attempt:
-# one statement for all receivers. SKIP LOCKED lets deliverers claim side by side.
+# one statement for all receivers, at most `limit` rows (the deliverer's free threads; rows
+# locked beyond it are let go at commit). SKIP LOCKED lets deliverers claim side by side.
 CLAIM = """
 WITH slots AS (
     SELECT s.subscription_id, s.url, s.role,
@@ -40,6 +41,7 @@ WITH slots AS (
         FOR UPDATE OF d SKIP LOCKED
     ) c
     WHERE slots.free > 0
+    ORDER BY c.notification_id LIMIT %(limit)s
 )
 UPDATE webhook_deliveries w
 SET leased_until = now() + %(lease)s * interval '1 second', lease = w.lease + 1,
@@ -84,12 +86,13 @@ class DeliveryQueueSql:
         self.pool = pool
 
     def claim(
-        self, busy: Mapping[UUID, int], per_subscription: int, lease_seconds: float
+        self, busy: Mapping[UUID, int], per_subscription: int, limit: int, lease_seconds: float
     ) -> list[tuple[Receiver, Claimed]]:
-        """Due deliveries of every active subscription, each up to its free slots (out of
-        `per_subscription`, `busy` taken), leased for `lease_seconds`, in log order."""
+        """Up to `limit` due deliveries of the active subscriptions, each up to its free slots
+        (out of `per_subscription`, `busy` taken), leased for `lease_seconds`, in log order."""
         params = {
             "per": per_subscription,
+            "limit": limit,
             "busy_ids": list(busy),
             "busy": list(busy.values()),
             "lease": lease_seconds,
