@@ -10,8 +10,12 @@ loopback receiver (also here) notes when each POST arrives. Every subscription t
 
 - delivery lag: from an interaction's recording (its event's timestamp) to its arrival;
 - outbox lag (floor 1, the projection lag): from the recording to the outbox row's commit;
-- a bare POST loop (floor 2): as many POSTs of the same size from as many threads to the
+- a bare POST loop (floor 2): as many POSTs of the same size from 16 threads to the
   same receiver, with httpx and nothing else: each POST's latency, and the rate reached.
+
+With `--deliverer-process` the deliverer runs as `python -m api.cli webhooks deliver`, a
+process of its own as in production, instead of sharing this process's GIL with the writer,
+the projection and the receiver; its CPU time is then reported on its own.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ import json
 import os
 import random
 import resource
+import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -51,6 +58,7 @@ from projections.worker import ProjectionWorker
 
 SECRET = "bench-secret-key-that-is-long-enough-0123456789"
 MEMBERS = 200
+BARE_THREADS = 16
 TICK = 0.01
 
 
@@ -152,6 +160,7 @@ def main() -> None:
     parser.add_argument("--drain-seconds", type=float, default=120)
     parser.add_argument("--server", default=os.environ.get("CRM_DATABASE_URL"))
     parser.add_argument("--database-prefix", default="crm_hooks_bench")
+    parser.add_argument("--deliverer-process", action="store_true")
     args = parser.parse_args()
     assert args.server, "--server or CRM_DATABASE_URL: a PostgreSQL server to create a database on"
     name = f"{args.database_prefix}_{os.getpid()}"
@@ -191,9 +200,8 @@ def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         )
         runner.catch_up()
         worker = ProjectionWorker(runtime.database_url, [runner], poll_seconds=0.2)
-        deliverer = webhook_deliverer(runtime)
+        deliverer = Deliverer(runtime, url, process=args.deliverer_process)
         worker.start()
-        deliverer.start()
         cpu_before, load = _cpu(), os.getloadavg()[0]
         writes_started = time.perf_counter()
         written = write_steadily(runtime, args.rate, args.seconds)
@@ -205,13 +213,13 @@ def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         drained = time.monotonic() - (deadline - args.drain_seconds)
         sending = max(arrivals.last - writes_started, 1e-9)
         worker.stop()
-        deliverer.stop()
+        deliverer_cpu = deliverer.stop()
         outbox = _rows(
             runtime,
             "SELECT extract(epoch FROM recorded_at - occurred_at) * 1000 FROM webhook_deliveries",
         )
         body = json.dumps({"type": "interaction.recorded", "data": {"x": "y" * 200}}).encode()
-        threads = settings.webhooks_workers
+        threads = BARE_THREADS
         bare, bare_rate = bare_posts(f"{base}/bare", min(expected, 20_000), threads, body)
     finally:
         server.shutdown()
@@ -231,9 +239,47 @@ def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "bare_posts_per_second": round(bare_rate),
         "cpu_seconds_this_process": round(cpu, 1),
         "cpu_ms_per_delivery": round(cpu * 1000 / max(arrived, 1), 2),
+        "deliverer": "own process" if args.deliverer_process else "threads of this process",
+        "deliverer_cpu_seconds": None if deliverer_cpu is None else round(deliverer_cpu, 1),
+        "deliverer_cpu_ms_per_delivery": None
+        if deliverer_cpu is None
+        else round(deliverer_cpu * 1000 / max(arrived, 1), 3),
         "load_average_before": load,
         "load_average_after": os.getloadavg()[0],
     }
+
+
+class Deliverer:
+    """The deliverer under measure: threads of this process, or a process of its own."""
+
+    def __init__(self, runtime: Runtime, url: str, *, process: bool) -> None:
+        self.threads = None if process else webhook_deliverer(runtime)
+        self.process = None
+        if self.threads is not None:
+            self.threads.start()
+            return
+        env = {
+            **os.environ,
+            "CRM_DATABASE_URL": url,
+            "CRM_SECRET_KEY": SECRET,
+            "CRM_ENVIRONMENT": "test",
+            "CRM_LOG_LEVEL": "warning",
+            "CRM_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "true",
+            "CRM_WEBHOOKS_POLL_SECONDS": "0.2",
+            "CRM_POOL_SIZE": "4",
+        }
+        command = [sys.executable, "-m", "api.cli", "webhooks", "deliver"]
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+
+    def stop(self) -> float | None:
+        """Stop it; the CPU seconds of its own process, if it had one."""
+        if self.threads is not None:
+            self.threads.stop()
+            return None
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        _, _, usage = os.wait4(self.process.pid, 0)
+        return usage.ru_utime + usage.ru_stime
 
 
 def _cpu() -> float:

@@ -42,7 +42,8 @@ class Attempt:
 
 
 class HttpSender:
-    """POSTs signed bodies with one shared connection pool, each within the timeout."""
+    """POSTs signed bodies, each receiver URL with its own connection pool (at most
+    `max_connections`), each attempt within the timeout."""
 
     def __init__(
         self,
@@ -50,7 +51,7 @@ class HttpSender:
         timeout_seconds: float,
         allow_private: bool,
         resolve: Resolve | None = None,
-        max_connections: int = 64,
+        max_connections: int = 16,
         address_ttl_seconds: float = 5.0,
     ) -> None:
         self.allow_private = allow_private
@@ -59,12 +60,10 @@ class HttpSender:
         self.address_ttl_seconds = address_ttl_seconds
         self._checked: dict[tuple[str, int | None, str], tuple[float, str]] = {}
         self._lock = threading.Lock()
-        limits = httpx.Limits(
+        self._limits = httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         )
-        self.client = httpx.Client(
-            timeout=httpx.Timeout(timeout_seconds), limits=limits, follow_redirects=False
-        )
+        self._clients: dict[str, httpx.Client] = {}
 
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> Attempt:
         """Send one attempt; never raises for the receiver's faults."""
@@ -80,7 +79,7 @@ class HttpSender:
         sent["Host"] = parts.netloc.rsplit("@", 1)[-1]
         extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
         try:
-            with self.client.stream(
+            with self._client(url).stream(
                 "POST", pinned, content=body, headers=sent, extensions=extensions
             ) as response:
                 code = response.status_code
@@ -105,9 +104,25 @@ class HttpSender:
             self._checked[key] = (now + self.address_ttl_seconds, address)
         return address
 
+    def _client(self, url: str) -> httpx.Client:
+        """The receiver's own connection pool: threads sending to one receiver never wait on
+        another's pool lock, and its connections stay open between attempts."""
+        with self._lock:
+            client = self._clients.get(url)
+            if client is None:
+                client = self._clients[url] = httpx.Client(
+                    timeout=httpx.Timeout(self.timeout_seconds),
+                    limits=self._limits,
+                    follow_redirects=False,
+                )
+        return client
+
     def close(self) -> None:
-        """Close the connection pool."""
-        self.client.close()
+        """Close the connection pools."""
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
 
 
 def _drain(response: httpx.Response, deadline: float) -> None:

@@ -18,6 +18,9 @@ from projections.webhooks.projection import DELIVERIES_CHANNEL
 # earlier pending row of the same member (order per member), none leased to a live attempt:
 # one statement for all receivers, at most `limit` rows (the deliverer's free threads; rows
 # locked beyond it are let go at commit). SKIP LOCKED lets deliverers claim side by side.
+# "The member's first pending row" is asked in the order of webhook_deliveries_subject_idx,
+# so the plan takes that index even before the table has statistics (an anti-join on the
+# outbox just filled, never analyzed, scanned every pending row per candidate: 200 ms).
 CLAIM = """
 WITH slots AS (
     SELECT s.subscription_id, s.url, s.role,
@@ -33,10 +36,11 @@ WITH slots AS (
         WHERE d.subscription_id = slots.subscription_id AND d.status = 'pending'
           AND d.next_attempt_at <= now()
           AND (d.leased_until IS NULL OR d.leased_until < now())
-          AND NOT EXISTS (
-              SELECT FROM webhook_deliveries e
+          AND d.notification_id = (
+              SELECT e.notification_id FROM webhook_deliveries e
               WHERE e.subscription_id = d.subscription_id AND e.subject_id = d.subject_id
-                AND e.status = 'pending' AND e.notification_id < d.notification_id)
+                AND e.status = 'pending'
+              ORDER BY e.subject_id, e.notification_id LIMIT 1)
         ORDER BY d.notification_id LIMIT slots.free
         FOR UPDATE OF d SKIP LOCKED
     ) c
