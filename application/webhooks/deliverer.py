@@ -4,11 +4,11 @@ One dispatching thread claims the due rows of every active subscription in one s
 (at most `per_subscription` in flight for each, so a slow or dead receiver holds its own
 slots and no one else's, and never more than the sending threads free), renders each event
 once for all the subscriptions that get it, and hands the deliveries to a pool of sending
-threads; outcomes are recorded in one statement per turn. It never holds a
-database connection while a request is out: a claim is a lease, so a deliverer killed
-mid-send leaves rows that another claims once the lease ends (sent again with the same
-idempotency key). It runs beside the projections, never inside them: a receiver can delay
-nothing but its own deliveries.
+threads; a recording thread records outcomes as they come, one statement for all those
+in. It never holds a database connection while a request is out: a claim is a lease, so a
+deliverer killed mid-send leaves rows that another claims once the lease ends (sent again
+with the same idempotency key). It runs beside the projections, never inside them: a
+receiver can delay nothing but its own deliveries.
 """
 
 from __future__ import annotations
@@ -83,15 +83,19 @@ class Deliverer:
         self.listen = listen
         self.stopping = threading.Event()
         self.wake = threading.Event()
+        self._finished = threading.Event()  # an attempt's outcome waits to be recorded
+        self._sent = threading.Event()  # stopping, and no attempt is out any more
         self._outcomes: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
         self._in_flight: dict[UUID, int] = defaultdict(int)
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(options.workers, thread_name_prefix="webhook")
         self._threads: list[threading.Thread] = []
+        self._recorder: threading.Thread | None = None
 
     def start(self) -> None:
-        """Run in background threads (the dispatcher, and the listener if any)."""
+        """Run in background threads (the dispatcher, the recorder, the listener if any)."""
         self._spawn(self.run, "webhooks")
+        self._recorder = self._spawn(self._record_until_sent, "webhooks-record")
         if self.listen is not None:
             listen = self.listen
             self._spawn(lambda: listen(self.wake, self.stopping), "webhooks-listen")
@@ -101,8 +105,13 @@ class Deliverer:
         self.stopping.set()
         self.wake.set()
         for thread in self._threads:
-            thread.join(timeout)
+            if thread is not self._recorder:
+                thread.join(timeout)
         self._pool.shutdown(wait=True)
+        self._sent.set()
+        self._finished.set()
+        if self._recorder is not None:
+            self._recorder.join(timeout)
         self._record()
         self.sender.close()
 
@@ -120,9 +129,8 @@ class Deliverer:
                 self.wake.clear()
 
     def turn(self) -> bool:
-        """Record finished attempts, then claim for every receiver with a free slot in one
-        go, rendering each event once; True when something was claimed (more may be due)."""
-        self._record()
+        """Claim for every receiver with a free slot in one go, rendering each event once;
+        True when something was claimed (more may be due)."""
         if self.stopping.is_set():
             return False
         with self._lock:
@@ -157,7 +165,22 @@ class Deliverer:
         self._outcomes.put(self._outcome(delivery, attempt))
         with self._lock:
             self._in_flight[receiver.subscription_id] -= 1
+        self._finished.set()
         self.wake.set()
+
+    def _record_until_sent(self) -> None:
+        """Record outcomes as attempts end, beside the claims (a member's next delivery is
+        claimable once its previous one is recorded); a failing database is retried."""
+        while not self._sent.is_set():
+            self._finished.wait(self.options.poll_seconds)
+            self._finished.clear()
+            try:
+                self._record()
+            except Exception:
+                log.exception("recording webhook outcomes failed; retrying")
+                self._sent.wait(self.options.poll_seconds)
+                continue
+            self.wake.set()
 
     def _send(self, receiver: Receiver, delivery: Claimed, body: bytes | None) -> Attempt:
         if body is None:
@@ -207,7 +230,8 @@ class Deliverer:
                 self._outcomes.put(outcome)
             raise
 
-    def _spawn(self, target: Callable[[], None], name: str) -> None:
+    def _spawn(self, target: Callable[[], None], name: str) -> threading.Thread:
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
         self._threads.append(thread)
+        return thread
