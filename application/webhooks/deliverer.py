@@ -154,7 +154,7 @@ class Deliverer:
         return True
 
     def _attempt(self, receiver: Receiver, delivery: Claimed, body: bytes | None) -> None:
-        """One POST of one delivery, its outcome queued for the dispatcher to record."""
+        """One POST of one delivery, its outcome queued for the recording thread."""
         started = time.perf_counter()
         try:
             attempt = self._send(receiver, delivery, body)
