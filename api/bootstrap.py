@@ -180,7 +180,7 @@ def webhook_deliverer(runtime: Runtime) -> Deliverer:
     sender = HttpSender(
         timeout_seconds=options.timeout_seconds,
         allow_private=settings.webhooks_allow_private_addresses,
-        max_connections=options.workers,
+        max_connections=options.per_subscription,
     )
     return Deliverer(
         DeliveryQueueSql(runtime.pool),

@@ -10,8 +10,12 @@ loopback receiver (also here) notes when each POST arrives. Every subscription t
 
 - delivery lag: from an interaction's recording (its event's timestamp) to its arrival;
 - outbox lag (floor 1, the projection lag): from the recording to the outbox row's commit;
-- a bare POST loop (floor 2): as many POSTs of the same size from as many threads to the
+- a bare POST loop (floor 2): as many POSTs of the same size from 16 threads to the
   same receiver, with httpx and nothing else: each POST's latency, and the rate reached.
+
+With `--deliverer-process` the deliverer runs as `python -m api.cli webhooks deliver`, a
+process of its own as in production, instead of sharing this process's GIL with the writer,
+the projection and the receiver; its CPU time is then reported on its own.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ import json
 import os
 import random
 import resource
+import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -51,6 +58,7 @@ from projections.worker import ProjectionWorker
 
 SECRET = "bench-secret-key-that-is-long-enough-0123456789"
 MEMBERS = 200
+BARE_THREADS = 16
 TICK = 0.01
 
 
@@ -61,6 +69,7 @@ class Arrivals:
         self.lags: list[float] = []
         self.lock = threading.Lock()
         self.count = 0
+        self.last = 0.0  # perf_counter of the latest arrival
 
     def note(self, body: bytes) -> None:
         """Record one arrival's lag (the body's occurredAt to now)."""
@@ -68,6 +77,7 @@ class Arrivals:
         occurred = json.loads(body).get("occurredAt")
         with self.lock:
             self.count += 1
+            self.last = time.perf_counter()
             if occurred:
                 self.lags.append((arrived - datetime.fromisoformat(occurred)).total_seconds())
 
@@ -149,9 +159,11 @@ def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=10)
     parser.add_argument("--drain-seconds", type=float, default=120)
     parser.add_argument("--server", default=os.environ.get("CRM_DATABASE_URL"))
+    parser.add_argument("--database-prefix", default="crm_hooks_bench")
+    parser.add_argument("--deliverer-process", action="store_true")
     args = parser.parse_args()
     assert args.server, "--server or CRM_DATABASE_URL: a PostgreSQL server to create a database on"
-    name = f"crm_hooks_bench_{os.getpid()}"
+    name = f"{args.database_prefix}_{os.getpid()}"
     _admin(args.server, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
         print(json.dumps(measure(args, _url(args.server, name)), indent=2))
@@ -188,10 +200,10 @@ def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         )
         runner.catch_up()
         worker = ProjectionWorker(runtime.database_url, [runner], poll_seconds=0.2)
-        deliverer = webhook_deliverer(runtime)
+        deliverer = Deliverer(runtime, url, process=args.deliverer_process)
         worker.start()
-        deliverer.start()
         cpu_before, load = _cpu(), os.getloadavg()[0]
+        writes_started = time.perf_counter()
         written = write_steadily(runtime, args.rate, args.seconds)
         expected = written * args.subscriptions
         deadline = time.monotonic() + args.drain_seconds
@@ -199,14 +211,15 @@ def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
             time.sleep(0.1)
         cpu, arrived = _cpu() - cpu_before, arrivals.count
         drained = time.monotonic() - (deadline - args.drain_seconds)
+        sending = max(arrivals.last - writes_started, 1e-9)
         worker.stop()
-        deliverer.stop()
+        deliverer_cpu = deliverer.stop()
         outbox = _rows(
             runtime,
             "SELECT extract(epoch FROM recorded_at - occurred_at) * 1000 FROM webhook_deliveries",
         )
         body = json.dumps({"type": "interaction.recorded", "data": {"x": "y" * 200}}).encode()
-        threads = settings.webhooks_workers
+        threads = BARE_THREADS
         bare, bare_rate = bare_posts(f"{base}/bare", min(expected, 20_000), threads, body)
     finally:
         server.shutdown()
@@ -219,13 +232,54 @@ def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "deliveries_due": expected,
         "deliveries_arrived": arrived,
         "seconds_to_drain_after_writes": round(drained, 1),
+        "deliveries_per_second": round(arrived / sending),
         "delivery_lag_ms": percentiles([lag * 1000 for lag in arrivals.lags]),
         "outbox_lag_ms": percentiles([float(r[0]) for r in outbox]),
         "bare_post_ms": percentiles(bare),
         "bare_posts_per_second": round(bare_rate),
         "cpu_seconds_this_process": round(cpu, 1),
+        "cpu_ms_per_delivery": round(cpu * 1000 / max(arrived, 1), 2),
+        "deliverer": "own process" if args.deliverer_process else "threads of this process",
+        "deliverer_cpu_seconds": None if deliverer_cpu is None else round(deliverer_cpu, 1),
+        "deliverer_cpu_ms_per_delivery": None
+        if deliverer_cpu is None
+        else round(deliverer_cpu * 1000 / max(arrived, 1), 3),
         "load_average_before": load,
+        "load_average_after": os.getloadavg()[0],
     }
+
+
+class Deliverer:
+    """The deliverer under measure: threads of this process, or a process of its own."""
+
+    def __init__(self, runtime: Runtime, url: str, *, process: bool) -> None:
+        self.threads = None if process else webhook_deliverer(runtime)
+        self.process = None
+        if self.threads is not None:
+            self.threads.start()
+            return
+        env = {
+            **os.environ,
+            "CRM_DATABASE_URL": url,
+            "CRM_SECRET_KEY": SECRET,
+            "CRM_ENVIRONMENT": "test",
+            "CRM_LOG_LEVEL": "warning",
+            "CRM_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "true",
+            "CRM_WEBHOOKS_POLL_SECONDS": "0.2",
+            "CRM_POOL_SIZE": "4",
+        }
+        command = [sys.executable, "-m", "api.cli", "webhooks", "deliver"]
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+
+    def stop(self) -> float | None:
+        """Stop it; the CPU seconds of its own process, if it had one."""
+        if self.threads is not None:
+            self.threads.stop()
+            return None
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        _, _, usage = os.wait4(self.process.pid, 0)
+        return usage.ru_utime + usage.ru_stime
 
 
 def _cpu() -> float:

@@ -1,12 +1,14 @@
 """The deliverer: sends the outbox's due deliveries, each receiver on its own budget.
 
-One dispatching thread claims due rows per active subscription (at most `per_subscription`
-in flight for each, so a slow or dead receiver holds its own slots and no one else's) and
-hands them to a pool of sending threads; outcomes are recorded in batches. It never holds a
-database connection while a request is out: a claim is a lease, so a deliverer killed
-mid-send leaves rows that another claims once the lease ends (sent again with the same
-idempotency key). It runs beside the projections, never inside them: a receiver can delay
-nothing but its own deliveries.
+One dispatching thread claims the due rows of every active subscription in one statement
+(at most `per_subscription` in flight for each, so a slow or dead receiver holds its own
+slots and no one else's, and never more than the sending threads free), renders each event
+once for all the subscriptions that get it, and hands the deliveries to a pool of sending
+threads; a recording thread records outcomes as they come, one statement for all those
+in. It never holds a database connection while a request is out: a claim is a lease, so a
+deliverer killed mid-send leaves rows that another claims once the lease ends (sent again
+with the same idempotency key). It runs beside the projections, never inside them: a
+receiver can delay nothing but its own deliveries.
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ PERSONAL_DATA_ROLES = frozenset({"admin", "manager"})
 class DelivererOptions:
     """How hard the deliverer works: threads, slots per receiver, leases and polling."""
 
-    workers: int = 16
-    per_subscription: int = 4
+    workers: int = 64
+    per_subscription: int = 16
     timeout_seconds: float = 10.0
     poll_seconds: float = 1.0
     policy: RetryPolicy = RetryPolicy()
@@ -81,15 +83,19 @@ class Deliverer:
         self.listen = listen
         self.stopping = threading.Event()
         self.wake = threading.Event()
+        self._finished = threading.Event()  # an attempt's outcome waits to be recorded
+        self._sent = threading.Event()  # stopping, and no attempt is out any more
         self._outcomes: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
         self._in_flight: dict[UUID, int] = defaultdict(int)
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(options.workers, thread_name_prefix="webhook")
         self._threads: list[threading.Thread] = []
+        self._recorder: threading.Thread | None = None
 
     def start(self) -> None:
-        """Run in background threads (the dispatcher, and the listener if any)."""
+        """Run in background threads (the dispatcher, the recorder, the listener if any)."""
         self._spawn(self.run, "webhooks")
+        self._recorder = self._spawn(self._record_until_sent, "webhooks-record")
         if self.listen is not None:
             listen = self.listen
             self._spawn(lambda: listen(self.wake, self.stopping), "webhooks-listen")
@@ -99,8 +105,13 @@ class Deliverer:
         self.stopping.set()
         self.wake.set()
         for thread in self._threads:
-            thread.join(timeout)
+            if thread is not self._recorder:
+                thread.join(timeout)
         self._pool.shutdown(wait=True)
+        self._sent.set()
+        self._finished.set()
+        if self._recorder is not None:
+            self._recorder.join(timeout)
         self._record()
         self.sender.close()
 
@@ -118,36 +129,32 @@ class Deliverer:
                 self.wake.clear()
 
     def turn(self) -> bool:
-        """Record finished attempts, then claim for every receiver with a free slot;
+        """Claim for every receiver with a free slot in one go, rendering each event once;
         True when something was claimed (more may be due)."""
-        self._record()
-        claimed_any = False
-        for receiver in self.deliveries.receivers():
-            if self.stopping.is_set():
-                break
-            claimed_any |= self._dispatch(receiver)
-        return claimed_any
-
-    def _dispatch(self, receiver: Receiver) -> bool:
-        sid = receiver.subscription_id
-        with self._lock:
-            free = self.options.per_subscription - self._in_flight[sid]
-        if free <= 0:
+        if self.stopping.is_set():
             return False
-        claimed = self.deliveries.claim(sid, free, self.options.lease_seconds)
+        with self._lock:
+            busy = {sid: n for sid, n in self._in_flight.items() if n}
+        # No more than the idle threads: a claimed row never waits for a thread (its lease
+        # running) behind a slow receiver's attempts.
+        idle = self.options.workers - sum(busy.values())
+        if idle <= 0:
+            return False
+        options = self.options
+        claimed = self.deliveries.claim(busy, options.per_subscription, idle, options.lease_seconds)
         if not claimed:
             return False
-        personal = receiver.role in PERSONAL_DATA_ROLES
-        bodies = self.contents.bodies(claimed, personal=personal)
+        personal = {r.subscription_id for r, _ in claimed if r.role in PERSONAL_DATA_ROLES}
+        bodies = self.contents.bodies([delivery for _, delivery in claimed], personal)
         with self._lock:
-            self._in_flight[sid] += len(claimed)
-        for delivery in claimed:
-            body = bodies.get(delivery.notification_id)
+            for receiver, _ in claimed:
+                self._in_flight[receiver.subscription_id] += 1
+        for (receiver, delivery), body in zip(claimed, bodies, strict=True):
             self._pool.submit(self._attempt, receiver, delivery, body)
         return True
 
     def _attempt(self, receiver: Receiver, delivery: Claimed, body: bytes | None) -> None:
-        """One POST of one delivery, its outcome queued for the dispatcher to record."""
+        """One POST of one delivery, its outcome queued for the recording thread."""
         started = time.perf_counter()
         try:
             attempt = self._send(receiver, delivery, body)
@@ -158,7 +165,22 @@ class Deliverer:
         self._outcomes.put(self._outcome(delivery, attempt))
         with self._lock:
             self._in_flight[receiver.subscription_id] -= 1
+        self._finished.set()
         self.wake.set()
+
+    def _record_until_sent(self) -> None:
+        """Record outcomes as attempts end, beside the claims (a member's next delivery is
+        claimable once its previous one is recorded); a failing database is retried."""
+        while not self._sent.is_set():
+            self._finished.wait(self.options.poll_seconds)
+            self._finished.clear()
+            try:
+                self._record()
+            except Exception:
+                log.exception("recording webhook outcomes failed; retrying")
+                self._sent.wait(self.options.poll_seconds)
+                continue
+            self.wake.set()
 
     def _send(self, receiver: Receiver, delivery: Claimed, body: bytes | None) -> Attempt:
         if body is None:
@@ -208,7 +230,8 @@ class Deliverer:
                 self._outcomes.put(outcome)
             raise
 
-    def _spawn(self, target: Callable[[], None], name: str) -> None:
+    def _spawn(self, target: Callable[[], None], name: str) -> threading.Thread:
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
         self._threads.append(thread)
+        return thread

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence, Set
 from typing import Protocol
 from uuid import UUID
 
@@ -9,15 +10,14 @@ from domain.webhooks.deliveries import Claimed, Outcome, Receiver
 
 
 class DeliveryQueue(Protocol):
-    """The outbox: who receives, claiming due deliveries, recording attempts, replays."""
+    """The outbox: claiming due deliveries, recording attempts, replays."""
 
-    def receivers(self) -> list[Receiver]:
-        """The active subscriptions."""
-        ...
-
-    def claim(self, subscription_id: UUID, limit: int, lease_seconds: float) -> list[Claimed]:
-        """Up to `limit` due deliveries of a subscription, none behind an earlier one of
-        its member, leased for `lease_seconds`."""
+    def claim(
+        self, busy: Mapping[UUID, int], per_subscription: int, limit: int, lease_seconds: float
+    ) -> list[tuple[Receiver, Claimed]]:
+        """Up to `limit` due deliveries of the active subscriptions, up to `per_subscription`
+        in flight each (`busy` are out already), none behind an earlier one of its member,
+        leased for `lease_seconds`, in log order."""
         ...
 
     def record(self, outcomes: list[Outcome]) -> None:
@@ -32,6 +32,7 @@ class DeliveryQueue(Protocol):
 class Contents(Protocol):
     """The bodies of claimed deliveries, rendered from the log for a receiver's role."""
 
-    def bodies(self, claimed: list[Claimed], *, personal: bool) -> dict[int, bytes]:
-        """Each delivery's JSON body, by notification id."""
+    def bodies(self, claimed: Sequence[Claimed], personal: Set[UUID]) -> list[bytes | None]:
+        """Each delivery's JSON body (None when its event is gone), personal data shown to
+        the subscriptions in `personal`; each event read and rendered once."""
         ...

@@ -17,9 +17,10 @@ class WebhookSettings(BaseModel):
     # a URL cannot reach what only the server can (SSRF). Link-local never.
     webhooks_allow_private_addresses: bool = False
     webhooks_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
-    # Sending threads of one deliverer, and attempts in flight per subscription.
-    webhooks_workers: int = Field(default=16, ge=1, le=256)
-    webhooks_per_subscription: int = Field(default=4, ge=1, le=64)
+    # Sending threads of one deliverer, and attempts in flight per subscription: a dead
+    # receiver holds at most a quarter of the threads, the others share the rest.
+    webhooks_workers: int = Field(default=64, ge=1, le=256)
+    webhooks_per_subscription: int = Field(default=16, ge=1, le=64)
     # Backoff: the first pause, doubled (with jitter) up to the longest; failed after a day.
     webhooks_retry_first_seconds: float = Field(default=10.0, gt=0, le=3600)
     webhooks_retry_longest_seconds: float = Field(default=3600.0, gt=0, le=86_400)

@@ -3,12 +3,15 @@
 A body is the event's envelope (type, version, position, when) around its `data`
 (projections/webhooks/payloads.py). The events are read from the log by notification id
 and decoded with the application's mapper, one key query per batch: what a member's key
-no longer opens (an erasure) is sent as null.
+no longer opens (an erasure) is sent as null. An event is decoded and rendered once per
+batch, whichever subscriptions get it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence, Set
 from typing import Any
+from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import Mapper, StoredEvent
@@ -32,27 +35,43 @@ class LoggedContents:
         self.pool = pool
         self.mapper = mapper
 
-    def bodies(self, claimed: list[Claimed], *, personal: bool) -> dict[int, bytes]:
-        """Each claimed delivery's JSON body, by notification id."""
-        positions = sorted({c.notification_id for c in claimed})
+    def bodies(self, claimed: Sequence[Claimed], personal: Set[UUID]) -> list[bytes | None]:
+        """Each claimed delivery's JSON body, in order; None where the event is gone. Each
+        event is decoded once and its `data` rendered once per role kind, for every
+        subscription that gets it."""
+        events = self._events(sorted({c.notification_id for c in claimed}))
+        rendered: dict[tuple[int, bool], orjson.Fragment] = {}
+        found: list[bytes | None] = []
+        for delivery in claimed:
+            event = events.get(delivery.notification_id)
+            if event is None:
+                found.append(None)
+                continue
+            key = (delivery.notification_id, delivery.subscription_id in personal)
+            data = rendered.get(key)
+            if data is None:
+                data = orjson.Fragment(
+                    orjson.dumps(render(event, delivery.subject_id, personal=key[1]))
+                )
+                rendered[key] = data
+            found.append(envelope(delivery, event, data))
+        return found
+
+    def _events(self, positions: list[int]) -> dict[int, Any]:
+        """The events at these positions, decoded with one key query for them all."""
         with self.pool.connection() as conn:
             rows = conn.execute(EVENTS, (positions,)).fetchall()
         stored = [StoredEvent(r[1], r[2], r[3], bytes(r[4])) for r in rows]
         decode_page = getattr(self.mapper, "to_domain_events", None)
-        if decode_page is not None:  # one key query for the batch
+        if decode_page is not None:
             events = list(decode_page(stored))
         else:
             events = [self.mapper.to_domain_event(s) for s in stored]
-        by_position = {int(r[0]): e for r, e in zip(rows, events, strict=True)}
-        return {
-            c.notification_id: envelope(c, by_position[c.notification_id], personal=personal)
-            for c in claimed
-            if c.notification_id in by_position
-        }
+        return {int(r[0]): e for r, e in zip(rows, events, strict=True)}
 
 
-def envelope(delivery: Claimed, event: Any, *, personal: bool) -> bytes:
-    """The JSON body of one delivery."""
+def envelope(delivery: Claimed, event: Any, data: orjson.Fragment) -> bytes:
+    """The JSON body of one delivery around its rendered `data`."""
     return orjson.dumps(
         {
             "id": str(delivery.idempotency_key),
@@ -61,6 +80,6 @@ def envelope(delivery: Claimed, event: Any, *, personal: bool) -> bytes:
             "position": delivery.notification_id,
             "occurredAt": event.timestamp.isoformat(),
             "subscriptionId": str(delivery.subscription_id),
-            "data": render(event, delivery.subject_id, personal=personal),
+            "data": data,
         }
     )

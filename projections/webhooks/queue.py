@@ -1,8 +1,9 @@
-"""The outbox as the deliverer uses it: receivers, claims, attempts recorded, replays."""
+"""The outbox as the deliverer uses it: claims for every receiver, attempts recorded, replays."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -13,27 +14,38 @@ from psycopg_pool import ConnectionPool
 from domain.webhooks.deliveries import Claimed, Outcome, Receiver
 from projections.webhooks.projection import DELIVERIES_CHANNEL
 
-RECEIVERS = """
-SELECT subscription_id, url, role FROM webhook_subscriptions WHERE status = 'active'
-ORDER BY created_at, subscription_id
-"""
-# Due rows in log order, none behind an earlier pending row of the same member (order per
-# member), none leased to a live attempt; SKIP LOCKED lets deliverers claim side by side.
+# For every active subscription with a free slot, its due rows in log order, none behind an
+# earlier pending row of the same member (order per member), none leased to a live attempt:
+# one statement for all receivers, at most `limit` rows (the deliverer's free threads; rows
+# locked beyond it are let go at commit). SKIP LOCKED lets deliverers claim side by side.
+# "The member's first pending row" is asked in the order of webhook_deliveries_subject_idx,
+# so the plan takes that index even before the table has statistics (an anti-join on the
+# outbox just filled, never analyzed, scanned every pending row per candidate: 200 ms).
 CLAIM = """
-WITH due AS (
-    SELECT d.subscription_id, d.notification_id FROM webhook_deliveries d
-    WHERE d.subscription_id = %(sid)s AND d.status = 'pending'
-      AND d.next_attempt_at <= now()
-      AND (d.leased_until IS NULL OR d.leased_until < now())
-      AND EXISTS (
-          SELECT FROM webhook_subscriptions s
-          WHERE s.subscription_id = d.subscription_id AND s.status = 'active')
-      AND NOT EXISTS (
-          SELECT FROM webhook_deliveries e
-          WHERE e.subscription_id = d.subscription_id AND e.subject_id = d.subject_id
-            AND e.status = 'pending' AND e.notification_id < d.notification_id)
-    ORDER BY d.notification_id LIMIT %(limit)s
-    FOR UPDATE OF d SKIP LOCKED
+WITH slots AS (
+    SELECT s.subscription_id, s.url, s.role,
+        greatest(%(per)s - coalesce(b.busy, 0), 0) AS free
+    FROM webhook_subscriptions s
+    LEFT JOIN unnest(%(busy_ids)s::uuid[], %(busy)s::int[]) AS b(sid, busy)
+        ON b.sid = s.subscription_id
+    WHERE s.status = 'active'
+), due AS (
+    SELECT c.subscription_id, c.notification_id, slots.url, slots.role
+    FROM slots CROSS JOIN LATERAL (
+        SELECT d.subscription_id, d.notification_id FROM webhook_deliveries d
+        WHERE d.subscription_id = slots.subscription_id AND d.status = 'pending'
+          AND d.next_attempt_at <= now()
+          AND (d.leased_until IS NULL OR d.leased_until < now())
+          AND d.notification_id = (
+              SELECT e.notification_id FROM webhook_deliveries e
+              WHERE e.subscription_id = d.subscription_id AND e.subject_id = d.subject_id
+                AND e.status = 'pending'
+              ORDER BY e.subject_id, e.notification_id LIMIT 1)
+        ORDER BY d.notification_id LIMIT slots.free
+        FOR UPDATE OF d SKIP LOCKED
+    ) c
+    WHERE slots.free > 0
+    ORDER BY c.notification_id LIMIT %(limit)s
 )
 UPDATE webhook_deliveries w
 SET leased_until = now() + %(lease)s * interval '1 second', lease = w.lease + 1,
@@ -41,8 +53,9 @@ SET leased_until = now() + %(lease)s * interval '1 second', lease = w.lease + 1,
     last_attempt_at = now()
 FROM due
 WHERE w.subscription_id = due.subscription_id AND w.notification_id = due.notification_id
-RETURNING w.subscription_id, w.notification_id, w.event_type, w.subject_id,
-    w.idempotency_key, w.attempts, w.lease, w.first_attempt_at, w.occurred_at, w.replayed
+RETURNING due.url, due.role, w.subscription_id, w.notification_id, w.event_type,
+    w.subject_id, w.idempotency_key, w.attempts, w.lease, w.first_attempt_at, w.occurred_at,
+    w.replayed
 """
 # Only the lease's holder records, and never over a cancellation or a newer replay.
 RECORD = """
@@ -76,17 +89,27 @@ class DeliveryQueueSql:
     def __init__(self, pool: ConnectionPool) -> None:
         self.pool = pool
 
-    def receivers(self) -> list[Receiver]:
-        """The active subscriptions."""
-        with self.pool.connection() as conn:
-            return [Receiver(*row) for row in conn.execute(RECEIVERS).fetchall()]
-
-    def claim(self, subscription_id: UUID, limit: int, lease_seconds: float) -> list[Claimed]:
-        """Up to `limit` due deliveries, leased for `lease_seconds`, in log order."""
-        params = {"sid": subscription_id, "limit": limit, "lease": lease_seconds}
+    def claim(
+        self, busy: Mapping[UUID, int], per_subscription: int, limit: int, lease_seconds: float
+    ) -> list[tuple[Receiver, Claimed]]:
+        """Up to `limit` due deliveries of the active subscriptions, each up to its free slots
+        (out of `per_subscription`, `busy` taken), leased for `lease_seconds`, in log order."""
+        params = {
+            "per": per_subscription,
+            "limit": limit,
+            "busy_ids": list(busy),
+            "busy": list(busy.values()),
+            "lease": lease_seconds,
+        }
         with self.pool.connection() as conn:
             found = conn.execute(CLAIM, params).fetchall()
-        return sorted((Claimed(*row) for row in found), key=lambda c: c.notification_id)
+        receivers: dict[UUID, Receiver] = {}
+        claimed = []
+        for url, role, *row in found:
+            receiver = receivers.setdefault(row[0], Receiver(row[0], url, role))
+            claimed.append((receiver, Claimed(*row)))
+        claimed.sort(key=lambda pair: pair[1].notification_id)
+        return claimed
 
     def record(self, outcomes: list[Outcome]) -> None:
         """Each attempt's outcome, in one statement."""
