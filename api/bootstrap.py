@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from api.task_links import DeskLinks
+from api.webhook_wiring import webhook_desk
 from application.ambassadors.candidacy import CandidacyEvaluation, CandidacySchedule
 from application.ambassadors.candidacy_simulation import CandidacyRuleSimulation
 from application.ambassadors.expiry import ExpirySchedule
@@ -43,9 +44,7 @@ from application.outreach.outreach import OutreachDesk
 from application.outreach.tasks import TaskDesk
 from application.outreach.welcome import WelcomeQueue
 from application.runtime import Runtime
-from application.webhooks.deliverer import Deliverer
 from application.webhooks.desk import WebhookDesk
-from application.webhooks.sending import HttpSender
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
 from projections.ambassadors.candidacy_runs import CandidacyRunsSql
@@ -67,8 +66,6 @@ from projections.personal import PersonalData
 from projections.positions import PositionWatcher
 from projections.projection import Projection
 from projections.registry import all_projections
-from projections.webhooks.contents import LoggedContents
-from projections.webhooks.queue import DeliveryQueueSql, listen_for_deliveries
 from projections.worker import ProjectionWorker
 
 
@@ -160,36 +157,6 @@ def use_cases(runtime: Runtime, lifecycle: LifecycleQueries | None = None) -> Us
         events,
         AttendanceImport(events, MembersByEmail(runtime.pool, personal_data(runtime))),
         webhook_desk(runtime),
-    )
-
-
-def webhook_desk(runtime: Runtime) -> WebhookDesk:
-    """Subscriptions through the Community; replays on the outbox; SSRF as configured."""
-    return WebhookDesk(
-        runtime.community,
-        DeliveryQueueSql(runtime.pool),
-        allow_private=runtime.settings.webhooks_allow_private_addresses,
-    )
-
-
-def webhook_deliverer(runtime: Runtime) -> Deliverer:
-    """The deliverer of `crm webhooks deliver` (and of `crm serve`, in-process): the outbox
-    on the pool, bodies from the log, secrets from the subscriptions, woken by NOTIFY."""
-    settings = runtime.settings
-    options = settings.deliverer_options()
-    sender = HttpSender(
-        timeout_seconds=options.timeout_seconds,
-        allow_private=settings.webhooks_allow_private_addresses,
-        max_connections=options.per_subscription,
-    )
-    return Deliverer(
-        DeliveryQueueSql(runtime.pool),
-        LoggedContents(runtime.pool, runtime.community.mapper),
-        webhook_desk(runtime).secret,
-        sender,
-        options,
-        clock=runtime.community.clock,
-        listen=listen_for_deliveries(runtime.database_url),
     )
 
 

@@ -18,8 +18,8 @@ from api.bootstrap import (
     projection_worker,
     queued_interactions,
     use_cases,
-    webhook_deliverer,
 )
+from api.webhook_wiring import webhook_deliverer
 from application.interactions.queued import QueuedInteractions
 from application.members.community import Community
 from application.members.queued import QueuedMemberCommands

@@ -40,7 +40,7 @@ import httpx
 import psycopg
 from psycopg import sql
 
-from api.bootstrap import webhook_deliverer
+from api.webhook_wiring import webhook_deliverer
 from application.members.demo import seed_demo
 from application.migrations import apply_migrations
 from application.runtime import Runtime

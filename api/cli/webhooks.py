@@ -7,8 +7,8 @@ import threading
 
 import typer
 
-from api.bootstrap import webhook_deliverer
 from api.cli.common import app, console, load_settings
+from api.webhook_wiring import webhook_deliverer
 from application.runtime import Runtime
 
 webhooks_app = typer.Typer(help="Outgoing webhooks.")
