@@ -29,6 +29,8 @@ COMPACTED_TABLES = (
     "members",
     # Keyed hashes of the starts of names, which name search matches.
     "member_name_terms",
+    # The same, staged by a rebuild (emptied when it ends, but one may be cut short).
+    "member_name_terms_replay",
     "member_identities",
     "identity_claims",
     "personal_data_keys",

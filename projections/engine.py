@@ -29,6 +29,8 @@ INITIAL_BACKOFF = 0.5
 MAX_BACKOFF = 30.0
 # Failures in a row of one page before its poison events are looked for and parked.
 DEFAULT_MAX_ATTEMPTS = 3
+# Room to sort and hash in for each page of a rebuild.
+REPLAY_WORK_MEM = "64MB"
 
 # The page's events of the wanted topics, in log order, then one last row: the page's
 # last notification id and how many notifications it holds. The position moves past
@@ -156,6 +158,10 @@ class ProjectionRunner:
             conn.execute("SET LOCAL synchronous_commit = off")
             stands = lock_position(conn, self.name, self.projection.rule_version)
             self._page_start = stands.position
+            if stands.replay is not None:
+                # A rebuild's page of 20,000 events with their states outgrows the default
+                # 4MB and goes to temporary files; a rebuild runs a process per core.
+                conn.execute(f"SET LOCAL work_mem = '{REPLAY_WORK_MEM}'")
             rows, last, consumed, span = self._read_page(conn, stands, limit)
             if stands.replay is not None:
                 self._replay_page(
@@ -321,7 +327,11 @@ class ProjectionRunner:
                     restore_indexes(cursor, stands.replay)
                 stripped = None
                 if replay and (self.projection.replay_tables or self.projection.plain_topics):
-                    stripped = Jsonb(strip_indexes(cursor, self.projection.replay_tables))
+                    stripped = Jsonb(
+                        strip_indexes(
+                            cursor, self.projection.replay_tables, self.projection.replay_keeps
+                        )
+                    )
             # Rebuilt rows follow the rule configured now.
             conn.execute(
                 "UPDATE projection_positions SET position = 0, rule_version = %s, replay = %s"

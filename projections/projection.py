@@ -50,6 +50,8 @@ class Projection(ABC):
     rule_version: str | None = None
     # Tables a rebuild fills stripped of their indexes and keys (see projections/replay.py).
     replay_tables: ClassVar[tuple[str, ...]] = ()
+    # Keys and indexes of those tables that the replay itself reads: kept.
+    replay_keeps: ClassVar[frozenset[str]] = frozenset()
     # Topics whose plain events a rebuild reads in SQL, never decoded (plain_events.py);
     # with `plain_sealed_too`, sealed ones too (the projection reads none of their sealed
     # fields). A projection with either rebuilds in replay mode.

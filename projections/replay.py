@@ -6,6 +6,7 @@ row and index; building each index once at the end costs one sort.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from psycopg import Cursor, sql
@@ -27,10 +28,17 @@ ORDER BY 1
 """
 
 
-def strip_indexes(cursor: Cursor[Any], tables: tuple[str, ...]) -> dict[str, Any]:
-    """Drop the tables' indexes and keys; returns what `restore_indexes` needs to rebuild them."""
-    constraints = cursor.execute(CONSTRAINTS, (list(tables),)).fetchall()
-    indexes = cursor.execute(INDEXES, (list(tables),)).fetchall()
+def strip_indexes(
+    cursor: Cursor[Any], tables: tuple[str, ...], keep: Collection[str] = ()
+) -> dict[str, Any]:
+    """Drop the tables' indexes and keys, but those named in `keep`; returns what
+    `restore_indexes` needs to rebuild them."""
+    constraints = [
+        row for row in cursor.execute(CONSTRAINTS, (list(tables),)).fetchall() if row[1] not in keep
+    ]
+    indexes = [
+        row for row in cursor.execute(INDEXES, (list(tables),)).fetchall() if row[0] not in keep
+    ]
     for table, name, _ in constraints:
         cursor.execute(
             sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(

@@ -16,7 +16,6 @@ from psycopg import Cursor
 from psycopg.types.json import Jsonb
 
 from domain.members.membership import ACTIVE, ERASED
-from projections.members.name_terms import write_name_terms
 from projections.personal import ATTRIBUTES, EMAIL, Keys, PersonalData, open_value, seal_value
 
 # The columns of a folded change, as jsonb_to_recordset reads them. Personal values
@@ -187,10 +186,13 @@ def write_members(
         stale = [c.member_id for c in known if c.derived]
         if stale:
             cursor.execute(REFRESH_DERIVED, (stale,))
-    named = [
+
+
+def names_set(changes: list[MemberChange]) -> list[tuple[UUID, str | None]]:
+    """The members whose names the page set, with the name: their search terms change."""
+    return [
         (c.member_id, c.columns.get("display_name")) for c in changes if "set_name" in c.columns
     ]
-    write_name_terms(cursor, personal, named)
 
 
 def _merge_stored_attributes(cursor: Cursor[Any], patched: list[MemberChange], keys: Keys) -> None:

@@ -26,6 +26,11 @@ UPDATE members SET tags = %(tags)s, joined_at = %(joined_at)s, version = %(versi
     updated_at = %(at)s
 WHERE member_id = %(member)s
 """
+# Name search walks a member's terms in the list's order, so they follow the join date.
+SET_TERMS_JOINED = """
+UPDATE member_name_terms SET joined_at = %(joined_at)s
+WHERE member_id = %(member)s AND joined_at <> %(joined_at)s
+"""
 
 # The member events this module applies.
 MERGE_EVENTS: tuple[type[Member.Event], ...] = (
@@ -51,4 +56,5 @@ def apply_merge_event(cursor: Cursor[Any], event: Any) -> list[Any]:
         cursor.execute(MARK_MERGED, {**common, "status": event.status, "target": None})
         return [event.target_id]
     cursor.execute(SET_PERSON, {**common, "tags": event.tags, "joined_at": event.joined_at})
+    cursor.execute(SET_TERMS_JOINED, {**common, "joined_at": event.joined_at})
     return [event.originator_id]

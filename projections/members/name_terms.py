@@ -20,6 +20,7 @@ from uuid import UUID
 from psycopg import Cursor
 
 from projections.personal import PersonalData
+from projections.replay import restore_indexes, strip_indexes
 
 # A search matches a name from the start of any of its first words, across the words that
 # follow, and up to this many characters (a longer search counts only its first ones).
@@ -34,6 +35,24 @@ INSERT INTO member_name_terms (term, joined_at, member_id)
 SELECT t.term, m.joined_at, t.member_id
 FROM unnest(%s::uuid[], %s::bigint[]) AS t(member_id, term) JOIN members m USING (member_id)
 ON CONFLICT DO NOTHING
+"""
+# A rebuild's terms: appended unindexed, a generation per page, with a row without a term
+# for each member the page names (its earlier terms are replaced, perhaps by none).
+STAGE_TERMS = """
+INSERT INTO member_name_terms_replay (generation, member_id, term)
+SELECT %s, * FROM unnest(%s::uuid[], %s::bigint[])
+"""
+# At the end of a rebuild each member's last generation becomes its terms, in one insert.
+MOVE_STAGED_TERMS = """
+INSERT INTO member_name_terms (term, joined_at, member_id)
+SELECT s.term, m.joined_at, s.member_id
+FROM member_name_terms_replay s
+JOIN (
+    SELECT member_id, max(generation) AS generation FROM member_name_terms_replay
+    GROUP BY member_id
+) AS last USING (member_id, generation)
+JOIN members m USING (member_id)
+WHERE s.term IS NOT NULL
 """
 
 
@@ -74,11 +93,45 @@ def write_name_terms(
     if not names:
         return
     cursor.execute(DELETE_TERMS, ([member_id for member_id, _ in names],))
+    members, terms = _columns(personal, names)
+    if terms:
+        cursor.execute(INSERT_TERMS, (members, terms))
+
+
+def stage_name_terms(
+    cursor: Cursor[Any], personal: PersonalData, names: Iterable[tuple[UUID, str | None]]
+) -> None:
+    """What `write_name_terms` does, for a rebuild: staged, moved by `move_staged_terms`."""
+    names = list(names)
+    if not names:
+        return
+    members, terms = _columns(personal, names)
+    marks: list[int | None] = [None] * len(names)
+    generation = cursor.execute("SELECT nextval('member_name_terms_replay_generation')").fetchone()[
+        0
+    ]  # type: ignore[index]
+    cursor.execute(
+        STAGE_TERMS,
+        (generation, [member_id for member_id, _ in names] + members, marks + terms),
+    )
+
+
+def move_staged_terms(cursor: Cursor[Any]) -> None:
+    """A rebuild's staged terms into `member_name_terms`, its indexes built once after."""
+    stripped = strip_indexes(cursor, ("member_name_terms",))
+    cursor.execute(MOVE_STAGED_TERMS)
+    restore_indexes(cursor, stripped)
+    cursor.execute("TRUNCATE member_name_terms_replay")
+
+
+def _columns(
+    personal: PersonalData, names: list[tuple[UUID, str | None]]
+) -> tuple[list[UUID], list[int]]:
+    """The names' terms as two columns: member, term."""
     members: list[UUID] = []
     terms: list[int] = []
     for member_id, name in names:
         found = name_terms(personal, name)
         members += [member_id] * len(found)
         terms += found
-    if terms:
-        cursor.execute(INSERT_TERMS, (members, terms))
+    return members, terms

@@ -7,7 +7,7 @@ statements per page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -17,8 +17,14 @@ from domain.members.member import Member
 from domain.members.membership import ACTIVE, ERASED, LEFT
 from projections.members.identity_rows import IdentityChanges, load_identities, write_identities
 from projections.members.match_rows import MATCH_EVENTS, apply_match_event
-from projections.members.member_rows import REFRESH_DERIVED, MemberChange, write_members
+from projections.members.member_rows import (
+    REFRESH_DERIVED,
+    MemberChange,
+    names_set,
+    write_members,
+)
 from projections.members.merge_rows import MERGE_EVENTS, apply_merge_event
+from projections.members.name_terms import move_staged_terms, stage_name_terms, write_name_terms
 from projections.personal import PersonalData
 from projections.projection import SealingProjection
 from projections.unnest import as_columns
@@ -29,6 +35,9 @@ RECORD_ERASURES = """
 INSERT INTO erasure_compactions (member_id, erased_at)
 SELECT * FROM unnest(%s::uuid[], %s::timestamptz[]) ON CONFLICT (member_id) DO NOTHING
 """
+
+# How a page writes name search's terms: in place, or staged during a rebuild.
+TermsWriter = Callable[[Cursor[Any], PersonalData, list[tuple[UUID, str | None]]], None]
 
 _FLAGS: dict[type[Member.Event], dict[str, Any]] = {
     Member.MarkedAsStaff: {"is_staff": True},
@@ -65,29 +74,51 @@ class MembersProjection(SealingProjection):
         "member_counts",
         "identity_match_decisions",
         "member_name_terms",
+        "member_name_terms_replay",
+    )
+    # A rebuild keeps the keys its upserts and derived columns read (channels and blind
+    # indexes are gathered through member_identities by member, and from merged members),
+    # builds the other indexes once at the end, and stages name terms (see name_terms.py).
+    replay_tables: ClassVar[tuple[str, ...]] = ("members", "member_identities")
+    replay_keeps: ClassVar[frozenset[str]] = frozenset(
+        {
+            "members_pkey",
+            "members_merged_into_idx",
+            "member_identities_pkey",
+            "member_identities_member_idx",
+        }
     )
     topics: ClassVar[frozenset[str]] = frozenset(
         {*(kind.TOPIC for kind in _APPLIED), *(kind.TOPIC for kind in MATCH_EVENTS)}
     )
 
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
-        """Fold the page per member and per identity, then write each once.
+        """Fold the page per member and per identity, then write each once."""
+        self._apply(cursor, events, write_name_terms)
 
-        Merge events (rare) cut the page: what comes before them is written first.
-        """
+    def apply_replay(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
+        """As `apply`, with name terms staged for `finish_replay`."""
+        self._apply(cursor, events, stage_name_terms)
+
+    def finish_replay(self, cursor: Cursor[Any]) -> None:
+        """Each member's last staged name terms become its terms."""
+        move_staged_terms(cursor)
+
+    def _apply(self, cursor: Cursor[Any], events: Sequence[Any], terms: TermsWriter) -> None:
+        """Merge events (rare) cut the page: what comes before them is written first."""
         run: list[Any] = []
         for event in events:
             if type(event) in MATCH_EVENTS:
                 apply_match_event(cursor, event)  # about pairs, not members: in any order
             elif type(event) in MERGE_EVENTS:
-                self._apply_run(cursor, run)
+                self._apply_run(cursor, run, terms)
                 run = []
                 cursor.execute(REFRESH_DERIVED, (apply_merge_event(cursor, event),))
             else:
                 run.append(event)
-        self._apply_run(cursor, run)
+        self._apply_run(cursor, run, terms)
 
-    def _apply_run(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
+    def _apply_run(self, cursor: Cursor[Any], events: Sequence[Any], terms: TermsWriter) -> None:
         if not events:
             return
         personal = self.personal
@@ -101,6 +132,7 @@ class MembersProjection(SealingProjection):
         keys = personal.writer_keys(_sealing(changes.values(), identities))
         write_identities(cursor, identities, keys)
         write_members(cursor, list(changes.values()), keys, personal)
+        terms(cursor, personal, names_set(list(changes.values())))
         erased = [(e.originator_id, e.timestamp) for e in events if type(e) is Member.Erased]
         if erased:
             cursor.execute(RECORD_ERASURES, as_columns(erased, 2))

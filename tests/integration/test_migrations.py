@@ -30,6 +30,7 @@ EXPECTED_TABLES = {
     "members",
     "member_identities",
     "member_name_terms",
+    "member_name_terms_replay",
     "member_counts",
     "secret_fingerprint",
     "member_interactions",

@@ -228,3 +228,14 @@ def test_the_stage_rule_reads_the_persons_whole_history(runtime: Runtime) -> Non
     # Both members' interactions, the source's (recorded under its own id) among them.
     assert len(person.moments) == len(before[0].moments) + 4
     assert histories.histories_of(rule, [SOURCE], NOW) == []
+
+
+def test_name_search_walks_a_merged_person_at_its_earlier_join_date(runtime: Runtime) -> None:
+    founded(runtime)
+    merge_id = merge(runtime)
+    catch_up(runtime)
+    term_dates = "SELECT DISTINCT joined_at FROM member_name_terms WHERE member_id = %s"
+    assert rows(runtime.database_url, term_dates, (TARGET,)) == [(NOW - timedelta(days=400),)]
+    runtime.community.unmerge_members(cmd.UnmergeMembers(merge_id=merge_id))
+    catch_up(runtime)
+    assert rows(runtime.database_url, term_dates, (TARGET,)) == [(NOW - timedelta(days=200),)]
