@@ -87,13 +87,20 @@ class Finished:
     cpu_seconds: float = 0.0
 
 
-def crm(bench: Bench, *args: str, check: bool = True) -> Finished:
-    """Run `crm ARGS` to completion; measures wall time and the process's peak memory."""
-    log = bench.workdir / "crm.log"
+def crm(bench: Bench, *args: str, check: bool = True, log_level: str | None = None) -> Finished:
+    """Run `crm ARGS` to completion; measures wall time and the process's peak memory.
+
+    Its output goes to crm-COMMAND.log in the work directory, kept after the run (the
+    rebuild's log times each projection and each step of health's finish).
+    """
+    log = bench.workdir / f"crm-{args[0] if args else 'help'}.log"
     started = time.perf_counter()
     with log.open("w") as out:
         process = subprocess.Popen(
-            [*_crm_command(), *args], env=bench.env, stdout=out, stderr=subprocess.STDOUT
+            [*_crm_command(), *args],
+            env={**bench.env, **({"CRM_LOG_LEVEL": log_level} if log_level else {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)

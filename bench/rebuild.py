@@ -16,7 +16,8 @@ def run(bench: Bench) -> dict[str, Any]:
     """Per-event baseline on a sample of the log, then `crm project --rebuild all`."""
     sample = 500 if bench.quick else 20_000
     baseline = _one_event_at_a_time(bench, sample)
-    finished = crm(bench, "project", "--rebuild", "all")
+    # At info, its log times each projection and each step of health's finish.
+    finished = crm(bench, "project", "--rebuild", "all", log_level="info")
     with bench.connect() as conn:
         head = conn.execute(
             "SELECT coalesce(max(notification_id), 0) FROM community_events"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -24,6 +28,8 @@ from projections.health.replay_sql import (
 from projections.health.replay_state_sql import WRITE_STATE
 from projections.health.rollups import SILENCE_CAP
 from projections.replay import restore_indexes, strip_indexes
+
+log = logging.getLogger(__name__)
 
 STAGING = (
     "health_replay_interactions",
@@ -75,23 +81,37 @@ def replay_staged(cursor: psycopg.Cursor[Any]) -> None:
         cursor.execute(setting)
     tables = sql.SQL(", ").join(sql.Identifier(t) for t in READ_MODEL)
     cursor.execute(sql.SQL("TRUNCATE {}").format(tables))
-    for statement in (EVENTS, PERIOD_DAYS, MEMBER_DAYS, FIRST_LAST_DAYS):
-        cursor.execute(statement)
-    cursor.execute(SILENCE_DAYS, {"cap": SILENCE_CAP})
-    cursor.execute(STAGE_DAYS)
-    for table in ("hr_ev", "hr_mpd", "hr_md", "hr_fl", "hr_sd", "hr_stages"):
-        cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
-    late_silences(cursor)
-    cursor.execute(AGGREGATE)
-    for statement in AGGREGATED:
-        cursor.execute(statement, {"classes": ["c"]})
-    if cursor.execute("SELECT EXISTS (SELECT FROM health_replay_flags)").fetchone() != (False,):
-        cursor.execute(FLAGGED, {"classes": ["f"]})
-        cursor.execute(MASKED)
+    with _step("interactions kept, per period, per day, first and last"):
+        for statement in (EVENTS, PERIOD_DAYS, MEMBER_DAYS, FIRST_LAST_DAYS):
+            cursor.execute(statement)
+    with _step("silence and stage days"):
+        cursor.execute(SILENCE_DAYS, {"cap": SILENCE_CAP})
+        cursor.execute(STAGE_DAYS)
+        for table in ("hr_ev", "hr_mpd", "hr_md", "hr_fl", "hr_sd", "hr_stages"):
+            cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
+    with _step("late silences"):
+        late_silences(cursor)
+    with _step("deltas aggregated"):
+        cursor.execute(AGGREGATE)
+        for statement in AGGREGATED:
+            cursor.execute(statement, {"classes": ["c"]})
+        if cursor.execute("SELECT EXISTS (SELECT FROM health_replay_flags)").fetchone() != (False,):
+            cursor.execute(FLAGGED, {"classes": ["f"]})
+            cursor.execute(MASKED)
     # Filled without their keys and indexes, built once each at the end: far faster.
     stripped = strip_indexes(cursor, BULK)
-    for statement in (*WRITE_DELTAS, *WRITE_STATE):
-        cursor.execute(statement)
-    restore_indexes(cursor, stripped)
+    with _step("read model written"):
+        for statement in (*WRITE_DELTAS, *WRITE_STATE):
+            cursor.execute(statement)
+    with _step("indexes built"):
+        restore_indexes(cursor, stripped)
     staging = sql.SQL(", ").join(sql.Identifier(t) for t in STAGING)
     cursor.execute(sql.SQL("TRUNCATE {}").format(staging))
+
+
+@contextmanager
+def _step(name: str) -> Iterator[None]:
+    """Log how long a step of the finish took: at a million members it takes minutes."""
+    started = time.perf_counter()
+    yield
+    log.info("health rebuild: %s in %.1f s", name, time.perf_counter() - started)
