@@ -22,6 +22,7 @@ from projections.plain_events import LogSpan, plain
 from projections.positions import EVENTS_TABLE, Position, PositionWatcher, lock_position
 from projections.projection import LoggedEvents, Projection
 from projections.replay import restore_indexes, strip_indexes
+from projections.statistics import StatisticsKeeper
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +97,21 @@ class ProjectionRunner:
         self._failures = 0
         # The furthest position this runner has applied (others may have gone further).
         self.position = 0
+        # Live pages keep the planner's statistics of growing tables (a rebuild analyzes
+        # its tables at its end).
+        self.statistics = StatisticsKeeper(projection.tables)
+        self._replaying = False
 
     @property
     def name(self) -> str:
         """The projection's name."""
         return self.projection.name
 
-    def run_page(self, batch_size: int | None = None) -> int:
+    def run_page(self, batch_size: int | None = None, *, keep_statistics: bool = True) -> int:
         """Apply the next page of the log; returns how many notifications it consumed.
+
+        With `keep_statistics`, a live page may then ANALYZE tables that grew (see
+        projections/statistics.py): not for a request waiting on its own write.
 
         A page that fails `max_attempts` times in a row is applied again in parts, and the
         events that still fail alone are parked (see projections/parking.py): one poison
@@ -129,6 +137,8 @@ class ProjectionRunner:
             self.position = max(self.position, new_position)
         if self.watcher and new_position is not None:
             self.watcher.advanced(self.name, new_position)
+        if consumed and keep_statistics and not self._replaying:  # may take a second
+            self.statistics.refresh_if_stale(self.pool)
         return consumed
 
     def run_page_retrying(self, batch_size: int | None = None) -> int:
@@ -158,6 +168,7 @@ class ProjectionRunner:
             conn.execute("SET LOCAL synchronous_commit = off")
             stands = lock_position(conn, self.name, self.projection.rule_version)
             self._page_start = stands.position
+            self._replaying = stands.replay is not None
             if stands.replay is not None:
                 # A rebuild's page of 20,000 events with their states outgrows the default
                 # 4MB and goes to temporary files; a rebuild runs a process per core.
@@ -296,7 +307,7 @@ class ProjectionRunner:
         runner of this projection got there first, this costs one read of an empty page.
         """
         total = 0
-        while self.position < position and (consumed := self.run_page()):
+        while self.position < position and (consumed := self.run_page(keep_statistics=False)):
             total += consumed
         return total
 
