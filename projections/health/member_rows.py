@@ -77,17 +77,6 @@ def add_member(
     rollups.joined(member.joined_at, member.left_at, sign)
 
 
-def move_stage(
-    cursor: Any, rollups: Rollups, member_id: object, old: str, new: str, day: date
-) -> None:
-    """A counted member's active periods from one stage to another, on `day`."""
-    before, after = stage_bucket(old), stage_bucket(new)
-    if before == after:
-        return
-    for granularity, period, channel, *_ in cursor.execute(ROWS_OF_MEMBER, (member_id,)).fetchall():
-        rollups.move(granularity, channel, period, "stage", before, after, day)
-
-
 def move_cohort(
     rollups: Rollups, opened: set[tuple[str, date]], before: datetime, after: datetime
 ) -> None:
@@ -108,5 +97,4 @@ __all__ = [
     "add_member",
     "following",
     "move_cohort",
-    "move_stage",
 ]

@@ -20,7 +20,6 @@ from projections.health.member_rows import (
     add_member,
     following,
     move_cohort,
-    move_stage,
 )
 from projections.health.page_rows import (
     PeriodKey,
@@ -33,6 +32,7 @@ from projections.health.page_rows import (
 from projections.health.periods import DAY, ROLLED_UP, day_of, period_of, period_start
 from projections.health.rollups import Rollups, period_silence, silence_weeks, stage_bucket
 from projections.health.spike_rollups import SpikeRollups
+from projections.health.stage_moves import StageMoves
 from projections.health.statements import (
     ADD_COUNTS,
     ADD_DAILY,
@@ -73,6 +73,7 @@ class Page:
         self.daily: dict[tuple[date, str, str, date], int] = defaultdict(int)
         self.rollups = Rollups()
         self.spikes = SpikeRollups()
+        self.stages = StageMoves()
 
     def apply(self) -> None:
         for event in self.events:
@@ -111,6 +112,7 @@ class Page:
             row = self.periods.get(key)
             if row is None:
                 row = self.periods[key] = [0, recorded, None]
+                self.stages.created(member_id, granularity, channel, period)
                 if granularity != DAY and channel == ALL:
                     self.opened[member_id].add((granularity, period))
                 if counted and granularity != DAY:
@@ -268,14 +270,14 @@ class Page:
         else:
             stage = "left" if type(event) is Member.Left else "returning"
         if member.counted and not member.erased:
-            self.save()
             day = event.timestamp.astimezone(UTC).date()
-            move_stage(self.cursor, self.rollups, member_id, member.stage, stage, day)
+            self.stages.move(self.rollups, member_id, member.stage, stage, day)
         member.stage = stage
 
     def save(self) -> None:
         """Write the changed rows and the pending deltas (zero deltas too: a rebuild
         writes the same rows whatever the page size)."""
+        self.stages.flush(self.cursor, self.rollups)
         if self.dirty:
             rows = [
                 {"m": m, "g": g, "p": p, "c": c, "k": k, "n": r[0], "f": r[1], "s": r[2]}

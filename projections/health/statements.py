@@ -101,6 +101,15 @@ SELECT * FROM json_to_recordset(%s::json) AS r(d date, j int, l int)
 ON CONFLICT (day) DO UPDATE SET joined = h.joined + EXCLUDED.joined,
     left_ = h.left_ + EXCLUDED.left_
 """
+# Members' stage changes (from bucket b to a on day d) applied to their stored week and
+# month rows: the deltas to the 'stage' rollup, one row per bucket moved into or out of.
+STAGE_MOVES = """
+SELECT r.granularity, r.channel, r.period, x.bucket, t.d, sum(x.n)::int
+FROM json_to_recordset(%s::json) AS t(m uuid, b int, a int, d date)
+JOIN health_member_periods r ON r.member_id = t.m AND r.granularity <> 'day'
+CROSS JOIN LATERAL (VALUES (t.b, -1), (t.a, 1)) AS x(bucket, n)
+GROUP BY 1, 2, 3, 4, 5
+"""
 # A member's week and month rows (all channels and per channel), with their buckets.
 ROWS_OF_MEMBER = """
 SELECT granularity, period, channel, interactions, first_recorded_at, silence

@@ -130,6 +130,24 @@ def test_the_rebuild_writes_the_live_rows_and_answers(
         assert rows(runtime.database_url, f"SELECT count(*) FROM {table}") == [(0,)]
 
 
+def test_live_pages_of_any_size_write_the_same_rows(runtime: Runtime, clock: Clock) -> None:
+    """A page holding a member's new rows, then their stage change, then more rows moves
+    exactly the rows the change found: as many pages as events, or one page for them all."""
+    late_community(runtime, clock)
+    health_runner(runtime, batch_size=1).catch_up()
+    one_per_event = snapshot(runtime)
+    runner = health_runner(runtime, batch_size=500)
+    runner.reset()
+    runner.catch_up()
+    one_page = snapshot(runtime)
+    assert any(row for row in one_page["health_rollups"] if "stage" in row)
+    for table, found in one_page.items():
+        assert (table, sorted(set(found) - set(one_per_event[table]), key=repr)) == (
+            table,
+            sorted(set(one_per_event[table]) - set(found), key=repr),
+        )
+
+
 def test_a_late_day_changes_returning_from_its_recorded_day(runtime: Runtime, clock: Clock) -> None:
     community(runtime, clock)
     health_runner(runtime).catch_up()
