@@ -22,7 +22,7 @@ from tests.api.conftest import Api, join
 from tests.api.fuzzing import Pools
 from tests.conftest import test_settings
 
-REST_EXAMPLES = 300
+REST_EXAMPLES = 150
 
 
 @schemathesis.serializer("application/x-ndjson")

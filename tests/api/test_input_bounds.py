@@ -86,7 +86,7 @@ def test_record_interaction_before_the_earliest_date_is_refused(
     assert holder(api, admin_key, handle) is None
 
 
-@pytest.mark.parametrize("when", TOO_LATE)
+@pytest.mark.parametrize("when", TOO_LATE, ids=["in-two-days", "year-9999"])
 def test_record_interaction_in_the_future_is_refused(api: Api, admin_key: str, when: str) -> None:
     error = field_error(record(api, admin_key, occurredAt=when))
     assert (error["field"], error["message"]) == ("occurredAt", "must not be in the future")
@@ -127,7 +127,7 @@ def bad_input(body: dict[str, Any]) -> dict[str, Any]:
     return error
 
 
-@pytest.mark.parametrize("document", [SIMULATE, AT_RISK])
+@pytest.mark.parametrize("document", [SIMULATE, AT_RISK], ids=["simulate", "at-risk"])
 @pytest.mark.parametrize(
     ("as_of", "message"),
     [
@@ -136,6 +136,7 @@ def bad_input(body: dict[str, Any]) -> dict[str, Any]:
         (TOO_LATE[0], "asOf: must not be in the future"),
         ("9999-12-31T23:59:59Z", "asOf: must not be in the future"),
     ],
+    ids=["year-1", "year-1900", "in-two-days", "year-9999"],
 )
 def test_as_of_outside_the_accepted_span_is_refused(
     api: Api, admin_key: str, document: str, as_of: str, message: str

@@ -144,7 +144,7 @@ def test_an_unknown_id_of_a_node_type_is_null(api: Api, admin_key: str, type_nam
     [
         "not base64 at all!",
         base64.b64encode(b"no colon here").decode(),
-        global_id("", str(uuid.uuid4())),
+        global_id("", "675d6e70-7926-4f8b-a943-311bbdb5ec5c"),
         "",
     ],
 )

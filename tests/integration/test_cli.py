@@ -29,7 +29,7 @@ from tests.integration.conftest import (
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-MEMBERS = 3000
+MEMBERS = 1000
 # Generous bound on how long a step may take, so that a broken worker fails instead of hanging.
 DEADLINE_SECONDS = 120
 

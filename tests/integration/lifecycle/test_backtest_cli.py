@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from typer.testing import CliRunner
 
-from api.cli.common import app
+from api.cli.common import app, console
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
@@ -50,7 +50,10 @@ def community(runtime: Runtime) -> str:
     return runtime.database_url
 
 
-def test_backtest_prints_one_row_per_rule(community: str) -> None:
+def test_backtest_prints_one_row_per_rule(community: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The CLI's console reads COLUMNS once, when built: in this process it was built at
+    # import, under pytest-xdist's COLUMNS=80, so it is widened as COLUMNS=200 would.
+    monkeypatch.setattr(console, "_width", 200)
     result = CliRunner().invoke(app, ["backtest", *RANGE], env=crm_env(community, COLUMNS="200"))
     assert result.exit_code == 0, result.output
     rows = [line for line in result.output.splitlines() if "/1" in line]

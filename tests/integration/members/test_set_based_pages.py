@@ -66,11 +66,16 @@ def rebuilt(runtime: Runtime, *page_sizes: int) -> dict[str, Any]:
     return read_models(runtime.database_url)
 
 
+# The projections whose tables read_models compares.
+COMPARED = ("members", "engagement", "lifecycle")
+
+
 def one_page_per_event(runtime: Runtime) -> dict[str, Any]:
-    """Every projection reset and fed the log one event per page."""
+    """The compared projections reset and fed the log one event per page."""
     for runner in build_runners(runtime, batch_size=1):
-        runner.reset()
-        runner.catch_up()
+        if runner.name in COMPARED:
+            runner.reset()
+            runner.catch_up()
     return read_models(runtime.database_url)
 
 
@@ -182,9 +187,9 @@ def test_rebuild_all_through_the_cli_gives_the_rows_of_live_processing(
     runtime: Runtime, tmp_path: Path
 ) -> None:
     url = runtime.database_url
-    seed_demo(runtime.community, 60, interactions=True)
+    seed_demo(runtime.community, 25, interactions=True)
     tricky_history(runtime.community)
-    for runner in build_runners(runtime, batch_size=7):
+    for runner in build_runners(runtime, batch_size=13):
         runner.catch_up()
     live = read_models(url)
     env = {
