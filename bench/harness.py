@@ -280,7 +280,7 @@ def open_runtime(bench: Bench) -> Any:
 
 def catch_up_projections(bench: Bench) -> None:
     """Bring every projection to the head of the log, so reads see the whole community."""
-    from api.bootstrap import catch_up_all
+    from api.projection_wiring import catch_up_all
 
     runtime = open_runtime(bench)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from api.bootstrap import build_runners
+from api.projection_wiring import build_runners
 from bench.harness import Bench, crm, open_runtime, ratio
 from projections.positions import head_of_log
 
