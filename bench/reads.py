@@ -17,7 +17,8 @@ from uuid import UUID
 from psycopg_pool import ConnectionPool
 
 from application.clock import utc_now
-from application.crypto import KeyRing, LookupHasher
+from application.crypto import KeyRing
+from application.keyed_hashes import LookupHasher
 from application.runtime import open_pool
 from bench.harness import (
     BENCH_SECRET,
