@@ -6,16 +6,14 @@ their use cases here, so no use case reaches through a Runtime for its collabora
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from api.task_links import DeskLinks
 from api.webhook_wiring import webhook_desk
-from application.ambassadors.candidacy import CandidacyEvaluation, CandidacySchedule
+from application.ambassadors.candidacy import CandidacyEvaluation
 from application.ambassadors.candidacy_simulation import CandidacyRuleSimulation
-from application.ambassadors.expiry import ExpirySchedule
 from application.ambassadors.program import ProgramDesk
 from application.conduct.desk import ConductDesk
 from application.consent.desk import ConsentDesk
@@ -27,7 +25,6 @@ from application.health.reports import CommunityHealth
 from application.health.spikes import ActivitySpikes
 from application.interactions.ingestion import DEFAULT_BATCH, Ingestion
 from application.interactions.ports import AfterRecording
-from application.interactions.queued import QueuedInteractions
 from application.interactions.record import RecordInteractions
 from application.interactions.recording import ACCEPTED, IngestReport
 from application.lifecycle.backtest import Backtest
@@ -35,7 +32,6 @@ from application.lifecycle.evaluation import EvaluationSchedule, StageEvaluation
 from application.lifecycle.explanations import StageExplanations
 from application.lifecycle.returns import RecordReturns
 from application.lifecycle.simulation import RuleSimulation
-from application.members.queued import QueuedMemberCommands
 from application.outreach.discussions import TopDiscussions
 from application.outreach.effectiveness import OutreachOutcomes
 from application.outreach.motivations import MotivationDesk
@@ -49,24 +45,15 @@ from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
 from projections.ambassadors.candidacy_runs import CandidacyRunsSql
 from projections.ambassadors.queries import AmbassadorQueries
-from projections.compaction import ErasureCompactor
-from projections.engine import ProjectionRunner
 from projections.events.directory import MembersByEmail
-from projections.feedback.voice import VoiceRefresh
 from projections.health.reads import HealthReads
 from projections.health.spike_queries import SpikeSourcesSql
-from projections.interactions.projection import EngagementProjection
 from projections.lifecycle.histories import MemberHistories
 from projections.lifecycle.queries import LifecycleQueries
-from projections.members.projection import MembersProjection
 from projections.outreach.discussions_queries import DiscussionQueries
 from projections.outreach.log_queries import OutreachLogQueries
 from projections.outreach.welcome_queries import WelcomeQueries
 from projections.personal import PersonalData
-from projections.positions import PositionWatcher
-from projections.projection import Projection
-from projections.registry import all_projections
-from projections.worker import ProjectionWorker
 
 
 @dataclass(frozen=True)
@@ -205,48 +192,6 @@ class _SpokeReturns:
         return self.returns([record], report)
 
 
-def projection_worker(runtime: Runtime, watcher: PositionWatcher | None = None) -> ProjectionWorker:
-    """Every projection following the log; its maintenance, each job when due: the erasure
-    compaction, feedback's voice recomputed from the members' engagement, the ambassadors'
-    unrenewed terms expired, and the ambassador candidacy evaluated."""
-    jobs = (
-        erasure_compactor(runtime).run_if_due,
-        VoiceRefresh(runtime.pool, runtime.settings.feedback_voice_refresh_seconds).run_if_due,
-        ExpirySchedule(
-            program_desk(runtime),
-            runtime.settings.ambassador_expiry_seconds,
-            runtime.community.clock,
-        ).run_if_due,
-        CandidacySchedule(
-            candidacy(runtime)[0], runtime.settings.candidacy_evaluation_seconds
-        ).run_if_due,
-    )
-
-    def maintenance() -> None:
-        run_each(jobs)
-
-    return ProjectionWorker(
-        runtime.database_url,
-        build_runners(runtime, watcher),
-        poll_seconds=runtime.settings.projection_poll_seconds,
-        maintenance=maintenance,
-        # Half the pool: `crm serve` answers requests on the other half meanwhile.
-        concurrency=max(1, runtime.settings.pool_size // 2),
-    )
-
-
-def run_each(jobs: Sequence[Callable[[], object]]) -> None:
-    """Run every job, one failing never starving the others; then raise the first failure."""
-    failure: Exception | None = None
-    for job in jobs:
-        try:
-            job()
-        except Exception as error:  # noqa: BLE001  (re-raised once the others have run)
-            failure = failure or error
-    if failure is not None:
-        raise failure
-
-
 def ingestion(
     runtime: Runtime,
     after_batch: AfterRecording | None = None,
@@ -273,83 +218,6 @@ def evaluation_schedule(
     )
 
 
-def build_runners(
-    runtime: Runtime, watcher: PositionWatcher | None = None, batch_size: int | None = None
-) -> list[ProjectionRunner]:
-    """One runner per projection, decoding with the application's mapper."""
-    return [
-        ProjectionRunner(
-            runtime.pool,
-            runtime.community.mapper,
-            projection,
-            batch_size=batch_size or runtime.settings.projection_batch_size,
-            watcher=watcher,
-            max_attempts=runtime.settings.projection_max_attempts,
-        )
-        for projection in all_projections(
-            runtime.settings.engagement_rule(), personal_data(runtime)
-        )
-    ]
-
-
-def member_commands(
-    runtime: Runtime, watcher: PositionWatcher | None = None
-) -> QueuedMemberCommands:
-    """Member commands by group commit; each batch's members applied to the members view
-    (by a runner of its own) before its callers are answered."""
-    settings = runtime.settings
-    members_view = _runner(runtime, MembersProjection(personal_data(runtime)), watcher)
-    return QueuedMemberCommands(
-        runtime.community,
-        window_seconds=settings.group_commit_window_ms / 1000,
-        max_batch=settings.group_commit_max_batch,
-        settle=members_view.catch_up_to,
-    )
-
-
-def queued_interactions(
-    runtime: Runtime, recording: RecordInteractions, watcher: PositionWatcher | None = None
-) -> QueuedInteractions:
-    """recordInteraction by group commit; each batch applied to the engagement view (by a
-    runner of its own) before its callers are answered."""
-    settings = runtime.settings
-    projection = EngagementProjection(settings.engagement_rule(), personal_data(runtime))
-    engagement_view = _runner(runtime, projection, watcher)
-    return QueuedInteractions(
-        recording,
-        window_seconds=settings.group_commit_window_ms / 1000,
-        max_batch=settings.group_commit_max_batch,
-        settle=engagement_view.catch_up_to,
-    )
-
-
-def _runner(
-    runtime: Runtime, projection: Projection, watcher: PositionWatcher | None
-) -> ProjectionRunner:
-    settings = runtime.settings
-    return ProjectionRunner(
-        runtime.pool,
-        runtime.community.mapper,
-        projection,
-        batch_size=settings.projection_batch_size,
-        watcher=watcher,
-        max_attempts=settings.projection_max_attempts,
-    )
-
-
 def personal_data(runtime: Runtime) -> PersonalData:
     """The keys and blind indexes with which the read models seal and find personal data."""
     return PersonalData(runtime.community.keyring, runtime.lookups)
-
-
-def erasure_compactor(runtime: Runtime) -> ErasureCompactor:
-    """The compaction the projection worker runs after erasures, as configured."""
-    return ErasureCompactor(
-        runtime.pool, runtime.database_url, runtime.settings.erasure_compaction_seconds
-    )
-
-
-def catch_up_all(runtime: Runtime) -> None:
-    """Bring every projection to the head of the log, in this process."""
-    for runner in build_runners(runtime):
-        runner.catch_up()

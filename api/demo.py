@@ -16,7 +16,8 @@ from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
-from api.bootstrap import UseCases, catch_up_all, use_cases
+from api.bootstrap import UseCases, use_cases
+from api.projection_wiring import catch_up_all
 from application.members.demo import DemoCommunity, seed_demo_community
 from application.runtime import Runtime
 from domain.ambassadors import commands as program

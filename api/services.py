@@ -11,14 +11,8 @@ import anyio.to_thread
 from psycopg_pool import ConnectionPool
 
 from api.auth import ApiKeys
-from api.bootstrap import (
-    UseCases,
-    member_commands,
-    personal_data,
-    projection_worker,
-    queued_interactions,
-    use_cases,
-)
+from api.bootstrap import UseCases, personal_data, use_cases
+from api.projection_wiring import member_commands, projection_worker, queued_interactions
 from api.webhook_wiring import webhook_deliverer
 from application.interactions.queued import QueuedInteractions
 from application.members.community import Community

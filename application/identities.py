@@ -7,7 +7,7 @@ from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
-from application.crypto import IdentityHasher
+from application.keyed_hashes import IdentityHasher
 from domain.values import normalise_handle
 
 # Claims are SHA-256 digests; a batch's claims travel packed in one bytea (psycopg dumps a list

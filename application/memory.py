@@ -17,8 +17,9 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder
 
-from application.crypto import IdentityHasher, SubjectErased
+from application.crypto import SubjectErased
 from application.identities import IdentityClaimTaken
+from application.keyed_hashes import IdentityHasher
 from application.log import EventGroup
 from domain.members.member import Member
 from domain.values import normalise_handle

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
-from application.crypto import IdentityHasher, KeyRing, LookupHasher, check_secret
+from application.crypto import KeyRing, check_secret
 from application.embedded import (
     DEFAULT_DATABASE,
     EmbeddedServer,
@@ -16,6 +16,7 @@ from application.embedded import (
     start_embedded_server,
 )
 from application.identities import IdentityClaims
+from application.keyed_hashes import IdentityHasher, LookupHasher
 from application.members.community import Community
 from application.migrations import apply_migrations
 from application.settings import Settings

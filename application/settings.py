@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from application.lifecycle_settings import EngagementSettings, StageSettings
 from application.rule_settings import AmbassadorSettings, HealthSettings, OutreachSettings
 from application.webhooks.settings import WebhookSettings
 from domain.feedback.workflow import Priority
-from domain.interactions.engagement import DEFAULT_RULE, DEFAULT_WEIGHTS, EngagementRule
-from domain.interactions.interaction import InteractionKind
-from domain.lifecycle.rule import (
-    MAX_GAP_FACTOR,
-    MAX_RULE_DAYS,
-    MAX_RULE_VERSION,
-    WEEKS_IN_YEAR,
-    StageRule,
-)
 from domain.moments import DEFAULT_EARLIEST, DEFAULT_MAX_FUTURE_SKEW, TimeBounds
 
 MIN_SECRET_LENGTH = 32
-# The stage rule before rhythm-2026-12 (CRM_AT_RISK_*, CRM_INACTIVE_SILENT_DAYS): still set,
-# they would look like configuration while changing nothing, so start-up refuses them.
-RETIRED_STAGE_SETTINGS = (
-    "at_risk_min_baseline_weight",
-    "at_risk_drop_fraction",
-    "at_risk_recover_fraction",
-    "at_risk_silent_days",
-    "inactive_silent_days",
-)
-DEFAULT_STAGE_RULE = StageRule()
 MIB = 1024 * 1024
 
 # What a rate limit applies to: GraphQL queries, GraphQL mutations, and REST ingest lines.
@@ -45,11 +25,6 @@ RateKind = Literal["read", "write", "ingest"]
 DEFAULT_RESPONSE_TARGETS = {"urgent": 4, "high": 24, "normal": 72, "low": 168, "default": 72}
 # The roles of api.auth.Role, and `default` for every role not named.
 RateScope = Literal["default", "admin", "manager", "product", "marketing", "viewer"]
-
-
-def _days(default: timedelta) -> Any:
-    """A stage rule span setting in whole days, bounded as the domain bounds it."""
-    return Field(default=default.days, ge=1, le=MAX_RULE_DAYS)
 
 
 class RateLimit(BaseModel):
@@ -71,7 +46,15 @@ DEFAULT_RATE_LIMITS: dict[RateKind, RateLimit] = {
 }
 
 
-class Settings(BaseSettings, AmbassadorSettings, HealthSettings, OutreachSettings, WebhookSettings):
+class Settings(
+    BaseSettings,
+    EngagementSettings,
+    StageSettings,
+    AmbassadorSettings,
+    HealthSettings,
+    OutreachSettings,
+    WebhookSettings,
+):
     """Configuration, validated at start-up; see README.md for each variable."""
 
     model_config = SettingsConfigDict(
@@ -137,32 +120,6 @@ class Settings(BaseSettings, AmbassadorSettings, HealthSettings, OutreachSetting
         default_factory=dict, description="Per-role overrides of DEFAULT_RATE_LIMITS."
     )
 
-    # The engagement rule: a changed weight or half-life needs a new version name, and
-    # `crm project --rebuild engagement` to rescore history under it.
-    engagement_rule_version: str = DEFAULT_RULE.version
-    engagement_half_life_days: float = Field(default=30.0, gt=0, le=3650)
-    engagement_weights: dict[InteractionKind, float] = Field(default_factory=dict)
-    # The stage rule (README, "The default stage rule"); evaluations record the version they
-    # used. Each bound is the domain's own (StageRule refuses the rest); days are whole days.
-    stage_rule_version: str = Field(
-        default=DEFAULT_STAGE_RULE.version, min_length=1, max_length=MAX_RULE_VERSION
-    )
-    stage_new_days: int = _days(DEFAULT_STAGE_RULE.new_for)
-    stage_baseline_window_days: int = _days(DEFAULT_STAGE_RULE.baseline_window)
-    stage_recent_window_days: int = _days(DEFAULT_STAGE_RULE.recent_window)
-    stage_min_active_weeks: int = Field(
-        default=DEFAULT_STAGE_RULE.min_active_weeks, ge=1, le=WEEKS_IN_YEAR
-    )
-    stage_gap_percentile: float = Field(
-        default=DEFAULT_STAGE_RULE.gap_percentile, gt=0, le=1, allow_inf_nan=False
-    )
-    stage_gap_factor: float = Field(
-        default=DEFAULT_STAGE_RULE.gap_factor, gt=0, le=MAX_GAP_FACTOR, allow_inf_nan=False
-    )
-    stage_min_silence_days: int = _days(DEFAULT_STAGE_RULE.min_silence)
-    stage_max_silence_days: int = _days(DEFAULT_STAGE_RULE.max_silence)
-    stage_inactive_days: int = _days(DEFAULT_STAGE_RULE.silent_inactive)
-    stage_returning_days: int = _days(DEFAULT_STAGE_RULE.returning_grace)
     evaluation_interval_seconds: float = Field(default=3600.0, ge=0, description="0: off.")
     # After erasures, the projection worker rewrites the tables that held the members' data
     # once the oldest pending erasure is this old (README, Personal data). At most 30 days.
@@ -174,19 +131,6 @@ class Settings(BaseSettings, AmbassadorSettings, HealthSettings, OutreachSetting
     feedback_response_targets: dict[str, Annotated[float, Field(gt=0, le=24 * 366)]] = Field(
         default_factory=dict
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_retired_stage_settings(cls, data: Any) -> Any:
-        given = set(data) if isinstance(data, dict) else set()
-        given |= {name for name in RETIRED_STAGE_SETTINGS if f"CRM_{name.upper()}" in os.environ}
-        retired = [f"CRM_{name.upper()}" for name in RETIRED_STAGE_SETTINGS if name in given]
-        if retired:
-            raise ValueError(
-                f"{', '.join(retired)}: no longer read; the stage rule judges each member by "
-                "their own rhythm, configured by the CRM_STAGE_* settings (README, Configuration)"
-            )
-        return data
 
     @field_validator("database_url")
     @classmethod
@@ -220,58 +164,6 @@ class Settings(BaseSettings, AmbassadorSettings, HealthSettings, OutreachSetting
         if unknown:
             raise ValueError(f"unknown priorities {unknown}: use {list(DEFAULT_RESPONSE_TARGETS)}")
         return value
-
-    @field_validator("engagement_weights")
-    @classmethod
-    def _weights_are_not_negative(
-        cls, value: dict[InteractionKind, float]
-    ) -> dict[InteractionKind, float]:
-        if any(weight < 0 for weight in value.values()):
-            raise ValueError("weights must be 0 or more")
-        return value
-
-    @model_validator(mode="after")
-    def _changed_rules_are_renamed(self) -> Settings:
-        if self.stage_min_silence_days > self.stage_max_silence_days:
-            raise ValueError(
-                "CRM_STAGE_MIN_SILENCE_DAYS must not exceed CRM_STAGE_MAX_SILENCE_DAYS"
-            )
-        # At risk comes before inactive: a silence limit past it would never flag anyone.
-        if self.stage_max_silence_days >= self.stage_inactive_days:
-            raise ValueError("CRM_STAGE_MAX_SILENCE_DAYS must be less than CRM_STAGE_INACTIVE_DAYS")
-        # A rule that changes under an old name would make recorded versions meaningless.
-        if self.engagement_rule() != replace(DEFAULT_RULE, version=self.engagement_rule_version):
-            if self.engagement_rule_version == DEFAULT_RULE.version:
-                raise ValueError("a changed engagement rule needs CRM_ENGAGEMENT_RULE_VERSION")
-        if self.stage_rule() != replace(DEFAULT_STAGE_RULE, version=self.stage_rule_version):
-            if self.stage_rule_version == DEFAULT_STAGE_RULE.version:
-                raise ValueError("a changed stage rule needs CRM_STAGE_RULE_VERSION")
-        return self
-
-    def engagement_rule(self) -> EngagementRule:
-        """The configured engagement rule."""
-        return EngagementRule(
-            version=self.engagement_rule_version,
-            half_life=timedelta(days=self.engagement_half_life_days),
-            weights={**DEFAULT_WEIGHTS, **self.engagement_weights},
-        )
-
-    def stage_rule(self) -> StageRule:
-        """The configured stage rule."""
-        return replace(
-            DEFAULT_STAGE_RULE,
-            version=self.stage_rule_version,
-            new_for=timedelta(days=self.stage_new_days),
-            baseline_window=timedelta(days=self.stage_baseline_window_days),
-            recent_window=timedelta(days=self.stage_recent_window_days),
-            min_active_weeks=self.stage_min_active_weeks,
-            gap_percentile=self.stage_gap_percentile,
-            gap_factor=self.stage_gap_factor,
-            min_silence=timedelta(days=self.stage_min_silence_days),
-            max_silence=timedelta(days=self.stage_max_silence_days),
-            silent_inactive=timedelta(days=self.stage_inactive_days),
-            returning_grace=timedelta(days=self.stage_returning_days),
-        )
 
     def response_targets(self) -> dict[str | None, timedelta]:
         """Time to first response aimed at per priority; the None entry is the default."""

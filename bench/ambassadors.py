@@ -29,15 +29,8 @@ from api.bootstrap import use_cases
 from application.migrations import apply_migrations
 from bench.ambassadors_seed import END, seed
 from bench.feedback_reads import _post  # one GraphQL POST, failing loudly
-from bench.harness import (
-    Bench,
-    api_key,
-    bench_database,
-    open_runtime,
-    percentiles,
-    ratio,
-    server,
-)
+from bench.harness import Bench, api_key, bench_database, open_runtime, server
+from bench.measures import percentiles, ratio
 from bench.read_samples import timed
 from bench.run import _machine as machine
 

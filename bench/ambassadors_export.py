@@ -40,10 +40,9 @@ from bench.harness import (
     catch_up_projections,
     crm,
     open_runtime,
-    peak_rss_mb,
-    ratio,
     server,
 )
+from bench.measures import peak_rss_mb, ratio
 from domain.ambassadors.ambassadorship import Ambassadorship
 from domain.interactions.engagement import DEFAULT_RULE
 from projections.disclosures.ambassadors_export import _ROWS, AmbassadorFilter, _params, _query

@@ -22,19 +22,9 @@ from eventsourcing.domain import Aggregate, event
 
 from application.interactions.recording import ACCEPTED
 from bench.command_clients import CLIENTS, clients, interactions
-from bench.harness import (
-    Bench,
-    Service,
-    api_key,
-    cpu_seconds,
-    library_env,
-    machine_busy_seconds,
-    open_runtime,
-    percentiles,
-    ratio,
-    server,
-)
+from bench.harness import Bench, Service, api_key, library_env, open_runtime, server
 from bench.loops import Loop, timed_loop
+from bench.measures import cpu_seconds, machine_busy_seconds, percentiles, ratio
 from domain.interactions.commands import RecordInteraction
 
 QUICK_SECONDS = 1.5

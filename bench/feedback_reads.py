@@ -11,7 +11,8 @@ import httpx
 from psycopg_pool import ConnectionPool
 
 from api.bootstrap import personal_data
-from bench.harness import Bench, api_key, crm, open_runtime, percentiles, ratio, server
+from bench.harness import Bench, api_key, crm, open_runtime, server
+from bench.measures import percentiles, ratio
 from bench.read_samples import timed
 from projections.feedback.filters import FeedbackFilter, FeedbackOrder
 from projections.feedback.queries import FeedbackQueries

@@ -8,7 +8,8 @@ from typing import Any
 
 from bench.feedback_reads import TARGETS
 from bench.feedback_seed import END
-from bench.harness import Bench, open_runtime, percentiles, ratio
+from bench.harness import Bench, open_runtime
+from bench.measures import percentiles, ratio
 from bench.read_samples import timed
 from projections.feedback.reports import FeedbackReports, ResponseGroup, ResponseReport
 

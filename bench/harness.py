@@ -6,11 +6,10 @@ import os
 import re
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from application.embedded import database_url
+from bench.measures import peak_rss_mb
 
 BENCH_DATABASE = "crm_bench"
 # A fixed secret: the benchmark database is thrown away, and runs must be repeatable.
@@ -205,53 +205,6 @@ def api_key(bench: Bench, role: str = "admin") -> str:
     return found.group(1)
 
 
-def peak_rss_mb(pid: int) -> float:
-    """The process's peak resident memory so far (VmHWM), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def cpu_seconds(*pids: int) -> float:
-    """CPU time (user and system) the processes have used so far, all their threads."""
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy_seconds() -> float:
-    """CPU time the whole machine has spent busy so far (all cores, all processes)."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]  # idle and iowait
-    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
-    """p50, p95 and p99 of latencies in milliseconds, and how many samples."""
-    if not samples_ms:
-        return {"samples": 0}
-    ordered = sorted(samples_ms)
-
-    def at(share: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 3)
-
-    return {
-        "samples": len(ordered),
-        "p50_ms": at(0.50),
-        "p95_ms": at(0.95),
-        "p99_ms": at(0.99),
-        "mean_ms": round(statistics.fmean(ordered), 3),
-    }
-
-
-def ratio(ours: float, baseline: float) -> float | None:
-    """How many times the baseline ours is (higher is better for rates)."""
-    return round(ours / baseline, 2) if baseline else None
-
-
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as probe:
@@ -280,7 +233,7 @@ def open_runtime(bench: Bench) -> Any:
 
 def catch_up_projections(bench: Bench) -> None:
     """Bring every projection to the head of the log, so reads see the whole community."""
-    from api.bootstrap import catch_up_all
+    from api.projection_wiring import catch_up_all
 
     runtime = open_runtime(bench)
     try:

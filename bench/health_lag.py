@@ -17,9 +17,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from api.bootstrap import build_runners
+from api.projection_wiring import build_runners
 from bench import lag
-from bench.harness import Bench, Service, open_runtime, ratio
+from bench.harness import Bench, Service, open_runtime
+from bench.measures import ratio
 from domain.interactions.commands import RecordInteraction
 from domain.members import commands as cmd
 from domain.values import Channel

@@ -13,7 +13,8 @@ import httpx
 
 from application.health.reports import CommunityHealth
 from application.health.spikes import ActivitySpikes
-from bench.harness import Bench, api_key, open_runtime, percentiles, ratio, server
+from bench.harness import Bench, api_key, open_runtime, server
+from bench.measures import percentiles, ratio
 from domain.health.periods import Granularity
 from projections.health.reads import HealthReads
 from projections.health.spike_queries import SpikeSourcesSql

@@ -13,7 +13,8 @@ from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.application import Application
 
-from bench.harness import Bench, crm, library_env, ratio
+from bench.harness import Bench, crm, library_env
+from bench.measures import ratio
 from domain.interactions.interaction import Interaction
 
 TARGET_PER_SECOND = 100_000

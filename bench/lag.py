@@ -19,8 +19,9 @@ from typing import Any
 from uuid import UUID
 
 from application.settings import Settings
-from bench.harness import Bench, Service, open_runtime, percentiles, ratio
+from bench.harness import Bench, Service, open_runtime
 from bench.lag_observer import HEAD, Observer, Track, Write
+from bench.measures import percentiles, ratio
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
 from domain.values import Channel

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.harness import percentiles
+from bench.measures import percentiles
 
 ERRORS_KEPT = 5
 

@@ -26,7 +26,8 @@ from typing import Any
 from api.bootstrap import personal_data
 from application.embedded import database_url
 from application.migrations import apply_migrations
-from bench.harness import Bench, open_runtime, percentiles, ratio, recreate_database
+from bench.harness import Bench, open_runtime, recreate_database
+from bench.measures import percentiles, ratio
 from bench.read_samples import timed
 from domain.outreach.discussions import DiscussionPeriod
 from projections.outreach.discussions_queries import DiscussionQueries

@@ -36,7 +36,8 @@ from api.bootstrap import personal_data
 from application.migrations import apply_migrations
 from application.outreach.effectiveness import OutreachOutcomes
 from application.outreach.welcome import WelcomeQueue
-from bench.harness import Bench, bench_database, open_runtime, percentiles, ratio
+from bench.harness import Bench, bench_database, open_runtime
+from bench.measures import percentiles, ratio
 from bench.outreach_log_seed import END, seed
 from bench.read_samples import timed
 from bench.run import _machine as machine

@@ -30,7 +30,8 @@ import psycopg
 
 from api.bootstrap import personal_data
 from application.migrations import apply_migrations
-from bench.harness import Bench, bench_database, open_runtime, percentiles, ratio
+from bench.harness import Bench, bench_database, open_runtime
+from bench.measures import percentiles, ratio
 from bench.read_samples import timed
 from bench.run import _machine as machine
 from projections.outreach.tasks_queries import TaskFilter, TaskQueries

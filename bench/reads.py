@@ -17,15 +17,11 @@ from uuid import UUID
 from psycopg_pool import ConnectionPool
 
 from application.clock import utc_now
-from application.crypto import KeyRing, LookupHasher
+from application.crypto import KeyRing
+from application.keyed_hashes import LookupHasher
 from application.runtime import open_pool
-from bench.harness import (
-    BENCH_SECRET,
-    Bench,
-    catch_up_projections,
-    percentiles,
-    ratio,
-)
+from bench.harness import BENCH_SECRET, Bench, catch_up_projections
+from bench.measures import percentiles, ratio
 from bench.read_samples import Inputs, timed
 from bench.reads_http import http_timings
 from domain.moments import week_of

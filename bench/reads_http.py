@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-from bench.harness import Bench, api_key, percentiles, server
+from bench.harness import Bench, api_key, server
+from bench.measures import percentiles
 from bench.read_samples import Inputs, timed
 
 AT_RISK_DOCUMENT = """

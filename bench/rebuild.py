@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from api.bootstrap import build_runners
-from bench.harness import Bench, crm, open_runtime, ratio
+from api.projection_wiring import build_runners
+from bench.harness import Bench, crm, open_runtime
+from bench.measures import ratio
 from projections.positions import head_of_log
 
 TARGET_PER_SECOND = 100_000

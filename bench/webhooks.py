@@ -33,7 +33,6 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -46,7 +45,8 @@ from application.migrations import apply_migrations
 from application.runtime import Runtime
 from application.settings import Settings
 from application.webhooks.desk import WebhookDesk
-from bench.harness import percentiles
+from bench.measures import percentiles
+from bench.webhook_receiver import Arrivals, receiver
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.interaction import InteractionKind
 from domain.values import Channel
@@ -60,50 +60,6 @@ SECRET = "bench-secret-key-that-is-long-enough-0123456789"
 MEMBERS = 200
 BARE_THREADS = 16
 TICK = 0.01
-
-
-class Arrivals:
-    """What the receiver got: each body's occurredAt and when it arrived."""
-
-    def __init__(self) -> None:
-        self.lags: list[float] = []
-        self.lock = threading.Lock()
-        self.count = 0
-        self.last = 0.0  # perf_counter of the latest arrival
-
-    def note(self, body: bytes) -> None:
-        """Record one arrival's lag (the body's occurredAt to now)."""
-        arrived = datetime.now(UTC)
-        occurred = json.loads(body).get("occurredAt")
-        with self.lock:
-            self.count += 1
-            self.last = time.perf_counter()
-            if occurred:
-                self.lags.append((arrived - datetime.fromisoformat(occurred)).total_seconds())
-
-
-def receiver(arrivals: Arrivals) -> tuple[ThreadingHTTPServer, str]:
-    """A keep-alive HTTP/1.1 receiver on a free loopback port."""
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self) -> None:
-            arrivals.note(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-            self.send_response(204)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    class Server(ThreadingHTTPServer):
-        request_queue_size = 256  # the default 5 resets connections under load
-        daemon_threads = True
-
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def write_steadily(runtime: Runtime, rate: float, seconds: float) -> int:

@@ -9,19 +9,18 @@ from collections.abc import Sequence
 from typing import Any
 
 import psycopg
-from eventsourcing.persistence import Mapper, StoredEvent
-from psycopg import sql
-from psycopg.types.json import Jsonb
+from eventsourcing.persistence import Mapper
 from psycopg_pool import ConnectionPool
 
 from projections.isolation import NOT_POISON, apply_isolating, apply_parked
-from projections.live import MOVE_AND_ANNOUNCE
+from projections.live import move_position
 from projections.metrics import PROJECTION_PAGE_SECONDS
-from projections.parking import describe, forget_parked, park
-from projections.plain_events import LogSpan, plain
-from projections.positions import EVENTS_TABLE, Position, PositionWatcher, lock_position
-from projections.projection import LoggedEvents, Projection
-from projections.replay import restore_indexes, strip_indexes
+from projections.page_reads import SELECT_PAGE, SELECT_REPLAY_PAGE, decode_rows
+from projections.parking import describe, park
+from projections.plain_events import LogSpan
+from projections.positions import Position, PositionWatcher, lock_position
+from projections.projection import Projection
+from projections.replay import restore_indexes, rewind
 from projections.statistics import StatisticsKeeper
 
 log = logging.getLogger(__name__)
@@ -32,36 +31,6 @@ MAX_BACKOFF = 30.0
 DEFAULT_MAX_ATTEMPTS = 3
 # Room to sort and hash in for each page of a rebuild.
 REPLAY_WORK_MEM = "64MB"
-
-# The page's events of the wanted topics, in log order, then one last row: the page's
-# last notification id and how many notifications it holds. The position moves past
-# the whole page, while rows of other topics never leave the database.
-SELECT_PAGE = f"""
-WITH page AS MATERIALIZED (
-    SELECT notification_id, originator_id, originator_version, topic, state
-    FROM {EVENTS_TABLE} WHERE notification_id > %s ORDER BY notification_id LIMIT %s
-)
-SELECT * FROM (
-    SELECT notification_id, originator_id, originator_version, topic, state FROM page
-    WHERE topic = ANY(%s)
-    UNION ALL
-    SELECT max(notification_id), NULL, count(*), NULL, NULL FROM page
-) AS rows ORDER BY topic IS NULL, notification_id
-"""
-# A rebuild's page for a projection that reads its plain events in SQL: the others only.
-SELECT_REPLAY_PAGE = f"""
-WITH page AS MATERIALIZED (
-    SELECT notification_id, originator_id, originator_version, topic, state
-    FROM {EVENTS_TABLE} WHERE notification_id > %(after)s ORDER BY notification_id
-    LIMIT %(limit)s
-)
-SELECT * FROM (
-    SELECT notification_id, originator_id, originator_version, topic, state FROM page
-    WHERE topic = ANY(%(topics)s) AND NOT ({plain("page")})
-    UNION ALL
-    SELECT max(notification_id), NULL, count(*), NULL, NULL FROM page
-) AS rows ORDER BY topic IS NULL, notification_id
-"""
 
 
 class ProjectionRunner:
@@ -184,7 +153,7 @@ class ProjectionRunner:
                 with conn.cursor() as cursor:
                     self.projection.apply(cursor, self._decode(rows))
             new_position = last or stands.position
-            self._move_to(conn, new_position)
+            move_position(conn, self.name, new_position, announce=self.projection.announced)
         return int(consumed), new_position
 
     def _read_page(
@@ -244,17 +213,8 @@ class ProjectionRunner:
                     describe(failure),
                 )
                 park(conn, self.name, row, failure, self._failures)
-            self._move_to(conn, last)
+            move_position(conn, self.name, last, announce=self.projection.announced)
         return int(consumed), int(last)
-
-    def _move_to(self, conn: psycopg.Connection[Any], position: int) -> None:
-        if self.projection.announced:
-            conn.execute(MOVE_AND_ANNOUNCE, {"position": position, "name": self.name})
-            return
-        conn.execute(
-            "UPDATE projection_positions SET position = %s, updated_at = now() WHERE name = %s",
-            (position, self.name),
-        )
 
     def _replay_page(
         self,
@@ -329,33 +289,7 @@ class ProjectionRunner:
         reaches the head of the log: for rebuilds of a large log, not for live use.
         """
         with self.pool.connection() as conn, conn.transaction():
-            stands = lock_position(conn, self.name)
-            with conn.cursor() as cursor:
-                tables = sql.SQL(", ").join(sql.Identifier(t) for t in self.projection.tables)
-                cursor.execute(sql.SQL("TRUNCATE {}").format(tables))
-                forget_parked(conn, self.name)  # the replay meets them again
-                if stands.replay is not None:  # an earlier rebuild was cut short
-                    restore_indexes(cursor, stands.replay)
-                stripped = None
-                if replay and (self.projection.replay_tables or self.projection.plain_topics):
-                    stripped = Jsonb(
-                        strip_indexes(
-                            cursor, self.projection.replay_tables, self.projection.replay_keeps
-                        )
-                    )
-            # Rebuilt rows follow the rule configured now.
-            conn.execute(
-                "UPDATE projection_positions SET position = 0, rule_version = %s, replay = %s"
-                " WHERE name = %s",
-                (self.projection.rule_version, stripped, self.name),
-            )
+            rewind(conn, self.projection, replay=replay)
 
     def _decode(self, rows: Sequence[tuple[Any, ...]]) -> list[Any]:
-        """The rows' domain events, each with its notification id (see LoggedEvents)."""
-        stored = [StoredEvent(r[1], r[2], r[3], bytes(r[4])) for r in rows]
-        decode_page = getattr(self.mapper, "to_domain_events", None)
-        if decode_page is not None:  # one key-store query per page, not one per member
-            events = list(decode_page(stored))
-        else:
-            events = [self.mapper.to_domain_event(s) for s in stored]
-        return LoggedEvents(events, (r[0] for r in rows))
+        return decode_rows(self.mapper, rows)

@@ -9,8 +9,10 @@ page): servers follow those to push changes to their subscribers, whichever proc
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
+from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
 from projections.positions import EVENTS_TABLE
@@ -23,6 +25,11 @@ WITH moved AS (
     WHERE name = %(name)s RETURNING name, position
 )
 SELECT pg_notify('{POSITIONS_CHANNEL}', name || ' ' || position) FROM moved
+"""
+# The same, unannounced: for projections no listener follows.
+MOVE = """
+UPDATE projection_positions SET position = %(position)s, updated_at = now()
+WHERE name = %(name)s
 """
 ORIGINATORS = f"""
 SELECT DISTINCT originator_id FROM {EVENTS_TABLE}
@@ -61,3 +68,9 @@ def originators(pool: ConnectionPool, topics: Iterable[str], after: int, until: 
     with pool.connection() as conn:
         rows = conn.execute(ORIGINATORS, (after, until, sorted(topics))).fetchall()
     return {row[0] for row in rows}
+
+
+def move_position(conn: Connection[Any], name: str, position: int, *, announce: bool) -> None:
+    """Move a projection's position in the page's transaction; announced to listeners
+    (subscriptions, read-your-writes waiters) when `announce`."""
+    conn.execute(MOVE_AND_ANNOUNCE if announce else MOVE, {"position": position, "name": name})

@@ -18,7 +18,8 @@ from uuid import UUID
 
 import orjson
 
-from application.crypto import NONCE_SIZE, KeyStore, LookupHasher, cipher, seal, unseal
+from application.crypto import NONCE_SIZE, KeyStore, cipher, seal, unseal
+from application.keyed_hashes import LookupHasher
 from domain.values import normalise_handle
 
 # The context each sealed value is bound to, so that no ciphertext can be moved to

@@ -1,4 +1,4 @@
-"""The projections this project runs (api/bootstrap.py builds the runners that feed them)."""
+"""The projections this project runs (api/projection_wiring.py builds their runners)."""
 
 from __future__ import annotations
 

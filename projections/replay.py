@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+import psycopg
 from psycopg import Cursor, sql
+from psycopg.types.json import Jsonb
+
+from projections.parking import forget_parked
+from projections.positions import lock_position
+from projections.projection import Projection
 
 # Primary and unique keys: dropped as constraints, restored from their definition.
 CONSTRAINTS = """
@@ -63,3 +69,26 @@ def restore_indexes(cursor: Cursor[Any], stripped: dict[str, Any]) -> None:
         )
     for definition in stripped["indexes"]:
         cursor.execute(sql.SQL(definition))
+
+
+def rewind(conn: psycopg.Connection[Any], projection: Projection, *, replay: bool) -> None:
+    """Empty a projection's tables and move it back to the start of the log (its position
+    row locked by the caller's transaction); with `replay`, strip its replay tables."""
+    stands = lock_position(conn, projection.name)
+    with conn.cursor() as cursor:
+        tables = sql.SQL(", ").join(sql.Identifier(t) for t in projection.tables)
+        cursor.execute(sql.SQL("TRUNCATE {}").format(tables))
+        forget_parked(conn, projection.name)  # the replay meets them again
+        if stands.replay is not None:  # an earlier rebuild was cut short
+            restore_indexes(cursor, stands.replay)
+        stripped = None
+        if replay and (projection.replay_tables or projection.plain_topics):
+            stripped = Jsonb(
+                strip_indexes(cursor, projection.replay_tables, projection.replay_keeps)
+            )
+    # Rebuilt rows follow the rule configured now.
+    conn.execute(
+        "UPDATE projection_positions SET position = 0, rule_version = %s, replay = %s"
+        " WHERE name = %s",
+        (projection.rule_version, stripped, projection.name),
+    )

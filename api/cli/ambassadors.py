@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from api import bootstrap
-from api.bootstrap import catch_up_all
 from api.cli.common import app, console, load_settings
 from api.cli.data import parse_instant
+from api.projection_wiring import catch_up_all
 from application.runtime import Runtime
 from domain.errors import InvalidField
 

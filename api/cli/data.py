@@ -12,9 +12,9 @@ import typer
 from rich.progress import Progress
 
 from api import bootstrap
-from api.bootstrap import catch_up_all
 from api.cli.common import app, console, import_app, load_settings
 from api.demo import demo_community
+from api.projection_wiring import catch_up_all
 from application.interactions.fanout import Fanout, WorkerFailed, serve
 from application.interactions.importer import (
     Format,

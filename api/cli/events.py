@@ -10,9 +10,9 @@ import typer
 from pydantic import ValidationError
 
 from api import bootstrap
-from api.bootstrap import catch_up_all
 from api.cli.common import app, console, load_settings
 from api.cli.data import parse_instant
+from api.projection_wiring import catch_up_all
 from application.events.desk import EventDesk
 from application.events.saving import EventChange
 from application.runtime import Runtime

@@ -11,9 +11,9 @@ from rich.progress import Progress
 from rich.table import Table
 
 from api import bootstrap
-from api.bootstrap import catch_up_all
 from api.cli.common import app, console, load_settings
 from api.cli.data import parse_instant
+from api.projection_wiring import catch_up_all
 from application.lifecycle.backtest import BacktestReport
 from application.lifecycle.scoring import RuleScore
 from application.runtime import Runtime

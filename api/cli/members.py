@@ -8,8 +8,8 @@ from uuid import UUID
 
 import typer
 
-from api.bootstrap import catch_up_all
 from api.cli.common import app, console, load_settings
+from api.projection_wiring import catch_up_all
 from application.members.community import Community
 from application.members.merging import MergeChange
 from application.runtime import Runtime

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from api.bootstrap import build_runners
 from api.cli.common import console
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from projections.parking import skip_parked
 from projections.positions import RuleChanged

@@ -12,9 +12,9 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, TaskID
 
-from api.bootstrap import build_runners
 from api.cli import parked
 from api.cli.common import app, console, load_settings
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from application.statistics import refresh_statistics
 from domain.interactions.interaction import Interaction

@@ -11,8 +11,9 @@ from typing import Annotated
 
 import typer
 
-from api.bootstrap import catch_up_all, use_cases
+from api.bootstrap import use_cases
 from api.cli.common import app, console, load_settings
+from api.projection_wiring import catch_up_all
 from api.report import ReportRequest, monthly_report, render_report
 from api.report.builder import DEFAULT_MONTHS, MAX_MONTHS, report_request
 from api.report.files import ReportFile

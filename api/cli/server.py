@@ -14,9 +14,10 @@ import uvicorn
 from rich.table import Table
 
 from api.auth import ApiKeys, IssuedKey, Role
-from api.bootstrap import evaluation_schedule, projection_worker
+from api.bootstrap import evaluation_schedule
 from api.cli.common import app, console, load_settings
 from api.cli.data import seed_if_empty
+from api.projection_wiring import projection_worker
 from application.migrations import apply_migrations
 from application.runtime import Runtime, resolve_database
 from application.settings import Settings

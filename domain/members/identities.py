@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from eventsourcing.domain import Aggregate
 
 from domain.values import same_handle
+
+if TYPE_CHECKING:
+    from domain.members.member import Member
 
 # A held identity is [channel, handle]; an erasure shreds the handle to None.
 HeldIdentity = list[str | None]
@@ -32,3 +38,25 @@ def without_identity(
 ) -> list[HeldIdentity]:
     """The identities less the one this (channel, handle) names."""
     return [pair for pair in identities if not names_identity(pair, channel, handle)]
+
+
+class IdentityEvent(Aggregate.Event):
+    """Fields of Member.IdentityLinked and Member.IdentityUnlinked."""
+
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("handle",)
+    channel: str
+    handle: str
+
+
+class IdentityLinkedEvent(IdentityEvent):
+    """The member was recognised as this handle on this channel."""
+
+    def apply(self, aggregate: Member) -> None:
+        aggregate.identities = [*aggregate.identities, [self.channel, self.handle]]
+
+
+class IdentityUnlinkedEvent(IdentityEvent):
+    """The handle on this channel is no longer the member's."""
+
+    def apply(self, aggregate: Member) -> None:
+        aggregate.identities = without_identity(aggregate.identities, self.channel, self.handle)

@@ -9,19 +9,24 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from domain.errors import IdentityNotLinked, MemberAlreadyLeft, MemberHasNotLeft, MemberIsErased
-from domain.members import consents, merges
-from domain.members.identities import HeldIdentity, held_handle, without_identity
+from domain.members import consents, labels, merges
+from domain.members.identities import (
+    HeldIdentity,
+    IdentityLinkedEvent,
+    IdentityUnlinkedEvent,
+    held_handle,
+)
 from domain.members.membership import (
     ACTIVE,
     ERASED,
     LEFT,
+    LeftEvent,
+    RejoinedEvent,
     check_left_at,
     check_rejoined_at,
-    record_left,
-    record_rejoined,
 )
-from domain.members.profile import apply_changes, effective_changes
-from domain.members.stage import stage_change
+from domain.members.profile import ProfileUpdatedEvent, effective_changes
+from domain.members.stage import StageChangedEvent, stage_change
 from domain.moments import DEFAULT_BOUNDS, TimeBounds
 
 if TYPE_CHECKING:
@@ -59,122 +64,65 @@ class Member(Aggregate):
         source_channel: str
         attributes: dict[str, Any]
 
-    class ProfileUpdated(Event):
+    class ProfileUpdated(ProfileUpdatedEvent, Event):
         """Some profile fields changed; `changes` holds only the new values."""
 
         TOPIC = "crm.member.ProfileUpdated"
-        PERSONAL_FIELDS = ("changes",)
-        changes: dict[str, Any]
 
-        def apply(self, aggregate: Member) -> None:
-            apply_changes(aggregate, self.changes or {})
-
-    class IdentityLinked(Event):
+    class IdentityLinked(IdentityLinkedEvent, Event):
         """The member was recognised as this handle on this channel."""
 
         TOPIC = "crm.member.IdentityLinked"
-        PERSONAL_FIELDS = ("handle",)
-        channel: str
-        handle: str
 
-        def apply(self, aggregate: Member) -> None:
-            aggregate.identities = [*aggregate.identities, [self.channel, self.handle]]
-
-    class IdentityUnlinked(Event):
+    class IdentityUnlinked(IdentityUnlinkedEvent, Event):
         """The handle on this channel is no longer the member's."""
 
         TOPIC = "crm.member.IdentityUnlinked"
-        PERSONAL_FIELDS = ("handle",)
-        channel: str
-        handle: str
 
-        def apply(self, aggregate: Member) -> None:
-            aggregate.identities = without_identity(aggregate.identities, self.channel, self.handle)
-
-    class Tagged(Event):
+    class Tagged(labels.TaggedEvent, Event):
         """A label (speaker, beta-tester, ...) was put on the member."""
 
         TOPIC = "crm.member.Tagged"
-        tag: str
 
-        def apply(self, aggregate: Member) -> None:
-            aggregate.tags = sorted({*aggregate.tags, self.tag})
-
-    class Untagged(Event):
+    class Untagged(labels.UntaggedEvent, Event):
         """A label was taken off the member."""
 
         TOPIC = "crm.member.Untagged"
-        tag: str
 
-        def apply(self, aggregate: Member) -> None:
-            aggregate.tags = [tag for tag in aggregate.tags if tag != self.tag]
-
-    class MarkedAsStaff(Event):
+    class MarkedAsStaff(labels.MarkedAsStaffEvent, Event):
         """The member works for the brand: excluded from community metrics."""
 
         TOPIC = "crm.member.MarkedAsStaff"
 
-        def apply(self, aggregate: Member) -> None:
-            aggregate.is_staff = True
-
-    class UnmarkedAsStaff(Event):
+    class UnmarkedAsStaff(labels.UnmarkedAsStaffEvent, Event):
         """The member no longer counts as staff."""
 
         TOPIC = "crm.member.UnmarkedAsStaff"
 
-        def apply(self, aggregate: Member) -> None:
-            aggregate.is_staff = False
-
-    class MarkedAsBot(Event):
+    class MarkedAsBot(labels.MarkedAsBotEvent, Event):
         """The account is automated: excluded from community metrics."""
 
         TOPIC = "crm.member.MarkedAsBot"
 
-        def apply(self, aggregate: Member) -> None:
-            aggregate.is_bot = True
-
-    class UnmarkedAsBot(Event):
+    class UnmarkedAsBot(labels.UnmarkedAsBotEvent, Event):
         """The account turned out to be a person after all."""
 
         TOPIC = "crm.member.UnmarkedAsBot"
 
-        def apply(self, aggregate: Member) -> None:
-            aggregate.is_bot = False
-
-    class Left(Event):
-        """The member left the community."""
+    class Left(LeftEvent, Event):
+        """The member left the community (the reason is erased with the rest)."""
 
         TOPIC = "crm.member.Left"
-        PERSONAL_FIELDS = ("reason",)  # free text about a person: erased with the rest
-        left_at: datetime
-        reason: str | None
 
-        def apply(self, aggregate: Member) -> None:
-            record_left(aggregate, self.left_at)
-
-    class Rejoined(Event):
+    class Rejoined(RejoinedEvent, Event):
         """A member who had left came back."""
 
         TOPIC = "crm.member.Rejoined"
-        rejoined_at: datetime
 
-        def apply(self, aggregate: Member) -> None:
-            record_rejoined(aggregate, self.rejoined_at)
-
-    class StageChanged(Event):
+    class StageChanged(StageChangedEvent, Event):
         """A rule version judged the member to be in another lifecycle stage from effective_at."""
 
         TOPIC = "crm.member.StageChanged"
-        stage: str
-        previous: str | None
-        effective_at: datetime
-        rule_version: str
-        reason: str
-        evidence: dict[str, Any]
-
-        def apply(self, aggregate: Member) -> None:
-            aggregate.stage = self.stage
-            aggregate.stage_since = self.effective_at
 
     class ConsentGiven(consents.ConsentGivenEvent, Event):
         """The member agreed to a purpose, with its proof (domain/members/consents.py)."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import ClassVar, Protocol
+
+from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidField
 from domain.lifecycle import Stage
@@ -55,3 +57,23 @@ def record_rejoined(member: Membership, rejoined_at: datetime) -> None:
     member.left_at = None
     member.stage = Stage.RETURNING.value
     member.stage_since = rejoined_at
+
+
+class LeftEvent(Aggregate.Event):
+    """Fields of Member.Left."""
+
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("reason",)  # free text about a person
+    left_at: datetime
+    reason: str | None
+
+    def apply(self, aggregate: Membership) -> None:
+        record_left(aggregate, self.left_at)
+
+
+class RejoinedEvent(Aggregate.Event):
+    """Fields of Member.Rejoined."""
+
+    rejoined_at: datetime
+
+    def apply(self, aggregate: Membership) -> None:
+        record_rejoined(aggregate, self.rejoined_at)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
+
+from eventsourcing.domain import Aggregate
 
 from domain.values import merge_attributes
 
@@ -42,3 +44,13 @@ def apply_changes(profile: Profile, changes: dict[str, Any]) -> None:
         profile.email = changes["email"]
     if "attributes" in changes:
         profile.attributes = merge_attributes(profile.attributes, changes["attributes"])
+
+
+class ProfileUpdatedEvent(Aggregate.Event):
+    """Fields of Member.ProfileUpdated: only the new values, all of them personal data."""
+
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("changes",)
+    changes: dict[str, Any]
+
+    def apply(self, aggregate: Profile) -> None:
+        apply_changes(aggregate, self.changes or {})

@@ -76,7 +76,7 @@ def refresh_voice(pool: ConnectionPool) -> int:
 class VoiceRefresh:
     """Voice kept fresh for the projection worker: recomputed at most every `interval`.
 
-    Wired as worker maintenance (api/bootstrap.py), beside the erasure compaction. The
+    Wired as worker maintenance (api/projection_wiring.py), beside the erasure compaction. The
     refresh runs in a thread of its own, so that the projections never wait for it.
     """
 

@@ -23,25 +23,23 @@ from projections.health.member_rows import (
 )
 from projections.health.page_rows import (
     PeriodKey,
-    as_json,
+    add_counts,
     as_person,
     load_rows,
     period_keys,
+    save_lasts,
     save_members,
+    save_periods,
 )
 from projections.health.periods import DAY, ROLLED_UP, day_of, period_of, period_start
 from projections.health.rollups import Rollups, period_silence, silence_weeks, stage_bucket
 from projections.health.spike_rollups import SpikeRollups
 from projections.health.stage_moves import StageMoves
 from projections.health.statements import (
-    ADD_COUNTS,
-    ADD_DAILY,
     COUNTS_OF_MEMBER,
     DAILY_OF_MEMBER,
     FORGET_LASTS,
     FORGET_PERIODS,
-    SAVE_LASTS,
-    SAVE_PERIODS,
 )
 
 FLAGS: dict[type[Any], tuple[str, bool]] = {
@@ -278,30 +276,8 @@ class Page:
         """Write the changed rows and the pending deltas (zero deltas too: a rebuild
         writes the same rows whatever the page size)."""
         self.stages.flush(self.cursor, self.rollups)
-        if self.dirty:
-            rows = [
-                {"m": m, "g": g, "p": p, "c": c, "k": k, "n": r[0], "f": r[1], "s": r[2]}
-                for (m, g, p, c, k) in self.dirty
-                for r in (self.periods[(m, g, p, c, k)],)
-            ]
-            self.cursor.execute(SAVE_PERIODS, (as_json(rows),))
-            self.dirty.clear()
-        if self.dirty_lasts:
-            rows = [{"m": m, "c": c, "a": self.lasts[(m, c)]} for m, c in self.dirty_lasts]
-            self.cursor.execute(SAVE_LASTS, (as_json(rows),))
-            self.dirty_lasts.clear()
-        if self.counts:
-            rows = [
-                {"g": g, "c": c, "p": p, "m": m, "d": d, "n": n}
-                for (g, c, p, m, d), n in self.counts.items()
-            ]
-            self.cursor.execute(ADD_COUNTS, (as_json(rows),))
-            self.counts.clear()
-        if self.daily:
-            rows = [
-                {"p": p, "c": c, "k": k, "d": d, "n": n} for (p, c, k, d), n in self.daily.items()
-            ]
-            self.cursor.execute(ADD_DAILY, (as_json(rows),))
-            self.daily.clear()
+        save_periods(self.cursor, self.periods, self.dirty)
+        save_lasts(self.cursor, self.lasts, self.dirty_lasts)
+        add_counts(self.cursor, self.counts, self.daily)
         self.rollups.save(self.cursor)
         self.spikes.save(self.cursor)

@@ -16,12 +16,16 @@ from domain.members.member import Member
 from projections.health.member_rows import ALL, HealthMember
 from projections.health.periods import DAY, ROLLED_UP, day_of, period_of
 from projections.health.statements import (
+    ADD_COUNTS,
+    ADD_DAILY,
     DAYS_OF_MEMBERS,
     LOAD_LASTS,
     LOAD_MEMBERS,
     LOAD_PERIODS,
     ROWS_OF_MEMBERS,
+    SAVE_LASTS,
     SAVE_MEMBERS,
+    SAVE_PERIODS,
 )
 
 PeriodKey = tuple[UUID, str, date, str, str]
@@ -194,3 +198,48 @@ def _preload(cursor: Cursor[Any], rows: PageRows, interactions: Sequence[Any]) -
     for member, granularity, period, channel, _ in rows.periods:
         if channel == ALL and granularity != DAY:
             rows.opened[member].add((granularity, period))
+
+
+def save_periods(
+    cursor: Cursor[Any], periods: dict[PeriodKey, list[Any]], dirty: set[PeriodKey]
+) -> None:
+    """The period rows a page changed (`dirty`, emptied)."""
+    if dirty:
+        rows = [
+            {"m": m, "g": g, "p": p, "c": c, "k": k, "n": r[0], "f": r[1], "s": r[2]}
+            for (m, g, p, c, k) in dirty
+            for r in (periods[(m, g, p, c, k)],)
+        ]
+        cursor.execute(SAVE_PERIODS, (as_json(rows),))
+        dirty.clear()
+
+
+def save_lasts(
+    cursor: Cursor[Any],
+    lasts: dict[tuple[UUID, str], datetime],
+    dirty: set[tuple[UUID, str]],
+) -> None:
+    """The members' last interactions a page changed (`dirty`, emptied)."""
+    if dirty:
+        rows = [{"m": m, "c": c, "a": lasts[(m, c)]} for m, c in dirty]
+        cursor.execute(SAVE_LASTS, (as_json(rows),))
+        dirty.clear()
+
+
+def add_counts(
+    cursor: Cursor[Any],
+    counts: dict[tuple[str, str, date, str, date], int],
+    daily: dict[tuple[date, str, str, date], int],
+) -> None:
+    """A page's deltas to the period counts and to the daily ones (both emptied)."""
+    if counts:
+        rows = [
+            {"g": g, "c": c, "p": p, "m": m, "d": d, "n": n}
+            for (g, c, p, m, d), n in counts.items()
+        ]
+        cursor.execute(ADD_COUNTS, (as_json(rows),))
+        counts.clear()
+    if daily:
+        rows = [{"p": p, "c": c, "k": k, "d": d, "n": n} for (p, c, k, d), n in daily.items()]
+        cursor.execute(ADD_DAILY, (as_json(rows),))
+        daily.clear()

@@ -13,7 +13,8 @@ from psycopg import Cursor
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from api.bootstrap import build_runners, use_cases
+from api.bootstrap import use_cases
+from api.projection_wiring import build_runners
 from application.crypto import KeyRing
 from application.interactions.ports import AfterRecording
 from application.runtime import Runtime

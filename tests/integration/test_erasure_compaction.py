@@ -9,7 +9,7 @@ import uuid
 import psycopg
 import pytest
 
-from api.bootstrap import build_runners, erasure_compactor
+from api.projection_wiring import build_runners, erasure_compactor
 from application.runtime import Runtime
 from domain.members import commands as cmd
 from projections.compaction import COMPACTED_TABLES, ErasureCompactor

@@ -21,7 +21,8 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from api.bootstrap import build_runners, erasure_compactor, personal_data
+from api.bootstrap import personal_data
+from api.projection_wiring import build_runners, erasure_compactor
 from application.embedded import ensure_database, start_embedded_server
 from application.runtime import Runtime
 from domain.commands import IdentityRef

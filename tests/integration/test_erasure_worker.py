@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from api.bootstrap import build_runners
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from domain.members import commands as cmd
 from tests.integration.conftest import rows

@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from application.crypto import IdentityHasher, KeyRing, SubjectErased
+from application.crypto import KeyRing, SubjectErased
+from application.keyed_hashes import IdentityHasher
 from application.runtime import Runtime, open_pool
 from domain.commands import IdentityRef
 from domain.members import commands as cmd

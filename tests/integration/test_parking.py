@@ -11,7 +11,8 @@ import pytest
 from psycopg import Cursor
 from pydantic import ValidationError
 
-from api.bootstrap import build_runners, personal_data
+from api.bootstrap import personal_data
+from api.projection_wiring import build_runners
 from application.members.demo import seed_demo
 from application.runtime import Runtime
 from domain.interactions.interaction import Interaction

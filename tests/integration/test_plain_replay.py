@@ -15,7 +15,7 @@ from uuid import UUID, uuid4
 import orjson
 import pytest
 
-from api.bootstrap import build_runners
+from api.projection_wiring import build_runners
 from application.mapper import SEALED
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction

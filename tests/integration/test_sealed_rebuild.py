@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from api.bootstrap import build_runners
+from api.projection_wiring import build_runners
 from application.members.demo import seed_demo
 from application.runtime import Runtime
 from domain.members import commands as cmd

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from psycopg_pool import ConnectionPool
 
-from api.bootstrap import build_runners, use_cases
+from api.bootstrap import use_cases
+from api.projection_wiring import build_runners
 from application.members.demo import seed_demo
 from application.runtime import Runtime
 from projections.engine import ProjectionRunner

@@ -12,7 +12,7 @@ import pytest
 from psycopg import Cursor
 from psycopg_pool import ConnectionPool
 
-from api.bootstrap import build_runners
+from api.projection_wiring import build_runners
 from application.members.demo import seed_demo
 from application.runtime import Runtime
 from domain.members import commands as cmd

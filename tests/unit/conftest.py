@@ -7,7 +7,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from application.crypto import IdentityHasher
+from application.keyed_hashes import IdentityHasher
 from application.members.community import Community
 from application.memory import InMemoryClaimStore, InMemoryKeyStore
 from tests.conftest import TEST_SECRET

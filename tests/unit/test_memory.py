@@ -8,8 +8,9 @@ import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
-from application.crypto import IdentityHasher, SubjectErased
+from application.crypto import SubjectErased
 from application.identities import IdentityClaims
+from application.keyed_hashes import IdentityHasher
 from application.members.community import Community
 from application.memory import InMemoryKeyStore
 from domain.members import commands as cmd

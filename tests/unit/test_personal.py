@@ -8,7 +8,7 @@ import uuid
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from application.crypto import LookupHasher
+from application.keyed_hashes import LookupHasher
 from projections.personal import ATTRIBUTES, EMAIL, open_value, seal_value
 
 

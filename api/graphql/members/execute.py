@@ -18,7 +18,8 @@ from api.graphql.errors import (
     forbidden,
 )
 from api.graphql.members.payloads import MemberChanged
-from api.graphql.members.types import Member, member_from_aggregate, member_from_row
+from api.graphql.members.rows import member_from_aggregate, member_from_row
+from api.graphql.members.types import Member
 from api.services import Services, in_thread
 from application.members.community import Change
 from domain.commands import Command

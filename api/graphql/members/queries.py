@@ -9,7 +9,8 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.errors import bad_input, checked_tag, forbidden_query
 from api.graphql.members.inputs import MemberFilterInput
-from api.graphql.members.types import Channel, Member, MemberConnection, member_from_row
+from api.graphql.members.rows import member_from_row
+from api.graphql.members.types import Channel, Member, MemberConnection
 from api.graphql.relay import DEFAULT_FIRST, After, First, PageRequest
 from api.services import Services, in_thread
 from domain.values import check_handle

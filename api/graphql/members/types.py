@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import Info
+from api.graphql.members.history import MemberEvent, member_event
 from api.graphql.nodes import Node
 from api.graphql.relay import (
     DEFAULT_FIRST,
@@ -24,7 +24,6 @@ from api.graphql.relay import (
     relay_type,
 )
 from api.services import in_thread
-from domain.members.member import Member as MemberAggregate
 from domain.values import Channel as DomainChannel
 from projections.members.queries import MemberFilter
 from projections.members.search import SEARCH_COUNT_CAP, Counted
@@ -81,29 +80,6 @@ class MemberStatus(Enum):
     MERGED = "merged"
 
 
-def _screaming(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).upper()
-
-
-_EVENT_CLASSES = [
-    value
-    for value in vars(MemberAggregate).values()
-    if isinstance(value, type)
-    and issubclass(value, MemberAggregate.Event)
-    and "TOPIC" in vars(value)
-    and value.__name__ not in ("Created",)
-]
-# Its members come from the event classes, so mypy cannot list them (hence the ignore).
-MemberEventType = Enum(  # type: ignore[misc]
-    "MemberEventType", {_screaming(c.__name__): c.__name__ for c in _EVENT_CLASSES}
-)
-strawberry.enum(
-    MemberEventType,
-    name="MemberEventType",
-    description="What happened to a member, one value per kind of member event.",
-)
-
-
 @strawberry.type(description="A member's handle on one channel.")
 class Identity:
     channel: Channel = strawberry.field(description="The platform.")
@@ -111,16 +87,6 @@ class Identity:
         description="The handle there; null when your role may not see personal data."
     )
     linked_at: datetime = strawberry.field(description="When it was linked to the member.")
-
-
-@strawberry.type(description="One event in a member's history: the audit trail.")
-class MemberEvent:
-    version: int = strawberry.field(description="Position in the member's stream, from 1.")
-    type: MemberEventType = strawberry.field(description="What happened.")
-    recorded_at: datetime = strawberry.field(description="When it was recorded.")
-    data: JSON = strawberry.field(
-        description="The event's fields. Personal fields are null when erased or hidden."
-    )
 
 
 @strawberry.type(description="A person of the community, as of the latest projected event.")
@@ -174,7 +140,7 @@ class Member(Node):
     ) -> list[MemberEvent]:
         check_first(first, MAX_HISTORY)
         events = await in_thread(info.context.services.community.member_history, UUID(self.id))
-        return [_event(e, not self.personal_data_hidden) for e in events[:first]]
+        return [member_event(e, not self.personal_data_hidden) for e in events[:first]]
 
     @strawberry.field(
         description="Engagement score, rank and the last 26 weeks of activity; null before "
@@ -324,85 +290,3 @@ class MemberConnection(Connection[MemberEdge]):
             members = info.context.services.members
             self.counting = asyncio.ensure_future(in_thread(members.counted, self.where))
         return self.counting
-
-
-def member_from_row(row: dict[str, Any], identities: list[dict[str, Any]], reveal: bool) -> Member:
-    """Build the DTO from the projection row; personal data only when `reveal`."""
-    return Member(
-        id=strawberry.ID(str(row["member_id"])),
-        display_name=row["display_name"] if reveal else None,
-        email=row["email"] if reveal else None,
-        status=MemberStatus(row["status"]),
-        joined_at=row["joined_at"],
-        source_channel=DomainChannel(row["source_channel"]),
-        attributes=row["attributes"] if reveal else None,
-        tags=list(row["tags"]),
-        channels=[DomainChannel(c) for c in row["channels"]],
-        identities=[
-            Identity(
-                channel=DomainChannel(i["channel"]),
-                handle=i["handle"] if reveal else None,
-                linked_at=i["linked_at"],
-            )
-            for i in identities
-        ],
-        is_staff=row["is_staff"],
-        is_bot=row["is_bot"],
-        left_at=row["left_at"],
-        erased_at=row["erased_at"],
-        version=row["version"],
-        updated_at=row["updated_at"],
-        personal_data_hidden=not reveal,
-        merged_into=strawberry.ID(str(row["merged_into"])) if row.get("merged_into") else None,
-    )
-
-
-def member_from_aggregate(member: MemberAggregate, reveal: bool) -> Member:
-    """Build the DTO from the aggregate, when the projection has not caught up in time."""
-    # An identity's channel is never shredded (only its handle is); the test narrows the type.
-    held = {channel for channel, _ in member.identities if channel is not None}
-    channels = held | {member.source_channel}
-    row = {
-        "member_id": member.id,
-        "display_name": member.display_name,
-        "email": member.email,
-        "status": member.status,
-        "joined_at": member.joined_at,
-        "source_channel": member.source_channel,
-        "attributes": member.attributes,
-        "tags": member.tags,
-        "channels": sorted(channels - {DomainChannel.OTHER.value}),
-        "is_staff": member.is_staff,
-        "is_bot": member.is_bot,
-        "left_at": member.left_at,
-        "erased_at": member.modified_on if member.is_erased else None,
-        "version": member.version,
-        "updated_at": member.modified_on,
-    }
-    identities = [
-        {"channel": channel, "handle": handle, "linked_at": member.modified_on}
-        for channel, handle in member.identities
-    ]
-    return member_from_row(row, identities, reveal)
-
-
-# A consent answer is personal data as a whole (what the person agreed to): roles that may
-# not read personal data see that one was recorded, and nothing of it.
-_WHOLLY_PERSONAL = (MemberAggregate.ConsentGiven, MemberAggregate.ConsentWithdrawn)
-
-
-def _event(event: Any, reveal: bool) -> MemberEvent:
-    hidden = set(type(event).PERSONAL_FIELDS) if not reveal else set()
-    if not reveal and isinstance(event, _WHOLLY_PERSONAL):
-        hidden = set(vars(event))
-    data = {
-        key: None if key in hidden else value
-        for key, value in vars(event).items()
-        if key not in ("originator_id", "originator_version", "timestamp", "originator_topic")
-    }
-    return MemberEvent(
-        version=event.originator_version,
-        type=MemberEventType[_screaming(type(event).__name__)],
-        recorded_at=event.timestamp,
-        data=JSON(data),
-    )

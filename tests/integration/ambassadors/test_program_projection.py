@@ -9,8 +9,9 @@ from uuid import UUID, uuid4
 import pytest
 from typer.testing import CliRunner
 
-from api.bootstrap import build_runners, personal_data, program_desk, projection_worker
+from api.bootstrap import personal_data, program_desk
 from api.cli.common import app
+from api.projection_wiring import build_runners, projection_worker
 from application.ambassadors.expiry import ExpirySchedule
 from application.ambassadors.program import ProgramDesk
 from application.runtime import Runtime

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
-from api.bootstrap import build_runners, use_cases
+from api.bootstrap import use_cases
+from api.projection_wiring import build_runners
 from application.ambassadors.candidacy import CandidacyEvaluation
 from application.runtime import Runtime
 from domain.ambassadors.ambassadorship import Ambassadorship

@@ -9,7 +9,8 @@ from uuid import UUID
 
 import pytest
 
-from api.bootstrap import build_runners, personal_data
+from api.bootstrap import personal_data
+from api.projection_wiring import build_runners
 from application.consent.desk import ConsentDesk
 from application.runtime import Runtime
 from domain.consent import ConsentPurpose, ConsentTextAlreadyRegistered, text_digest

@@ -9,7 +9,8 @@ from uuid import UUID
 import pytest
 
 from api.ambassador_export import ReadModelsBehind, exported_csv, wait_for_read_models
-from api.bootstrap import catch_up_all, use_cases
+from api.bootstrap import use_cases
+from api.projection_wiring import catch_up_all
 from application.disclosures import Recipient
 from application.runtime import Runtime
 from domain.ambassadors.ambassadorship import Ambassadorship

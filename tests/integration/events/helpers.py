@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from api.bootstrap import build_runners, use_cases
+from api.bootstrap import use_cases
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from domain.events import commands as cmd
 from domain.events.figures import EventFigures, event_figures

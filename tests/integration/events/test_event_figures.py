@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from api.bootstrap import build_runners, use_cases
+from api.bootstrap import use_cases
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from domain.events import commands as cmd
 from domain.members.commands import MergeMembers, UnmergeMembers

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from api.bootstrap import build_runners, personal_data
+from api.bootstrap import personal_data
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from domain.feedback import FeedbackItem, FeedbackKind
 from domain.members import commands as cmd

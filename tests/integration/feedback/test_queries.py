@@ -8,7 +8,7 @@ from uuid import UUID
 
 import pytest
 
-from api.bootstrap import projection_worker
+from api.projection_wiring import projection_worker
 from application.runtime import Runtime
 from domain.feedback import Importance
 from domain.interactions.commands import RecordInteraction

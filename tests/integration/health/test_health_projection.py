@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from api.bootstrap import build_runners
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from domain.errors import InvalidField
 from domain.feedback import FeedbackItem, FeedbackKind

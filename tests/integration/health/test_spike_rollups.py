@@ -8,7 +8,7 @@ from uuid import UUID
 
 import pytest
 
-from api.bootstrap import build_runners
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from domain.health.windows import Evidence, SpikeDays
 from domain.interactions.commands import RecordInteraction

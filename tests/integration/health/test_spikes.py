@@ -9,7 +9,7 @@ from uuid import UUID
 import pytest
 from eventsourcing.domain import CanCreateTimestamp
 
-from api.bootstrap import build_runners
+from api.projection_wiring import build_runners
 from application.feedback.desk import FeedbackDesk
 from application.health.spikes import ActivitySpikes
 from application.runtime import Runtime

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from api.bootstrap import catch_up_all, use_cases
+from api.bootstrap import use_cases
 from api.importing import import_export
+from api.projection_wiring import catch_up_all
 from application.importers.formats import FORMATS
 from application.importers.report import ImportReport
 from application.runtime import Runtime

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from api.bootstrap import catch_up_all
+from api.projection_wiring import catch_up_all
 from application.runtime import Runtime
 from tests.exports import (
     SlackExport,

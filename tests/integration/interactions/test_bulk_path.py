@@ -13,7 +13,7 @@ from uuid import UUID
 
 import pytest
 
-from api.bootstrap import catch_up_all
+from api.projection_wiring import catch_up_all
 from application.interactions.decoding import ValidRecord
 from application.interactions.recording import ACCEPTED
 from application.runtime import Runtime

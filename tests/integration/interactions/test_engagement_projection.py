@@ -7,7 +7,8 @@ from uuid import UUID
 
 import pytest
 
-from api.bootstrap import build_runners, personal_data
+from api.bootstrap import personal_data
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.engagement import DEFAULT_RULE, EngagementRule

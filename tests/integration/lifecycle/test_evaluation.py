@@ -10,7 +10,8 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from api.bootstrap import build_runners, evaluation_schedule, use_cases
+from api.bootstrap import evaluation_schedule, use_cases
+from api.projection_wiring import build_runners
 from application.interactions.ingestion import Ingestion
 from application.lifecycle.evaluation import (
     EVALUATION_LOCK_KEY,

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from api.bootstrap import build_runners
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from domain.interactions.commands import RecordInteraction
 from domain.interactions.engagement import EngagementRule

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
-from api.bootstrap import build_runners
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from tests.integration.conftest import SEALED_COLUMNS, opened_rows, rows
 

@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 from psycopg import sql
 
-from api.bootstrap import build_runners
+from api.projection_wiring import build_runners
 from application.consent.desk import ConsentDesk
 from application.crypto import SubjectErased
 from application.runtime import Runtime

@@ -8,7 +8,8 @@ from uuid import UUID
 
 import pytest
 
-from api.bootstrap import build_runners, personal_data
+from api.bootstrap import personal_data
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from domain.commands import IdentityRef
 from domain.members import commands as cmd

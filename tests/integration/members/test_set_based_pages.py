@@ -11,7 +11,7 @@ from uuid import UUID
 
 import pytest
 
-from api.bootstrap import build_runners
+from api.projection_wiring import build_runners
 from application.members.demo import seed_demo
 from application.runtime import Runtime
 from domain.commands import IdentityRef

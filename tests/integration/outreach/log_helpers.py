@@ -9,7 +9,8 @@ from itertools import count
 from typing import Any
 from uuid import UUID
 
-from api.bootstrap import build_runners, personal_data
+from api.bootstrap import personal_data
+from api.projection_wiring import build_runners
 from application.outreach.effectiveness import OutreachOutcomes
 from application.outreach.outreach import OutreachDesk
 from application.outreach.welcome import WelcomeQueue

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from api.bootstrap import build_runners, personal_data, use_cases
+from api.bootstrap import personal_data, use_cases
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from domain.lifecycle import Evidence, Stage
 from domain.lifecycle.stages import Assessment

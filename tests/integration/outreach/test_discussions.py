@@ -10,7 +10,8 @@ from uuid import UUID
 import pytest
 from eventsourcing.domain import CanCreateTimestamp
 
-from api.bootstrap import build_runners, use_cases
+from api.bootstrap import use_cases
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from domain.errors import InvalidField
 from domain.interactions.commands import RecordInteraction

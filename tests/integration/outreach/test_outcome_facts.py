@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from api.bootstrap import build_runners
+from api.projection_wiring import build_runners
 from application.runtime import Runtime
 from domain.lifecycle.stages import Stage
 from domain.outreach.outcomes import Outcome, OutreachFacts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from application.crypto import IdentityHasher
+from application.keyed_hashes import IdentityHasher
 from application.memory import InMemoryClaimStore, InMemoryKeyStore
 from domain.conduct import IllegalIncidentMove, IncidentStatus, IncidentVersionMismatch
 from domain.conduct import commands as cc

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from application.crypto import IdentityHasher
 from application.feedback.saving import MAX_ATTEMPTS
+from application.keyed_hashes import IdentityHasher
 from application.members.community import Community
 from application.memory import InMemoryClaimStore, InMemoryKeyStore
 from domain.errors import ConcurrentModification, VersionMismatch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from application.crypto import LookupHasher
+from application.keyed_hashes import LookupHasher
 from projections.cursors import InvalidCursor
 from projections.feedback.feed import decode_feed_cursor, encode_feed_cursor
 from projections.personal import words
