@@ -84,6 +84,10 @@ def test_settings(url: str, **overrides: object) -> Settings:
         "projection_poll_seconds": 0.2,
         # The suite sends requests far faster than any client; tests of the limits enable them.
         "rate_limits_enabled": False,
+        # Small pools: with a worker per core, every test's app, runtime and `crm` process
+        # share the server's 100 connections (the event store's pool opens its size at once).
+        "pool_size": 5,
+        "event_store_pool_size": 2,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

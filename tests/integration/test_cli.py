@@ -50,6 +50,9 @@ def crm_env(url: str, **extra: str) -> dict[str, str]:
         "CRM_SECRET_KEY": TEST_SECRET,
         "CRM_ENVIRONMENT": "test",
         "CRM_LOG_LEVEL": "warning",
+        # Small pools, as the tests' own settings (tests/conftest.py).
+        "CRM_POOL_SIZE": "5",
+        "CRM_EVENT_STORE_POOL_SIZE": "2",
         "PYTHONPATH": str(ROOT),
         **extra,
     }
