@@ -35,12 +35,12 @@ from tests.api.fuzzing import (
     variables,
 )
 
-# The fuzz has a budget of about 6,000 examples, shared by every operation: as the schema
-# grows, each operation gets fewer (never under 100 per mutation, 40 per query), so that
+# The fuzz has a budget of about 4,000 examples, shared by every operation: as the schema
+# grows, each operation gets fewer (never under 60 per mutation, 30 per query), so that
 # the suite keeps its 10 minutes. Derandomized: each run tries the same, boundary values first.
-EXAMPLES_BUDGET = 6_000
-MUTATION_EXAMPLES = max(100, EXAMPLES_BUDGET * 5 // 6 // len(operation_fields("mutation")))
-QUERY_EXAMPLES = max(40, EXAMPLES_BUDGET // 6 // len(operation_fields("query")))
+EXAMPLES_BUDGET = 4_000
+MUTATION_EXAMPLES = max(60, EXAMPLES_BUDGET * 5 // 6 // len(operation_fields("mutation")))
+QUERY_EXAMPLES = max(30, EXAMPLES_BUDGET // 6 // len(operation_fields("query")))
 
 FUZZ = settings(
     derandomize=True,
