@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -25,7 +25,8 @@ from domain.consent import (
 )
 from domain.consent.commands import Note, Version
 from domain.members.commands import MemberCommand
-from domain.moments import TimeBounds
+from domain.members.recorder import Recorder
+from domain.moments import DEFAULT_BOUNDS, TimeBounds
 
 
 class ConsentEvent(Aggregate.Event):
@@ -122,3 +123,25 @@ def _common(answer: Answer) -> dict[str, Any]:
         "recorded_with": answer.recorded_with,
         "note": answer.note,
     }
+
+
+class ConsentCommands(Recorder):
+    """Member's commands on its consents, refused once the member is erased."""
+
+    if TYPE_CHECKING:  # Member declares the events, each with its pinned topic
+        ConsentGiven: ClassVar[type[ConsentGivenEvent]]
+        ConsentWithdrawn: ClassVar[type[ConsentWithdrawnEvent]]
+
+    def give_consent(
+        self, answer: Answer, *, now: datetime, bounds: TimeBounds = DEFAULT_BOUNDS
+    ) -> None:
+        """Record consent given to a registered text."""
+        self._refuse_if_erased()
+        self.trigger_event(self.ConsentGiven, **given(answer, now=now, bounds=bounds))
+
+    def withdraw_consent(
+        self, answer: Answer, *, now: datetime, bounds: TimeBounds = DEFAULT_BOUNDS
+    ) -> None:
+        """Record consent withdrawn, whatever was on record before: the member said no."""
+        self._refuse_if_erased()
+        self.trigger_event(self.ConsentWithdrawn, **withdrawn(answer, now=now, bounds=bounds))

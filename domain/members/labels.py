@@ -6,9 +6,11 @@ are free labels. Member (domain/members/member.py) records these events.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from eventsourcing.domain import Aggregate
+
+from domain.members.recorder import Recorder
 
 
 class Labelled(Protocol):
@@ -63,3 +65,42 @@ class UnmarkedAsBotEvent(Aggregate.Event):
 
     def apply(self, aggregate: Labelled) -> None:
         aggregate.is_bot = False
+
+
+class LabelCommands(Recorder):
+    """Member's commands on its labels; setting what is already there records nothing."""
+
+    tags: list[str]
+    is_staff: bool
+    is_bot: bool
+    if TYPE_CHECKING:  # Member declares the events, each with its pinned topic
+        Tagged: ClassVar[type[TaggedEvent]]
+        Untagged: ClassVar[type[UntaggedEvent]]
+        MarkedAsStaff: ClassVar[type[MarkedAsStaffEvent]]
+        UnmarkedAsStaff: ClassVar[type[UnmarkedAsStaffEvent]]
+        MarkedAsBot: ClassVar[type[MarkedAsBotEvent]]
+        UnmarkedAsBot: ClassVar[type[UnmarkedAsBotEvent]]
+
+    def tag(self, tag: str) -> None:
+        """Put a label on the member; tagging twice changes nothing."""
+        self._refuse_if_erased()
+        if tag not in self.tags:
+            self.trigger_event(self.Tagged, tag=tag)
+
+    def untag(self, tag: str) -> None:
+        """Take a label off; removing an absent label changes nothing."""
+        self._refuse_if_erased()
+        if tag in self.tags:
+            self.trigger_event(self.Untagged, tag=tag)
+
+    def mark_as_staff(self, is_staff: bool) -> None:
+        """Set whether the member is staff; setting the current value changes nothing."""
+        self._refuse_if_erased()
+        if is_staff != self.is_staff:
+            self.trigger_event(self.MarkedAsStaff if is_staff else self.UnmarkedAsStaff)
+
+    def mark_as_bot(self, is_bot: bool) -> None:
+        """Set whether the account is a bot; setting the current value changes nothing."""
+        self._refuse_if_erased()
+        if is_bot != self.is_bot:
+            self.trigger_event(self.MarkedAsBot if is_bot else self.UnmarkedAsBot)

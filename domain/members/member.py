@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import IdentityNotLinked, MemberAlreadyLeft, MemberHasNotLeft, MemberIsErased
+from domain.errors import IdentityNotLinked, MemberIsErased
 from domain.members import consents, labels, merges
 from domain.members.identities import (
     HeldIdentity,
@@ -21,9 +21,8 @@ from domain.members.membership import (
     ERASED,
     LEFT,
     LeftEvent,
+    MembershipCommands,
     RejoinedEvent,
-    check_left_at,
-    check_rejoined_at,
 )
 from domain.members.profile import ProfileUpdatedEvent, effective_changes
 from domain.members.stage import StageChangedEvent, stage_change
@@ -36,8 +35,11 @@ if TYPE_CHECKING:
 __all__ = ["ACTIVE", "ERASED", "LEFT", "Member"]
 
 
-class Member(Aggregate):
-    """A person in the community, with identities across channels and a lifecycle."""
+class Member(Aggregate, labels.LabelCommands, MembershipCommands, consents.ConsentCommands):
+    """A person in the community, with identities across channels and a lifecycle.
+
+    The commands on labels, membership and consents are in those rules' modules (mixins).
+    """
 
     TOPIC = "crm.member.Member"
 
@@ -249,55 +251,6 @@ class Member(Aggregate):
         self.trigger_event(self.IdentityUnlinked, channel=channel, handle=held)
         return held
 
-    def tag(self, tag: str) -> None:
-        """Put a label on the member; tagging twice changes nothing."""
-        self._refuse_if_erased()
-        if tag not in self.tags:
-            self.trigger_event(self.Tagged, tag=tag)
-
-    def untag(self, tag: str) -> None:
-        """Take a label off; removing an absent label changes nothing."""
-        self._refuse_if_erased()
-        if tag in self.tags:
-            self.trigger_event(self.Untagged, tag=tag)
-
-    def mark_as_staff(self, is_staff: bool) -> None:
-        """Set whether the member is staff; setting the current value changes nothing."""
-        self._refuse_if_erased()
-        if is_staff != self.is_staff:
-            self.trigger_event(self.MarkedAsStaff if is_staff else self.UnmarkedAsStaff)
-
-    def mark_as_bot(self, is_bot: bool) -> None:
-        """Set whether the account is a bot; setting the current value changes nothing."""
-        self._refuse_if_erased()
-        if is_bot != self.is_bot:
-            self.trigger_event(self.MarkedAsBot if is_bot else self.UnmarkedAsBot)
-
-    def leave(
-        self,
-        *,
-        left_at: datetime,
-        reason: str | None,
-        now: datetime,
-        bounds: TimeBounds = DEFAULT_BOUNDS,
-    ) -> None:
-        """Record that the member left; leaving twice is refused."""
-        self._refuse_if_erased()
-        if self.status == LEFT:
-            raise MemberAlreadyLeft(self.id)
-        check_left_at(left_at, joined_at=self.joined_at, now=now, bounds=bounds)
-        self.trigger_event(self.Left, left_at=left_at, reason=reason)
-
-    def rejoin(
-        self, *, rejoined_at: datetime, now: datetime, bounds: TimeBounds = DEFAULT_BOUNDS
-    ) -> None:
-        """Record that a member who left came back."""
-        self._refuse_if_erased()
-        if self.status != LEFT:
-            raise MemberHasNotLeft(self.id)
-        check_rejoined_at(rejoined_at, left_at=self.left_at, now=now, bounds=bounds)
-        self.trigger_event(self.Rejoined, rejoined_at=rejoined_at)
-
     def change_stage(self, assessment: Assessment, effective_at: datetime) -> bool:
         """Record a new stage; the same stage again records nothing, so evaluating is idempotent."""
         if self.merged_into is not None:
@@ -310,22 +263,6 @@ class Member(Aggregate):
         )
         self.trigger_event(self.StageChanged, **change)
         return True
-
-    def give_consent(
-        self, answer: consents.Answer, *, now: datetime, bounds: TimeBounds = DEFAULT_BOUNDS
-    ) -> None:
-        """Record consent given to a registered text; refused once the member is erased."""
-        self._refuse_if_erased()
-        self.trigger_event(self.ConsentGiven, **consents.given(answer, now=now, bounds=bounds))
-
-    def withdraw_consent(
-        self, answer: consents.Answer, *, now: datetime, bounds: TimeBounds = DEFAULT_BOUNDS
-    ) -> None:
-        """Record consent withdrawn, whatever was on record before: the member said no."""
-        self._refuse_if_erased()
-        self.trigger_event(
-            self.ConsentWithdrawn, **consents.withdrawn(answer, now=now, bounds=bounds)
-        )
 
     def erase(self) -> None:
         """Erase the person's data; erasing is final (a merged member too)."""

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import InvalidField
+from domain.errors import InvalidField, MemberAlreadyLeft, MemberHasNotLeft
 from domain.lifecycle import Stage
-from domain.moments import TimeBounds
+from domain.members.recorder import Recorder
+from domain.moments import DEFAULT_BOUNDS, TimeBounds
 
 ACTIVE = "active"
 LEFT = "left"
@@ -77,3 +79,44 @@ class RejoinedEvent(Aggregate.Event):
 
     def apply(self, aggregate: Membership) -> None:
         record_rejoined(aggregate, self.rejoined_at)
+
+
+class MembershipCommands(Recorder):
+    """Member's commands on its membership: leaving, and coming back."""
+
+    joined_at: datetime
+    status: str
+    left_at: datetime | None
+    if TYPE_CHECKING:  # Member declares the events, each with its pinned topic
+
+        @property
+        def id(self) -> UUID:
+            """The member's id (the aggregate's)."""
+
+        Left: ClassVar[type[LeftEvent]]
+        Rejoined: ClassVar[type[RejoinedEvent]]
+
+    def leave(
+        self,
+        *,
+        left_at: datetime,
+        reason: str | None,
+        now: datetime,
+        bounds: TimeBounds = DEFAULT_BOUNDS,
+    ) -> None:
+        """Record that the member left; leaving twice is refused."""
+        self._refuse_if_erased()
+        if self.status == LEFT:
+            raise MemberAlreadyLeft(self.id)
+        check_left_at(left_at, joined_at=self.joined_at, now=now, bounds=bounds)
+        self.trigger_event(self.Left, left_at=left_at, reason=reason)
+
+    def rejoin(
+        self, *, rejoined_at: datetime, now: datetime, bounds: TimeBounds = DEFAULT_BOUNDS
+    ) -> None:
+        """Record that a member who left came back."""
+        self._refuse_if_erased()
+        if self.status != LEFT:
+            raise MemberHasNotLeft(self.id)
+        check_rejoined_at(rejoined_at, left_at=self.left_at, now=now, bounds=bounds)
+        self.trigger_event(self.Rejoined, rejoined_at=rejoined_at)
