@@ -14,15 +14,16 @@ from psycopg import sql
 from projections.engine import INITIAL_BACKOFF, MAX_BACKOFF, ProjectionRunner
 from projections.positions import EVENTS_TABLE
 from projections.runner_thread import RunnerThread
+from projections.skips import skip_past
 
 log = logging.getLogger(__name__)
 
 # Pages the worker applies at once, by default: each holds a pool connection meanwhile.
 DEFAULT_CONCURRENCY = 4
-# New events that hold none of a projection's topics move its position this much later,
-# in one page with whatever else came meanwhile: its rows have nothing to show sooner,
-# and under a steady stream of writes each projection would otherwise pay a transaction
-# for every notification. Waiting for the whole log (an export) waits this much longer.
+# New events that hold none of a projection's topics move its position at once, with the
+# others' in one statement (projections/skips.py). A projection that cannot move so (it
+# was behind, or in a page) catches up this much later, in one page with whatever else
+# came meanwhile: its rows have nothing to show sooner.
 IDLE_CATCH_UP_SECONDS = 0.1
 # The listener notices a stop, and wakes deferred runners, within this, whatever the poll.
 LISTEN_SLICE_SECONDS = 0.25
@@ -120,6 +121,8 @@ class ProjectionWorker:
             psycopg.connect(self.database_url, autocommit=True) as listener,
             psycopg.connect(self.database_url, autocommit=True) as reader,
         ):
+            # Its skips (projections/skips.py) are safe to lose in a crash: pages redo them.
+            reader.execute("SET synchronous_commit = off")
             # Read before listening: events committed in between are read at the first
             # notification, and the wake below catches every runner up anyway.
             last = _scalar(reader, HEAD)
@@ -144,7 +147,8 @@ class ProjectionWorker:
         return True
 
     def _route(self, reader: psycopg.Connection[Any], last: int) -> int:
-        """Wake the runners whose topics the new events hold, defer the others; the new last."""
+        """Wake the runners whose topics the new events hold, move the others past them (or
+        defer them); returns the new last."""
         row = reader.execute(NEW_TOPICS, (last, TOPICS_LIMIT), prepare=True).fetchone()
         if row is None or not row[1]:
             return last
@@ -155,9 +159,13 @@ class ProjectionWorker:
         new = frozenset(topics or ())
         woken = [t for t in self.threads if not t.runner.projection.topics.isdisjoint(new)]
         self._wake(woken)
+        idle = [t for t in self.threads if t not in woken]
+        moved = skip_past(reader, [t.runner for t in idle], last, newest)
         at = time.monotonic() + IDLE_CATCH_UP_SECONDS
-        for thread in self.threads:
-            if thread not in woken:
+        for thread in idle:
+            if thread.runner.name in moved:
+                self._deferred.pop(thread, None)
+            else:  # behind, or in a page: it catches up on its own, or when deferred
                 since, _ = self._deferred.get(thread, (at, 0))
                 self._deferred[thread] = (since, newest)
         return newest

@@ -101,7 +101,7 @@ def test_a_worker_with_a_very_long_poll_wakes_on_notifications(runtime: Runtime)
             assert change.position is not None
             assert watcher.wait_for("members", change.position, timeout=30)
         assert scalar(url, "SELECT count(*) FROM members") == 23
-        # Projections with none of the new events' topics move past them a moment later.
+        # Projections with none of the new events' topics move past them without a page.
         disclosures = next(r for r in runners if r.name == "disclosures")
         assert Member.Joined.TOPIC not in disclosures.projection.topics
         for runner in runners:
