@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,13 +231,16 @@ def open_runtime(bench: Bench) -> Any:
     return Runtime.start(settings)
 
 
-def catch_up_projections(bench: Bench) -> None:
-    """Bring every projection to the head of the log, so reads see the whole community."""
-    from api.projection_wiring import catch_up_all
+def catch_up_projections(bench: Bench, names: Collection[str] | None = None) -> None:
+    """Bring the named projections (default: all) to the head of the log, so reads see
+    the whole community."""
+    from api.projection_wiring import build_runners
 
     runtime = open_runtime(bench)
     try:
-        catch_up_all(runtime)
+        for runner in build_runners(runtime):
+            if names is None or runner.name in names:
+                runner.catch_up()
     finally:
         runtime.close()
 
