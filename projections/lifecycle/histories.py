@@ -14,7 +14,8 @@ from domain.lifecycle import History
 # Counted members (active, neither staff nor bots, joined by %(until)s), a page in member id
 # order or the members asked for, with their weighted interactions in (since, until] as two
 # arrays: microseconds since the Unix epoch (exact: extract gives a numeric) and weights,
-# oldest first. One aggregate per member (LATERAL) walks the member's index entries: a join
+# oldest first, both aggregated from one sorted subquery (an ORDER BY in each aggregate
+# sorts twice). One aggregate per member (LATERAL) walks the member's index entries: a join
 # of the whole page let the planner scan every interaction of the community for each page.
 # With %(settled)s, a rule version, members that rule holds inactive and who have not
 # interacted since are left out: nothing can change for them until they interact.
@@ -38,14 +39,16 @@ WITH chosen AS (
 SELECT c.member_id, c.joined_at, h.moments, h.weights
 FROM chosen c
 LEFT JOIN LATERAL (
-    SELECT array_agg((extract(epoch FROM i.occurred_at) * 1000000)::int8
-                     ORDER BY i.occurred_at, i.interaction_id) AS moments,
-        array_agg(k.weight ORDER BY i.occurred_at, i.interaction_id) AS weights
-    FROM member_interactions i
-    JOIN unnest(%(kinds)s::text[], %(weights)s::float8[]) AS k(kind, weight)
-        ON k.kind = i.kind AND k.weight > 0
-    WHERE i.member_id = ANY({person_c}) AND i.occurred_at <= %(until)s
-        AND (%(since)s::timestamptz IS NULL OR i.occurred_at > %(since)s)
+    SELECT array_agg(o.moment) AS moments, array_agg(o.weight) AS weights
+    FROM (
+        SELECT (extract(epoch FROM i.occurred_at) * 1000000)::int8 AS moment, k.weight
+        FROM member_interactions i
+        JOIN unnest(%(kinds)s::text[], %(weights)s::float8[]) AS k(kind, weight)
+            ON k.kind = i.kind AND k.weight > 0
+        WHERE i.member_id = ANY({person_c}) AND i.occurred_at <= %(until)s
+            AND (%(since)s::timestamptz IS NULL OR i.occurred_at > %(since)s)
+        ORDER BY i.occurred_at, i.interaction_id
+    ) AS o
 ) h ON true
 ORDER BY c.member_id
 """
@@ -54,6 +57,7 @@ _PERSON_OF = (
     " SELECT s.member_id FROM members s WHERE s.merged_into = {0}.member_id)"
 )
 _PERSON = {"person_m": _PERSON_OF.format("m"), "person_c": _PERSON_OF.format("c")}
+SORT_IN_MEMORY = "SET LOCAL work_mem = '32MB'"
 PAGE_OF_MEMBERS = HISTORIES.format(which="m.member_id > %(after)s", **_PERSON)
 THESE_MEMBERS = HISTORIES.format(which="m.member_id = ANY(%(ids)s)", **_PERSON)
 
@@ -104,8 +108,11 @@ class MemberHistories:
             "kinds": [kind.value for kind in kinds],
             "weights": [engagement.weights[kind] for kind in kinds],
         }
-        with self.pool.connection() as conn, conn.cursor(binary=True) as cursor:
-            rows = cursor.execute(query, params).fetchall()  # the query is a constant
+        with self.pool.connection() as conn, conn.transaction(), conn.cursor(binary=True) as cur:
+            # A long history's sort stays in memory, and one statement is not worth compiling.
+            cur.execute(SORT_IN_MEMORY)
+            cur.execute("SET LOCAL jit = off")
+            rows = cur.execute(query, params).fetchall()  # the query is a constant
         return [
             History(member_id, joined_at, tuple(moments or ()), tuple(weights or ()))
             for member_id, joined_at, moments, weights in rows
