@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -24,7 +24,9 @@ class StageMoves:
 
     def __init__(self) -> None:
         self.unsaved: dict[UUID, set[RowKey]] = defaultdict(set)
-        self.pending: list[dict[str, Any]] = []
+        # Net moves of stored rows per member, bucket and day: a member's changes in one
+        # page (an evaluation records several per member) sum before any row is read.
+        self.pending: Counter[tuple[UUID, int, date]] = Counter()
 
     def created(self, member_id: UUID, granularity: str, channel: str, period: date) -> None:
         """A member's row the page created (its stage bucket is the member's stage now)."""
@@ -38,15 +40,18 @@ class StageMoves:
             return
         for granularity, channel, period in self.unsaved.get(member_id, ()):
             rollups.move(granularity, channel, period, "stage", before, after, day)
-        self.pending.append({"m": member_id, "b": before, "a": after, "d": day})
+        self.pending[(member_id, before, day)] -= 1
+        self.pending[(member_id, after, day)] += 1
 
     def flush(self, cursor: Cursor[Any], rollups: Rollups) -> None:
         """The stored rows' moves, summed per bucket: run before the page's rows are saved,
         so the table holds exactly the rows each pending change found."""
-        if self.pending:
+        # Net zero moves stay: their rows are written (as zero deltas) whatever the page size.
+        moves = [{"m": m, "k": k, "n": n, "d": d} for (m, k, d), n in self.pending.items()]
+        if moves:
             for granularity, channel, period, bucket, day, n in cursor.execute(
-                STAGE_MOVES, (as_json(self.pending),)
+                STAGE_MOVES, (as_json(moves),)
             ):
                 rollups.add(granularity, channel, period, "stage", bucket, day, n)
-            self.pending.clear()
+        self.pending.clear()
         self.unsaved.clear()

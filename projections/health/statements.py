@@ -101,13 +101,19 @@ SELECT * FROM json_to_recordset(%s::json) AS r(d date, j int, l int)
 ON CONFLICT (day) DO UPDATE SET joined = h.joined + EXCLUDED.joined,
     left_ = h.left_ + EXCLUDED.left_
 """
-# Members' stage changes (from bucket b to a on day d) applied to their stored week and
-# month rows: the deltas to the 'stage' rollup, one row per bucket moved into or out of.
+# Members' net stage moves (n members into bucket k on day d, out of it when n < 0) applied
+# to their stored week and month rows: the deltas to the 'stage' rollup, one row per bucket
+# moved into or out of. Each member's rows are read once, whatever the number of buckets.
 STAGE_MOVES = """
-SELECT r.granularity, r.channel, r.period, x.bucket, t.d, sum(x.n)::int
-FROM json_to_recordset(%s::json) AS t(m uuid, b int, a int, d date)
-JOIN health_member_periods r ON r.member_id = t.m AND r.granularity <> 'day'
-CROSS JOIN LATERAL (VALUES (t.b, -1), (t.a, 1)) AS x(bucket, n)
+WITH moves AS MATERIALIZED (
+    SELECT * FROM json_to_recordset(%s::json) AS t(m uuid, k int, n int, d date)
+),
+member_rows AS MATERIALIZED (
+    SELECT r.member_id, r.granularity, r.channel, r.period FROM health_member_periods r
+    WHERE r.member_id IN (SELECT m FROM moves) AND r.granularity <> 'day'
+)
+SELECT r.granularity, r.channel, r.period, t.k, t.d, sum(t.n)::int
+FROM moves t JOIN member_rows r ON r.member_id = t.m
 GROUP BY 1, 2, 3, 4, 5
 """
 # A member's week and month rows (all channels and per channel), with their buckets.

@@ -78,7 +78,8 @@ def change_stage(runtime: Runtime, member: object, stage: Stage) -> None:
 
 def late_community(runtime: Runtime, clock: Clock) -> None:
     """The community, and: several members' days recorded late, some days after a later
-    one and on the same recorded day as another member's, between changes of stage."""
+    one and on the same recorded day as another member's, between changes of stage (three
+    of them in a row, on one day)."""
     members = community(runtime, clock)
     hank, ivy = join(runtime, "Hank"), join(runtime, "Ivy")
     clock.on(date(2026, 4, 13))
@@ -90,6 +91,8 @@ def late_community(runtime: Runtime, clock: Clock) -> None:
     record(runtime, hank, "2026-02-02T10:00:00")
     record(runtime, ivy, "2026-01-12T10:00:00")
     record(runtime, members["bob"], "2026-01-20T10:00:00", "github")
+    change_stage(runtime, ivy, Stage.ACTIVE)
+    change_stage(runtime, ivy, Stage.AT_RISK)  # and back: changes that cancel out
     change_stage(runtime, ivy, Stage.ACTIVE)
     clock.on(date(2026, 4, 16))
     record(runtime, hank, "2026-03-09T10:00:00", "github")
