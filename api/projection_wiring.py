@@ -137,6 +137,8 @@ def erasure_compactor(runtime: Runtime) -> ErasureCompactor:
 
 
 def catch_up_all(runtime: Runtime) -> None:
-    """Bring every projection to the head of the log, in this process."""
-    for runner in build_runners(runtime):
+    """Bring every projection to the head of the log, in this process, in catch-up pages."""
+    for runner in build_runners(
+        runtime, batch_size=runtime.settings.projection_catch_up_batch_size
+    ):
         runner.catch_up()

@@ -79,6 +79,10 @@ class Settings(
     # 5 s ended bulk imports on a loaded machine between two statements of one batch.
     idle_in_transaction_seconds: int = Field(default=60, ge=1, le=3600)
     projection_batch_size: int = Field(default=500, ge=1, le=20_000)
+    # The catch-ups a command runs in its own process before or after bulk work (crm
+    # evaluate, imports, reports): larger pages write each shared rollup row once for more
+    # events (health after an evaluation: 3,500 -> 5,200 events/s at 0.1 scale).
+    projection_catch_up_batch_size: int = Field(default=2_500, ge=1, le=20_000)
     projection_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     # Failures in a row of one page before its poison events are parked (projections/engine.py).
     projection_max_attempts: int = Field(default=3, ge=1, le=100)
