@@ -12,6 +12,7 @@ from application.interactions.queued import QueuedInteractions
 from application.interactions.record import RecordInteractions
 from application.members.queued import QueuedMemberCommands
 from application.runtime import Runtime
+from projections.catch_ups import catch_up_together
 from projections.compaction import ErasureCompactor
 from projections.engine import ProjectionRunner
 from projections.feedback.voice import VoiceRefresh
@@ -137,8 +138,7 @@ def erasure_compactor(runtime: Runtime) -> ErasureCompactor:
 
 
 def catch_up_all(runtime: Runtime) -> None:
-    """Bring every projection to the head of the log, in this process, in catch-up pages."""
-    for runner in build_runners(
-        runtime, batch_size=runtime.settings.projection_catch_up_batch_size
-    ):
-        runner.catch_up()
+    """Bring every projection to the head of the log, in this process, in catch-up pages,
+    two projections at a time."""
+    batch_size = runtime.settings.projection_catch_up_batch_size
+    catch_up_together(build_runners(runtime, batch_size=batch_size))

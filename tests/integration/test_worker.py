@@ -17,6 +17,7 @@ from application.members.demo import seed_demo
 from application.runtime import Runtime
 from domain.members import commands as cmd
 from domain.members.member import Member
+from projections.catch_ups import catch_up_together
 from projections.engine import ProjectionRunner
 from projections.positions import PositionWatcher, head_of_log, lags
 from projections.runner_thread import RunnerThread
@@ -332,4 +333,19 @@ def test_a_settling_projection_applies_a_burst_in_few_pages(runtime: Runtime) ->
     # The first wake waits a second: the commits meanwhile share its page (or two,
     # should the last come as it ends). Without the wait, each commit has a page.
     assert 1 <= settling.pages - before <= 2
+    assert_counted_exactly_once(url)
+
+
+def test_projections_caught_up_together_all_run_and_the_failure_is_raised(
+    runtime: Runtime,
+) -> None:
+    url = runtime.database_url
+    create_counting_tables(url)
+    seed_demo(runtime.community, 30, interactions=False)
+    failing = counting_runner(runtime, AlwaysFailing(), batch_size=BATCH)
+    healthy = counting_runner(runtime, batch_size=BATCH)
+    with pytest.raises(ProjectionCrash):
+        catch_up_together([failing, healthy])
+    # The healthy one ran to the head all the same, each event once.
+    assert healthy.position == head_of_log(runtime.pool)
     assert_counted_exactly_once(url)
