@@ -16,7 +16,7 @@ from api.cli import parked
 from api.cli.common import app, console, load_settings
 from api.projection_wiring import build_runners
 from application.runtime import Runtime
-from application.statistics import refresh_statistics
+from application.statistics import vacuum_and_analyze
 from domain.interactions.interaction import Interaction
 from projections.parking import parked_counts
 from projections.positions import head_of_log, lags
@@ -115,7 +115,7 @@ def _rebuild_here(runtime: Runtime, name: str, head: int) -> None:
         while consumed := runner.run_page_retrying(REBUILD_BATCH):
             progress.advance(task, consumed)
         progress.update(task, completed=head or 1)
-    refresh_statistics(runtime.pool, runner.projection.tables)
+    vacuum_and_analyze(runtime.pool, runner.projection.tables)
 
 
 def _rebuild_side_by_side(runtime: Runtime, names: list[str], head: int) -> None:
@@ -160,7 +160,7 @@ def rebuild_projection(database_url: str, name: str) -> int:
         runner = next(r for r in build_runners(runtime) if r.name == name)
         runner.reset(replay=True)
         consumed = runner.catch_up(REBUILD_BATCH, retrying=True)
-        refresh_statistics(runtime.pool, runner.projection.tables)
+        vacuum_and_analyze(runtime.pool, runner.projection.tables)
         # Which projection holds a rebuild of everything back: each one's own time.
         log.info("rebuilt %s in %.1f s", name, time.monotonic() - started)
         return consumed
