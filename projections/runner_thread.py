@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from contextlib import nullcontext
 
 import psycopg
 
@@ -29,15 +28,12 @@ class RunnerThread(threading.Thread):
         slots: threading.Semaphore,
         stopping: threading.Event,
         poll_seconds: float,
-        turns: threading.Semaphore | None = None,
     ) -> None:
         super().__init__(name=f"projection-{runner.name}", daemon=True)
         self.runner = runner
         self.slots = slots
         self.stopping = stopping
         self.poll_seconds = poll_seconds
-        # Shared by the settling projections, whose pages take turns (see the worker).
-        self.turns = turns
         # Set by the worker's listener when new events hold this projection's topics.
         self.wake = threading.Event()
         # Failures in a row, of the projection or of the database; 0 when it last succeeded.
@@ -67,7 +63,7 @@ class RunnerThread(threading.Thread):
         self.wake.clear()
         try:
             while not self.stopping.is_set():
-                with self.turns or nullcontext(), self.slots:
+                with self.slots:
                     consumed = self.runner.run_page()
                 if consumed < self.runner.batch_size:
                     break  # at the head of the log when the page was read

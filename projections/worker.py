@@ -82,17 +82,8 @@ class ProjectionWorker:
     def run(self) -> None:
         """Follow the log until stopped: the runners in their threads, the listener in this one."""
         slots = threading.BoundedSemaphore(self.concurrency)
-        # The settling projections' pages are the large ones: two at once would take both
-        # cores of a small machine from the views that follow the log at once.
-        turns = threading.BoundedSemaphore(1)
         self.threads = [
-            RunnerThread(
-                r,
-                slots=slots,
-                stopping=self.stopping,
-                poll_seconds=self.poll_seconds,
-                turns=turns if r.projection.settle_seconds else None,
-            )
+            RunnerThread(r, slots=slots, stopping=self.stopping, poll_seconds=self.poll_seconds)
             for r in self.runners
         ]
         helpers: list[threading.Thread] = [*self.threads]
