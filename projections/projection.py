@@ -40,11 +40,6 @@ def notification_ids(events: Sequence[Any]) -> list[int]:
     return list(found)
 
 
-# The settle of read models that show periods or lists worked through in hours: enough for
-# a page to gather a burst of events, short enough that no one sees it.
-PERIOD_SETTLE_SECONDS = 0.25
-
-
 class Projection(ABC):
     """A read model: applies events to its own tables, inside the engine's transaction."""
 
@@ -65,10 +60,6 @@ class Projection(ABC):
     # Its commits are announced for live updates (projections/live.py): only the read
     # models that GraphQL subscriptions follow pay for the NOTIFY.
     announced: ClassVar[bool] = False
-    # How long the worker lets new events gather before a page applies them (0: at once).
-    # Read models of periods (weeks, months) show nothing different a moment later, and one
-    # page for many events leaves the cores to the views that must follow at once.
-    settle_seconds: ClassVar[float] = 0.0
 
     @abstractmethod
     def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:

@@ -41,15 +41,13 @@ class RunnerThread(threading.Thread):
 
     def run(self) -> None:
         """Catch up, then wait for a wake or the poll; until the worker stops."""
-        settle = self.runner.projection.settle_seconds
         while not self.stopping.is_set():
             pause = self.catch_up()
             if pause:
                 # A wake during the pause is kept: the retry comes at its end, not sooner.
                 self.stopping.wait(pause)
-            elif self.wake.wait(self.poll_seconds) and settle:
-                # Woken by new events: those that follow soon join them in one page.
-                self.stopping.wait(settle)
+            else:
+                self.wake.wait(self.poll_seconds)
 
     def catch_up(self) -> float:
         """Apply pages until one is not full; returns the pause before the next try (0: none).

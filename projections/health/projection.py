@@ -17,15 +17,13 @@ from projections.health.replay_plain import stage_plain
 from projections.health.replay_staging import ReplayStaging, reserve
 from projections.merge_runs import runs_between
 from projections.plain_events import LogSpan, spans_between
-from projections.projection import PERIOD_SETTLE_SECONDS, Projection, notification_ids
+from projections.projection import Projection, notification_ids
 
 
 class HealthProjection(Projection):
     """Active, new and interaction counts per period, as known on each recorded day."""
 
     name: ClassVar[str] = "health"
-    # Its readers look at weeks and months: pages a quarter of a second apart lose them nothing.
-    settle_seconds: ClassVar[float] = PERIOD_SETTLE_SECONDS
     tables: ClassVar[tuple[str, ...]] = (*READ_MODEL, *STAGING)
     # A rebuild stages the log (nothing to strip: the staging tables have no index) and
     # fills every table set-based at the end (projections/health/replay.py).

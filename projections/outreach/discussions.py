@@ -21,7 +21,7 @@ from psycopg import Cursor
 from domain.interactions.interaction import Interaction, InteractionKind
 from domain.members.member import Member
 from projections.personal import seal_value
-from projections.projection import PERIOD_SETTLE_SECONDS, SealingProjection
+from projections.projection import SealingProjection
 
 # A thread's first message summary, sealed under its author's key, bound to its interaction.
 SUMMARY = "discussion_threads.summary"
@@ -101,8 +101,6 @@ class DiscussionsProjection(SealingProjection):
     """The rollups topDiscussions reads: the period's rows (thread, day, member), not the log."""
 
     name: ClassVar[str] = "discussions"
-    # topDiscussions ranks a period's threads: a quarter of a second changes no ranking.
-    settle_seconds: ClassVar[float] = PERIOD_SETTLE_SECONDS
     tables: ClassVar[tuple[str, ...]] = (
         "discussion_threads",
         "discussion_days",

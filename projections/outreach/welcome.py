@@ -19,7 +19,7 @@ from domain.members.member import Member
 from domain.outreach.outreach import OutreachPurpose, OutreachRecorded
 from domain.outreach.welcome import counts_as_first_interaction, counts_as_staff_reply
 from projections.plain_events import PLAIN_INTERACTIONS, LogSpan, spans_between
-from projections.projection import PERIOD_SETTLE_SECONDS, Projection
+from projections.projection import Projection
 
 PAGE = "json_to_recordset(%s::json) AS p(i uuid, m uuid, c text, t text, o timestamptz)"
 # A rebuild's interactions of a span, straight from the log, as _interactions filters them.
@@ -99,8 +99,6 @@ class OutreachWelcomeProjection(Projection):
     first is read, sealed, from the interactions read model by the queue's reader)."""
 
     name: ClassVar[str] = "outreach_welcome"
-    # Newcomers are welcomed within hours: a quarter of a second is nothing to them.
-    settle_seconds: ClassVar[float] = PERIOD_SETTLE_SECONDS
     tables: ClassVar[tuple[str, ...]] = ("outreach_newcomers",)
     topics: ClassVar[frozenset[str]] = frozenset(
         {

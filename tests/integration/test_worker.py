@@ -295,47 +295,6 @@ def test_a_worker_that_loses_the_database_reconnects(runtime: Runtime) -> None:
     assert_counted_exactly_once(url)
 
 
-class Settling(CountingProjection):
-    """A counting projection that lets new events gather before a page, counting pages."""
-
-    settle_seconds: ClassVar[float] = 1.0
-
-    def __init__(self) -> None:
-        self.pages = 0
-
-    def apply(self, cursor: Cursor[Any], events: Sequence[Any]) -> None:
-        """Count the page, then the events."""
-        self.pages += 1
-        super().apply(cursor, events)
-
-
-def test_a_settling_projection_applies_a_burst_in_few_pages(runtime: Runtime) -> None:
-    url = runtime.database_url
-    create_counting_tables(url)
-    watcher = PositionWatcher(runtime.pool)
-    settling = Settling()
-    runner = counting_runner(runtime, settling, batch_size=BATCH)
-    runner.watcher = watcher
-    # Only notifications can wake it: a poll would come after an hour.
-    worker = ProjectionWorker(url, [runner], poll_seconds=3600)
-    worker.start()
-    try:
-        wait_until(lambda: listeners(url) == 1)
-        assert watcher.wait_for("counting", head_of_log(runtime.pool), timeout=30)
-        before = settling.pages
-        last = None
-        for number in range(8):  # eight commits, each notified, well within a second
-            last = runtime.community.join_member(cmd.JoinMember(display_name=f"Burst {number}"))
-        assert last is not None and last.position is not None
-        assert watcher.wait_for("counting", last.position, timeout=30)
-    finally:
-        stop_worker(worker, url)
-    # The first wake waits a second: the commits meanwhile share its page (or two,
-    # should the last come as it ends). Without the wait, each commit has a page.
-    assert 1 <= settling.pages - before <= 2
-    assert_counted_exactly_once(url)
-
-
 def test_projections_caught_up_together_all_run_and_the_failure_is_raised(
     runtime: Runtime,
 ) -> None:
