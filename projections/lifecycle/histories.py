@@ -14,9 +14,10 @@ from domain.lifecycle import History
 # Counted members (active, neither staff nor bots, joined by %(until)s), a page in member id
 # order or the members asked for, with their weighted interactions in (since, until] as two
 # arrays: microseconds since the Unix epoch (exact: extract gives a numeric) and weights,
-# oldest first, both aggregated from one sorted subquery (an ORDER BY in each aggregate
-# sorts twice). One aggregate per member (LATERAL) walks the member's index entries: a join
-# of the whole page let the planner scan every interaction of the community for each page.
+# oldest first (each aggregate orders its own input: the order of a sorted subquery is
+# not guaranteed to reach an aggregate). One aggregate per member (LATERAL) walks the
+# member's index entries: a join of the whole page let the planner scan every interaction
+# of the community for each page.
 # With %(settled)s, a rule version, members that rule holds inactive and who have not
 # interacted since are left out: nothing can change for them until they interact.
 # A member's history is the person's: its own interactions and those of the members merged
@@ -39,16 +40,14 @@ WITH chosen AS (
 SELECT c.member_id, c.joined_at, h.moments, h.weights
 FROM chosen c
 LEFT JOIN LATERAL (
-    SELECT array_agg(o.moment) AS moments, array_agg(o.weight) AS weights
-    FROM (
-        SELECT (extract(epoch FROM i.occurred_at) * 1000000)::int8 AS moment, k.weight
-        FROM member_interactions i
-        JOIN unnest(%(kinds)s::text[], %(weights)s::float8[]) AS k(kind, weight)
-            ON k.kind = i.kind AND k.weight > 0
-        WHERE i.member_id = ANY({person_c}) AND i.occurred_at <= %(until)s
-            AND (%(since)s::timestamptz IS NULL OR i.occurred_at > %(since)s)
-        ORDER BY i.occurred_at, i.interaction_id
-    ) AS o
+    SELECT array_agg((extract(epoch FROM i.occurred_at) * 1000000)::int8
+                     ORDER BY i.occurred_at, i.interaction_id) AS moments,
+        array_agg(k.weight ORDER BY i.occurred_at, i.interaction_id) AS weights
+    FROM member_interactions i
+    JOIN unnest(%(kinds)s::text[], %(weights)s::float8[]) AS k(kind, weight)
+        ON k.kind = i.kind AND k.weight > 0
+    WHERE i.member_id = ANY({person_c}) AND i.occurred_at <= %(until)s
+        AND (%(since)s::timestamptz IS NULL OR i.occurred_at > %(since)s)
 ) h ON true
 ORDER BY c.member_id
 """
