@@ -134,7 +134,8 @@ FROM (SELECT member_id FROM bench_health_people
 """
 # Every index of member_interactions, dropped before the rows go in and built once after.
 _INTERACTION_INDEXES = {
-    "member_interactions_member_idx": "(member_id, occurred_at DESC, interaction_id DESC)",
+    "member_interactions_member_idx": "(member_id, occurred_at DESC, interaction_id DESC)"
+    " INCLUDE (kind)",
     "member_interactions_thread_idx": "(thread_ref) WHERE thread_ref IS NOT NULL",
 }
 

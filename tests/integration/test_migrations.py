@@ -7,8 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
+from psycopg.types.json import Jsonb
 
 from application.migrations import (
+    Migration,
     MigrationError,
     apply_migrations,
     available_migrations,
@@ -195,3 +197,36 @@ def test_a_failing_migration_leaves_no_trace_and_is_applied_once_fixed(
     assert apply_migrations(empty_database) == names[4:]
     assert [name for _, name, _ in recorded(empty_database)] == names
     assert public_tables(empty_database) == EXPECTED_TABLES
+
+
+def _kind_in_member_index() -> Migration:
+    return next(m for m in available_migrations() if m.version == 39)
+
+
+def test_the_member_index_of_interactions_holds_the_kind(database: str) -> None:
+    definition = scalar(
+        database,
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'member_interactions_member_idx'",
+    )
+    assert definition.endswith("(member_id, occurred_at DESC, interaction_id DESC) INCLUDE (kind)")
+
+
+def test_a_rebuild_in_progress_gets_the_kind_in_the_index_it_will_build(database: str) -> None:
+    """An engagement rebuild that dropped the index keeps its definition to build it at the
+    end: the migration changes that definition rather than building the index under it."""
+    old = (
+        "CREATE INDEX member_interactions_member_idx ON public.member_interactions"
+        " USING btree (member_id, occurred_at DESC, interaction_id DESC)"
+    )
+    execute(database, "DROP INDEX member_interactions_member_idx")
+    execute(
+        database,
+        "INSERT INTO projection_positions (name, position, replay) VALUES ('engagement', 0, %s)"
+        " ON CONFLICT (name) DO UPDATE SET replay = EXCLUDED.replay",
+        (Jsonb({"indexes": [old], "constraints": []}),),
+    )
+    execute(database, _kind_in_member_index().sql)
+    found = "SELECT count(*) FROM pg_indexes WHERE indexname = 'member_interactions_member_idx'"
+    assert scalar(database, found) == 0
+    kept = scalar(database, "SELECT replay FROM projection_positions WHERE name = 'engagement'")
+    assert kept["indexes"] == [old + " INCLUDE (kind)"]
