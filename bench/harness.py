@@ -235,12 +235,12 @@ def catch_up_projections(bench: Bench, names: Collection[str] | None = None) -> 
     """Bring the named projections (default: all) to the head of the log, so reads see
     the whole community."""
     from api.projection_wiring import build_runners
+    from projections.catch_ups import catch_up_together
 
     runtime = open_runtime(bench)
     try:
-        for runner in build_runners(runtime):
-            if names is None or runner.name in names:
-                runner.catch_up()
+        runners = build_runners(runtime, batch_size=runtime.settings.projection_catch_up_batch_size)
+        catch_up_together([r for r in runners if names is None or r.name in names])
     finally:
         runtime.close()
 

@@ -56,7 +56,7 @@ _PERSON_OF = (
     " SELECT s.member_id FROM members s WHERE s.merged_into = {0}.member_id)"
 )
 _PERSON = {"person_m": _PERSON_OF.format("m"), "person_c": _PERSON_OF.format("c")}
-SORT_IN_MEMORY = "SET LOCAL work_mem = '32MB'"
+SORT_IN_MEMORY_UNCOMPILED = "SET LOCAL work_mem = '32MB'; SET LOCAL jit = off"
 PAGE_OF_MEMBERS = HISTORIES.format(which="m.member_id > %(after)s", **_PERSON)
 THESE_MEMBERS = HISTORIES.format(which="m.member_id = ANY(%(ids)s)", **_PERSON)
 
@@ -108,9 +108,9 @@ class MemberHistories:
             "weights": [engagement.weights[kind] for kind in kinds],
         }
         with self.pool.connection() as conn, conn.transaction(), conn.cursor(binary=True) as cur:
-            # A long history's sort stays in memory, and one statement is not worth compiling.
-            cur.execute(SORT_IN_MEMORY)
-            cur.execute("SET LOCAL jit = off")
+            # A long history's sort stays in memory, and one statement is not worth compiling
+            # (both settings in one round trip: unprepared and without parameters).
+            conn.execute(SORT_IN_MEMORY_UNCOMPILED, prepare=False)
             rows = cur.execute(query, params).fetchall()  # the query is a constant
         return [
             History(member_id, joined_at, tuple(moments or ()), tuple(weights or ()))
