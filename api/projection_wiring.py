@@ -3,7 +3,7 @@ commit settles before answering (their use cases are built in api/bootstrap.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from api.bootstrap import candidacy, personal_data, program_desk
 from application.ambassadors.candidacy import CandidacySchedule
@@ -24,10 +24,17 @@ from projections.registry import all_projections
 from projections.worker import ProjectionWorker
 
 
-def projection_worker(runtime: Runtime, watcher: PositionWatcher | None = None) -> ProjectionWorker:
-    """Every projection following the log; its maintenance, each job when due: the erasure
-    compaction, feedback's voice recomputed from the members' engagement, the ambassadors'
-    unrenewed terms expired, and the ambassador candidacy evaluated."""
+def projection_worker(
+    runtime: Runtime,
+    watcher: PositionWatcher | None = None,
+    *,
+    names: Collection[str] | None = None,
+    maintain: bool = True,
+) -> ProjectionWorker:
+    """The projections (all, or those in `names`) following the log; when `maintain`, the
+    maintenance too, each job when due: the erasure compaction, feedback's voice recomputed
+    from the members' engagement, the ambassadors' unrenewed terms expired, and the
+    ambassador candidacy evaluated."""
     jobs = (
         erasure_compactor(runtime).run_if_due,
         VoiceRefresh(runtime.pool, runtime.settings.feedback_voice_refresh_seconds).run_if_due,
@@ -44,11 +51,12 @@ def projection_worker(runtime: Runtime, watcher: PositionWatcher | None = None) 
     def maintenance() -> None:
         run_each(jobs)
 
+    runners = build_runners(runtime, watcher)
     return ProjectionWorker(
         runtime.database_url,
-        build_runners(runtime, watcher),
+        [runner for runner in runners if names is None or runner.name in names],
         poll_seconds=runtime.settings.projection_poll_seconds,
-        maintenance=maintenance,
+        maintenance=maintenance if maintain else None,
         # Half the pool: `crm serve` answers requests on the other half meanwhile.
         concurrency=max(1, runtime.settings.pool_size // 2),
     )

@@ -170,21 +170,57 @@ def migrate() -> None:
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            help="Run just this projection (repeatable), in a process of its own beside the"
+            " worker that runs the rest with --skip; that one keeps the maintenance jobs and"
+            " the evaluation schedule.",
+        ),
+    ] = None,
+    skip: Annotated[
+        list[str] | None,
+        typer.Option("--skip", help="Run every projection but this one (repeatable)."),
+    ] = None,
+) -> None:
     """Run the projections in the foreground until stopped (SIGINT or SIGTERM)."""
+    names = _worker_projections(only or [], skip or [])
     settings = load_settings()
     runtime = Runtime.start(settings)
-    follower = projection_worker(runtime)
+    # A worker of chosen projections leaves the jobs to the one that runs the rest, so
+    # that each job has one runner however many workers share the projections.
+    maintain = not only
+    follower = projection_worker(runtime, names=names, maintain=maintain)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: follower.stopping.set())
-    schedule = evaluation_schedule(runtime, settings.evaluation_interval_seconds)
-    console.print(f"projecting {', '.join(projection_names())}; Ctrl-C stops")
+    schedule = evaluation_schedule(runtime, settings.evaluation_interval_seconds if maintain else 0)
+    console.print(f"projecting {', '.join(names)}; Ctrl-C stops")
     schedule.start()
     try:
         follower.run()
     finally:
         schedule.stop()
         runtime.close()
+
+
+def _worker_projections(only: list[str], skip: list[str]) -> list[str]:
+    """The projections a worker runs: all, those named by --only, or all but --skip."""
+    if only and skip:
+        raise typer.BadParameter("give --only or --skip, not both", param_hint="--only")
+    known = projection_names()
+    for name, hint in [*((n, "--only") for n in only), *((n, "--skip") for n in skip)]:
+        if name not in known:
+            raise typer.BadParameter(
+                f"unknown projection {name!r}; known: {', '.join(known)}", param_hint=hint
+            )
+    if only:
+        return [name for name in known if name in only]
+    names = [name for name in known if name not in skip]
+    if not names:
+        raise typer.BadParameter("--skip leaves no projection to run", param_hint="--skip")
+    return names
 
 
 @app.command()
