@@ -33,6 +33,8 @@ FULL_SECONDS = 30.0
 # One small batch per tick; a late tick writes what the schedule owes, up to MAX_BATCH.
 TICK_SECONDS = 0.005
 MAX_BATCH = 200
+# The projection the split measure gives a worker process of its own.
+SPLIT = "engagement"
 TARGET_P50_MS = 10.0
 TARGET_P99_MS = 100.0
 TARGET_PEAK_RSS_MB = 300.0
@@ -46,24 +48,41 @@ SWITCH_INTERVAL = 0.0002
 MEMBER_SAMPLE = 10_000
 
 
-def run(bench: Bench) -> dict[str, Any]:
-    """Follow a steady write rate with `crm worker`; latency to `engagement` vs the floor."""
+def run(bench: Bench, *, split: bool = False) -> dict[str, Any]:
+    """Follow a steady write rate with `crm worker`; latency to `engagement` vs the floor.
+
+    With `split`, `engagement` has a worker process of its own (`crm worker --only
+    engagement`) beside one running the rest (`--skip engagement`), as README's
+    production serving allows.
+    """
     seconds = QUICK_SECONDS if bench.quick else FULL_SECONDS
     # Other work on the machine shows up as lag: say how busy it was before we began.
     load = os.getloadavg()[0]
-    worker = Service(bench, "worker", name="lag-worker").start()
+    commands = (
+        [("worker", "--only", SPLIT), ("worker", "--skip", SPLIT)] if split else [("worker",)]
+    )
+    workers = [Service(bench, *args, name=f"lag-worker-{n}") for n, args in enumerate(commands)]
     try:
-        _wait_following(bench, worker)
+        for worker in workers:
+            worker.start()
+        _wait_following(bench, workers)
         members = _member_ids(bench)
-        writes, observer, elapsed = _measure(bench, worker, members, seconds)
+        writes, observer, elapsed = _measure(bench, workers, members, seconds)
     finally:
-        worker.stop()
-    result = _report(bench, writes, observer, elapsed, worker.peak_rss_mb)
-    return {**result, "load_average_1m_before": round(load, 2), "cpus": os.cpu_count()}
+        for worker in workers:
+            worker.stop()
+    peak = max(worker.peak_rss_mb for worker in workers)
+    result = _report(bench, writes, observer, elapsed, peak)
+    return {
+        **result,
+        "worker_processes": [" ".join(args) for args in commands],
+        "load_average_1m_before": round(load, 2),
+        "cpus": os.cpu_count(),
+    }
 
 
-def _wait_following(bench: Bench, worker: Service) -> None:
-    """Block until the worker listens for new events and every projection is at the head.
+def _wait_following(bench: Bench, workers: list[Service]) -> None:
+    """Block until the workers listen for new events and every projection is at the head.
 
     Positions alone say nothing here: the log was caught up before the worker started.
     """
@@ -71,7 +90,8 @@ def _wait_following(bench: Bench, worker: Service) -> None:
     deadline = time.monotonic() + CATCH_UP_TIMEOUT
     with bench.connect() as conn:
         while True:
-            worker.check_alive()
+            for worker in workers:
+                worker.check_alive()
             listening = conn.execute(
                 "SELECT count(*) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND query ILIKE 'LISTEN%community_events%'"
@@ -85,12 +105,12 @@ def _wait_following(bench: Bench, worker: Service) -> None:
                     (names,),
                 ).fetchall()
             )
-            if listening and all(positions.get(name) == head for name in names):
+            if listening >= len(workers) and all(positions.get(n) == head for n in names):
                 return
             if time.monotonic() > deadline:
                 raise RuntimeError(
                     f"worker not following (listening: {listening}, head {head}: {positions}):\n"
-                    + worker.log.read_text()[-4000:]
+                    + _logs(workers)
                 )
             time.sleep(0.1)
 
@@ -108,7 +128,7 @@ def _member_ids(bench: Bench) -> list[UUID]:
 
 
 def _measure(
-    bench: Bench, worker: Service, members: list[UUID], seconds: float
+    bench: Bench, workers: list[Service], members: list[UUID], seconds: float
 ) -> tuple[list[Write], Observer, float]:
     """Write at the steady rate with the observer running; wait until all is visible."""
     runtime = open_runtime(bench)
@@ -118,9 +138,9 @@ def _measure(
     try:
         observer.start()
         warm_up, _ = _write_steadily(runtime, members, WARM_UP_SECONDS)
-        _settle(observer, worker, warm_up)
+        _settle(observer, workers, warm_up)
         writes, elapsed = _write_steadily(runtime, members, seconds)
-        _settle(observer, worker, writes)
+        _settle(observer, workers, writes)
     finally:
         observer.stop()
         sys.setswitchinterval(switch_interval)
@@ -128,16 +148,20 @@ def _measure(
     return writes, observer, elapsed
 
 
-def _settle(observer: Observer, worker: Service, writes: list[Write]) -> None:
+def _settle(observer: Observer, workers: list[Service], writes: list[Write]) -> None:
     """Wait until every projection was seen past these writes; fail if it never is."""
     last = max(w.position for w in writes)
-    if not observer.wait_for(last, SETTLE_TIMEOUT):
+    reached = observer.wait_for(last, SETTLE_TIMEOUT)
+    for worker in workers:
         worker.check_alive()
+    if not reached:
         seen = {name: track.last for name, track in observer.tracks.items()}
-        raise RuntimeError(
-            f"projections never reached {last} (seen {seen}):\n" + worker.log.read_text()[-4000:]
-        )
-    worker.check_alive()
+        raise RuntimeError(f"projections never reached {last} (seen {seen}):\n" + _logs(workers))
+
+
+def _logs(workers: list[Service]) -> str:
+    """The end of each worker's log, for an error message."""
+    return "\n".join(worker.log.read_text()[-4000:] for worker in workers)
 
 
 def _write_steadily(runtime: Any, members: list[UUID], seconds: float) -> tuple[list[Write], float]:

@@ -262,6 +262,8 @@ SECTIONS: dict[str, Section] = {
     "reads": lambda bench, _: reads.run(bench),
     "commands": lambda bench, _: commands.run(bench),
     "lag": lambda bench, _: lag.run(bench),
+    # The same, with `engagement` in a worker process of its own beside the rest.
+    "lag_split": lambda bench, _: lag.run(bench, split=True),
 }
 
 
