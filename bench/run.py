@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -33,6 +32,7 @@ from application.synthetic import Shape, ingestion_records
 from bench import commands, ingest, lag, reads, rebuild
 from bench.generate import write_ndjson
 from bench.harness import BENCH_DATABASE, Bench, crm, open_runtime, recreate_database
+from bench.machine import describe
 from domain.members import commands as cmd
 from domain.members.member import Member
 
@@ -125,7 +125,7 @@ def run_all(
     }
     results["workdir"] = str(bench.workdir)
     crm(bench, "migrate")
-    results.setdefault("machine", _machine(bench))
+    results.setdefault("machine", describe(bench))
     failed = results.pop("failed", [])
     for name, section in SECTIONS.items():
         if only and name not in only:
@@ -209,46 +209,6 @@ def _evaluate(bench: Bench) -> dict[str, Any]:
         "peak_rss_mb": round(finished.peak_rss_mb, 1),
         "stages": stages,
     }
-
-
-def _machine(bench: Bench) -> dict[str, Any]:
-    """What the numbers were measured on."""
-    with bench.connect() as conn:
-        settings = {
-            name: conn.execute(f"SHOW {name}").fetchone()[0]  # type: ignore[index]
-            for name in (
-                "server_version",
-                "shared_buffers",
-                "work_mem",
-                "maintenance_work_mem",
-                "effective_cache_size",
-                "max_wal_size",
-                "synchronous_commit",
-                "fsync",
-                "autovacuum",
-            )
-        }
-    memory_kb = next(
-        int(line.split()[1])
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal:")
-    )
-    return {
-        "cpus": os.cpu_count(),
-        "cpu_model": _cpu_model(),
-        "memory_gib": round(memory_kb / 1024 / 1024, 1),
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "postgresql": settings,
-        "database": "embedded" if "CRM_DATABASE_URL" not in os.environ else "CRM_DATABASE_URL",
-    }
-
-
-def _cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor()
 
 
 Section = Callable[[Bench, Path | None], dict[str, Any]]
