@@ -30,9 +30,9 @@ from application.migrations import apply_migrations
 from bench.ambassadors_seed import END, seed
 from bench.feedback_reads import _post  # one GraphQL POST, failing loudly
 from bench.harness import Bench, api_key, bench_database, open_runtime, server
+from bench.machine import describe as machine
 from bench.measures import percentiles, ratio
 from bench.read_samples import timed
-from bench.run import _machine as machine
 
 DATABASE = "crm_bench_candidacy"
 QUICK_DATABASE = "crm_bench_candidacy_quick"

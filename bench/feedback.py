@@ -29,7 +29,7 @@ from bench.feedback_reads import TARGETS, exports, feed_pages, first_pages, http
 from bench.feedback_response_times import reports
 from bench.feedback_seed import refresh_reused, seed
 from bench.harness import Bench, bench_database, open_runtime
-from bench.run import _machine as machine
+from bench.machine import describe as machine
 
 DATABASE = "crm_bench_feedback"
 QUICK_DATABASE = "crm_bench_feedback_quick"

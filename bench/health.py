@@ -29,7 +29,7 @@ from application.migrations import apply_migrations, available_migrations
 from bench import health_lag, health_reads
 from bench.harness import Bench, bench_database, open_runtime
 from bench.health_seed import finish, seed
-from bench.run import _machine as machine
+from bench.machine import describe as machine
 
 DATABASE = "crm_bench_health"
 QUICK_DATABASE = "crm_bench_health_quick"

@@ -37,10 +37,10 @@ from application.migrations import apply_migrations
 from application.outreach.effectiveness import OutreachOutcomes
 from application.outreach.welcome import WelcomeQueue
 from bench.harness import Bench, bench_database, open_runtime
+from bench.machine import describe as machine
 from bench.measures import percentiles, ratio
 from bench.outreach_log_seed import END, seed
 from bench.read_samples import timed
-from bench.run import _machine as machine
 from projections.outreach.log_queries import OutreachLogQueries
 from projections.outreach.welcome_queries import WelcomeQueries
 

@@ -31,9 +31,9 @@ import psycopg
 from api.bootstrap import personal_data
 from application.migrations import apply_migrations
 from bench.harness import Bench, bench_database, open_runtime
+from bench.machine import describe as machine
 from bench.measures import percentiles, ratio
 from bench.read_samples import timed
-from bench.run import _machine as machine
 from projections.outreach.tasks_queries import TaskFilter, TaskQueries
 from projections.outreach.tasks_writes import TITLE
 from projections.personal import seal_value

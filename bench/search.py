@@ -35,10 +35,10 @@ from api.bootstrap import personal_data
 from application.migrations import apply_migrations
 from application.synthetic import FIRST_NAMES, LAST_NAMES
 from bench.harness import Bench, bench_database, open_runtime
+from bench.machine import describe as machine
 from bench.measures import percentiles, ratio
 from bench.read_samples import timed
 from bench.reads import MIN_SEARCH_CHARS, PAGE_SIZE
-from bench.run import _machine as machine
 from projections.members.name_terms import name_terms
 from projections.members.queries import MemberFilter, MemberOrder, MemberQueries
 from projections.personal import PersonalData
