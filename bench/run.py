@@ -30,6 +30,7 @@ from rich.console import Console
 from application.embedded import database_url, start_embedded_server
 from application.synthetic import Shape, ingestion_records
 from bench import commands, ingest, lag, reads, rebuild
+from bench.cpu_account import CpuAccount, difference
 from bench.generate import write_ndjson
 from bench.harness import BENCH_DATABASE, Bench, crm, open_runtime, recreate_database
 from bench.machine import describe
@@ -127,6 +128,7 @@ def run_all(
     crm(bench, "migrate")
     results.setdefault("machine", describe(bench))
     failed = results.pop("failed", [])
+    account = CpuAccount().start()
     for name, section in SECTIONS.items():
         if only and name not in only:
             continue
@@ -136,7 +138,7 @@ def run_all(
             console.print(f"[bold]{name}[/bold]: measured before, kept")
             continue
         console.print(f"[bold]{name}[/bold] …")
-        section_started = time.perf_counter()
+        section_started, cpu_before = time.perf_counter(), account.totals()
         try:
             results[name] = section(bench, source)
             results[name]["measured_at"] = datetime.now(UTC).isoformat()
@@ -145,8 +147,11 @@ def run_all(
             results[name] = {"error": f"{type(error).__name__}: {error}"}
             results.setdefault("failed", []).append(name)
         results[name]["section_seconds"] = round(time.perf_counter() - section_started, 1)
+        # Ours, PostgreSQL's and the clients' CPU: what each unit of work cost the machine.
+        results[name]["cpu_seconds"] = difference(account.totals(), cpu_before)
         console.print_json(data=results[name], default=str)
         save(results)
+    account.stop()
     results["total_seconds"] = round(
         results.get("total_seconds", 0.0) + time.perf_counter() - started, 1
     )

@@ -1,0 +1,41 @@
+"""The benchmark's CPU account: each process's CPU lands under its kind."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from bench.cpu_account import CpuAccount, difference, kind
+
+SPIN = """import time
+start = time.process_time()
+while time.process_time() - start < 0.6:
+    pass
+time.sleep(0.3)
+"""
+
+
+def test_command_lines_are_told_apart() -> None:
+    python = "/venv/bin/python"
+    assert kind([python, "-m", "api.cli", "import", "/w/file.ndjson"]) == "crm import"
+    assert kind([python, "-m", "api.cli", "worker", "--only", "engagement"]) == (
+        "crm worker --only engagement"
+    )
+    assert kind(["postgres: 16/main: postgres crm_bench 127.0.0.1(5) idle"]) == "postgres"
+    assert kind(["/usr/lib/postgresql/16/bin/postgres", "-D", "/data"]) == "postgres"
+    assert kind([python, "-m", "bench.run", "--quick"]) == "bench"
+    assert kind([python, "-c", "from multiprocessing.spawn import spawn_main"]) is None
+
+
+def test_a_finished_child_counts_toward_its_kind() -> None:
+    account = CpuAccount(interval=0.05).start()
+    try:
+        before = account.totals()
+        # The child names itself like a bench module, so it is counted as "bench"; it sleeps
+        # after spinning so that a poll sees its final CPU.
+        subprocess.run([sys.executable, "-c", SPIN, "bench.spin"], check=True)
+        used = difference(account.totals(), before)
+    finally:
+        account.stop()
+    assert 0.4 <= used["bench"] <= 1.5
+    assert used["machine busy"] >= 0.4
