@@ -17,7 +17,8 @@ READS = ("at_risk_members", "top_members", "member_page", "members_search")
 
 def render(results: dict[str, Any]) -> str:
     """The ratio table, the absolute figures and the machine, as Markdown."""
-    return "\n\n".join([_ratios(results), _reads(results), _memory(results), _machine(results)])
+    parts = [_ratios(results), _reads(results), _memory(results), _cpu(results)]
+    return "\n\n".join([*parts, _machine(results)])
 
 
 def _ratios(r: dict[str, Any]) -> str:
@@ -120,6 +121,24 @@ def _memory(r: dict[str, Any]) -> str:
     }
     lines = ["| process | peak RSS (MB) | under 300 MB |", "|---|---|---|"]
     lines += [f"| {name} | {mb} | {_met(mb < 300)} |" for name, mb in peaks.items()]
+    return "\n".join(lines)
+
+
+def _cpu(r: dict[str, Any]) -> str:
+    """CPU seconds per section: ours (every crm process), PostgreSQL's, the bench's clients."""
+    lines = [
+        "| section | wall s | ours (crm) CPU s | PostgreSQL CPU s | bench CPU s | machine busy s |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, section in r.items():
+        if not isinstance(section, dict) or "cpu_seconds" not in section:
+            continue
+        cpu = section["cpu_seconds"]
+        ours = sum(seconds for kind, seconds in cpu.items() if kind.startswith("crm "))
+        lines.append(
+            f"| {name} | {section['section_seconds']} | {ours:.1f} | {cpu.get('postgres', 0.0)}"
+            f" | {cpu.get('bench', 0.0)} | {cpu.get('machine busy', 0.0)} |"
+        )
     return "\n".join(lines)
 
 
