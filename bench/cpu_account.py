@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.measures import machine_busy_seconds
+
 PROC = Path("/proc")
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -68,13 +70,6 @@ def _read(pid: int) -> Process | None:
     return Process(
         int(fields[1]), [p.decode(errors="replace") for p in raw.split(b"\0") if p], seconds
     )
-
-
-def machine_busy_seconds() -> float:
-    """Seconds every core spent neither idle nor waiting on I/O since boot."""
-    values = [int(v) for v in (PROC / "stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]
-    return (sum(values[:8]) - idle) / TICK
 
 
 def snapshot() -> dict[int, Process]:
