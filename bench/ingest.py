@@ -17,8 +17,8 @@ from bench.harness import Bench, crm, library_env
 from bench.measures import ratio
 from domain.interactions.interaction import Interaction
 
-TARGET_PER_SECOND = 100_000
-TARGET_RATIO = 5.0
+# The write-path issue's target on two cores (the first one was 100,000/s and 5× the library).
+TARGET_PER_SECOND = 50_000
 BASELINE_BATCH = 1_000
 
 
@@ -69,7 +69,7 @@ def run(bench: Bench, source: Path) -> dict[str, Any]:
         "ratio_vs_library_save": ratio(ours, library),
         "share_of_binary_copy": ratio(ours, ceiling),
         "target_per_s": TARGET_PER_SECOND,
-        "target_met": ours >= TARGET_PER_SECOND and (ratio(ours, library) or 0) >= TARGET_RATIO,
+        "target_met": ours >= TARGET_PER_SECOND,
     }
 
 
