@@ -34,6 +34,7 @@ class Process:
     parent: int
     command: list[str]
     seconds: float
+    started: int  # clock ticks after boot: with the pid, names the process for good
 
 
 def kind(command: list[str]) -> str | None:
@@ -43,6 +44,9 @@ def kind(command: list[str]) -> str | None:
     # A backend rewrites its command line into one string, "postgres: 16/main: …".
     if command[0].startswith("postgres:") or os.path.basename(command[0]) == "postgres":
         return "postgres"
+    # `crm serve --workers N` replaces itself with uvicorn's supervisor of the API app.
+    if any(part.startswith("api.app:") for part in command[:6]):
+        return "crm serve"
     if "api.cli" in command:
         after = command[command.index("api.cli") + 1 :]
         name = "crm " + (after[0] if after else "")
@@ -65,11 +69,11 @@ def _read(pid: int) -> Process | None:
     except OSError:
         return None
     fields = stat[stat.rindex(")") + 2 :].split()
-    # Fields 4 (ppid), 14 (utime) and 15 (stime) of proc(5), counted from after the name.
+    # Fields 4 (ppid), 14 (utime), 15 (stime) and 22 (starttime) of proc(5), from after
+    # the name.
     seconds = (int(fields[11]) + int(fields[12])) / TICK
-    return Process(
-        int(fields[1]), [p.decode(errors="replace") for p in raw.split(b"\0") if p], seconds
-    )
+    command = [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+    return Process(int(fields[1]), command, seconds, int(fields[19]))
 
 
 def snapshot() -> dict[int, Process]:
@@ -86,7 +90,9 @@ class CpuAccount:
     """Keeps CPU seconds per kind of process, polling /proc in a thread of its own."""
 
     interval: float = 2.0
-    _last: dict[tuple[int, str], float] = field(default_factory=dict)
+    # (pid, start) -> (kind, CPU seconds): a process keeps the kind it was first seen with,
+    # when it replaces its program or is adopted by init after its parent ends.
+    _last: dict[tuple[int, int], tuple[str, float]] = field(default_factory=dict)
     _busy_at_start: float = field(default_factory=machine_busy_seconds)
     _stop: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -96,14 +102,17 @@ class CpuAccount:
         processes = snapshot()
         with self._lock:
             for pid, process in processes.items():
-                self._last[(pid, _kind_of(pid, processes))] = process.seconds
+                key = (pid, process.started)
+                known = self._last.get(key)
+                name = known[0] if known else _kind_of(pid, processes)
+                self._last[key] = (name, process.seconds)
 
     def totals(self) -> dict[str, float]:
         """CPU seconds per kind since the account started, and the whole machine's."""
         self.poll()
         with self._lock:
             totals: dict[str, float] = {}
-            for (_, name), seconds in self._last.items():
+            for name, seconds in self._last.values():
                 totals[name] = totals.get(name, 0.0) + seconds
         totals["machine busy"] = machine_busy_seconds() - self._busy_at_start
         return {name: round(seconds, 1) for name, seconds in sorted(totals.items())}

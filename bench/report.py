@@ -18,7 +18,7 @@ READS = ("at_risk_members", "top_members", "member_page", "members_search")
 def render(results: dict[str, Any]) -> str:
     """The ratio table, the absolute figures and the machine, as Markdown."""
     parts = [_ratios(results), _reads(results), _memory(results), _cpu(results)]
-    return "\n\n".join([*parts, _machine(results)])
+    return "\n\n".join([part for part in parts if part] + [_machine(results)])
 
 
 def _ratios(r: dict[str, Any]) -> str:
@@ -125,7 +125,10 @@ def _memory(r: dict[str, Any]) -> str:
 
 
 def _cpu(r: dict[str, Any]) -> str:
-    """CPU seconds per section: ours (every crm process), PostgreSQL's, the bench's clients."""
+    """CPU seconds per section: ours (every crm process), PostgreSQL's, the bench's clients.
+
+    Empty for results measured before sections kept a CPU account.
+    """
     lines = [
         "| section | wall s | ours (crm) CPU s | PostgreSQL CPU s | bench CPU s | machine busy s |",
         "|---|---|---|---|---|---|",
@@ -139,7 +142,7 @@ def _cpu(r: dict[str, Any]) -> str:
             f"| {name} | {section['section_seconds']} | {ours:.1f} | {cpu.get('postgres', 0.0)}"
             f" | {cpu.get('bench', 0.0)} | {cpu.get('machine busy', 0.0)} |"
         )
-    return "\n".join(lines)
+    return "\n".join(lines) if len(lines) > 2 else ""
 
 
 def _machine(r: dict[str, Any]) -> str:

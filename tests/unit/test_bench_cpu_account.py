@@ -26,6 +26,8 @@ def test_command_lines_are_told_apart() -> None:
     assert kind(["/usr/lib/postgresql/16/bin/postgres", "-D", "/data"]) == "postgres"
     assert kind([python, "-m", "bench.run", "--quick"]) == "bench"
     assert kind([python, "-c", "from multiprocessing.spawn import spawn_main"]) is None
+    uvicorn = [python, "-m", "uvicorn", "api.app:production_app", "--factory", "--workers", "2"]
+    assert kind(uvicorn) == "crm serve"
 
 
 def test_a_finished_child_counts_toward_its_kind() -> None:
@@ -41,3 +43,21 @@ def test_a_finished_child_counts_toward_its_kind() -> None:
         account.stop()
     assert 0.4 <= used[f"crm {name}"] <= 1.5
     assert used["machine busy"] >= 0.4
+
+
+def test_a_process_that_replaces_its_program_keeps_its_kind() -> None:
+    account = CpuAccount(interval=0.05).start()
+    try:
+        before = account.totals()
+        name = f"spin-{uuid.uuid4().hex}"
+        # Seen first as a crm subcommand, then running a program no kind matches, as
+        # `crm serve --workers N` becomes uvicorn's supervisor.
+        become = (
+            "import os, sys, time; time.sleep(0.3);"
+            f" os.execv(sys.executable, [sys.executable, '-c', {SPIN!r}])"
+        )
+        subprocess.run([sys.executable, "-c", become, "api.cli", name], check=True)
+        used = difference(account.totals(), before)
+    finally:
+        account.stop()
+    assert 0.4 <= used[f"crm {name}"] <= 1.5
