@@ -1,5 +1,6 @@
-"""Production serving: `crm serve --workers 2 --no-projections` beside one `crm worker`, over
-real HTTP, with /metrics adding up every process's samples (PROMETHEUS_MULTIPROC_DIR)."""
+"""Production serving as the README lays it out: `crm serve --workers 2 --no-projections`
+beside `crm worker --only engagement` and `crm worker --skip engagement`, over real HTTP, with
+/metrics adding up every process's samples (PROMETHEUS_MULTIPROC_DIR)."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ class Deployment:
 def deployment(
     server_url: str, template_database: str, tmp_path_factory: Any
 ) -> Iterator[Deployment]:
-    """Two server processes and one projection worker on a database of this module."""
+    """Two server processes and two projection workers on a database of this module."""
     name = f"crm_serving_{uuid.uuid4().hex[:8]}"
     url = create_database(server_url, name, template=template_database)
     folder = tmp_path_factory.mktemp("serving")
@@ -95,12 +96,17 @@ def deployment(
             stderr=log,
         )
         processes.append(server)
-    with (folder / "worker.log").open("wb") as log:
-        processes.append(
-            subprocess.Popen(
-                [*crm_command(), "worker"], env=env, cwd=folder, stdout=log, stderr=log
+    for option in ("--only", "--skip"):
+        with (folder / f"worker{option}.log").open("wb") as log:
+            processes.append(
+                subprocess.Popen(
+                    [*crm_command(), "worker", option, "engagement"],
+                    env=env,
+                    cwd=folder,
+                    stdout=log,
+                    stderr=log,
+                )
             )
-        )
     client = httpx.Client(timeout=30)
     try:
         served = Deployment(f"http://127.0.0.1:{port}", key, server, client)
@@ -171,8 +177,12 @@ def test_metrics_add_up_every_process_and_keep_their_access_rule(
     assert response.status_code == 200, response.text
 
     def observed() -> bool:
-        found = deployment.metrics()
-        return any(n == "crm_projection_page_seconds_count" for n, _ in found)
+        pages = [
+            json.loads(label)
+            for n, label in deployment.metrics()
+            if n == "crm_projection_page_seconds_count"
+        ]
+        return {"projection": "members"} in pages and {"projection": "engagement"} in pages
 
     _wait(observed)
     samples = deployment.metrics()
@@ -186,8 +196,9 @@ def test_metrics_add_up_every_process_and_keep_their_access_rule(
     assert {"type": "mutation", "field": "joinMember"} in labels[
         "crm_graphql_operation_seconds_count"
     ]
-    # Pages applied, from the projection worker's own process.
+    # Pages applied, from each projection worker's own process.
     assert {"projection": "members"} in labels["crm_projection_page_seconds_count"]
+    assert {"projection": "engagement"} in labels["crm_projection_page_seconds_count"]
     assert samples["crm_ingested_records_total", json.dumps({"outcome": "accepted"})] >= 1
     # Observed by group commit: the joinMember above was written in a batch of its own or more.
     assert samples["crm_group_commit_batch_size_count", json.dumps({})] >= 1
