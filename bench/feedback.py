@@ -18,6 +18,7 @@ import argparse
 import json
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         results["seed"] = _seed(bench, items)
         _save(output, results)
     samples = 30 if args.quick else args.samples
-    sections = {
+    sections: dict[str, Callable[[], dict[str, Any]]] = {
         "feedback_items_sql": lambda: first_pages(bench, samples),
         "feedback_items_http": lambda: http_pages(bench, samples),
         "response_times": lambda: reports(bench, samples),

@@ -225,7 +225,7 @@ def open_runtime(bench: Bench) -> Any:
     settings = Settings(
         database_url=bench.database_url,
         data_dir=bench.workdir / "data",
-        secret_key=BENCH_SECRET,  # type: ignore[arg-type]
+        secret_key=BENCH_SECRET,
         log_level="warning",
     )
     return Runtime.start(settings)

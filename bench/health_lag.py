@@ -79,8 +79,8 @@ def _lag(bench: Bench, members: list[UUID]) -> dict[str, Any]:
     load = os.getloadavg()[0]
     worker = Service(bench, "worker", name="health-lag-worker").start()
     try:
-        lag._wait_following(bench, worker)
-        writes, observer, elapsed = lag._measure(bench, worker, members, LAG_SECONDS[bench.quick])
+        lag._wait_following(bench, [worker])
+        writes, observer, elapsed = lag._measure(bench, [worker], members, LAG_SECONDS[bench.quick])
     finally:
         worker.stop()
     report = lag._report(bench, writes, observer, elapsed, worker.peak_rss_mb)
@@ -128,7 +128,7 @@ def _record(runtime: Any, members: list[UUID], count: int, spread_minutes: int) 
             RecordInteraction(
                 member_id=chooser.choice(members),
                 channel=chooser.choice(channels),
-                kind="message",  # type: ignore[arg-type]
+                kind="message",
                 occurred_at=now - timedelta(minutes=chooser.randrange(spread_minutes))
                 if spread_minutes
                 else now + timedelta(microseconds=first + n),

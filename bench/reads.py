@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -138,7 +139,7 @@ def _sql_timings(bench: Bench, inputs: Inputs, samples: int) -> dict[str, dict[s
     try:
         queries = _queries(pool)
         return {
-            name: percentiles(timed(name, lambda n, r=read: r(queries, inputs, n), samples))
+            name: percentiles(timed(name, partial(read, queries, inputs), samples))
             for name, read in SQL_READS.items()
         }
     finally:

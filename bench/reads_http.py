@@ -73,7 +73,7 @@ def http_timings(
             for name, (document, variables, found) in HTTP_READS.items():
 
                 def call(n: int, d: str = document, v: Any = variables, f: Any = found) -> int:
-                    return f(_post(client, d, v(inputs, n)))
+                    return int(f(_post(client, d, v(inputs, n))))
 
                 results[name] = percentiles(timed(name, call, samples))
     return results, service.peak_rss_mb

@@ -131,9 +131,9 @@ def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
     """Subscriptions, steady writes, delivery and outbox lag; then the bare POST loop."""
     apply_migrations(url)
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=url,
-        secret_key=SECRET,  # type: ignore[arg-type]
+        secret_key=SECRET,
         environment="test",
         log_level="warning",
         webhooks_allow_private_addresses=True,
