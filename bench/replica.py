@@ -19,6 +19,7 @@ import argparse
 import dataclasses
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -209,6 +210,8 @@ def main() -> None:
         }
     finally:
         primary.stop()
+        if not args.workdir:  # two servers' data: nothing to keep from a temporary run
+            shutil.rmtree(workdir, ignore_errors=True)
     console.print_json(data=results)
     if args.output:
         Path(args.output).write_text(json.dumps(results, indent=2))
