@@ -16,7 +16,7 @@ READS = ("at_risk_members", "top_members", "member_page", "members_search")
 
 
 def render(results: dict[str, Any]) -> str:
-    """The ratio table, the absolute figures and the machine, as Markdown."""
+    """The ratio table, the reads, memory, CPU per section and the machine, as Markdown."""
     parts = [_ratios(results), _reads(results), _memory(results), _cpu(results)]
     return "\n\n".join([part for part in parts if part] + [_machine(results)])
 
