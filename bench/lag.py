@@ -131,21 +131,37 @@ def _measure(
     bench: Bench, workers: list[Service], members: list[UUID], seconds: float
 ) -> tuple[list[Write], Observer, float]:
     """Write at the steady rate with the observer running; wait until all is visible."""
-    runtime = open_runtime(bench)
     observer = Observer(bench)
+    writes, elapsed = _observed_writes(bench, workers, members, seconds, [observer])
+    return writes, observer, elapsed
+
+
+def _observed_writes(
+    bench: Bench,
+    workers: list[Service],
+    members: list[UUID],
+    seconds: float,
+    observers: list[Observer],
+) -> tuple[list[Write], float]:
+    """Write at the steady rate with these observers running; wait until each sees it all."""
+    runtime = open_runtime(bench)
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL)
     try:
-        observer.start()
+        for observer in observers:
+            observer.start()
         warm_up, _ = _write_steadily(runtime, members, WARM_UP_SECONDS)
-        _settle(observer, workers, warm_up)
+        for observer in observers:
+            _settle(observer, workers, warm_up)
         writes, elapsed = _write_steadily(runtime, members, seconds)
-        _settle(observer, workers, writes)
+        for observer in observers:
+            _settle(observer, workers, writes)
     finally:
-        observer.stop()
+        for observer in observers:
+            observer.stop()
         sys.setswitchinterval(switch_interval)
         runtime.close()
-    return writes, observer, elapsed
+    return writes, elapsed
 
 
 def _settle(observer: Observer, workers: list[Service], writes: list[Write]) -> None:

@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -33,13 +32,13 @@ from psycopg.conninfo import conninfo_to_dict
 from rich.console import Console
 
 from application.embedded import EmbeddedServer, ensure_database, start_embedded_server
-from application.synthetic import Shape, ingestion_records
+from application.synthetic import Shape
 from bench import lag
-from bench.generate import write_ndjson
-from bench.harness import Bench, Service, crm, open_runtime
+from bench.harness import Bench, Service, crm
 from bench.lag_observer import Observer, Track, Write
 from bench.machine import describe
 from bench.measures import percentiles
+from bench.run import _generated  # the synthetic community file, made once per size
 
 DATABASE = "crm_replica"
 # Milliseconds between a write's answer and the client's next read.
@@ -54,9 +53,7 @@ console = Console(stderr=True)
 def run(bench: Bench, primary: EmbeddedServer) -> dict[str, Any]:
     """Import, follow with a worker, start the replica, then write steadily and observe."""
     crm(bench, "migrate")
-    source = bench.workdir / "community.ndjson"
-    with source.open("w") as out:
-        write_ndjson(ingestion_records(Shape(bench.members, bench.interactions)), out)
+    source = _generated(bench)
     crm(bench, "import", "interactions", str(source), "--create-members", "--workers", "2")
     worker = Service(bench, "worker", name="replica-worker")
     replica_dir = bench.workdir / "replica"
@@ -110,26 +107,10 @@ def _shares_later_than(visible_after_ms: list[float]) -> dict[str, float]:
 
 def _measure(bench: Bench, replica: Bench, worker: Service) -> tuple[list[Write], Track, Track]:
     """The lag benchmark's steady writes, observed on both servers."""
-    runtime = open_runtime(bench)
     observers = [Observer(bench), Observer(replica)]
-    switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(lag.SWITCH_INTERVAL)
-    try:
-        for observer in observers:
-            observer.start()
-        members = lag._member_ids(bench)
-        warm_up, _ = lag._write_steadily(runtime, members, lag.WARM_UP_SECONDS)
-        for observer in observers:
-            lag._settle(observer, [worker], warm_up)
-        seconds = lag.QUICK_SECONDS if bench.quick else lag.FULL_SECONDS
-        writes, _ = lag._write_steadily(runtime, members, seconds)
-        for observer in observers:
-            lag._settle(observer, [worker], writes)
-    finally:
-        for observer in observers:
-            observer.stop()
-        sys.setswitchinterval(switch_interval)
-        runtime.close()
+    seconds = lag.QUICK_SECONDS if bench.quick else lag.FULL_SECONDS
+    members = lag._member_ids(bench)
+    writes, _ = lag._observed_writes(bench, [worker], members, seconds, observers)
     return writes, observers[0].projection, observers[1].projection
 
 
