@@ -138,6 +138,12 @@ def _rebuild_side_by_side(runtime: Runtime, names: list[str], head: int) -> None
         for rebuilt in rebuilds:
             rebuilt.result()  # a failed rebuild fails the command
         _show_positions(runtime, progress, tasks)
+    # Only once every rebuild has ended: a page another rebuild still had open would keep
+    # VACUUM from marking the rows written before it all-visible.
+    started = time.monotonic()
+    tables = [t for p in all_projections() if p.name in names for t in p.tables]
+    vacuum_and_analyze(runtime.pool, tables)
+    log.info("vacuumed and analyzed the rebuilt tables in %.1f s", time.monotonic() - started)
 
 
 def heaviest_first(names: list[str]) -> list[str]:
@@ -160,7 +166,6 @@ def rebuild_projection(database_url: str, name: str) -> int:
         runner = next(r for r in build_runners(runtime) if r.name == name)
         runner.reset(replay=True)
         consumed = runner.catch_up(REBUILD_BATCH, retrying=True)
-        vacuum_and_analyze(runtime.pool, runner.projection.tables)
         # Which projection holds a rebuild of everything back: each one's own time.
         log.info("rebuilt %s in %.1f s", name, time.monotonic() - started)
         return consumed
